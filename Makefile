@@ -1,0 +1,56 @@
+# Ancrage: every command a newcomer needs. `make run` serves, `make test` proves.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+FRONT_STAMP := frontend/node_modules/.installed-stamp
+HAS_FRONT := $(wildcard frontend/package.json)
+
+.PHONY: install run test lint openapi openapi-check frontend demo bench-ingest bench-indicateurs bench-api retention clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+$(FRONT_STAMP): frontend/package.json $(wildcard frontend/package-lock.json)
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $(FRONT_STAMP)
+
+# Builds the single-page app into frontend/dist (served by the API at /).
+frontend:
+ifneq ($(HAS_FRONT),)
+	$(MAKE) $(FRONT_STAMP)
+	cd frontend && npm run --silent build
+endif
+
+run: install frontend
+	$(PY) -m api serve
+
+test: install
+ifneq ($(HAS_FRONT),)
+	$(MAKE) frontend
+endif
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check api tests migrations
+	$(VENV)/bin/mypy api
+
+openapi: install
+	$(PY) -m api openapi > openapi/openapi.json
+ifneq ($(HAS_FRONT),)
+	$(MAKE) $(FRONT_STAMP)
+	cd frontend && npm run --silent gen:api
+endif
+
+openapi-check: install
+	@$(PY) -m api openapi | diff -q openapi/openapi.json - >/dev/null \
+	  || { echo "openapi/openapi.json est périmé : lancez make openapi"; exit 1; }
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist var/ancrage.db

@@ -1,0 +1,1 @@
+"""Ancrage : l'API de l'accompagnement social lié au logement."""

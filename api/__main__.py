@@ -1,0 +1,97 @@
+"""Commands: ``python -m api serve|migrate|create-admin|revision``.
+
+Each is what the Makefile and the Dockerfile run, so they stay the same.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from api.core.config import get_settings
+
+
+def _migrate() -> None:
+    from api.core.migrate import upgrade
+
+    upgrade(get_settings().database_url)
+
+
+def _create_admin() -> None:
+    from sqlmodel import Session
+
+    from api.core.db import make_engine
+    from api.organisations.service import assurer_admin
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    email = settings.admin_email or "admin@ancrage.local"
+    password = settings.admin_password.get_secret_value() if settings.admin_password else None
+    with Session(engine) as session:
+        generated = assurer_admin(session, email=email, mot_de_passe=password)
+    if generated:
+        print(f"Compte administrateur créé : {email} / mot de passe : {generated}", flush=True)
+        print("(affiché une seule fois ; ANCRAGE_ADMIN_PASSWORD permet de le choisir)", flush=True)
+    _hint_demo(engine)
+    engine.dispose()
+
+
+def _hint_demo(engine: object) -> None:
+    from sqlalchemy import func, select
+    from sqlmodel import Session
+
+    from api.menages.models import Menage
+
+    with Session(engine) as session:  # type: ignore[arg-type]
+        if session.execute(select(func.count()).select_from(Menage)).scalar_one() == 0:
+            print("Base vide : `make demo` charge un jeu de données de démonstration.", flush=True)
+
+
+def _serve(workers: int) -> None:
+    import uvicorn
+
+    settings = get_settings()
+    _migrate()
+    _create_admin()
+    print(f"Ancrage sur http://127.0.0.1:{settings.port}  (API : /docs)", flush=True)
+    uvicorn.run(
+        "api.asgi:app", host="127.0.0.1" if settings.env != "production" else "0.0.0.0",  # noqa: S104
+        port=settings.port, workers=workers, log_level=settings.log_level.lower(),
+        proxy_headers=True, access_log=False,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m api")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    serve = sub.add_parser("serve", help="migrer, créer l'admin puis servir")
+    serve.add_argument("--workers", type=int, default=1)
+    sub.add_parser("migrate", help="appliquer les migrations Alembic")
+    sub.add_parser("create-admin", help="créer le premier administrateur s'il n'y en a pas")
+    sub.add_parser("openapi", help="écrire le document OpenAPI trié sur la sortie standard")
+    rev = sub.add_parser("revision", help="(développement) générer une migration")
+    rev.add_argument("-m", "--message", required=True)
+    rev.add_argument("--rev-id", required=True)
+    args = parser.parse_args(argv)
+    if args.cmd == "serve":
+        _serve(args.workers)
+    elif args.cmd == "migrate":
+        _migrate()
+    elif args.cmd == "create-admin":
+        _create_admin()
+    elif args.cmd == "openapi":
+        from api.openapi_doc import openapi_json
+
+        sys.stdout.write(openapi_json())
+    elif args.cmd == "revision":
+        from alembic import command
+
+        from api.core.migrate import alembic_config
+
+        command.revision(alembic_config(get_settings().database_url), message=args.message,
+                         autogenerate=True, rev_id=args.rev_id)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

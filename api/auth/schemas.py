@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from api.organisations.models import RoleUtilisateur, TypeOrganisation
+
+
+class JetonAcces(BaseModel):
+    """Réponse OAuth2 : le jeton d'accès (le jeton de rafraîchissement voyage en cookie httpOnly)."""
+
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int = Field(description="Durée de validité en secondes", examples=[900])
+
+
+class OrganisationResume(BaseModel):
+    id: uuid.UUID
+    nom: str
+    type: TypeOrganisation
+
+
+class Moi(BaseModel):
+    """Le principal courant : une personne ou un système (client API)."""
+
+    type: Literal["utilisateur", "client"]
+    id: uuid.UUID
+    nom: str
+    email: str | None = None
+    role: RoleUtilisateur | Literal["client"]
+    organisation: OrganisationResume

@@ -1,0 +1,88 @@
+"""Settings: one pydantic-settings class, read from ``ANCRAGE_*`` variables.
+
+The app is built from a ``Settings`` instance (``create_app(settings)``) so tests
+and commands can pass their own.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+VAR_DIR = PROJECT_ROOT / "var"
+
+# Secrets that show up in tutorials: refused in production even if long enough.
+_WEAK_SECRETS = {"changeme", "secret", "please-change-me", "ancrage"}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ANCRAGE_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = Field(
+        default=f"sqlite:///{VAR_DIR / 'ancrage.db'}",
+        description="SQLAlchemy URL; SQLite file under var/ by default, PostgreSQL in production.",
+    )
+    secret_key: SecretStr | None = None
+    access_token_minutes: int = Field(default=15, ge=1, le=60)
+    refresh_token_days: int = Field(default=14, ge=1, le=90)
+    jwt_audience: str = "ancrage-api"
+    jwt_issuer: str = "ancrage"
+    cors_origins: list[str] = Field(default_factory=list)
+    log_level: str = "INFO"
+    port: int = 8000
+    # Cookies carrying the refresh token are Secure outside development.
+    cookie_secure: bool | None = None
+    admin_email: str | None = None
+    admin_password: SecretStr | None = None
+    # Redis shares rate-limit counters between workers; memory is enough for one worker.
+    redis_url: str | None = None
+    frontend_dist: Path = PROJECT_ROOT / "frontend" / "dist"
+    secret_statistique_seuil: int = Field(default=0, ge=0)
+    max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    login_max_echecs: int = 10
+    login_fenetre_minutes: int = 15
+
+    @model_validator(mode="after")
+    def _check_secret(self) -> Settings:
+        if self.env == "production":
+            key = self.secret_key.get_secret_value() if self.secret_key else ""
+            if len(key.encode()) < 32 or key.lower() in _WEAK_SECRETS:
+                raise ValueError(
+                    "ANCRAGE_SECRET_KEY est obligatoire en production et doit contenir au moins "
+                    "32 octets aléatoires (par exemple : python -c 'import secrets; "
+                    "print(secrets.token_urlsafe(48))')"
+                )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.cookie_secure if self.cookie_secure is not None else self.env == "production"
+
+    def signing_key(self) -> str:
+        """The JWT key: the configured one, or in development a key kept under var/."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        if self.env == "production":  # pragma: no cover - refused by the validator
+            raise RuntimeError("secret key missing")
+        path = VAR_DIR / "secret_key"
+        if not path.exists():
+            VAR_DIR.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,329 @@
+"""One error hierarchy, one shape: ``application/problem+json`` (RFC 9457).
+
+Services raise a ``Probleme`` subclass; one handler turns it into a response.
+Each subclass has its own ``type`` so that clients can branch on it, and each
+route declares the ones it may raise (``responses=...``) so they appear in
+the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+logger = logging.getLogger("ancrage.errors")
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "/problemes/"
+
+
+class ErreurChamp(BaseModel):
+    """One invalid field of a request."""
+
+    champ: str = Field(description="Chemin du champ, ex. « body.personnes.0.date_naissance »")
+    message: str = Field(description="Ce qui ne va pas, en français")
+    valeur: Any = Field(default=None, description="La valeur refusée")
+
+
+class ProblemDetails(BaseModel):
+    """Corps d'erreur RFC 9457 (application/problem+json)."""
+
+    type: str = Field(description="URI du type d'erreur", examples=["/problemes/transition-refusee"])
+    title: str = Field(description="Intitulé court du type d'erreur")
+    status: int = Field(description="Code HTTP")
+    detail: str = Field(description="Explication propre à cette occurrence")
+    instance: str | None = Field(default=None, description="Chemin de la requête")
+    errors: list[ErreurChamp] | None = Field(
+        default=None, description="Champs invalides (erreurs de validation)"
+    )
+    model_config = {"extra": "allow"}
+
+
+class Probleme(Exception):
+    """Base of every error the API answers on purpose."""
+
+    status = 400
+    slug = "requete-invalide"
+    title = "Requête invalide"
+    headers: dict[str, str] | None = None
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        errors: Sequence[ErreurChamp] | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = list(errors) if errors else None
+        if headers:
+            self.headers = headers
+        self.extra = extra
+
+    def body(self, instance: str | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "type": TYPE_BASE + self.slug,
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+        }
+        if instance:
+            out["instance"] = instance
+        if self.errors is not None:
+            out["errors"] = [e.model_dump() for e in self.errors]
+        out.update(self.extra)
+        return out
+
+
+class NonAuthentifie(Probleme):
+    status = 401
+    slug = "non-authentifie"
+    title = "Authentification requise"
+
+    def __init__(self, detail: str = "Jeton absent, invalide ou expiré.", **extra: Any) -> None:
+        error = extra.pop("error", "invalid_token")
+        super().__init__(
+            detail,
+            headers={"WWW-Authenticate": f'Bearer realm="ancrage", error="{error}"'},
+            **extra,
+        )
+
+
+class IdentifiantsInvalides(Probleme):
+    status = 401
+    slug = "identifiants-invalides"
+    title = "Identifiants invalides"
+
+    def __init__(self, detail: str = "Identifiant ou mot de passe incorrect.") -> None:
+        super().__init__(
+            detail, headers={"WWW-Authenticate": 'Bearer realm="ancrage"'}, error="invalid_grant"
+        )
+
+
+class Interdit(Probleme):
+    status = 403
+    slug = "role-insuffisant"
+    title = "Action non permise pour ce rôle"
+
+
+class Introuvable(Probleme):
+    status = 404
+    slug = "introuvable"
+    title = "Ressource introuvable"
+
+    def __init__(self, ressource: str, identifiant: object) -> None:
+        super().__init__(f"{ressource} {identifiant} introuvable.")
+
+
+class Conflit(Probleme):
+    status = 409
+    slug = "conflit"
+    title = "Conflit avec l'état actuel"
+
+
+class Doublon(Conflit):
+    slug = "doublon"
+    title = "Doublon probable"
+
+
+class TransitionRefusee(Conflit):
+    slug = "transition-refusee"
+    title = "Transition refusée"
+
+    def __init__(self, objet: str, etat: str, cible: str, permises: Iterable[str]) -> None:
+        permises = sorted(permises)
+        autorisees = ", ".join(permises) if permises else "aucune (état final)"
+        super().__init__(
+            f"{objet} est « {etat} » : passage à « {cible} » impossible. "
+            f"Transitions permises : {autorisees}.",
+            etat_actuel=etat,
+            transition_demandee=cible,
+            transitions_permises=permises,
+        )
+
+
+class VersionPerimee(Probleme):
+    status = 412
+    slug = "version-perimee"
+    title = "Version périmée"
+
+
+class VersionRequise(Probleme):
+    status = 428
+    slug = "version-requise"
+    title = "En-tête If-Match requis"
+
+
+class ErreurValidation(Probleme):
+    status = 422
+    slug = "validation"
+    title = "Données invalides"
+
+
+class CorpsTropGros(Probleme):
+    status = 413
+    slug = "corps-trop-gros"
+    title = "Corps de requête trop volumineux"
+
+
+class TypeContenuNonSupporte(Probleme):
+    status = 415
+    slug = "type-de-contenu"
+    title = "Type de contenu non supporté"
+
+
+class TropDeRequetes(Probleme):
+    status = 429
+    slug = "trop-de-requetes"
+    title = "Trop de requêtes"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(
+            detail, headers={"Retry-After": str(retry_after)}, retry_after=retry_after
+        )
+
+
+def champ_invalide(champ: str, message: str, valeur: Any = None) -> ErreurValidation:
+    """A 422 about one field, raised by service rules (not by pydantic)."""
+    return ErreurValidation(
+        f"{champ} : {message}", errors=[ErreurChamp(champ=champ, message=message, valeur=valeur)]
+    )
+
+
+def responses(*problems: type[Probleme]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the problems a route may answer."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for p in problems:
+        entry = out.setdefault(
+            p.status,
+            {"description": p.title, "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}}},
+        )
+        if p.title not in entry["description"]:
+            entry["description"] += " / " + p.title
+    return out
+
+
+# --- French messages for pydantic's validation errors -----------------------
+
+_MESSAGES = {
+    "missing": "champ obligatoire",
+    "string_too_long": "texte trop long ({max_length} caractères au plus)",
+    "string_too_short": "texte trop court ({min_length} caractère(s) au moins)",
+    "string_type": "doit être un texte",
+    "string_pattern_mismatch": "format invalide (attendu : {pattern})",
+    "int_parsing": "doit être un nombre entier",
+    "int_type": "doit être un nombre entier",
+    "float_parsing": "doit être un nombre",
+    "decimal_parsing": "doit être un nombre",
+    "greater_than_equal": "doit être supérieur ou égal à {ge}",
+    "greater_than": "doit être supérieur à {gt}",
+    "less_than_equal": "doit être inférieur ou égal à {le}",
+    "less_than": "doit être inférieur à {lt}",
+    "enum": "valeur non permise ; valeurs permises : {expected}",
+    "literal_error": "valeur non permise ; valeurs permises : {expected}",
+    "date_from_datetime_parsing": "date invalide (format attendu : AAAA-MM-JJ)",
+    "date_parsing": "date invalide (format attendu : AAAA-MM-JJ)",
+    "date_type": "date invalide (format attendu : AAAA-MM-JJ)",
+    "datetime_parsing": "date et heure invalides (format ISO 8601 attendu)",
+    "datetime_from_date_parsing": "date et heure invalides (format ISO 8601 attendu)",
+    "datetime_type": "date et heure invalides (format ISO 8601 attendu)",
+    "uuid_parsing": "identifiant invalide (UUID attendu)",
+    "uuid_type": "identifiant invalide (UUID attendu)",
+    "bool_parsing": "doit valoir true ou false",
+    "json_invalid": "corps JSON mal formé",
+    "model_attributes_type": "doit être un objet JSON",
+    "dict_type": "doit être un objet JSON",
+    "list_type": "doit être une liste",
+    "too_long": "trop d'éléments ({max_length} au plus)",
+    "too_short": "pas assez d'éléments ({min_length} au moins)",
+    "extra_forbidden": "champ inconnu",
+    "value_error": "{error}",
+    "assertion_error": "{error}",
+}
+
+
+def _message(err: dict[str, Any]) -> str:
+    template = _MESSAGES.get(err.get("type", ""))
+    ctx = dict(err.get("ctx") or {})
+    if template:
+        try:
+            return template.format(**ctx)
+        except (KeyError, IndexError):
+            pass
+    msg = err.get("msg", "valeur invalide")
+    # pydantic prefixes custom errors with "Value error, "
+    return str(msg).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value if not (isinstance(value, str) and len(value) > 200) else value[:200] + "…"
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value][:20]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in list(value.items())[:20]}
+    return str(value)[:200]
+
+
+def validation_errors(raw: Sequence[Any]) -> list[ErreurChamp]:
+    out = []
+    for err in raw:
+        loc = [str(p) for p in err.get("loc", ())]
+        out.append(
+            ErreurChamp(champ=".".join(loc) or "body", message=_message(err), valeur=_jsonable(err.get("input")))
+        )
+    return out
+
+
+def _problem_response(problem: Probleme, request: Request) -> JSONResponse:
+    return JSONResponse(
+        problem.body(instance=request.url.path),
+        status_code=problem.status,
+        headers=problem.headers,
+        media_type=PROBLEM_JSON,
+    )
+
+
+_HTTP_TITLES = {
+    404: ("introuvable", "Ressource introuvable", "Aucune ressource à cette adresse."),
+    405: ("methode-non-permise", "Méthode non permise", "Cette méthode n'est pas permise sur cette adresse."),
+}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(Probleme)
+    async def _probleme(request: Request, exc: Probleme) -> JSONResponse:
+        return _problem_response(exc, request)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = validation_errors(exc.errors())
+        champs = ", ".join(f"{e.champ} ({e.message})" for e in errors[:5])
+        return _problem_response(ErreurValidation(f"Requête invalide : {champs}.", errors=errors), request)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        slug, title, detail = _HTTP_TITLES.get(
+            exc.status_code, ("http-" + str(exc.status_code), "Erreur HTTP", str(exc.detail))
+        )
+        problem = Probleme(detail)
+        problem.status, problem.slug, problem.title = exc.status_code, slug, title
+        problem.headers = dict(exc.headers) if exc.headers else None
+        return _problem_response(problem, request)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Logged with its trace server-side; the client only learns that it failed.
+        logger.exception("erreur inattendue", extra={"path": request.url.path})
+        problem = Probleme("Une erreur interne est survenue ; elle a été journalisée.")
+        problem.status, problem.slug, problem.title = 500, "erreur-interne", "Erreur interne"
+        return _problem_response(problem, request)

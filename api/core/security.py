@@ -1,0 +1,121 @@
+"""Passwords and tokens. The only module that imports python-jose.
+
+Tokens are HS256 JWTs signed with the settings' key. Every claim we rely on
+is required, the algorithm list is pinned, and the token type (``typ``)
+keeps refresh tokens out of the access path.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from jose import JWTError, jwt
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+
+from api.core.config import Settings
+
+ALGORITHM = "HS256"
+TokenType = Literal["access", "refresh"]
+
+_password_hash = PasswordHash((Argon2Hasher(),))
+# A real hash, so that checking an unknown account costs the same time as a wrong password.
+_DUMMY_HASH = _password_hash.hash(secrets.token_urlsafe(16))
+
+
+def hash_password(password: str) -> str:
+    return _password_hash.hash(password)
+
+
+def verify_password(password: str, hashed: str | None) -> bool:
+    """Constant-ish time: an unknown account still pays for one argon2 check."""
+    if not hashed:
+        _password_hash.verify(password, _DUMMY_HASH)
+        return False
+    return _password_hash.verify(password, hashed)
+
+
+def new_client_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    sub: str
+    typ: TokenType
+    jti: str
+    sid: str
+    exp: datetime
+
+
+class InvalidToken(Exception):
+    """Any reason a token is refused; the caller answers 401 without detail."""
+
+
+def create_token(
+    settings: Settings,
+    *,
+    sub: str,
+    typ: TokenType,
+    sid: uuid.UUID,
+    lifetime: timedelta,
+    jti: uuid.UUID | None = None,
+    now: datetime | None = None,
+) -> tuple[str, TokenClaims]:
+    now = now or datetime.now(UTC)
+    exp = now + lifetime
+    jti = jti or uuid.uuid4()
+    claims: dict[str, Any] = {
+        "sub": sub,
+        "typ": typ,
+        "sid": str(sid),
+        "jti": str(jti),
+        "iat": int(now.timestamp()),
+        "exp": int(exp.timestamp()),
+        "aud": settings.jwt_audience,
+        "iss": settings.jwt_issuer,
+    }
+    token = jwt.encode(claims, settings.signing_key(), algorithm=ALGORITHM)
+    return token, TokenClaims(sub=sub, typ=typ, jti=str(jti), sid=str(sid), exp=exp)
+
+
+def decode_token(settings: Settings, token: str, *, expected: TokenType) -> TokenClaims:
+    """Verify signature, algorithm, expiry, audience, issuer and type; or raise."""
+    try:
+        header = jwt.get_unverified_header(token)
+    except JWTError as exc:
+        raise InvalidToken("en-tête illisible") from exc
+    if header.get("alg") != ALGORITHM:
+        raise InvalidToken("algorithme refusé")
+    try:
+        payload = jwt.decode(
+            token,
+            settings.signing_key(),
+            algorithms=[ALGORITHM],
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+            options={
+                "require_exp": True,
+                "require_iat": True,
+                "require_aud": True,
+                "require_iss": True,
+                "require_sub": True,
+                "require_jti": True,
+            },
+        )
+    except JWTError as exc:
+        raise InvalidToken(str(exc)) from exc
+    typ, sid = payload.get("typ"), payload.get("sid")
+    if typ != expected or not isinstance(sid, str):
+        raise InvalidToken("type de jeton inattendu")
+    return TokenClaims(
+        sub=str(payload["sub"]),
+        typ=typ,
+        jti=str(payload["jti"]),
+        sid=sid,
+        exp=datetime.fromtimestamp(int(payload["exp"]), UTC),
+    )

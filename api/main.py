@@ -1,0 +1,106 @@
+"""The application factory: ``create_app(settings)``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import FileResponse
+from fastapi.routing import APIRoute
+from sqlmodel import Session
+
+from api.auth.router import router as auth_router
+from api.auth.throttle import LoginGuard
+from api.core.config import Settings, get_settings
+from api.core.db import make_engine
+from api.core.errors import Introuvable, ProblemDetails, install_error_handlers
+from api.core.logging import configure_logging
+from api.core.middleware import PlumbingMiddleware
+from api.health import router as health_router
+from api.menages.router import router as menages_router
+from api.organisations.router import router as organisations_router
+
+ROUTERS = [health_router, auth_router, organisations_router, menages_router]
+
+DESCRIPTION = """API d'Ancrage, la plateforme de l'accompagnement social lié au logement.
+
+* Authentification OAuth2 : `POST /api/v1/auth/token` (grant `password` pour les personnes,
+  `client_credentials` pour les systèmes des bailleurs), puis `Authorization: Bearer <jeton>`.
+* Erreurs au format `application/problem+json` (RFC 9457).
+* Dates au format ISO 8601 ; listes paginées par `limit` (100 au plus) et `offset`.
+* Modifications sous contrôle de version : `If-Match` avec l'`ETag` lu (428 sans, 412 si périmé).
+"""
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.operation_id or route.name
+
+
+def create_app(settings: Settings | None = None, *, engine: Any = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    app = FastAPI(
+        title="Ancrage",
+        version="1.0.0",
+        description=DESCRIPTION,
+        generate_unique_id_function=_operation_id,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine or make_engine(settings.database_url)
+    app.state.session_factory = lambda: Session(app.state.engine, expire_on_commit=False)
+    app.state.login_guard = LoginGuard(settings)
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,
+            allow_methods=["*"], allow_headers=["*"], expose_headers=["ETag", "Location", "Retry-After"],
+        )
+    app.add_middleware(
+        PlumbingMiddleware, max_body_bytes=settings.max_body_bytes, hsts=settings.env == "production"
+    )
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    _mount_frontend(app, settings.frontend_dist)
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+    schemas["ProblemDetails"] = ProblemDetails.model_json_schema(ref_template="#/components/schemas/{model}")
+    for name, sub in schemas["ProblemDetails"].pop("$defs", {}).items():
+        schemas.setdefault(name, sub)
+    # FastAPI's own 422 schema is replaced by ours: every error is problem+json.
+    for path in schema.get("paths", {}).values():
+        for op in path.values():
+            resp = op.get("responses", {}).get("422")
+            if resp:
+                resp["content"] = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}}
+                resp["description"] = "Données invalides"
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
+    app.openapi_schema = schema
+    return schema
+
+
+def _mount_frontend(app: FastAPI, dist: Path) -> None:
+    """Serve the built single-page app at / with a fallback to index.html."""
+    index = dist / "index.html"
+
+    @app.get("/{chemin:path}", include_in_schema=False)
+    def spa(chemin: str) -> FileResponse:
+        if chemin.startswith("api/") or not index.exists():
+            raise Introuvable("Ressource", "/" + chemin)
+        candidate = (dist / chemin).resolve()
+        if chemin and candidate.is_file() and dist.resolve() in candidate.parents:
+            headers = {"Cache-Control": "public, max-age=31536000, immutable"} if chemin.startswith("assets/") else None
+            return FileResponse(candidate, headers=headers)
+        return FileResponse(index, headers={"Cache-Control": "no-cache"})

@@ -1,0 +1,65 @@
+"""The ménage file: the household, its persons, resources and debts."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+from api.core.models import new_id, utcnow
+
+
+class Menage(SQLModel, table=True):
+    __tablename__ = "menage"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    reference: str = Field(max_length=20, unique=True)
+    # The organisation that opened the file: it keeps access to what it sent.
+    organisation_id: uuid.UUID = Field(foreign_key="organisation.id", index=True)
+    composition: str = Field(max_length=40)
+    statut_occupation: str | None = Field(default=None, max_length=40)
+    bailleur_id: uuid.UUID | None = Field(default=None, foreign_key="organisation.id", index=True)
+    commune_insee: str | None = Field(default=None, max_length=5, index=True)
+    adresse: str | None = Field(default=None, max_length=300)
+    telephone: str | None = Field(default=None, max_length=30)
+    courriel: str | None = Field(default=None, max_length=254)
+    nb_procedures_expulsion: int = 0
+    stade_procedure: str | None = Field(default=None, max_length=40)
+    cree_le: datetime = Field(default_factory=utcnow)
+    cree_par_id: uuid.UUID | None = None
+    modifie_le: datetime = Field(default_factory=utcnow, index=True)
+    version: int = 1
+    anonymise_le: datetime | None = None
+
+
+class Personne(SQLModel, table=True):
+    __tablename__ = "personne"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    menage_id: uuid.UUID = Field(foreign_key="menage.id", index=True, ondelete="CASCADE")
+    nom: str = Field(max_length=100)
+    prenom: str = Field(max_length=100)
+    # "nom prénom" without accents or case: search behaves the same on SQLite and PostgreSQL.
+    nom_recherche: str = Field(max_length=210, index=True)
+    date_naissance: date | None = None
+    sexe: str = Field(max_length=20)
+    lien: str = Field(max_length=20)
+
+
+class Ressource(SQLModel, table=True):
+    __tablename__ = "ressource"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    menage_id: uuid.UUID = Field(foreign_key="menage.id", index=True, ondelete="CASCADE")
+    type: str = Field(max_length=40)
+    montant_mensuel: int | None = None
+
+
+class Dette(SQLModel, table=True):
+    __tablename__ = "dette"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    menage_id: uuid.UUID = Field(foreign_key="menage.id", index=True, ondelete="CASCADE")
+    type: str = Field(max_length=40)
+    montant: int

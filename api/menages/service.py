@@ -1,0 +1,281 @@
+"""Use cases of the ménage file."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import exists, or_
+from sqlmodel import Session, col, delete, select
+
+from api.audit.models import ActionAudit
+from api.audit.service import journaliser, journaliser_liste
+from api.auth.principal import Principal
+from api.core.compteurs import prochaine_reference
+from api.core.concurrency import bump_version, check_if_match
+from api.core.errors import Doublon, Interdit, Introuvable, champ_invalide
+from api.core.pagination import Page, PageParams, count
+from api.core.referentiels import Composition, LienPersonne, Sexe
+from api.core.texte import normaliser
+from api.menages import access
+from api.menages.models import Dette, Menage, Personne, Ressource
+from api.menages.schemas import (
+    DetteIn,
+    MenageCreate,
+    MenagePublic,
+    MenageResume,
+    MenageUpdate,
+    PersonneIn,
+    PersonnePublic,
+    RessourceIn,
+)
+from api.organisations.models import Organisation, TypeOrganisation
+
+RESSOURCE = "menage"
+
+
+def deduire_composition(personnes: list[PersonneIn]) -> Composition:
+    """SI-SIAO composition from the persons, when the user did not give it."""
+    liens = Counter(p.lien for p in personnes)
+    demandeur = next(p for p in personnes if p.lien == LienPersonne.demandeur)
+    enfants = liens[LienPersonne.enfant] > 0
+    couple = liens[LienPersonne.conjoint] > 0
+    if liens[LienPersonne.autre] > 0:
+        return Composition.groupe_avec_enfants if enfants else Composition.groupe_adultes
+    if couple:
+        return Composition.couple_avec_enfants if enfants else Composition.couple_sans_enfant
+    if demandeur.sexe == Sexe.homme:
+        return Composition.homme_seul_avec_enfants if enfants else Composition.homme_seul
+    return Composition.femme_seule_avec_enfants if enfants else Composition.femme_seule
+
+
+def _demandeur(personnes: list[Personne]) -> Personne:
+    return next(p for p in personnes if p.lien == LienPersonne.demandeur.value)
+
+
+def _personnes(session: Session, menage_id: uuid.UUID) -> list[Personne]:
+    return list(session.exec(select(Personne).where(Personne.menage_id == menage_id)))
+
+
+def to_public(session: Session, menage: Menage) -> MenagePublic:
+    personnes = sorted(_personnes(session, menage.id), key=lambda p: (p.lien != "demandeur", p.nom, p.prenom))
+    ressources = session.exec(select(Ressource).where(Ressource.menage_id == menage.id))
+    dettes = session.exec(select(Dette).where(Dette.menage_id == menage.id))
+    return MenagePublic(
+        **menage.model_dump(exclude={"cree_par_id", "anonymise_le"}),
+        personnes=[PersonnePublic.model_validate(p) for p in personnes],
+        ressources=[RessourceIn.model_validate(r) for r in ressources],
+        dettes=[DetteIn.model_validate(d) for d in dettes],
+    )
+
+
+def _verifier_bailleur(session: Session, bailleur_id: uuid.UUID | None) -> None:
+    if bailleur_id is None:
+        return
+    org = session.get(Organisation, bailleur_id)
+    if org is None or org.type != TypeOrganisation.bailleur.value:
+        raise champ_invalide("bailleur_id", "doit désigner une organisation de type bailleur", str(bailleur_id))
+
+
+def chercher_homonyme(session: Session, principal: Principal, demandeur: PersonneIn) -> Menage | None:
+    """A visible ménage whose demandeur has the same name and birth date."""
+    if demandeur.date_naissance is None:
+        return None
+    cle = normaliser(f"{demandeur.nom} {demandeur.prenom}")
+    return session.exec(
+        access.visible_menages(principal).where(
+            exists().where(
+                Personne.menage_id == Menage.id,
+                Personne.lien == LienPersonne.demandeur.value,
+                Personne.nom_recherche == cle,
+                Personne.date_naissance == demandeur.date_naissance,
+            )
+        )
+    ).first()
+
+
+def _ecrire_personnes(session: Session, menage: Menage, personnes: list[PersonneIn]) -> None:
+    """Replace the persons; a person sent back with its id keeps it."""
+    existantes = {p.id: p for p in _personnes(session, menage.id)}
+    gardees: set[uuid.UUID] = set()
+    for data in personnes:
+        valeurs: dict[str, Any] = {
+            "nom": data.nom.strip(),
+            "prenom": data.prenom.strip(),
+            "nom_recherche": normaliser(f"{data.nom} {data.prenom}"),
+            "date_naissance": data.date_naissance,
+            "sexe": data.sexe.value,
+            "lien": data.lien.value,
+        }
+        if data.id is not None:
+            personne = existantes.get(data.id)
+            if personne is None:
+                raise champ_invalide("personnes.id", "personne inconnue dans ce ménage", str(data.id))
+            for key, value in valeurs.items():
+                setattr(personne, key, value)
+            gardees.add(personne.id)
+        else:
+            personne = Personne(menage_id=menage.id, **valeurs)
+        session.add(personne)
+    for pid, personne in existantes.items():
+        if pid not in gardees:
+            session.delete(personne)
+
+
+def _ecrire_listes(session: Session, menage: Menage, data: MenageCreate | MenageUpdate) -> None:
+    if data.ressources is not None:
+        session.execute(delete(Ressource).where(col(Ressource.menage_id) == menage.id))
+        session.add_all(Ressource(menage_id=menage.id, type=r.type.value, montant_mensuel=r.montant_mensuel) for r in data.ressources)
+    if data.dettes is not None:
+        session.execute(delete(Dette).where(col(Dette.menage_id) == menage.id))
+        session.add_all(Dette(menage_id=menage.id, type=d.type.value, montant=d.montant) for d in data.dettes)
+
+
+_CHAMPS_SIMPLES = (
+    "statut_occupation", "bailleur_id", "commune_insee", "adresse", "telephone",
+    "courriel", "nb_procedures_expulsion", "stade_procedure",
+)
+
+
+def creer_menage(session: Session, principal: Principal, *, data: MenageCreate) -> Menage:
+    """Open a household file. A visible homonym (same name and birth date) is refused
+    with 409 unless the caller confirms it is another person."""
+    menage = preparer_menage(session, principal, data=data)
+    journaliser(session, principal, ActionAudit.creer, RESSOURCE, menage.id)
+    session.commit()
+    return menage
+
+
+def preparer_menage(session: Session, principal: Principal, *, data: MenageCreate) -> Menage:
+    """Create the ménage rows without committing (reused by referrals that carry a household)."""
+    if not principal.of_type(*access.TYPES_CREATEURS):
+        raise Interdit(
+            "Seuls une association, un prescripteur, un bailleur ou une commission ouvrent un dossier ménage."
+        )
+    demandeur = next(p for p in data.personnes if p.lien == LienPersonne.demandeur)
+    if not data.doublon_confirme:
+        homonyme = chercher_homonyme(session, principal, demandeur)
+        if homonyme is not None:
+            raise Doublon(
+                f"Un ménage dont le demandeur s'appelle {demandeur.prenom} {demandeur.nom}, né(e) le "
+                f"{demandeur.date_naissance:%d/%m/%Y}, existe déjà ({homonyme.reference}). "
+                "Utilisez-le, ou renvoyez la demande avec doublon_confirme=true s'il s'agit d'une autre personne.",
+                existant_id=str(homonyme.id),
+                existant_reference=homonyme.reference,
+                existant_url=f"/api/v1/menages/{homonyme.id}",
+            )
+    _verifier_bailleur(session, data.bailleur_id)
+    menage = Menage(
+        reference=prochaine_reference(session, "M"),
+        organisation_id=principal.organisation_id,
+        composition=(data.composition or deduire_composition(data.personnes)).value,
+        nb_procedures_expulsion=data.nb_procedures_expulsion or 0,
+        cree_par_id=principal.id,
+        **{k: getattr(v, "value", v) for k, v in data.model_dump(include=set(_CHAMPS_SIMPLES) - {"nb_procedures_expulsion"}).items()},
+    )
+    if data.courriel is not None:
+        menage.courriel = str(data.courriel)
+    session.add(menage)
+    session.flush()
+    _ecrire_personnes(session, menage, data.personnes)
+    _ecrire_listes(session, menage, data)
+    session.flush()
+    return menage
+
+
+def get_menage(session: Session, principal: Principal, menage_id: uuid.UUID, *, journal: bool = True) -> Menage:
+    """A visible ménage, or 404 (never a hint that it exists)."""
+    menage = session.exec(access.visible_menages(principal).where(Menage.id == menage_id)).first()
+    if menage is None:
+        raise Introuvable("Ménage", menage_id)
+    if journal:
+        journaliser(session, principal, ActionAudit.lire, RESSOURCE, menage.id)
+    return menage
+
+
+def lire_menage(session: Session, principal: Principal, menage_id: uuid.UUID) -> MenagePublic:
+    menage = get_menage(session, principal, menage_id)
+    public = to_public(session, menage)
+    session.commit()  # the access-log entry
+    return public
+
+
+def modifier_menage(
+    session: Session, principal: Principal, *, menage_id: uuid.UUID, data: MenageUpdate, if_match: str | None
+) -> MenagePublic:
+    """Partial update under optimistic concurrency (If-Match on the version)."""
+    menage = get_menage(session, principal, menage_id, journal=False)
+    if session.exec(select(Menage.id).where(Menage.id == menage_id, access.condition_modifiable(principal))).first() is None:
+        raise Interdit("Votre organisation peut lire ce dossier mais pas le modifier.")
+    check_if_match(if_match, menage.version, f"Le ménage {menage.reference}")
+    bump_version(session, Menage, menage, f"Le ménage {menage.reference}")
+    changes = data.model_dump(exclude_unset=True, include=set(_CHAMPS_SIMPLES) | {"composition"})
+    if "bailleur_id" in changes:
+        _verifier_bailleur(session, data.bailleur_id)
+    for key, value in changes.items():
+        if key == "nb_procedures_expulsion" and value is None:
+            value = 0
+        if key == "composition" and value is None:
+            continue
+        setattr(menage, key, getattr(value, "value", value))
+    if data.personnes is not None:
+        _ecrire_personnes(session, menage, data.personnes)
+    _ecrire_listes(session, menage, data)
+    session.add(menage)
+    journaliser(session, principal, ActionAudit.modifier, RESSOURCE, menage.id)
+    session.flush()
+    public = to_public(session, menage)
+    session.commit()
+    return public
+
+
+def lister_menages(
+    session: Session,
+    principal: Principal,
+    *,
+    page: PageParams,
+    q: str | None = None,
+    commune_insee: str | None = None,
+    composition: Composition | None = None,
+) -> Page[MenageResume]:
+    """Search by name or reference, accent- and case-insensitive."""
+    query = access.visible_menages(principal)
+    if q:
+        motif = f"%{normaliser(q)}%"
+        query = query.where(
+            or_(
+                col(Menage.reference).ilike(f"%{q.strip()}%"),
+                exists().where(Personne.menage_id == Menage.id, col(Personne.nom_recherche).like(motif)),
+            )
+        )
+    if commune_insee:
+        query = query.where(Menage.commune_insee == commune_insee)
+    if composition:
+        query = query.where(Menage.composition == composition.value)
+    total = count(session, query)
+    menages = list(
+        session.exec(query.order_by(col(Menage.modifie_le).desc(), col(Menage.id)).offset(page.offset).limit(page.limit))
+    )
+    demandeurs = {
+        p.menage_id: p
+        for p in session.exec(
+            select(Personne).where(
+                col(Personne.menage_id).in_([m.id for m in menages]), Personne.lien == LienPersonne.demandeur.value
+            )
+        )
+    }
+    items = []
+    for m in menages:
+        d = demandeurs.get(m.id)
+        items.append(
+            MenageResume(
+                id=m.id, reference=m.reference, composition=Composition(m.composition),
+                commune_insee=m.commune_insee, modifie_le=m.modifie_le,
+                demandeur_nom=d.nom if d else "", demandeur_prenom=d.prenom if d else "",
+                demandeur_date_naissance=d.date_naissance if d else None,
+            )
+        )
+    journaliser_liste(session, principal, RESSOURCE, [m.id for m in menages])
+    session.commit()
+    return Page(total=total, limit=page.limit, offset=page.offset, items=items)

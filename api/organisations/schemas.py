@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from api.organisations.models import RoleUtilisateur, TypeOrganisation
+
+INSEE = r"^(\d{5}|2[AB]\d{3})$"
+
+
+class OrganisationBase(BaseModel):
+    nom: str = Field(min_length=1, max_length=200, description="Raison sociale", examples=["Association Espoir 35"])
+    type: TypeOrganisation = Field(description="Nature du partenaire")
+    siret: str | None = Field(default=None, pattern=r"^\d{14}$", description="SIRET (14 chiffres)")
+    commune_insee: str | None = Field(default=None, pattern=INSEE, description="Commune du siège (code INSEE)")
+
+
+class OrganisationCreate(OrganisationBase):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OrganisationUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    nom: str | None = Field(default=None, min_length=1, max_length=200)
+    siret: str | None = Field(default=None, pattern=r"^\d{14}$")
+    commune_insee: str | None = Field(default=None, pattern=INSEE)
+    actif: bool | None = None
+
+
+class OrganisationPublic(OrganisationBase):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    actif: bool
+    cree_le: datetime
+
+
+class UtilisateurCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: EmailStr = Field(max_length=254, description="Courriel, sert d'identifiant")
+    nom: str = Field(min_length=1, max_length=100)
+    prenom: str = Field(min_length=1, max_length=100)
+    organisation_id: uuid.UUID | None = Field(
+        default=None, description="Organisation (l'administrateur la choisit ; un responsable crée dans la sienne)"
+    )
+    role: RoleUtilisateur = RoleUtilisateur.agent
+    mot_de_passe: str = Field(min_length=12, max_length=200, description="12 caractères au moins")
+
+
+class UtilisateurUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    nom: str | None = Field(default=None, min_length=1, max_length=100)
+    prenom: str | None = Field(default=None, min_length=1, max_length=100)
+    role: RoleUtilisateur | None = None
+    actif: bool | None = Field(default=None, description="false : le compte est désactivé, ses jetons cessent de marcher")
+    mot_de_passe: str | None = Field(default=None, min_length=12, max_length=200)
+
+
+class UtilisateurPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    email: str
+    nom: str
+    prenom: str
+    organisation_id: uuid.UUID
+    role: RoleUtilisateur
+    actif: bool
+    cree_le: datetime
+    derniere_connexion: datetime | None
+
+
+class ClientApiCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    nom: str = Field(min_length=1, max_length=200, examples=["SI locatif Néotoa"])
+    organisation_id: uuid.UUID
+
+
+class ClientApiPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    client_id: str
+    nom: str
+    organisation_id: uuid.UUID
+    actif: bool
+    cree_le: datetime
+
+
+class ClientApiCree(ClientApiPublic):
+    client_secret: str = Field(description="Secret, affiché une seule fois : à conserver")
+
+
+class ClientApiUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    nom: str | None = Field(default=None, min_length=1, max_length=200)
+    actif: bool | None = None

@@ -1,0 +1,9 @@
+"""Every table module, imported so that the metadata is complete (Alembic, tests)."""
+
+from api.audit import models as audit_models
+from api.auth import models as auth_models
+from api.core import compteurs
+from api.menages import models as menages_models
+from api.organisations import models as organisations_models
+
+__all__ = ["audit_models", "auth_models", "compteurs", "menages_models", "organisations_models"]
