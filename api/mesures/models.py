@@ -1,0 +1,191 @@
+"""Mesures (one support measure: one association, one ménage) and rendez-vous."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, SQLModel
+
+from api.core.models import new_id, utcnow
+
+
+class StatutMesure(StrEnum):
+    mandatee = "mandatee"
+    en_evaluation = "en_evaluation"
+    active = "active"
+    suspendue = "suspendue"
+    terminee = "terminee"
+
+
+class AccesMaintien(StrEnum):
+    acces = "acces"
+    maintien = "maintien"
+
+
+class ModaliteLogement(StrEnum):
+    bail_direct = "bail_direct"
+    sous_location_gla = "sous_location_gla"
+    iml_bail_glissant = "iml_bail_glissant"
+    logement_transition = "logement_transition"
+    hebergement = "hebergement"
+
+
+class MotifFin(StrEnum):
+    objectifs_atteints = "objectifs_atteints"
+    relogement = "relogement"
+    glissement_bail = "glissement_bail"
+    reorientation_autre_dispositif = "reorientation_autre_dispositif"
+    non_adhesion = "non_adhesion"
+    sanction_fin_prise_en_charge = "sanction_fin_prise_en_charge"
+    demenagement = "demenagement"
+    deces = "deces"
+    duree_maximale_atteinte = "duree_maximale_atteinte"
+    autre = "autre"
+
+
+class DomaineIntervention(StrEnum):
+    acces_logement = "acces_logement"
+    maintien = "maintien"
+    relogement = "relogement"
+    appropriation_logement = "appropriation_logement"
+    insertion_quartier = "insertion_quartier"
+    budget_dettes = "budget_dettes"
+    acces_droits = "acces_droits"
+    sante = "sante"
+    emploi = "emploi"
+    parentalite = "parentalite"
+    vieillissement = "vieillissement"
+    mediation_locative = "mediation_locative"
+
+
+class TypeRendezVous(StrEnum):
+    visite_domicile = "visite_domicile"
+    entretien_bureau = "entretien_bureau"
+    rencontre_tripartite = "rencontre_tripartite"
+    accompagnement_physique = "accompagnement_physique"
+    telephone = "telephone"
+    visio = "visio"
+    atelier_collectif = "atelier_collectif"
+    aller_vers = "aller_vers"
+
+
+class StatutRendezVous(StrEnum):
+    planifie = "planifie"
+    realise = "realise"
+    annule = "annule"
+    absent = "absent"
+
+
+class Mesure(SQLModel, table=True):
+    __tablename__ = "mesure"
+    __table_args__ = (
+        Index("ix_mesure_dispositif_id_date_mandatement", "dispositif_id", "date_mandatement"),
+    )
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    reference: str = Field(max_length=20, unique=True)
+    menage_id: uuid.UUID = Field(foreign_key="menage.id", index=True)
+    dispositif_id: uuid.UUID = Field(foreign_key="dispositif.id", index=True)
+    association_id: uuid.UUID = Field(foreign_key="organisation.id", index=True)
+    # The accepted referral it comes from (None when opened directly by the association).
+    orientation_id: uuid.UUID | None = Field(default=None, index=True)
+    referent_id: uuid.UUID | None = Field(default=None, foreign_key="utilisateur.id", index=True)
+    statut: str = Field(max_length=20, default=StatutMesure.mandatee.value, index=True)
+    cible_code: str = Field(max_length=50)
+    type_accompagnement_code: str = Field(max_length=50)
+    acces_maintien: str = Field(max_length=10)
+    date_mandatement: date
+    date_debut: date | None = None
+    date_fin_prevue: date | None = None
+    date_fin: date | None = Field(default=None, index=True)
+    motif_fin: str | None = Field(default=None, max_length=40)
+    situation_sortie: str | None = Field(default=None, max_length=40)
+    adhesion_date: date | None = None
+    adhesion_modalite: str | None = Field(default=None, max_length=200)
+    derogation_duree_motif: str | None = Field(default=None, max_length=500)
+    modalite_logement: str | None = Field(default=None, max_length=30)
+    modalite_date_debut: date | None = None
+    modalite_date_fin: date | None = None
+    date_glissement: date | None = None
+    # Situation at entry, copied at mandatement: "at entry" figures never move afterwards.
+    entree_statut_occupation: str | None = Field(default=None, max_length=40)
+    entree_composition: str | None = Field(default=None, max_length=40)
+    entree_commune_insee: str | None = Field(default=None, max_length=5, index=True)
+    entree_nb_procedures_expulsion: int = 0
+    entree_stade_procedure: str | None = Field(default=None, max_length=40)
+    entree_dette_locative: int = 0
+    suivi_date_prevue: date | None = None
+    suivi_realise_le: date | None = None
+    suivi_joint: bool | None = None
+    suivi_situation: str | None = Field(default=None, max_length=40)
+    suivi_commentaire: str | None = Field(default=None, max_length=2000)
+    cree_le: datetime = Field(default_factory=utcnow)
+    modifie_le: datetime = Field(default_factory=utcnow)
+    version: int = 1
+
+
+class MesureRessourceEntree(SQLModel, table=True):
+    __tablename__ = "mesure_ressource_entree"
+
+    mesure_id: uuid.UUID = Field(foreign_key="mesure.id", primary_key=True, ondelete="CASCADE")
+    type: str = Field(max_length=40, primary_key=True)
+    montant_mensuel: int | None = None
+
+
+class MesureDetteEntree(SQLModel, table=True):
+    __tablename__ = "mesure_dette_entree"
+
+    mesure_id: uuid.UUID = Field(foreign_key="mesure.id", primary_key=True, ondelete="CASCADE")
+    type: str = Field(max_length=40, primary_key=True)
+    montant: int = 0
+
+
+class MesureDomaine(SQLModel, table=True):
+    __tablename__ = "mesure_domaine"
+
+    mesure_id: uuid.UUID = Field(foreign_key="mesure.id", primary_key=True, ondelete="CASCADE")
+    domaine: str = Field(max_length=40, primary_key=True)
+
+
+class MesureEvenement(SQLModel, table=True):
+    """Every change of a mesure, kept for ever: the timeline is read from these."""
+
+    __tablename__ = "mesure_evenement"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    mesure_id: uuid.UUID = Field(foreign_key="mesure.id", index=True)
+    quand: datetime = Field(default_factory=utcnow)
+    date_effet: date | None = None
+    auteur_type: str = Field(max_length=20)
+    auteur_id: uuid.UUID
+    organisation_id: uuid.UUID
+    type: str = Field(max_length=30)
+    de_statut: str | None = Field(default=None, max_length=20)
+    vers_statut: str | None = Field(default=None, max_length=20)
+    motif: str | None = Field(default=None, max_length=60)
+    commentaire: str | None = Field(default=None, max_length=2000)
+    donnees: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class RendezVous(SQLModel, table=True):
+    __tablename__ = "rendez_vous"
+    __table_args__ = (Index("ix_rendez_vous_mesure_id_debut", "mesure_id", "debut"),)
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    mesure_id: uuid.UUID = Field(foreign_key="mesure.id")
+    debut: datetime = Field(index=True)
+    duree_minutes: int = 60
+    type: str = Field(max_length=30)
+    lieu: str | None = Field(default=None, max_length=300)
+    statut: str = Field(max_length=20, default=StatutRendezVous.planifie.value)
+    participants: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    compte_rendu: str | None = Field(default=None, max_length=10000)
+    est_suivi: bool = False  # the 6-month follow-up contact: allowed after the end
+    cree_par_id: uuid.UUID | None = None
+    cree_le: datetime = Field(default_factory=utcnow)
+    modifie_le: datetime = Field(default_factory=utcnow)
+    version: int = 1
