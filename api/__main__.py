@@ -55,9 +55,13 @@ def _serve(workers: int) -> None:
     _create_admin()
     print(f"Ancrage sur http://127.0.0.1:{settings.port}  (API : /docs)", flush=True)
     uvicorn.run(
-        "api.asgi:app", host="127.0.0.1" if settings.env != "production" else "0.0.0.0",  # noqa: S104
-        port=settings.port, workers=workers, log_level=settings.log_level.lower(),
-        proxy_headers=True, access_log=False,
+        "api.asgi:app",
+        host="127.0.0.1" if settings.env != "production" else "0.0.0.0",  # noqa: S104
+        port=settings.port,
+        workers=workers,
+        log_level=settings.log_level.lower(),
+        proxy_headers=True,
+        access_log=False,
     )
 
 
@@ -88,8 +92,9 @@ def main(argv: list[str] | None = None) -> int:
 
         from api.core.migrate import alembic_config
 
-        command.revision(alembic_config(get_settings().database_url), message=args.message,
-                         autogenerate=True, rev_id=args.rev_id)
+        command.revision(
+            alembic_config(get_settings().database_url), message=args.message, autogenerate=True, rev_id=args.rev_id
+        )
     return 0
 
 

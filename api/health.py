@@ -27,9 +27,13 @@ def health() -> Sante:
     return Sante()
 
 
-@router.get("/health/ready", response_model=Sante, operation_id="health_ready",
-            summary="La base de données répond (readiness)",
-            responses={503: {"description": "Base injoignable"}})
+@router.get(
+    "/health/ready",
+    response_model=Sante,
+    operation_id="health_ready",
+    summary="La base de données répond (readiness)",
+    responses={503: {"description": "Base injoignable"}},
+)
 def ready(session: SessionDep) -> Sante:
     try:
         session.execute(text("SELECT 1"))

@@ -59,12 +59,14 @@ def create_app(settings: Settings | None = None, *, engine: Any = None) -> FastA
         app.include_router(router)
     if settings.cors_origins:
         app.add_middleware(
-            CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,
-            allow_methods=["*"], allow_headers=["*"], expose_headers=["ETag", "Location", "Retry-After"],
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["ETag", "Location", "Retry-After"],
         )
-    app.add_middleware(
-        PlumbingMiddleware, max_body_bytes=settings.max_body_bytes, hsts=settings.env == "production"
-    )
+    app.add_middleware(PlumbingMiddleware, max_body_bytes=settings.max_body_bytes, hsts=settings.env == "production")
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     _mount_frontend(app, settings.frontend_dist)
     return app
@@ -83,7 +85,9 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         for op in path.values():
             resp = op.get("responses", {}).get("422")
             if resp:
-                resp["content"] = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}}
+                resp["content"] = {
+                    "application/problem+json": {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}
+                }
                 resp["description"] = "Données invalides"
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)

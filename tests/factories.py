@@ -33,8 +33,11 @@ def organisation(db: Session, type: TypeOrganisation, nom: str | None = None) ->
 def utilisateur(db: Session, org: Organisation, role: str = "agent", email: str | None = None) -> Utilisateur:
     user = Utilisateur(
         email=email or f"{uuid.uuid4().hex[:10]}@{org.type}.test",
-        nom=fake.last_name(), prenom=fake.first_name(),
-        organisation_id=org.id, role=role, mot_de_passe_hash=_HASH,
+        nom=fake.last_name(),
+        prenom=fake.first_name(),
+        organisation_id=org.id,
+        role=role,
+        mot_de_passe_hash=_HASH,
     )
     db.add(user)
     db.flush()
@@ -42,8 +45,9 @@ def utilisateur(db: Session, org: Organisation, role: str = "agent", email: str 
 
 
 def client_api(db: Session, org: Organisation) -> ClientApi:
-    client = ClientApi(client_id="cli_" + uuid.uuid4().hex[:16], nom="SI " + org.nom,
-                       organisation_id=org.id, secret_hash=_HASH)
+    client = ClientApi(
+        client_id="cli_" + uuid.uuid4().hex[:16], nom="SI " + org.nom, organisation_id=org.id, secret_hash=_HASH
+    )
     db.add(client)
     db.flush()
     return client
@@ -72,10 +76,20 @@ def menage_payload(**overrides: Any) -> dict[str, Any]:
     """A household as a client would send it."""
     payload: dict[str, Any] = {
         "personnes": [
-            {"nom": fake.last_name(), "prenom": fake.first_name_female(), "date_naissance": "1980-05-17",
-             "sexe": "femme", "lien": "demandeur"},
-            {"nom": fake.last_name(), "prenom": fake.first_name(), "date_naissance": "2012-09-01",
-             "sexe": "homme", "lien": "enfant"},
+            {
+                "nom": fake.last_name(),
+                "prenom": fake.first_name_female(),
+                "date_naissance": "1980-05-17",
+                "sexe": "femme",
+                "lien": "demandeur",
+            },
+            {
+                "nom": fake.last_name(),
+                "prenom": fake.first_name(),
+                "date_naissance": "2012-09-01",
+                "sexe": "homme",
+                "lien": "enfant",
+            },
         ],
         "statut_occupation": "locataire_parc_public",
         "commune_insee": "35238",
@@ -110,7 +124,8 @@ class Monde:
 
 def monde(db: Session, settings: Settings) -> Monde:
     m = Monde(
-        settings=settings, db=db,
+        settings=settings,
+        db=db,
         asso=organisation(db, TypeOrganisation.association, "Association Espoir 35"),
         asso2=organisation(db, TypeOrganisation.association, "Association ALFADI"),
         gie=organisation(db, TypeOrganisation.gie, "GIE Bailleurs 35"),

@@ -64,7 +64,9 @@ def test_funder_and_admin_cannot_create(client, monde: Monde) -> None:
 
 
 def test_search_is_accent_and_case_insensitive(client, monde: Monde) -> None:
-    personnes = [{"nom": "Le Goff", "prenom": "Maëlle", "date_naissance": "1979-03-14", "sexe": "femme", "lien": "demandeur"}]
+    personnes = [
+        {"nom": "Le Goff", "prenom": "Maëlle", "date_naissance": "1979-03-14", "sexe": "femme", "lien": "demandeur"}
+    ]
     body = _create(client, monde, personnes=personnes).json()
     _create(client, monde)
     for q in ("maelle", "MAËLLE", "le goff", "goff mae", body["reference"].lower()):
@@ -104,7 +106,9 @@ def test_filters(client, monde: Monde) -> None:
 
 
 def test_duplicate_demandeur_answers_409_with_link(client, monde: Monde) -> None:
-    personnes = [{"nom": "Martin", "prenom": "Paul", "date_naissance": "1970-01-02", "sexe": "homme", "lien": "demandeur"}]
+    personnes = [
+        {"nom": "Martin", "prenom": "Paul", "date_naissance": "1970-01-02", "sexe": "homme", "lien": "demandeur"}
+    ]
     first = _create(client, monde, personnes=personnes).json()
     again = [{"nom": "MARTIN", "prenom": "Paul", "date_naissance": "1970-01-02", "sexe": "homme", "lien": "demandeur"}]
     r = client.post("/api/v1/menages", json=menage_payload(personnes=again), headers=monde.h("asso_agent"))
@@ -112,7 +116,9 @@ def test_duplicate_demandeur_answers_409_with_link(client, monde: Monde) -> None
     assert r.json()["type"] == "/problemes/doublon"
     assert r.json()["existant_url"] == f"/api/v1/menages/{first['id']}"
     assert first["reference"] in r.json()["detail"]
-    ok = client.post("/api/v1/menages", json=menage_payload(personnes=again, doublon_confirme=True), headers=monde.h("asso_agent"))
+    ok = client.post(
+        "/api/v1/menages", json=menage_payload(personnes=again, doublon_confirme=True), headers=monde.h("asso_agent")
+    )
     assert ok.status_code == 201
     # another organisation cannot see the first file: no duplicate hint for it
     other = client.post("/api/v1/menages", json=menage_payload(personnes=again), headers=monde.h("asso2_agent"))
@@ -146,10 +152,16 @@ def test_update_requires_if_match_and_refuses_stale(client, monde: Monde) -> Non
 def test_update_keeps_person_ids_and_replaces_lists(client, monde: Monde) -> None:
     created = _create(client, monde).json()
     demandeur = created["personnes"][0]
-    personnes = [{**{k: demandeur[k] for k in ("id", "nom", "prenom", "date_naissance", "sexe", "lien")}, "prenom": "Anne"}]
+    personnes = [
+        {**{k: demandeur[k] for k in ("id", "nom", "prenom", "date_naissance", "sexe", "lien")}, "prenom": "Anne"}
+    ]
     r = client.patch(
         f"/api/v1/menages/{created['id']}",
-        json={"personnes": personnes, "ressources": [{"type": "aah", "montant_mensuel": 1016}], "composition": "femme_seule"},
+        json={
+            "personnes": personnes,
+            "ressources": [{"type": "aah", "montant_mensuel": 1016}],
+            "composition": "femme_seule",
+        },
         headers={**monde.h("asso_agent"), "If-Match": '"1"'},
     )
     assert r.status_code == 200, r.text
@@ -162,14 +174,20 @@ def test_update_keeps_person_ids_and_replaces_lists(client, monde: Monde) -> Non
 
 def test_other_organisation_cannot_update(client, monde: Monde) -> None:
     mid = _create(client, monde).json()["id"]
-    r = client.patch(f"/api/v1/menages/{mid}", json={"adresse": "x"}, headers={**monde.h("asso2_agent"), "If-Match": '"1"'})
+    r = client.patch(
+        f"/api/v1/menages/{mid}", json={"adresse": "x"}, headers={**monde.h("asso2_agent"), "If-Match": '"1"'}
+    )
     assert r.status_code == 404
 
 
 def test_bailleur_must_be_a_bailleur(client, monde: Monde) -> None:
-    r = client.post("/api/v1/menages", json=menage_payload(bailleur_id=str(monde.asso2.id)), headers=monde.h("asso_agent"))
+    r = client.post(
+        "/api/v1/menages", json=menage_payload(bailleur_id=str(monde.asso2.id)), headers=monde.h("asso_agent")
+    )
     assert r.status_code == 422 and r.json()["errors"][0]["champ"] == "bailleur_id"
-    ok = client.post("/api/v1/menages", json=menage_payload(bailleur_id=str(monde.bailleur.id)), headers=monde.h("asso_agent"))
+    ok = client.post(
+        "/api/v1/menages", json=menage_payload(bailleur_id=str(monde.bailleur.id)), headers=monde.h("asso_agent")
+    )
     assert ok.status_code == 201
 
 

@@ -17,8 +17,10 @@ def _fresh_url(tmp_path) -> tuple[str, object]:
     if not configured.startswith("postgresql"):
         return f"sqlite:///{tmp_path / 'mig.db'}", None
     name = f"ancrage_mig_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(make_url(configured).set(database="postgres").render_as_string(hide_password=False),
-                        isolation_level="AUTOCOMMIT")
+    admin = make_engine(
+        make_url(configured).set(database="postgres").render_as_string(hide_password=False),
+        isolation_level="AUTOCOMMIT",
+    )
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     return make_url(configured).set(database=name).render_as_string(hide_password=False), (admin, name)

@@ -42,9 +42,7 @@ def journaliser(
     )
 
 
-def journaliser_liste(
-    session: Session, principal: Principal, ressource: str, ids: Iterable[uuid.UUID]
-) -> None:
+def journaliser_liste(session: Session, principal: Principal, ressource: str, ids: Iterable[uuid.UUID]) -> None:
     """A list exposes each record in it: one entry per record, as the CNIL asks."""
     for rid in ids:
         journaliser(session, principal, ActionAudit.lister, ressource, rid)

@@ -63,10 +63,15 @@ def token(
     request: Request,
     response: Response,
     session: SessionDep,
-    grant_type: Annotated[Literal["password", "client_credentials"], Form(description="password pour une personne, client_credentials pour un système")],
+    grant_type: Annotated[
+        Literal["password", "client_credentials"],
+        Form(description="password pour une personne, client_credentials pour un système"),
+    ],
     username: Annotated[str | None, Form(max_length=254, description="Courriel (grant password)")] = None,
     password: Annotated[str | None, Form(max_length=200)] = None,
-    client_id: Annotated[str | None, Form(max_length=64, description="Identifiant client (grant client_credentials)")] = None,
+    client_id: Annotated[
+        str | None, Form(max_length=64, description="Identifiant client (grant client_credentials)")
+    ] = None,
     client_secret: Annotated[str | None, Form(max_length=200)] = None,
     scope: Annotated[str | None, Form(max_length=200)] = None,
 ) -> JetonAcces:
@@ -80,9 +85,7 @@ def token(
         key = username.strip().lower()
         guard.check(key, request)
         try:
-            emission = service.connecter_utilisateur(
-                session, settings, email=username, mot_de_passe=password
-            )
+            emission = service.connecter_utilisateur(session, settings, email=username, mot_de_passe=password)
         except IdentifiantsInvalides:
             guard.fail(key, request)
             raise
@@ -97,9 +100,7 @@ def token(
         key = "client:" + client_id
         guard.check(key, request)
         try:
-            emission = service.connecter_client(
-                session, settings, client_id=client_id, client_secret=client_secret
-            )
+            emission = service.connecter_client(session, settings, client_id=client_id, client_secret=client_secret)
         except IdentifiantsInvalides:
             guard.fail(key, request)
             raise
@@ -148,9 +149,7 @@ def logout(
             session_id = get_principal(request, session, auth_header[7:]).session_id
         except NonAuthentifie:
             session_id = None
-    service.deconnecter(
-        session, request.app.state.settings, session_id=session_id, refresh_token=ancrage_refresh
-    )
+    service.deconnecter(session, request.app.state.settings, session_id=session_id, refresh_token=ancrage_refresh)
     response = Response(status_code=204)
     response.delete_cookie(REFRESH_COOKIE, path=REFRESH_PATH)
     return response
@@ -178,6 +177,6 @@ def me(principal: CurrentPrincipal, session: SessionDep) -> Moi:
         id=user.id,
         nom=f"{user.prenom} {user.nom}",
         email=user.email,
-        role=user.role,  # type: ignore[arg-type]
+        role=user.role,
         organisation=orga,
     )

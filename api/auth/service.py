@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,31 +25,26 @@ class Emission:
     refresh_max_age: int | None
 
 
-def _emettre(
-    session: Session, settings: Settings, auth: SessionAuth, sub: str, *, with_refresh: bool
-) -> Emission:
+def _emettre(session: Session, settings: Settings, auth: SessionAuth, sub: str, *, with_refresh: bool) -> Emission:
     access_life = timedelta(minutes=settings.access_token_minutes)
     access, _ = create_token(settings, sub=sub, typ="access", sid=auth.id, lifetime=access_life)
     refresh = None
     max_age = None
     if with_refresh:
+        session.flush()  # the session row first: the refresh token references it
         life = auth.expire_le - utcnow()
         jeton = JetonRafraichissement(session_id=auth.id, expire_le=auth.expire_le)
         session.add(jeton)
-        refresh, _ = create_token(
-            settings, sub=sub, typ="refresh", sid=auth.id, lifetime=life, jti=jeton.jti
-        )
+        refresh, _ = create_token(settings, sub=sub, typ="refresh", sid=auth.id, lifetime=life, jti=jeton.jti)
         max_age = int(life.total_seconds())
     return Emission(access, int(access_life.total_seconds()), refresh, max_age)
 
 
-def connecter_utilisateur(
-    session: Session, settings: Settings, *, email: str, mot_de_passe: str
-) -> Emission:
+def connecter_utilisateur(session: Session, settings: Settings, *, email: str, mot_de_passe: str) -> Emission:
     """Password grant: the same refusal, in about the same time, for any bad pair."""
     row = session.exec(
         select(Utilisateur, Organisation)
-        .join(Organisation, Organisation.id == Utilisateur.organisation_id)  # type: ignore[arg-type]
+        .join(Organisation, Organisation.id == Utilisateur.organisation_id)
         .where(Utilisateur.email == email.strip().lower())
     ).first()
     user = row[0] if row else None
@@ -56,22 +52,18 @@ def connecter_utilisateur(
     if not ok or user is None or row is None or not user.actif or not row[1].actif:
         raise IdentifiantsInvalides()
     user.derniere_connexion = utcnow()
-    auth = SessionAuth(
-        utilisateur_id=user.id, expire_le=utcnow() + timedelta(days=settings.refresh_token_days)
-    )
+    auth = SessionAuth(utilisateur_id=user.id, expire_le=utcnow() + timedelta(days=settings.refresh_token_days))
     session.add_all([user, auth])
     emission = _emettre(session, settings, auth, f"utilisateur:{user.id}", with_refresh=True)
     session.commit()
     return emission
 
 
-def connecter_client(
-    session: Session, settings: Settings, *, client_id: str, client_secret: str
-) -> Emission:
+def connecter_client(session: Session, settings: Settings, *, client_id: str, client_secret: str) -> Emission:
     """client_credentials grant: an access token only, no refresh token."""
     row = session.exec(
         select(ClientApi, Organisation)
-        .join(Organisation, Organisation.id == ClientApi.organisation_id)  # type: ignore[arg-type]
+        .join(Organisation, Organisation.id == ClientApi.organisation_id)
         .where(ClientApi.client_id == client_id)
     ).first()
     client = row[0] if row else None
@@ -132,10 +124,8 @@ def deconnecter(
     """Revoke the session named by the access token and/or the refresh cookie."""
     ids = {session_id} if session_id else set()
     if refresh_token:
-        try:
+        with contextlib.suppress(InvalidToken, ValueError):
             ids.add(uuid.UUID(decode_token(settings, refresh_token, expected="refresh").sid))
-        except (InvalidToken, ValueError):
-            pass
     for sid in ids:
         revoquer_session(session, sid, "deconnexion")
     session.commit()

@@ -22,8 +22,10 @@ def prochaine_reference(session: Session, prefixe: str) -> str:
     cle = f"{prefixe}-{annee}"
     for _ in range(3):
         valeur = session.execute(
-            update(Compteur).where(Compteur.cle == cle)  # type: ignore[arg-type]
-            .values(valeur=Compteur.valeur + 1).returning(Compteur.valeur)
+            update(Compteur)
+            .where(Compteur.cle == cle)
+            .values(valeur=Compteur.valeur + 1)
+            .returning(Compteur.valeur)
         ).scalar()
         if valeur is not None:
             return f"{cle}-{valeur:06d}"

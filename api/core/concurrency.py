@@ -7,9 +7,8 @@ from typing import Annotated, Any
 from fastapi import Header, Response
 from sqlalchemy import update as sa_update
 
-from api.core.models import utcnow
-
 from api.core.errors import VersionPerimee, VersionRequise
+from api.core.models import utcnow
 
 IfMatchHeader = Annotated[
     str | None,
@@ -31,9 +30,7 @@ def set_etag(response: Response, version: int) -> None:
 def check_if_match(if_match: str | None, version: int, ressource: str) -> None:
     """Refuse an update that does not name the version it was based on, or a stale one."""
     if not if_match:
-        raise VersionRequise(
-            f"Modifier {ressource} demande l'en-tête If-Match avec l'ETag de la dernière lecture."
-        )
+        raise VersionRequise(f"Modifier {ressource} demande l'en-tête If-Match avec l'ETag de la dernière lecture.")
     candidates = {c.strip().removeprefix("W/") for c in if_match.split(",")}
     if etag(version) not in candidates:
         raise VersionPerimee(

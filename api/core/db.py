@@ -25,9 +25,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             from pathlib import Path
 
             Path(sa_url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            sa_url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
-        )
+        engine = create_engine(sa_url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
 
         # pysqlite's own transaction handling breaks SAVEPOINT and BEGIN: take it over
         # (SQLAlchemy's documented recipe), and turn foreign keys on.

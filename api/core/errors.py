@@ -40,9 +40,7 @@ class ProblemDetails(BaseModel):
     status: int = Field(description="Code HTTP")
     detail: str = Field(description="Explication propre à cette occurrence")
     instance: str | None = Field(default=None, description="Chemin de la requête")
-    errors: list[ErreurChamp] | None = Field(
-        default=None, description="Champs invalides (erreurs de validation)"
-    )
+    errors: list[ErreurChamp] | None = Field(default=None, description="Champs invalides (erreurs de validation)")
     model_config = {"extra": "allow"}
 
 
@@ -104,9 +102,7 @@ class IdentifiantsInvalides(Probleme):
     title = "Identifiants invalides"
 
     def __init__(self, detail: str = "Identifiant ou mot de passe incorrect.") -> None:
-        super().__init__(
-            detail, headers={"WWW-Authenticate": 'Bearer realm="ancrage"'}, error="invalid_grant"
-        )
+        super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="ancrage"'}, error="invalid_grant")
 
 
 class Interdit(Probleme):
@@ -143,8 +139,7 @@ class TransitionRefusee(Conflit):
         permises = sorted(permises)
         autorisees = ", ".join(permises) if permises else "aucune (état final)"
         super().__init__(
-            f"{objet} est « {etat} » : passage à « {cible} » impossible. "
-            f"Transitions permises : {autorisees}.",
+            f"{objet} est « {etat} » : passage à « {cible} » impossible. Transitions permises : {autorisees}.",
             etat_actuel=etat,
             transition_demandee=cible,
             transitions_permises=permises,
@@ -187,16 +182,12 @@ class TropDeRequetes(Probleme):
     title = "Trop de requêtes"
 
     def __init__(self, detail: str, retry_after: int) -> None:
-        super().__init__(
-            detail, headers={"Retry-After": str(retry_after)}, retry_after=retry_after
-        )
+        super().__init__(detail, headers={"Retry-After": str(retry_after)}, retry_after=retry_after)
 
 
 def champ_invalide(champ: str, message: str, valeur: Any = None) -> ErreurValidation:
     """A 422 about one field, raised by service rules (not by pydantic)."""
-    return ErreurValidation(
-        f"{champ} : {message}", errors=[ErreurChamp(champ=champ, message=message, valeur=valeur)]
-    )
+    return ErreurValidation(f"{champ} : {message}", errors=[ErreurChamp(champ=champ, message=message, valeur=valeur)])
 
 
 def responses(*problems: type[Probleme]) -> dict[int | str, dict[str, Any]]:
@@ -205,7 +196,10 @@ def responses(*problems: type[Probleme]) -> dict[int | str, dict[str, Any]]:
     for p in problems:
         entry = out.setdefault(
             p.status,
-            {"description": p.title, "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}}},
+            {
+                "description": p.title,
+                "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}},
+            },
         )
         if p.title not in entry["description"]:
             entry["description"] += " / " + p.title
@@ -260,6 +254,8 @@ def _message(err: dict[str, Any]) -> str:
         except (KeyError, IndexError):
             pass
     msg = err.get("msg", "valeur invalide")
+    if "valid email" in str(msg):
+        return "adresse de courriel invalide"
     # pydantic prefixes custom errors with "Value error, "
     return str(msg).removeprefix("Value error, ").removeprefix("Assertion failed, ")
 

@@ -39,8 +39,13 @@ async def _send_problem(send: Send, problem: CorpsTropGros | TypeContenuNonSuppo
     import json
 
     body = json.dumps(problem.body(instance=path), ensure_ascii=False).encode()
-    await send({"type": "http.response.start", "status": problem.status,
-                "headers": [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": problem.status,
+            "headers": [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -69,16 +74,22 @@ class PlumbingMiddleware:
             if method in _BODY_METHODS and path.startswith("/api/"):
                 length = headers.get("content-length")
                 if length and length.isdigit() and int(length) > self.max_body:
-                    await _send_problem(send, CorpsTropGros(
-                        f"Le corps fait {length} octets ; {self.max_body} au plus."), path)
+                    await _send_problem(
+                        send, CorpsTropGros(f"Le corps fait {length} octets ; {self.max_body} au plus."), path
+                    )
                     status_holder["status"] = 413
                     return
                 ctype = headers.get("content-type", "").split(";")[0].strip().lower()
                 has_body = (length and length != "0") or "transfer-encoding" in headers
                 wanted = "application/x-www-form-urlencoded" if path in _FORM_PATHS else "application/json"
                 if has_body and ctype != wanted and not (path in _FORM_PATHS and ctype == "multipart/form-data"):
-                    await _send_problem(send, TypeContenuNonSupporte(
-                        f"Type de contenu « {ctype or 'absent'} » non supporté ; attendu : {wanted}."), path)
+                    await _send_problem(
+                        send,
+                        TypeContenuNonSupporte(
+                            f"Type de contenu « {ctype or 'absent'} » non supporté ; attendu : {wanted}."
+                        ),
+                        path,
+                    )
                     status_holder["status"] = 415
                     return
 
@@ -107,9 +118,7 @@ class PlumbingMiddleware:
                         # Responses of the API carry personal data: never cached.
                         extra.append((b"cache-control", b"no-store"))
                     extra.append((b"x-request-id", request_id.encode()))
-                    message["headers"] = list(message.get("headers", [])) + [
-                        h for h in extra if h[0] not in existing
-                    ]
+                    message["headers"] = list(message.get("headers", [])) + [h for h in extra if h[0] not in existing]
                 await send(message)
 
             try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
@@ -37,7 +37,7 @@ class Page(BaseModel, Generic[T]):
     items: list[T]
 
 
-def count(session: Session, query: Select[tuple[object]]) -> int:
+def count(session: Session, query: Select[Any] | Any) -> int:
     """Total rows of ``query`` (ordering removed, as it is useless for a count)."""
     sub = query.order_by(None).subquery()
     return int(session.execute(select(func.count()).select_from(sub)).scalar_one())

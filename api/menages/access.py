@@ -14,8 +14,8 @@ from api.auth.principal import Principal
 from api.dispositifs.models import Dispositif
 from api.menages.models import Menage
 from api.mesures.models import Mesure
-from api.orientations.models import Orientation, StatutOrientation
 from api.organisations.models import TypeOrganisation
+from api.orientations.models import Orientation, StatutOrientation
 
 # Partners who may open a household file (a funder or the platform admin never does).
 TYPES_CREATEURS = (
@@ -33,7 +33,9 @@ def condition_visible(principal: Principal) -> ColumnElement[bool]:
     org = principal.organisation_id
     conditions: list[ColumnElement[bool]] = [Menage.organisation_id == org]  # type: ignore[list-item]
     # A prescriber (bailleur, CCAS…) sees the households of its own referrals.
-    conditions.append(exists().where(Orientation.menage_id == Menage.id, Orientation.prescripteur_organisation_id == org))
+    conditions.append(
+        exists().where(Orientation.menage_id == Menage.id, Orientation.prescripteur_organisation_id == org)
+    )
     if principal.of_type(TypeOrganisation.gie):
         # The commission sees the files submitted to the dispositifs it decides.
         conditions.append(
@@ -68,7 +70,7 @@ def condition_modifiable(principal: Principal) -> ColumnElement[bool]:
         return false()
     own = Menage.organisation_id == principal.organisation_id
     if principal.of_type(TypeOrganisation.association):
-        return or_(own, _porte_par(principal.organisation_id))  # type: ignore[arg-type]
+        return or_(own, _porte_par(principal.organisation_id))
     return own  # type: ignore[return-value]
 
 

@@ -26,22 +26,38 @@ from api.menages.schemas import MenageCreate, MenagePublic, MenageResume, Menage
 router = APIRouter(prefix="/api/v1/menages", tags=["menages"], responses=responses(NonAuthentifie, ErreurValidation))
 
 
-@router.get("", response_model=Page[MenageResume], operation_id="menages_lister",
-            summary="Rechercher et lister les ménages visibles")
+@router.get(
+    "",
+    response_model=Page[MenageResume],
+    operation_id="menages_lister",
+    summary="Rechercher et lister les ménages visibles",
+)
 def menages_lister(
     session: SessionDep,
     principal: CurrentPrincipal,
     page: PageDep,
-    q: Annotated[str | None, Query(max_length=100, description="Nom, prénom ou référence (sans accents ni casse)")] = None,
+    q: Annotated[
+        str | None, Query(max_length=100, description="Nom, prénom ou référence (sans accents ni casse)")
+    ] = None,
     commune_insee: Annotated[str | None, Query(pattern=INSEE_PATTERN)] = None,
     composition: Composition | None = None,
 ) -> Page[MenageResume]:
-    return service.lister_menages(session, principal, page=page, q=q, commune_insee=commune_insee, composition=composition)
+    return service.lister_menages(
+        session, principal, page=page, q=q, commune_insee=commune_insee, composition=composition
+    )
 
 
-@router.post("", response_model=MenagePublic, status_code=201, operation_id="menages_creer",
-             summary="Ouvrir un dossier ménage", responses=responses(Interdit, Doublon))
-def menages_creer(data: MenageCreate, session: SessionDep, principal: CurrentPrincipal, response: Response) -> MenagePublic:
+@router.post(
+    "",
+    response_model=MenagePublic,
+    status_code=201,
+    operation_id="menages_creer",
+    summary="Ouvrir un dossier ménage",
+    responses=responses(Interdit, Doublon),
+)
+def menages_creer(
+    data: MenageCreate, session: SessionDep, principal: CurrentPrincipal, response: Response
+) -> MenagePublic:
     menage = service.creer_menage(session, principal, data=data)
     public = service.to_public(session, menage)
     set_etag(response, public.version)
@@ -49,20 +65,35 @@ def menages_creer(data: MenageCreate, session: SessionDep, principal: CurrentPri
     return public
 
 
-@router.get("/{menage_id}", response_model=MenagePublic, operation_id="menages_lire",
-            summary="Lire un dossier ménage", responses=responses(Introuvable))
-def menages_lire(menage_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal, response: Response) -> MenagePublic:
+@router.get(
+    "/{menage_id}",
+    response_model=MenagePublic,
+    operation_id="menages_lire",
+    summary="Lire un dossier ménage",
+    responses=responses(Introuvable),
+)
+def menages_lire(
+    menage_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal, response: Response
+) -> MenagePublic:
     public = service.lire_menage(session, principal, menage_id)
     set_etag(response, public.version)
     return public
 
 
-@router.patch("/{menage_id}", response_model=MenagePublic, operation_id="menages_modifier",
-              summary="Modifier un dossier ménage (If-Match obligatoire)",
-              responses=responses(Introuvable, Interdit, VersionPerimee, VersionRequise))
+@router.patch(
+    "/{menage_id}",
+    response_model=MenagePublic,
+    operation_id="menages_modifier",
+    summary="Modifier un dossier ménage (If-Match obligatoire)",
+    responses=responses(Introuvable, Interdit, VersionPerimee, VersionRequise),
+)
 def menages_modifier(
-    menage_id: uuid.UUID, data: MenageUpdate, session: SessionDep, principal: CurrentPrincipal,
-    response: Response, if_match: IfMatchHeader = None,
+    menage_id: uuid.UUID,
+    data: MenageUpdate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatchHeader = None,
 ) -> MenagePublic:
     public = service.modifier_menage(session, principal, menage_id=menage_id, data=data, if_match=if_match)
     set_etag(response, public.version)

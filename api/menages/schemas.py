@@ -71,7 +71,9 @@ class SituationMenage(BaseModel):
     )
     statut_occupation: SituationLogement | None = None
     bailleur_id: uuid.UUID | None = Field(default=None, description="Organisation bailleur, le cas échéant")
-    commune_insee: str | None = Field(default=None, pattern=INSEE_PATTERN, description="Code INSEE (5 caractères)", examples=["35238"])
+    commune_insee: str | None = Field(
+        default=None, pattern=INSEE_PATTERN, description="Code INSEE (5 caractères)", examples=["35238"]
+    )
     adresse: str | None = Field(default=None, max_length=300)
     telephone: str | None = Field(default=None, max_length=30, pattern=r"^[0-9+ .()-]{6,30}$")
     courriel: EmailStr | None = Field(default=None, max_length=254)

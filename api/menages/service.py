@@ -126,15 +126,24 @@ def _ecrire_personnes(session: Session, menage: Menage, personnes: list[Personne
 def _ecrire_listes(session: Session, menage: Menage, data: MenageCreate | MenageUpdate) -> None:
     if data.ressources is not None:
         session.execute(delete(Ressource).where(col(Ressource.menage_id) == menage.id))
-        session.add_all(Ressource(menage_id=menage.id, type=r.type.value, montant_mensuel=r.montant_mensuel) for r in data.ressources)
+        session.add_all(
+            Ressource(menage_id=menage.id, type=r.type.value, montant_mensuel=r.montant_mensuel)
+            for r in data.ressources
+        )
     if data.dettes is not None:
         session.execute(delete(Dette).where(col(Dette.menage_id) == menage.id))
         session.add_all(Dette(menage_id=menage.id, type=d.type.value, montant=d.montant) for d in data.dettes)
 
 
 _CHAMPS_SIMPLES = (
-    "statut_occupation", "bailleur_id", "commune_insee", "adresse", "telephone",
-    "courriel", "nb_procedures_expulsion", "stade_procedure",
+    "statut_occupation",
+    "bailleur_id",
+    "commune_insee",
+    "adresse",
+    "telephone",
+    "courriel",
+    "nb_procedures_expulsion",
+    "stade_procedure",
 )
 
 
@@ -172,7 +181,10 @@ def preparer_menage(session: Session, principal: Principal, *, data: MenageCreat
         composition=(data.composition or deduire_composition(data.personnes)).value,
         nb_procedures_expulsion=data.nb_procedures_expulsion or 0,
         cree_par_id=principal.id,
-        **{k: getattr(v, "value", v) for k, v in data.model_dump(include=set(_CHAMPS_SIMPLES) - {"nb_procedures_expulsion"}).items()},
+        **{
+            k: getattr(v, "value", v)
+            for k, v in data.model_dump(include=set(_CHAMPS_SIMPLES) - {"nb_procedures_expulsion"}).items()
+        },
     )
     if data.courriel is not None:
         menage.courriel = str(data.courriel)
@@ -206,7 +218,10 @@ def modifier_menage(
 ) -> MenagePublic:
     """Partial update under optimistic concurrency (If-Match on the version)."""
     menage = get_menage(session, principal, menage_id, journal=False)
-    if session.exec(select(Menage.id).where(Menage.id == menage_id, access.condition_modifiable(principal))).first() is None:
+    if (
+        session.exec(select(Menage.id).where(Menage.id == menage_id, access.condition_modifiable(principal))).first()
+        is None
+    ):
         raise Interdit("Votre organisation peut lire ce dossier mais pas le modifier.")
     check_if_match(if_match, menage.version, f"Le ménage {menage.reference}")
     bump_version(session, Menage, menage, f"Le ménage {menage.reference}")
@@ -255,7 +270,9 @@ def lister_menages(
         query = query.where(Menage.composition == composition.value)
     total = count(session, query)
     menages = list(
-        session.exec(query.order_by(col(Menage.modifie_le).desc(), col(Menage.id)).offset(page.offset).limit(page.limit))
+        session.exec(
+            query.order_by(col(Menage.modifie_le).desc(), col(Menage.id)).offset(page.offset).limit(page.limit)
+        )
     )
     demandeurs = {
         p.menage_id: p
@@ -270,9 +287,13 @@ def lister_menages(
         d = demandeurs.get(m.id)
         items.append(
             MenageResume(
-                id=m.id, reference=m.reference, composition=Composition(m.composition),
-                commune_insee=m.commune_insee, modifie_le=m.modifie_le,
-                demandeur_nom=d.nom if d else "", demandeur_prenom=d.prenom if d else "",
+                id=m.id,
+                reference=m.reference,
+                composition=Composition(m.composition),
+                commune_insee=m.commune_insee,
+                modifie_le=m.modifie_le,
+                demandeur_nom=d.nom if d else "",
+                demandeur_prenom=d.prenom if d else "",
                 demandeur_date_naissance=d.date_naissance if d else None,
             )
         )

@@ -82,9 +82,7 @@ class StatutRendezVous(StrEnum):
 
 class Mesure(SQLModel, table=True):
     __tablename__ = "mesure"
-    __table_args__ = (
-        Index("ix_mesure_dispositif_id_date_mandatement", "dispositif_id", "date_mandatement"),
-    )
+    __table_args__ = (Index("ix_mesure_dispositif_id_date_mandatement", "dispositif_id", "date_mandatement"),)
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     reference: str = Field(max_length=20, unique=True)

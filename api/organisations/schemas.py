@@ -53,7 +53,9 @@ class UtilisateurUpdate(BaseModel):
     nom: str | None = Field(default=None, min_length=1, max_length=100)
     prenom: str | None = Field(default=None, min_length=1, max_length=100)
     role: RoleUtilisateur | None = None
-    actif: bool | None = Field(default=None, description="false : le compte est désactivé, ses jetons cessent de marcher")
+    actif: bool | None = Field(
+        default=None, description="false : le compte est désactivé, ses jetons cessent de marcher"
+    )
     mot_de_passe: str | None = Field(default=None, min_length=12, max_length=200)
 
 

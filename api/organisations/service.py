@@ -17,8 +17,8 @@ from api.core.security import hash_password, new_client_secret
 from api.organisations import access
 from api.organisations.models import ClientApi, Organisation, TypeOrganisation, Utilisateur
 from api.organisations.schemas import (
-    ClientApiCree,
     ClientApiCreate,
+    ClientApiCree,
     ClientApiPublic,
     ClientApiUpdate,
     OrganisationCreate,
@@ -41,8 +41,9 @@ def lister_organisations(
         query = query.where(col(Organisation.nom).ilike(f"%{q}%"))
     total = count(session, query)
     rows = session.exec(query.order_by(col(Organisation.nom)).offset(page.offset).limit(page.limit))
-    return Page(total=total, limit=page.limit, offset=page.offset,
-                items=[OrganisationPublic.model_validate(o) for o in rows])
+    return Page(
+        total=total, limit=page.limit, offset=page.offset, items=[OrganisationPublic.model_validate(o) for o in rows]
+    )
 
 
 def get_organisation(session: Session, organisation_id: uuid.UUID) -> Organisation:
@@ -59,9 +60,7 @@ def creer_organisation(session: Session, *, data: OrganisationCreate) -> Organis
     return org
 
 
-def modifier_organisation(
-    session: Session, *, organisation_id: uuid.UUID, data: OrganisationUpdate
-) -> Organisation:
+def modifier_organisation(session: Session, *, organisation_id: uuid.UUID, data: OrganisationUpdate) -> Organisation:
     org = get_organisation(session, organisation_id)
     for key, value in data.model_dump(exclude_unset=True).items():
         setattr(org, key, value)
@@ -80,14 +79,13 @@ def lister_utilisateurs(
     rows = session.exec(
         query.order_by(col(Utilisateur.nom), col(Utilisateur.prenom)).offset(page.offset).limit(page.limit)
     )
-    return Page(total=total, limit=page.limit, offset=page.offset,
-                items=[UtilisateurPublic.model_validate(u) for u in rows])
+    return Page(
+        total=total, limit=page.limit, offset=page.offset, items=[UtilisateurPublic.model_validate(u) for u in rows]
+    )
 
 
 def get_utilisateur(session: Session, principal: Principal, utilisateur_id: uuid.UUID) -> Utilisateur:
-    user = session.exec(
-        access.visible_utilisateurs(principal).where(Utilisateur.id == utilisateur_id)
-    ).first()
+    user = session.exec(access.visible_utilisateurs(principal).where(Utilisateur.id == utilisateur_id)).first()
     if user is None:
         raise Introuvable("Utilisateur", utilisateur_id)
     return user
@@ -145,8 +143,9 @@ def lister_clients(session: Session, *, page: PageParams) -> Page[ClientApiPubli
     query = select(ClientApi)
     total = count(session, query)
     rows = session.exec(query.order_by(col(ClientApi.cree_le)).offset(page.offset).limit(page.limit))
-    return Page(total=total, limit=page.limit, offset=page.offset,
-                items=[ClientApiPublic.model_validate(c) for c in rows])
+    return Page(
+        total=total, limit=page.limit, offset=page.offset, items=[ClientApiPublic.model_validate(c) for c in rows]
+    )
 
 
 def creer_client(session: Session, *, data: ClientApiCreate) -> ClientApiCree:
@@ -191,7 +190,7 @@ def assurer_admin(session: Session, *, email: str, mot_de_passe: str | None) -> 
     """Create the first admin account if there is none; return the generated password if any."""
     existing = session.exec(
         select(Utilisateur)
-        .join(Organisation, Organisation.id == Utilisateur.organisation_id)  # type: ignore[arg-type]
+        .join(Organisation, Organisation.id == Utilisateur.organisation_id)
         .where(Organisation.type == TypeOrganisation.admin.value)
     ).first()
     if existing is not None:
@@ -206,8 +205,12 @@ def assurer_admin(session: Session, *, email: str, mot_de_passe: str | None) -> 
         generated = mot_de_passe = secrets.token_urlsafe(15)
     session.add(
         Utilisateur(
-            email=email.lower(), nom="Administrateur", prenom="Ancrage", organisation_id=org.id,
-            role="responsable", mot_de_passe_hash=hash_password(mot_de_passe),
+            email=email.lower(),
+            nom="Administrateur",
+            prenom="Ancrage",
+            organisation_id=org.id,
+            role="responsable",
+            mot_de_passe_hash=hash_password(mot_de_passe),
         )
     )
     session.commit()

@@ -1,0 +1,270 @@
+"""Authentication: sign-in grants, refresh rotation and reuse detection, logout,
+disabled accounts, and every forged or misused token refused with 401."""
+
+from __future__ import annotations
+
+import base64
+import time
+import uuid
+from datetime import timedelta
+
+import pytest
+from jose import jwt
+
+from api.core.security import create_token
+from tests.factories import MOT_DE_PASSE, Monde, utilisateur
+
+TOKEN_URL = "/api/v1/auth/token"
+
+
+def _login(client, email: str, password: str = MOT_DE_PASSE):
+    return client.post(TOKEN_URL, data={"grant_type": "password", "username": email, "password": password})
+
+
+def _assert_401(r) -> None:
+    assert r.status_code == 401, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_password_grant_gives_access_token_and_refresh_cookie(client, monde: Monde) -> None:
+    user = monde.users["asso_agent"]
+    r = _login(client, user.email.upper())  # e-mail is case-insensitive
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["token_type"] == "bearer" and body["expires_in"] == 15 * 60
+    assert "refresh_token" not in body  # it travels only in the httpOnly cookie
+    cookie = r.headers["set-cookie"]
+    assert "ancrage_refresh=" in cookie and "HttpOnly" in cookie
+    assert "SameSite=strict" in cookie and "Path=/api/v1/auth" in cookie
+    me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {body['access_token']}"})
+    assert me.status_code == 200
+    assert me.json()["email"] == user.email
+    assert me.json()["organisation"]["type"] == "association"
+    assert me.json()["role"] == "agent"
+
+
+def test_wrong_password_and_unknown_user_get_the_same_answer(client, monde: Monde) -> None:
+    wrong = _login(client, monde.users["asso_agent"].email, "pas-le-bon-mot-de-passe")
+    unknown = _login(client, "personne@nulle-part.test")
+    for r in (wrong, unknown):
+        _assert_401(r)
+        assert r.json()["error"] == "invalid_grant"
+    assert wrong.json()["detail"] == unknown.json()["detail"]
+    assert "set-cookie" not in wrong.headers
+
+
+def test_disabled_user_cannot_sign_in(client, monde: Monde, db) -> None:
+    user = monde.users["asso_agent"]
+    user.actif = False
+    db.add(user)
+    db.flush()
+    _assert_401(_login(client, user.email))
+
+
+def test_client_credentials_with_form_and_basic(client, monde: Monde, db) -> None:
+    cli = monde.clients["bailleur_si"]
+    form = client.post(
+        TOKEN_URL, data={"grant_type": "client_credentials", "client_id": cli.client_id, "client_secret": MOT_DE_PASSE}
+    )
+    assert form.status_code == 200, form.text
+    assert "set-cookie" not in form.headers  # no refresh token for machines
+    basic = base64.b64encode(f"{cli.client_id}:{MOT_DE_PASSE}".encode()).decode()
+    r = client.post(TOKEN_URL, data={"grant_type": "client_credentials"}, headers={"Authorization": f"Basic {basic}"})
+    assert r.status_code == 200
+    me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {r.json()['access_token']}"}).json()
+    assert me["type"] == "client" and me["organisation"]["type"] == "bailleur"
+    bad = client.post(
+        TOKEN_URL, data={"grant_type": "client_credentials", "client_id": cli.client_id, "client_secret": "faux"}
+    )
+    _assert_401(bad)
+
+
+def test_unknown_grant_type_is_a_validation_error(client) -> None:
+    r = client.post(TOKEN_URL, data={"grant_type": "implicit"})
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["champ"] == "body.grant_type"
+
+
+def test_refresh_rotates_and_reuse_revokes_the_family(client, monde: Monde) -> None:
+    r = _login(client, monde.users["asso_agent"].email)
+    first_refresh = client.cookies.get("ancrage_refresh")
+    access1 = r.json()["access_token"]
+    r2 = client.post("/api/v1/auth/refresh")
+    assert r2.status_code == 200, r2.text
+    second_refresh = client.cookies.get("ancrage_refresh")
+    assert second_refresh and second_refresh != first_refresh
+    access2 = r2.json()["access_token"]
+    assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {access2}"}).status_code == 200
+    # A thief replays the first (already used) refresh token: the whole family dies.
+    client.cookies.set("ancrage_refresh", first_refresh, path="/api/v1/auth")
+    reuse = client.post("/api/v1/auth/refresh")
+    _assert_401(reuse)
+    assert "déjà utilisé" in reuse.json()["detail"]
+    for access in (access1, access2):
+        _assert_401(client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {access}"}))
+    client.cookies.set("ancrage_refresh", second_refresh, path="/api/v1/auth")
+    _assert_401(client.post("/api/v1/auth/refresh"))
+
+
+def test_refresh_without_cookie(client) -> None:
+    _assert_401(client.post("/api/v1/auth/refresh"))
+
+
+def test_logout_revokes_access_and_refresh(client, monde: Monde) -> None:
+    access = _login(client, monde.users["asso_agent"].email).json()["access_token"]
+    h = {"Authorization": f"Bearer {access}"}
+    assert client.get("/api/v1/menages", headers=h).status_code == 200
+    assert client.post("/api/v1/auth/logout", headers=h).status_code == 204
+    _assert_401(client.get("/api/v1/menages", headers=h))
+    _assert_401(client.post("/api/v1/auth/refresh"))
+
+
+def test_disabled_user_tokens_stop_at_next_request(client, monde: Monde) -> None:
+    target = monde.users["asso_agent"]
+    h_target = monde.h("asso_agent")
+    assert client.get("/api/v1/menages", headers=h_target).status_code == 200
+    r = client.patch(f"/api/v1/utilisateurs/{target.id}", json={"actif": False}, headers=monde.h("asso_resp"))
+    assert r.status_code == 200 and r.json()["actif"] is False
+    _assert_401(client.get("/api/v1/menages", headers=h_target))
+
+
+def test_disabled_without_session_revocation_still_refused(client, monde: Monde, db) -> None:
+    """Even if the sessions were not revoked, the account flag is read at each request."""
+    user = monde.users["asso_agent"]
+    h = monde.h("asso_agent")
+    user.actif = False
+    db.add(user)
+    db.flush()
+    _assert_401(client.get("/api/v1/menages", headers=h))
+
+
+# --- forged and misused tokens ------------------------------------------------
+
+
+def _claims(monde: Monde, **overrides):
+    """Claims of a real session, so that only the tampered part can cause the refusal."""
+    from api.auth.models import SessionAuth
+    from api.core.models import utcnow
+
+    user = monde.users["asso_agent"]
+    auth = SessionAuth(utilisateur_id=user.id, expire_le=utcnow() + timedelta(days=1))
+    monde.db.add(auth)
+    monde.db.flush()
+    now = int(time.time())
+    claims = {
+        "sub": f"utilisateur:{user.id}",
+        "typ": "access",
+        "sid": str(auth.id),
+        "jti": str(uuid.uuid4()),
+        "iat": now,
+        "exp": now + 600,
+        "aud": monde.settings.jwt_audience,
+        "iss": monde.settings.jwt_issuer,
+    }
+    claims.update(overrides)
+    return {k: v for k, v in claims.items() if v is not None}
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _call(client, token: str):
+    return client.get("/api/v1/menages", headers={"Authorization": f"Bearer {token}"})
+
+
+def test_control_a_well_formed_token_is_accepted(client, monde: Monde) -> None:
+    token = jwt.encode(_claims(monde), monde.settings.signing_key(), algorithm="HS256")
+    assert _call(client, token).status_code == 200
+
+
+def test_alg_none_refused(client, monde: Monde) -> None:
+    import json
+
+    header = _b64(json.dumps({"alg": "none", "typ": "JWT"}).encode())
+    payload = _b64(json.dumps(_claims(monde)).encode())
+    _assert_401(_call(client, f"{header}.{payload}."))
+
+
+@pytest.mark.parametrize("alg", ["HS512", "HS384"])
+def test_other_algorithm_refused(client, monde: Monde, alg: str) -> None:
+    token = jwt.encode(_claims(monde), monde.settings.signing_key(), algorithm=alg)
+    _assert_401(_call(client, token))
+
+
+def test_rs256_token_refused(client, monde: Monde) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    _assert_401(_call(client, jwt.encode(_claims(monde), pem.decode(), algorithm="RS256")))
+
+
+def test_other_key_refused(client, monde: Monde) -> None:
+    _assert_401(_call(client, jwt.encode(_claims(monde), "une-autre-cle-" + "y" * 40, algorithm="HS256")))
+
+
+def test_missing_exp_refused(client, monde: Monde) -> None:
+    claims = _claims(monde)
+    del claims["exp"]
+    _assert_401(_call(client, jwt.encode(claims, monde.settings.signing_key(), algorithm="HS256")))
+
+
+def test_expired_refused(client, monde: Monde) -> None:
+    now = int(time.time())
+    token = jwt.encode(_claims(monde, iat=now - 3600, exp=now - 60), monde.settings.signing_key(), algorithm="HS256")
+    _assert_401(_call(client, token))
+
+
+def test_wrong_audience_refused(client, monde: Monde) -> None:
+    token = jwt.encode(_claims(monde, aud="une-autre-api"), monde.settings.signing_key(), algorithm="HS256")
+    _assert_401(_call(client, token))
+
+
+def test_wrong_issuer_refused(client, monde: Monde) -> None:
+    token = jwt.encode(_claims(monde, iss="quelquun-d-autre"), monde.settings.signing_key(), algorithm="HS256")
+    _assert_401(_call(client, token))
+
+
+@pytest.mark.parametrize("claim", ["iat", "sub", "jti", "aud", "iss", "typ", "sid"])
+def test_each_required_claim_missing_refused(client, monde: Monde, claim: str) -> None:
+    claims = _claims(monde)
+    del claims[claim]
+    _assert_401(_call(client, jwt.encode(claims, monde.settings.signing_key(), algorithm="HS256")))
+
+
+def test_refresh_token_used_as_access_refused(client, monde: Monde) -> None:
+    _login(client, monde.users["asso_agent"].email)
+    refresh = client.cookies.get("ancrage_refresh")
+    _assert_401(_call(client, refresh))
+
+
+def test_token_used_after_logout_refused(client, monde: Monde) -> None:
+    access = _login(client, monde.users["asso_agent"].email).json()["access_token"]
+    client.post("/api/v1/auth/logout", headers={"Authorization": f"Bearer {access}"})
+    _assert_401(_call(client, access))
+
+
+def test_garbage_token_refused(client) -> None:
+    _assert_401(_call(client, "pas.un.jeton"))
+    _assert_401(_call(client, "x"))
+
+
+def test_token_minted_by_helper_roundtrip(monde: Monde, settings) -> None:
+    from api.core.security import InvalidToken, decode_token
+
+    token, claims = create_token(
+        settings, sub="utilisateur:x", typ="refresh", sid=uuid.uuid4(), lifetime=timedelta(minutes=1)
+    )
+    assert decode_token(settings, token, expected="refresh").jti == claims.jti
+    with pytest.raises(InvalidToken):
+        decode_token(settings, token, expected="access")
+
+
+def test_second_user_of_same_org_is_distinct(client, monde: Monde, db) -> None:
+    other = utilisateur(db, monde.asso, "agent")
+    r = _login(client, other.email)
+    me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {r.json()['access_token']}"}).json()
+    assert me["id"] == str(other.id)
