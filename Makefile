@@ -54,3 +54,9 @@ openapi-check: install
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist var/ancrage.db
+
+# Demo data (never loaded by `make run`): SCALE=small|departement, SEED=n.
+SCALE ?= small
+SEED ?= 1
+demo: install
+	$(PY) -m api demo --scale $(SCALE) --seed $(SEED)

@@ -47,6 +47,23 @@ def _hint_demo(engine: object) -> None:
             print("Base vide : `make demo` charge un jeu de données de démonstration.", flush=True)
 
 
+def _demo(scale: str, seed: int, menages: int | None) -> None:
+    from api.core.db import make_engine
+    from api.demo import referentiel
+    from api.demo.generateur import charger
+
+    settings = get_settings()
+    _migrate()
+    engine = make_engine(settings.database_url)
+    print(f"Chargement de la démonstration ({scale}, graine {seed})…", flush=True)
+    compte = charger(engine, echelle=scale, graine=seed, menages=menages, journal=lambda m: print(m, flush=True))
+    engine.dispose()
+    for table, n in compte.items():
+        print(f"  {table:28} {n:>10}", flush=True)
+    print(f"Comptes de démonstration : <role>.<organisation>@{referentiel.DEMO_DOMAIN} "
+          f"(ex. agent1.espoir@{referentiel.DEMO_DOMAIN}), mot de passe « {referentiel.DEMO_PASSWORD} ».", flush=True)
+
+
 def _serve(workers: int) -> None:
     import uvicorn
 
@@ -72,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--workers", type=int, default=1)
     sub.add_parser("migrate", help="appliquer les migrations Alembic")
     sub.add_parser("create-admin", help="créer le premier administrateur s'il n'y en a pas")
+    demo = sub.add_parser("demo", help="charger une population de démonstration reproductible")
+    demo.add_argument("--scale", choices=["small", "departement"], default="small")
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--menages", type=int, default=None, help="nombre de ménages (remplace l'échelle)")
     sub.add_parser("openapi", help="écrire le document OpenAPI trié sur la sortie standard")
     rev = sub.add_parser("revision", help="(développement) générer une migration")
     rev.add_argument("-m", "--message", required=True)
@@ -83,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         _migrate()
     elif args.cmd == "create-admin":
         _create_admin()
+    elif args.cmd == "demo":
+        _demo(args.scale, args.seed, args.menages)
     elif args.cmd == "openapi":
         from api.openapi_doc import openapi_json
 

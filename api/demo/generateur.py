@@ -1,0 +1,703 @@
+"""Synthetic, reproducible demo population (``python -m api demo``).
+
+The same seed gives the same data (names, dates and even UUIDs come from one
+seeded generator). Rows are inserted in batches with SQLAlchemy Core
+(executemany), so the département scale (about 100 000 households, 150 000
+mesures, 1.5 million rendez-vous) loads in minutes on PostgreSQL.
+
+The rows follow the product's rules rather than its HTTP endpoints (one call
+per row would take hours): orientations walk DOMAIN.md's graph with one event
+per transition, each accepted orientation gets its mesure with the household's
+situation at entry copied as ``mandater()`` does, mesures end with a motif and a
+housing situation, and the decision mix is seed 001's (≈ 73 % accepted, 24 %
+refused by the commission with its five motifs, 8 % refused by the household,
+ajournements and waits for information along the way).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from faker import Faker
+from sqlalchemy import Engine, insert, select
+from sqlmodel import Session, SQLModel
+
+from api.core.compteurs import Compteur
+from api.core.security import hash_password
+from api.core.texte import normaliser
+from api.demo import referentiel as ref
+from api.dispositifs.models import (
+    Cible,
+    Convention,
+    ConventionCommune,
+    Dispositif,
+    DispositifCommune,
+    TypeAccompagnement,
+)
+from api.menages.models import Dette, Menage, Personne, Ressource
+from api.mesures.models import (
+    Mesure,
+    MesureDetteEntree,
+    MesureDomaine,
+    MesureEvenement,
+    MesureRessourceEntree,
+    RendezVous,
+)
+from api.organisations.models import ClientApi, Organisation, Utilisateur
+from api.orientations.models import Orientation, OrientationEvenement
+
+ECHELLES = {"small": 300, "departement": 100_000}
+DEBUT = date(2021, 1, 1)
+BATCH = 1000  # households per transaction
+
+RESSOURCES = [
+    ("rsa", 25),
+    ("aah", 20),
+    ("salaire", 18),
+    ("retraite", 12),
+    ("are", 8),
+    ("prime_activite", 5),
+    ("pension_invalidite", 4),
+    ("ij", 3),
+    ("allocations_familiales", 2),
+    ("aucune", 3),
+]
+STATUTS = [
+    ("locataire_parc_public", 75),
+    ("locataire_parc_prive", 5),
+    ("heberge_tiers", 7),
+    ("hebergement", 5),
+    ("sans_logement", 4),
+    ("structure", 4),
+]
+MOTIFS_REFUS = [("droit_commun", 7), ("hors_cible", 2), ("territoire_non_couvert", 3), ("parc_prive", 12)]
+MOTIFS_FIN = [
+    ("objectifs_atteints", 30),
+    ("relogement", 15),
+    ("glissement_bail", 8),
+    ("non_adhesion", 15),
+    ("reorientation_autre_dispositif", 8),
+    ("sanction_fin_prise_en_charge", 3),
+    ("demenagement", 8),
+    ("deces", 2),
+    ("duree_maximale_atteinte", 6),
+    ("autre", 5),
+]
+SORTIES = [
+    ("locataire_parc_public", 60),
+    ("locataire_parc_prive", 6),
+    ("sous_locataire", 8),
+    ("logement_transition", 4),
+    ("heberge_tiers", 6),
+    ("hebergement", 6),
+    ("structure", 5),
+    ("sans_logement", 3),
+    ("autre", 2),
+]
+TYPES_RDV = [
+    ("visite_domicile", 40),
+    ("entretien_bureau", 20),
+    ("telephone", 20),
+    ("accompagnement_physique", 8),
+    ("rencontre_tripartite", 5),
+    ("aller_vers", 4),
+    ("atelier_collectif", 2),
+    ("visio", 1),
+]
+DOMAINES = [
+    "acces_logement",
+    "maintien",
+    "relogement",
+    "appropriation_logement",
+    "insertion_quartier",
+    "budget_dettes",
+    "acces_droits",
+    "sante",
+    "emploi",
+    "parentalite",
+    "vieillissement",
+    "mediation_locative",
+]
+
+
+@dataclass
+class Contexte:
+    rng: random.Random
+    fake: Faker
+    aujourd_hui: date
+    orgs: dict[str, uuid.UUID] = field(default_factory=dict)
+    users: dict[str, list[uuid.UUID]] = field(default_factory=dict)
+    dispositifs: list[dict[str, Any]] = field(default_factory=list)
+    compteurs: dict[str, int] = field(default_factory=dict)
+    rangs: dict[uuid.UUID, int] = field(default_factory=dict)
+
+    def uid(self) -> uuid.UUID:
+        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
+
+    def choix(self, poids: list[tuple[str, int]]) -> str:
+        return self.rng.choices([v for v, _ in poids], weights=[w for _, w in poids])[0]
+
+    def reference(self, prefixe: str, annee: int) -> str:
+        cle = f"{prefixe}-{annee}"
+        self.compteurs[cle] = self.compteurs.get(cle, 0) + 1
+        return f"{cle}-{self.compteurs[cle]:06d}"
+
+    def instant(self, d: date, heure: int = 10) -> datetime:
+        return datetime(d.year, d.month, d.day, heure, self.rng.choice((0, 15, 30, 45)), tzinfo=UTC)
+
+
+def _add_months(d: date, months: int) -> date:
+    y, m = divmod(d.month - 1 + months, 12)
+    day = min(d.day, 28)
+    return date(d.year + y, m + 1, day)
+
+
+def _partenaires(session: Session, ctx: Contexte) -> None:
+    pwd = hash_password(ref.DEMO_PASSWORD)
+    for key, nom, type_ in ref.ORGANISATIONS:
+        org = Organisation(id=ctx.uid(), nom=nom, type=type_)
+        session.add(org)
+        ctx.orgs[key] = org.id
+        ctx.users[key] = []
+        for role, n in (("responsable", 1), ("agent", 3 if type_ == "association" else 1)):
+            for i in range(n):
+                suffix = "" if n == 1 else str(i + 1)
+                u = Utilisateur(
+                    id=ctx.uid(),
+                    email=f"{role}{suffix}.{key.replace('_', '-')}@{ref.DEMO_DOMAIN}",
+                    nom=ctx.fake.last_name(),
+                    prenom=ctx.fake.first_name(),
+                    organisation_id=org.id,
+                    role=role,
+                    mot_de_passe_hash=pwd,
+                )
+                session.add(u)
+                ctx.users[key].append(u.id)
+    session.flush()
+    session.add(
+        ClientApi(
+            id=ctx.uid(),
+            client_id=ref.DEMO_CLIENT_ID,
+            nom="SI locatif Néotoa",
+            organisation_id=ctx.orgs["neotoa"],
+            secret_hash=hash_password(ref.DEMO_CLIENT_SECRET),
+        )
+    )
+    communes = [c for c, _, _ in ref.COMMUNES_35]
+    for spec in ref.DISPOSITIFS:
+        disp = Dispositif(
+            id=ctx.uid(),
+            code=spec["code"],
+            nom=spec["nom"],
+            financeur_id=ctx.orgs[spec["financeur"]],
+            commission_id=ctx.orgs[spec["commission"]],
+            duree_max_mois=spec["duree_max_mois"],
+            adhesion_requise=True,
+            date_debut=DEBUT,
+        )
+        session.add(disp)
+        session.flush()
+        session.add_all(DispositifCommune(dispositif_id=disp.id, commune_insee=c) for c in communes)
+        for i, (code, libelle, sensible, _) in enumerate(spec["cibles"]):
+            session.add(
+                Cible(id=ctx.uid(), dispositif_id=disp.id, code=code, libelle=libelle, sensible=sensible, ordre=i)
+            )
+        for i, (code, libelle, duree) in enumerate(spec["types"]):
+            session.add(
+                TypeAccompagnement(
+                    id=ctx.uid(), dispositif_id=disp.id, code=code, libelle=libelle, duree_max_mois=duree, ordre=i
+                )
+            )
+        for assoc, objectif in spec["associations"].items():
+            conv = Convention(
+                id=ctx.uid(),
+                dispositif_id=disp.id,
+                association_id=ctx.orgs[assoc],
+                date_debut=DEBUT,
+                date_fin=date(2027, 12, 31),
+                objectif_menages=objectif,
+                mois_mesures_finances=objectif * 12,
+                budget_euros=objectif * 3500,
+            )
+            session.add(conv)
+            session.flush()
+            session.add_all(ConventionCommune(convention_id=conv.id, commune_insee=c) for c in communes)
+        ctx.dispositifs.append({**spec, "id": disp.id})
+    session.commit()
+
+
+class Lot:
+    """Rows of one batch, per table, inserted together."""
+
+    def __init__(self) -> None:
+        self.rows: dict[type[SQLModel], list[dict[str, Any]]] = {}
+
+    def add(self, model: type[SQLModel], **values: Any) -> None:
+        self.rows.setdefault(model, []).append(values)
+
+    def ecrire(self, session: Session) -> None:
+        # Parents before children (foreign keys).
+        for model in (
+            Menage,
+            Personne,
+            Ressource,
+            Dette,
+            Orientation,
+            OrientationEvenement,
+            Mesure,
+            MesureRessourceEntree,
+            MesureDetteEntree,
+            MesureDomaine,
+            MesureEvenement,
+            RendezVous,
+        ):
+            rows = self.rows.get(model)
+            if rows:
+                session.execute(insert(model.__table__), rows)  # type: ignore[attr-defined]
+
+
+def _menage(ctx: Contexte, lot: Lot, annee: int) -> dict[str, Any]:
+    rng, fake = ctx.rng, ctx.fake
+    mid = ctx.uid()
+    homme = rng.random() < 0.62
+    age = min(85, max(19, int(rng.gauss(46, 14))))
+    naissance = date(ctx.aujourd_hui.year - age, rng.randint(1, 12), rng.randint(1, 28))
+    forme = ctx.choix([("isole", 55), ("monoparental", 20), ("couple", 10), ("couple_enfants", 15)])
+    nom = fake.last_name()
+    personnes = [
+        (
+            "demandeur",
+            nom,
+            fake.first_name_male() if homme else fake.first_name_female(),
+            naissance,
+            "homme" if homme else "femme",
+        )
+    ]
+    if forme in ("couple", "couple_enfants"):
+        cn = date(naissance.year + rng.randint(-5, 5), rng.randint(1, 12), rng.randint(1, 28))
+        personnes.append(
+            (
+                "conjoint",
+                nom,
+                fake.first_name_female() if homme else fake.first_name_male(),
+                cn,
+                "femme" if homme else "homme",
+            )
+        )
+    if forme in ("monoparental", "couple_enfants"):
+        for _ in range(rng.randint(1, 3)):
+            en = date(ctx.aujourd_hui.year - rng.randint(0, 17), rng.randint(1, 12), rng.randint(1, 28))
+            personnes.append(("enfant", nom, fake.first_name(), en, rng.choice(("homme", "femme"))))
+    composition = {
+        "isole": "homme_seul" if homme else "femme_seule",
+        "monoparental": "homme_seul_avec_enfants" if homme else "femme_seule_avec_enfants",
+        "couple": "couple_sans_enfant",
+        "couple_enfants": "couple_avec_enfants",
+    }[forme]
+    statut = ctx.choix(STATUTS)
+    bailleur = ctx.orgs[rng.choice(("neotoa", "archipel", "espacil"))] if statut == "locataire_parc_public" else None
+    commune = rng.choices([c for c, _, _ in ref.COMMUNES_35], weights=[w for _, _, w in ref.COMMUNES_35])[0]
+    cree = ctx.instant(date(annee, rng.randint(1, 12), rng.randint(1, 28)))
+    if cree.date() > ctx.aujourd_hui:
+        cree = ctx.instant(ctx.aujourd_hui - timedelta(days=rng.randint(1, 60)))
+    procedures = rng.choices((0, 1, 2, 3), weights=(55, 30, 10, 5))[0]
+    valeurs = dict(
+        id=mid,
+        reference=ctx.reference("M", cree.year),
+        organisation_id=bailleur or ctx.orgs["ccas_rennes"],
+        composition=composition,
+        statut_occupation=statut,
+        bailleur_id=bailleur,
+        commune_insee=commune,
+        adresse=fake.street_address(),
+        telephone=fake.phone_number()[:30],
+        courriel=None,
+        nb_procedures_expulsion=procedures,
+        stade_procedure="assignation" if procedures else "aucune",
+        cree_le=cree,
+        cree_par_id=None,
+        modifie_le=cree,
+        version=1,
+        anonymise_le=None,
+    )
+    lot.add(Menage, **valeurs)
+    for lien, n, p, dn, sexe in personnes:
+        lot.add(
+            Personne,
+            id=ctx.uid(),
+            menage_id=mid,
+            nom=n,
+            prenom=p,
+            nom_recherche=normaliser(f"{n} {p}"),
+            date_naissance=dn,
+            sexe=sexe,
+            lien=lien,
+        )
+    types = {ctx.choix(RESSOURCES) for _ in range(rng.randint(1, 2))}
+    ressources = {t: (None if t == "aucune" else rng.randint(300, 1500)) for t in types}
+    for t, m in ressources.items():
+        lot.add(Ressource, id=ctx.uid(), menage_id=mid, type=t, montant_mensuel=m)
+    dettes: dict[str, int] = {}
+    if rng.random() < 0.5:
+        dettes["loyer"] = rng.randint(300, 15000)
+    if rng.random() < 0.3:
+        dettes[rng.choice(("energie", "caf_indu", "impots", "credit_consommation", "telephonie"))] = rng.randint(
+            100, 5000
+        )
+    for t, m in dettes.items():
+        lot.add(Dette, id=ctx.uid(), menage_id=mid, type=t, montant=m)
+    return {**valeurs, "ressources": ressources, "dettes": dettes}
+
+
+def _evenement_orientation(
+    ctx: Contexte,
+    lot: Lot,
+    oid: uuid.UUID,
+    auteur: tuple[str, uuid.UUID, uuid.UUID],
+    d: date,
+    de: str | None,
+    vers: str,
+    motif: str | None = None,
+) -> None:
+    # Events of one referral get strictly increasing times, even on the same day.
+    rang = ctx.rangs[oid] = ctx.rangs.get(oid, 0) + 1
+    quand = datetime(d.year, d.month, d.day, 8, tzinfo=UTC) + timedelta(minutes=rang)
+    lot.add(
+        OrientationEvenement,
+        id=ctx.uid(),
+        orientation_id=oid,
+        quand=quand,
+        date_effet=d,
+        auteur_type=auteur[0],
+        auteur_id=auteur[1],
+        organisation_id=auteur[2],
+        de_statut=de,
+        vers_statut=vers,
+        motif=motif,
+        commentaire=None,
+        session_commission_id=None,
+    )
+
+
+def _orientation(ctx: Contexte, lot: Lot, menage: dict[str, Any], debut: date) -> tuple[date, bool] | None:
+    """One referral walking the graph; returns (date it ends, whether a mesure followed)."""
+    rng = ctx.rng
+    disp = rng.choices(ctx.dispositifs, weights=(50, 35, 15))[0]
+    if disp["code"] == "sime-35":
+        origine, prescripteur = "ccapex", ctx.orgs["ccapex"]
+    elif menage["bailleur_id"] and rng.random() < 0.7:
+        origine, prescripteur = "bailleur", menage["bailleur_id"]
+    else:
+        origine, prescripteur = rng.choice(
+            (("ccas", ctx.orgs["ccas_rennes"]), ("cdas_travailleur_social", ctx.orgs["cdas_nord"]))
+        )
+    oid = ctx.uid()
+    commission = disp["commission"]
+    auteur_c = ("utilisateur", ctx.users[commission][0], ctx.orgs[commission])
+    auteur_p = ("utilisateur", ctx.uid(), prescripteur)
+    cible = ctx.choix([(c, w) for c, _, _, w in disp["cibles"]])
+    acces = (
+        "acces"
+        if menage["statut_occupation"] not in ("locataire_parc_public", "locataire_parc_prive")
+        else ("acces" if rng.random() < 0.1 else "maintien")
+    )
+    _evenement_orientation(ctx, lot, oid, auteur_p, debut, "brouillon", "soumise")
+    d = debut + timedelta(days=rng.randint(3, 20))
+    statut = "soumise"
+    if d >= ctx.aujourd_hui:
+        decision = None
+    else:
+        _evenement_orientation(ctx, lot, oid, auteur_c, d, "soumise", "en_commission")
+        statut = "en_commission"
+        for inter in ("ajournee", "attente_infos"):
+            if rng.random() < (0.10 if inter == "ajournee" else 0.05):
+                _evenement_orientation(ctx, lot, oid, auteur_c, d, "en_commission", inter)
+                d2 = d + timedelta(days=rng.randint(14, 35))
+                if d2 >= ctx.aujourd_hui:
+                    statut = inter
+                    break
+                _evenement_orientation(ctx, lot, oid, auteur_c, d2, inter, "en_commission")
+                d = d2
+        decision = None
+        if statut == "en_commission" and d + timedelta(days=7) < ctx.aujourd_hui:
+            d = d + timedelta(days=rng.randint(0, 7))
+            tirage = rng.random()
+            if tirage < 0.02:
+                _evenement_orientation(ctx, lot, oid, auteur_c, d, "en_commission", "liste_attente")
+                d = d + timedelta(days=rng.randint(20, 60))
+                if d < ctx.aujourd_hui:
+                    _evenement_orientation(ctx, lot, oid, auteur_c, d, "liste_attente", "acceptee")
+                    decision = "acceptee"
+                else:
+                    statut = "liste_attente"
+            elif tirage < 0.73:
+                decision = "acceptee"
+                _evenement_orientation(ctx, lot, oid, auteur_c, d, "en_commission", "acceptee")
+            elif tirage < 0.92:
+                decision = "refusee"
+                _evenement_orientation(ctx, lot, oid, auteur_c, d, "en_commission", "refusee", ctx.choix(MOTIFS_REFUS))
+            else:
+                decision = "refus_beneficiaire"
+                _evenement_orientation(ctx, lot, oid, auteur_c, d, "en_commission", "refus_beneficiaire")
+    statut = decision or statut
+    association = None
+    mesure_id = None
+    type_code = None
+    if decision == "acceptee":
+        association = ctx.orgs[
+            ctx.rng.choices(list(disp["associations"]), weights=list(disp["associations"].values()))[0]
+        ]
+        types = [c for c, _, _ in disp["types"]]
+        type_code = types[0] if rng.random() < 0.3 else rng.choice(types[1:] or types)
+        mesure_id = ctx.uid()
+    motif_refus = None
+    if decision == "refusee":
+        motif_refus = lot.rows[OrientationEvenement][-1]["motif"]
+    lot.add(
+        Orientation,
+        id=oid,
+        reference=ctx.reference("O", debut.year),
+        menage_id=menage["id"],
+        dispositif_id=disp["id"],
+        statut=statut,
+        origine=origine,
+        prescripteur_organisation_id=prescripteur,
+        prescripteur_nom=ctx.fake.name(),
+        prescripteur_utilisateur_id=None,
+        external_ref=None,
+        cible_proposee_code=cible,
+        acces_maintien=acces,
+        motifs="Ménage orienté pour un accompagnement adapté.",
+        date_reception=debut,
+        date_decision=d if decision else None,
+        motif_refus=motif_refus,
+        association_id=association,
+        cible_code=cible if association else None,
+        type_accompagnement_code=type_code,
+        mesure_id=mesure_id,
+        session_commission_id=None,
+        cree_le=ctx.instant(debut, 9),
+        modifie_le=ctx.instant(d, 15),
+        version=1,
+    )
+    if decision != "acceptee" or association is None or mesure_id is None or type_code is None:
+        return (d, False)
+    fin = _mesure(ctx, lot, menage, disp, mesure_id, oid, association, cible, type_code, acces, d)
+    return (fin, True)
+
+
+def _mesure(
+    ctx: Contexte,
+    lot: Lot,
+    menage: dict[str, Any],
+    disp: dict[str, Any],
+    mid: uuid.UUID,
+    oid: uuid.UUID,
+    association: uuid.UUID,
+    cible: str,
+    type_code: str,
+    acces: str,
+    decision: date,
+) -> date:
+    rng = ctx.rng
+    assoc_key = next(k for k, v in ctx.orgs.items() if v == association)
+    referent = rng.choice(ctx.users[assoc_key])
+    mandat = decision + timedelta(days=rng.randint(0, 15))
+    debut = mandat + timedelta(days=rng.randint(5, 45))
+    motif = ctx.choix(MOTIFS_FIN)
+    mois = (
+        rng.randint(1, 5)
+        if motif == "non_adhesion"
+        else (disp["duree_max_mois"] if motif == "duree_maximale_atteinte" else rng.randint(4, disp["duree_max_mois"]))
+    )
+    fin_prevue = _add_months(debut, disp["duree_max_mois"])
+    fin = _add_months(debut, mois) + timedelta(days=rng.randint(0, 25))
+    evenements: list[tuple[date, str, str | None, str]] = [(mandat, "mandatement", None, "mandatee")]
+    auteur = ("utilisateur", referent, association)
+    statut = "mandatee"
+    if debut <= ctx.aujourd_hui:
+        evenements.append((debut, "demarrage", "mandatee", "en_evaluation"))
+        statut = "en_evaluation"
+        activation = debut + timedelta(days=rng.randint(20, 80))
+        if activation <= ctx.aujourd_hui and activation < fin:
+            evenements.append((activation, "activation", "en_evaluation", "active"))
+            statut = "active"
+    termine = fin <= ctx.aujourd_hui and statut != "mandatee"
+    if termine:
+        evenements.append((fin, "fin", statut, "terminee"))
+        statut = "terminee"
+    elif statut == "active" and rng.random() < 0.05:
+        evenements.append((ctx.aujourd_hui - timedelta(days=rng.randint(1, 40)), "suspension", "active", "suspendue"))
+        statut = "suspendue"
+    modalite = None
+    if disp["code"] == "sime-35":
+        modalite = "iml_bail_glissant" if type_code == "iml_bail_glissant" else "logement_transition"
+    elif rng.random() < 0.1:
+        modalite = rng.choice(("bail_direct", "sous_location_gla"))
+    suivi_prevu = _add_months(fin, 6) if termine else None
+    suivi_fait = suivi_prevu if suivi_prevu and suivi_prevu <= ctx.aujourd_hui and rng.random() < 0.6 else None
+    lot.add(
+        Mesure,
+        id=mid,
+        reference=ctx.reference("S", mandat.year),
+        menage_id=menage["id"],
+        dispositif_id=disp["id"],
+        association_id=association,
+        orientation_id=oid,
+        referent_id=referent,
+        statut=statut,
+        cible_code=cible,
+        type_accompagnement_code=type_code,
+        acces_maintien=acces,
+        date_mandatement=mandat,
+        date_debut=debut if debut <= ctx.aujourd_hui else None,
+        date_fin_prevue=fin_prevue,
+        date_fin=fin if termine else None,
+        motif_fin=motif if termine else None,
+        situation_sortie=ctx.choix(SORTIES) if termine else None,
+        adhesion_date=debut if debut <= ctx.aujourd_hui else None,
+        adhesion_modalite="rencontre tripartite" if debut <= ctx.aujourd_hui else None,
+        derogation_duree_motif=None,
+        modalite_logement=modalite,
+        modalite_date_debut=debut if modalite else None,
+        modalite_date_fin=None,
+        date_glissement=None,
+        entree_statut_occupation=menage["statut_occupation"],
+        entree_composition=menage["composition"],
+        entree_commune_insee=menage["commune_insee"],
+        entree_nb_procedures_expulsion=menage["nb_procedures_expulsion"],
+        entree_stade_procedure=menage["stade_procedure"],
+        entree_dette_locative=menage["dettes"].get("loyer", 0),
+        suivi_date_prevue=suivi_prevu,
+        suivi_realise_le=suivi_fait,
+        suivi_joint=True if suivi_fait else None,
+        suivi_situation=ctx.choix(SORTIES) if suivi_fait else None,
+        suivi_commentaire=None,
+        cree_le=ctx.instant(mandat, 11),
+        modifie_le=ctx.instant(min(fin, ctx.aujourd_hui), 16),
+        version=1,
+    )
+    for t, m in menage["ressources"].items():
+        lot.add(MesureRessourceEntree, mesure_id=mid, type=t, montant_mensuel=m)
+    for t, m in menage["dettes"].items():
+        lot.add(MesureDetteEntree, mesure_id=mid, type=t, montant=m)
+    for dom in rng.sample(DOMAINES, rng.randint(1, 4)):
+        lot.add(MesureDomaine, mesure_id=mid, domaine=dom)
+    for d, type_, de, vers in evenements:
+        lot.add(
+            MesureEvenement,
+            id=ctx.uid(),
+            mesure_id=mid,
+            quand=ctx.instant(d, 17),
+            date_effet=d,
+            auteur_type=auteur[0],
+            auteur_id=auteur[1],
+            organisation_id=auteur[2],
+            type=type_,
+            de_statut=de,
+            vers_statut=vers,
+            motif=motif if type_ == "fin" else None,
+            commentaire=None,
+            donnees=None,
+        )
+    # Rendez-vous: about one a month, the first soon after mandatement.
+    if statut != "mandatee" or rng.random() < 0.5:
+        fin_rdv = min(fin if termine else ctx.aujourd_hui + timedelta(days=30), ctx.aujourd_hui + timedelta(days=30))
+        jour = mandat + timedelta(days=rng.randint(3, 25))
+        premier = True
+        while jour <= fin_rdv:
+            type_rdv = (
+                "rencontre_tripartite" if premier and disp["code"] == "300-logements-35" else ctx.choix(TYPES_RDV)
+            )
+            if jour > ctx.aujourd_hui:
+                statut_rdv = "planifie"
+            else:
+                statut_rdv = ctx.choix([("realise", 80), ("annule", 8), ("absent", 12)])
+            lot.add(
+                RendezVous,
+                id=ctx.uid(),
+                mesure_id=mid,
+                debut=ctx.instant(jour, rng.randint(9, 16)),
+                duree_minutes=rng.choice((30, 45, 60, 90)),
+                type=type_rdv,
+                lieu=None,
+                statut=statut_rdv,
+                participants=None,
+                compte_rendu=None,
+                est_suivi=False,
+                cree_par_id=referent,
+                cree_le=ctx.instant(jour - timedelta(days=7)),
+                modifie_le=ctx.instant(jour),
+                version=1,
+            )
+            premier = False
+            jour += timedelta(days=rng.randint(25, 60))
+    return fin if termine else ctx.aujourd_hui
+
+
+def _foyers(ctx: Contexte, n: int) -> Iterator[Callable[[Lot], None]]:
+    for _ in range(n):
+
+        def one(lot: Lot) -> None:
+            annee = ctx.rng.randint(DEBUT.year, max(DEBUT.year, ctx.aujourd_hui.year - 2))
+            menage = _menage(ctx, lot, annee)
+            debut = menage["cree_le"].date()
+            for _ in range(3):  # a household may be referred again after a first support
+                res = _orientation(ctx, lot, menage, debut)
+                if res is None:
+                    break
+                fin, _ = res
+                debut = fin + timedelta(days=ctx.rng.randint(30, 240))
+                if debut >= ctx.aujourd_hui - timedelta(days=10) or ctx.rng.random() < 0.3:
+                    break
+
+        yield one
+
+
+def charger(
+    engine: Engine,
+    *,
+    echelle: str = "small",
+    graine: int = 1,
+    menages: int | None = None,
+    aujourd_hui: date | None = None,
+    journal: Callable[[str], None] = print,
+) -> dict[str, int]:
+    """Load the demo population; refuses to load twice into the same database."""
+    n = menages if menages is not None else ECHELLES[echelle]
+    rng = random.Random(graine)  # noqa: S311 (synthetic data, not security)
+    ctx = Contexte(rng=rng, fake=Faker("fr_FR"), aujourd_hui=aujourd_hui or date.today())
+    ctx.fake.seed_instance(graine)
+    start = time.perf_counter()
+    with Session(engine) as session:
+        if session.exec(select(Organisation).where(Organisation.nom == ref.ORGANISATIONS[0][1])).first():
+            raise SystemExit("Les données de démonstration sont déjà chargées dans cette base.")
+        _partenaires(session, ctx)
+        compte: dict[str, int] = {}
+        lot = Lot()
+        for i, foyer in enumerate(_foyers(ctx, n), start=1):
+            foyer(lot)
+            if i % BATCH == 0 or i == n:
+                for model, rows in lot.rows.items():
+                    compte[model.__tablename__] = compte.get(model.__tablename__, 0) + len(rows)  # type: ignore[attr-defined]
+                lot.ecrire(session)
+                session.commit()
+                lot = Lot()
+                if i % (BATCH * 10) == 0:
+                    journal(f"  {i} ménages… ({time.perf_counter() - start:.0f} s)")
+        for cle, valeur in ctx.compteurs.items():
+            existing = session.get(Compteur, cle)
+            if existing:
+                existing.valeur = max(existing.valeur, valeur)
+                session.add(existing)
+            else:
+                session.add(Compteur(cle=cle, valeur=valeur))
+        session.commit()
+    compte["secondes"] = round(time.perf_counter() - start)
+    return compte
