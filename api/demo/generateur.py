@@ -259,7 +259,7 @@ class Lot:
         ):
             rows = self.rows.get(model)
             if rows:
-                session.execute(insert(model.__table__), rows)  # type: ignore[attr-defined]
+                session.execute(insert(model.__table__), rows)
 
 
 def _menage(ctx: Contexte, lot: Lot, annee: int) -> dict[str, Any]:
@@ -685,7 +685,7 @@ def charger(
             foyer(lot)
             if i % BATCH == 0 or i == n:
                 for model, rows in lot.rows.items():
-                    compte[model.__tablename__] = compte.get(model.__tablename__, 0) + len(rows)  # type: ignore[attr-defined]
+                    compte[model.__tablename__] = compte.get(model.__tablename__, 0) + len(rows)
                 lot.ecrire(session)
                 session.commit()
                 lot = Lot()

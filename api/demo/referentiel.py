@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 # (INSEE code, name, weight ~ population share among these communes)
 COMMUNES_35: list[tuple[str, str, int]] = [
     ("35238", "Rennes", 40),
@@ -46,7 +48,7 @@ ORGANISATIONS = [
 ]
 
 # Dispositifs of the seeds, as plain data.
-DISPOSITIFS = [
+DISPOSITIFS: list[dict[str, Any]] = [
     {
         "code": "300-logements-35",
         "nom": "300 logements accompagnés en Ille-et-Vilaine",
