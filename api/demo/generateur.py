@@ -685,7 +685,8 @@ def charger(
             foyer(lot)
             if i % BATCH == 0 or i == n:
                 for model, rows in lot.rows.items():
-                    compte[model.__tablename__] = compte.get(model.__tablename__, 0) + len(rows)
+                    table = str(model.__tablename__)
+                    compte[table] = compte.get(table, 0) + len(rows)
                 lot.ecrire(session)
                 session.commit()
                 lot = Lot()
