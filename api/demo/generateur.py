@@ -136,6 +136,22 @@ class Contexte:
     dispositifs: list[dict[str, Any]] = field(default_factory=list)
     compteurs: dict[str, int] = field(default_factory=dict)
     rangs: dict[uuid.UUID, int] = field(default_factory=dict)
+    pools: dict[str, list[str]] = field(default_factory=dict)
+
+    def pioche(self, kind: str) -> str:
+        """A value drawn from a pool made once by Faker (Faker per row is the slow part)."""
+        pool = self.pools.get(kind)
+        if pool is None:
+            maker = {
+                "nom": self.fake.last_name,
+                "prenom_f": self.fake.first_name_female,
+                "prenom_h": self.fake.first_name_male,
+                "adresse": self.fake.street_address,
+                "tel": self.fake.phone_number,
+                "personne": self.fake.name,
+            }[kind]
+            pool = self.pools[kind] = [maker() for _ in range(3000)]
+        return pool[self.rng.randrange(len(pool))]
 
     def uid(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
@@ -243,6 +259,7 @@ class Lot:
 
     def ecrire(self, session: Session) -> None:
         # Parents before children (foreign keys).
+        copy = session.get_bind().dialect.name == "postgresql"
         for model in (
             Menage,
             Personne,
@@ -258,23 +275,40 @@ class Lot:
             RendezVous,
         ):
             rows = self.rows.get(model)
-            if rows:
+            if not rows:
+                continue
+            if copy:
+                _copy(session, model, rows)
+            else:
                 session.execute(insert(model.__table__), rows)
 
 
+def _copy(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL's COPY through psycopg 3: an order of magnitude faster than INSERTs."""
+    from psycopg.types.json import Jsonb
+
+    table = model.__table__
+    columns = [c.name for c in table.columns]
+    raw = session.connection().connection.dbapi_connection
+    assert raw is not None
+    with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([Jsonb(v) if isinstance(v, dict) else v for v in (row.get(c) for c in columns)])
+
+
 def _menage(ctx: Contexte, lot: Lot, annee: int) -> dict[str, Any]:
-    rng, fake = ctx.rng, ctx.fake
+    rng = ctx.rng
     mid = ctx.uid()
     homme = rng.random() < 0.62
     age = min(85, max(19, int(rng.gauss(46, 14))))
     naissance = date(ctx.aujourd_hui.year - age, rng.randint(1, 12), rng.randint(1, 28))
     forme = ctx.choix([("isole", 55), ("monoparental", 20), ("couple", 10), ("couple_enfants", 15)])
-    nom = fake.last_name()
+    nom = ctx.pioche("nom")
     personnes = [
         (
             "demandeur",
             nom,
-            fake.first_name_male() if homme else fake.first_name_female(),
+            ctx.pioche("prenom_h") if homme else ctx.pioche("prenom_f"),
             naissance,
             "homme" if homme else "femme",
         )
@@ -285,7 +319,7 @@ def _menage(ctx: Contexte, lot: Lot, annee: int) -> dict[str, Any]:
             (
                 "conjoint",
                 nom,
-                fake.first_name_female() if homme else fake.first_name_male(),
+                ctx.pioche("prenom_f") if homme else ctx.pioche("prenom_h"),
                 cn,
                 "femme" if homme else "homme",
             )
@@ -293,7 +327,9 @@ def _menage(ctx: Contexte, lot: Lot, annee: int) -> dict[str, Any]:
     if forme in ("monoparental", "couple_enfants"):
         for _ in range(rng.randint(1, 3)):
             en = date(ctx.aujourd_hui.year - rng.randint(0, 17), rng.randint(1, 12), rng.randint(1, 28))
-            personnes.append(("enfant", nom, fake.first_name(), en, rng.choice(("homme", "femme"))))
+            personnes.append(
+                ("enfant", nom, ctx.pioche(rng.choice(("prenom_f", "prenom_h"))), en, rng.choice(("homme", "femme")))
+            )
     composition = {
         "isole": "homme_seul" if homme else "femme_seule",
         "monoparental": "homme_seul_avec_enfants" if homme else "femme_seule_avec_enfants",
@@ -315,8 +351,8 @@ def _menage(ctx: Contexte, lot: Lot, annee: int) -> dict[str, Any]:
         statut_occupation=statut,
         bailleur_id=bailleur,
         commune_insee=commune,
-        adresse=fake.street_address(),
-        telephone=fake.phone_number()[:30],
+        adresse=ctx.pioche("adresse"),
+        telephone=ctx.pioche("tel")[:30],
         courriel=None,
         nb_procedures_expulsion=procedures,
         stade_procedure="assignation" if procedures else "aucune",
@@ -468,7 +504,7 @@ def _orientation(ctx: Contexte, lot: Lot, menage: dict[str, Any], debut: date) -
         statut=statut,
         origine=origine,
         prescripteur_organisation_id=prescripteur,
-        prescripteur_nom=ctx.fake.name(),
+        prescripteur_nom=ctx.pioche("personne"),
         prescripteur_utilisateur_id=None,
         external_ref=None,
         cible_proposee_code=cible,
