@@ -60,3 +60,8 @@ SCALE ?= small
 SEED ?= 1
 demo: install
 	$(PY) -m api demo --scale $(SCALE) --seed $(SEED)
+
+# Benchmarks (PostgreSQL, ANCRAGE_BENCH_DATABASE_URL or postgres@127.0.0.1/ancrage_bench; the
+# département demo is loaded there on first use). They print their figures; they are not tests.
+bench-api: install
+	$(PY) -m api.bench.api $(BENCH_ARGS)

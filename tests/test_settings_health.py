@@ -68,3 +68,25 @@ def test_frontend_fallback(settings, engine, tmp_path) -> None:
         assert "tool.alembic" not in c.get("/..%2Fpyproject.toml").text
         api_missing = c.get("/api/v1/inconnu")
         assert api_missing.status_code == 404 and api_missing.headers["content-type"] == "application/problem+json"
+
+
+def test_logs_are_json_with_request_id_and_without_secrets(settings, engine, db, monde, capsys) -> None:
+    import json as _json
+
+    from fastapi.testclient import TestClient
+
+    from api.core.db import get_session
+    from api.main import create_app
+
+    app = create_app(settings.model_copy(update={"log_level": "INFO"}), engine=engine)
+    app.dependency_overrides[get_session] = lambda: db
+    client = TestClient(app)
+    h = monde.h("asso_agent")
+    token = h["Authorization"].split()[1]
+    client.get("/api/v1/menages", params={"q": "Durand"}, headers={**h, "X-Request-ID": "req-42"})
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    records = [_json.loads(line) for line in lines]
+    mine = [r for r in records if r.get("request_id") == "req-42"]
+    assert mine and mine[-1]["path"] == "/api/v1/menages" and mine[-1]["status"] == 200
+    text = "\n".join(lines)
+    assert token not in text and "Durand" not in text

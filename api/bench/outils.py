@@ -1,0 +1,144 @@
+"""Shared pieces of the benchmarks: the machine, a throwaway server, a demo database."""
+
+from __future__ import annotations
+
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from api.core.config import PROJECT_ROOT
+from api.core.db import make_engine
+
+PG_DEFAUT = "postgresql://postgres@127.0.0.1:5432/ancrage_bench"
+
+
+def machine() -> str:
+    """One line saying where the figures were measured."""
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (
+        f"{platform.node()} · {os.cpu_count()} cœurs · {cpu} · Python {platform.python_version()} · charge {load:.2f}"
+    )
+
+
+def port_libre() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def base_postgres(url: str, *, recreer: bool = False) -> bool:
+    """Create the database if missing; return True if it was (re)created empty."""
+    sa_url = make_url(url)
+    admin = make_engine(
+        sa_url.set(database="postgres").render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": sa_url.database}).first()
+        if exists and recreer:
+            conn.execute(text(f'DROP DATABASE "{sa_url.database}" WITH (FORCE)'))
+            exists = None
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{sa_url.database}"'))
+    admin.dispose()
+    return not exists
+
+
+def assurer_demo(url: str, *, menages: int | None = None, graine: int = 1) -> None:
+    """Migrate and load the département demo into ``url`` unless it is already there."""
+    from api.core.migrate import upgrade
+    from api.demo.generateur import ECHELLES, charger
+
+    base_postgres(url)
+    upgrade(url)
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        n = conn.execute(text("SELECT count(*) FROM menage")).scalar_one()
+    if n == 0:
+        cible = menages or ECHELLES["departement"]
+        print(f"Chargement de la démonstration départementale ({cible} ménages) dans {make_url(url).database}…")
+        t0 = time.perf_counter()
+        compte = charger(engine, echelle="departement", graine=graine, menages=menages)
+        print(f"  chargée en {time.perf_counter() - t0:.0f} s : {compte}")
+        with engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+    engine.dispose()
+
+
+@contextmanager
+def serveur(url: str, *, workers: int = 2, port: int | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
+    """A uvicorn server of the app on loopback, stopped on exit; yields its base URL."""
+    port = port or port_libre()
+    environ = {
+        **os.environ,
+        "ANCRAGE_DATABASE_URL": url,
+        "ANCRAGE_LOG_LEVEL": "WARNING",
+        "ANCRAGE_SECRET_KEY": "bench-" + "k" * 48,
+        "ANCRAGE_ENV": "development",
+        **(env or {}),
+    }
+    proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.asgi:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        cwd=PROJECT_ROOT,
+        env=environ,
+        stdout=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(base + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None:
+                raise RuntimeError("le serveur s'est arrêté au démarrage")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def jeton(base: str, email: str, mot_de_passe: str) -> str:
+    r = httpx.post(
+        base + "/api/v1/auth/token",
+        data={"grant_type": "password", "username": email, "password": mot_de_passe},
+        timeout=10,
+    )
+    r.raise_for_status()
+    return str(r.json()["access_token"])
