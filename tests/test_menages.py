@@ -201,3 +201,10 @@ def test_reads_and_lists_are_logged(client, monde: Monde, db) -> None:
     client.get("/api/v1/menages", headers=monde.h("asso_agent"))
     actions = [(j.action, str(j.ressource_id)) for j in db.exec(select(JournalAcces).order_by(JournalAcces.quand))]
     assert ("creer", mid) in actions and ("lire", mid) in actions and ("lister", mid) in actions
+
+
+def test_search_wildcards_are_literal(client, monde: Monde) -> None:
+    _create(client, monde)
+    for q in ("%", "_", "\\"):
+        r = client.get("/api/v1/menages", params={"q": q}, headers=monde.h("asso_agent"))
+        assert r.status_code == 200 and r.json()["total"] == 0, q

@@ -10,3 +10,9 @@ def normaliser(texte: str) -> str:
     decomposed = unicodedata.normalize("NFKD", texte)
     sans_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(sans_accents.lower().split())
+
+
+def motif_like(texte: str) -> str:
+    """``%texte%`` for LIKE, with the user's own ``%``, ``_`` and ``\\`` taken literally."""
+    echappe = texte.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{echappe}%"

@@ -17,7 +17,7 @@ from api.core.concurrency import bump_version, check_if_match
 from api.core.errors import Doublon, Interdit, Introuvable, champ_invalide
 from api.core.pagination import Page, PageParams, count
 from api.core.referentiels import Composition, LienPersonne, Sexe
-from api.core.texte import normaliser
+from api.core.texte import motif_like, normaliser
 from api.menages import access
 from api.menages.models import Dette, Menage, Personne, Ressource
 from api.menages.schemas import (
@@ -257,11 +257,11 @@ def lister_menages(
     """Search by name or reference, accent- and case-insensitive."""
     query = access.visible_menages(principal)
     if q:
-        motif = f"%{normaliser(q)}%"
+        motif = motif_like(normaliser(q))
         query = query.where(
             or_(
-                col(Menage.reference).ilike(f"%{q.strip()}%"),
-                exists().where(Personne.menage_id == Menage.id, col(Personne.nom_recherche).like(motif)),
+                col(Menage.reference).ilike(motif_like(q.strip()), escape="\\"),
+                exists().where(Personne.menage_id == Menage.id, col(Personne.nom_recherche).like(motif, escape="\\")),
             )
         )
     if commune_insee:
