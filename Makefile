@@ -54,3 +54,8 @@ openapi-check: install
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist var/ancrage.db
+
+# Pushes referrals with Idempotency-Keys against a server on 127.0.0.1:8101 (throwaway database)
+# and prints referrals per second. BENCH_ARGS="--n 500 --concurrence 16 --postgres postgresql://…"
+bench-ingest: install
+	$(PY) scripts/bench_ingest.py $(BENCH_ARGS)
