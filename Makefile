@@ -65,3 +65,7 @@ demo: install
 # département demo is loaded there on first use). They print their figures; they are not tests.
 bench-api: install
 	$(PY) -m api.bench.api $(BENCH_ARGS)
+# Pushes referrals with Idempotency-Keys against a server on 127.0.0.1:8101 (throwaway database)
+# and prints referrals per second. BENCH_ARGS="--n 500 --concurrence 16 --postgres postgresql://…"
+bench-ingest: install
+	$(PY) scripts/bench_ingest.py $(BENCH_ARGS)

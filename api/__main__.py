@@ -1,4 +1,4 @@
-"""Commands: ``python -m api serve|migrate|create-admin|revision``.
+"""Commands: ``python -m api serve|migrate|create-admin|webhooks|revision``.
 
 Each is what the Makefile and the Dockerfile run, so they stay the same.
 """
@@ -82,6 +82,22 @@ def _serve(workers: int) -> None:
     )
 
 
+def _webhooks(intervalle: float) -> None:
+    """The webhook delivery worker: a separate process, so that a slow receiver never
+    holds an API worker, and so that several may run (deliveries are SKIP LOCKED)."""
+    from sqlmodel import Session
+
+    from api.core.db import make_engine
+    from api.core.logging import configure_logging
+    from api.orientations.webhooks import boucle
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    engine = make_engine(settings.database_url)
+    print(f"Livraison des webhooks (toutes les {intervalle:g} s quand la file est vide)", flush=True)
+    boucle(lambda: Session(engine, expire_on_commit=False), intervalle=intervalle)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m api")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -93,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--scale", choices=["small", "departement"], default="small")
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--menages", type=int, default=None, help="nombre de ménages (remplace l'échelle)")
+    hooks = sub.add_parser("webhooks", help="livrer les webhooks en attente, en boucle")
+    hooks.add_argument("--intervalle", type=float, default=2.0, help="secondes d'attente quand rien n'est dû")
     sub.add_parser("openapi", help="écrire le document OpenAPI trié sur la sortie standard")
     rev = sub.add_parser("revision", help="(développement) générer une migration")
     rev.add_argument("-m", "--message", required=True)
@@ -106,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
         _create_admin()
     elif args.cmd == "demo":
         _demo(args.scale, args.seed, args.menages)
+    elif args.cmd == "webhooks":
+        _webhooks(args.intervalle)
     elif args.cmd == "openapi":
         from api.openapi_doc import openapi_json
 

@@ -8,6 +8,7 @@ from api.menages import models as menages_models
 from api.mesures import models as mesures_models
 from api.organisations import models as organisations_models
 from api.orientations import models as orientations_models
+from api.orientations import models_integration as orientations_integration_models
 
 __all__ = [
     "audit_models",
@@ -17,5 +18,6 @@ __all__ = [
     "menages_models",
     "mesures_models",
     "organisations_models",
+    "orientations_integration_models",
     "orientations_models",
 ]

@@ -1,0 +1,192 @@
+"""Dispositifs and conventions as the API shows them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from api.core.referentiels import INSEE_PATTERN
+
+CIBLE_CONFIDENTIELLE = "cible confidentielle"
+
+Code = Field(
+    min_length=1,
+    max_length=50,
+    pattern=r"^[a-z0-9_]+$",
+    description="Code (minuscules, chiffres, _)",
+)
+
+
+class CibleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Code
+    libelle: str = Field(min_length=1, max_length=200, examples=["Santé mentale"])
+    sensible: bool = Field(
+        default=False,
+        description="Santé, justice, violences : jamais montrée à un bailleur (« cible confidentielle »)",
+    )
+    ordre: int = Field(default=0, ge=0, le=1000)
+
+
+class CiblePublic(BaseModel):
+    code: str
+    libelle: str = Field(
+        description="Libellé ; « cible confidentielle » pour un bailleur si sensible"
+    )
+    sensible: bool
+    ordre: int
+
+
+class TypeAccompagnementIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", from_attributes=True)
+    code: str = Code
+    libelle: str = Field(min_length=1, max_length=200, examples=["Évaluation"])
+    duree_max_mois: int | None = Field(
+        default=None, ge=1, le=120, description="Durée maximale en mois"
+    )
+    ordre: int = Field(default=0, ge=0, le=1000)
+
+
+def _uniques(valeurs: list[str], quoi: str) -> list[str]:
+    vus: set[str] = set()
+    for v in valeurs:
+        if v in vus:
+            raise ValueError(f"{quoi} « {v} » en double")
+        vus.add(v)
+    return valeurs
+
+
+class DispositifBase(BaseModel):
+    nom: str = Field(min_length=1, max_length=200, examples=["300 logements accompagnés"])
+    financeur_id: uuid.UUID = Field(description="Organisation qui finance (type financeur)")
+    commission_id: uuid.UUID = Field(description="Organisation qui décide en commission (type gie)")
+    duree_max_mois: int | None = Field(
+        default=None, ge=1, le=120, description="Durée maximale d'une mesure"
+    )
+    adhesion_requise: bool = True
+    creation_directe: bool = Field(
+        default=False, description="Une association peut ouvrir une mesure sans orientation"
+    )
+    date_debut: date
+    date_fin: date | None = None
+
+
+class DispositifCreate(DispositifBase):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Code
+    cibles: list[CibleIn] = Field(min_length=1, max_length=50)
+    types_accompagnement: list[TypeAccompagnementIn] = Field(min_length=1, max_length=50)
+    communes: list[str] = Field(
+        default_factory=list, max_length=2000, description="Codes INSEE des communes couvertes"
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> DispositifCreate:
+        _uniques([c.code for c in self.cibles], "cible")
+        _uniques([t.code for t in self.types_accompagnement], "type d'accompagnement")
+        _verifier_communes(self.communes)
+        if self.date_fin is not None and self.date_fin < self.date_debut:
+            raise ValueError("date_fin doit suivre date_debut")
+        return self
+
+
+class DispositifUpdate(BaseModel):
+    """Modification partielle ; une liste fournie remplace la précédente (par code)."""
+
+    model_config = ConfigDict(extra="forbid")
+    nom: str | None = Field(default=None, min_length=1, max_length=200)
+    duree_max_mois: int | None = Field(default=None, ge=1, le=120)
+    adhesion_requise: bool | None = None
+    creation_directe: bool | None = None
+    date_fin: date | None = None
+    cibles: list[CibleIn] | None = Field(default=None, min_length=1, max_length=50)
+    types_accompagnement: list[TypeAccompagnementIn] | None = Field(
+        default=None, min_length=1, max_length=50
+    )
+    communes: list[str] | None = Field(default=None, max_length=2000)
+
+    @model_validator(mode="after")
+    def _check(self) -> DispositifUpdate:
+        if self.cibles is not None:
+            _uniques([c.code for c in self.cibles], "cible")
+        if self.types_accompagnement is not None:
+            _uniques([t.code for t in self.types_accompagnement], "type d'accompagnement")
+        if self.communes is not None:
+            _verifier_communes(self.communes)
+        return self
+
+
+def _verifier_communes(communes: list[str]) -> None:
+    import re
+
+    for c in communes:
+        if not re.fullmatch(INSEE_PATTERN, c):
+            raise ValueError(
+                f"code commune INSEE invalide : « {c} » (5 caractères, 2A/2B pour la Corse)"
+            )
+    _uniques(communes, "commune")
+
+
+class DispositifPublic(DispositifBase):
+    id: uuid.UUID
+    code: str
+    cibles: list[CiblePublic]
+    types_accompagnement: list[TypeAccompagnementIn]
+    communes: list[str]
+    cree_le: datetime
+
+
+class ConventionBase(BaseModel):
+    date_debut: date
+    date_fin: date
+    objectif_menages: int = Field(
+        ge=0, le=100_000, description="Ménages accompagnés en même temps, financés"
+    )
+    mois_mesures_finances: int | None = Field(default=None, ge=0, le=10_000_000)
+    budget_euros: int | None = Field(default=None, ge=0, le=1_000_000_000)
+
+
+class ConventionCreate(ConventionBase):
+    model_config = ConfigDict(extra="forbid")
+    dispositif_id: uuid.UUID
+    association_id: uuid.UUID = Field(description="Association (type association) conventionnée")
+    communes: list[str] = Field(min_length=1, max_length=2000, description="Codes INSEE couverts")
+
+    @field_validator("communes")
+    @classmethod
+    def _communes(cls, value: list[str]) -> list[str]:
+        _verifier_communes(value)
+        return value
+
+    @model_validator(mode="after")
+    def _dates(self) -> ConventionCreate:
+        if self.date_fin < self.date_debut:
+            raise ValueError("date_fin doit suivre date_debut")
+        return self
+
+
+class ConventionUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    date_debut: date | None = None
+    date_fin: date | None = None
+    objectif_menages: int | None = Field(default=None, ge=0, le=100_000)
+    mois_mesures_finances: int | None = Field(default=None, ge=0, le=10_000_000)
+    budget_euros: int | None = Field(default=None, ge=0, le=1_000_000_000)
+    communes: list[str] | None = Field(default=None, min_length=1, max_length=2000)
+
+    @field_validator("communes")
+    @classmethod
+    def _communes(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None:
+            _verifier_communes(value)
+        return value
+
+
+class ConventionPublic(ConventionBase):
+    id: uuid.UUID
+    dispositif_id: uuid.UUID
+    association_id: uuid.UUID
+    communes: list[str]
+    cree_le: datetime

@@ -1,0 +1,371 @@
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response
+from fastapi.responses import JSONResponse
+
+from api.auth.principal import CurrentPrincipal
+from api.core.concurrency import IfMatchHeader, set_etag
+from api.core.db import SessionDep
+from api.core.errors import (
+    Conflit,
+    Doublon,
+    ErreurValidation,
+    Interdit,
+    Introuvable,
+    NonAuthentifie,
+    TransitionRefusee,
+    VersionPerimee,
+    VersionRequise,
+    responses,
+)
+from api.core.pagination import Page, PageDep
+from api.orientations import idempotence, service, webhooks
+from api.orientations.models import StatutOrientation
+from api.orientations.schemas import (
+    DecisionsSession,
+    EvenementPublic,
+    LivraisonPublic,
+    OrdreDuJourIn,
+    OrientationCreate,
+    OrientationPublic,
+    OrientationUpdate,
+    SessionCreate,
+    SessionPublic,
+    TransitionIn,
+    WebhookCreate,
+    WebhookPublic,
+)
+
+router = APIRouter(prefix="/api/v1", responses=responses(NonAuthentifie, ErreurValidation))
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=8,
+        max_length=200,
+        description="Clé unique par orientation envoyée (obligatoire pour un client API) : "
+        "la même clé avec le même corps rejoue la première réponse",
+    ),
+]
+
+
+@router.get(
+    "/orientations",
+    response_model=Page[OrientationPublic],
+    tags=["orientations"],
+    operation_id="orientations_lister",
+    summary="Lister les orientations visibles (suivi par modifie_depuis)",
+)
+def orientations_lister(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: PageDep,
+    statut: StatutOrientation | None = None,
+    dispositif_id: uuid.UUID | None = None,
+    external_ref: Annotated[str | None, Query(max_length=100)] = None,
+    modifie_depuis: Annotated[
+        datetime | None,
+        Query(
+            description="ISO 8601 : seulement les orientations modifiées après cet instant, les plus anciennes d'abord"
+        ),
+    ] = None,
+) -> Page[OrientationPublic]:
+    if modifie_depuis is not None and modifie_depuis.tzinfo is None:
+        modifie_depuis = modifie_depuis.replace(tzinfo=UTC)  # a date without offset is read as UTC
+    return service.lister_orientations(
+        session,
+        principal,
+        page=page,
+        statut=statut,
+        dispositif_id=dispositif_id,
+        modifie_depuis=modifie_depuis,
+        external_ref=external_ref,
+    )
+
+
+@router.post(
+    "/orientations",
+    response_model=OrientationPublic,
+    status_code=201,
+    tags=["orientations"],
+    operation_id="orientations_creer",
+    summary="Orienter un ménage vers un dispositif",
+    responses={
+        **responses(Interdit, Doublon, Conflit, Introuvable, idempotence.CleIdempotenceRequise),
+        201: {
+            "headers": {
+                "Idempotency-Replayed": {
+                    "description": "« true » quand la réponse est celle, rejouée, d'une requête précédente",
+                    "schema": {"type": "string"},
+                }
+            }
+        },
+    },
+)
+def orientations_creer(
+    data: OrientationCreate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> OrientationPublic | JSONResponse:
+    if idempotency_key is None:
+        if principal.is_client:
+            raise idempotence.CleIdempotenceRequise(
+                "Un système partenaire doit envoyer l'en-tête Idempotency-Key (une clé unique par orientation, "
+                "par exemple un UUID) : il permet de renvoyer la requête sans risque de doublon."
+            )
+        public = service.creer_orientation(session, principal, data=data)
+    else:
+        resultat = service.executer_idempotent(session, principal, cle=idempotency_key, data=data)
+        if isinstance(resultat, idempotence.Rejeu):
+            headers = {idempotence.EN_TETE_REJEU: "true"}
+            if resultat.location:
+                headers["Location"] = resultat.location
+            return JSONResponse(resultat.corps, status_code=resultat.code_http, headers=headers)
+        public = resultat
+    set_etag(response, public.version)
+    response.headers["Location"] = f"/api/v1/orientations/{public.id}"
+    return public
+
+
+@router.get(
+    "/orientations/{orientation_id}",
+    response_model=OrientationPublic,
+    tags=["orientations"],
+    operation_id="orientations_lire",
+    summary="Lire une orientation",
+    responses=responses(Introuvable),
+)
+def orientations_lire(
+    orientation_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal, response: Response
+) -> OrientationPublic:
+    public = service.lire_orientation(session, principal, orientation_id)
+    set_etag(response, public.version)
+    return public
+
+
+@router.patch(
+    "/orientations/{orientation_id}",
+    response_model=OrientationPublic,
+    tags=["orientations"],
+    operation_id="orientations_modifier",
+    summary="Modifier une orientation (prescripteur, If-Match obligatoire)",
+    responses=responses(Introuvable, Interdit, Conflit, VersionPerimee, VersionRequise),
+)
+def orientations_modifier(
+    orientation_id: uuid.UUID,
+    data: OrientationUpdate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatchHeader = None,
+) -> OrientationPublic:
+    public = service.modifier_orientation(
+        session, principal, orientation_id=orientation_id, data=data, if_match=if_match
+    )
+    set_etag(response, public.version)
+    return public
+
+
+@router.post(
+    "/orientations/{orientation_id}/transitions",
+    response_model=OrientationPublic,
+    tags=["orientations"],
+    operation_id="orientations_transitionner",
+    summary="Changer l'état d'une orientation (soumettre, décider, annuler…)",
+    responses=responses(Introuvable, Interdit, TransitionRefusee, Conflit, VersionPerimee),
+)
+def orientations_transitionner(
+    orientation_id: uuid.UUID,
+    data: TransitionIn,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatchHeader = None,
+) -> OrientationPublic:
+    public = service.transitionner(
+        session, principal, orientation_id=orientation_id, data=data, if_match=if_match
+    )
+    set_etag(response, public.version)
+    return public
+
+
+@router.get(
+    "/orientations/{orientation_id}/evenements",
+    response_model=list[EvenementPublic],
+    tags=["orientations"],
+    operation_id="orientations_evenements",
+    summary="Historique des changements d'état d'une orientation",
+    responses=responses(Introuvable),
+)
+def orientations_evenements(
+    orientation_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
+) -> list[EvenementPublic]:
+    return service.lister_evenements(session, principal, orientation_id)
+
+
+# --- Commission -------------------------------------------------------------------
+
+
+@router.post(
+    "/commissions",
+    response_model=SessionPublic,
+    status_code=201,
+    tags=["commissions"],
+    operation_id="commissions_creer",
+    summary="Créer une session de commission",
+    responses=responses(Interdit),
+)
+def commissions_creer(
+    data: SessionCreate, session: SessionDep, principal: CurrentPrincipal
+) -> SessionPublic:
+    return service.creer_session(session, principal, data=data)
+
+
+@router.get(
+    "/commissions",
+    response_model=Page[SessionPublic],
+    tags=["commissions"],
+    operation_id="commissions_lister",
+    summary="Lister les sessions de commission visibles",
+)
+def commissions_lister(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: PageDep,
+    dispositif_id: uuid.UUID | None = None,
+) -> Page[SessionPublic]:
+    return service.lister_sessions(session, principal, page=page, dispositif_id=dispositif_id)
+
+
+@router.get(
+    "/commissions/{session_id}",
+    response_model=SessionPublic,
+    tags=["commissions"],
+    operation_id="commissions_lire",
+    summary="Lire une session et son ordre du jour",
+    responses=responses(Introuvable),
+)
+def commissions_lire(
+    session_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
+) -> SessionPublic:
+    return service.lire_session(session, principal, session_id)
+
+
+@router.post(
+    "/commissions/{session_id}/ordre-du-jour",
+    response_model=SessionPublic,
+    tags=["commissions"],
+    operation_id="commissions_inscrire",
+    summary="Inscrire des orientations à l'ordre du jour (elles passent en commission)",
+    responses=responses(Introuvable, Interdit, TransitionRefusee, Conflit),
+)
+def commissions_inscrire(
+    session_id: uuid.UUID, data: OrdreDuJourIn, session: SessionDep, principal: CurrentPrincipal
+) -> SessionPublic:
+    return service.inscrire(
+        session, principal, session_id=session_id, orientation_ids=data.orientation_ids
+    )
+
+
+@router.post(
+    "/commissions/{session_id}/decisions",
+    response_model=list[OrientationPublic],
+    tags=["commissions"],
+    operation_id="commissions_decider",
+    summary="Enregistrer les décisions d'une session (toutes ou aucune)",
+    responses=responses(Introuvable, Interdit, TransitionRefusee, Conflit),
+)
+def commissions_decider(
+    session_id: uuid.UUID, data: DecisionsSession, session: SessionDep, principal: CurrentPrincipal
+) -> list[OrientationPublic]:
+    return service.decider_session(session, principal, session_id=session_id, data=data)
+
+
+@router.get(
+    "/commissions/{session_id}/proces-verbal.csv",
+    tags=["commissions"],
+    operation_id="commissions_proces_verbal",
+    summary="Procès-verbal de la session (CSV)",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "CSV, séparateur « ; », UTF-8"},
+        **responses(Introuvable),
+    },
+)
+def commissions_proces_verbal(
+    session_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
+) -> Response:
+    nom, contenu = service.proces_verbal_csv(session, principal, session_id=session_id)
+    return Response(
+        content=contenu.encode("utf-8-sig"),  # the BOM lets spreadsheet software read the accents
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{nom}"'},
+    )
+
+
+# --- Webhooks -----------------------------------------------------------------------
+
+
+@router.post(
+    "/webhooks",
+    response_model=WebhookPublic,
+    status_code=201,
+    tags=["webhooks"],
+    operation_id="webhooks_creer",
+    summary="Déclarer un webhook de son organisation (changements d'état de ses orientations)",
+    responses=responses(Interdit),
+)
+def webhooks_creer(
+    data: WebhookCreate, session: SessionDep, principal: CurrentPrincipal
+) -> WebhookPublic:
+    return webhooks.creer_webhook(session, principal, data=data)
+
+
+@router.get(
+    "/webhooks",
+    response_model=list[WebhookPublic],
+    tags=["webhooks"],
+    operation_id="webhooks_lister",
+    summary="Webhooks de son organisation",
+)
+def webhooks_lister(session: SessionDep, principal: CurrentPrincipal) -> list[WebhookPublic]:
+    return webhooks.lister_webhooks(session, principal)
+
+
+@router.delete(
+    "/webhooks/{webhook_id}",
+    status_code=204,
+    tags=["webhooks"],
+    operation_id="webhooks_supprimer",
+    summary="Supprimer un webhook",
+    responses=responses(Introuvable, Interdit),
+)
+def webhooks_supprimer(
+    webhook_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
+) -> Response:
+    webhooks.supprimer_webhook(session, principal, webhook_id=webhook_id)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/webhooks/{webhook_id}/livraisons",
+    response_model=list[LivraisonPublic],
+    tags=["webhooks"],
+    operation_id="webhooks_livraisons",
+    summary="Livraisons d'un webhook et chacune de leurs tentatives",
+    responses=responses(Introuvable),
+)
+def webhooks_livraisons(
+    webhook_id: uuid.UUID,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> list[LivraisonPublic]:
+    return webhooks.lister_livraisons(session, principal, webhook_id=webhook_id, limite=limit)

@@ -1,0 +1,747 @@
+"""Use cases of orientations (referrals) and of the commission that decides them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from api.audit.models import ActionAudit
+from api.audit.service import journaliser, journaliser_liste
+from api.auth.principal import Principal
+from api.core.compteurs import prochaine_reference
+from api.core.concurrency import bump_version, check_if_match
+from api.core.errors import (
+    Conflit,
+    Interdit,
+    Introuvable,
+    Probleme,
+    TransitionRefusee,
+    champ_invalide,
+)
+from api.core.models import utcnow
+from api.core.pagination import Page, PageParams, count
+from api.dispositifs import service as dispositifs
+from api.dispositifs.models import Cible, Dispositif, TypeAccompagnement
+from api.dispositifs.schemas import CIBLE_CONFIDENTIELLE
+from api.menages import service as menages
+from api.menages.models import Menage
+from api.mesures import service as mesures
+from api.mesures.models import AccesMaintien
+from api.organisations.models import Organisation, TypeOrganisation
+from api.orientations import access, graphe, idempotence, webhooks
+from api.orientations.models import (
+    MotifRefus,
+    Orientation,
+    OrientationEvenement,
+    SessionCommission,
+)
+from api.orientations.models import StatutOrientation as S
+from api.orientations.models_integration import RequeteIdempotente
+from api.orientations.schemas import (
+    DecisionsSession,
+    EvenementPublic,
+    OrientationCreate,
+    OrientationPublic,
+    OrientationUpdate,
+    SessionCreate,
+    SessionPublic,
+    TransitionIn,
+)
+
+RESSOURCE = "orientation"
+CODE_CONFIDENTIEL = "confidentielle"
+
+
+# --- Reading ------------------------------------------------------------------
+
+
+def _cible(session: Session, dispositif_id: uuid.UUID, code: str | None) -> Cible | None:
+    if code is None:
+        return None
+    return session.exec(
+        select(Cible).where(Cible.dispositif_id == dispositif_id, Cible.code == code)
+    ).first()
+
+
+def to_public(session: Session, principal: Principal, o: Orientation) -> OrientationPublic:
+    """The referral as this principal may read it: a sensitive cible is masked for a bailleur."""
+    masquer = principal.of_type(TypeOrganisation.bailleur)
+    cible = _cible(session, o.dispositif_id, o.cible_code)
+    proposee = _cible(session, o.dispositif_id, o.cible_proposee_code)
+    cible_code, cible_libelle = (cible.code, cible.libelle) if cible else (o.cible_code, None)
+    if cible is not None and cible.sensible and masquer:
+        cible_code, cible_libelle = CODE_CONFIDENTIEL, CIBLE_CONFIDENTIELLE
+    proposee_code = o.cible_proposee_code
+    if proposee is not None and proposee.sensible and masquer:
+        proposee_code = CODE_CONFIDENTIEL
+    return OrientationPublic(
+        **o.model_dump(
+            exclude={
+                "cible_code",
+                "cible_proposee_code",
+                "prescripteur_utilisateur_id",
+                "statut",
+                "motif_refus",
+            }
+        ),
+        statut=S(o.statut),
+        transitions_permises=graphe.permises(S(o.statut)),
+        motif_refus=MotifRefus(o.motif_refus) if o.motif_refus else None,
+        cible_code=cible_code,
+        cible_libelle=cible_libelle,
+        cible_proposee_code=proposee_code,
+    )
+
+
+def get_orientation(
+    session: Session, principal: Principal, orientation_id: uuid.UUID
+) -> Orientation:
+    """A visible referral, or 404 (never a hint that it exists)."""
+    o = session.exec(
+        access.visible_orientations(principal).where(Orientation.id == orientation_id)
+    ).first()
+    if o is None:
+        raise Introuvable("Orientation", orientation_id)
+    return o
+
+
+def lire_orientation(
+    session: Session, principal: Principal, orientation_id: uuid.UUID
+) -> OrientationPublic:
+    o = get_orientation(session, principal, orientation_id)
+    journaliser(session, principal, ActionAudit.lire, RESSOURCE, o.id)
+    public = to_public(session, principal, o)
+    session.commit()
+    return public
+
+
+def lister_orientations(
+    session: Session,
+    principal: Principal,
+    *,
+    page: PageParams,
+    statut: S | None = None,
+    dispositif_id: uuid.UUID | None = None,
+    modifie_depuis: datetime | None = None,
+    external_ref: str | None = None,
+) -> Page[OrientationPublic]:
+    """Visible referrals; ``modifie_depuis`` lets a partner's system poll for changes
+    (oldest change first, so that it can page forward and keep the last date)."""
+    query = access.visible_orientations(principal)
+    if statut is not None:
+        query = query.where(Orientation.statut == statut.value)
+    if dispositif_id is not None:
+        query = query.where(Orientation.dispositif_id == dispositif_id)
+    if external_ref is not None:
+        query = query.where(Orientation.external_ref == external_ref)
+    if modifie_depuis is not None:
+        query = query.where(col(Orientation.modifie_le) > modifie_depuis)
+        query = query.order_by(col(Orientation.modifie_le), col(Orientation.id))
+    else:
+        query = query.order_by(col(Orientation.modifie_le).desc(), col(Orientation.id))
+    total = count(session, query)
+    rows = list(session.exec(query.offset(page.offset).limit(page.limit)))
+    journaliser_liste(session, principal, RESSOURCE, [o.id for o in rows])
+    items = [to_public(session, principal, o) for o in rows]
+    session.commit()
+    return Page(total=total, limit=page.limit, offset=page.offset, items=items)
+
+
+def lister_evenements(
+    session: Session, principal: Principal, orientation_id: uuid.UUID
+) -> list[EvenementPublic]:
+    o = get_orientation(session, principal, orientation_id)
+    d = dispositifs.get_dispositif(session, o.dispositif_id)
+    evenements = session.exec(
+        select(OrientationEvenement)
+        .where(OrientationEvenement.orientation_id == o.id)
+        .order_by(col(OrientationEvenement.quand), col(OrientationEvenement.id))
+    )
+    out = [
+        EvenementPublic(
+            **ev.model_dump(exclude={"commentaire", "de_statut", "vers_statut"}),
+            de_statut=S(ev.de_statut) if ev.de_statut else None,
+            vers_statut=S(ev.vers_statut),
+            commentaire=ev.commentaire
+            if access.voit_commentaires_de(principal, d, ev.organisation_id)
+            else None,
+        )
+        for ev in evenements
+    ]
+    journaliser(session, principal, ActionAudit.lire, RESSOURCE, o.id)
+    session.commit()
+    return out
+
+
+# --- Creating and editing -------------------------------------------------------
+
+
+def _verifier_cible(
+    session: Session, dispositif_id: uuid.UUID, code: str | None, champ: str
+) -> None:
+    if code is not None and _cible(session, dispositif_id, code) is None:
+        codes = [c.code for c in dispositifs.cibles(session, dispositif_id)]
+        raise champ_invalide(
+            champ, f"cible inconnue de ce dispositif ; cibles permises : {', '.join(codes)}", code
+        )
+
+
+def _evenement(
+    session: Session,
+    principal: Principal,
+    o: Orientation,
+    *,
+    de: S | None,
+    vers: S,
+    motif: str | None = None,
+    commentaire: str | None = None,
+    date_effet: date | None = None,
+    session_commission_id: uuid.UUID | None = None,
+) -> OrientationEvenement:
+    ev = OrientationEvenement(
+        orientation_id=o.id,
+        date_effet=date_effet or utcnow().date(),
+        auteur_type=principal.kind,
+        auteur_id=principal.id,
+        organisation_id=principal.organisation_id,
+        de_statut=de.value if de else None,
+        vers_statut=vers.value,
+        motif=motif,
+        commentaire=commentaire,
+        session_commission_id=session_commission_id,
+    )
+    session.add(ev)
+    session.flush()
+    if de is not None:
+        webhooks.programmer(session, o, ev)
+    return ev
+
+
+def creer_orientation(
+    session: Session,
+    principal: Principal,
+    *,
+    data: OrientationCreate,
+    requete: RequeteIdempotente | None = None,
+) -> OrientationPublic:
+    """Refer a household to a dispositif, with an existing ménage or the household's
+    data (the ménage's duplicate rule applies). ``external_ref`` is unique per
+    prescriber organisation. With ``requete`` (Idempotency-Key), the answer is
+    stored in the same transaction."""
+    if not principal.of_type(*access.TYPES_PRESCRIPTEURS):
+        raise Interdit(
+            "Seuls une association, un prescripteur, un bailleur ou une commission orientent un ménage."
+        )
+    d = session.get(Dispositif, data.dispositif_id)
+    if d is None:
+        raise champ_invalide("dispositif_id", "dispositif inconnu", str(data.dispositif_id))
+    _verifier_cible(session, d.id, data.cible_proposee_code, "cible_proposee_code")
+    if data.external_ref is not None:
+        existante = session.exec(
+            select(Orientation).where(
+                Orientation.prescripteur_organisation_id == principal.organisation_id,
+                Orientation.external_ref == data.external_ref,
+            )
+        ).first()
+        if existante is not None:
+            raise _doublon_external_ref(existante)
+    if data.menage_id is not None:
+        menage = menages.get_menage(session, principal, data.menage_id, journal=False)
+    else:
+        assert data.menage is not None
+        menage = menages.preparer_menage(session, principal, data=data.menage)
+        journaliser(session, principal, ActionAudit.creer, menages.RESSOURCE, menage.id)
+    o = Orientation(
+        reference=prochaine_reference(session, "O"),
+        menage_id=menage.id,
+        dispositif_id=d.id,
+        origine=data.origine.value,
+        prescripteur_organisation_id=principal.organisation_id,
+        prescripteur_nom=data.prescripteur_nom,
+        prescripteur_utilisateur_id=None if principal.is_client else principal.id,
+        external_ref=data.external_ref,
+        cible_proposee_code=data.cible_proposee_code,
+        acces_maintien=data.acces_maintien.value,
+        motifs=data.motifs,
+    )
+    session.add(o)
+    try:
+        session.flush()
+    except IntegrityError:
+        # Two pushes of the same external_ref with different keys, at the same time.
+        session.rollback()
+        raise Conflit(
+            f"Une orientation de référence externe « {data.external_ref} » existe déjà."
+        ) from None
+    _evenement(session, principal, o, de=None, vers=S.brouillon)
+    if data.soumettre:
+        o.statut, o.date_reception = S.soumise.value, utcnow().date()
+        session.add(o)
+        _evenement(session, principal, o, de=S.brouillon, vers=S.soumise)
+    journaliser(session, principal, ActionAudit.creer, RESSOURCE, o.id)
+    session.flush()
+    public = to_public(session, principal, o)
+    if requete is not None:
+        idempotence.enregistrer_reponse(
+            session, requete, code_http=201, corps=public.model_dump(mode="json"), location=url(o)
+        )
+    session.commit()
+    return public
+
+
+def url(o: Orientation) -> str:
+    return f"/api/v1/orientations/{o.id}"
+
+
+def _doublon_external_ref(existante: Orientation) -> Conflit:
+    return Conflit(
+        f"Votre organisation a déjà envoyé l'orientation de référence externe « {existante.external_ref} » "
+        f"({existante.reference}).",
+        champ="external_ref",
+        valeur=existante.external_ref,
+        existant_id=str(existante.id),
+        existant_reference=existante.reference,
+        existant_url=url(existante),
+    )
+
+
+def modifier_orientation(
+    session: Session,
+    principal: Principal,
+    *,
+    orientation_id: uuid.UUID,
+    data: OrientationUpdate,
+    if_match: str | None,
+) -> OrientationPublic:
+    """The prescriber edits its referral while it is brouillon, soumise or attente_infos."""
+    o = get_orientation(session, principal, orientation_id)
+    if not access.est_prescripteur(principal, o):
+        raise Interdit("Seule l'organisation qui a orienté le ménage modifie l'orientation.")
+    if S(o.statut) not in graphe.MODIFIABLES:
+        permis = ", ".join(sorted(s.value for s in graphe.MODIFIABLES))
+        raise Conflit(
+            f"L'orientation {o.reference} est « {o.statut} » : elle ne se modifie que dans les états {permis}.",
+            etat_actuel=o.statut,
+        )
+    check_if_match(if_match, o.version, f"L'orientation {o.reference}")
+    changes = data.model_dump(exclude_unset=True)
+    if "cible_proposee_code" in changes:
+        _verifier_cible(session, o.dispositif_id, data.cible_proposee_code, "cible_proposee_code")
+    if "acces_maintien" in changes and data.acces_maintien is None:
+        raise champ_invalide("acces_maintien", "ne peut pas être vide", None)
+    bump_version(session, Orientation, o, f"L'orientation {o.reference}")
+    for key, value in changes.items():
+        setattr(o, key, getattr(value, "value", value))
+    session.add(o)
+    journaliser(session, principal, ActionAudit.modifier, RESSOURCE, o.id)
+    session.flush()
+    public = to_public(session, principal, o)
+    session.commit()
+    return public
+
+
+# --- Transitions and decisions ------------------------------------------------
+
+
+def _verifier_acteur(principal: Principal, o: Orientation, d: Dispositif, vers: S) -> None:
+    commission = access.est_commission(principal, d)
+    prescripteur = access.est_prescripteur(principal, o)
+    if (commission and vers in graphe.PAR_COMMISSION) or (
+        prescripteur and vers in graphe.PAR_PRESCRIPTEUR
+    ):
+        return
+    if vers in graphe.PAR_PRESCRIPTEUR:
+        qui = "l'organisation qui a orienté le ménage ou la commission du dispositif"
+        if vers not in graphe.PAR_COMMISSION:
+            qui = "l'organisation qui a orienté le ménage"
+    else:
+        qui = "la commission du dispositif"
+    raise Interdit(f"Le passage à « {vers.value} » est réservé à {qui}.")
+
+
+def _appliquer(
+    session: Session,
+    principal: Principal,
+    o: Orientation,
+    data: TransitionIn,
+    *,
+    session_commission_id: uuid.UUID | None = None,
+) -> None:
+    """Check and apply one transition; writes the event and queues webhooks (no commit)."""
+    d = dispositifs.get_dispositif(session, o.dispositif_id)
+    de, vers = S(o.statut), data.vers_statut
+    _verifier_acteur(principal, o, d, vers)
+    if vers not in graphe.TRANSITIONS[de]:
+        raise TransitionRefusee(
+            f"L'orientation {o.reference}",
+            de.value,
+            vers.value,
+            [s.value for s in graphe.permises(de)],
+        )
+    if vers == S.refusee and data.motif_refus is None:
+        raise champ_invalide(
+            "motif_refus",
+            "obligatoire pour un refus ; motifs permis : " + ", ".join(m.value for m in MotifRefus),
+        )
+    if vers != S.refusee and data.motif_refus is not None:
+        raise champ_invalide("motif_refus", "seulement pour « refusee »", data.motif_refus.value)
+    date_effet = data.date_effet or utcnow().date()
+    bump_version(session, Orientation, o, f"L'orientation {o.reference}")
+    if vers == S.acceptee:
+        _accepter(session, principal, o, d, data, date_effet)
+    if vers == S.soumise:
+        o.date_reception = date_effet
+    if vers in {
+        S.acceptee,
+        S.refusee,
+        S.refus_beneficiaire,
+        S.liste_attente,
+        S.ajournee,
+        S.attente_infos,
+    }:
+        o.date_decision = date_effet
+    if vers == S.refusee:
+        o.motif_refus = data.motif_refus.value if data.motif_refus else None
+    if session_commission_id is not None:
+        o.session_commission_id = session_commission_id
+    o.statut = vers.value
+    session.add(o)
+    session.flush()
+    _evenement(
+        session,
+        principal,
+        o,
+        de=de,
+        vers=vers,
+        motif=o.motif_refus if vers == S.refusee else None,
+        commentaire=data.commentaire,
+        date_effet=date_effet,
+        session_commission_id=session_commission_id or o.session_commission_id,
+    )
+    action = ActionAudit.decider if vers in graphe.PAR_COMMISSION else ActionAudit.modifier
+    journaliser(session, principal, action, RESSOURCE, o.id)
+
+
+def _accepter(
+    session: Session,
+    principal: Principal,
+    o: Orientation,
+    d: Dispositif,
+    data: TransitionIn,
+    le: date,
+) -> None:
+    """Acceptance names a conventioned association, the cible and the type: the mesure starts."""
+    if data.association_id is None:
+        raise champ_invalide("association_id", "obligatoire pour accepter : l'association mandatée")
+    if data.cible_code is None:
+        raise champ_invalide("cible_code", "obligatoire pour accepter : la cible retenue")
+    if data.type_accompagnement_code is None:
+        raise champ_invalide("type_accompagnement_code", "obligatoire pour accepter")
+    _verifier_cible(session, d.id, data.cible_code, "cible_code")
+    types = [t.code for t in dispositifs.types_accompagnement(session, d.id)]
+    if data.type_accompagnement_code not in types:
+        raise champ_invalide(
+            "type_accompagnement_code",
+            f"type inconnu de ce dispositif ; types permis : {', '.join(types)}",
+            data.type_accompagnement_code,
+        )
+    asso = session.get(Organisation, data.association_id)
+    if asso is None or asso.type != TypeOrganisation.association.value:
+        raise champ_invalide(
+            "association_id",
+            "doit désigner une organisation de type association",
+            str(data.association_id),
+        )
+    menage = session.get(Menage, o.menage_id)
+    assert menage is not None
+    if menage.commune_insee is None:
+        raise Conflit(
+            f"Le ménage de l'orientation {o.reference} n'a pas de commune : impossible de vérifier qu'une "
+            "convention couvre son territoire. Renseignez la commune du ménage.",
+            champ="commune_insee",
+        )
+    convention = dispositifs.convention_couvrant(
+        session,
+        dispositif_id=d.id,
+        association_id=asso.id,
+        commune_insee=menage.commune_insee,
+        le=le,
+    )
+    if convention is None:
+        raise Conflit(
+            f"L'association « {asso.nom} » n'a pas de convention sur le dispositif « {d.nom} » couvrant la "
+            f"commune {menage.commune_insee} au {le:%d/%m/%Y} : elle ne peut pas être mandatée.",
+            association_id=str(asso.id),
+            commune_insee=menage.commune_insee,
+            date=le.isoformat(),
+        )
+    mesure = mesures.mandater(
+        session,
+        principal,
+        menage=menage,
+        dispositif_id=d.id,
+        association_id=asso.id,
+        cible_code=data.cible_code,
+        type_accompagnement_code=data.type_accompagnement_code,
+        acces_maintien=AccesMaintien(o.acces_maintien),
+        date_mandatement=le,
+        orientation_id=o.id,
+    )
+    o.association_id, o.cible_code = asso.id, data.cible_code
+    o.type_accompagnement_code, o.mesure_id = data.type_accompagnement_code, mesure.id
+
+
+def transitionner(
+    session: Session,
+    principal: Principal,
+    *,
+    orientation_id: uuid.UUID,
+    data: TransitionIn,
+    if_match: str | None = None,
+) -> OrientationPublic:
+    """Move a referral along its graph; a step the graph does not allow answers 409."""
+    o = get_orientation(session, principal, orientation_id)
+    if if_match:
+        check_if_match(if_match, o.version, f"L'orientation {o.reference}")
+    _appliquer(session, principal, o, data)
+    public = to_public(session, principal, o)
+    session.commit()
+    return public
+
+
+# --- Commission sessions --------------------------------------------------------
+
+
+def _session_public(session: Session, s: SessionCommission) -> SessionPublic:
+    ids = session.exec(
+        select(Orientation.id)
+        .where(Orientation.session_commission_id == s.id)
+        .order_by(col(Orientation.reference))
+    )
+    return SessionPublic(**s.model_dump(), ordre_du_jour=list(ids))
+
+
+def creer_session(session: Session, principal: Principal, *, data: SessionCreate) -> SessionPublic:
+    """A commission session of a dispositif, created by its commission."""
+    d = session.get(Dispositif, data.dispositif_id)
+    if d is None or not access.est_commission(principal, d):
+        if principal.of_type(TypeOrganisation.gie) and d is not None:
+            raise Interdit("Seule la commission du dispositif organise ses sessions.")
+        raise champ_invalide(
+            "dispositif_id",
+            "dispositif inconnu ou dont vous n'êtes pas la commission",
+            str(data.dispositif_id),
+        )
+    s = SessionCommission(dispositif_id=d.id, date=data.date, lieu=data.lieu)
+    session.add(s)
+    session.flush()
+    public = _session_public(session, s)
+    session.commit()
+    return public
+
+
+def get_session_commission(
+    session: Session, principal: Principal, session_id: uuid.UUID
+) -> SessionCommission:
+    s = session.exec(
+        access.visible_sessions(principal).where(SessionCommission.id == session_id)
+    ).first()
+    if s is None:
+        raise Introuvable("Session de commission", session_id)
+    return s
+
+
+def lire_session(session: Session, principal: Principal, session_id: uuid.UUID) -> SessionPublic:
+    return _session_public(session, get_session_commission(session, principal, session_id))
+
+
+def lister_sessions(
+    session: Session,
+    principal: Principal,
+    *,
+    page: PageParams,
+    dispositif_id: uuid.UUID | None = None,
+) -> Page[SessionPublic]:
+    query = access.visible_sessions(principal)
+    if dispositif_id is not None:
+        query = query.where(SessionCommission.dispositif_id == dispositif_id)
+    total = count(session, query)
+    rows = session.exec(
+        query.order_by(col(SessionCommission.date).desc()).offset(page.offset).limit(page.limit)
+    )
+    return Page(
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+        items=[_session_public(session, s) for s in rows],
+    )
+
+
+def _session_ouverte(
+    session: Session, principal: Principal, session_id: uuid.UUID
+) -> SessionCommission:
+    s = get_session_commission(session, principal, session_id)
+    d = dispositifs.get_dispositif(session, s.dispositif_id)
+    if not access.est_commission(principal, d):
+        raise Interdit("Seule la commission du dispositif inscrit et décide.")
+    if s.close:
+        raise Conflit(f"La session du {s.date:%d/%m/%Y} est close.")
+    return s
+
+
+def inscrire(
+    session: Session,
+    principal: Principal,
+    *,
+    session_id: uuid.UUID,
+    orientation_ids: list[uuid.UUID],
+) -> SessionPublic:
+    """Put referrals on a session's agenda (soumise, ajournee or attente_infos → en_commission),
+    all or nothing."""
+    s = _session_ouverte(session, principal, session_id)
+    for oid in orientation_ids:
+        o = get_orientation(session, principal, oid)
+        if o.dispositif_id != s.dispositif_id:
+            raise champ_invalide("orientation_ids", "orientation d'un autre dispositif", str(oid))
+        if S(o.statut) == S.en_commission:
+            o.session_commission_id = s.id
+            session.add(o)
+            continue
+        _appliquer(
+            session,
+            principal,
+            o,
+            TransitionIn(vers_statut=S.en_commission, date_effet=s.date),
+            session_commission_id=s.id,
+        )
+    session.flush()
+    public = _session_public(session, s)
+    session.commit()
+    return public
+
+
+def decider_session(
+    session: Session, principal: Principal, *, session_id: uuid.UUID, data: DecisionsSession
+) -> list[OrientationPublic]:
+    """The decisions of a whole session in one transaction: if one is refused, none is kept."""
+    s = _session_ouverte(session, principal, session_id)
+    resultats = []
+    for i, decision in enumerate(data.decisions):
+        o = get_orientation(session, principal, decision.orientation_id)
+        if o.session_commission_id != s.id:
+            raise champ_invalide(
+                f"decisions.{i}.orientation_id", "orientation absente de l'ordre du jour", str(o.id)
+            )
+        transition = TransitionIn(**decision.model_dump(exclude={"orientation_id"}))
+        if transition.date_effet is None:
+            transition.date_effet = s.date
+        try:
+            _appliquer(session, principal, o, transition, session_commission_id=s.id)
+        except Probleme as exc:
+            session.rollback()  # all or nothing: the decisions already applied are undone
+            exc.detail = f"Décision n° {i + 1} ({o.reference}) : {exc.detail} Aucune décision n'a été enregistrée."
+            exc.extra.setdefault("decision", i)
+            raise
+        resultats.append(o)
+    out = [to_public(session, principal, o) for o in resultats]
+    session.commit()
+    return out
+
+
+COLONNES_PV = [
+    "Référence orientation",
+    "Référence ménage",
+    "Origine",
+    "Prescripteur",
+    "Accès / maintien",
+    "Décision",
+    "Date de décision",
+    "Motif de refus",
+    "Association mandatée",
+    "Cible retenue",
+    "Type d'accompagnement",
+    "Référence mesure",
+    "Commentaire",
+]
+
+
+def proces_verbal_csv(
+    session: Session, principal: Principal, *, session_id: uuid.UUID
+) -> tuple[str, str]:
+    """The minutes of a session (one row per referral on its agenda), as CSV; logged as an export."""
+    s = get_session_commission(session, principal, session_id)
+    from api.mesures.models import Mesure
+
+    rows = list(
+        session.exec(
+            select(Orientation)
+            .where(Orientation.session_commission_id == s.id)
+            .order_by(col(Orientation.reference))
+        )
+    )
+    orgs = {org.id: org.nom for org in session.exec(select(Organisation))}
+    libelles = {c.code: c.libelle for c in dispositifs.cibles(session, s.dispositif_id)}
+    types = {
+        t.code: t.libelle
+        for t in session.exec(
+            select(TypeAccompagnement).where(TypeAccompagnement.dispositif_id == s.dispositif_id)
+        )
+    }
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(COLONNES_PV)
+    for o in rows:
+        menage = session.get(Menage, o.menage_id)
+        mesure = session.get(Mesure, o.mesure_id) if o.mesure_id else None
+        dernier = session.exec(
+            select(OrientationEvenement)
+            .where(
+                OrientationEvenement.orientation_id == o.id,
+                OrientationEvenement.session_commission_id == s.id,
+            )
+            .order_by(col(OrientationEvenement.quand).desc(), col(OrientationEvenement.id).desc())
+        ).first()
+        valeurs: list[Any] = [
+            o.reference,
+            menage.reference if menage else "",
+            o.origine,
+            orgs.get(o.prescripteur_organisation_id, ""),
+            o.acces_maintien,
+            o.statut,
+            o.date_decision.isoformat() if o.date_decision else "",
+            o.motif_refus or "",
+            orgs.get(o.association_id, "") if o.association_id else "",
+            libelles.get(o.cible_code or "", ""),
+            types.get(o.type_accompagnement_code or "", ""),
+            mesure.reference if mesure else "",
+            (dernier.commentaire if dernier else None) or "",
+        ]
+        writer.writerow(valeurs)
+    journaliser(
+        session, principal, ActionAudit.exporter, "session_commission", s.id, nombre=len(rows)
+    )
+    journaliser_liste(session, principal, RESSOURCE, [o.id for o in rows])
+    session.commit()
+    return f"pv-commission-{s.date.isoformat()}.csv", buffer.getvalue()
+
+
+def executer_idempotent(
+    session: Session, principal: Principal, *, cle: str, data: OrientationCreate
+) -> OrientationPublic | idempotence.Rejeu:
+    """Create a referral under an Idempotency-Key: replay, conflict, or do it once."""
+    reservation = idempotence.reserver(
+        session, principal, cle=cle, signature=idempotence.empreinte(data.model_dump(mode="json"))
+    )
+    if isinstance(reservation, idempotence.Rejeu):
+        return reservation
+    try:
+        return creer_orientation(session, principal, data=data, requete=reservation)
+    except BaseException:
+        idempotence.liberer(session, reservation)
+        raise

@@ -1,0 +1,287 @@
+"""Webhooks of the prescribers' systems: an outbox written in the transaction of
+each status change, delivered later by a worker with retries.
+
+Why an outbox: a change is committed with its delivery rows, so no change is
+lost if the receiver is down, and no delivery is sent for a change that was
+rolled back. The worker (``livrer_dues``) is a plain function: tests call it,
+production runs it in a loop with ``python -m api webhooks``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+import uuid
+from datetime import datetime, timedelta
+
+import httpx
+from sqlmodel import Session, col, select
+
+from api.auth.principal import Principal
+from api.core.errors import Interdit, Introuvable
+from api.core.models import utcnow
+from api.organisations.models import TypeOrganisation
+from api.orientations.models import Orientation, OrientationEvenement
+from api.orientations.models_integration import (
+    AbonnementWebhook,
+    LivraisonWebhook,
+    TentativeLivraison,
+)
+from api.orientations.schemas import LivraisonPublic, TentativePublic, WebhookCreate, WebhookPublic
+
+logger = logging.getLogger("ancrage.webhooks")
+
+EN_TETE_HORODATAGE = "X-Ancrage-Timestamp"
+EN_TETE_SIGNATURE = "X-Ancrage-Signature"
+EN_TETE_LIVRAISON = "X-Ancrage-Delivery"
+MAX_TENTATIVES = 8
+DELAI_BASE = timedelta(seconds=30)  # then 1, 2, 4… minutes: about 1 h 04 in all
+TIMEOUT_SECONDES = 10.0
+
+TYPES_ABONNES = (TypeOrganisation.bailleur, TypeOrganisation.prescripteur)
+
+
+def signer(secret: str, horodatage: str, corps: bytes) -> str:
+    """HMAC-SHA256 over "timestamp.body", hex, prefixed like GitHub's: ``sha256=<hex>``."""
+    mac = hmac.new(secret.encode(), horodatage.encode() + b"." + corps, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def charge_utile(o: Orientation, ev: OrientationEvenement) -> str:
+    """What a prescriber's system is told: status and coded motif, nothing else.
+
+    No free text, no cible (a sensitive one must never reach a bailleur), no name.
+    """
+    return json.dumps(
+        {
+            "type": "orientation.statut_modifie",
+            "evenement_id": str(ev.id),
+            "orientation_id": str(o.id),
+            "reference": o.reference,
+            "external_ref": o.external_ref,
+            "de_statut": ev.de_statut,
+            "statut": ev.vers_statut,
+            "motif_refus": ev.motif,
+            "date_effet": ev.date_effet.isoformat() if ev.date_effet else None,
+            "quand": ev.quand.isoformat(),
+            "mesure_creee": o.mesure_id is not None,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def programmer(session: Session, o: Orientation, ev: OrientationEvenement) -> None:
+    """Queue the event for each active webhook of the prescriber organisation (no commit)."""
+    abonnements = session.exec(
+        select(AbonnementWebhook).where(
+            AbonnementWebhook.organisation_id == o.prescripteur_organisation_id,
+            col(AbonnementWebhook.actif).is_(True),
+        )
+    )
+    corps = charge_utile(o, ev)
+    for ab in abonnements:
+        session.add(
+            LivraisonWebhook(
+                abonnement_id=ab.id, orientation_id=o.id, evenement_id=ev.id, corps=corps
+            )
+        )
+
+
+def _delai(tentatives: int) -> timedelta:
+    return DELAI_BASE * (2 ** (tentatives - 1))
+
+
+def livrer_dues(
+    session: Session,
+    *,
+    maintenant: datetime | None = None,
+    client: httpx.Client | None = None,
+    limite: int = 100,
+) -> int:
+    """Deliver every due delivery once; returns how many were attempted.
+
+    Each delivery is locked (SKIP LOCKED on PostgreSQL, so several workers may
+    run) and committed with its attempt, one by one.
+    """
+    maintenant = maintenant or utcnow()
+    http = client or httpx.Client(timeout=TIMEOUT_SECONDES, follow_redirects=False)
+    faites = 0
+    try:
+        for _ in range(limite):
+            liv = session.exec(
+                select(LivraisonWebhook)
+                .where(
+                    LivraisonWebhook.statut == "en_attente",
+                    col(LivraisonWebhook.prochaine_tentative) <= maintenant,
+                )
+                .order_by(col(LivraisonWebhook.prochaine_tentative), col(LivraisonWebhook.id))
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            ).first()
+            if liv is None:
+                break
+            _livrer(session, http, liv, maintenant)
+            session.commit()
+            faites += 1
+    finally:
+        if client is None:
+            http.close()
+    return faites
+
+
+def _livrer(
+    session: Session, http: httpx.Client, liv: LivraisonWebhook, maintenant: datetime
+) -> None:
+    ab = session.get(AbonnementWebhook, liv.abonnement_id)
+    liv.tentatives += 1
+    tentative = TentativeLivraison(livraison_id=liv.id, numero=liv.tentatives)
+    if ab is None or not ab.actif:
+        liv.statut, liv.prochaine_tentative = "echec", None
+        tentative.erreur = "abonnement désactivé"
+        session.add_all([liv, tentative])
+        return
+    horodatage = str(int(time.time()))
+    corps = liv.corps.encode()
+    debut = time.monotonic()
+    try:
+        r = http.post(
+            ab.url,
+            content=corps,
+            headers={
+                "Content-Type": "application/json",
+                EN_TETE_HORODATAGE: horodatage,
+                EN_TETE_SIGNATURE: signer(ab.secret, horodatage, corps),
+                EN_TETE_LIVRAISON: str(liv.id),
+                "User-Agent": "Ancrage-Webhooks/1",
+            },
+        )
+        tentative.code_http = r.status_code
+        reussie = 200 <= r.status_code < 300
+        if not reussie:
+            tentative.erreur = f"réponse HTTP {r.status_code}"
+    except httpx.HTTPError as exc:
+        reussie = False
+        tentative.erreur = f"{type(exc).__name__}: {exc}"[:500]
+    tentative.duree_ms = int((time.monotonic() - debut) * 1000)
+    if reussie:
+        liv.statut, liv.livree_le, liv.prochaine_tentative = "livree", utcnow(), None
+    elif liv.tentatives >= MAX_TENTATIVES:
+        liv.statut, liv.prochaine_tentative = "echec", None
+        logger.warning("webhook abandonné", extra={"livraison": str(liv.id)})
+    else:
+        liv.prochaine_tentative = maintenant + _delai(liv.tentatives)
+    session.add_all([liv, tentative])
+
+
+def boucle(
+    session_factory: object, *, intervalle: float = 2.0
+) -> None:  # pragma: no cover - runs forever
+    """Production worker: deliver what is due, sleep, again."""
+    while True:
+        with session_factory() as session:  # type: ignore[operator]
+            try:
+                n = livrer_dues(session)
+            except Exception:
+                logger.exception("erreur du livreur de webhooks")
+                n = 0
+        if n == 0:
+            time.sleep(intervalle)
+
+
+# --- Subscriptions (use cases) -------------------------------------------------
+
+
+def _verifier_abonnable(principal: Principal) -> None:
+    if not principal.of_type(*TYPES_ABONNES) or not (
+        principal.is_client or principal.is_responsable
+    ):
+        raise Interdit(
+            "Seuls le système (client API) ou un responsable d'un bailleur ou d'un prescripteur "
+            "gèrent les webhooks de leur organisation."
+        )
+
+
+def _public(ab: AbonnementWebhook) -> WebhookPublic:
+    return WebhookPublic(
+        id=ab.id, organisation_id=ab.organisation_id, url=ab.url, actif=ab.actif, cree_le=ab.cree_le
+    )
+
+
+def creer_webhook(session: Session, principal: Principal, *, data: WebhookCreate) -> WebhookPublic:
+    """Register a URL of the caller's organisation; its secret is never shown again."""
+    _verifier_abonnable(principal)
+    ab = AbonnementWebhook(
+        organisation_id=principal.organisation_id, url=str(data.url), secret=data.secret
+    )
+    session.add(ab)
+    session.flush()
+    public = _public(ab)
+    session.commit()
+    return public
+
+
+def lister_webhooks(session: Session, principal: Principal) -> list[WebhookPublic]:
+    rows = session.exec(
+        select(AbonnementWebhook)
+        .where(
+            AbonnementWebhook.organisation_id == principal.organisation_id,
+            col(AbonnementWebhook.actif).is_(True),
+        )
+        .order_by(col(AbonnementWebhook.cree_le))
+    )
+    return [_public(ab) for ab in rows]
+
+
+def _get(session: Session, principal: Principal, webhook_id: uuid.UUID) -> AbonnementWebhook:
+    ab = session.get(AbonnementWebhook, webhook_id)
+    if ab is None or ab.organisation_id != principal.organisation_id or not ab.actif:
+        raise Introuvable("Webhook", webhook_id)
+    return ab
+
+
+def supprimer_webhook(session: Session, principal: Principal, *, webhook_id: uuid.UUID) -> None:
+    """Deactivate (deliveries and their attempts stay readable in the history)."""
+    _verifier_abonnable(principal)
+    ab = _get(session, principal, webhook_id)
+    ab.actif = False
+    session.add(ab)
+    session.commit()
+
+
+def lister_livraisons(
+    session: Session, principal: Principal, *, webhook_id: uuid.UUID, limite: int = 100
+) -> list[LivraisonPublic]:
+    ab = _get(session, principal, webhook_id)
+    livraisons = list(
+        session.exec(
+            select(LivraisonWebhook)
+            .where(LivraisonWebhook.abonnement_id == ab.id)
+            .order_by(col(LivraisonWebhook.cree_le).desc(), col(LivraisonWebhook.id))
+            .limit(limite)
+        )
+    )
+    essais: dict[uuid.UUID, list[TentativePublic]] = {}
+    for t in session.exec(
+        select(TentativeLivraison)
+        .where(col(TentativeLivraison.livraison_id).in_([lv.id for lv in livraisons]))
+        .order_by(col(TentativeLivraison.numero))
+    ):
+        essais.setdefault(t.livraison_id, []).append(TentativePublic.model_validate(t))
+    return [
+        LivraisonPublic(
+            id=lv.id,
+            orientation_id=lv.orientation_id,
+            evenement_id=lv.evenement_id,
+            statut=lv.statut,
+            tentatives=lv.tentatives,
+            prochaine_tentative=lv.prochaine_tentative,
+            livree_le=lv.livree_le,
+            corps=lv.corps,
+            essais=essais.get(lv.id, []),
+        )
+        for lv in livraisons
+    ]
