@@ -21,9 +21,10 @@ from api.core.logging import configure_logging
 from api.core.middleware import PlumbingMiddleware
 from api.health import router as health_router
 from api.menages.router import router as menages_router
+from api.mesures.router import router as mesures_router
 from api.organisations.router import router as organisations_router
 
-ROUTERS = [health_router, auth_router, organisations_router, menages_router]
+ROUTERS = [health_router, auth_router, organisations_router, menages_router, mesures_router]
 
 DESCRIPTION = """API d'Ancrage, la plateforme de l'accompagnement social lié au logement.
 
