@@ -23,8 +23,9 @@ from api.health import router as health_router
 from api.menages.router import router as menages_router
 from api.mesures.router import router as mesures_router
 from api.organisations.router import router as organisations_router
+from api.rendez_vous.router import router as rendez_vous_router
 
-ROUTERS = [health_router, auth_router, organisations_router, menages_router, mesures_router]
+ROUTERS = [health_router, auth_router, organisations_router, menages_router, mesures_router, rendez_vous_router]
 
 DESCRIPTION = """API d'Ancrage, la plateforme de l'accompagnement social lié au logement.
 
