@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse
 from fastapi.routing import APIRoute
 from sqlmodel import Session
 
+from api.alertes.router import router as alertes_router
 from api.auth.router import router as auth_router
 from api.auth.throttle import LoginGuard
 from api.core.config import Settings, get_settings
@@ -25,7 +26,7 @@ from api.mesures.router import router as mesures_router
 from api.organisations.router import router as organisations_router
 from api.rendez_vous.router import router as rendez_vous_router
 
-ROUTERS = [health_router, auth_router, organisations_router, menages_router, mesures_router, rendez_vous_router]
+ROUTERS = [health_router, auth_router, organisations_router, menages_router, mesures_router, rendez_vous_router, alertes_router]
 
 DESCRIPTION = """API d'Ancrage, la plateforme de l'accompagnement social lié au logement.
 
