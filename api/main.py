@@ -15,6 +15,7 @@ from sqlmodel import Session
 from api.alertes.router import router as alertes_router
 from api.auth.router import router as auth_router
 from api.auth.throttle import LoginGuard
+from api.calendrier.router import router as calendrier_router
 from api.chronologie.router import router as chronologie_router
 from api.core.config import Settings, get_settings
 from api.core.db import make_engine
@@ -27,7 +28,7 @@ from api.mesures.router import router as mesures_router
 from api.organisations.router import router as organisations_router
 from api.rendez_vous.router import router as rendez_vous_router
 
-ROUTERS = [health_router, auth_router, organisations_router, menages_router, mesures_router, rendez_vous_router, alertes_router, chronologie_router]
+ROUTERS = [health_router, auth_router, organisations_router, menages_router, mesures_router, rendez_vous_router, alertes_router, chronologie_router, calendrier_router]
 
 DESCRIPTION = """API d'Ancrage, la plateforme de l'accompagnement social lié au logement.
 

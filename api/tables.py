@@ -2,16 +2,18 @@
 
 from api.audit import models as audit_models
 from api.auth import models as auth_models
+from api.calendrier import models as calendrier_models
 from api.core import compteurs
 from api.dispositifs import models as dispositifs_models
 from api.menages import models as menages_models
 from api.mesures import models as mesures_models
-from api.orientations import models as orientations_models
 from api.organisations import models as organisations_models
+from api.orientations import models as orientations_models
 
 __all__ = [
     "audit_models",
     "auth_models",
+    "calendrier_models",
     "compteurs",
     "dispositifs_models",
     "menages_models",
