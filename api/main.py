@@ -12,8 +12,11 @@ from fastapi.responses import FileResponse
 from fastapi.routing import APIRoute
 from sqlmodel import Session
 
+from api.alertes.router import router as alertes_router
 from api.auth.router import router as auth_router
 from api.auth.throttle import LoginGuard
+from api.calendrier.router import router as calendrier_router
+from api.chronologie.router import router as chronologie_router
 from api.core.config import Settings, get_settings
 from api.core.db import make_engine
 from api.core.errors import Introuvable, ProblemDetails, install_error_handlers
@@ -22,10 +25,24 @@ from api.core.middleware import PlumbingMiddleware
 from api.health import router as health_router
 from api.dispositifs.router import router as dispositifs_router
 from api.menages.router import router as menages_router
+from api.mesures.router import router as mesures_router
 from api.organisations.router import router as organisations_router
 from api.orientations.router import router as orientations_router
+from api.rendez_vous.router import router as rendez_vous_router
 
-ROUTERS = [health_router, auth_router, organisations_router, menages_router, dispositifs_router, orientations_router]
+ROUTERS = [
+    health_router,
+    auth_router,
+    organisations_router,
+    menages_router,
+    dispositifs_router,
+    orientations_router,
+    mesures_router,
+    rendez_vous_router,
+    alertes_router,
+    chronologie_router,
+    calendrier_router,
+]
 
 DESCRIPTION = """API d'Ancrage, la plateforme de l'accompagnement social lié au logement.
 

@@ -2,6 +2,7 @@
 
 from api.audit import models as audit_models
 from api.auth import models as auth_models
+from api.calendrier import models as calendrier_models
 from api.core import compteurs
 from api.dispositifs import models as dispositifs_models
 from api.menages import models as menages_models
@@ -13,6 +14,7 @@ from api.orientations import models_integration as orientations_integration_mode
 __all__ = [
     "audit_models",
     "auth_models",
+    "calendrier_models",
     "compteurs",
     "dispositifs_models",
     "menages_models",

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     login_max_echecs: int = 10
     login_fenetre_minutes: int = 15
+    # A mandated mesure without any held rendez-vous after this many days is an alert.
+    alerte_premier_rdv_jours: int = Field(default=15, ge=1, le=365)
 
     @model_validator(mode="after")
     def _check_secret(self) -> Settings:

@@ -2,22 +2,65 @@
 
 from __future__ import annotations
 
+import calendar
+import functools
 import uuid
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, ParamSpec, TypeVar
+from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, delete, select
 
+from api.audit.models import ActionAudit
+from api.audit.service import journaliser, journaliser_liste
 from api.auth.principal import Principal
 from api.core.compteurs import prochaine_reference
+from api.core.concurrency import bump_version, check_if_match
+from api.core.errors import (
+    Conflit,
+    Interdit,
+    Introuvable,
+    Probleme,
+    TransitionRefusee,
+    champ_invalide,
+)
+from api.core.pagination import Page, PageParams, count
+from api.dispositifs.models import Cible, Dispositif, TypeAccompagnement
+from api.menages.access import visible_menages
 from api.menages.models import Dette, Menage, Ressource
+from api.mesures import access
+from api.mesures.access import Niveau
 from api.mesures.models import (
     AccesMaintien,
+    DomaineIntervention,
     Mesure,
     MesureDetteEntree,
+    MesureDomaine,
     MesureEvenement,
     MesureRessourceEntree,
+    ModaliteLogement,
     StatutMesure,
 )
+from api.mesures.schemas import (
+    Activation,
+    ChangementReferent,
+    ChangementStatut,
+    Demarrage,
+    DetteEntree,
+    EvenementPublic,
+    Fin,
+    MesureCreate,
+    MesurePublic,
+    MesureResume,
+    MesureStatut,
+    MesureUpdate,
+    Prolongation,
+    Reorientation,
+    RessourceEntree,
+    Suivi,
+)
+from api.organisations.models import TypeOrganisation, Utilisateur
 
 
 def mandater(
@@ -88,3 +131,652 @@ def mandater(
         )
     )
     return mesure
+
+
+# --- Lifecycle of the mesure (issue 4) ---------------------------------------
+
+# mandatee → en_evaluation → active ⇄ suspendue → terminee. A mesure may also start
+# directly active (adhésion obtained in commission, seed 004) and end at any stage
+# (a household that never adheres leaves for non-adhésion before it starts).
+TRANSITIONS: dict[str, set[str]] = {
+    StatutMesure.mandatee.value: {StatutMesure.en_evaluation.value, StatutMesure.active.value, StatutMesure.terminee.value},
+    StatutMesure.en_evaluation.value: {StatutMesure.active.value, StatutMesure.terminee.value},
+    StatutMesure.active.value: {StatutMesure.suspendue.value, StatutMesure.terminee.value},
+    StatutMesure.suspendue.value: {StatutMesure.active.value, StatutMesure.terminee.value},
+    StatutMesure.terminee.value: set(),
+}
+
+RESSOURCE = "mesure"
+MOIS_SUIVI = 6
+
+
+class AdhesionRequise(Conflit):
+    slug = "adhesion-requise"
+    title = "Adhésion du ménage requise"
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def sans_trace(fn: Callable[P, R]) -> Callable[P, R]:
+    """A refused use case leaves nothing behind in the session, not even in memory
+    (its first argument is the session): changed objects are reloaded, new ones dropped."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except Probleme:
+            session = args[0]
+            assert isinstance(session, Session)
+            for obj in list(session.new):
+                session.expunge(obj)
+            for obj in list(session.dirty):
+                session.expire(obj)
+            raise
+
+    return wrapper
+
+
+def aujourdhui() -> date:
+    """Today in France: the dates of the field are local dates."""
+    return datetime.now(ZoneInfo("Europe/Paris")).date()
+
+
+def ajouter_mois(d: date, mois: int) -> date:
+    """Same day ``mois`` months later, clamped to the month's last day (31/08 + 6 → 28/02)."""
+    annee, index = divmod(d.month - 1 + mois, 12)
+    annee += d.year
+    jour = min(d.day, calendar.monthrange(annee, index + 1)[1])
+    return date(annee, index + 1, jour)
+
+
+def date_limite(mesure: Mesure, dispositif: Dispositif) -> date | None:
+    """Latest end allowed by the dispositif's maximum duration, counted from the start
+    (or from mandatement while the mesure has not started)."""
+    if dispositif.duree_max_mois is None:
+        return None
+    return ajouter_mois(mesure.date_debut or mesure.date_mandatement, dispositif.duree_max_mois)
+
+
+def _nom(mesure: Mesure) -> str:
+    return f"La mesure {mesure.reference}"
+
+
+def _verifier_transition(mesure: Mesure, vers: str) -> None:
+    permises = TRANSITIONS[mesure.statut]
+    if vers not in permises:
+        raise TransitionRefusee(_nom(mesure), mesure.statut, vers, permises)
+
+
+def _verifier_en_cours(mesure: Mesure, action: str) -> None:
+    """Réorientation, prolongation, change of référent: any time before the end."""
+    if mesure.statut == StatutMesure.terminee.value:
+        raise TransitionRefusee(_nom(mesure), mesure.statut, action, TRANSITIONS[mesure.statut])
+
+
+def _pas_dans_le_futur(champ: str, valeur: date, aujourdhui: date) -> None:
+    if valeur > aujourdhui:
+        raise champ_invalide(champ, f"ne peut pas être postérieure à aujourd'hui ({aujourdhui.isoformat()})", valeur.isoformat())
+
+
+def _pas_avant(champ: str, valeur: date, borne: date, libelle: str) -> None:
+    if valeur < borne:
+        raise champ_invalide(champ, f"ne peut pas précéder {libelle} ({borne.isoformat()})", valeur.isoformat())
+
+
+def _verifier_referent(session: Session, mesure_association_id: uuid.UUID, referent_id: uuid.UUID) -> None:
+    user = session.get(Utilisateur, referent_id)
+    if user is None or not user.actif or user.organisation_id != mesure_association_id:
+        raise champ_invalide(
+            "referent_id", "doit désigner un utilisateur actif de l'association qui porte la mesure", str(referent_id)
+        )
+
+
+def _codes(
+    session: Session, model: type[Cible] | type[TypeAccompagnement], dispositif_id: uuid.UUID
+) -> dict[str, Any]:
+    rows: Any = session.exec(select(model).where(col(model.dispositif_id) == dispositif_id))
+    return {r.code: r for r in rows}
+
+
+def _verifier_code(
+    session: Session, model: type[Cible] | type[TypeAccompagnement], dispositif_id: uuid.UUID, champ: str, code: str
+) -> None:
+    codes = _codes(session, model, dispositif_id)
+    if code not in codes:
+        permis = ", ".join(sorted(codes)) or "aucun"
+        raise champ_invalide(champ, f"code inconnu dans ce dispositif ; codes permis : {permis}", code)
+
+
+def _evenement(principal: Principal, mesure: Mesure, type: str, **valeurs: Any) -> MesureEvenement:
+    return MesureEvenement(
+        mesure_id=mesure.id,
+        auteur_type=principal.kind,
+        auteur_id=principal.id,
+        organisation_id=principal.organisation_id,
+        type=type,
+        **valeurs,
+    )
+
+
+def to_public(session: Session, mesure: Mesure, niveau: Niveau) -> MesurePublic | MesureStatut:
+    """The mesure as this reader may see it."""
+    if niveau == Niveau.prescripteur:
+        return MesureStatut(
+            id=mesure.id, reference=mesure.reference, menage_id=mesure.menage_id,
+            orientation_id=mesure.orientation_id, statut=StatutMesure(mesure.statut),
+        )
+    dispositif = session.get(Dispositif, mesure.dispositif_id)
+    menage = session.get(Menage, mesure.menage_id)
+    assert dispositif is not None and menage is not None
+    cibles = _codes(session, Cible, mesure.dispositif_id)
+    types = _codes(session, TypeAccompagnement, mesure.dispositif_id)
+    domaines = session.exec(select(MesureDomaine.domaine).where(MesureDomaine.mesure_id == mesure.id))
+    ressources = session.exec(select(MesureRessourceEntree).where(MesureRessourceEntree.mesure_id == mesure.id))
+    dettes = session.exec(select(MesureDetteEntree).where(MesureDetteEntree.mesure_id == mesure.id))
+    cible = cibles.get(mesure.cible_code)
+    type_acc = types.get(mesure.type_accompagnement_code)
+    return MesurePublic(
+        **mesure.model_dump(exclude={"suivi_commentaire"}),
+        menage_reference=menage.reference,
+        cible_libelle=cible.libelle if cible else mesure.cible_code,
+        type_accompagnement_libelle=type_acc.libelle if type_acc else mesure.type_accompagnement_code,
+        date_limite=date_limite(mesure, dispositif),
+        domaines=sorted(DomaineIntervention(d) for d in domaines),
+        entree_ressources=[RessourceEntree.model_validate(r) for r in sorted(ressources, key=lambda r: r.type)],
+        entree_dettes=[DetteEntree.model_validate(d) for d in sorted(dettes, key=lambda d: d.type)],
+        # The suivi's comment is a note about the household: it stays in the association.
+        suivi_commentaire=mesure.suivi_commentaire if niveau == Niveau.porteur else None,
+    )
+
+
+def get_mesure(
+    session: Session, principal: Principal, mesure_id: uuid.UUID, *, journal: bool = True
+) -> tuple[Mesure, Niveau]:
+    """A visible mesure and how it is seen, or 404 (never a hint that it exists)."""
+    mesure = session.exec(access.visible_mesures(principal).where(Mesure.id == mesure_id)).first()
+    niveau = access.niveau(session, principal, mesure) if mesure is not None else None
+    if mesure is None or niveau is None:
+        raise Introuvable("Mesure", mesure_id)
+    if journal:
+        journaliser(session, principal, ActionAudit.lire, RESSOURCE, mesure.id)
+    return mesure, niveau
+
+
+def get_mesure_porteur(session: Session, principal: Principal, mesure_id: uuid.UUID) -> Mesure:
+    """A mesure this principal carries; a reader who may only read it gets 403."""
+    mesure, niveau = get_mesure(session, principal, mesure_id, journal=False)
+    if niveau != Niveau.porteur:
+        raise Interdit("Seule l'association qui porte la mesure peut la modifier.")
+    return mesure
+
+
+def lire_mesure(session: Session, principal: Principal, mesure_id: uuid.UUID) -> MesurePublic | MesureStatut:
+    mesure, niveau = get_mesure(session, principal, mesure_id)
+    public = to_public(session, mesure, niveau)
+    session.commit()  # the access-log entry
+    return public
+
+
+@sans_trace
+def creer_mesure(session: Session, principal: Principal, *, data: MesureCreate, aujourdhui: date) -> MesurePublic:
+    """An association opens a mesure itself, when the dispositif allows it (creation_directe)."""
+    if not principal.of_type(TypeOrganisation.association):
+        raise Interdit("Seule une association ouvre directement une mesure ; sinon elle naît d'une orientation acceptée.")
+    dispositif = session.get(Dispositif, data.dispositif_id)
+    if dispositif is None:
+        raise champ_invalide("dispositif_id", "dispositif inconnu", str(data.dispositif_id))
+    if not dispositif.creation_directe:
+        raise champ_invalide(
+            "dispositif_id",
+            "ce dispositif n'ouvre une mesure que sur une orientation acceptée par sa commission",
+            str(data.dispositif_id),
+        )
+    menage = session.exec(visible_menages(principal).where(Menage.id == data.menage_id)).first()
+    if menage is None:
+        raise champ_invalide("menage_id", "ménage inconnu", str(data.menage_id))
+    _verifier_code(session, Cible, dispositif.id, "cible_code", data.cible_code)
+    _verifier_code(session, TypeAccompagnement, dispositif.id, "type_accompagnement_code", data.type_accompagnement_code)
+    _pas_dans_le_futur("date_mandatement", data.date_mandatement, aujourdhui)
+    if data.referent_id is not None:
+        _verifier_referent(session, principal.organisation_id, data.referent_id)
+    mesure = mandater(
+        session, principal, menage=menage, dispositif_id=dispositif.id, association_id=principal.organisation_id,
+        cible_code=data.cible_code, type_accompagnement_code=data.type_accompagnement_code,
+        acces_maintien=data.acces_maintien, date_mandatement=data.date_mandatement, referent_id=data.referent_id,
+    )
+    journaliser(session, principal, ActionAudit.creer, RESSOURCE, mesure.id)
+    session.flush()
+    public = to_public(session, mesure, Niveau.porteur)
+    session.commit()
+    assert isinstance(public, MesurePublic)
+    return public
+
+
+def lister_mesures(
+    session: Session,
+    principal: Principal,
+    *,
+    page: PageParams,
+    statut: StatutMesure | None = None,
+    dispositif_id: uuid.UUID | None = None,
+    referent_id: uuid.UUID | None = None,
+    menage_id: uuid.UUID | None = None,
+    cible: str | None = None,
+) -> Page[MesureResume | MesureStatut]:
+    """Visible mesures, newest mandatement first, then by reference (stable across pages)."""
+    query = access.visible_mesures(principal)
+    if statut is not None:
+        query = query.where(Mesure.statut == statut.value)
+    if dispositif_id is not None:
+        query = query.where(Mesure.dispositif_id == dispositif_id)
+    if menage_id is not None:
+        query = query.where(Mesure.menage_id == menage_id)
+    # Filtering on the cible would tell a prescriber which of its mesures are sensitive:
+    # these filters only run over the mesures read in full.
+    if cible is not None:
+        query = query.where(Mesure.cible_code == cible, access.condition_complete(principal))
+    if referent_id is not None:
+        query = query.where(Mesure.referent_id == referent_id, access.condition_complete(principal))
+    total = count(session, query)  # type: ignore[arg-type]
+    mesures = list(
+        session.exec(
+            query.order_by(col(Mesure.date_mandatement).desc(), col(Mesure.reference).desc(), col(Mesure.id))
+            .offset(page.offset).limit(page.limit)
+        )
+    )
+    commissions = {
+        d.id: d.commission_id
+        for d in session.exec(select(Dispositif).where(col(Dispositif.id).in_({m.dispositif_id for m in mesures})))
+    }
+    references = dict(
+        session.exec(select(Menage.id, Menage.reference).where(col(Menage.id).in_({m.menage_id for m in mesures}))).all()
+    )
+    items: list[MesureResume | MesureStatut] = []
+    for m in mesures:
+        porteur = principal.of_type(TypeOrganisation.association) and m.association_id == principal.organisation_id
+        commission = principal.of_type(TypeOrganisation.gie) and commissions.get(m.dispositif_id) == principal.organisation_id
+        if porteur or commission:
+            items.append(MesureResume(**m.model_dump(), menage_reference=references.get(m.menage_id, "")))
+        else:
+            items.append(
+                MesureStatut(id=m.id, reference=m.reference, menage_id=m.menage_id,
+                             orientation_id=m.orientation_id, statut=StatutMesure(m.statut))
+            )
+    journaliser_liste(session, principal, RESSOURCE, [m.id for m in mesures])
+    session.commit()
+    return Page(total=total, limit=page.limit, offset=page.offset, items=items)
+
+
+def _commencer_ecriture(session: Session, principal: Principal, mesure_id: uuid.UUID, if_match: str | None) -> Mesure:
+    """Load a carried mesure; check If-Match when given (lifecycle actions) and claim the next version."""
+    mesure = get_mesure_porteur(session, principal, mesure_id)
+    if if_match:
+        check_if_match(if_match, mesure.version, _nom(mesure))
+    return mesure
+
+
+def _terminer_ecriture(
+    session: Session, principal: Principal, mesure: Mesure, *evenements: MesureEvenement
+) -> MesurePublic:
+    bump_version(session, Mesure, mesure, _nom(mesure))
+    session.add(mesure)
+    session.add_all(evenements)
+    journaliser(session, principal, ActionAudit.modifier, RESSOURCE, mesure.id)
+    session.flush()
+    public = to_public(session, mesure, Niveau.porteur)
+    session.commit()
+    assert isinstance(public, MesurePublic)
+    return public
+
+
+def _changer_referent(session: Session, principal: Principal, mesure: Mesure, referent_id: uuid.UUID,
+                      commentaire: str | None) -> MesureEvenement | None:
+    if referent_id == mesure.referent_id:
+        return None
+    _verifier_referent(session, mesure.association_id, referent_id)
+    ancien = mesure.referent_id
+    mesure.referent_id = referent_id
+    return _evenement(
+        principal, mesure, "changement_referent", commentaire=commentaire,
+        donnees={"ancien_referent_id": str(ancien) if ancien else None, "nouveau_referent_id": str(referent_id)},
+    )
+
+
+@sans_trace
+def modifier_mesure(
+    session: Session, principal: Principal, *, mesure_id: uuid.UUID, data: MesureUpdate, if_match: str | None
+) -> MesurePublic:
+    """Partial update under optimistic concurrency: domaines, accès/maintien, modalité de
+    logement and its dates, référent. Each change is kept as an event."""
+    mesure = get_mesure_porteur(session, principal, mesure_id)
+    check_if_match(if_match, mesure.version, _nom(mesure))
+    changes = data.model_dump(exclude_unset=True)
+    evenements: list[MesureEvenement] = []
+    if "referent_id" in changes:
+        if data.referent_id is None:
+            raise champ_invalide("referent_id", "une mesure garde un référent ; désignez-en un autre", None)
+        ev = _changer_referent(session, principal, mesure, data.referent_id, None)
+        if ev is not None:
+            evenements.append(ev)
+    if "acces_maintien" in changes and data.acces_maintien is None:
+        raise champ_invalide("acces_maintien", "champ obligatoire (acces ou maintien)", None)
+    modifies: dict[str, Any] = {}
+    for champ in ("acces_maintien", "modalite_logement", "modalite_date_debut", "modalite_date_fin", "date_glissement"):
+        if champ in changes:
+            valeur = changes[champ]
+            valeur = getattr(valeur, "value", valeur)
+            if getattr(mesure, champ) != valeur:
+                setattr(mesure, champ, valeur)
+                modifies[champ] = valeur.isoformat() if isinstance(valeur, date) else valeur
+    if mesure.date_glissement is not None and mesure.modalite_logement != ModaliteLogement.iml_bail_glissant.value:
+        raise champ_invalide(
+            "date_glissement", "ne s'applique qu'à la modalité iml_bail_glissant", mesure.date_glissement.isoformat()
+        )
+    if mesure.modalite_date_debut and mesure.modalite_date_fin and mesure.modalite_date_fin < mesure.modalite_date_debut:
+        raise champ_invalide(
+            "modalite_date_fin", f"ne peut pas précéder modalite_date_debut ({mesure.modalite_date_debut.isoformat()})",
+            mesure.modalite_date_fin.isoformat(),
+        )
+    if mesure.modalite_date_debut and mesure.date_glissement and mesure.date_glissement < mesure.modalite_date_debut:
+        raise champ_invalide(
+            "date_glissement", f"ne peut pas précéder modalite_date_debut ({mesure.modalite_date_debut.isoformat()})",
+            mesure.date_glissement.isoformat(),
+        )
+    if data.domaines is not None:
+        anciens = set(session.exec(select(MesureDomaine.domaine).where(MesureDomaine.mesure_id == mesure.id)))
+        nouveaux = {d.value for d in data.domaines}
+        if anciens != nouveaux:
+            session.execute(delete(MesureDomaine).where(col(MesureDomaine.mesure_id) == mesure.id))
+            session.add_all(MesureDomaine(mesure_id=mesure.id, domaine=d) for d in sorted(nouveaux))
+            modifies["domaines"] = sorted(nouveaux)
+    if modifies:
+        evenements.append(_evenement(principal, mesure, "modification", donnees=modifies))
+    return _terminer_ecriture(session, principal, mesure, *evenements)
+
+
+def _verifier_adhesion(session: Session, mesure: Mesure) -> None:
+    dispositif = session.get(Dispositif, mesure.dispositif_id)
+    assert dispositif is not None
+    if dispositif.adhesion_requise and mesure.adhesion_date is None:
+        raise AdhesionRequise(
+            f"Le dispositif {dispositif.nom} demande l'adhésion du ménage avant que la mesure {mesure.reference} "
+            "soit active : renseignez adhesion_date (et adhesion_modalite).",
+            champ="adhesion_date",
+        )
+
+
+def _noter_adhesion(mesure: Mesure, adhesion_date: date | None, modalite: str | None, aujourdhui: date) -> None:
+    if adhesion_date is not None:
+        _pas_dans_le_futur("adhesion_date", adhesion_date, aujourdhui)
+        _pas_avant("adhesion_date", adhesion_date, mesure.date_mandatement, "le mandatement")
+        mesure.adhesion_date = adhesion_date
+    if modalite is not None:
+        mesure.adhesion_modalite = modalite
+
+
+@sans_trace
+def demarrer(
+    session: Session, principal: Principal, *, mesure_id: uuid.UUID, data: Demarrage, aujourdhui: date,
+    if_match: str | None = None,
+) -> MesurePublic:
+    """Start the support: records the start date and the adhésion; the mesure goes to
+    en_evaluation, or straight to active (adhésion required if the dispositif says so)."""
+    mesure = _commencer_ecriture(session, principal, mesure_id, if_match)
+    vers = StatutMesure.en_evaluation.value if data.evaluation else StatutMesure.active.value
+    _verifier_transition(mesure, vers)
+    _pas_dans_le_futur("date_debut", data.date_debut, aujourdhui)
+    _pas_avant("date_debut", data.date_debut, mesure.date_mandatement, "le mandatement")
+    _noter_adhesion(mesure, data.adhesion_date, data.adhesion_modalite, aujourdhui)
+    if vers == StatutMesure.active.value:
+        _verifier_adhesion(session, mesure)
+    mesure.date_debut = data.date_debut
+    dispositif = session.get(Dispositif, mesure.dispositif_id)
+    assert dispositif is not None
+    limite = date_limite(mesure, dispositif)
+    if data.date_fin_prevue is not None:
+        if data.date_fin_prevue <= data.date_debut:
+            raise champ_invalide("date_fin_prevue", f"doit suivre date_debut ({data.date_debut.isoformat()})",
+                                 data.date_fin_prevue.isoformat())
+        if limite is not None and data.date_fin_prevue > limite:
+            raise champ_invalide(
+                "date_fin_prevue",
+                f"au-delà de la durée maximale du dispositif ({dispositif.duree_max_mois} mois, soit le "
+                f"{limite.isoformat()}) ; une prolongation avec dérogation motivée le permet ensuite",
+                data.date_fin_prevue.isoformat(),
+            )
+        mesure.date_fin_prevue = data.date_fin_prevue
+    else:
+        mesure.date_fin_prevue = limite
+    de = mesure.statut
+    mesure.statut = vers
+    ev = _evenement(
+        principal, mesure, "demarrage", de_statut=de, vers_statut=vers, date_effet=data.date_debut,
+        commentaire=data.commentaire,
+        donnees={"adhesion_date": mesure.adhesion_date.isoformat() if mesure.adhesion_date else None,
+                 "adhesion_modalite": mesure.adhesion_modalite},
+    )
+    return _terminer_ecriture(session, principal, mesure, ev)
+
+
+def _changer_statut(
+    session: Session, principal: Principal, mesure: Mesure, vers: StatutMesure, type: str, *,
+    date_effet: date, aujourdhui: date, motif: str | None = None, commentaire: str | None = None,
+    donnees: dict[str, Any] | None = None,
+) -> MesurePublic:
+    _verifier_transition(mesure, vers.value)
+    _pas_dans_le_futur("date_effet", date_effet, aujourdhui)
+    _pas_avant("date_effet", date_effet, mesure.date_debut or mesure.date_mandatement, "le début de la mesure")
+    de = mesure.statut
+    mesure.statut = vers.value
+    ev = _evenement(principal, mesure, type, de_statut=de, vers_statut=vers.value, date_effet=date_effet,
+                    motif=motif, commentaire=commentaire, donnees=donnees)
+    return _terminer_ecriture(session, principal, mesure, ev)
+
+
+@sans_trace
+def activer(
+    session: Session, principal: Principal, *, mesure_id: uuid.UUID, data: Activation, aujourdhui: date,
+    if_match: str | None = None,
+) -> MesurePublic:
+    """End of the evaluation: the support proper begins; a dispositif may require the adhésion first."""
+    mesure = _commencer_ecriture(session, principal, mesure_id, if_match)
+    if mesure.statut != StatutMesure.en_evaluation.value:
+        # reprendre is the way back from suspendue; activer only closes the evaluation
+        permises = TRANSITIONS[mesure.statut]
+        raise TransitionRefusee(_nom(mesure), mesure.statut, StatutMesure.active.value + " (activation)", permises)
+    _noter_adhesion(mesure, data.adhesion_date, data.adhesion_modalite, aujourdhui)
+    _verifier_adhesion(session, mesure)
+    return _changer_statut(session, principal, mesure, StatutMesure.active, "activation",
+                           date_effet=data.date_effet, aujourdhui=aujourdhui, commentaire=data.commentaire)
+
+
+@sans_trace
+def suspendre(
+    session: Session, principal: Principal, *, mesure_id: uuid.UUID, data: ChangementStatut, aujourdhui: date,
+    if_match: str | None = None,
+) -> MesurePublic:
+    """Pause an active mesure (hospitalisation, incarceration, household out of reach…)."""
+    mesure = _commencer_ecriture(session, principal, mesure_id, if_match)
+    return _changer_statut(session, principal, mesure, StatutMesure.suspendue, "suspension",
+                           date_effet=data.date_effet, aujourdhui=aujourdhui, motif=data.motif,
+                           commentaire=data.commentaire)
+
+
+@sans_trace
+def reprendre(
+    session: Session, principal: Principal, *, mesure_id: uuid.UUID, data: ChangementStatut, aujourdhui: date,
+    if_match: str | None = None,
+) -> MesurePublic:
+    """Resume a suspended mesure."""
+    mesure = _commencer_ecriture(session, principal, mesure_id, if_match)
+    if mesure.statut != StatutMesure.suspendue.value:
+        raise TransitionRefusee(_nom(mesure), mesure.statut, StatutMesure.active.value + " (reprise)",
+                                TRANSITIONS[mesure.statut])
+    return _changer_statut(session, principal, mesure, StatutMesure.active, "reprise",
+                           date_effet=data.date_effet, aujourdhui=aujourdhui, motif=data.motif,
+                           commentaire=data.commentaire)
+
+
+@sans_trace
+def reorienter(
+    session: Session, principal: Principal, *, mesure_id: uuid.UUID, data: Reorientation, aujourdhui: date,
+    if_match: str | None = None,
+) -> MesurePublic:
+    """Change the cible and/or the type d'accompagnement (both must exist in the dispositif), with a reason."""
+    mesure = _commencer_ecriture(session, principal, mesure_id, if_match)
+    _verifier_en_cours(mesure, "reorientation")
+    _pas_dans_le_futur("date_effet", data.date_effet, aujourdhui)
+    _pas_avant("date_effet", data.date_effet, mesure.date_mandatement, "le mandatement")
+    donnees: dict[str, Any] = {}
+    if data.cible_code is not None and data.cible_code != mesure.cible_code:
+        _verifier_code(session, Cible, mesure.dispositif_id, "cible_code", data.cible_code)
+        donnees |= {"ancienne_cible": mesure.cible_code, "nouvelle_cible": data.cible_code}
+        mesure.cible_code = data.cible_code
+    if data.type_accompagnement_code is not None and data.type_accompagnement_code != mesure.type_accompagnement_code:
+        _verifier_code(session, TypeAccompagnement, mesure.dispositif_id, "type_accompagnement_code",
+                       data.type_accompagnement_code)
+        donnees |= {"ancien_type": mesure.type_accompagnement_code, "nouveau_type": data.type_accompagnement_code}
+        mesure.type_accompagnement_code = data.type_accompagnement_code
+    if not donnees:
+        raise champ_invalide("cible_code", "la cible et le type demandés sont déjà ceux de la mesure", data.cible_code)
+    ev = _evenement(principal, mesure, "reorientation", date_effet=data.date_effet, motif=data.motif,
+                    commentaire=data.commentaire, donnees=donnees)
+    return _terminer_ecriture(session, principal, mesure, ev)
+
+
+@sans_trace
+def prolonger(
+    session: Session, principal: Principal, *, mesure_id: uuid.UUID, data: Prolongation,
+    if_match: str | None = None,
+) -> MesurePublic:
+    """Move the planned end later; past the dispositif's maximum duration only with a
+    derogation and its reason."""
+    mesure = _commencer_ecriture(session, principal, mesure_id, if_match)
+    _verifier_en_cours(mesure, "prolongation")
+    nouvelle = data.date_fin_prevue
+    borne = mesure.date_fin_prevue or mesure.date_debut or mesure.date_mandatement
+    if nouvelle <= borne:
+        raise champ_invalide("date_fin_prevue", f"une prolongation doit dépasser la fin prévue actuelle ({borne.isoformat()})",
+                             nouvelle.isoformat())
+    dispositif = session.get(Dispositif, mesure.dispositif_id)
+    assert dispositif is not None
+    limite = date_limite(mesure, dispositif)
+    derogation = limite is not None and nouvelle > limite
+    if derogation and not data.derogation_motif:
+        assert limite is not None
+        raise champ_invalide(
+            "date_fin_prevue",
+            f"au-delà de la durée maximale du dispositif ({dispositif.duree_max_mois} mois, soit le "
+            f"{limite.isoformat()}) : donnez derogation_motif pour déroger",
+            nouvelle.isoformat(),
+        )
+    ancienne = mesure.date_fin_prevue
+    mesure.date_fin_prevue = nouvelle
+    if derogation:
+        mesure.derogation_duree_motif = data.derogation_motif
+    ev = _evenement(
+        principal, mesure, "prolongation", date_effet=nouvelle, motif="derogation" if derogation else None,
+        commentaire=data.commentaire,
+        donnees={"ancienne_fin_prevue": ancienne.isoformat() if ancienne else None,
+                 "nouvelle_fin_prevue": nouvelle.isoformat(),
+                 "derogation_motif": data.derogation_motif if derogation else None},
+    )
+    return _terminer_ecriture(session, principal, mesure, ev)
+
+
+@sans_trace
+def changer_referent(
+    session: Session, principal: Principal, *, mesure_id: uuid.UUID, data: ChangementReferent,
+    if_match: str | None = None,
+) -> MesurePublic:
+    """Hand the mesure to another worker of the association (kept as an event)."""
+    mesure = _commencer_ecriture(session, principal, mesure_id, if_match)
+    _verifier_en_cours(mesure, "changement_referent")
+    ev = _changer_referent(session, principal, mesure, data.referent_id, data.commentaire)
+    if ev is None:
+        raise champ_invalide("referent_id", "c'est déjà le référent de la mesure", str(data.referent_id))
+    return _terminer_ecriture(session, principal, mesure, ev)
+
+
+@sans_trace
+def terminer(
+    session: Session, principal: Principal, *, mesure_id: uuid.UUID, data: Fin, aujourdhui: date,
+    if_match: str | None = None,
+) -> MesurePublic:
+    """End the mesure with its date, motif and housing situation at exit; the suivi is
+    then due 6 months later."""
+    mesure = _commencer_ecriture(session, principal, mesure_id, if_match)
+    _verifier_transition(mesure, StatutMesure.terminee.value)
+    _pas_dans_le_futur("date_fin", data.date_fin, aujourdhui)
+    _pas_avant("date_fin", data.date_fin, mesure.date_debut or mesure.date_mandatement, "le début de la mesure")
+    de = mesure.statut
+    mesure.statut = StatutMesure.terminee.value
+    mesure.date_fin = data.date_fin
+    mesure.motif_fin = data.motif_fin.value
+    mesure.situation_sortie = data.situation_sortie.value
+    mesure.suivi_date_prevue = ajouter_mois(data.date_fin, MOIS_SUIVI)
+    ev = _evenement(
+        principal, mesure, "fin", de_statut=de, vers_statut=mesure.statut, date_effet=data.date_fin,
+        motif=data.motif_fin.value, commentaire=data.commentaire,
+        donnees={"situation_sortie": data.situation_sortie.value,
+                 "suivi_date_prevue": mesure.suivi_date_prevue.isoformat()},
+    )
+    return _terminer_ecriture(session, principal, mesure, ev)
+
+
+@sans_trace
+def enregistrer_suivi(
+    session: Session, principal: Principal, *, mesure_id: uuid.UUID, data: Suivi, aujourdhui: date,
+    if_match: str | None = None,
+) -> MesurePublic:
+    """Record the 6-month follow-up of an ended mesure (seed 002): reached or not, housing, comment."""
+    mesure = _commencer_ecriture(session, principal, mesure_id, if_match)
+    if mesure.statut != StatutMesure.terminee.value:
+        raise TransitionRefusee(_nom(mesure) + " (suivi à 6 mois)", mesure.statut, "suivi", TRANSITIONS[mesure.statut])
+    assert mesure.date_fin is not None
+    _pas_dans_le_futur("realise_le", data.realise_le, aujourdhui)
+    _pas_avant("realise_le", data.realise_le, mesure.date_fin, "la fin de la mesure")
+    mesure.suivi_realise_le = data.realise_le
+    mesure.suivi_joint = data.joint
+    mesure.suivi_situation = data.situation.value if data.situation else None
+    mesure.suivi_commentaire = data.commentaire
+    ev = _evenement(
+        principal, mesure, "suivi", date_effet=data.realise_le, commentaire=data.commentaire,
+        donnees={"joint": data.joint, "situation": mesure.suivi_situation},
+    )
+    return _terminer_ecriture(session, principal, mesure, ev)
+
+
+def evenements_visibles(
+    session: Session, niveau: Niveau, mesures_ids: list[uuid.UUID]
+) -> list[EvenementPublic]:
+    """The events of these mesures as a reader of this level may see them."""
+    if not mesures_ids:
+        return []
+    query = select(MesureEvenement).where(col(MesureEvenement.mesure_id).in_(mesures_ids))
+    if niveau == Niveau.prescripteur:
+        # Status changes only: a réorientation would reveal the cible.
+        query = query.where(col(MesureEvenement.vers_statut).is_not(None))
+    rows = session.exec(query.order_by(col(MesureEvenement.quand), col(MesureEvenement.id)))
+    out = []
+    for ev in rows:
+        public = EvenementPublic.model_validate(ev)
+        if niveau == Niveau.prescripteur:
+            public = public.model_copy(update={"motif": None, "commentaire": None, "donnees": None,
+                                               "auteur_id": None, "organisation_id": None})
+        elif niveau == Niveau.commission:
+            # The commission reads dates, status, cible and motif, not the workers' notes.
+            public = public.model_copy(update={"commentaire": None})
+        out.append(public)
+    return out
+
+
+def lister_evenements(session: Session, principal: Principal, mesure_id: uuid.UUID) -> list[EvenementPublic]:
+    """Every event of one mesure, oldest first, filtered by what the reader may see."""
+    mesure, niveau = get_mesure(session, principal, mesure_id)
+    out = evenements_visibles(session, niveau, [mesure.id])
+    session.commit()
+    return out

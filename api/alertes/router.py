@@ -1,0 +1,27 @@
+"""Route of the alerts."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from api.alertes import service
+from api.alertes.schemas import Alertes, Perimetre
+from api.auth.principal import CurrentPrincipal
+from api.core.db import SessionDep
+from api.core.errors import ErreurValidation, Interdit, NonAuthentifie, responses
+from api.mesures.service import aujourdhui
+from api.rendez_vous.service import maintenant
+
+router = APIRouter(prefix="/api/v1/alertes", tags=["alertes"], responses=responses(NonAuthentifie, ErreurValidation))
+
+
+@router.get("", response_model=Alertes, operation_id="alertes_lister",
+            summary="Ce qui demande attention : les miennes, ou celles de l'association (responsable)",
+            responses=responses(Interdit))
+def alertes_lister(
+    request: Request, session: SessionDep, principal: CurrentPrincipal, perimetre: Perimetre | None = None
+) -> Alertes:
+    return service.lister_alertes(
+        session, principal, perimetre=perimetre, aujourdhui=aujourdhui(), instant=maintenant(),
+        delai_premier_rdv=request.app.state.settings.alerte_premier_rdv_jours,
+    )

@@ -1,0 +1,91 @@
+"""Who may see and change which mesure (DOMAIN.md, « Who may see what »).
+
+Three ways to see a mesure, from the widest to the narrowest:
+
+* ``porteur``: the association that carries it reads and writes it, with its
+  rendez-vous and comptes rendus;
+* ``commission``: the commission organisation of the dispositif reads the
+  mesure (dates, status, cible, motif), never a rendez-vous;
+* ``prescripteur``: the organisation whose referral gave birth to the mesure
+  (a bailleur) sees its status only.
+
+Funders, the platform admin and everybody else get 404.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from api.auth.principal import Principal
+from api.dispositifs.models import Dispositif
+from api.mesures.models import Mesure
+from api.organisations.models import TypeOrganisation
+from api.orientations.models import Orientation
+
+
+class Niveau(StrEnum):
+    porteur = "porteur"
+    commission = "commission"
+    prescripteur = "prescripteur"
+
+
+def _exclus(principal: Principal) -> bool:
+    return principal.of_type(TypeOrganisation.financeur, TypeOrganisation.admin)
+
+
+def condition_porteur(principal: Principal) -> ColumnElement[bool]:
+    if not principal.of_type(TypeOrganisation.association):
+        return false()
+    return Mesure.association_id == principal.organisation_id  # type: ignore[return-value]
+
+
+def condition_commission(principal: Principal) -> ColumnElement[bool]:
+    if not principal.of_type(TypeOrganisation.gie):
+        return false()
+    return exists().where(
+        col(Dispositif.id) == col(Mesure.dispositif_id), col(Dispositif.commission_id) == principal.organisation_id
+    )
+
+
+def condition_prescripteur(principal: Principal) -> ColumnElement[bool]:
+    if _exclus(principal):
+        return false()
+    # Either side of the link may be set: the commission sets Orientation.mesure_id,
+    # mandater() sets Mesure.orientation_id.
+    return exists().where(
+        or_(col(Orientation.mesure_id) == col(Mesure.id), col(Orientation.id) == col(Mesure.orientation_id)),
+        col(Orientation.prescripteur_organisation_id) == principal.organisation_id,
+    )
+
+
+def condition_complete(principal: Principal) -> ColumnElement[bool]:
+    """Mesures the principal reads in full (dates, cible, motif)."""
+    if _exclus(principal):
+        return false()
+    return or_(condition_porteur(principal), condition_commission(principal))
+
+
+def condition_visible(principal: Principal) -> ColumnElement[bool]:
+    if _exclus(principal):
+        return false()
+    return or_(condition_complete(principal), condition_prescripteur(principal))
+
+
+def visible_mesures(principal: Principal) -> SelectOfScalar[Mesure]:
+    return select(Mesure).where(condition_visible(principal))
+
+
+def niveau(session: Session, principal: Principal, mesure: Mesure) -> Niveau | None:
+    """How this principal sees this mesure (None: not at all)."""
+    if _exclus(principal):
+        return None
+    if principal.of_type(TypeOrganisation.association) and mesure.association_id == principal.organisation_id:
+        return Niveau.porteur
+    for n, cond in ((Niveau.commission, condition_commission), (Niveau.prescripteur, condition_prescripteur)):
+        if session.exec(select(Mesure.id).where(and_(col(Mesure.id) == mesure.id, cond(principal)))).first():
+            return n
+    return None
