@@ -19,8 +19,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from api.main import create_app
-from api.orientations.models import Orientation
 from api.organisations.models import TypeOrganisation
+from api.orientations.models import Orientation
 from tests import factories
 from tests.factories_orientations import dispositif_payload, orientation_payload
 
@@ -28,7 +28,10 @@ from tests.factories_orientations import dispositif_payload, orientation_payload
 @pytest.fixture
 def serveur(settings, engine, is_postgres):
     if not is_postgres:
-        pytest.skip("course réelle seulement sur PostgreSQL : SQLite sérialise les écritures (verrou de fichier)")
+        pytest.skip(
+            "course réelle seulement sur PostgreSQL : "
+            "SQLite sérialise les écritures (verrou de fichier)"
+        )
     app = create_app(settings, engine=engine)
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", access_log=False)
     server = uvicorn.Server(config)
@@ -47,7 +50,8 @@ def serveur(settings, engine, is_postgres):
 def test_50_concurrent_identical_pushes_make_one_orientation(serveur, engine, settings) -> None:
     with Session(engine, expire_on_commit=False) as s:
         monde = factories.Monde(
-            settings=settings, db=s,
+            settings=settings,
+            db=s,
             asso=factories.organisation(s, TypeOrganisation.association),
             asso2=factories.organisation(s, TypeOrganisation.association),
             gie=factories.organisation(s, TypeOrganisation.gie),
@@ -81,5 +85,7 @@ def test_50_concurrent_identical_pushes_make_one_orientation(serveur, engine, se
     assert len({r.json()["id"] for r in crees}) == 1
     assert sum(1 for r in crees if "Idempotency-Replayed" not in r.headers) == 1
     with Session(engine) as s:
-        n = s.exec(select(func.count()).select_from(Orientation).where(Orientation.external_ref == ref)).one()
+        n = s.exec(
+            select(func.count()).select_from(Orientation).where(Orientation.external_ref == ref)
+        ).one()
     assert n == 1

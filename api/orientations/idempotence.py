@@ -51,7 +51,8 @@ def empreinte(corps: Any) -> str:
 def _existante(row: RequeteIdempotente, signature: str) -> Rejeu:
     if row.empreinte != signature:
         raise ErreurValidation(
-            f"La clé Idempotency-Key « {row.cle} » a déjà servi pour une requête au contenu différent : "
+            f"La clé Idempotency-Key « {row.cle} » a déjà servi pour une requête "
+            "au contenu différent : "
             "utilisez une nouvelle clé pour une nouvelle orientation.",
             errors=[
                 ErreurChamp(

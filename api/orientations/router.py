@@ -71,7 +71,8 @@ def orientations_lister(
     modifie_depuis: Annotated[
         datetime | None,
         Query(
-            description="ISO 8601 : seulement les orientations modifiées après cet instant, les plus anciennes d'abord"
+            description="ISO 8601 : seulement les orientations modifiées après cet instant, "
+            "les plus anciennes d'abord"
         ),
     ] = None,
 ) -> Page[OrientationPublic]:
@@ -100,7 +101,8 @@ def orientations_lister(
         201: {
             "headers": {
                 "Idempotency-Replayed": {
-                    "description": "« true » quand la réponse est celle, rejouée, d'une requête précédente",
+                    "description": "« true » quand la réponse est celle, rejouée, "
+                    "d'une requête précédente",
                     "schema": {"type": "string"},
                 }
             }
@@ -117,7 +119,8 @@ def orientations_creer(
     if idempotency_key is None:
         if principal.is_client:
             raise idempotence.CleIdempotenceRequise(
-                "Un système partenaire doit envoyer l'en-tête Idempotency-Key (une clé unique par orientation, "
+                "Un système partenaire doit envoyer l'en-tête Idempotency-Key "
+                "(une clé unique par orientation, "
                 "par exemple un UUID) : il permet de renvoyer la requête sans risque de doublon."
             )
         public = service.creer_orientation(session, principal, data=data)

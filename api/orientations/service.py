@@ -236,7 +236,8 @@ def creer_orientation(
     stored in the same transaction."""
     if not principal.of_type(*access.TYPES_PRESCRIPTEURS):
         raise Interdit(
-            "Seuls une association, un prescripteur, un bailleur ou une commission orientent un ménage."
+            "Seuls une association, un prescripteur, un bailleur ou une commission "
+            "orientent un ménage."
         )
     d = session.get(Dispositif, data.dispositif_id)
     if d is None:
@@ -301,7 +302,8 @@ def url(o: Orientation) -> str:
 
 def _doublon_external_ref(existante: Orientation) -> Conflit:
     return Conflit(
-        f"Votre organisation a déjà envoyé l'orientation de référence externe « {existante.external_ref} » "
+        f"Votre organisation a déjà envoyé l'orientation de référence externe "
+        f"« {existante.external_ref} » "
         f"({existante.reference}).",
         champ="external_ref",
         valeur=existante.external_ref,
@@ -326,7 +328,8 @@ def modifier_orientation(
     if S(o.statut) not in graphe.MODIFIABLES:
         permis = ", ".join(sorted(s.value for s in graphe.MODIFIABLES))
         raise Conflit(
-            f"L'orientation {o.reference} est « {o.statut} » : elle ne se modifie que dans les états {permis}.",
+            f"L'orientation {o.reference} est « {o.statut} » : "
+            f"elle ne se modifie que dans les états {permis}.",
             etat_actuel=o.statut,
         )
     check_if_match(if_match, o.version, f"L'orientation {o.reference}")
@@ -464,7 +467,8 @@ def _accepter(
     assert menage is not None
     if menage.commune_insee is None:
         raise Conflit(
-            f"Le ménage de l'orientation {o.reference} n'a pas de commune : impossible de vérifier qu'une "
+            f"Le ménage de l'orientation {o.reference} n'a pas de commune : "
+            "impossible de vérifier qu'une "
             "convention couvre son territoire. Renseignez la commune du ménage.",
             champ="commune_insee",
         )
@@ -477,7 +481,8 @@ def _accepter(
     )
     if convention is None:
         raise Conflit(
-            f"L'association « {asso.nom} » n'a pas de convention sur le dispositif « {d.nom} » couvrant la "
+            f"L'association « {asso.nom} » n'a pas de convention "
+            f"sur le dispositif « {d.nom} » couvrant la "
             f"commune {menage.commune_insee} au {le:%d/%m/%Y} : elle ne peut pas être mandatée.",
             association_id=str(asso.id),
             commune_insee=menage.commune_insee,
@@ -647,7 +652,10 @@ def decider_session(
             _appliquer(session, principal, o, transition, session_commission_id=s.id)
         except Probleme as exc:
             session.rollback()  # all or nothing: the decisions already applied are undone
-            exc.detail = f"Décision n° {i + 1} ({o.reference}) : {exc.detail} Aucune décision n'a été enregistrée."
+            exc.detail = (
+                f"Décision n° {i + 1} ({o.reference}) : {exc.detail} "
+                "Aucune décision n'a été enregistrée."
+            )
             exc.extra.setdefault("decision", i)
             raise
         resultats.append(o)

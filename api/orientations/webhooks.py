@@ -92,7 +92,8 @@ def programmer(session: Session, o: Orientation, ev: OrientationEvenement) -> No
 
 
 def _delai(tentatives: int) -> timedelta:
-    return DELAI_BASE * (2 ** (tentatives - 1))
+    facteur: int = 2 ** (tentatives - 1)
+    return DELAI_BASE * facteur
 
 
 def livrer_dues(
