@@ -266,3 +266,25 @@ def test_webhook_management_access(client, monde: Monde) -> None:
         headers=monde.h("bailleur_si"),
     )
     assert short.status_code == 422
+
+
+def test_abandoned_reservation_is_taken_over(client, monde: Monde, db) -> None:
+    from api.orientations.idempotence import DELAI_ABANDON, empreinte
+    from api.orientations.schemas import OrientationCreate
+
+    d = creer_dispositif(client, monde)
+    payload = orientation_payload(d["id"])
+    key = "cle-abandonnee-1"
+    signature = empreinte(OrientationCreate.model_validate(payload).model_dump(mode="json"))
+    db.add(
+        RequeteIdempotente(
+            organisation_id=monde.bailleur.id,
+            cle=key,
+            empreinte=signature,
+            cree_le=utcnow() - DELAI_ABANDON - timedelta(seconds=5),
+        )
+    )
+    db.flush()
+    r = _push(client, monde, payload, key)
+    assert r.status_code == 201, r.text
+    assert "Idempotency-Replayed" not in r.headers

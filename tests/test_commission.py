@@ -157,3 +157,55 @@ def test_decision_on_an_orientation_not_on_the_agenda(client, monde: Monde) -> N
     )
     assert r.status_code == 422
     assert "ordre du jour" in r.text
+
+
+def test_closed_session_refuses_agenda_and_decisions(client, monde: Monde) -> None:
+    d = creer_dispositif(client, monde)
+    o = orienter(client, monde, d["id"])
+    s = _session(client, monde, d)
+    assert (
+        client.post(
+            f"/api/v1/commissions/{s['id']}/cloture", headers=monde.h("bailleur")
+        ).status_code
+        == 404
+    )
+    r = client.post(f"/api/v1/commissions/{s['id']}/cloture", headers=monde.h("gie"))
+    assert r.status_code == 200
+    assert r.json()["close"] is True
+    r = client.post(
+        f"/api/v1/commissions/{s['id']}/ordre-du-jour",
+        json={"orientation_ids": [o["id"]]},
+        headers=monde.h("gie"),
+    )
+    assert r.status_code == 409
+    assert "close" in r.json()["detail"]
+
+
+def test_agenda_and_decisions_refused_to_other_roles(client, monde: Monde) -> None:
+    d = creer_dispositif(client, monde)
+    o = orienter(client, monde, d["id"])
+    s = _session(client, monde, d)
+    body = {"orientation_ids": [o["id"]]}
+    decisions = {"decisions": [{"orientation_id": o["id"], "vers_statut": "ajournee"}]}
+    for who in ("bailleur", "bailleur_si", "asso_resp", "financeur"):
+        r = client.post(
+            f"/api/v1/commissions/{s['id']}/ordre-du-jour", json=body, headers=monde.h(who)
+        )
+        assert r.status_code == 404, who
+        r = client.post(
+            f"/api/v1/commissions/{s['id']}/decisions", json=decisions, headers=monde.h(who)
+        )
+        assert r.status_code == 404, who
+    # the admin reads sessions but does not decide
+    r = client.post(
+        f"/api/v1/commissions/{s['id']}/ordre-du-jour", json=body, headers=monde.h("admin")
+    )
+    assert r.status_code == 403
+    # a session of another dispositif cannot take this referral
+    d2 = creer_dispositif(client, monde)
+    s2 = _session(client, monde, d2)
+    r = client.post(
+        f"/api/v1/commissions/{s2['id']}/ordre-du-jour", json=body, headers=monde.h("gie")
+    )
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["champ"] == "orientation_ids"

@@ -353,3 +353,46 @@ def test_who_sees_what(client, monde: Monde) -> None:
     autre_gie = organisation(monde.db, TypeOrganisation.gie, "CCAPEX 21")
     h = headers(monde.db, monde.settings, utilisateur(monde.db, autre_gie))
     assert client.get(url, headers=h).status_code == 404
+
+
+def test_transition_with_stale_if_match_is_412(client, monde: Monde) -> None:
+    d = creer_dispositif(client, monde)
+    o = orienter(client, monde, d["id"])
+    url = f"/api/v1/orientations/{o['id']}/transitions"
+    r = client.post(
+        url, json={"vers_statut": "en_commission"}, headers={**monde.h("gie"), "If-Match": '"99"'}
+    )
+    assert r.status_code == 412
+    assert r.json()["version_actuelle"] == o["version"]
+    etag = client.get(f"/api/v1/orientations/{o['id']}", headers=monde.h("gie")).headers["ETag"]
+    r = client.post(
+        url, json={"vers_statut": "en_commission"}, headers={**monde.h("gie"), "If-Match": etag}
+    )
+    assert r.status_code == 200
+
+
+def test_prescriber_may_withdraw_or_record_refusal_but_not_decide(client, monde: Monde) -> None:
+    d = creer_dispositif(client, monde)
+    a = _en_commission(client, monde, d)
+    b = _en_commission(client, monde, d)
+    r = transition(
+        client, monde, a["id"], who="bailleur", vers_statut="annulee", commentaire="Relogé"
+    )
+    assert r.status_code == 200
+    assert r.json()["statut"] == "annulee"
+    assert (
+        transition(
+            client, monde, b["id"], who="bailleur", vers_statut="refus_beneficiaire"
+        ).status_code
+        == 200
+    )
+    c = _en_commission(client, monde, d)
+    for statut in ("ajournee", "attente_infos", "liste_attente"):
+        assert (
+            transition(client, monde, c["id"], who="bailleur", vers_statut=statut).status_code
+            == 403
+        )
+    r = transition(
+        client, monde, c["id"], who="bailleur", vers_statut="refusee", motif_refus="autre"
+    )
+    assert r.status_code == 403

@@ -291,6 +291,20 @@ def commissions_decider(
     return service.decider_session(session, principal, session_id=session_id, data=data)
 
 
+@router.post(
+    "/commissions/{session_id}/cloture",
+    response_model=SessionPublic,
+    tags=["commissions"],
+    operation_id="commissions_clore",
+    summary="Clore une session (plus d'inscription ni de décision)",
+    responses=responses(Introuvable, Interdit, Conflit),
+)
+def commissions_clore(
+    session_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
+) -> SessionPublic:
+    return service.clore_session(session, principal, session_id=session_id)
+
+
 @router.get(
     "/commissions/{session_id}/proces-verbal.csv",
     tags=["commissions"],

@@ -602,6 +602,19 @@ def _session_ouverte(
     return s
 
 
+def clore_session(
+    session: Session, principal: Principal, *, session_id: uuid.UUID
+) -> SessionPublic:
+    """Close a session: its agenda and decisions are final (its minutes stay readable)."""
+    s = _session_ouverte(session, principal, session_id)
+    s.close = True
+    session.add(s)
+    session.flush()
+    public = _session_public(session, s)
+    session.commit()
+    return public
+
+
 def inscrire(
     session: Session,
     principal: Principal,
