@@ -8,6 +8,8 @@ import json
 import uuid
 from datetime import timedelta
 
+import pytest
+
 from api.core.models import utcnow
 from api.orientations.models_integration import RequeteIdempotente
 from api.orientations.webhooks import livrer_dues
@@ -288,3 +290,24 @@ def test_abandoned_reservation_is_taken_over(client, monde: Monde, db) -> None:
     r = _push(client, monde, payload, key)
     assert r.status_code == 201, r.text
     assert "Idempotency-Replayed" not in r.headers
+
+
+def test_webhook_must_be_https_in_production(db, monde: Monde) -> None:
+    from api.auth.principal import Principal
+    from api.core.errors import ErreurValidation
+    from api.organisations.models import TypeOrganisation
+    from api.orientations import webhooks
+    from api.orientations.schemas import WebhookCreate
+
+    si = monde.clients["bailleur_si"]
+    p = Principal(
+        "client", si.id, monde.bailleur.id, TypeOrganisation.bailleur, "client", uuid.uuid4()
+    )
+    http = WebhookCreate(url="http://si.bailleur.example/hook", secret=SECRET)
+    with pytest.raises(ErreurValidation) as exc:
+        webhooks.creer_webhook(db, p, data=http, https_obligatoire=True)
+    assert exc.value.errors is not None and exc.value.errors[0].champ == "url"
+    https = WebhookCreate(url="https://si.bailleur.example/hook", secret=SECRET)
+    assert webhooks.creer_webhook(db, p, data=https, https_obligatoire=True).url.startswith(
+        "https://"
+    )

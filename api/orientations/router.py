@@ -4,7 +4,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.auth.principal import CurrentPrincipal
@@ -340,9 +340,10 @@ def commissions_proces_verbal(
     responses=responses(Interdit),
 )
 def webhooks_creer(
-    data: WebhookCreate, session: SessionDep, principal: CurrentPrincipal
+    data: WebhookCreate, request: Request, session: SessionDep, principal: CurrentPrincipal
 ) -> WebhookPublic:
-    return webhooks.creer_webhook(session, principal, data=data)
+    production = request.app.state.settings.env == "production"
+    return webhooks.creer_webhook(session, principal, data=data, https_obligatoire=production)
 
 
 @router.get(
