@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -79,6 +80,8 @@ def test_50_concurrent_identical_pushes_make_one_orientation(serveur, engine, se
     with ThreadPoolExecutor(max_workers=50) as pool:
         reponses = list(pool.map(pousser, range(50)))
     codes = sorted(r.status_code for r in reponses)
+    rejeux = sum(1 for r in reponses if r.headers.get("Idempotency-Replayed"))
+    print(f"\n50 envois : codes {dict(Counter(codes))}, dont {rejeux} réponses rejouées")
     assert set(codes) <= {201, 409}, codes
     crees = [r for r in reponses if r.status_code == 201]
     assert crees, codes
