@@ -21,8 +21,8 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import date
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +49,19 @@ def cpu_model() -> str:
 def menage(i: int) -> dict[str, Any]:
     n = uuid.uuid4().int
     return {
-        "personnes": [{"nom": f"Bench{i}", "prenom": f"P{n % 100000}", "sexe": "femme", "lien": "demandeur",
-                       "date_naissance": f"{1950 + n % 50}-{1 + n % 12:02d}-{1 + n % 28:02d}"}],
-        "statut_occupation": "locataire_parc_public", "commune_insee": "35238",
-        "ressources": [{"type": "rsa", "montant_mensuel": 607}], "dettes": [{"type": "loyer", "montant": 1200}],
+        "personnes": [
+            {
+                "nom": f"Bench{i}",
+                "prenom": f"P{n % 100000}",
+                "sexe": "femme",
+                "lien": "demandeur",
+                "date_naissance": f"{1950 + n % 50}-{1 + n % 12:02d}-{1 + n % 28:02d}",
+            }
+        ],
+        "statut_occupation": "locataire_parc_public",
+        "commune_insee": "35238",
+        "ressources": [{"type": "rsa", "montant_mensuel": 607}],
+        "dettes": [{"type": "loyer", "montant": 1200}],
     }
 
 
@@ -73,15 +82,28 @@ def preparer(db_url: str) -> tuple[str, str, str]:
         orgs = {t: Organisation(nom=f"Bench {t}", type=t) for t in ("bailleur", "gie", "financeur")}
         s.add_all(orgs.values())
         s.flush()
-        client = ClientApi(client_id="cli_bench_" + uuid.uuid4().hex[:8], nom="SI bench",
-                           organisation_id=orgs["bailleur"].id, secret_hash=hash_password(secret))
-        d = Dispositif(code="bench", nom="Bench", financeur_id=orgs["financeur"].id,
-                       commission_id=orgs["gie"].id, date_debut=date(2020, 1, 1))
+        client = ClientApi(
+            client_id="cli_bench_" + uuid.uuid4().hex[:8],
+            nom="SI bench",
+            organisation_id=orgs["bailleur"].id,
+            secret_hash=hash_password(secret),
+        )
+        d = Dispositif(
+            code="bench",
+            nom="Bench",
+            financeur_id=orgs["financeur"].id,
+            commission_id=orgs["gie"].id,
+            date_debut=date(2020, 1, 1),
+        )
         s.add_all([client, d])
         s.flush()
-        s.add_all([Cible(dispositif_id=d.id, code="c1", libelle="Cible 1"),
-                   TypeAccompagnement(dispositif_id=d.id, code="t1", libelle="T1"),
-                   DispositifCommune(dispositif_id=d.id, commune_insee="35238")])
+        s.add_all(
+            [
+                Cible(dispositif_id=d.id, code="c1", libelle="Cible 1"),
+                TypeAccompagnement(dispositif_id=d.id, code="t1", libelle="T1"),
+                DispositifCommune(dispositif_id=d.id, commune_insee="35238"),
+            ]
+        )
         s.commit()
         ids = (client.client_id, secret, str(d.id))
     engine.dispose()
@@ -103,15 +125,20 @@ def attendre(base: str, proc: subprocess.Popen[bytes] | None, delai: float = 60)
 
 
 def main() -> int:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--n", type=int, default=300, help="nombre d'orientations à pousser")
     p.add_argument("--concurrence", type=int, default=8, help="requêtes simultanées au plus")
     p.add_argument("--duree-max", type=float, default=120, help="secondes au plus pour les envois")
     p.add_argument("--port", type=int, default=8101)
     p.add_argument("--workers", type=int, default=2, help="processus uvicorn du serveur lancé")
     p.add_argument("--postgres", help="URL d'un serveur PostgreSQL où créer une base jetable")
-    p.add_argument("--url", help="serveur déjà lancé (sinon un serveur est lancé) ; avec --client-id, "
-                                 "--client-secret et --dispositif-id d'un client API de bailleur")
+    p.add_argument(
+        "--url",
+        help="serveur déjà lancé (sinon un serveur est lancé) ; avec --client-id, "
+        "--client-secret et --dispositif-id d'un client API de bailleur",
+    )
     p.add_argument("--client-id")
     p.add_argument("--client-secret")
     p.add_argument("--dispositif-id")
@@ -126,28 +153,55 @@ def main() -> int:
         if not args.url:
             if args.postgres:
                 pg_nom = f"ancrage_bench_{uuid.uuid4().hex[:8]}"
-                pg_admin = make_engine(make_url(args.postgres).set(database="postgres").render_as_string(
-                    hide_password=False), isolation_level="AUTOCOMMIT")
+                pg_admin = make_engine(
+                    make_url(args.postgres)
+                    .set(database="postgres")
+                    .render_as_string(hide_password=False),
+                    isolation_level="AUTOCOMMIT",
+                )
                 with pg_admin.connect() as conn:
                     conn.execute(text(f'CREATE DATABASE "{pg_nom}"'))
-                db_url = make_url(args.postgres).set(database=pg_nom).render_as_string(hide_password=False)
+                db_url = (
+                    make_url(args.postgres)
+                    .set(database=pg_nom)
+                    .render_as_string(hide_password=False)
+                )
                 base_de_donnees = "PostgreSQL (base jetable)"
             else:
                 db_url = f"sqlite:///{Path(tmp.name) / 'bench.db'}"
                 base_de_donnees = "SQLite (fichier jetable)"
-            env = {**os.environ, "ANCRAGE_DATABASE_URL": db_url, "ANCRAGE_PORT": str(args.port),
-                   "ANCRAGE_SECRET_KEY": secrets.token_urlsafe(48), "ANCRAGE_LOG_LEVEL": "WARNING",
-                   "ANCRAGE_LOGIN_MAX_ECHECS": "1000"}
+            env = {
+                **os.environ,
+                "ANCRAGE_DATABASE_URL": db_url,
+                "ANCRAGE_PORT": str(args.port),
+                "ANCRAGE_SECRET_KEY": secrets.token_urlsafe(48),
+                "ANCRAGE_LOG_LEVEL": "WARNING",
+                "ANCRAGE_LOGIN_MAX_ECHECS": "1000",
+            }
             client_id, client_secret, dispositif_id = preparer(db_url)
-            proc = subprocess.Popen([sys.executable, "-m", "api", "serve", "--workers", str(args.workers)],
-                                    cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+            proc = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
+                [sys.executable, "-m", "api", "serve", "--workers", str(args.workers)],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+            )
         else:
             if not (args.client_id and args.client_secret and args.dispositif_id):
                 raise SystemExit("--url demande --client-id, --client-secret et --dispositif-id")
-            client_id, client_secret, dispositif_id = args.client_id, args.client_secret, args.dispositif_id
+            client_id, client_secret, dispositif_id = (
+                args.client_id,
+                args.client_secret,
+                args.dispositif_id,
+            )
         attendre(base, proc)
-        tok = httpx.post(f"{base}/api/v1/auth/token", data={"grant_type": "client_credentials",
-                                                            "client_id": client_id, "client_secret": client_secret})
+        tok = httpx.post(
+            f"{base}/api/v1/auth/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": client_id,
+                "client_secret": client_secret,
+            },
+        )
         tok.raise_for_status()
         h = {"Authorization": f"Bearer {tok.json()['access_token']}"}
         codes: dict[int, int] = {}
@@ -156,23 +210,41 @@ def main() -> int:
         def pousser(i: int, http: httpx.Client) -> int:
             if time.monotonic() > limite:
                 return 0
-            corps = {"dispositif_id": dispositif_id, "menage": menage(i), "origine": "bailleur",
-                     "acces_maintien": "maintien", "external_ref": f"BENCH-{i}", "soumettre": True}
-            return http.post("/api/v1/orientations", json=corps,
-                             headers={**h, "Idempotency-Key": str(uuid.uuid4())}).status_code
+            corps = {
+                "dispositif_id": dispositif_id,
+                "menage": menage(i),
+                "origine": "bailleur",
+                "acces_maintien": "maintien",
+                "external_ref": f"BENCH-{i}",
+                "soumettre": True,
+            }
+            return http.post(
+                "/api/v1/orientations",
+                json=corps,
+                headers={**h, "Idempotency-Key": str(uuid.uuid4())},
+            ).status_code
 
-        with httpx.Client(base_url=base, timeout=60,
-                          limits=httpx.Limits(max_connections=args.concurrence)) as http:
+        with httpx.Client(
+            base_url=base, timeout=60, limits=httpx.Limits(max_connections=args.concurrence)
+        ) as http:
             debut = time.monotonic()
             with ThreadPoolExecutor(max_workers=args.concurrence) as pool:
                 for code in pool.map(lambda i: pousser(i, http), range(args.n)):
                     codes[code] = codes.get(code, 0) + 1
             duree = time.monotonic() - debut
         ok = codes.get(201, 0)
-        print(f"machine : {os.cpu_count()} cœurs (nproc), {cpu_model()}, Python {platform.python_version()}")
-        print(f"serveur : {base}, {args.workers if proc else '?'} worker(s), base {base_de_donnees}")
-        print(f"envoyées : {sum(v for k, v in codes.items() if k)} / {args.n}, concurrence {args.concurrence}, "
-              f"codes {dict(sorted(codes.items()))}")
+        print(
+            f"machine : {os.cpu_count()} cœurs (nproc), {cpu_model()}, "
+            f"Python {platform.python_version()}"
+        )
+        print(
+            f"serveur : {base}, {args.workers if proc else '?'} worker(s), base {base_de_donnees}"
+        )
+        print(
+            f"envoyées : {sum(v for k, v in codes.items() if k)} / {args.n}, "
+            f"concurrence {args.concurrence}, "
+            f"codes {dict(sorted(codes.items()))}"
+        )
         print(f"{ok} orientations créées en {duree:.2f} s : {ok / duree:.1f} orientations/s")
         return 0 if ok == args.n else 1
     finally:

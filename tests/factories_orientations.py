@@ -9,13 +9,17 @@ from typing import Any
 
 from tests.factories import Monde, menage_payload
 
-EXEMPLE = Path(__file__).resolve().parents[1] / "exemples" / "dispositif_300_logements_accompagnes.json"
+EXEMPLE = (
+    Path(__file__).resolve().parents[1] / "exemples" / "dispositif_300_logements_accompagnes.json"
+)
 
 
 def dispositif_payload(monde: Monde, **overrides: Any) -> dict[str, Any]:
     """Seed 001's dispositif from the shipped JSON example, with this world's organisations."""
     texte = EXEMPLE.read_text()
-    texte = texte.replace("{{financeur_id}}", str(monde.financeur.id)).replace("{{commission_id}}", str(monde.gie.id))
+    texte = texte.replace("{{financeur_id}}", str(monde.financeur.id)).replace(
+        "{{commission_id}}", str(monde.gie.id)
+    )
     data = json.loads(texte)
     data["code"] = f"{data['code']}_{uuid.uuid4().hex[:6]}"
     data.update(overrides)
@@ -23,12 +27,16 @@ def dispositif_payload(monde: Monde, **overrides: Any) -> dict[str, Any]:
 
 
 def creer_dispositif(client, monde: Monde, **overrides: Any) -> dict[str, Any]:
-    r = client.post("/api/v1/dispositifs", json=dispositif_payload(monde, **overrides), headers=monde.h("admin"))
+    r = client.post(
+        "/api/v1/dispositifs", json=dispositif_payload(monde, **overrides), headers=monde.h("admin")
+    )
     assert r.status_code == 201, r.text
     return r.json()
 
 
-def creer_convention(client, monde: Monde, dispositif_id: str, association=None, **overrides: Any) -> dict[str, Any]:
+def creer_convention(
+    client, monde: Monde, dispositif_id: str, association=None, **overrides: Any
+) -> dict[str, Any]:
     payload = {
         "dispositif_id": dispositif_id,
         "association_id": str((association or monde.asso).id),
@@ -63,10 +71,13 @@ def orientation_payload(dispositif_id: str, **overrides: Any) -> dict[str, Any]:
     return payload
 
 
-def orienter(client, monde: Monde, dispositif_id: str, who: str = "bailleur", headers=None, **overrides: Any
-             ) -> dict[str, Any]:
+def orienter(
+    client, monde: Monde, dispositif_id: str, who: str = "bailleur", headers=None, **overrides: Any
+) -> dict[str, Any]:
     h = headers or monde.h(who)
-    r = client.post("/api/v1/orientations", json=orientation_payload(dispositif_id, **overrides), headers=h)
+    r = client.post(
+        "/api/v1/orientations", json=orientation_payload(dispositif_id, **overrides), headers=h
+    )
     assert r.status_code == 201, r.text
     return r.json()
 

@@ -14,7 +14,7 @@ class Recepteur:
         recepteur = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 corps = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 recepteur.recus.append({"headers": dict(self.headers), "corps": corps})
                 code = recepteur.reponses.pop(0) if recepteur.reponses else 200

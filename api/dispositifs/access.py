@@ -9,7 +9,7 @@ association that signed it, and the commission and funder of its dispositif.
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, exists, or_, true
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from api.auth.principal import Principal
@@ -27,10 +27,10 @@ def condition_convention_visible(principal: Principal) -> ColumnElement[bool]:
         return true()
     org = principal.organisation_id
     return or_(
-        Convention.association_id == org,  # type: ignore[arg-type]
+        col(Convention.association_id) == org,
         exists().where(
-            Dispositif.id == Convention.dispositif_id,
-            or_(Dispositif.commission_id == org, Dispositif.financeur_id == org),  # type: ignore[arg-type]
+            col(Dispositif.id) == Convention.dispositif_id,
+            or_(col(Dispositif.commission_id) == org, col(Dispositif.financeur_id) == org),
         ),
     )
 

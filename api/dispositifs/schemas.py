@@ -25,7 +25,8 @@ class CibleIn(BaseModel):
     libelle: str = Field(min_length=1, max_length=200, examples=["Santé mentale"])
     sensible: bool = Field(
         default=False,
-        description="Santé, justice, violences : jamais montrée à un bailleur (« cible confidentielle »)",
+        description="Santé, justice, violences : jamais montrée à un bailleur "
+        "(« cible confidentielle »)",
     )
     ordre: int = Field(default=0, ge=0, le=1000)
 

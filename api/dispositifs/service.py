@@ -124,7 +124,7 @@ def _ecrire_communes(session: Session, d: Dispositif, communes: list[str]) -> No
 def creer_dispositif(
     session: Session, principal: Principal, *, data: DispositifCreate
 ) -> DispositifPublic:
-    """Create a dispositif with its cibles, types and communes (admin only, checked by the route)."""
+    """Create a dispositif with its cibles, types and communes (admin only: the route checks)."""
     _verifier_type_org(session, "financeur_id", data.financeur_id, TypeOrganisation.financeur)
     _verifier_type_org(session, "commission_id", data.commission_id, TypeOrganisation.gie)
     if session.exec(select(Dispositif.id).where(Dispositif.code == data.code)).first() is not None:
@@ -314,7 +314,7 @@ def convention_couvrant(
     commune_insee: str,
     le: date,
 ) -> Convention | None:
-    """The convention that lets this association accompany a household of this commune at that date."""
+    """The convention letting this association accompany a household of this commune that day."""
     return session.exec(
         select(Convention).where(
             Convention.dispositif_id == dispositif_id,

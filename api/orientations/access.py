@@ -9,8 +9,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists, false, or_, true
-from sqlmodel import select
+from sqlalchemy import ColumnElement, and_, exists, false, or_, true
+from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from api.auth.principal import Principal
@@ -29,7 +29,7 @@ TYPES_PRESCRIPTEURS = (
 
 def _commission_de(org: object) -> ColumnElement[bool]:
     return exists().where(
-        Dispositif.id == Orientation.dispositif_id, Dispositif.commission_id == org
+        col(Dispositif.id) == Orientation.dispositif_id, col(Dispositif.commission_id) == org
     )
 
 
@@ -39,15 +39,17 @@ def condition_visible(principal: Principal) -> ColumnElement[bool]:
     if principal.is_admin:
         return true()
     org = principal.organisation_id
-    conditions: list[ColumnElement[bool]] = [Orientation.prescripteur_organisation_id == org]  # type: ignore[list-item]
+    conditions: list[ColumnElement[bool]] = [col(Orientation.prescripteur_organisation_id) == org]
     if principal.of_type(TypeOrganisation.gie):
         conditions.append(
-            (Orientation.statut != StatutOrientation.brouillon.value) & _commission_de(org)  # type: ignore[arg-type]
+            and_(col(Orientation.statut) != StatutOrientation.brouillon.value, _commission_de(org))
         )
     if principal.of_type(TypeOrganisation.association):
         conditions.append(
-            (Orientation.association_id == org)  # type: ignore[arg-type]
-            & (Orientation.statut == StatutOrientation.acceptee.value)
+            and_(
+                col(Orientation.association_id) == org,
+                col(Orientation.statut) == StatutOrientation.acceptee.value,
+            )
         )
     return or_(*conditions)
 
@@ -83,8 +85,8 @@ def condition_session_visible(principal: Principal) -> ColumnElement[bool]:
     if not principal.of_type(TypeOrganisation.gie):
         return false()
     return exists().where(
-        Dispositif.id == SessionCommission.dispositif_id,
-        Dispositif.commission_id == principal.organisation_id,
+        col(Dispositif.id) == SessionCommission.dispositif_id,
+        col(Dispositif.commission_id) == principal.organisation_id,
     )
 
 

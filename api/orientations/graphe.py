@@ -42,6 +42,18 @@ PAR_COMMISSION = frozenset(
         S.annulee,
     }
 )
+# The outcomes a commission records (they make the minutes of a session).
+DECISIONS = frozenset(
+    {
+        S.acceptee,
+        S.ajournee,
+        S.attente_infos,
+        S.liste_attente,
+        S.refusee,
+        S.refus_beneficiaire,
+        S.annulee,
+    }
+)
 # Statuses from which the commission puts a referral (back) on its agenda.
 INSCRIPTIBLES = frozenset({S.soumise, S.ajournee, S.attente_infos})
 # The prescriber may still edit its referral in these.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import UTC, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -20,9 +21,12 @@ from sqlmodel import Session, col, delete, select
 
 from api.auth.principal import Principal
 from api.core.errors import Conflit, ErreurChamp, ErreurValidation, Probleme
+from api.core.models import utcnow
 from api.orientations.models_integration import RequeteIdempotente
 
 EN_TETE_REJEU = "Idempotency-Replayed"
+# A reservation still "en_cours" after this long was left by a process that died.
+DELAI_ABANDON = timedelta(minutes=5)
 
 
 class CleIdempotenceRequise(Probleme):
@@ -48,10 +52,16 @@ def empreinte(corps: Any) -> str:
     return hashlib.sha256(texte.encode()).hexdigest()
 
 
+def _abandonnee(row: RequeteIdempotente) -> bool:
+    cree = row.cree_le if row.cree_le.tzinfo else row.cree_le.replace(tzinfo=UTC)
+    return utcnow() - cree > DELAI_ABANDON
+
+
 def _existante(row: RequeteIdempotente, signature: str) -> Rejeu:
     if row.empreinte != signature:
         raise ErreurValidation(
-            f"La clé Idempotency-Key « {row.cle} » a déjà servi pour une requête au contenu différent : "
+            f"La clé Idempotency-Key « {row.cle} » a déjà servi pour une requête "
+            "au contenu différent : "
             "utilisez une nouvelle clé pour une nouvelle orientation.",
             errors=[
                 ErreurChamp(
@@ -81,6 +91,11 @@ def reserver(
         RequeteIdempotente.cle == cle,
     )
     existante = session.exec(query).first()
+    if existante is not None and existante.statut != "termine" and _abandonnee(existante):
+        # The process that reserved it died without answering: the key is free again.
+        session.delete(existante)
+        session.commit()
+        existante = None
     if existante is not None:
         return _existante(existante, signature)
     row = RequeteIdempotente(

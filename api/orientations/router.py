@@ -4,7 +4,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.auth.principal import CurrentPrincipal
@@ -71,7 +71,8 @@ def orientations_lister(
     modifie_depuis: Annotated[
         datetime | None,
         Query(
-            description="ISO 8601 : seulement les orientations modifiées après cet instant, les plus anciennes d'abord"
+            description="ISO 8601 : seulement les orientations modifiées après cet instant, "
+            "les plus anciennes d'abord"
         ),
     ] = None,
 ) -> Page[OrientationPublic]:
@@ -100,7 +101,8 @@ def orientations_lister(
         201: {
             "headers": {
                 "Idempotency-Replayed": {
-                    "description": "« true » quand la réponse est celle, rejouée, d'une requête précédente",
+                    "description": "« true » quand la réponse est celle, rejouée, "
+                    "d'une requête précédente",
                     "schema": {"type": "string"},
                 }
             }
@@ -117,7 +119,8 @@ def orientations_creer(
     if idempotency_key is None:
         if principal.is_client:
             raise idempotence.CleIdempotenceRequise(
-                "Un système partenaire doit envoyer l'en-tête Idempotency-Key (une clé unique par orientation, "
+                "Un système partenaire doit envoyer l'en-tête Idempotency-Key "
+                "(une clé unique par orientation, "
                 "par exemple un UUID) : il permet de renvoyer la requête sans risque de doublon."
             )
         public = service.creer_orientation(session, principal, data=data)
@@ -288,6 +291,20 @@ def commissions_decider(
     return service.decider_session(session, principal, session_id=session_id, data=data)
 
 
+@router.post(
+    "/commissions/{session_id}/cloture",
+    response_model=SessionPublic,
+    tags=["commissions"],
+    operation_id="commissions_clore",
+    summary="Clore une session (plus d'inscription ni de décision)",
+    responses=responses(Introuvable, Interdit, Conflit),
+)
+def commissions_clore(
+    session_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
+) -> SessionPublic:
+    return service.clore_session(session, principal, session_id=session_id)
+
+
 @router.get(
     "/commissions/{session_id}/proces-verbal.csv",
     tags=["commissions"],
@@ -323,9 +340,10 @@ def commissions_proces_verbal(
     responses=responses(Interdit),
 )
 def webhooks_creer(
-    data: WebhookCreate, session: SessionDep, principal: CurrentPrincipal
+    data: WebhookCreate, request: Request, session: SessionDep, principal: CurrentPrincipal
 ) -> WebhookPublic:
-    return webhooks.creer_webhook(session, principal, data=data)
+    production = request.app.state.settings.env == "production"
+    return webhooks.creer_webhook(session, principal, data=data, https_obligatoire=production)
 
 
 @router.get(

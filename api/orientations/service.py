@@ -27,7 +27,7 @@ from api.core.errors import (
 from api.core.models import utcnow
 from api.core.pagination import Page, PageParams, count
 from api.dispositifs import service as dispositifs
-from api.dispositifs.models import Cible, Dispositif, TypeAccompagnement
+from api.dispositifs.models import Cible, Dispositif
 from api.dispositifs.schemas import CIBLE_CONFIDENTIELLE
 from api.menages import service as menages
 from api.menages.models import Menage
@@ -236,7 +236,8 @@ def creer_orientation(
     stored in the same transaction."""
     if not principal.of_type(*access.TYPES_PRESCRIPTEURS):
         raise Interdit(
-            "Seuls une association, un prescripteur, un bailleur ou une commission orientent un ménage."
+            "Seuls une association, un prescripteur, un bailleur ou une commission "
+            "orientent un ménage."
         )
     d = session.get(Dispositif, data.dispositif_id)
     if d is None:
@@ -301,7 +302,8 @@ def url(o: Orientation) -> str:
 
 def _doublon_external_ref(existante: Orientation) -> Conflit:
     return Conflit(
-        f"Votre organisation a déjà envoyé l'orientation de référence externe « {existante.external_ref} » "
+        f"Votre organisation a déjà envoyé l'orientation de référence externe "
+        f"« {existante.external_ref} » "
         f"({existante.reference}).",
         champ="external_ref",
         valeur=existante.external_ref,
@@ -326,7 +328,8 @@ def modifier_orientation(
     if S(o.statut) not in graphe.MODIFIABLES:
         permis = ", ".join(sorted(s.value for s in graphe.MODIFIABLES))
         raise Conflit(
-            f"L'orientation {o.reference} est « {o.statut} » : elle ne se modifie que dans les états {permis}.",
+            f"L'orientation {o.reference} est « {o.statut} » : "
+            f"elle ne se modifie que dans les états {permis}.",
             etat_actuel=o.statut,
         )
     check_if_match(if_match, o.version, f"L'orientation {o.reference}")
@@ -422,7 +425,9 @@ def _appliquer(
         motif=o.motif_refus if vers == S.refusee else None,
         commentaire=data.commentaire,
         date_effet=date_effet,
-        session_commission_id=session_commission_id or o.session_commission_id,
+        session_commission_id=session_commission_id
+        # a one-by-one decision on a referral on an agenda belongs to that session's minutes
+        or (o.session_commission_id if de == S.en_commission else None),
     )
     action = ActionAudit.decider if vers in graphe.PAR_COMMISSION else ActionAudit.modifier
     journaliser(session, principal, action, RESSOURCE, o.id)
@@ -462,7 +467,8 @@ def _accepter(
     assert menage is not None
     if menage.commune_insee is None:
         raise Conflit(
-            f"Le ménage de l'orientation {o.reference} n'a pas de commune : impossible de vérifier qu'une "
+            f"Le ménage de l'orientation {o.reference} n'a pas de commune : "
+            "impossible de vérifier qu'une "
             "convention couvre son territoire. Renseignez la commune du ménage.",
             champ="commune_insee",
         )
@@ -475,7 +481,8 @@ def _accepter(
     )
     if convention is None:
         raise Conflit(
-            f"L'association « {asso.nom} » n'a pas de convention sur le dispositif « {d.nom} » couvrant la "
+            f"L'association « {asso.nom} » n'a pas de convention "
+            f"sur le dispositif « {d.nom} » couvrant la "
             f"commune {menage.commune_insee} au {le:%d/%m/%Y} : elle ne peut pas être mandatée.",
             association_id=str(asso.id),
             commune_insee=menage.commune_insee,
@@ -595,6 +602,19 @@ def _session_ouverte(
     return s
 
 
+def clore_session(
+    session: Session, principal: Principal, *, session_id: uuid.UUID
+) -> SessionPublic:
+    """Close a session: its agenda and decisions are final (its minutes stay readable)."""
+    s = _session_ouverte(session, principal, session_id)
+    s.close = True
+    session.add(s)
+    session.flush()
+    public = _session_public(session, s)
+    session.commit()
+    return public
+
+
 def inscrire(
     session: Session,
     principal: Principal,
@@ -645,7 +665,10 @@ def decider_session(
             _appliquer(session, principal, o, transition, session_commission_id=s.id)
         except Probleme as exc:
             session.rollback()  # all or nothing: the decisions already applied are undone
-            exc.detail = f"Décision n° {i + 1} ({o.reference}) : {exc.detail} Aucune décision n'a été enregistrée."
+            exc.detail = (
+                f"Décision n° {i + 1} ({o.reference}) : {exc.detail} "
+                "Aucune décision n'a été enregistrée."
+            )
             exc.extra.setdefault("decision", i)
             raise
         resultats.append(o)
@@ -674,59 +697,54 @@ COLONNES_PV = [
 def proces_verbal_csv(
     session: Session, principal: Principal, *, session_id: uuid.UUID
 ) -> tuple[str, str]:
-    """The minutes of a session (one row per referral on its agenda), as CSV; logged as an export."""
-    s = get_session_commission(session, principal, session_id)
+    """The minutes of a session: one row per decision taken in it (read from the events,
+    so a referral adjourned here then accepted later keeps its row here), as CSV.
+    Logged as an export."""
     from api.mesures.models import Mesure
 
-    rows = list(
+    s = get_session_commission(session, principal, session_id)
+    decisions = list(
         session.exec(
-            select(Orientation)
-            .where(Orientation.session_commission_id == s.id)
-            .order_by(col(Orientation.reference))
+            select(OrientationEvenement, Orientation)
+            .join(Orientation, col(Orientation.id) == OrientationEvenement.orientation_id)
+            .where(
+                OrientationEvenement.session_commission_id == s.id,
+                col(OrientationEvenement.vers_statut).in_([x.value for x in graphe.DECISIONS]),
+            )
+            .order_by(col(Orientation.reference), col(OrientationEvenement.quand))
         )
     )
     orgs = {org.id: org.nom for org in session.exec(select(Organisation))}
     libelles = {c.code: c.libelle for c in dispositifs.cibles(session, s.dispositif_id)}
-    types = {
-        t.code: t.libelle
-        for t in session.exec(
-            select(TypeAccompagnement).where(TypeAccompagnement.dispositif_id == s.dispositif_id)
-        )
-    }
+    types = {t.code: t.libelle for t in dispositifs.types_accompagnement(session, s.dispositif_id)}
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(COLONNES_PV)
-    for o in rows:
+    for ev, o in decisions:
         menage = session.get(Menage, o.menage_id)
-        mesure = session.get(Mesure, o.mesure_id) if o.mesure_id else None
-        dernier = session.exec(
-            select(OrientationEvenement)
-            .where(
-                OrientationEvenement.orientation_id == o.id,
-                OrientationEvenement.session_commission_id == s.id,
-            )
-            .order_by(col(OrientationEvenement.quand).desc(), col(OrientationEvenement.id).desc())
-        ).first()
+        accepte = ev.vers_statut == S.acceptee.value
+        mesure = session.get(Mesure, o.mesure_id) if accepte and o.mesure_id else None
         valeurs: list[Any] = [
             o.reference,
             menage.reference if menage else "",
             o.origine,
             orgs.get(o.prescripteur_organisation_id, ""),
             o.acces_maintien,
-            o.statut,
-            o.date_decision.isoformat() if o.date_decision else "",
-            o.motif_refus or "",
-            orgs.get(o.association_id, "") if o.association_id else "",
-            libelles.get(o.cible_code or "", ""),
-            types.get(o.type_accompagnement_code or "", ""),
+            ev.vers_statut,
+            ev.date_effet.isoformat() if ev.date_effet else "",
+            ev.motif or "",
+            orgs.get(o.association_id, "") if accepte and o.association_id else "",
+            libelles.get(o.cible_code or "", "") if accepte else "",
+            types.get(o.type_accompagnement_code or "", "") if accepte else "",
             mesure.reference if mesure else "",
-            (dernier.commentaire if dernier else None) or "",
+            ev.commentaire or "",
         ]
         writer.writerow(valeurs)
+    ids = sorted({o.id for _, o in decisions})
     journaliser(
-        session, principal, ActionAudit.exporter, "session_commission", s.id, nombre=len(rows)
+        session, principal, ActionAudit.exporter, "session_commission", s.id, nombre=len(ids)
     )
-    journaliser_liste(session, principal, RESSOURCE, [o.id for o in rows])
+    journaliser_liste(session, principal, RESSOURCE, ids)
     session.commit()
     return f"pv-commission-{s.date.isoformat()}.csv", buffer.getvalue()
 

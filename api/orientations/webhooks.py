@@ -21,7 +21,7 @@ import httpx
 from sqlmodel import Session, col, select
 
 from api.auth.principal import Principal
-from api.core.errors import Interdit, Introuvable
+from api.core.errors import Interdit, Introuvable, champ_invalide
 from api.core.models import utcnow
 from api.organisations.models import TypeOrganisation
 from api.orientations.models import Orientation, OrientationEvenement
@@ -92,7 +92,8 @@ def programmer(session: Session, o: Orientation, ev: OrientationEvenement) -> No
 
 
 def _delai(tentatives: int) -> timedelta:
-    return DELAI_BASE * (2 ** (tentatives - 1))
+    facteur: int = 2 ** (tentatives - 1)
+    return DELAI_BASE * facteur
 
 
 def livrer_dues(
@@ -211,9 +212,16 @@ def _public(ab: AbonnementWebhook) -> WebhookPublic:
     )
 
 
-def creer_webhook(session: Session, principal: Principal, *, data: WebhookCreate) -> WebhookPublic:
-    """Register a URL of the caller's organisation; its secret is never shown again."""
+def creer_webhook(
+    session: Session, principal: Principal, *, data: WebhookCreate, https_obligatoire: bool = False
+) -> WebhookPublic:
+    """Register a URL of the caller's organisation; its secret is never shown again.
+
+    In production the URL must be https: the body names referrals of a household.
+    """
     _verifier_abonnable(principal)
+    if https_obligatoire and data.url.scheme != "https":
+        raise champ_invalide("url", "doit commencer par https:// en production", str(data.url))
     ab = AbonnementWebhook(
         organisation_id=principal.organisation_id, url=str(data.url), secret=data.secret
     )
