@@ -28,7 +28,10 @@ from api.mesures.router import router as mesures_router
 from api.organisations.router import router as organisations_router
 from api.rendez_vous.router import router as rendez_vous_router
 
-ROUTERS = [health_router, auth_router, organisations_router, menages_router, mesures_router, rendez_vous_router, alertes_router, chronologie_router, calendrier_router]
+ROUTERS = [
+    health_router, auth_router, organisations_router, menages_router,
+    mesures_router, rendez_vous_router, alertes_router, chronologie_router, calendrier_router,
+]
 
 DESCRIPTION = """API d'Ancrage, la plateforme de l'accompagnement social lié au logement.
 
