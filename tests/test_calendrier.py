@@ -114,3 +114,13 @@ def test_former_association_member_loses_the_feed(client, monde: Monde, db) -> N
     db.flush()
     cal = Calendar.from_ical(client.get(url).content)
     assert list(cal.walk("VEVENT")) == []
+
+
+def test_the_secret_never_reaches_the_request_log(client, monde: Monde, caplog) -> None:
+    url = _jeton(client, monde)
+    secret = url.rsplit("/", 1)[1].removesuffix(".ics")
+    with caplog.at_level("INFO", logger="ancrage.http"):
+        assert client.get(url).status_code == 200
+    chemins = [getattr(r, "path", None) for r in caplog.records if r.name == "ancrage.http"]
+    assert chemins == ["/api/v1/calendrier/***.ics"]
+    assert secret not in caplog.text
