@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -34,14 +36,16 @@ def _server_url(url: str) -> str:
     return make_url(url).set(database="postgres").render_as_string(hide_password=False)
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def base_jetable(dossier: Path, prefixe: str = "ancrage_test") -> Iterator[str]:
+    """A new empty database for the duration of the block: a SQLite file in ``dossier``,
+    or, when ANCRAGE_DATABASE_URL names a PostgreSQL server, a database created there."""
     configured = os.environ.get("ANCRAGE_DATABASE_URL", "")
     if not configured.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        yield f"sqlite:///{dossier / (prefixe + '_' + uuid.uuid4().hex[:6] + '.db')}"
         return
-    name = f"ancrage_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = make_engine(_server_url(configured), isolation_level="AUTOCOMMIT", poolclass=None)
+    name = f"{prefixe}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = make_engine(_server_url(configured), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
@@ -50,6 +54,25 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with base_jetable(tmp_path_factory.mktemp("db")) as url:
+        yield url
+
+
+@pytest.fixture
+def base_dediee(tmp_path: Path) -> Iterator[Engine]:
+    """A fresh migrated database of its own, for tests that really commit (races, crashes,
+    real servers): nothing they write can leak into the shared, rolled-back test database."""
+    with base_jetable(tmp_path, "ancrage_dediee") as url:
+        upgrade(url)
+        eng = make_engine(url)
+        try:
+            yield eng
+        finally:
+            eng.dispose()
 
 
 @pytest.fixture(scope="session")

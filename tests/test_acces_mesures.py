@@ -19,10 +19,22 @@ ROUTES_MESURE = [
     ("POST", "/api/v1/mesures/{m}/activer", {"date_effet": "2023-02-01"}),
     ("POST", "/api/v1/mesures/{m}/suspendre", {"date_effet": "2023-02-01"}),
     ("POST", "/api/v1/mesures/{m}/reprendre", {"date_effet": "2023-02-01"}),
-    ("POST", "/api/v1/mesures/{m}/reorienter", {"date_effet": "2023-02-01", "cible_code": "reassurance", "motif": "x"}),
+    (
+        "POST",
+        "/api/v1/mesures/{m}/reorienter",
+        {"date_effet": "2023-02-01", "cible_code": "reassurance", "motif": "x"},
+    ),
     ("POST", "/api/v1/mesures/{m}/prolonger", {"date_fin_prevue": "2024-01-01"}),
-    ("POST", "/api/v1/mesures/{m}/changer-referent", {"referent_id": "00000000-0000-4000-8000-000000000000"}),
-    ("POST", "/api/v1/mesures/{m}/terminer", {"date_fin": "2023-02-01", "motif_fin": "autre", "situation_sortie": "autre"}),
+    (
+        "POST",
+        "/api/v1/mesures/{m}/changer-referent",
+        {"referent_id": "00000000-0000-4000-8000-000000000000"},
+    ),
+    (
+        "POST",
+        "/api/v1/mesures/{m}/terminer",
+        {"date_fin": "2023-02-01", "motif_fin": "autre", "situation_sortie": "autre"},
+    ),
     ("POST", "/api/v1/mesures/{m}/suivi", {"realise_le": "2023-02-01", "joint": False}),
 ]
 ROUTES_RDV = [
@@ -39,7 +51,9 @@ INVISIBLES = {"asso2_agent", "financeur", "admin"}
 @pytest.fixture
 def cas(db, monde: Monde):
     disp = fm.dispositif(db, monde)
-    mes = fm.mesure(db, monde, disp, date_mandatement=date(2023, 1, 10), prescripteur=monde.bailleur)
+    mes = fm.mesure(
+        db, monde, disp, date_mandatement=date(2023, 1, 10), prescripteur=monde.bailleur
+    )
 
     rdv = RendezVous(mesure_id=mes.id, debut=datetime(2023, 2, 1, 9, tzinfo=UTC), type="telephone")
     db.add(rdv)
@@ -51,7 +65,9 @@ def cas(db, monde: Monde):
 def test_each_mesure_route_refuses(client, monde: Monde, cas, who: str) -> None:
     mes, _ = cas
     for method, path, body in ROUTES_MESURE:
-        r = client.request(method, path.format(m=mes.id), json=body, headers=monde.h(who) | {"If-Match": '"1"'})
+        r = client.request(
+            method, path.format(m=mes.id), json=body, headers=monde.h(who) | {"If-Match": '"1"'}
+        )
         expected = 404 if who in INVISIBLES else (200 if method == "GET" else 403)
         assert r.status_code == expected, (who, method, path, r.text)
 
@@ -60,20 +76,31 @@ def test_each_mesure_route_refuses(client, monde: Monde, cas, who: str) -> None:
 def test_each_rendez_vous_route_refuses(client, monde: Monde, cas, who: str) -> None:
     mes, rdv = cas
     for method, path, body in ROUTES_RDV:
-        r = client.request(method, path.format(r=rdv.id), json=body, headers=monde.h(who) | {"If-Match": '"1"'})
+        r = client.request(
+            method, path.format(r=rdv.id), json=body, headers=monde.h(who) | {"If-Match": '"1"'}
+        )
         assert r.status_code == 404, (who, method, path)
     r = client.get("/api/v1/rendez-vous", params={"mesure_id": str(mes.id)}, headers=monde.h(who))
     assert r.status_code == 200 and r.json()["total"] == 0
-    r = client.post("/api/v1/rendez-vous", json={"mesure_id": str(mes.id), "debut": "2023-02-02T10:00:00",
-                                                  "type": "telephone"}, headers=monde.h(who))
+    r = client.post(
+        "/api/v1/rendez-vous",
+        json={"mesure_id": str(mes.id), "debut": "2023-02-02T10:00:00", "type": "telephone"},
+        headers=monde.h(who),
+    )
     assert r.status_code == (404 if who in INVISIBLES else 403), who
 
 
 def test_anonymous_gets_401_everywhere(client, cas) -> None:
     mes, rdv = cas
-    for method, path, body in ROUTES_MESURE + ROUTES_RDV + [("GET", "/api/v1/mesures", None),
-                                                             ("GET", "/api/v1/rendez-vous", None),
-                                                             ("GET", "/api/v1/alertes", None),
-                                                             ("GET", "/api/v1/menages/{m}/chronologie", None)]:
+    for method, path, body in (
+        ROUTES_MESURE
+        + ROUTES_RDV
+        + [
+            ("GET", "/api/v1/mesures", None),
+            ("GET", "/api/v1/rendez-vous", None),
+            ("GET", "/api/v1/alertes", None),
+            ("GET", "/api/v1/menages/{m}/chronologie", None),
+        ]
+    ):
         r = client.request(method, path.format(m=mes.id, r=rdv.id), json=body)
         assert r.status_code == 401, (method, path)

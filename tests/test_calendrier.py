@@ -22,23 +22,36 @@ def _jeton(client, monde: Monde, who: str = "asso_agent") -> str:
     return url.removeprefix("http://testserver")
 
 
-def _rdv(db, mes, jours: int, statut: str = "planifie", lieu: str | None = "Domicile", cree_par=None) -> RendezVous:
-    rdv = RendezVous(mesure_id=mes.id, debut=datetime(2030, 1, 1, 9, tzinfo=UTC) + timedelta(days=jours),
-                     duree_minutes=45, type="visite_domicile", statut=statut, lieu=lieu,
-                     compte_rendu="Mme X, dette 3000 €", cree_par_id=cree_par)
+def _rdv(
+    db, mes, jours: int, statut: str = "planifie", lieu: str | None = "Domicile", cree_par=None
+) -> RendezVous:
+    rdv = RendezVous(
+        mesure_id=mes.id,
+        debut=datetime(2030, 1, 1, 9, tzinfo=UTC) + timedelta(days=jours),
+        duree_minutes=45,
+        type="visite_domicile",
+        statut=statut,
+        lieu=lieu,
+        compte_rendu="Mme X, dette 3000 €",
+        cree_par_id=cree_par,
+    )
     db.add(rdv)
     db.flush()
     return rdv
 
 
-def test_feed_lists_my_planned_rendez_vous_with_reference_and_place_only(client, monde: Monde, db) -> None:
+def test_feed_lists_my_planned_rendez_vous_with_reference_and_place_only(
+    client, monde: Monde, db
+) -> None:
     disp = fm.dispositif(db, monde)
     mien = fm.mesure(db, monde, disp)
     collegue = fm.mesure(db, monde, disp, referent=monde.users["asso_resp"])
     a = _rdv(db, mien, 1)
     _rdv(db, mien, 2, statut="annule")
     _rdv(db, collegue, 3)  # a colleague's, not planned by me
-    b = _rdv(db, collegue, 4, lieu=None, cree_par=monde.users["asso_agent"].id)  # planned by me for a colleague
+    b = _rdv(
+        db, collegue, 4, lieu=None, cree_par=monde.users["asso_agent"].id
+    )  # planned by me for a colleague
     url = _jeton(client, monde)
     r = client.get(url)  # no bearer token
     assert r.status_code == 200, r.text
@@ -60,23 +73,33 @@ def test_token_is_stored_hashed_and_revocation_gives_404(client, monde: Monde, d
     url = _jeton(client, monde)
     secret = url.rsplit("/", 1)[1].removesuffix(".ics")
     assert len(secret) >= 43  # 32 random bytes, base64url
-    stored = db.exec(select(JetonCalendrier).where(JetonCalendrier.utilisateur_id == monde.users["asso_agent"].id)).all()
+    stored = db.exec(
+        select(JetonCalendrier).where(
+            JetonCalendrier.utilisateur_id == monde.users["asso_agent"].id
+        )
+    ).all()
     assert len(stored) == 1 and stored[0].empreinte != secret and secret not in stored[0].empreinte
     # a new URL replaces the old one
     nouvelle = _jeton(client, monde)
     assert client.get(url).status_code == 404
     assert client.get(nouvelle).status_code == 200
-    assert client.delete("/api/v1/calendrier/jeton", headers=monde.h("asso_agent")).status_code == 204
+    assert (
+        client.delete("/api/v1/calendrier/jeton", headers=monde.h("asso_agent")).status_code == 204
+    )
     r = client.get(nouvelle)
     assert r.status_code == 404
     assert r.headers["content-type"] == "application/problem+json"
     assert secret not in r.text
-    assert client.delete("/api/v1/calendrier/jeton", headers=monde.h("asso_agent")).status_code == 404
+    assert (
+        client.delete("/api/v1/calendrier/jeton", headers=monde.h("asso_agent")).status_code == 404
+    )
     assert client.get("/api/v1/calendrier/devine.ics").status_code == 404
 
 
 def test_machine_clients_have_no_calendar_and_anonymous_cannot_create(client, monde: Monde) -> None:
-    assert client.post("/api/v1/calendrier/jeton", headers=monde.h("bailleur_si")).status_code == 403
+    assert (
+        client.post("/api/v1/calendrier/jeton", headers=monde.h("bailleur_si")).status_code == 403
+    )
     assert client.post("/api/v1/calendrier/jeton").status_code == 401
 
 
@@ -91,3 +114,13 @@ def test_former_association_member_loses_the_feed(client, monde: Monde, db) -> N
     db.flush()
     cal = Calendar.from_ical(client.get(url).content)
     assert list(cal.walk("VEVENT")) == []
+
+
+def test_the_secret_never_reaches_the_request_log(client, monde: Monde, caplog) -> None:
+    url = _jeton(client, monde)
+    secret = url.rsplit("/", 1)[1].removesuffix(".ics")
+    with caplog.at_level("INFO", logger="ancrage.http"):
+        assert client.get(url).status_code == 200
+    chemins = [getattr(r, "path", None) for r in caplog.records if r.name == "ancrage.http"]
+    assert chemins == ["/api/v1/calendrier/***.ics"]
+    assert secret not in caplog.text

@@ -27,13 +27,13 @@ from tests.factories_orientations import dispositif_payload, orientation_payload
 
 
 @pytest.fixture
-def serveur(settings, engine, is_postgres):
+def serveur(settings, base_dediee, is_postgres):
     if not is_postgres:
         pytest.skip(
             "course réelle seulement sur PostgreSQL : "
             "SQLite sérialise les écritures (verrou de fichier)"
         )
-    app = create_app(settings, engine=engine)
+    app = create_app(settings, engine=base_dediee)
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", access_log=False)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -48,7 +48,8 @@ def serveur(settings, engine, is_postgres):
     thread.join(timeout=10)
 
 
-def test_50_concurrent_identical_pushes_make_one_orientation(serveur, engine, settings) -> None:
+def test_50_concurrent_identical_pushes_make_one_orientation(serveur, base_dediee, settings) -> None:
+    engine = base_dediee
     with Session(engine, expire_on_commit=False) as s:
         monde = factories.Monde(
             settings=settings,

@@ -14,31 +14,55 @@ URL = "/api/v1/rendez-vous"
 
 
 def _rdv(client, monde: Monde, mes, who: str = "asso_agent", **body):
-    payload = {"mesure_id": str(mes.id), "debut": "2023-02-14T09:30:00", "type": "visite_domicile",
-               "lieu": "Domicile"} | body
+    payload = {
+        "mesure_id": str(mes.id),
+        "debut": "2023-02-14T09:30:00",
+        "type": "visite_domicile",
+        "lieu": "Domicile",
+    } | body
     return client.post(URL, json=payload, headers=monde.h(who))
 
 
 def _terminer(client, monde: Monde, mes) -> None:
-    r = client.post(f"/api/v1/mesures/{mes.id}/terminer", headers=monde.h("asso_agent"),
-                    json={"date_fin": "2023-06-30", "motif_fin": "relogement", "situation_sortie": "locataire_parc_public"})
+    r = client.post(
+        f"/api/v1/mesures/{mes.id}/terminer",
+        headers=monde.h("asso_agent"),
+        json={
+            "date_fin": "2023-06-30",
+            "motif_fin": "relogement",
+            "situation_sortie": "locataire_parc_public",
+        },
+    )
     assert r.status_code == 200, r.text
 
 
 def test_create_read_and_list(client, monde: Monde, db) -> None:
     disp = fm.dispositif(db, monde)
     mes = fm.mesure(db, monde, disp, date_mandatement=date(2023, 1, 10))
-    demandeur = db.exec(select(Personne).where(Personne.menage_id == mes.menage_id, Personne.lien == "demandeur")).one()
-    r = _rdv(client, monde, mes, type="rencontre_tripartite", statut="realise", duree_minutes=90,
-             participants={"personnes": [str(demandeur.id)], "bailleur": True, "autres": ["CCAS"]},
-             compte_rendu="Plan d'apurement signé")
+    demandeur = db.exec(
+        select(Personne).where(Personne.menage_id == mes.menage_id, Personne.lien == "demandeur")
+    ).one()
+    r = _rdv(
+        client,
+        monde,
+        mes,
+        type="rencontre_tripartite",
+        statut="realise",
+        duree_minutes=90,
+        participants={"personnes": [str(demandeur.id)], "bailleur": True, "autres": ["CCAS"]},
+        compte_rendu="Plan d'apurement signé",
+    )
     assert r.status_code == 201, r.text
     body = r.json()
     assert r.headers["ETag"] == '"1"'
     # 09:30 in Paris in February is 08:30 UTC; 90 minutes later is 10:00 UTC
     assert datetime.fromisoformat(body["debut"]) == datetime(2023, 2, 14, 8, 30, tzinfo=UTC)
     assert datetime.fromisoformat(body["fin"]) == datetime(2023, 2, 14, 10, 0, tzinfo=UTC)
-    assert body["participants"] == {"personnes": [str(demandeur.id)], "bailleur": True, "autres": ["CCAS"]}
+    assert body["participants"] == {
+        "personnes": [str(demandeur.id)],
+        "bailleur": True,
+        "autres": ["CCAS"],
+    }
     got = client.get(f"{URL}/{body['id']}", headers=monde.h("asso_resp"))
     assert got.status_code == 200
     assert got.json()["compte_rendu"] == "Plan d'apurement signé"
@@ -48,11 +72,17 @@ def test_create_read_and_list(client, monde: Monde, db) -> None:
     lst = client.get(URL, params={"mesure_id": str(mes.id)}, headers=monde.h("asso_agent")).json()
     assert lst["total"] == 2
     assert [i["duree_minutes"] for i in lst["items"]] == [90, 45]  # by start
-    lst = client.get(URL, params={"referent_id": str(monde.users["asso_resp"].id)}, headers=monde.h("asso_agent")).json()
+    lst = client.get(
+        URL, params={"referent_id": str(monde.users["asso_resp"].id)}, headers=monde.h("asso_agent")
+    ).json()
     assert [i["mesure_id"] for i in lst["items"]] == [str(autre.id)]
-    lst = client.get(URL, params={"du": "2023-02-15", "au": "2023-03-31"}, headers=monde.h("asso_agent")).json()
+    lst = client.get(
+        URL, params={"du": "2023-02-15", "au": "2023-03-31"}, headers=monde.h("asso_agent")
+    ).json()
     assert [i["duree_minutes"] for i in lst["items"]] == [45]
-    r = client.get(URL, params={"du": "2023-03-31", "au": "2023-02-15"}, headers=monde.h("asso_agent"))
+    r = client.get(
+        URL, params={"du": "2023-03-31", "au": "2023-02-15"}, headers=monde.h("asso_agent")
+    )
     assert r.status_code == 422 and r.json()["errors"][0]["champ"] == "au"
 
 
@@ -66,8 +96,11 @@ def test_refusals(client, monde: Monde, db) -> None:
     assert "planifie, annule" in r.json()["errors"][0]["message"]
     r = _rdv(client, monde, mes, debut="2023-02-14T10:00:00", fin="2023-02-14T09:00:00")
     assert r.status_code == 422
-    assert r.json()["errors"][0] == {"champ": "fin", "message": "la fin doit suivre le début (2023-02-14T10:00:00+01:00)",
-                                     "valeur": "2023-02-14T09:00:00+01:00"}
+    assert r.json()["errors"][0] == {
+        "champ": "fin",
+        "message": "la fin doit suivre le début (2023-02-14T10:00:00+01:00)",
+        "valeur": "2023-02-14T09:00:00+01:00",
+    }
     r = _rdv(client, monde, mes, debut="2023-01-02T10:00:00")
     assert r.status_code == 422 and r.json()["errors"][0]["champ"] == "debut"
     etranger = fm.menage(db, monde)
@@ -83,7 +116,15 @@ def test_refusals(client, monde: Monde, db) -> None:
     assert r.status_code == 409
     assert r.json()["type"] == "/problemes/mesure-terminee"
     # the 6-month suivi is the one contact allowed after the end
-    r = _rdv(client, monde, mes, debut="2024-01-03T10:00:00", type="telephone", est_suivi=True, statut="realise")
+    r = _rdv(
+        client,
+        monde,
+        mes,
+        debut="2024-01-03T10:00:00",
+        type="telephone",
+        est_suivi=True,
+        statut="realise",
+    )
     assert r.status_code == 201, r.text
 
 
@@ -96,7 +137,11 @@ def test_status_transitions_and_if_match(client, monde: Monde, db) -> None:
     assert r.status_code == 428
     r = client.patch(f"{URL}/{rid}", json={"statut": "realise"}, headers=h | {"If-Match": '"5"'})
     assert r.status_code == 412
-    r = client.patch(f"{URL}/{rid}", json={"statut": "realise", "compte_rendu": "RAS"}, headers=h | {"If-Match": '"1"'})
+    r = client.patch(
+        f"{URL}/{rid}",
+        json={"statut": "realise", "compte_rendu": "RAS"},
+        headers=h | {"If-Match": '"1"'},
+    )
     assert r.status_code == 200, r.text
     assert r.headers["ETag"] == '"2"'
     assert r.json()["statut"] == "realise"
@@ -110,7 +155,9 @@ def test_status_transitions_and_if_match(client, monde: Monde, db) -> None:
     r = client.patch(f"{URL}/{rid}", json={"debut": demain}, headers=h | {"If-Match": '"2"'})
     assert r.status_code == 422 and r.json()["errors"][0]["champ"] == "statut"
     assert client.get(f"{URL}/{rid}", headers=h).json()["debut"].startswith("2023-02-14")
-    r = client.patch(f"{URL}/{rid}", json={"fin": "2023-02-14T08:00:00"}, headers=h | {"If-Match": '"2"'})
+    r = client.patch(
+        f"{URL}/{rid}", json={"fin": "2023-02-14T08:00:00"}, headers=h | {"If-Match": '"2"'}
+    )
     assert r.status_code == 422 and r.json()["errors"][0]["champ"] == "fin"
     r2 = _rdv(client, monde, mes, debut="2023-02-20T10:00:00").json()["id"]
     r = client.patch(f"{URL}/{r2}", json={"statut": "absent"}, headers=h | {"If-Match": '"1"'})
@@ -124,7 +171,9 @@ def test_only_the_carrying_association_sees_rendez_vous(client, monde: Monde, db
     for who in ("gie", "bailleur", "bailleur_si", "asso2_agent", "financeur", "admin"):
         assert client.get(f"{URL}/{rid}", headers=monde.h(who)).status_code == 404, who
         assert client.get(URL, headers=monde.h(who)).json()["total"] == 0, who
-        r = client.patch(f"{URL}/{rid}", json={"statut": "annule"}, headers=monde.h(who) | {"If-Match": '"1"'})
+        r = client.patch(
+            f"{URL}/{rid}", json={"statut": "annule"}, headers=monde.h(who) | {"If-Match": '"1"'}
+        )
         assert r.status_code == 404, who
     # those who read the mesure but not its rendez-vous may not add one
     for who in ("gie", "bailleur"):

@@ -12,16 +12,31 @@ from api.core.errors import ErreurValidation, Interdit, NonAuthentifie, response
 from api.mesures.service import aujourdhui
 from api.rendez_vous.service import maintenant
 
-router = APIRouter(prefix="/api/v1/alertes", tags=["alertes"], responses=responses(NonAuthentifie, ErreurValidation))
+router = APIRouter(
+    prefix="/api/v1/alertes",
+    tags=["alertes"],
+    responses=responses(NonAuthentifie, ErreurValidation),
+)
 
 
-@router.get("", response_model=Alertes, operation_id="alertes_lister",
-            summary="Ce qui demande attention : les miennes, ou celles de l'association (responsable)",
-            responses=responses(Interdit))
+@router.get(
+    "",
+    response_model=Alertes,
+    operation_id="alertes_lister",
+    summary="Ce qui demande attention : les miennes, ou celles de l'association (responsable)",
+    responses=responses(Interdit),
+)
 def alertes_lister(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, perimetre: Perimetre | None = None
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    perimetre: Perimetre | None = None,
 ) -> Alertes:
     return service.lister_alertes(
-        session, principal, perimetre=perimetre, aujourdhui=aujourdhui(), instant=maintenant(),
+        session,
+        principal,
+        perimetre=perimetre,
+        aujourdhui=aujourdhui(),
+        instant=maintenant(),
         delai_premier_rdv=request.app.state.settings.alerte_premier_rdv_jours,
     )

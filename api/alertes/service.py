@@ -36,7 +36,9 @@ def lister_alertes(
     """The alerts of the current user (mesures they are référent of), or for a
     responsable the whole association's."""
     if not principal.of_type(TypeOrganisation.association) or principal.is_client:
-        raise Interdit("Les alertes concernent les travailleurs sociaux et responsables d'une association.")
+        raise Interdit(
+            "Les alertes concernent les travailleurs sociaux et responsables d'une association."
+        )
     perimetre = perimetre or (Perimetre.association if principal.is_responsable else Perimetre.moi)
     if perimetre == Perimetre.association and not principal.is_responsable:
         raise Interdit("Les alertes de toute l'association sont réservées au rôle responsable.")
@@ -47,44 +49,94 @@ def lister_alertes(
     if not mesures:
         return Alertes(perimetre=perimetre, total=0, par_type={}, items=[])
     ids = list(mesures)
-    dispositifs = {d.id: d for d in session.exec(
-        select(Dispositif).where(col(Dispositif.id).in_({m.dispositif_id for m in mesures.values()})))}
-    references = dict(session.exec(
-        select(Menage.id, Menage.reference).where(col(Menage.id).in_({m.menage_id for m in mesures.values()}))).all())
-    avec_rdv_realise = set(session.exec(
-        select(RendezVous.mesure_id).where(
-            col(RendezVous.mesure_id).in_(ids), RendezVous.statut == StatutRendezVous.realise.value
+    dispositifs = {
+        d.id: d
+        for d in session.exec(
+            select(Dispositif).where(
+                col(Dispositif.id).in_({m.dispositif_id for m in mesures.values()})
+            )
         )
-    ))
+    }
+    references = dict(
+        session.exec(
+            select(Menage.id, Menage.reference).where(
+                col(Menage.id).in_({m.menage_id for m in mesures.values()})
+            )
+        ).all()
+    )
+    avec_rdv_realise = set(
+        session.exec(
+            select(RendezVous.mesure_id).where(
+                col(RendezVous.mesure_id).in_(ids),
+                RendezVous.statut == StatutRendezVous.realise.value,
+            )
+        )
+    )
     items: list[Alerte] = []
 
-    def alerte(type: TypeAlerte, m: Mesure, quand: date, message: str, rdv_id: uuid.UUID | None = None) -> None:
-        items.append(Alerte(
-            type=type, message=message, date_reference=quand, mesure_id=m.id, mesure_reference=m.reference,
-            menage_reference=references.get(m.menage_id, ""), referent_id=m.referent_id, rendez_vous_id=rdv_id,
-        ))
+    def alerte(
+        type: TypeAlerte, m: Mesure, quand: date, message: str, rdv_id: uuid.UUID | None = None
+    ) -> None:
+        items.append(
+            Alerte(
+                type=type,
+                message=message,
+                date_reference=quand,
+                mesure_id=m.id,
+                mesure_reference=m.reference,
+                menage_reference=references.get(m.menage_id, ""),
+                referent_id=m.referent_id,
+                rendez_vous_id=rdv_id,
+            )
+        )
 
     for m in mesures.values():
         if m.statut == StatutMesure.terminee.value:
-            if m.suivi_date_prevue is not None and m.suivi_realise_le is None and m.suivi_date_prevue <= aujourdhui:
-                alerte(TypeAlerte.suivi_du, m, m.suivi_date_prevue,
-                       f"Suivi à 6 mois dû depuis le {m.suivi_date_prevue:%d/%m/%Y}.")
+            if (
+                m.suivi_date_prevue is not None
+                and m.suivi_realise_le is None
+                and m.suivi_date_prevue <= aujourdhui
+            ):
+                alerte(
+                    TypeAlerte.suivi_du,
+                    m,
+                    m.suivi_date_prevue,
+                    f"Suivi à 6 mois dû depuis le {m.suivi_date_prevue:%d/%m/%Y}.",
+                )
             continue
         echeance = m.date_mandatement + timedelta(days=delai_premier_rdv)
         if m.id not in avec_rdv_realise and echeance <= aujourdhui:
-            alerte(TypeAlerte.premier_rdv_en_attente, m, echeance,
-                   f"Mandatée le {m.date_mandatement:%d/%m/%Y} : aucun rendez-vous réalisé après "
-                   f"{delai_premier_rdv} jours.")
-        if m.date_fin_prevue is not None and aujourdhui <= m.date_fin_prevue <= aujourdhui + timedelta(days=JOURS_FIN_PROCHE):
-            alerte(TypeAlerte.fin_prevue_proche, m, m.date_fin_prevue,
-                   f"Fin prévue le {m.date_fin_prevue:%d/%m/%Y}.")
+            alerte(
+                TypeAlerte.premier_rdv_en_attente,
+                m,
+                echeance,
+                f"Mandatée le {m.date_mandatement:%d/%m/%Y} : aucun rendez-vous réalisé après "
+                f"{delai_premier_rdv} jours.",
+            )
+        if (
+            m.date_fin_prevue is not None
+            and aujourdhui <= m.date_fin_prevue <= aujourdhui + timedelta(days=JOURS_FIN_PROCHE)
+        ):
+            alerte(
+                TypeAlerte.fin_prevue_proche,
+                m,
+                m.date_fin_prevue,
+                f"Fin prévue le {m.date_fin_prevue:%d/%m/%Y}.",
+            )
         limite = date_limite(m, dispositifs[m.dispositif_id])
         if limite is not None and limite < aujourdhui and not m.derogation_duree_motif:
-            alerte(TypeAlerte.duree_maximale_depassee, m, limite,
-                   f"Durée maximale du dispositif ({dispositifs[m.dispositif_id].duree_max_mois} mois) dépassée "
-                   f"depuis le {limite:%d/%m/%Y}, sans dérogation.")
+            alerte(
+                TypeAlerte.duree_maximale_depassee,
+                m,
+                limite,
+                f"Durée maximale du dispositif "
+                f"({dispositifs[m.dispositif_id].duree_max_mois} mois) "
+                f"dépassée "
+                f"depuis le {limite:%d/%m/%Y}, sans dérogation.",
+            )
     rdv_query = select(RendezVous).where(
-        col(RendezVous.mesure_id).in_(ids), RendezVous.statut == StatutRendezVous.planifie.value,
+        col(RendezVous.mesure_id).in_(ids),
+        RendezVous.statut == StatutRendezVous.planifie.value,
         col(RendezVous.debut) < instant,
     )
     if perimetre == Perimetre.moi:
@@ -93,7 +145,8 @@ def lister_alertes(
             col(RendezVous.mesure_id).in_(
                 select(Mesure.id).where(Mesure.association_id == principal.organisation_id)
             ),
-            RendezVous.statut == StatutRendezVous.planifie.value, col(RendezVous.debut) < instant,
+            RendezVous.statut == StatutRendezVous.planifie.value,
+            col(RendezVous.debut) < instant,
             or_(col(RendezVous.mesure_id).in_(ids), col(RendezVous.cree_par_id) == principal.id),
         )
     for rdv in session.exec(rdv_query):
@@ -105,10 +158,20 @@ def lister_alertes(
             menage = session.get(Menage, porteuse.menage_id)
             references[porteuse.menage_id] = menage.reference if menage else ""
         debut = fin_de(rdv) - timedelta(minutes=rdv.duree_minutes)
-        alerte(TypeAlerte.rdv_a_renseigner, porteuse, debut.astimezone(PARIS).date(),
-               f"Rendez-vous du {debut.astimezone(PARIS):%d/%m/%Y à %H:%M} toujours « planifié » : "
-               "réalisé, annulé ou absent ?", rdv.id)
+        alerte(
+            TypeAlerte.rdv_a_renseigner,
+            porteuse,
+            debut.astimezone(PARIS).date(),
+            f"Rendez-vous du {debut.astimezone(PARIS):%d/%m/%Y à %H:%M} toujours « planifié » : "
+            "réalisé, annulé ou absent ?",
+            rdv.id,
+        )
     items.sort(key=lambda a: (a.date_reference, a.type.value, a.mesure_reference))
     journaliser_liste(session, principal, "mesure", list(dict.fromkeys(a.mesure_id for a in items)))
     session.commit()
-    return Alertes(perimetre=perimetre, total=len(items), par_type=dict(Counter(a.type for a in items)), items=items)
+    return Alertes(
+        perimetre=perimetre,
+        total=len(items),
+        par_type=dict(Counter(a.type for a in items)),
+        items=items,
+    )

@@ -31,7 +31,10 @@ def empreinte(secret: str) -> str:
 def _revoquer_actifs(session: Session, utilisateur_id: object) -> int:
     result = session.execute(
         update(JetonCalendrier)
-        .where(col(JetonCalendrier.utilisateur_id) == utilisateur_id, col(JetonCalendrier.revoque_le).is_(None))
+        .where(
+            col(JetonCalendrier.utilisateur_id) == utilisateur_id,
+            col(JetonCalendrier.revoque_le).is_(None),
+        )
         .values(revoque_le=utcnow())
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
@@ -64,7 +67,10 @@ def agenda(session: Session, secret: str, *, instant: datetime) -> bytes:
         select(JetonCalendrier, Utilisateur, Organisation)
         .join(Utilisateur, col(Utilisateur.id) == col(JetonCalendrier.utilisateur_id))
         .join(Organisation, col(Organisation.id) == col(Utilisateur.organisation_id))
-        .where(JetonCalendrier.empreinte == empreinte(secret), col(JetonCalendrier.revoque_le).is_(None))
+        .where(
+            JetonCalendrier.empreinte == empreinte(secret),
+            col(JetonCalendrier.revoque_le).is_(None),
+        )
     ).first()
     if row is None or not row[1].actif or not row[2].actif:
         raise Introuvable("Agenda", "demandé")
@@ -96,7 +102,9 @@ def agenda(session: Session, secret: str, *, instant: datetime) -> bytes:
         if rdv.lieu:
             event.add("location", rdv.lieu)
         cal.add_component(event)
-    principal = Principal("utilisateur", user.id, org.id, TypeOrganisation(org.type), user.role, jeton.id)
+    principal = Principal(
+        "utilisateur", user.id, org.id, TypeOrganisation(org.type), user.role, jeton.id
+    )
     journaliser_liste(session, principal, "rendez_vous", [rdv.id for rdv, _ in rdvs])
     session.commit()
     return bytes(cal.to_ical())

@@ -133,12 +133,19 @@ class PlumbingMiddleware:
                 extra={
                     "request_id": request_id,
                     "method": method,
-                    "path": path,
+                    "path": _chemin_journalisable(path),
                     "status": status_holder["status"],
                     "duree_ms": round((time.perf_counter() - start) * 1000, 1),
                 },
             )
             request_context.reset(token)
+
+
+def _chemin_journalisable(path: str) -> str:
+    """The path as logged: a secret calendar URL is a credential, it never reaches the logs."""
+    if path.startswith("/api/v1/calendrier/") and path.endswith(".ics"):
+        return "/api/v1/calendrier/***.ics"
+    return path
 
 
 class _TooLarge(Exception):

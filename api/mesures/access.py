@@ -47,7 +47,8 @@ def condition_commission(principal: Principal) -> ColumnElement[bool]:
     if not principal.of_type(TypeOrganisation.gie):
         return false()
     return exists().where(
-        col(Dispositif.id) == col(Mesure.dispositif_id), col(Dispositif.commission_id) == principal.organisation_id
+        col(Dispositif.id) == col(Mesure.dispositif_id),
+        col(Dispositif.commission_id) == principal.organisation_id,
     )
 
 
@@ -57,7 +58,10 @@ def condition_prescripteur(principal: Principal) -> ColumnElement[bool]:
     # Either side of the link may be set: the commission sets Orientation.mesure_id,
     # mandater() sets Mesure.orientation_id.
     return exists().where(
-        or_(col(Orientation.mesure_id) == col(Mesure.id), col(Orientation.id) == col(Mesure.orientation_id)),
+        or_(
+            col(Orientation.mesure_id) == col(Mesure.id),
+            col(Orientation.id) == col(Mesure.orientation_id),
+        ),
         col(Orientation.prescripteur_organisation_id) == principal.organisation_id,
     )
 
@@ -83,9 +87,17 @@ def niveau(session: Session, principal: Principal, mesure: Mesure) -> Niveau | N
     """How this principal sees this mesure (None: not at all)."""
     if _exclus(principal):
         return None
-    if principal.of_type(TypeOrganisation.association) and mesure.association_id == principal.organisation_id:
+    if (
+        principal.of_type(TypeOrganisation.association)
+        and mesure.association_id == principal.organisation_id
+    ):
         return Niveau.porteur
-    for n, cond in ((Niveau.commission, condition_commission), (Niveau.prescripteur, condition_prescripteur)):
-        if session.exec(select(Mesure.id).where(and_(col(Mesure.id) == mesure.id, cond(principal)))).first():
+    for n, cond in (
+        (Niveau.commission, condition_commission),
+        (Niveau.prescripteur, condition_prescripteur),
+    ):
+        if session.exec(
+            select(Mesure.id).where(and_(col(Mesure.id) == mesure.id, cond(principal)))
+        ).first():
             return n
     return None

@@ -36,11 +36,17 @@ class MesureCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     menage_id: uuid.UUID
     dispositif_id: uuid.UUID
-    cible_code: str = Field(max_length=50, description="Code d'une cible du dispositif", examples=["habitat_adapte"])
-    type_accompagnement_code: str = Field(max_length=50, description="Code d'un type d'accompagnement du dispositif")
+    cible_code: str = Field(
+        max_length=50, description="Code d'une cible du dispositif", examples=["habitat_adapte"]
+    )
+    type_accompagnement_code: str = Field(
+        max_length=50, description="Code d'un type d'accompagnement du dispositif"
+    )
     acces_maintien: AccesMaintien
     date_mandatement: date = Field(description="AAAA-MM-JJ")
-    referent_id: uuid.UUID | None = Field(default=None, description="Travailleur social de l'association")
+    referent_id: uuid.UUID | None = Field(
+        default=None, description="Travailleur social de l'association"
+    )
 
 
 class MesurePublic(BaseModel):
@@ -64,7 +70,9 @@ class MesurePublic(BaseModel):
     date_mandatement: date
     date_debut: date | None
     date_fin_prevue: date | None
-    date_limite: date | None = Field(description="Fin au plus tard selon la durée maximale du dispositif")
+    date_limite: date | None = Field(
+        description="Fin au plus tard selon la durée maximale du dispositif"
+    )
     date_fin: date | None
     motif_fin: MotifFin | None
     situation_sortie: SituationLogement | None
@@ -95,7 +103,8 @@ class MesurePublic(BaseModel):
 
 
 class MesureStatut(BaseModel):
-    """Vue du prescripteur (bailleur) : le statut de la mesure née de son orientation, rien d'autre."""
+    """Vue du prescripteur (bailleur) : le statut de la mesure née de son orientation,
+    rien d'autre."""
 
     vue: Literal["statut"] = "statut"
     id: uuid.UUID
@@ -135,12 +144,16 @@ class MesureUpdate(BaseModel):
     """Modification partielle (If-Match obligatoire). Une liste fournie remplace la précédente."""
 
     model_config = ConfigDict(extra="forbid")
-    domaines: list[DomaineIntervention] | None = Field(default=None, max_length=20, description="Domaines d'intervention")
+    domaines: list[DomaineIntervention] | None = Field(
+        default=None, max_length=20, description="Domaines d'intervention"
+    )
     acces_maintien: AccesMaintien | None = None
     modalite_logement: ModaliteLogement | None = None
     modalite_date_debut: date | None = None
     modalite_date_fin: date | None = None
-    date_glissement: date | None = Field(default=None, description="IML bail glissant : date du glissement du bail")
+    date_glissement: date | None = Field(
+        default=None, description="IML bail glissant : date du glissement du bail"
+    )
     referent_id: uuid.UUID | None = None
 
 
@@ -148,11 +161,15 @@ class Demarrage(BaseModel):
     model_config = ConfigDict(extra="forbid")
     date_debut: date
     evaluation: bool = Field(
-        default=True, description="true : la mesure commence par une évaluation ; false : directement active"
+        default=True,
+        description="true : la mesure commence par une évaluation ; false : directement active",
     )
     adhesion_date: date | None = Field(default=None, description="Date de l'adhésion du ménage")
     adhesion_modalite: str | None = Field(
-        default=None, max_length=200, description="Comment l'adhésion a été recueillie", examples=["en CCAPEX"]
+        default=None,
+        max_length=200,
+        description="Comment l'adhésion a été recueillie",
+        examples=["en CCAPEX"],
     )
     date_fin_prevue: date | None = Field(
         default=None, description="Par défaut : début + durée maximale du dispositif"
@@ -186,7 +203,9 @@ class Reorientation(BaseModel):
     @model_validator(mode="after")
     def _quelque_chose(self) -> Reorientation:
         if self.cible_code is None and self.type_accompagnement_code is None:
-            raise ValueError("indiquez une nouvelle cible_code et/ou un nouveau type_accompagnement_code")
+            raise ValueError(
+                "indiquez une nouvelle cible_code et/ou un nouveau type_accompagnement_code"
+            )
         return self
 
 
@@ -194,7 +213,9 @@ class Prolongation(BaseModel):
     model_config = ConfigDict(extra="forbid")
     date_fin_prevue: date = Field(description="Nouvelle fin prévue")
     derogation_motif: str | None = Field(
-        default=None, min_length=1, max_length=500,
+        default=None,
+        min_length=1,
+        max_length=500,
         description="Obligatoire au-delà de la durée maximale du dispositif",
     )
     commentaire: str | None = Field(default=None, max_length=2000)
@@ -220,7 +241,9 @@ class Suivi(BaseModel):
     model_config = ConfigDict(extra="forbid")
     realise_le: date
     joint: bool = Field(description="Le ménage a-t-il pu être joint ?")
-    situation: SituationLogement | None = Field(default=None, description="Obligatoire si le ménage a été joint")
+    situation: SituationLogement | None = Field(
+        default=None, description="Obligatoire si le ménage a été joint"
+    )
     commentaire: str | None = Field(default=None, max_length=2000)
 
     @model_validator(mode="after")

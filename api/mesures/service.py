@@ -114,11 +114,17 @@ def mandater(
             par_type[r.type] = (prev or 0) + (r.montant_mensuel or 0)
         else:
             par_type[r.type] = r.montant_mensuel
-    session.add_all(MesureRessourceEntree(mesure_id=mesure.id, type=t, montant_mensuel=m) for t, m in par_type.items())
+    session.add_all(
+        MesureRessourceEntree(mesure_id=mesure.id, type=t, montant_mensuel=m)
+        for t, m in par_type.items()
+    )
     dettes_par_type: dict[str, int] = {}
     for d in dettes:
         dettes_par_type[d.type] = dettes_par_type.get(d.type, 0) + d.montant
-    session.add_all(MesureDetteEntree(mesure_id=mesure.id, type=t, montant=m) for t, m in dettes_par_type.items())
+    session.add_all(
+        MesureDetteEntree(mesure_id=mesure.id, type=t, montant=m)
+        for t, m in dettes_par_type.items()
+    )
     session.add(
         MesureEvenement(
             mesure_id=mesure.id,
@@ -139,7 +145,11 @@ def mandater(
 # directly active (adhésion obtained in commission, seed 004) and end at any stage
 # (a household that never adheres leaves for non-adhésion before it starts).
 TRANSITIONS: dict[str, set[str]] = {
-    StatutMesure.mandatee.value: {StatutMesure.en_evaluation.value, StatutMesure.active.value, StatutMesure.terminee.value},
+    StatutMesure.mandatee.value: {
+        StatutMesure.en_evaluation.value,
+        StatutMesure.active.value,
+        StatutMesure.terminee.value,
+    },
     StatutMesure.en_evaluation.value: {StatutMesure.active.value, StatutMesure.terminee.value},
     StatutMesure.active.value: {StatutMesure.suspendue.value, StatutMesure.terminee.value},
     StatutMesure.suspendue.value: {StatutMesure.active.value, StatutMesure.terminee.value},
@@ -218,19 +228,29 @@ def _verifier_en_cours(mesure: Mesure, action: str) -> None:
 
 def _pas_dans_le_futur(champ: str, valeur: date, aujourdhui: date) -> None:
     if valeur > aujourdhui:
-        raise champ_invalide(champ, f"ne peut pas être postérieure à aujourd'hui ({aujourdhui.isoformat()})", valeur.isoformat())
+        raise champ_invalide(
+            champ,
+            f"ne peut pas être postérieure à aujourd'hui ({aujourdhui.isoformat()})",
+            valeur.isoformat(),
+        )
 
 
 def _pas_avant(champ: str, valeur: date, borne: date, libelle: str) -> None:
     if valeur < borne:
-        raise champ_invalide(champ, f"ne peut pas précéder {libelle} ({borne.isoformat()})", valeur.isoformat())
+        raise champ_invalide(
+            champ, f"ne peut pas précéder {libelle} ({borne.isoformat()})", valeur.isoformat()
+        )
 
 
-def _verifier_referent(session: Session, mesure_association_id: uuid.UUID, referent_id: uuid.UUID) -> None:
+def _verifier_referent(
+    session: Session, mesure_association_id: uuid.UUID, referent_id: uuid.UUID
+) -> None:
     user = session.get(Utilisateur, referent_id)
     if user is None or not user.actif or user.organisation_id != mesure_association_id:
         raise champ_invalide(
-            "referent_id", "doit désigner un utilisateur actif de l'association qui porte la mesure", str(referent_id)
+            "referent_id",
+            "doit désigner un utilisateur actif de l'association qui porte la mesure",
+            str(referent_id),
         )
 
 
@@ -242,12 +262,18 @@ def _codes(
 
 
 def _verifier_code(
-    session: Session, model: type[Cible] | type[TypeAccompagnement], dispositif_id: uuid.UUID, champ: str, code: str
+    session: Session,
+    model: type[Cible] | type[TypeAccompagnement],
+    dispositif_id: uuid.UUID,
+    champ: str,
+    code: str,
 ) -> None:
     codes = _codes(session, model, dispositif_id)
     if code not in codes:
         permis = ", ".join(sorted(codes)) or "aucun"
-        raise champ_invalide(champ, f"code inconnu dans ce dispositif ; codes permis : {permis}", code)
+        raise champ_invalide(
+            champ, f"code inconnu dans ce dispositif ; codes permis : {permis}", code
+        )
 
 
 def _evenement(principal: Principal, mesure: Mesure, type: str, **valeurs: Any) -> MesureEvenement:
@@ -265,16 +291,23 @@ def to_public(session: Session, mesure: Mesure, niveau: Niveau) -> MesurePublic 
     """The mesure as this reader may see it."""
     if niveau == Niveau.prescripteur:
         return MesureStatut(
-            id=mesure.id, reference=mesure.reference, menage_id=mesure.menage_id,
-            orientation_id=mesure.orientation_id, statut=StatutMesure(mesure.statut),
+            id=mesure.id,
+            reference=mesure.reference,
+            menage_id=mesure.menage_id,
+            orientation_id=mesure.orientation_id,
+            statut=StatutMesure(mesure.statut),
         )
     dispositif = session.get(Dispositif, mesure.dispositif_id)
     menage = session.get(Menage, mesure.menage_id)
     assert dispositif is not None and menage is not None
     cibles = _codes(session, Cible, mesure.dispositif_id)
     types = _codes(session, TypeAccompagnement, mesure.dispositif_id)
-    domaines = session.exec(select(MesureDomaine.domaine).where(MesureDomaine.mesure_id == mesure.id))
-    ressources = session.exec(select(MesureRessourceEntree).where(MesureRessourceEntree.mesure_id == mesure.id))
+    domaines = session.exec(
+        select(MesureDomaine.domaine).where(MesureDomaine.mesure_id == mesure.id)
+    )
+    ressources = session.exec(
+        select(MesureRessourceEntree).where(MesureRessourceEntree.mesure_id == mesure.id)
+    )
     dettes = session.exec(select(MesureDetteEntree).where(MesureDetteEntree.mesure_id == mesure.id))
     cible = cibles.get(mesure.cible_code)
     type_acc = types.get(mesure.type_accompagnement_code)
@@ -282,10 +315,14 @@ def to_public(session: Session, mesure: Mesure, niveau: Niveau) -> MesurePublic 
         **mesure.model_dump(exclude={"suivi_commentaire"}),
         menage_reference=menage.reference,
         cible_libelle=cible.libelle if cible else mesure.cible_code,
-        type_accompagnement_libelle=type_acc.libelle if type_acc else mesure.type_accompagnement_code,
+        type_accompagnement_libelle=type_acc.libelle
+        if type_acc
+        else mesure.type_accompagnement_code,
         date_limite=date_limite(mesure, dispositif),
         domaines=sorted(DomaineIntervention(d) for d in domaines),
-        entree_ressources=[RessourceEntree.model_validate(r) for r in sorted(ressources, key=lambda r: r.type)],
+        entree_ressources=[
+            RessourceEntree.model_validate(r) for r in sorted(ressources, key=lambda r: r.type)
+        ],
         entree_dettes=[DetteEntree.model_validate(d) for d in sorted(dettes, key=lambda d: d.type)],
         # The suivi's comment is a note about the household: it stays in the association.
         suivi_commentaire=mesure.suivi_commentaire if niveau == Niveau.porteur else None,
@@ -313,7 +350,9 @@ def get_mesure_porteur(session: Session, principal: Principal, mesure_id: uuid.U
     return mesure
 
 
-def lire_mesure(session: Session, principal: Principal, mesure_id: uuid.UUID) -> MesurePublic | MesureStatut:
+def lire_mesure(
+    session: Session, principal: Principal, mesure_id: uuid.UUID
+) -> MesurePublic | MesureStatut:
     mesure, niveau = get_mesure(session, principal, mesure_id)
     public = to_public(session, mesure, niveau)
     session.commit()  # the access-log entry
@@ -321,10 +360,15 @@ def lire_mesure(session: Session, principal: Principal, mesure_id: uuid.UUID) ->
 
 
 @sans_trace
-def creer_mesure(session: Session, principal: Principal, *, data: MesureCreate, aujourdhui: date) -> MesurePublic:
+def creer_mesure(
+    session: Session, principal: Principal, *, data: MesureCreate, aujourdhui: date
+) -> MesurePublic:
     """An association opens a mesure itself, when the dispositif allows it (creation_directe)."""
     if not principal.of_type(TypeOrganisation.association):
-        raise Interdit("Seule une association ouvre directement une mesure ; sinon elle naît d'une orientation acceptée.")
+        raise Interdit(
+            "Seule une association ouvre directement une mesure ; "
+            "sinon elle naît d'une orientation acceptée."
+        )
     dispositif = session.get(Dispositif, data.dispositif_id)
     if dispositif is None:
         raise champ_invalide("dispositif_id", "dispositif inconnu", str(data.dispositif_id))
@@ -338,14 +382,27 @@ def creer_mesure(session: Session, principal: Principal, *, data: MesureCreate, 
     if menage is None:
         raise champ_invalide("menage_id", "ménage inconnu", str(data.menage_id))
     _verifier_code(session, Cible, dispositif.id, "cible_code", data.cible_code)
-    _verifier_code(session, TypeAccompagnement, dispositif.id, "type_accompagnement_code", data.type_accompagnement_code)
+    _verifier_code(
+        session,
+        TypeAccompagnement,
+        dispositif.id,
+        "type_accompagnement_code",
+        data.type_accompagnement_code,
+    )
     _pas_dans_le_futur("date_mandatement", data.date_mandatement, aujourdhui)
     if data.referent_id is not None:
         _verifier_referent(session, principal.organisation_id, data.referent_id)
     mesure = mandater(
-        session, principal, menage=menage, dispositif_id=dispositif.id, association_id=principal.organisation_id,
-        cible_code=data.cible_code, type_accompagnement_code=data.type_accompagnement_code,
-        acces_maintien=data.acces_maintien, date_mandatement=data.date_mandatement, referent_id=data.referent_id,
+        session,
+        principal,
+        menage=menage,
+        dispositif_id=dispositif.id,
+        association_id=principal.organisation_id,
+        cible_code=data.cible_code,
+        type_accompagnement_code=data.type_accompagnement_code,
+        acces_maintien=data.acces_maintien,
+        date_mandatement=data.date_mandatement,
+        referent_id=data.referent_id,
     )
     journaliser(session, principal, ActionAudit.creer, RESSOURCE, mesure.id)
     session.flush()
@@ -383,35 +440,59 @@ def lister_mesures(
     total = count(session, query)  # type: ignore[arg-type]
     mesures = list(
         session.exec(
-            query.order_by(col(Mesure.date_mandatement).desc(), col(Mesure.reference).desc(), col(Mesure.id))
-            .offset(page.offset).limit(page.limit)
+            query.order_by(
+                col(Mesure.date_mandatement).desc(), col(Mesure.reference).desc(), col(Mesure.id)
+            )
+            .offset(page.offset)
+            .limit(page.limit)
         )
     )
     commissions = {
         d.id: d.commission_id
-        for d in session.exec(select(Dispositif).where(col(Dispositif.id).in_({m.dispositif_id for m in mesures})))
+        for d in session.exec(
+            select(Dispositif).where(col(Dispositif.id).in_({m.dispositif_id for m in mesures}))
+        )
     }
     references = dict(
-        session.exec(select(Menage.id, Menage.reference).where(col(Menage.id).in_({m.menage_id for m in mesures}))).all()
+        session.exec(
+            select(Menage.id, Menage.reference).where(
+                col(Menage.id).in_({m.menage_id for m in mesures})
+            )
+        ).all()
     )
     items: list[MesureResume | MesureStatut] = []
     for m in mesures:
-        porteur = principal.of_type(TypeOrganisation.association) and m.association_id == principal.organisation_id
-        commission = principal.of_type(TypeOrganisation.gie) and commissions.get(m.dispositif_id) == principal.organisation_id
+        porteur = (
+            principal.of_type(TypeOrganisation.association)
+            and m.association_id == principal.organisation_id
+        )
+        commission = (
+            principal.of_type(TypeOrganisation.gie)
+            and commissions.get(m.dispositif_id) == principal.organisation_id
+        )
         if porteur or commission:
-            items.append(MesureResume(**m.model_dump(), menage_reference=references.get(m.menage_id, "")))
+            items.append(
+                MesureResume(**m.model_dump(), menage_reference=references.get(m.menage_id, ""))
+            )
         else:
             items.append(
-                MesureStatut(id=m.id, reference=m.reference, menage_id=m.menage_id,
-                             orientation_id=m.orientation_id, statut=StatutMesure(m.statut))
+                MesureStatut(
+                    id=m.id,
+                    reference=m.reference,
+                    menage_id=m.menage_id,
+                    orientation_id=m.orientation_id,
+                    statut=StatutMesure(m.statut),
+                )
             )
     journaliser_liste(session, principal, RESSOURCE, [m.id for m in mesures])
     session.commit()
     return Page(total=total, limit=page.limit, offset=page.offset, items=items)
 
 
-def _commencer_ecriture(session: Session, principal: Principal, mesure_id: uuid.UUID, if_match: str | None) -> Mesure:
-    """Load a carried mesure; check If-Match when given (lifecycle actions) and claim the next version."""
+def _commencer_ecriture(
+    session: Session, principal: Principal, mesure_id: uuid.UUID, if_match: str | None
+) -> Mesure:
+    """Load a carried mesure; check If-Match when given (optional on lifecycle actions)."""
     mesure = get_mesure_porteur(session, principal, mesure_id)
     if if_match:
         check_if_match(if_match, mesure.version, _nom(mesure))
@@ -432,22 +513,38 @@ def _terminer_ecriture(
     return public
 
 
-def _changer_referent(session: Session, principal: Principal, mesure: Mesure, referent_id: uuid.UUID,
-                      commentaire: str | None) -> MesureEvenement | None:
+def _changer_referent(
+    session: Session,
+    principal: Principal,
+    mesure: Mesure,
+    referent_id: uuid.UUID,
+    commentaire: str | None,
+) -> MesureEvenement | None:
     if referent_id == mesure.referent_id:
         return None
     _verifier_referent(session, mesure.association_id, referent_id)
     ancien = mesure.referent_id
     mesure.referent_id = referent_id
     return _evenement(
-        principal, mesure, "changement_referent", commentaire=commentaire,
-        donnees={"ancien_referent_id": str(ancien) if ancien else None, "nouveau_referent_id": str(referent_id)},
+        principal,
+        mesure,
+        "changement_referent",
+        commentaire=commentaire,
+        donnees={
+            "ancien_referent_id": str(ancien) if ancien else None,
+            "nouveau_referent_id": str(referent_id),
+        },
     )
 
 
 @sans_trace
 def modifier_mesure(
-    session: Session, principal: Principal, *, mesure_id: uuid.UUID, data: MesureUpdate, if_match: str | None
+    session: Session,
+    principal: Principal,
+    *,
+    mesure_id: uuid.UUID,
+    data: MesureUpdate,
+    if_match: str | None,
 ) -> MesurePublic:
     """Partial update under optimistic concurrency: domaines, accès/maintien, modalité de
     logement and its dates, référent. Each change is kept as an event."""
@@ -457,36 +554,61 @@ def modifier_mesure(
     evenements: list[MesureEvenement] = []
     if "referent_id" in changes:
         if data.referent_id is None:
-            raise champ_invalide("referent_id", "une mesure garde un référent ; désignez-en un autre", None)
+            raise champ_invalide(
+                "referent_id", "une mesure garde un référent ; désignez-en un autre", None
+            )
         ev = _changer_referent(session, principal, mesure, data.referent_id, None)
         if ev is not None:
             evenements.append(ev)
     if "acces_maintien" in changes and data.acces_maintien is None:
         raise champ_invalide("acces_maintien", "champ obligatoire (acces ou maintien)", None)
     modifies: dict[str, Any] = {}
-    for champ in ("acces_maintien", "modalite_logement", "modalite_date_debut", "modalite_date_fin", "date_glissement"):
+    for champ in (
+        "acces_maintien",
+        "modalite_logement",
+        "modalite_date_debut",
+        "modalite_date_fin",
+        "date_glissement",
+    ):
         if champ in changes:
             valeur = changes[champ]
             valeur = getattr(valeur, "value", valeur)
             if getattr(mesure, champ) != valeur:
                 setattr(mesure, champ, valeur)
                 modifies[champ] = valeur.isoformat() if isinstance(valeur, date) else valeur
-    if mesure.date_glissement is not None and mesure.modalite_logement != ModaliteLogement.iml_bail_glissant.value:
+    if (
+        mesure.date_glissement is not None
+        and mesure.modalite_logement != ModaliteLogement.iml_bail_glissant.value
+    ):
         raise champ_invalide(
-            "date_glissement", "ne s'applique qu'à la modalité iml_bail_glissant", mesure.date_glissement.isoformat()
+            "date_glissement",
+            "ne s'applique qu'à la modalité iml_bail_glissant",
+            mesure.date_glissement.isoformat(),
         )
-    if mesure.modalite_date_debut and mesure.modalite_date_fin and mesure.modalite_date_fin < mesure.modalite_date_debut:
+    if (
+        mesure.modalite_date_debut
+        and mesure.modalite_date_fin
+        and mesure.modalite_date_fin < mesure.modalite_date_debut
+    ):
         raise champ_invalide(
-            "modalite_date_fin", f"ne peut pas précéder modalite_date_debut ({mesure.modalite_date_debut.isoformat()})",
+            "modalite_date_fin",
+            f"ne peut pas précéder modalite_date_debut ({mesure.modalite_date_debut.isoformat()})",
             mesure.modalite_date_fin.isoformat(),
         )
-    if mesure.modalite_date_debut and mesure.date_glissement and mesure.date_glissement < mesure.modalite_date_debut:
+    if (
+        mesure.modalite_date_debut
+        and mesure.date_glissement
+        and mesure.date_glissement < mesure.modalite_date_debut
+    ):
         raise champ_invalide(
-            "date_glissement", f"ne peut pas précéder modalite_date_debut ({mesure.modalite_date_debut.isoformat()})",
+            "date_glissement",
+            f"ne peut pas précéder modalite_date_debut ({mesure.modalite_date_debut.isoformat()})",
             mesure.date_glissement.isoformat(),
         )
     if data.domaines is not None:
-        anciens = set(session.exec(select(MesureDomaine.domaine).where(MesureDomaine.mesure_id == mesure.id)))
+        anciens = set(
+            session.exec(select(MesureDomaine.domaine).where(MesureDomaine.mesure_id == mesure.id))
+        )
         nouveaux = {d.value for d in data.domaines}
         if anciens != nouveaux:
             session.execute(delete(MesureDomaine).where(col(MesureDomaine.mesure_id) == mesure.id))
@@ -502,13 +624,16 @@ def _verifier_adhesion(session: Session, mesure: Mesure) -> None:
     assert dispositif is not None
     if dispositif.adhesion_requise and mesure.adhesion_date is None:
         raise AdhesionRequise(
-            f"Le dispositif {dispositif.nom} demande l'adhésion du ménage avant que la mesure {mesure.reference} "
+            f"Le dispositif {dispositif.nom} demande l'adhésion du ménage avant que la mesure "
+            f"{mesure.reference} "
             "soit active : renseignez adhesion_date (et adhesion_modalite).",
             champ="adhesion_date",
         )
 
 
-def _noter_adhesion(mesure: Mesure, adhesion_date: date | None, modalite: str | None, aujourdhui: date) -> None:
+def _noter_adhesion(
+    mesure: Mesure, adhesion_date: date | None, modalite: str | None, aujourdhui: date
+) -> None:
     if adhesion_date is not None:
         _pas_dans_le_futur("adhesion_date", adhesion_date, aujourdhui)
         _pas_avant("adhesion_date", adhesion_date, mesure.date_mandatement, "le mandatement")
@@ -519,7 +644,12 @@ def _noter_adhesion(mesure: Mesure, adhesion_date: date | None, modalite: str | 
 
 @sans_trace
 def demarrer(
-    session: Session, principal: Principal, *, mesure_id: uuid.UUID, data: Demarrage, aujourdhui: date,
+    session: Session,
+    principal: Principal,
+    *,
+    mesure_id: uuid.UUID,
+    data: Demarrage,
+    aujourdhui: date,
     if_match: str | None = None,
 ) -> MesurePublic:
     """Start the support: records the start date and the adhésion; the mesure goes to
@@ -538,13 +668,17 @@ def demarrer(
     limite = date_limite(mesure, dispositif)
     if data.date_fin_prevue is not None:
         if data.date_fin_prevue <= data.date_debut:
-            raise champ_invalide("date_fin_prevue", f"doit suivre date_debut ({data.date_debut.isoformat()})",
-                                 data.date_fin_prevue.isoformat())
+            raise champ_invalide(
+                "date_fin_prevue",
+                f"doit suivre date_debut ({data.date_debut.isoformat()})",
+                data.date_fin_prevue.isoformat(),
+            )
         if limite is not None and data.date_fin_prevue > limite:
             raise champ_invalide(
                 "date_fin_prevue",
-                f"au-delà de la durée maximale du dispositif ({dispositif.duree_max_mois} mois, soit le "
-                f"{limite.isoformat()}) ; une prolongation avec dérogation motivée le permet ensuite",
+                f"au-delà de la durée maximale du dispositif ({dispositif.duree_max_mois} mois, "
+                f"soit le {limite.isoformat()}) ; une prolongation avec dérogation motivée "
+                "le permet ensuite",
                 data.date_fin_prevue.isoformat(),
             )
         mesure.date_fin_prevue = data.date_fin_prevue
@@ -553,79 +687,160 @@ def demarrer(
     de = mesure.statut
     mesure.statut = vers
     ev = _evenement(
-        principal, mesure, "demarrage", de_statut=de, vers_statut=vers, date_effet=data.date_debut,
+        principal,
+        mesure,
+        "demarrage",
+        de_statut=de,
+        vers_statut=vers,
+        date_effet=data.date_debut,
         commentaire=data.commentaire,
-        donnees={"adhesion_date": mesure.adhesion_date.isoformat() if mesure.adhesion_date else None,
-                 "adhesion_modalite": mesure.adhesion_modalite},
+        donnees={
+            "adhesion_date": mesure.adhesion_date.isoformat() if mesure.adhesion_date else None,
+            "adhesion_modalite": mesure.adhesion_modalite,
+        },
     )
     return _terminer_ecriture(session, principal, mesure, ev)
 
 
 def _changer_statut(
-    session: Session, principal: Principal, mesure: Mesure, vers: StatutMesure, type: str, *,
-    date_effet: date, aujourdhui: date, motif: str | None = None, commentaire: str | None = None,
+    session: Session,
+    principal: Principal,
+    mesure: Mesure,
+    vers: StatutMesure,
+    type: str,
+    *,
+    date_effet: date,
+    aujourdhui: date,
+    motif: str | None = None,
+    commentaire: str | None = None,
     donnees: dict[str, Any] | None = None,
 ) -> MesurePublic:
     _verifier_transition(mesure, vers.value)
     _pas_dans_le_futur("date_effet", date_effet, aujourdhui)
-    _pas_avant("date_effet", date_effet, mesure.date_debut or mesure.date_mandatement, "le début de la mesure")
+    _pas_avant(
+        "date_effet",
+        date_effet,
+        mesure.date_debut or mesure.date_mandatement,
+        "le début de la mesure",
+    )
     de = mesure.statut
     mesure.statut = vers.value
-    ev = _evenement(principal, mesure, type, de_statut=de, vers_statut=vers.value, date_effet=date_effet,
-                    motif=motif, commentaire=commentaire, donnees=donnees)
+    ev = _evenement(
+        principal,
+        mesure,
+        type,
+        de_statut=de,
+        vers_statut=vers.value,
+        date_effet=date_effet,
+        motif=motif,
+        commentaire=commentaire,
+        donnees=donnees,
+    )
     return _terminer_ecriture(session, principal, mesure, ev)
 
 
 @sans_trace
 def activer(
-    session: Session, principal: Principal, *, mesure_id: uuid.UUID, data: Activation, aujourdhui: date,
+    session: Session,
+    principal: Principal,
+    *,
+    mesure_id: uuid.UUID,
+    data: Activation,
+    aujourdhui: date,
     if_match: str | None = None,
 ) -> MesurePublic:
-    """End of the evaluation: the support proper begins; a dispositif may require the adhésion first."""
+    """End of the evaluation: the support proper begins; a dispositif may require the
+    adhésion first."""
     mesure = _commencer_ecriture(session, principal, mesure_id, if_match)
     if mesure.statut != StatutMesure.en_evaluation.value:
         # reprendre is the way back from suspendue; activer only closes the evaluation
         permises = TRANSITIONS[mesure.statut]
-        raise TransitionRefusee(_nom(mesure), mesure.statut, StatutMesure.active.value + " (activation)", permises)
+        raise TransitionRefusee(
+            _nom(mesure), mesure.statut, StatutMesure.active.value + " (activation)", permises
+        )
     _noter_adhesion(mesure, data.adhesion_date, data.adhesion_modalite, aujourdhui)
     _verifier_adhesion(session, mesure)
-    return _changer_statut(session, principal, mesure, StatutMesure.active, "activation",
-                           date_effet=data.date_effet, aujourdhui=aujourdhui, commentaire=data.commentaire)
+    return _changer_statut(
+        session,
+        principal,
+        mesure,
+        StatutMesure.active,
+        "activation",
+        date_effet=data.date_effet,
+        aujourdhui=aujourdhui,
+        commentaire=data.commentaire,
+    )
 
 
 @sans_trace
 def suspendre(
-    session: Session, principal: Principal, *, mesure_id: uuid.UUID, data: ChangementStatut, aujourdhui: date,
+    session: Session,
+    principal: Principal,
+    *,
+    mesure_id: uuid.UUID,
+    data: ChangementStatut,
+    aujourdhui: date,
     if_match: str | None = None,
 ) -> MesurePublic:
     """Pause an active mesure (hospitalisation, incarceration, household out of reach…)."""
     mesure = _commencer_ecriture(session, principal, mesure_id, if_match)
-    return _changer_statut(session, principal, mesure, StatutMesure.suspendue, "suspension",
-                           date_effet=data.date_effet, aujourdhui=aujourdhui, motif=data.motif,
-                           commentaire=data.commentaire)
+    return _changer_statut(
+        session,
+        principal,
+        mesure,
+        StatutMesure.suspendue,
+        "suspension",
+        date_effet=data.date_effet,
+        aujourdhui=aujourdhui,
+        motif=data.motif,
+        commentaire=data.commentaire,
+    )
 
 
 @sans_trace
 def reprendre(
-    session: Session, principal: Principal, *, mesure_id: uuid.UUID, data: ChangementStatut, aujourdhui: date,
+    session: Session,
+    principal: Principal,
+    *,
+    mesure_id: uuid.UUID,
+    data: ChangementStatut,
+    aujourdhui: date,
     if_match: str | None = None,
 ) -> MesurePublic:
     """Resume a suspended mesure."""
     mesure = _commencer_ecriture(session, principal, mesure_id, if_match)
     if mesure.statut != StatutMesure.suspendue.value:
-        raise TransitionRefusee(_nom(mesure), mesure.statut, StatutMesure.active.value + " (reprise)",
-                                TRANSITIONS[mesure.statut])
-    return _changer_statut(session, principal, mesure, StatutMesure.active, "reprise",
-                           date_effet=data.date_effet, aujourdhui=aujourdhui, motif=data.motif,
-                           commentaire=data.commentaire)
+        raise TransitionRefusee(
+            _nom(mesure),
+            mesure.statut,
+            StatutMesure.active.value + " (reprise)",
+            TRANSITIONS[mesure.statut],
+        )
+    return _changer_statut(
+        session,
+        principal,
+        mesure,
+        StatutMesure.active,
+        "reprise",
+        date_effet=data.date_effet,
+        aujourdhui=aujourdhui,
+        motif=data.motif,
+        commentaire=data.commentaire,
+    )
 
 
 @sans_trace
 def reorienter(
-    session: Session, principal: Principal, *, mesure_id: uuid.UUID, data: Reorientation, aujourdhui: date,
+    session: Session,
+    principal: Principal,
+    *,
+    mesure_id: uuid.UUID,
+    data: Reorientation,
+    aujourdhui: date,
     if_match: str | None = None,
 ) -> MesurePublic:
-    """Change the cible and/or the type d'accompagnement (both must exist in the dispositif), with a reason."""
+    """Change the cible and/or the type d'accompagnement (both must exist in the
+    dispositif), with a reason."""
     mesure = _commencer_ecriture(session, principal, mesure_id, if_match)
     _verifier_en_cours(mesure, "reorientation")
     _pas_dans_le_futur("date_effet", data.date_effet, aujourdhui)
@@ -635,21 +850,47 @@ def reorienter(
         _verifier_code(session, Cible, mesure.dispositif_id, "cible_code", data.cible_code)
         donnees |= {"ancienne_cible": mesure.cible_code, "nouvelle_cible": data.cible_code}
         mesure.cible_code = data.cible_code
-    if data.type_accompagnement_code is not None and data.type_accompagnement_code != mesure.type_accompagnement_code:
-        _verifier_code(session, TypeAccompagnement, mesure.dispositif_id, "type_accompagnement_code",
-                       data.type_accompagnement_code)
-        donnees |= {"ancien_type": mesure.type_accompagnement_code, "nouveau_type": data.type_accompagnement_code}
+    if (
+        data.type_accompagnement_code is not None
+        and data.type_accompagnement_code != mesure.type_accompagnement_code
+    ):
+        _verifier_code(
+            session,
+            TypeAccompagnement,
+            mesure.dispositif_id,
+            "type_accompagnement_code",
+            data.type_accompagnement_code,
+        )
+        donnees |= {
+            "ancien_type": mesure.type_accompagnement_code,
+            "nouveau_type": data.type_accompagnement_code,
+        }
         mesure.type_accompagnement_code = data.type_accompagnement_code
     if not donnees:
-        raise champ_invalide("cible_code", "la cible et le type demandés sont déjà ceux de la mesure", data.cible_code)
-    ev = _evenement(principal, mesure, "reorientation", date_effet=data.date_effet, motif=data.motif,
-                    commentaire=data.commentaire, donnees=donnees)
+        raise champ_invalide(
+            "cible_code",
+            "la cible et le type demandés sont déjà ceux de la mesure",
+            data.cible_code,
+        )
+    ev = _evenement(
+        principal,
+        mesure,
+        "reorientation",
+        date_effet=data.date_effet,
+        motif=data.motif,
+        commentaire=data.commentaire,
+        donnees=donnees,
+    )
     return _terminer_ecriture(session, principal, mesure, ev)
 
 
 @sans_trace
 def prolonger(
-    session: Session, principal: Principal, *, mesure_id: uuid.UUID, data: Prolongation,
+    session: Session,
+    principal: Principal,
+    *,
+    mesure_id: uuid.UUID,
+    data: Prolongation,
     if_match: str | None = None,
 ) -> MesurePublic:
     """Move the planned end later; past the dispositif's maximum duration only with a
@@ -659,8 +900,11 @@ def prolonger(
     nouvelle = data.date_fin_prevue
     borne = mesure.date_fin_prevue or mesure.date_debut or mesure.date_mandatement
     if nouvelle <= borne:
-        raise champ_invalide("date_fin_prevue", f"une prolongation doit dépasser la fin prévue actuelle ({borne.isoformat()})",
-                             nouvelle.isoformat())
+        raise champ_invalide(
+            "date_fin_prevue",
+            f"une prolongation doit dépasser la fin prévue actuelle ({borne.isoformat()})",
+            nouvelle.isoformat(),
+        )
     dispositif = session.get(Dispositif, mesure.dispositif_id)
     assert dispositif is not None
     limite = date_limite(mesure, dispositif)
@@ -669,8 +913,8 @@ def prolonger(
         assert limite is not None
         raise champ_invalide(
             "date_fin_prevue",
-            f"au-delà de la durée maximale du dispositif ({dispositif.duree_max_mois} mois, soit le "
-            f"{limite.isoformat()}) : donnez derogation_motif pour déroger",
+            f"au-delà de la durée maximale du dispositif ({dispositif.duree_max_mois} mois, "
+            f"soit le {limite.isoformat()}) : donnez derogation_motif pour déroger",
             nouvelle.isoformat(),
         )
     ancienne = mesure.date_fin_prevue
@@ -678,18 +922,28 @@ def prolonger(
     if derogation:
         mesure.derogation_duree_motif = data.derogation_motif
     ev = _evenement(
-        principal, mesure, "prolongation", date_effet=nouvelle, motif="derogation" if derogation else None,
+        principal,
+        mesure,
+        "prolongation",
+        date_effet=nouvelle,
+        motif="derogation" if derogation else None,
         commentaire=data.commentaire,
-        donnees={"ancienne_fin_prevue": ancienne.isoformat() if ancienne else None,
-                 "nouvelle_fin_prevue": nouvelle.isoformat(),
-                 "derogation_motif": data.derogation_motif if derogation else None},
+        donnees={
+            "ancienne_fin_prevue": ancienne.isoformat() if ancienne else None,
+            "nouvelle_fin_prevue": nouvelle.isoformat(),
+            "derogation_motif": data.derogation_motif if derogation else None,
+        },
     )
     return _terminer_ecriture(session, principal, mesure, ev)
 
 
 @sans_trace
 def changer_referent(
-    session: Session, principal: Principal, *, mesure_id: uuid.UUID, data: ChangementReferent,
+    session: Session,
+    principal: Principal,
+    *,
+    mesure_id: uuid.UUID,
+    data: ChangementReferent,
     if_match: str | None = None,
 ) -> MesurePublic:
     """Hand the mesure to another worker of the association (kept as an event)."""
@@ -697,13 +951,20 @@ def changer_referent(
     _verifier_en_cours(mesure, "changement_referent")
     ev = _changer_referent(session, principal, mesure, data.referent_id, data.commentaire)
     if ev is None:
-        raise champ_invalide("referent_id", "c'est déjà le référent de la mesure", str(data.referent_id))
+        raise champ_invalide(
+            "referent_id", "c'est déjà le référent de la mesure", str(data.referent_id)
+        )
     return _terminer_ecriture(session, principal, mesure, ev)
 
 
 @sans_trace
 def terminer(
-    session: Session, principal: Principal, *, mesure_id: uuid.UUID, data: Fin, aujourdhui: date,
+    session: Session,
+    principal: Principal,
+    *,
+    mesure_id: uuid.UUID,
+    data: Fin,
+    aujourdhui: date,
     if_match: str | None = None,
 ) -> MesurePublic:
     """End the mesure with its date, motif and housing situation at exit; the suivi is
@@ -711,7 +972,12 @@ def terminer(
     mesure = _commencer_ecriture(session, principal, mesure_id, if_match)
     _verifier_transition(mesure, StatutMesure.terminee.value)
     _pas_dans_le_futur("date_fin", data.date_fin, aujourdhui)
-    _pas_avant("date_fin", data.date_fin, mesure.date_debut or mesure.date_mandatement, "le début de la mesure")
+    _pas_avant(
+        "date_fin",
+        data.date_fin,
+        mesure.date_debut or mesure.date_mandatement,
+        "le début de la mesure",
+    )
     de = mesure.statut
     mesure.statut = StatutMesure.terminee.value
     mesure.date_fin = data.date_fin
@@ -719,23 +985,39 @@ def terminer(
     mesure.situation_sortie = data.situation_sortie.value
     mesure.suivi_date_prevue = ajouter_mois(data.date_fin, MOIS_SUIVI)
     ev = _evenement(
-        principal, mesure, "fin", de_statut=de, vers_statut=mesure.statut, date_effet=data.date_fin,
-        motif=data.motif_fin.value, commentaire=data.commentaire,
-        donnees={"situation_sortie": data.situation_sortie.value,
-                 "suivi_date_prevue": mesure.suivi_date_prevue.isoformat()},
+        principal,
+        mesure,
+        "fin",
+        de_statut=de,
+        vers_statut=mesure.statut,
+        date_effet=data.date_fin,
+        motif=data.motif_fin.value,
+        commentaire=data.commentaire,
+        donnees={
+            "situation_sortie": data.situation_sortie.value,
+            "suivi_date_prevue": mesure.suivi_date_prevue.isoformat(),
+        },
     )
     return _terminer_ecriture(session, principal, mesure, ev)
 
 
 @sans_trace
 def enregistrer_suivi(
-    session: Session, principal: Principal, *, mesure_id: uuid.UUID, data: Suivi, aujourdhui: date,
+    session: Session,
+    principal: Principal,
+    *,
+    mesure_id: uuid.UUID,
+    data: Suivi,
+    aujourdhui: date,
     if_match: str | None = None,
 ) -> MesurePublic:
-    """Record the 6-month follow-up of an ended mesure (seed 002): reached or not, housing, comment."""
+    """Record the 6-month follow-up of an ended mesure (seed 002): reached or not,
+    housing situation, comment."""
     mesure = _commencer_ecriture(session, principal, mesure_id, if_match)
     if mesure.statut != StatutMesure.terminee.value:
-        raise TransitionRefusee(_nom(mesure) + " (suivi à 6 mois)", mesure.statut, "suivi", TRANSITIONS[mesure.statut])
+        raise TransitionRefusee(
+            _nom(mesure) + " (suivi à 6 mois)", mesure.statut, "suivi", TRANSITIONS[mesure.statut]
+        )
     assert mesure.date_fin is not None
     _pas_dans_le_futur("realise_le", data.realise_le, aujourdhui)
     _pas_avant("realise_le", data.realise_le, mesure.date_fin, "la fin de la mesure")
@@ -744,7 +1026,11 @@ def enregistrer_suivi(
     mesure.suivi_situation = data.situation.value if data.situation else None
     mesure.suivi_commentaire = data.commentaire
     ev = _evenement(
-        principal, mesure, "suivi", date_effet=data.realise_le, commentaire=data.commentaire,
+        principal,
+        mesure,
+        "suivi",
+        date_effet=data.realise_le,
+        commentaire=data.commentaire,
         donnees={"joint": data.joint, "situation": mesure.suivi_situation},
     )
     return _terminer_ecriture(session, principal, mesure, ev)
@@ -765,8 +1051,15 @@ def evenements_visibles(
     for ev in rows:
         public = EvenementPublic.model_validate(ev)
         if niveau == Niveau.prescripteur:
-            public = public.model_copy(update={"motif": None, "commentaire": None, "donnees": None,
-                                               "auteur_id": None, "organisation_id": None})
+            public = public.model_copy(
+                update={
+                    "motif": None,
+                    "commentaire": None,
+                    "donnees": None,
+                    "auteur_id": None,
+                    "organisation_id": None,
+                }
+            )
         elif niveau == Niveau.commission:
             # The commission reads dates, status, cible and motif, not the workers' notes.
             public = public.model_copy(update={"commentaire": None})
@@ -774,7 +1067,9 @@ def evenements_visibles(
     return out
 
 
-def lister_evenements(session: Session, principal: Principal, mesure_id: uuid.UUID) -> list[EvenementPublic]:
+def lister_evenements(
+    session: Session, principal: Principal, mesure_id: uuid.UUID
+) -> list[EvenementPublic]:
     """Every event of one mesure, oldest first, filtered by what the reader may see."""
     mesure, niveau = get_mesure(session, principal, mesure_id)
     out = evenements_visibles(session, niveau, [mesure.id])

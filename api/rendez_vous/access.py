@@ -19,7 +19,8 @@ def condition_visible(principal: Principal) -> ColumnElement[bool]:
     if not principal.of_type(TypeOrganisation.association):
         return false()
     return exists().where(
-        col(Mesure.id) == col(RendezVous.mesure_id), col(Mesure.association_id) == principal.organisation_id
+        col(Mesure.id) == col(RendezVous.mesure_id),
+        col(Mesure.association_id) == principal.organisation_id,
     )
 
 

@@ -27,30 +27,50 @@ from api.rendez_vous import service
 from api.rendez_vous.schemas import RendezVousCreate, RendezVousPublic, RendezVousUpdate
 
 router = APIRouter(
-    prefix="/api/v1/rendez-vous", tags=["rendez-vous"], responses=responses(NonAuthentifie, ErreurValidation)
+    prefix="/api/v1/rendez-vous",
+    tags=["rendez-vous"],
+    responses=responses(NonAuthentifie, ErreurValidation),
 )
 
 
-@router.get("", response_model=Page[RendezVousPublic], operation_id="rendez_vous_lister",
-            summary="Lister les rendez-vous (par mesure, référent ou période)")
+@router.get(
+    "",
+    response_model=Page[RendezVousPublic],
+    operation_id="rendez_vous_lister",
+    summary="Lister les rendez-vous (par mesure, référent ou période)",
+)
 def rendez_vous_lister(
     session: SessionDep,
     principal: CurrentPrincipal,
     page: PageDep,
     mesure_id: uuid.UUID | None = None,
     referent_id: Annotated[uuid.UUID | None, Query(description="Référent de la mesure")] = None,
-    du: Annotated[date | None, Query(description="Premier jour de la période (AAAA-MM-JJ, heure de Paris)")] = None,
+    du: Annotated[
+        date | None, Query(description="Premier jour de la période (AAAA-MM-JJ, heure de Paris)")
+    ] = None,
     au: Annotated[date | None, Query(description="Dernier jour de la période, inclus")] = None,
     statut: StatutRendezVous | None = None,
 ) -> Page[RendezVousPublic]:
     return service.lister_rendez_vous(
-        session, principal, page=page, mesure_id=mesure_id, referent_id=referent_id, du=du, au=au, statut=statut
+        session,
+        principal,
+        page=page,
+        mesure_id=mesure_id,
+        referent_id=referent_id,
+        du=du,
+        au=au,
+        statut=statut,
     )
 
 
-@router.post("", response_model=RendezVousPublic, status_code=201, operation_id="rendez_vous_creer",
-             summary="Planifier ou enregistrer un rendez-vous d'une mesure",
-             responses=responses(Introuvable, Interdit, service.MesureTerminee))
+@router.post(
+    "",
+    response_model=RendezVousPublic,
+    status_code=201,
+    operation_id="rendez_vous_creer",
+    summary="Planifier ou enregistrer un rendez-vous d'une mesure",
+    responses=responses(Introuvable, Interdit, service.MesureTerminee),
+)
 def rendez_vous_creer(
     data: RendezVousCreate, session: SessionDep, principal: CurrentPrincipal, response: Response
 ) -> RendezVousPublic:
@@ -60,24 +80,43 @@ def rendez_vous_creer(
     return public
 
 
-@router.get("/{rdv_id}", response_model=RendezVousPublic, operation_id="rendez_vous_lire",
-            summary="Lire un rendez-vous", responses=responses(Introuvable))
-def rendez_vous_lire(rdv_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal,
-                     response: Response) -> RendezVousPublic:
+@router.get(
+    "/{rdv_id}",
+    response_model=RendezVousPublic,
+    operation_id="rendez_vous_lire",
+    summary="Lire un rendez-vous",
+    responses=responses(Introuvable),
+)
+def rendez_vous_lire(
+    rdv_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal, response: Response
+) -> RendezVousPublic:
     public = service.lire_rendez_vous(session, principal, rdv_id)
     set_etag(response, public.version)
     return public
 
 
-@router.patch("/{rdv_id}", response_model=RendezVousPublic, operation_id="rendez_vous_modifier",
-              summary="Modifier un rendez-vous, dont son statut (If-Match obligatoire)",
-              responses=responses(Introuvable, TransitionRefusee, VersionPerimee, VersionRequise))
+@router.patch(
+    "/{rdv_id}",
+    response_model=RendezVousPublic,
+    operation_id="rendez_vous_modifier",
+    summary="Modifier un rendez-vous, dont son statut (If-Match obligatoire)",
+    responses=responses(Introuvable, TransitionRefusee, VersionPerimee, VersionRequise),
+)
 def rendez_vous_modifier(
-    rdv_id: uuid.UUID, data: RendezVousUpdate, session: SessionDep, principal: CurrentPrincipal,
-    response: Response, if_match: IfMatchHeader = None,
+    rdv_id: uuid.UUID,
+    data: RendezVousUpdate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatchHeader = None,
 ) -> RendezVousPublic:
     public = service.modifier_rendez_vous(
-        session, principal, rdv_id=rdv_id, data=data, if_match=if_match, instant=service.maintenant()
+        session,
+        principal,
+        rdv_id=rdv_id,
+        data=data,
+        if_match=if_match,
+        instant=service.maintenant(),
     )
     set_etag(response, public.version)
     return public

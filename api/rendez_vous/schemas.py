@@ -23,11 +23,17 @@ def _heure_locale(value: datetime | None) -> datetime | None:
 class Participants(BaseModel):
     model_config = ConfigDict(extra="forbid")
     personnes: list[uuid.UUID] = Field(
-        default_factory=list, max_length=20, description="Personnes du ménage présentes (identifiants)"
+        default_factory=list,
+        max_length=20,
+        description="Personnes du ménage présentes (identifiants)",
     )
-    bailleur: bool = Field(default=False, description="Le bailleur participe (rencontre tripartite)")
+    bailleur: bool = Field(
+        default=False, description="Le bailleur participe (rencontre tripartite)"
+    )
     autres: list[str] = Field(
-        default_factory=list, max_length=10, description="Autres partenaires présents",
+        default_factory=list,
+        max_length=10,
+        description="Autres partenaires présents",
         examples=[["CCAS de Rennes"]],
     )
 
@@ -41,17 +47,22 @@ class Participants(BaseModel):
 
 class RendezVousChamps(BaseModel):
     debut: datetime | None = Field(
-        default=None, description="Date et heure ISO 8601 ; sans décalage, heure de Paris",
+        default=None,
+        description="Date et heure ISO 8601 ; sans décalage, heure de Paris",
         examples=["2026-03-14T09:30:00+01:00"],
     )
     duree_minutes: int | None = Field(default=None, ge=1, le=1440)
-    fin: datetime | None = Field(default=None, description="Autre façon de donner la durée : heure de fin")
+    fin: datetime | None = Field(
+        default=None, description="Autre façon de donner la durée : heure de fin"
+    )
     type: TypeRendezVous | None = None
     lieu: str | None = Field(default=None, max_length=300, examples=["Domicile"])
     participants: Participants | None = None
     statut: StatutRendezVous | None = None
     compte_rendu: str | None = Field(
-        default=None, max_length=10000, description="Visible seulement dans l'association qui porte la mesure"
+        default=None,
+        max_length=10000,
+        description="Visible seulement dans l'association qui porte la mesure",
     )
 
     _locale = field_validator("debut", "fin")(_heure_locale)
@@ -62,11 +73,14 @@ class RendezVousCreate(RendezVousChamps):
     mesure_id: uuid.UUID
     debut: datetime = Field(description="Date et heure ISO 8601 ; sans décalage, heure de Paris")
     type: TypeRendezVous
-    est_suivi: bool = Field(default=False, description="Contact du suivi à 6 mois (permis après la fin)")
+    est_suivi: bool = Field(
+        default=False, description="Contact du suivi à 6 mois (permis après la fin)"
+    )
 
 
 class RendezVousUpdate(RendezVousChamps):
-    """Modification partielle (If-Match obligatoire), statut compris : planifie → realise | annule | absent."""
+    """Modification partielle (If-Match obligatoire), statut compris :
+    planifie → realise | annule | absent."""
 
     model_config = ConfigDict(extra="forbid")
 

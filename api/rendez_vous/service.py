@@ -33,7 +33,9 @@ DUREE_PAR_DEFAUT = 60
 
 TRANSITIONS: dict[str, set[str]] = {
     StatutRendezVous.planifie.value: {
-        StatutRendezVous.realise.value, StatutRendezVous.annule.value, StatutRendezVous.absent.value,
+        StatutRendezVous.realise.value,
+        StatutRendezVous.annule.value,
+        StatutRendezVous.absent.value,
     },
     StatutRendezVous.realise.value: set(),
     StatutRendezVous.annule.value: set(),
@@ -83,7 +85,9 @@ def _duree(data: RendezVousChamps, debut: datetime, actuelle: int | None) -> int
             )
         minutes = int((data.fin - debut).total_seconds() // 60)
         if minutes > 1440:
-            raise champ_invalide("fin", "un rendez-vous dure 24 heures au plus", data.fin.isoformat())
+            raise champ_invalide(
+                "fin", "un rendez-vous dure 24 heures au plus", data.fin.isoformat()
+            )
         return minutes
     return data.duree_minutes or actuelle or DUREE_PAR_DEFAUT
 
@@ -91,27 +95,36 @@ def _duree(data: RendezVousChamps, debut: datetime, actuelle: int | None) -> int
 def _verifier(session: Session, mesure: Mesure, rdv: RendezVous, instant: datetime) -> None:
     """Rules that hold whatever the way the rendez-vous got there (creation or update)."""
     debut = _aware(rdv.debut)
-    if rdv.statut in (StatutRendezVous.realise.value, StatutRendezVous.absent.value) and debut > instant:
+    if (
+        rdv.statut in (StatutRendezVous.realise.value, StatutRendezVous.absent.value)
+        and debut > instant
+    ):
         raise champ_invalide(
             "statut",
-            f"un rendez-vous daté dans le futur ({debut.isoformat()}) ne peut pas être « {rdv.statut} » ; "
+            f"un rendez-vous daté dans le futur ({debut.isoformat()}) "
+            f"ne peut pas être « {rdv.statut} » ; "
             "valeurs permises : planifie, annule",
             rdv.statut,
         )
     if debut.astimezone(PARIS).date() < mesure.date_mandatement:
         raise champ_invalide(
-            "debut", f"ne peut pas précéder le mandatement de la mesure ({mesure.date_mandatement.isoformat()})",
+            "debut",
+            "ne peut pas précéder le mandatement de la mesure "
+            f"({mesure.date_mandatement.isoformat()})",
             debut.isoformat(),
         )
     personnes = (rdv.participants or {}).get("personnes") or []
     if personnes:
         du_menage = {
-            str(p) for p in session.exec(select(Personne.id).where(Personne.menage_id == mesure.menage_id))
+            str(p)
+            for p in session.exec(select(Personne.id).where(Personne.menage_id == mesure.menage_id))
         }
         inconnues = [p for p in personnes if p not in du_menage]
         if inconnues:
             raise champ_invalide(
-                "participants.personnes", "chaque personne présente doit appartenir au ménage de la mesure", inconnues
+                "participants.personnes",
+                "chaque personne présente doit appartenir au ménage de la mesure",
+                inconnues,
             )
 
 
@@ -135,7 +148,8 @@ def creer_rendez_vous(
     terminee = mesure.statut == StatutMesure.terminee.value
     if terminee and not data.est_suivi:
         raise MesureTerminee(
-            f"La mesure {mesure.reference} est terminée depuis le {mesure.date_fin}: seul le contact du suivi "
+            f"La mesure {mesure.reference} est terminée depuis le {mesure.date_fin} : "
+            "seul le contact du suivi "
             "à 6 mois (est_suivi=true) peut encore être enregistré.",
             etat_actuel=mesure.statut,
         )
@@ -143,9 +157,16 @@ def creer_rendez_vous(
         raise champ_invalide("est_suivi", "le suivi à 6 mois concerne une mesure terminée", True)
     statut = data.statut or StatutRendezVous.planifie
     rdv = RendezVous(
-        mesure_id=mesure.id, debut=data.debut, duree_minutes=_duree(data, data.debut, None), type=data.type.value,
-        lieu=data.lieu, statut=statut.value, participants=_participants(data.participants),
-        compte_rendu=data.compte_rendu, est_suivi=data.est_suivi, cree_par_id=principal.id,
+        mesure_id=mesure.id,
+        debut=data.debut,
+        duree_minutes=_duree(data, data.debut, None),
+        type=data.type.value,
+        lieu=data.lieu,
+        statut=statut.value,
+        participants=_participants(data.participants),
+        compte_rendu=data.compte_rendu,
+        est_suivi=data.est_suivi,
+        cree_par_id=principal.id,
     )
     _verifier(session, mesure, rdv, instant)
     session.add(rdv)
@@ -176,7 +197,12 @@ def lire_rendez_vous(session: Session, principal: Principal, rdv_id: uuid.UUID) 
 
 @sans_trace
 def modifier_rendez_vous(
-    session: Session, principal: Principal, *, rdv_id: uuid.UUID, data: RendezVousUpdate, if_match: str | None,
+    session: Session,
+    principal: Principal,
+    *,
+    rdv_id: uuid.UUID,
+    data: RendezVousUpdate,
+    if_match: str | None,
     instant: datetime,
 ) -> RendezVousPublic:
     """Partial update under If-Match; the status moves planifie → realise | annule | absent only."""
@@ -228,23 +254,41 @@ def lister_rendez_vous(
 ) -> Page[RendezVousPublic]:
     """Rendez-vous of the association, by mesure, référent of the mesure or period (Paris dates)."""
     if du is not None and au is not None and au < du:
-        raise champ_invalide("au", f"la fin de période doit suivre son début ({du.isoformat()})", au.isoformat())
+        raise champ_invalide(
+            "au", f"la fin de période doit suivre son début ({du.isoformat()})", au.isoformat()
+        )
     query = access.visible_rendez_vous(principal)
     if mesure_id is not None:
         query = query.where(RendezVous.mesure_id == mesure_id)
     if referent_id is not None:
         query = query.where(
-            col(RendezVous.mesure_id).in_(select(Mesure.id).where(Mesure.referent_id == referent_id))
+            col(RendezVous.mesure_id).in_(
+                select(Mesure.id).where(Mesure.referent_id == referent_id)
+            )
         )
     if du is not None:
-        query = query.where(col(RendezVous.debut) >= datetime.combine(du, datetime.min.time(), PARIS))
+        query = query.where(
+            col(RendezVous.debut) >= datetime.combine(du, datetime.min.time(), PARIS)
+        )
     if au is not None:
-        query = query.where(col(RendezVous.debut) < datetime.combine(au + timedelta(days=1), datetime.min.time(), PARIS))
+        query = query.where(
+            col(RendezVous.debut)
+            < datetime.combine(au + timedelta(days=1), datetime.min.time(), PARIS)
+        )
     if statut is not None:
         query = query.where(RendezVous.statut == statut.value)
     total = count(session, query)  # type: ignore[arg-type]
-    rdvs = list(session.exec(query.order_by(col(RendezVous.debut), col(RendezVous.id)).offset(page.offset).limit(page.limit)))
-    mesures = {m.id: m for m in session.exec(select(Mesure).where(col(Mesure.id).in_({r.mesure_id for r in rdvs})))}
+    rdvs = list(
+        session.exec(
+            query.order_by(col(RendezVous.debut), col(RendezVous.id))
+            .offset(page.offset)
+            .limit(page.limit)
+        )
+    )
+    mesures = {
+        m.id: m
+        for m in session.exec(select(Mesure).where(col(Mesure.id).in_({r.mesure_id for r in rdvs})))
+    }
     items = [to_public(session, r, mesures[r.mesure_id]) for r in rdvs]
     journaliser_liste(session, principal, RESSOURCE, [r.id for r in rdvs])
     session.commit()
