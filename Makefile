@@ -68,4 +68,4 @@ bench-api: install
 # Pushes referrals with Idempotency-Keys against a server on 127.0.0.1:8101 (throwaway database)
 # and prints referrals per second. BENCH_ARGS="--n 500 --concurrence 16 --postgres postgresql://…"
 bench-ingest: install
-	$(PY) scripts/bench_ingest.py $(BENCH_ARGS)
+	$(PY) -m api.bench.ingest $(BENCH_ARGS)

@@ -22,8 +22,8 @@ from api.core.db import make_engine
 from api.core.errors import Introuvable, ProblemDetails, install_error_handlers
 from api.core.logging import configure_logging
 from api.core.middleware import PlumbingMiddleware
-from api.health import router as health_router
 from api.dispositifs.router import router as dispositifs_router
+from api.health import router as health_router
 from api.menages.router import router as menages_router
 from api.mesures.router import router as mesures_router
 from api.organisations.router import router as organisations_router

@@ -10,7 +10,7 @@ from typing import Any
 from tests.factories import Monde, menage_payload
 
 EXEMPLE = (
-    Path(__file__).resolve().parents[1] / "exemples" / "dispositif_300_logements_accompagnes.json"
+    Path(__file__).resolve().parents[1] / "api" / "dispositifs" / "exemples" / "dispositif_300_logements_accompagnes.json"
 )
 
 

@@ -2,7 +2,7 @@
 
 Real commits through a real server: the per-test rollback cannot show a race.
 PostgreSQL only: SQLite serialises writers on one file lock, so there is no
-race to prove there (and concurrent writers there answer "database is locked").
+race to prove there (50 writers queued on its lock exceed the pool and busy timeouts).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def serveur(settings, base_dediee, is_postgres):
     if not is_postgres:
         pytest.skip(
             "course réelle seulement sur PostgreSQL : "
-            "SQLite sérialise les écritures (verrou de fichier)"
+            "SQLite met les écrivains en file sur un verrou de fichier, 50 à la fois dépassent ses délais"
         )
     app = create_app(settings, engine=base_dediee)
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", access_log=False)

@@ -37,9 +37,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.close()
 
+        # IMMEDIATE takes the write lock at the start: concurrent writers then wait on the
+        # busy timeout instead of failing with "database is locked" when a read
+        # transaction tries to upgrade. SQLite is the embedded default; PostgreSQL scales.
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     kwargs.setdefault("pool_size", 10)

@@ -6,8 +6,8 @@ database created then dropped on a PostgreSQL server with --postgres), unless
 The pushes come from this process (a separate process from the server), with
 bounded concurrency and a time limit. Prints referrals per second and the machine.
 
-    python scripts/bench_ingest.py --n 300 --concurrence 8
-    python scripts/bench_ingest.py --postgres postgresql://postgres@127.0.0.1:5432/postgres
+    python -m api.bench.ingest --n 300 --concurrence 8
+    python -m api.bench.ingest --postgres postgresql://postgres@127.0.0.1:5432/postgres
 """
 
 from __future__ import annotations
@@ -30,20 +30,9 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from api.core.db import make_engine  # noqa: E402
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "inconnu"
+from api.bench.outils import machine
+from api.core.config import PROJECT_ROOT as ROOT
+from api.core.db import make_engine
 
 
 def menage(i: int) -> dict[str, Any]:
@@ -125,9 +114,7 @@ def attendre(base: str, proc: subprocess.Popen[bytes] | None, delai: float = 60)
 
 
 def main() -> int:
-    p = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--n", type=int, default=300, help="nombre d'orientations à pousser")
     p.add_argument("--concurrence", type=int, default=8, help="requêtes simultanées au plus")
     p.add_argument("--duree-max", type=float, default=120, help="secondes au plus pour les envois")
@@ -154,18 +141,12 @@ def main() -> int:
             if args.postgres:
                 pg_nom = f"ancrage_bench_{uuid.uuid4().hex[:8]}"
                 pg_admin = make_engine(
-                    make_url(args.postgres)
-                    .set(database="postgres")
-                    .render_as_string(hide_password=False),
+                    make_url(args.postgres).set(database="postgres").render_as_string(hide_password=False),
                     isolation_level="AUTOCOMMIT",
                 )
                 with pg_admin.connect() as conn:
                     conn.execute(text(f'CREATE DATABASE "{pg_nom}"'))
-                db_url = (
-                    make_url(args.postgres)
-                    .set(database=pg_nom)
-                    .render_as_string(hide_password=False)
-                )
+                db_url = make_url(args.postgres).set(database=pg_nom).render_as_string(hide_password=False)
                 base_de_donnees = "PostgreSQL (base jetable)"
             else:
                 db_url = f"sqlite:///{Path(tmp.name) / 'bench.db'}"
@@ -224,22 +205,15 @@ def main() -> int:
                 headers={**h, "Idempotency-Key": str(uuid.uuid4())},
             ).status_code
 
-        with httpx.Client(
-            base_url=base, timeout=60, limits=httpx.Limits(max_connections=args.concurrence)
-        ) as http:
+        with httpx.Client(base_url=base, timeout=60, limits=httpx.Limits(max_connections=args.concurrence)) as http:
             debut = time.monotonic()
             with ThreadPoolExecutor(max_workers=args.concurrence) as pool:
                 for code in pool.map(lambda i: pousser(i, http), range(args.n)):
                     codes[code] = codes.get(code, 0) + 1
             duree = time.monotonic() - debut
         ok = codes.get(201, 0)
-        print(
-            f"machine : {os.cpu_count()} cœurs (nproc), {cpu_model()}, "
-            f"Python {platform.python_version()}"
-        )
-        print(
-            f"serveur : {base}, {args.workers if proc else '?'} worker(s), base {base_de_donnees}"
-        )
+        print(f"machine : {machine()}, Python {platform.python_version()}")
+        print(f"serveur : {base}, {args.workers if proc else '?'} worker(s), base {base_de_donnees}")
         print(
             f"envoyées : {sum(v for k, v in codes.items() if k)} / {args.n}, "
             f"concurrence {args.concurrence}, "
