@@ -78,7 +78,7 @@ def assurer_demo(url: str, *, menages: int | None = None, graine: int = 1) -> No
         compte = charger(engine, echelle="departement", graine=graine, menages=menages)
         print(f"  chargée en {time.perf_counter() - t0:.0f} s : {compte}")
         with engine.connect() as conn:
-            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
     engine.dispose()
 
 

@@ -82,7 +82,19 @@ class StatutRendezVous(StrEnum):
 
 class Mesure(SQLModel, table=True):
     __tablename__ = "mesure"
-    __table_args__ = (Index("ix_mesure_dispositif_id_date_mandatement", "dispositif_id", "date_mandatement"),)
+    __table_args__ = (
+        Index("ix_mesure_dispositif_id_date_mandatement", "dispositif_id", "date_mandatement"),
+        # The lists' shape (one dispositif, one status, one association, newest first);
+        # INCLUDE lets PostgreSQL count the visible mesures from the index alone.
+        Index(
+            "ix_mesure_liste",
+            "dispositif_id",
+            "statut",
+            "association_id",
+            "date_mandatement",
+            postgresql_include=["orientation_id", "id"],
+        ),
+    )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     reference: str = Field(max_length=20, unique=True)
