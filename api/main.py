@@ -20,10 +20,11 @@ from api.core.errors import Introuvable, ProblemDetails, install_error_handlers
 from api.core.logging import configure_logging
 from api.core.middleware import PlumbingMiddleware
 from api.health import router as health_router
+from api.indicateurs.router import router as indicateurs_router
 from api.menages.router import router as menages_router
 from api.organisations.router import router as organisations_router
 
-ROUTERS = [health_router, auth_router, organisations_router, menages_router]
+ROUTERS = [health_router, auth_router, organisations_router, menages_router, indicateurs_router]
 
 DESCRIPTION = """API d'Ancrage, la plateforme de l'accompagnement social lié au logement.
 
