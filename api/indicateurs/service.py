@@ -23,14 +23,13 @@ import csv
 import io
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import xlsxwriter
 from sqlalchemy import (
-    Date,
     String,
     and_,
     case,
@@ -41,7 +40,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    union_all,
+    true,
 )
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.sql.elements import ColumnElement
@@ -234,7 +233,7 @@ def _t0(spec: _Spec, dim: Dimension, valeurs: dict[str, float | None]) -> Tablea
 def _t1(
     spec: _Spec,
     dim: Dimension,
-    valeurs: dict[str, float],
+    valeurs: Mapping[str, float],
     *,
     pct: bool = False,
     base_pct: float | None = None,
@@ -347,6 +346,11 @@ class _Requetes:
         self.from_fa: FromClause = m.outerjoin(
             self.dem, and_(self.dem.c.menage_id == m.c.menage_id, self.dem.c.lien == "demandeur")
         ).outerjoin(self.ori_m, self.ori_m.c.id == m.c.orientation_id)
+        # Each grouping joins only what its dimensions need.
+        self.from_dem: FromClause = m.outerjoin(
+            self.dem, and_(self.dem.c.menage_id == m.c.menage_id, self.dem.c.lien == "demandeur")
+        )
+        self.from_ori: FromClause = m.outerjoin(self.ori_m, self.ori_m.c.id == m.c.orientation_id)
         self.age = age_au(self.dem.c.date_naissance, d)
         nr = literal("non_renseigne")
         self.dims_fa: dict[str, ColumnElement[Any]] = {
@@ -499,7 +503,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
         k: q.dims_fa[k] for k in ("cible", "tranche_age", "sexe", "statut_mesure", "acces_maintien")
     }
     rows_a = q.grouper(
-        q.from_fa,
+        q.from_dem,
         q.fa,
         dims_a,
         {"age": q.age},
@@ -611,7 +615,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
         k: q.dims_fa[k]
         for k in ("modalite_logement", "composition", "statut_occupation", "annee_orientation")
     }
-    rows_b = [(*r[:3], str(int(r[3])), r[4]) for r in q.grouper(q.from_fa, q.fa, dims_b)]
+    rows_b = [(*r[:3], str(int(r[3])), r[4]) for r in q.grouper(q.from_ori, q.fa, dims_b)]
     for i, (code, titre, liste, dim_titre, defi) in enumerate(
         (
             (
@@ -663,7 +667,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             annees,
         )
     )
-    communes = _marge(q.grouper(q.from_fa, q.fa, {"commune": q.dims_fa["commune"]}), [0], 1)
+    communes = _marge(q.grouper(m, q.fa, {"commune": q.dims_fa["commune"]}), [0], 1)
     tableaux.append(
         _t1(
             _Spec(
@@ -923,33 +927,26 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
     )
 
     # Mois-mesures and activity against the conventions.
-    tm = union_all(
-        *(
-            select(
-                literal(c).label("mois"),
-                literal(a, Date).label("debut"),
-                literal(b, Date).label("fin"),
-            )
-            for c, a, b in mois
-        )
-    ).subquery("mois_periode")
-    actifs = dict(
-        q.session.execute(
-            select(tm.c.mois, func.count())
-            .select_from(
-                tm.join(
-                    m,
-                    and_(
-                        m.c.date_mandatement <= tm.c.fin,
-                        or_(m.c.date_fin.is_(None), m.c.date_fin > tm.c.debut),
-                    ),
-                )
-            )
-            .where(q.scope_m)
-            .group_by(tm.c.mois)
-        ).all()
+    # One pass: each mesure's first and last active month of the period, then every month
+    # in between counts once (a mesure active on [date_mandatement, date_fin)).
+    def rang(d: Any) -> Any:
+        return (extract("year", d) - f.du.year) * 12 + extract("month", d) - f.du.month
+
+    premier_mois = case((m.c.date_mandatement < f.du, 0), else_=rang(m.c.date_mandatement))
+    dernier_mois = case(
+        (or_(m.c.date_fin.is_(None), m.c.date_fin > f.au), len(mois) - 1),
+        else_=rang(m.c.date_fin) - case((extract("day", m.c.date_fin) == 1, 1), else_=0),
     )
-    actifs = {k: int(n) for k, n in actifs.items()}
+    spans = q.grouper(
+        m,
+        and_(q.periode, or_(m.c.date_fin.is_(None), m.c.date_fin > m.c.date_mandatement)),
+        {"premier": premier_mois, "dernier": dernier_mois},
+    )
+    par_rang = [0] * len(mois)
+    for premier_r, dernier_r, nb in spans:
+        for k in range(int(premier_r), int(dernier_r) + 1):
+            par_rang[k] += int(nb)
+    actifs = {c: par_rang[k] for k, (c, _, _) in enumerate(mois)}
     tableaux.append(
         _t1(
             _Spec(
@@ -1158,15 +1155,16 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
     # Rendez-vous.
     rdv = table(RendezVous)
     premier = (
-        select(rdv.c.mesure_id, func.min(rdv.c.debut).label("premier"))
-        .where(rdv.c.statut == "realise", rdv.c.est_suivi.is_(False))
-        .group_by(rdv.c.mesure_id)
+        select(rdv.c.mesure_id, m.c.date_mandatement, func.min(rdv.c.debut).label("premier"))
+        .select_from(rdv.join(m, m.c.id == rdv.c.mesure_id))
+        .where(q.entrees, rdv.c.statut == "realise", rdv.c.est_suivi.is_(False))
+        .group_by(rdv.c.mesure_id, m.c.date_mandatement)
         .subquery("premier_rdv")
     )
     delai = q.moyenne_mediane(
-        m.join(premier, premier.c.mesure_id == m.c.id),
-        q.entrees,
-        jours_entre(m.c.date_mandatement, jour(premier.c.premier, q.dialect), q.dialect),
+        premier,
+        true(),
+        jours_entre(premier.c.date_mandatement, jour(premier.c.premier, q.dialect), q.dialect),
     )
     tableaux.append(
         _t0(
