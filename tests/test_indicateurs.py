@@ -617,3 +617,28 @@ def test_situation_at_entry_persons_rdv_domains_follow_ups(client, db, monde) ->
         "total": (2, 100.0),
     }
     assert cellules(doc, "suivis_6_mois") == {"suivi=du": 2, "suivi=realise": 1}
+
+
+def test_every_cell_opens_on_exactly_its_files(client, db, monde) -> None:
+    """Each figure is explainable: the detail of a cell lists as many files as it counts
+    (decisions count events, so an orientation decided twice is listed once)."""
+    seed_001(db, monde)
+    params = {"du": "2015-01-01", "au": "2016-04-30"}
+    doc = client.get(URL, params=params, headers=monde.h("gie")).json()
+    ouvertes = 0
+    for t in doc["tableaux"]:
+        if not t["detail_disponible"]:
+            continue
+        for c in t["cellules"]:
+            r = client.get(
+                URL + "/detail",
+                params={**params, "table": t["code"], "cellule": c["cle"]},
+                headers=monde.h("gie"),
+            )
+            assert r.status_code == 200, (t["code"], c["cle"], r.text)
+            if t["code"] in ("decisions", "refus_motif"):
+                assert r.json()["total"] <= c["valeur"], (t["code"], c["cle"])
+            else:
+                assert r.json()["total"] == c["valeur"], (t["code"], c["cle"])
+            ouvertes += 1
+    assert ouvertes > 100

@@ -1353,7 +1353,7 @@ def _conditions_detail(
         "file_active_modalite_logement": (
             "fa",
             q.fa,
-            {**fa, "modalite_logement": fa["modalite_logement"]},
+            fa,
         ),
         "file_active_composition": ("fa", q.fa, fa),
         "file_active_statut_occupation": ("fa", q.fa, fa),
@@ -1386,7 +1386,7 @@ def _conditions_detail(
         "orientations_prescripteur": (
             "orientations",
             q.recues,
-            {"prescripteur": lambda v: sql_cast(o.c.prescripteur_organisation_id, String) == v},
+            {"prescripteur": lambda v: o.c.prescripteur_organisation_id == _uuid(v)},
         ),
         "decisions": ("decisions", q.decisions, {"decision": egal(q.ev.c.vers_statut)}),
         "refus_motif": (
@@ -1395,12 +1395,16 @@ def _conditions_detail(
             {"motif_refus": egal(q.motif_refus)},
         ),
     }
-    # the file active's age dimension needs the demandeur; the renames match the table dimensions
-    specs["file_active_modalite_logement"][2]["modalite_logement"] = fa["modalite_logement"]
-    fa["statut_occupation"] = egal(q.dims_fa["statut_occupation"])
     if table_code not in specs:
         raise Introuvable("Détail de la table", table_code)
     return specs[table_code]
+
+
+def _uuid(v: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(v)
+    except ValueError:
+        raise champ_invalide("cellule", "identifiant d'organisation (UUID) attendu", v) from None
 
 
 def _parser_cellule(cellule: str) -> dict[str, str]:
@@ -1434,10 +1438,7 @@ def detail_cellule(
     q = _Requetes(session, principal, f)
     population, where, dims = _conditions_detail(q, table_code)
     conds = [where]
-    # a table's own dimension names, e.g. "modalite_logement" for file_active_modalite_logement
-    alias = {"occupation": "statut_occupation"}
     for k, v in _parser_cellule(cellule).items():
-        k = alias.get(k, k)
         if v == TOTAL:
             continue
         if k not in dims:
