@@ -642,3 +642,59 @@ def test_every_cell_opens_on_exactly_its_files(client, db, monde) -> None:
                 assert r.json()["total"] == c["valeur"], (t["code"], c["cle"])
             ouvertes += 1
     assert ouvertes > 100
+
+
+def test_orientations_perimeter_and_filters(client, db, monde) -> None:
+    d1, d2, autre_fin, autre_gie = _deux_dispositifs(db, monde)
+    r = date(2020, 3, 1)
+    fi.orientation(
+        db,
+        monde,
+        fi.menage(db, monde.bailleur, commune="35238"),
+        d1,
+        reception=r,
+        statut="soumise",
+        cible="sante_mentale",
+    )
+    fi.orientation(
+        db,
+        monde,
+        fi.menage(db, monde.bailleur, commune="35047"),
+        d1,
+        reception=r,
+        statut="acceptee",
+        association=monde.asso,
+        cible="habitat_adapte",
+    )
+    fi.orientation(
+        db,
+        monde,
+        fi.menage(db, monde.bailleur, commune="35238"),
+        d2,
+        reception=r,
+        statut="acceptee",
+        association=monde.asso2,
+        cible="sante_mentale",
+    )
+    fi.orientation(
+        db,
+        monde,
+        fi.menage(db, monde.bailleur, commune="35238"),
+        d2,
+        reception=date(2019, 1, 1),
+        statut="refusee",
+    )  # received before the period
+
+    def recues(who, **p):
+        doc = _get(client, monde, who=who, du="2020-01-01", **p)
+        return cellules(doc, "orientations_statut")["total"]
+
+    assert recues("admin") == 3
+    assert recues("gie") == 2 and recues("financeur") == 2
+    assert recues(headers(db, monde.settings, utilisateur(db, autre_gie))) == 1
+    assert recues(headers(db, monde.settings, utilisateur(db, autre_fin))) == 1
+    assert recues("asso_agent") == 1 and recues("asso2_agent") == 1  # addressed to them
+    assert recues("admin", commune="35238") == 2
+    assert recues("admin", cible="sante_mentale") == 2
+    assert recues("admin", dispositif=str(d2.id)) == 1
+    assert recues("admin", association=str(monde.asso.id)) == 1
