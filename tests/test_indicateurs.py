@@ -698,3 +698,19 @@ def test_orientations_perimeter_and_filters(client, db, monde) -> None:
     assert recues("admin", cible="sante_mentale") == 2
     assert recues("admin", dispositif=str(d2.id)) == 1
     assert recues("admin", association=str(monde.asso.id)) == 1
+
+
+def test_format_from_accept_header(client, db, monde) -> None:
+    bornes(db, monde)
+    h = monde.h("gie")
+    r = client.get(URL, params={"au": D.isoformat()}, headers={**h, "Accept": "text/csv"})
+    assert r.headers["content-type"].startswith("text/csv")
+    assert 'filename="indicateurs_2020-01-01_2020-06-30.csv"' in r.headers["content-disposition"]
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    r = client.get(URL, params={"au": D.isoformat()}, headers={**h, "Accept": xlsx})
+    assert r.headers["content-type"] == xlsx
+    assert openpyxl.load_workbook(io.BytesIO(r.content)).sheetnames[0] == "Paramètres"
+    r = client.get(
+        URL, params={"au": D.isoformat(), "format": "json"}, headers={**h, "Accept": "text/csv"}
+    )
+    assert r.headers["content-type"] == "application/json"

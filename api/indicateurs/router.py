@@ -104,7 +104,8 @@ def _filtres(
     description=(
         "Un document : les paramètres, puis des tables nommées (code stable, titre, définition, "
         "dimensions, cellules). `format=csv` : une ligne par cellule (séparateur « ; »), "
-        "`format=xlsx` : une feuille par table, paramètres en première feuille."
+        "`format=xlsx` : une feuille par table, paramètres en première feuille. Sans "
+        "`format`, l'en-tête `Accept` (`text/csv` ou le type XLSX) choisit aussi."
     ),
     responses={
         200: {
@@ -127,9 +128,18 @@ def indicateurs_calculer(
     cible: CibleQuery = None,
     tranches_age: TranchesQuery = None,
     format: Annotated[
-        FormatIndicateurs, Query(description="json (défaut), csv ou xlsx")
-    ] = FormatIndicateurs.json,
+        FormatIndicateurs | None, Query(description="json (défaut), csv ou xlsx")
+    ] = None,
 ) -> DocumentIndicateurs | Response:
+    if format is None:
+        accept = request.headers.get("accept", "")
+        format = (
+            FormatIndicateurs.csv
+            if "text/csv" in accept
+            else FormatIndicateurs.xlsx
+            if MEDIA_XLSX in accept
+            else FormatIndicateurs.json
+        )
     f = _filtres(du, au, dispositif, association, commune, cible, tranches_age)
     doc = service.calculer_indicateurs(
         session, principal, f=f, seuil=request.app.state.settings.secret_statistique_seuil
