@@ -52,6 +52,10 @@ openapi-check: install
 	@$(PY) -m api openapi | diff -q openapi/openapi.json - >/dev/null \
 	  || { echo "openapi/openapi.json est périmé : lancez make openapi"; exit 1; }
 
+# Indicator document vs one raw GROUP BY pass on N synthetic mesures (BENCH_URL: a throwaway base).
+bench-indicateurs: install
+	$(PY) -m api.indicateurs.bench $(or $(N),150000) $(if $(BENCH_URL),--url $(BENCH_URL))
+
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist var/ancrage.db
 

@@ -24,6 +24,7 @@ from api.core.logging import configure_logging
 from api.core.middleware import PlumbingMiddleware
 from api.dispositifs.router import router as dispositifs_router
 from api.health import router as health_router
+from api.indicateurs.router import router as indicateurs_router
 from api.menages.router import router as menages_router
 from api.mesures.router import router as mesures_router
 from api.organisations.router import router as organisations_router
@@ -42,6 +43,7 @@ ROUTERS = [
     alertes_router,
     chronologie_router,
     calendrier_router,
+    indicateurs_router,
 ]
 
 DESCRIPTION = """API d'Ancrage, la plateforme de l'accompagnement social lié au logement.

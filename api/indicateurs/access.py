@@ -1,0 +1,99 @@
+"""Who sees which indicators (DOMAIN.md, « indicators » row of the access matrix).
+
+One place decides the perimeter of every figure: an association its own
+mesures, a commission (gie) its dispositifs, a funder the dispositifs it funds
+(aggregates only), admin everything; a bailleur or a prescriber has no
+indicators (403). The detail behind a cell is for those who carry or decide
+the files (association, commission): anyone else gets 404.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, select, true
+from sqlmodel import col
+
+from api.auth.principal import Principal
+from api.core.errors import Interdit, Introuvable
+from api.dispositifs.models import Convention, Dispositif
+from api.mesures.models import Mesure
+from api.organisations.models import TypeOrganisation
+from api.orientations.models import Orientation
+
+TYPES_AUTORISES = (
+    TypeOrganisation.association,
+    TypeOrganisation.gie,
+    TypeOrganisation.financeur,
+    TypeOrganisation.admin,
+)
+TYPES_DETAIL = (TypeOrganisation.association, TypeOrganisation.gie)
+
+
+def verifier_acces(principal: Principal) -> None:
+    if not principal.of_type(*TYPES_AUTORISES):
+        raise Interdit(
+            "Les indicateurs sont réservés aux associations, commissions, financeurs et à "
+            "l'administration. Votre organisation est de type "
+            f"« {principal.organisation_type.value} »."
+        )
+
+
+def verifier_acces_detail(principal: Principal, table: str) -> None:
+    """The files behind a figure: only for those who may read them; others get 404."""
+    verifier_acces(principal)
+    if not principal.of_type(*TYPES_DETAIL):
+        raise Introuvable("Détail de l'indicateur", table)
+
+
+def est_agrege_seulement(principal: Principal) -> bool:
+    return principal.of_type(TypeOrganisation.financeur)
+
+
+def perimetre(principal: Principal) -> str:
+    if principal.of_type(TypeOrganisation.association):
+        return "mesures portées par votre association"
+    if principal.of_type(TypeOrganisation.gie):
+        return "dispositifs dont votre organisation est la commission"
+    if principal.of_type(TypeOrganisation.financeur):
+        return "dispositifs financés par votre organisation (agrégats seulement)"
+    return "tous les dispositifs"
+
+
+def _dispositifs_de(principal: Principal) -> ColumnElement[bool] | None:
+    """Dispositifs in scope, as a condition on a dispositif_id column, or None for all."""
+    org = principal.organisation_id
+    if principal.of_type(TypeOrganisation.gie):
+        return Dispositif.commission_id == org  # type: ignore[return-value]
+    if principal.of_type(TypeOrganisation.financeur):
+        return Dispositif.financeur_id == org  # type: ignore[return-value]
+    return None
+
+
+def condition_mesures(principal: Principal) -> ColumnElement[bool]:
+    verifier_acces(principal)
+    if principal.of_type(TypeOrganisation.association):
+        return Mesure.association_id == principal.organisation_id  # type: ignore[return-value]
+    cond = _dispositifs_de(principal)
+    if cond is None:
+        return true()
+    return Mesure.dispositif_id.in_(select(col(Dispositif.id)).where(cond))  # type: ignore[attr-defined, no-any-return]
+
+
+def condition_orientations(principal: Principal) -> ColumnElement[bool]:
+    """An association sees the referrals addressed to it; others by dispositif."""
+    verifier_acces(principal)
+    if principal.of_type(TypeOrganisation.association):
+        return Orientation.association_id == principal.organisation_id  # type: ignore[return-value]
+    cond = _dispositifs_de(principal)
+    if cond is None:
+        return true()
+    return Orientation.dispositif_id.in_(select(col(Dispositif.id)).where(cond))  # type: ignore[attr-defined, no-any-return]
+
+
+def condition_conventions(principal: Principal) -> ColumnElement[bool]:
+    verifier_acces(principal)
+    if principal.of_type(TypeOrganisation.association):
+        return Convention.association_id == principal.organisation_id  # type: ignore[return-value]
+    cond = _dispositifs_de(principal)
+    if cond is None:
+        return true()
+    return Convention.dispositif_id.in_(select(col(Dispositif.id)).where(cond))  # type: ignore[attr-defined, no-any-return]

@@ -1,0 +1,1610 @@
+"""Indicators: every table of the seed reports, computed by the database.
+
+Each figure is one aggregate query (GROUP BY) over the perimeter of the
+caller (``access.py``) and the filters; Python only shapes the grouped rows
+into tables (a few hundred groups at most, never the files themselves). Some
+tables share one query: the file active is grouped once by cible × age ×
+sexe × statut × accès/maintien, and each of those tables is a margin of it.
+
+Definitions (also in each table's ``definition`` and in the README):
+
+* a mesure is active on day J when ``date_mandatement <= J < date_fin``
+  (``date_fin`` null: still running). The file active at D is the mesures
+  active on D: mandated on or before D and not ended on or before D;
+* a mesure's age, sex, composition… are those of its household's demandeur
+  and of its situation at entry (the snapshot taken at mandatement);
+* a month of the period counts for a mesure when it was active at least one
+  day of that month (months cut to the period); mois-mesures add them up.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import xlsxwriter
+from sqlalchemy import (
+    String,
+    and_,
+    case,
+    distinct,
+    exists,
+    extract,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy import cast as sql_cast
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import FromClause
+from sqlmodel import Session
+
+from api.audit.service import journaliser_liste
+from api.auth.principal import Principal
+from api.core.errors import Introuvable, champ_invalide
+from api.dispositifs.models import Cible, Convention, Dispositif
+from api.indicateurs import access
+from api.indicateurs.libelles import LIBELLES, libelle
+from api.indicateurs.schemas import (
+    Cellule,
+    DetailCellule,
+    Dimension,
+    DocumentIndicateurs,
+    ElementDetail,
+    Modalite,
+    Parametres,
+    Tableau,
+    Unite,
+)
+from api.indicateurs.sql import (
+    age_au,
+    annee_mois,
+    codes_tranches,
+    jour,
+    jours_entre,
+    mois_entre,
+    table,
+    tranche,
+)
+from api.menages.models import Menage, Personne
+from api.mesures.models import Mesure as MesureModel
+from api.mesures.models import MesureDetteEntree, MesureDomaine, MesureRessourceEntree, RendezVous
+from api.organisations.models import Organisation, TypeOrganisation
+from api.orientations.models import Orientation as OrientationModel
+from api.orientations.models import OrientationEvenement
+
+TRANCHES_AGE_DEFAUT = (20, 30, 40, 50, 60, 70, 80)
+DECISIONS = (
+    "acceptee",
+    "ajournee",
+    "attente_infos",
+    "liste_attente",
+    "refusee",
+    "refus_beneficiaire",
+)
+MINIMA_SOCIAUX = ("aah", "rsa", "are")
+# Counts of households or files: the only cells a statistical-secrecy threshold masks.
+UNITES_COMPTAGE = {
+    Unite.mesures,
+    Unite.menages,
+    Unite.personnes,
+    Unite.orientations,
+    Unite.decisions,
+    Unite.rendez_vous,
+}
+MAX_MOIS = 120
+TOTAL = "total"
+
+
+@dataclass(frozen=True)
+class Filtres:
+    du: date
+    au: date
+    dispositif: uuid.UUID | None = None
+    association: uuid.UUID | None = None
+    commune: tuple[str, ...] = ()
+    cible: str | None = None
+    tranches_age: tuple[int, ...] = TRANCHES_AGE_DEFAUT
+
+
+def filtres(
+    *,
+    du: date | None,
+    au: date | None,
+    dispositif: uuid.UUID | None = None,
+    association: uuid.UUID | None = None,
+    commune: Sequence[str] = (),
+    cible: str | None = None,
+    tranches_age: str | None = None,
+) -> Filtres:
+    """Validated parameters: ``au`` defaults to today, ``du`` to January 1st of ``au``'s year."""
+    au = au or date.today()
+    du = du or date(au.year, 1, 1)
+    if du > au:
+        raise champ_invalide(
+            "du", f"doit être antérieure ou égale à au ({au.isoformat()})", du.isoformat()
+        )
+    if (au.year - du.year) * 12 + au.month - du.month + 1 > MAX_MOIS:
+        raise champ_invalide("du", f"la période couvre au plus {MAX_MOIS} mois", du.isoformat())
+    bornes: tuple[int, ...] = TRANCHES_AGE_DEFAUT
+    if tranches_age:
+        try:
+            bornes = tuple(int(x) for x in tranches_age.split(","))
+        except ValueError:
+            raise champ_invalide(
+                "tranches_age", "liste d'entiers séparés par des virgules attendue", tranches_age
+            ) from None
+        if (
+            not (2 <= len(bornes) <= 15)
+            or list(bornes) != sorted(set(bornes))
+            or bornes[0] < 0
+            or bornes[-1] > 130
+        ):
+            raise champ_invalide(
+                "tranches_age",
+                "de 2 à 15 bornes strictement croissantes entre 0 et 130 (ex. 20,30,40)",
+                tranches_age,
+            )
+    return Filtres(
+        du=du,
+        au=au,
+        dispositif=dispositif,
+        association=association,
+        commune=tuple(commune),
+        cible=cible,
+        tranches_age=bornes,
+    )
+
+
+def _mois_periode(du: date, au: date) -> list[tuple[str, date, date]]:
+    """Calendar months of the period, cut to it: (YYYY-MM, first day, last day)."""
+    out = []
+    y, m = du.year, du.month
+    while (y, m) <= (au.year, au.month):
+        suivant = date(y + (m == 12), m % 12 + 1, 1)
+        out.append(
+            (f"{y:04d}-{m:02d}", max(date(y, m, 1), du), min(suivant - timedelta(days=1), au))
+        )
+        y, m = suivant.year, suivant.month
+    return out
+
+
+def _ym(v: Any) -> str:
+    n = int(v)
+    return f"{n // 100:04d}-{n % 100:02d}"
+
+
+# --- table shaping ---------------------------------------------------------------
+
+
+def _modalites(
+    liste: str, vus: Iterable[str] = (), connus: Sequence[tuple[str, str]] | None = None
+) -> list[Modalite]:
+    base = list(connus) if connus is not None else list(LIBELLES[liste].items())
+    codes = {c for c, _ in base}
+    extra = sorted({v for v in vus if v not in codes})
+    return [Modalite(code=c, libelle=lib) for c, lib in base] + [
+        Modalite(code=c, libelle=libelle(liste, c)) for c in extra
+    ]
+
+
+def _pct(v: float | None, base: float | None) -> float | None:
+    if v is None or not base:
+        return None
+    return round(100 * v / base, 1)
+
+
+@dataclass
+class _Spec:
+    code: str
+    titre: str
+    definition: str
+    unite: Unite
+    detail: bool = True
+
+
+def _t0(spec: _Spec, dim: Dimension, valeurs: dict[str, float | None]) -> Tableau:
+    """A table of named figures (no total): one cell per value of ``dim``."""
+    cellules = [
+        Cellule(
+            dimensions={dim.code: m.code}, cle=f"{dim.code}={m.code}", valeur=valeurs.get(m.code)
+        )
+        for m in dim.valeurs
+    ]
+    return Tableau(
+        code=spec.code,
+        titre=spec.titre,
+        definition=spec.definition,
+        unite=spec.unite,
+        dimensions=[dim],
+        cellules=cellules,
+        detail_disponible=spec.detail,
+    )
+
+
+def _t1(
+    spec: _Spec,
+    dim: Dimension,
+    valeurs: Mapping[str, float],
+    *,
+    pct: bool = False,
+    base_pct: float | None = None,
+    total: float | None = None,
+) -> Tableau:
+    """One dimension, every value shown (0 when absent), and a total cell."""
+    tot = total if total is not None else sum(valeurs.get(m.code, 0) for m in dim.valeurs)
+    base = base_pct if base_pct is not None else tot
+    cellules = [
+        Cellule(
+            dimensions={dim.code: m.code},
+            cle=f"{dim.code}={m.code}",
+            valeur=valeurs.get(m.code, 0),
+            pourcentage=_pct(valeurs.get(m.code, 0), base) if pct else None,
+        )
+        for m in dim.valeurs
+    ]
+    cellules.append(
+        Cellule(
+            dimensions={dim.code: TOTAL},
+            cle=TOTAL,
+            valeur=tot,
+            total=True,
+            pourcentage=_pct(tot, base) if pct else None,
+        )
+    )
+    return Tableau(
+        code=spec.code,
+        titre=spec.titre,
+        definition=spec.definition,
+        unite=spec.unite,
+        dimensions=[dim],
+        cellules=cellules,
+        detail_disponible=spec.detail,
+    )
+
+
+def _t2(
+    spec: _Spec, d1: Dimension, d2: Dimension, valeurs: dict[tuple[str, str], float]
+) -> Tableau:
+    """Two dimensions (rows × columns) with their margins and the grand total."""
+    cellules = []
+    for a in [*d1.valeurs, None]:
+        for b in [*d2.valeurs, None]:
+            ka = a.code if a else TOTAL
+            kb = b.code if b else TOTAL
+            v = sum(
+                n
+                for (x, y), n in valeurs.items()
+                if (a is None or x == ka) and (b is None or y == kb)
+            )
+            cle = ";".join(f"{d.code}={k}" for d, k in ((d1, ka), (d2, kb)) if k != TOTAL) or TOTAL
+            cellules.append(
+                Cellule(
+                    dimensions={d1.code: ka, d2.code: kb},
+                    cle=cle,
+                    valeur=v,
+                    total=a is None or b is None,
+                )
+            )
+    return Tableau(
+        code=spec.code,
+        titre=spec.titre,
+        definition=spec.definition,
+        unite=spec.unite,
+        dimensions=[d1, d2],
+        cellules=cellules,
+        detail_disponible=spec.detail,
+    )
+
+
+def _marge(rows: Iterable[Sequence[Any]], idx: Sequence[int], val: int) -> dict[Any, float]:
+    """Sum the grouped counts over the other dimensions (rows are groups, not files)."""
+    out: dict[Any, float] = defaultdict(float)
+    for r in rows:
+        key = r[idx[0]] if len(idx) == 1 else tuple(r[i] for i in idx)
+        out[key] += r[val] or 0
+    return {k: int(v) if float(v).is_integer() else v for k, v in out.items()}
+
+
+# --- the queries -------------------------------------------------------------------
+
+
+class _Requetes:
+    """Expressions and queries for one principal and one set of filters."""
+
+    def __init__(self, session: Session, principal: Principal, f: Filtres) -> None:
+        self.session, self.principal, self.f = session, principal, f
+        self.dialect = session.get_bind().dialect.name
+        self.m = table(MesureModel)
+        self.o = table(OrientationModel)
+        self.ev = table(OrientationEvenement)
+        self.dem = table(Personne).alias("demandeur")
+        self.ori_m = table(OrientationModel).alias("orientation_mesure")
+        m = self.m
+        conds: list[ColumnElement[bool]] = [access.condition_mesures(principal)]
+        if f.dispositif:
+            conds.append(m.c.dispositif_id == f.dispositif)
+        if f.association:
+            conds.append(m.c.association_id == f.association)
+        if f.commune:
+            conds.append(m.c.entree_commune_insee.in_(f.commune))
+        if f.cible:
+            conds.append(m.c.cible_code == f.cible)
+        self.scope_m = and_(*conds)
+        d = f.au
+        self.fa = and_(
+            self.scope_m, m.c.date_mandatement <= d, or_(m.c.date_fin.is_(None), m.c.date_fin > d)
+        )
+        self.from_fa: FromClause = m.outerjoin(
+            self.dem, and_(self.dem.c.menage_id == m.c.menage_id, self.dem.c.lien == "demandeur")
+        ).outerjoin(self.ori_m, self.ori_m.c.id == m.c.orientation_id)
+        # Each grouping joins only what its dimensions need.
+        self.from_dem: FromClause = m.outerjoin(
+            self.dem, and_(self.dem.c.menage_id == m.c.menage_id, self.dem.c.lien == "demandeur")
+        )
+        self.from_ori: FromClause = m.outerjoin(self.ori_m, self.ori_m.c.id == m.c.orientation_id)
+        self.age = age_au(self.dem.c.date_naissance, d)
+        nr = literal("non_renseigne")
+        self.dims_fa: dict[str, ColumnElement[Any]] = {
+            "cible": m.c.cible_code,
+            "tranche_age": tranche(self.age, f.tranches_age),
+            "sexe": func.coalesce(self.dem.c.sexe, nr),
+            "statut_mesure": m.c.statut,
+            "acces_maintien": m.c.acces_maintien,
+            "modalite_logement": func.coalesce(m.c.modalite_logement, nr),
+            "composition": func.coalesce(m.c.entree_composition, nr),
+            "statut_occupation": func.coalesce(m.c.entree_statut_occupation, nr),
+            "annee_orientation": extract(
+                "year", func.coalesce(self.ori_m.c.date_reception, m.c.date_mandatement)
+            ),
+            "commune": func.coalesce(m.c.entree_commune_insee, nr),
+        }
+        self.entrees = and_(
+            self.scope_m, m.c.date_mandatement >= f.du, m.c.date_mandatement <= f.au
+        )
+        self.sorties = and_(self.scope_m, m.c.date_fin >= f.du, m.c.date_fin <= f.au)
+        # Active at least one day of the period.
+        self.periode = and_(
+            self.scope_m,
+            m.c.date_mandatement <= f.au,
+            or_(m.c.date_fin.is_(None), m.c.date_fin > f.du),
+        )
+        debut = func.coalesce(m.c.date_debut, m.c.date_mandatement)
+        duree = mois_entre(debut, m.c.date_fin)
+        self.dims_sorties: dict[str, ColumnElement[Any]] = {
+            "mois": annee_mois(m.c.date_fin),
+            "motif_fin": func.coalesce(m.c.motif_fin, nr),
+            "situation_sortie": func.coalesce(m.c.situation_sortie, nr),
+            "duree": case(
+                (duree < 6, "moins_6"),
+                (duree < 12, "6_12"),
+                (duree < 24, "12_24"),
+                (duree < 36, "24_36"),
+                else_="36_plus",
+            ),
+        }
+        o = self.o
+        oconds: list[ColumnElement[bool]] = [access.condition_orientations(principal)]
+        if f.dispositif:
+            oconds.append(o.c.dispositif_id == f.dispositif)
+        if f.association:
+            oconds.append(o.c.association_id == f.association)
+        if f.cible:
+            oconds.append(func.coalesce(o.c.cible_code, o.c.cible_proposee_code) == f.cible)
+        if f.commune:
+            men = table(Menage)
+            oconds.append(
+                exists().where(men.c.id == o.c.menage_id, men.c.commune_insee.in_(f.commune))
+            )
+        self.scope_o = and_(*oconds)
+        self.recues = and_(self.scope_o, o.c.date_reception >= f.du, o.c.date_reception <= f.au)
+        self.date_ev = func.coalesce(self.ev.c.date_effet, jour(self.ev.c.quand, self.dialect))
+        self.from_dec: FromClause = self.ev.join(o, o.c.id == self.ev.c.orientation_id)
+        self.decisions = and_(
+            self.scope_o,
+            self.ev.c.vers_statut.in_(DECISIONS),
+            self.date_ev >= f.du,
+            self.date_ev <= f.au,
+        )
+        self.motif_refus = func.coalesce(self.ev.c.motif, o.c.motif_refus, nr)
+
+    def grouper(
+        self,
+        from_: FromClause,
+        where: ColumnElement[bool],
+        dims: dict[str, ColumnElement[Any]],
+        valeurs: dict[str, ColumnElement[Any]] | None = None,
+        aggs: Callable[[Any], list[Any]] | None = None,
+    ) -> list[Sequence[Any]]:
+        """GROUP BY the named expressions. They are computed in a subquery and grouped by
+        name outside: PostgreSQL would not match a CASE with bound parameters repeated in
+        GROUP BY."""
+        cols = [e.label(k) for k, e in dims.items()] + [
+            e.label(k) for k, e in (valeurs or {}).items()
+        ]
+        sub = select(*cols).select_from(from_).where(where).subquery()
+        keys = [sub.c[k] for k in dims]
+        agg = aggs(sub.c) if aggs else [func.count()]
+        return [tuple(r) for r in self.session.execute(select(*keys, *agg).group_by(*keys))]
+
+    def une(self, q: Any) -> Sequence[Any]:
+        return tuple(self.session.execute(q).one())
+
+    def moyenne_mediane(
+        self, from_: FromClause, where: ColumnElement[bool], x: ColumnElement[Any]
+    ) -> dict[str, float | None]:
+        """Mean and median of ``x`` in one query (window functions exist on both databases)."""
+        sub = (
+            select(
+                x.label("x"),
+                func.row_number().over(order_by=x).label("rn"),
+                func.count().over().label("n"),
+            )
+            .select_from(from_)
+            .where(where, x.is_not(None))
+            .subquery()
+        )
+        milieu = and_(sub.c.rn >= (sub.c.n + 1) // 2, sub.c.rn <= (sub.c.n + 2) // 2)
+        n, moy, med = self.une(
+            select(func.count(), func.avg(sub.c.x), func.avg(case((milieu, sub.c.x))))
+        )
+
+        def r(v: Any) -> float | None:
+            return None if v is None else round(float(v), 1)
+
+        return {"nombre": int(n), "moyenne": r(moy), "mediane": r(med)}
+
+
+# --- the document ------------------------------------------------------------------
+
+
+def _cibles(q: _Requetes) -> list[tuple[str, str]]:
+    """Cible labels of the dispositifs in scope (configuration rows, not counted)."""
+    c = table(Cible)
+    d = table(Dispositif)
+    query = select(c.c.code, c.c.libelle).select_from(c.join(d, d.c.id == c.c.dispositif_id))
+    if q.f.dispositif:
+        query = query.where(d.c.id == q.f.dispositif)
+    if q.principal.of_type(TypeOrganisation.gie):
+        query = query.where(d.c.commission_id == q.principal.organisation_id)
+    elif q.principal.of_type(TypeOrganisation.financeur):
+        query = query.where(d.c.financeur_id == q.principal.organisation_id)
+    out: dict[str, str] = {}
+    for code, lib in q.session.execute(query.order_by(c.c.ordre, c.c.code)):
+        out.setdefault(code, lib)
+    return list(out.items())
+
+
+def _dim(code: str, titre: str, valeurs: list[Modalite]) -> Dimension:
+    return Dimension(code=code, titre=titre, valeurs=valeurs)
+
+
+def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> list[Tableau]:
+    q = _Requetes(session, principal, f)
+    m, d_au = q.m, f.au.strftime("%d/%m/%Y")
+    periode = f"du {f.du:%d/%m/%Y} au {f.au:%d/%m/%Y}"
+    fa_def = (
+        f"Mesures en cours au {d_au} : mandatées au plus tard ce jour et non terminées ce jour "
+        "ou avant (date de fin vide ou postérieure)"
+    )
+    tableaux: list[Tableau] = []
+    cibles = _cibles(q)
+
+    # File active: one grouping, five tables.
+    dims_a = {
+        k: q.dims_fa[k] for k in ("cible", "tranche_age", "sexe", "statut_mesure", "acces_maintien")
+    }
+    rows_a = q.grouper(
+        q.from_dem,
+        q.fa,
+        dims_a,
+        {"age": q.age},
+        lambda c: [func.count(), func.min(c.age), func.max(c.age)],
+    )
+    total_fa = int(sum(r[5] for r in rows_a))
+    d_statut = _dim(
+        "statut_mesure", "Statut de la mesure", _modalites("statut_mesure", _marge(rows_a, [3], 5))
+    )
+    tableaux.append(
+        _t1(
+            _Spec(
+                "file_active",
+                "File active par statut",
+                fa_def + ", par statut actuel de la mesure (à une date passée, une mesure terminée "
+                "depuis compte comme « terminée »).",
+                Unite.mesures,
+            ),
+            d_statut,
+            _marge(rows_a, [3], 5),
+        )
+    )
+    d_cible = _dim("cible", "Cible", _modalites("cible", _marge(rows_a, [0], 5), cibles))
+    tableaux.append(
+        _t1(
+            _Spec(
+                "file_active_cible", "File active par cible", fa_def + ", par cible.", Unite.mesures
+            ),
+            d_cible,
+            _marge(rows_a, [0], 5),
+        )
+    )
+    d_sexe = _dim("sexe", "Sexe du demandeur", _modalites("sexe", _marge(rows_a, [2], 5)))
+    tableaux.append(
+        _t1(
+            _Spec(
+                "file_active_sexe",
+                "File active par sexe du demandeur",
+                fa_def + ", par sexe de la personne « demandeur » du ménage.",
+                Unite.mesures,
+            ),
+            d_sexe,
+            _marge(rows_a, [2], 5),
+            pct=True,
+        )
+    )
+    d_tranche = _dim(
+        "tranche_age",
+        "Tranche d'âge du demandeur",
+        _modalites("tranche_age", connus=codes_tranches(f.tranches_age)),
+    )
+    tableaux.append(
+        _t2(
+            _Spec(
+                "file_active_age_cible",
+                "File active par cible et tranche d'âge",
+                fa_def + f", par cible et par âge du demandeur en années révolues au {d_au} (borne "
+                f"basse incluse).",
+                Unite.mesures,
+            ),
+            d_cible,
+            d_tranche,
+            _marge(rows_a, [0, 1], 5),
+        )
+    )
+    ages = [a for r in rows_a for a in (r[6], r[7]) if a is not None]
+    tableaux.append(
+        _t0(
+            _Spec(
+                "file_active_age_extremes",
+                "Âge du plus jeune et du plus âgé",
+                f"Âge en années révolues au {d_au} du demandeur le plus jeune et du plus âgé "
+                f"de la file active.",
+                Unite.ans,
+                detail=False,
+            ),
+            _dim(
+                "indicateur",
+                "Indicateur",
+                [
+                    Modalite(code=k, libelle=libelle("mesure_indicateur", k))
+                    for k in ("plus_jeune", "plus_age")
+                ],
+            ),
+            {
+                "plus_jeune": int(min(ages)) if ages else None,
+                "plus_age": int(max(ages)) if ages else None,
+            },
+        )
+    )
+    am = _marge(rows_a, [4], 5)
+    tableaux.append(
+        _t1(
+            _Spec(
+                "file_active_acces_maintien",
+                "File active : accès ou maintien",
+                fa_def + ", selon que la mesure vise l'accès à un logement ou le maintien dans le "
+                "logement, avec leur part en %.",
+                Unite.mesures,
+            ),
+            _dim("acces_maintien", "Accès / maintien", _modalites("acces_maintien", am)),
+            am,
+            pct=True,
+        )
+    )
+
+    # File active: situation at entry, in one more grouping.
+    dims_b = {
+        k: q.dims_fa[k]
+        for k in ("modalite_logement", "composition", "statut_occupation", "annee_orientation")
+    }
+    rows_b = [(*r[:3], str(int(r[3])), r[4]) for r in q.grouper(q.from_ori, q.fa, dims_b)]
+    for i, (code, titre, liste, dim_titre, defi) in enumerate(
+        (
+            (
+                "file_active_modalite_logement",
+                "File active par modalité de logement",
+                "modalite_logement",
+                "Modalité de logement",
+                "par modalité de logement de la mesure (bail direct, sous-location / GLA, IML…).",
+            ),
+            (
+                "file_active_composition",
+                "File active par composition du ménage",
+                "composition",
+                "Composition du ménage",
+                "par composition du ménage à l'entrée (relevée au mandatement).",
+            ),
+            (
+                "file_active_statut_occupation",
+                "File active par statut d'occupation à l'entrée",
+                "situation_logement",
+                "Statut d'occupation",
+                "par statut d'occupation du logement à l'entrée (relevé au mandatement).",
+            ),
+        )
+    ):
+        v = _marge(rows_b, [i], 4)
+        tableaux.append(
+            _t1(
+                _Spec(code, titre, fa_def + ", " + defi, Unite.mesures),
+                _dim(code.removeprefix("file_active_"), dim_titre, _modalites(liste, v)),
+                v,
+            )
+        )
+    annees = _marge(rows_b, [3], 4)
+    tableaux.append(
+        _t1(
+            _Spec(
+                "file_active_annee_orientation",
+                "File active par année d'orientation",
+                fa_def + ", par année de réception de l'orientation (année du mandatement si la "
+                "mesure a été ouverte sans orientation).",
+                Unite.mesures,
+            ),
+            _dim(
+                "annee_orientation",
+                "Année d'orientation",
+                [Modalite(code=a, libelle=a) for a in sorted(annees)],
+            ),
+            annees,
+        )
+    )
+    communes = _marge(q.grouper(m, q.fa, {"commune": q.dims_fa["commune"]}), [0], 1)
+    tableaux.append(
+        _t1(
+            _Spec(
+                "file_active_commune",
+                "File active par commune",
+                fa_def + ", par commune (code INSEE) du logement à l'entrée.",
+                Unite.mesures,
+            ),
+            _dim(
+                "commune",
+                "Commune (INSEE)",
+                [Modalite(code=c, libelle=c) for c in sorted(communes)],
+            ),
+            communes,
+        )
+    )
+
+    # Resources, debts and procedures at entry.
+    res = table(MesureRessourceEntree)
+    rows = q.grouper(
+        m.join(res, res.c.mesure_id == m.c.id),
+        q.fa,
+        {"ressource": res.c.type},
+        {"mid": m.c.id},
+        lambda c: [func.count(distinct(c.mid))],
+    )
+    v = _marge(rows, [0], 1)
+    tableaux.append(
+        _t1(
+            _Spec(
+                "file_active_ressources",
+                "File active par type de ressources à l'entrée",
+                fa_def + " ; nombre de ménages percevant chaque type de ressource à l'entrée (un "
+                "ménage compte une fois par type, "
+                "et dans plusieurs types s'il en perçoit plusieurs) ; % de la file active.",
+                Unite.menages,
+            ),
+            _dim("ressource", "Type de ressource", _modalites("ressource", v)),
+            v,
+            pct=True,
+            base_pct=total_fa,
+            total=total_fa,
+        )
+    )
+    (n_minima,) = q.une(
+        select(func.count())
+        .select_from(m)
+        .where(q.fa, exists().where(res.c.mesure_id == m.c.id, res.c.type.in_(MINIMA_SOCIAUX)))
+    )
+    tableaux.append(
+        _t0(
+            _Spec(
+                "file_active_minima_sociaux",
+                "Ménages bénéficiaires de l'AAH, du RSA ou de l'ARE",
+                fa_def
+                + " ; ménages percevant à l'entrée au moins l'une de ces ressources (comptés "
+                "une fois).",
+                Unite.menages,
+                detail=False,
+            ),
+            _dim("indicateur", "Indicateur", [Modalite(code="nombre", libelle="AAH, RSA ou ARE")]),
+            {"nombre": int(n_minima)},
+        )
+    )
+    det = table(MesureDetteEntree)
+    rows = q.grouper(
+        m.join(det, det.c.mesure_id == m.c.id),
+        q.fa,
+        {"dette": det.c.type},
+        {"mid": m.c.id, "montant": det.c.montant},
+        lambda c: [func.count(distinct(c.mid)), func.sum(c.montant)],
+    )
+    v = _marge(rows, [0], 1)
+    tableaux.append(
+        _t1(
+            _Spec(
+                "file_active_dettes",
+                "File active par type de dette à l'entrée",
+                fa_def + " ; nombre de ménages ayant à l'entrée une dette de chaque type (une fois "
+                "par type).",
+                Unite.menages,
+            ),
+            _dim("dette", "Type de dette", _modalites("dette", v)),
+            v,
+            pct=True,
+            base_pct=total_fa,
+            total=total_fa,
+        )
+    )
+    proc = case(
+        (m.c.entree_nb_procedures_expulsion >= 3, "3_plus"),
+        else_=sql_cast(m.c.entree_nb_procedures_expulsion, String),
+    )
+    rows = q.grouper(
+        m,
+        q.fa,
+        {"procedures": proc},
+        {"dette": m.c.entree_dette_locative},
+        lambda c: [func.count(), func.sum(case((c.dette > 0, 1), else_=0)), func.sum(c.dette)],
+    )
+    v = _marge(rows, [0], 1)
+    tableaux.append(
+        _t1(
+            _Spec(
+                "file_active_procedures_expulsion",
+                "File active par nombre de procédures d'expulsion à l'entrée",
+                fa_def + " ; nombre de procédures d'expulsion connues à l'entrée.",
+                Unite.mesures,
+            ),
+            _dim("procedures", "Procédures d'expulsion", _modalites("procedures", v)),
+            v,
+        )
+    )
+    endettes = int(sum(r[2] or 0 for r in rows))
+    montant = int(sum(r[3] or 0 for r in rows))
+    tableaux.append(
+        _t0(
+            _Spec(
+                "file_active_dette_locative",
+                "Dette locative à l'entrée",
+                fa_def + " ; montant de la dette de loyer déclarée à l'entrée : nombre de ménages "
+                "endettés, "
+                "total et moyenne par ménage endetté, en euros.",
+                Unite.euros,
+                detail=False,
+            ),
+            _dim(
+                "indicateur",
+                "Indicateur",
+                [
+                    Modalite(code=k, libelle=libelle("mesure_indicateur", k))
+                    for k in ("avec_dette_locative", "montant_total", "montant_moyen")
+                ],
+            ),
+            {
+                "avec_dette_locative": endettes,
+                "montant_total": montant,
+                "montant_moyen": round(montant / endettes, 1) if endettes else None,
+            },
+        )
+    )
+
+    # Persons of the households in the file active, by age class.
+    pers = table(Personne).alias("personne_menage")
+    age_p = age_au(pers.c.date_naissance, f.au)
+    classe = case(
+        (pers.c.date_naissance.is_(None), "non_renseigne"),
+        (age_p < 18, "mineur"),
+        (age_p < 26, "18_25"),
+        (age_p < 65, "26_64"),
+        else_="65_plus",
+    )
+    rows = q.grouper(
+        m.join(pers, pers.c.menage_id == m.c.menage_id),
+        q.fa,
+        {"classe": classe},
+        {"pid": pers.c.id},
+        lambda c: [func.count(distinct(c.pid))],
+    )
+    v = _marge(rows, [0], 1)
+    tableaux.append(
+        _t1(
+            _Spec(
+                "file_active_personnes_age",
+                "Personnes des ménages de la file active par classe d'âge",
+                fa_def
+                + f" ; toutes les personnes de ces ménages, par âge en années révolues au {d_au} "
+                "(mineurs, 18–25 ans, 26–64 ans, 65 ans et plus).",
+                Unite.personnes,
+                detail=False,
+            ),
+            _dim("classe_age", "Classe d'âge", _modalites("classe_age_personne", v)),
+            v,
+            pct=True,
+        )
+    )
+
+    # Flows over the period.
+    mois = _mois_periode(f.du, f.au)
+    d_mois = _dim("mois", "Mois", [Modalite(code=c, libelle=c) for c, _, _ in mois])
+    v = {
+        _ym(k): n
+        for k, n in _marge(
+            q.grouper(m, q.entrees, {"mois": annee_mois(m.c.date_mandatement)}), [0], 1
+        ).items()
+    }
+    tableaux.append(
+        _t1(
+            _Spec(
+                "entrees_par_mois",
+                "Entrées (mandatements) par mois",
+                f"Mesures mandatées {periode}, par mois de mandatement.",
+                Unite.mesures,
+            ),
+            d_mois,
+            v,
+        )
+    )
+    rows_s = q.grouper(m, q.sorties, q.dims_sorties)
+    v = {_ym(k): n for k, n in _marge(rows_s, [0], 4).items()}
+    sorties_def = f"Mesures terminées {periode} (date de fin dans la période)"
+    tableaux.append(
+        _t1(
+            _Spec(
+                "sorties_par_mois",
+                "Sorties (fins de mesure) par mois",
+                sorties_def + ", par mois de fin.",
+                Unite.mesures,
+            ),
+            d_mois,
+            v,
+        )
+    )
+    v = _marge(rows_s, [1], 4)
+    tableaux.append(
+        _t1(
+            _Spec(
+                "sorties_motif",
+                "Sorties par motif de fin",
+                sorties_def + ", par motif de fin.",
+                Unite.mesures,
+            ),
+            _dim("motif_fin", "Motif de fin", _modalites("motif_fin", v)),
+            v,
+            pct=True,
+        )
+    )
+    v = _marge(rows_s, [2], 4)
+    tableaux.append(
+        _t1(
+            _Spec(
+                "sorties_situation",
+                "Sorties par situation de logement à la sortie",
+                sorties_def + ", par situation de logement à la sortie.",
+                Unite.mesures,
+            ),
+            _dim("situation_sortie", "Situation à la sortie", _modalites("situation_logement", v)),
+            v,
+            pct=True,
+        )
+    )
+    v = _marge(rows_s, [3], 4)
+    tableaux.append(
+        _t1(
+            _Spec(
+                "sorties_duree",
+                "Durée des mesures terminées",
+                sorties_def
+                + ", par durée en mois révolus du début de l'accompagnement (ou du mandatement "
+                "s'il n'a jamais commencé) à la fin.",
+                Unite.mesures,
+            ),
+            _dim("duree", "Durée", _modalites("duree", v)),
+            v,
+            pct=True,
+        )
+    )
+
+    # Mois-mesures and activity against the conventions.
+    # One pass: each mesure's first and last active month of the period, then every month
+    # in between counts once (a mesure active on [date_mandatement, date_fin)).
+    def rang(d: Any) -> Any:
+        return (extract("year", d) - f.du.year) * 12 + extract("month", d) - f.du.month
+
+    premier_mois = case((m.c.date_mandatement < f.du, 0), else_=rang(m.c.date_mandatement))
+    dernier_mois = case(
+        (or_(m.c.date_fin.is_(None), m.c.date_fin > f.au), len(mois) - 1),
+        else_=rang(m.c.date_fin) - case((extract("day", m.c.date_fin) == 1, 1), else_=0),
+    )
+    spans = q.grouper(
+        m,
+        and_(q.periode, or_(m.c.date_fin.is_(None), m.c.date_fin > m.c.date_mandatement)),
+        {"premier": premier_mois, "dernier": dernier_mois},
+    )
+    par_rang = [0] * len(mois)
+    for premier_r, dernier_r, nb in spans:
+        for k in range(int(premier_r), int(dernier_r) + 1):
+            par_rang[k] += int(nb)
+    actifs = {c: par_rang[k] for k, (c, _, _) in enumerate(mois)}
+    tableaux.append(
+        _t1(
+            _Spec(
+                "activite_par_mois",
+                "Mesures actives par mois",
+                f"Pour chaque mois {periode} : mesures actives au moins un jour du mois (du "
+                f"mandatement, inclus, "
+                "à la date de fin, exclue) ; le total est le nombre de mois-mesures.",
+                Unite.mois_mesures,
+                detail=False,
+            ),
+            d_mois,
+            actifs,
+        )
+    )
+    conv = table(Convention)
+    cconds = [
+        access.condition_conventions(principal),
+        conv.c.date_debut <= f.au,
+        conv.c.date_fin >= f.du,
+    ]
+    if f.dispositif:
+        cconds.append(conv.c.dispositif_id == f.dispositif)
+    if f.association:
+        cconds.append(conv.c.association_id == f.association)
+    (objectif,) = q.une(select(func.sum(conv.c.objectif_menages)).where(*cconds))
+    mois_mesures = sum(actifs.values())
+    moyenne = round(mois_mesures / len(mois), 1)
+    tableaux.append(
+        _t0(
+            _Spec(
+                "activite",
+                "Mois-mesures, activité moyenne et taux d'activité",
+                f"Mois-mesures {periode} ; activité moyenne = mois-mesures ÷ nombre de mois de "
+                f"la période ; "
+                "taux d'activité = activité moyenne ÷ somme des objectifs (ménages) des "
+                "conventions du périmètre "
+                "qui couvrent une partie de la période, en %.",
+                Unite.ratio,
+                detail=False,
+            ),
+            _dim(
+                "indicateur",
+                "Indicateur",
+                [
+                    Modalite(code=k, libelle=libelle("mesure_indicateur", k))
+                    for k in (
+                        "mois_mesures",
+                        "mois_periode",
+                        "activite_moyenne",
+                        "objectif_menages",
+                        "taux_activite",
+                    )
+                ],
+            ),
+            {
+                "mois_mesures": mois_mesures,
+                "mois_periode": len(mois),
+                "activite_moyenne": moyenne,
+                "objectif_menages": int(objectif) if objectif else None,
+                "taux_activite": round(100 * mois_mesures / len(mois) / int(objectif), 1)
+                if objectif
+                else None,
+            },
+        )
+    )
+
+    # Orientations received and decisions.
+    o = q.o
+    org = table(Organisation)
+    rows_o = q.grouper(
+        o.join(org, org.c.id == o.c.prescripteur_organisation_id),
+        q.recues,
+        {
+            "statut": o.c.statut,
+            "origine": o.c.origine,
+            "prescripteur": o.c.prescripteur_organisation_id,
+            "nom": org.c.nom,
+        },
+    )
+    recues_def = f"Orientations reçues {periode} (date de réception dans la période)"
+    v = _marge(rows_o, [0], 4)
+    tableaux.append(
+        _t1(
+            _Spec(
+                "orientations_statut",
+                "Orientations reçues par statut actuel",
+                recues_def + ", par statut à ce jour.",
+                Unite.orientations,
+            ),
+            _dim("statut_orientation", "Statut", _modalites("statut_orientation", v)),
+            v,
+        )
+    )
+    v = _marge(rows_o, [1], 4)
+    tableaux.append(
+        _t1(
+            _Spec(
+                "orientations_origine",
+                "Orientations reçues par origine",
+                recues_def + ", par origine.",
+                Unite.orientations,
+            ),
+            _dim("origine", "Origine", _modalites("origine", v)),
+            v,
+            pct=True,
+        )
+    )
+    v = {str(k): n for k, n in _marge(rows_o, [2], 4).items()}
+    noms = {str(r[2]): r[3] for r in rows_o}
+    tableaux.append(
+        _t1(
+            _Spec(
+                "orientations_prescripteur",
+                "Orientations reçues par organisation prescriptrice",
+                recues_def + ", par organisation prescriptrice.",
+                Unite.orientations,
+            ),
+            _dim(
+                "prescripteur",
+                "Organisation prescriptrice",
+                [Modalite(code=k, libelle=noms[k]) for k in sorted(v, key=lambda k: noms[k])],
+            ),
+            v,
+        )
+    )
+    rows_d = q.grouper(
+        q.from_dec,
+        q.decisions,
+        {
+            "decision": q.ev.c.vers_statut,
+            "motif": case((q.ev.c.vers_statut == "refusee", q.motif_refus), else_=""),
+        },
+    )
+    dec_def = (
+        f"Décisions prises {periode} : chaque événement de décision compte (une orientation "
+        f"ajournée deux fois "
+        "compte deux ajournements)"
+    )
+    v = _marge(rows_d, [0], 2)
+    tableaux.append(
+        _t1(
+            _Spec(
+                "decisions",
+                "Décisions de la commission par issue",
+                dec_def + ", par issue.",
+                Unite.decisions,
+            ),
+            _dim("decision", "Décision", _modalites("decision", v)),
+            v,
+        )
+    )
+    v = _marge([r for r in rows_d if r[0] == "refusee"], [1], 2)
+    tableaux.append(
+        _t1(
+            _Spec(
+                "refus_motif",
+                "Refus de la commission par motif",
+                dec_def + " ; refus par motif.",
+                Unite.decisions,
+            ),
+            _dim(
+                "motif_refus",
+                "Motif de refus",
+                _modalites(
+                    "motif_refus",
+                    v,
+                    [
+                        (k, lib)
+                        for k, lib in LIBELLES["motif_refus"].items()
+                        if k != "non_renseigne" or k in v
+                    ],
+                ),
+            ),
+            v,
+        )
+    )
+    d_ind = _dim(
+        "indicateur",
+        "Indicateur",
+        [
+            Modalite(code=k, libelle=libelle("mesure_indicateur", k))
+            for k in ("moyenne", "mediane", "nombre")
+        ],
+    )
+    delai = q.moyenne_mediane(
+        q.from_dec,
+        and_(q.decisions, q.o.c.date_reception.is_not(None)),
+        jours_entre(q.o.c.date_reception, q.date_ev, q.dialect),
+    )
+    tableaux.append(
+        _t0(
+            _Spec(
+                "delai_orientation_decision",
+                "Délai entre orientation et décision",
+                dec_def + " ; jours de la réception de l'orientation à la décision : moyenne, "
+                "médiane, nombre de décisions.",
+                Unite.jours,
+                detail=False,
+            ),
+            d_ind,
+            dict(delai),
+        )
+    )
+
+    # Rendez-vous.
+    rdv = table(RendezVous)
+    premier = (
+        select(rdv.c.mesure_id, m.c.date_mandatement, func.min(rdv.c.debut).label("premier"))
+        .select_from(rdv.join(m, m.c.id == rdv.c.mesure_id))
+        .where(q.entrees, rdv.c.statut == "realise", rdv.c.est_suivi.is_(False))
+        .group_by(rdv.c.mesure_id, m.c.date_mandatement)
+        .subquery("premier_rdv")
+    )
+    delai = q.moyenne_mediane(
+        premier,
+        true(),
+        jours_entre(premier.c.date_mandatement, jour(premier.c.premier, q.dialect), q.dialect),
+    )
+    tableaux.append(
+        _t0(
+            _Spec(
+                "delai_mandatement_premier_rdv",
+                "Délai entre mandatement et premier rendez-vous réalisé",
+                f"Mesures mandatées {periode} ayant eu un rendez-vous réalisé : jours du "
+                f"mandatement au premier "
+                "rendez-vous réalisé (moyenne, médiane, nombre de mesures).",
+                Unite.jours,
+                detail=False,
+            ),
+            d_ind,
+            dict(delai),
+        )
+    )
+    debut_p = datetime.combine(f.du, time.min, tzinfo=UTC)
+    fin_p = datetime.combine(f.au + timedelta(days=1), time.min, tzinfo=UTC)
+    rows = q.grouper(
+        rdv.join(m, m.c.id == rdv.c.mesure_id),
+        and_(q.scope_m, rdv.c.debut >= debut_p, rdv.c.debut < fin_p),
+        {"type": rdv.c.type, "statut": rdv.c.statut},
+    )
+    tableaux.append(
+        _t2(
+            _Spec(
+                "rendez_vous",
+                "Rendez-vous par type et statut",
+                f"Rendez-vous (contacts) datés {periode}, par type et par statut.",
+                Unite.rendez_vous,
+                detail=False,
+            ),
+            _dim("type_rdv", "Type", _modalites("type_rdv", [r[0] for r in rows])),
+            _dim("statut_rdv", "Statut", _modalites("statut_rdv", [r[1] for r in rows])),
+            {(r[0], r[1]): int(r[2]) for r in rows},
+        )
+    )
+
+    # Domaines d'intervention over the mesures of the period.
+    (base,) = q.une(select(func.count()).select_from(m).where(q.periode))
+    dom = table(MesureDomaine)
+    v = _marge(
+        q.grouper(m.join(dom, dom.c.mesure_id == m.c.id), q.periode, {"domaine": dom.c.domaine}),
+        [0],
+        1,
+    )
+    tableaux.append(
+        _t1(
+            _Spec(
+                "domaines_intervention",
+                "Domaines d'intervention",
+                f"Mesures actives au moins un jour {periode} travaillant chaque domaine, en % "
+                f"de ces mesures "
+                "(une mesure compte dans chacun de ses domaines : les % se cumulent) ; le "
+                "total est le nombre de mesures.",
+                Unite.mesures,
+            ),
+            _dim("domaine", "Domaine", _modalites("domaine", v)),
+            v,
+            pct=True,
+            base_pct=int(base),
+            total=int(base),
+        )
+    )
+
+    # Suivis à 6 mois.
+    du_, fait = q.une(
+        select(func.count(), func.count(m.c.suivi_realise_le))
+        .select_from(m)
+        .where(q.scope_m, m.c.suivi_date_prevue >= f.du, m.c.suivi_date_prevue <= f.au)
+    )
+    tableaux.append(
+        _t0(
+            _Spec(
+                "suivis_6_mois",
+                "Suivis à 6 mois dus et réalisés",
+                f"Mesures terminées dont le suivi à 6 mois était prévu {periode} (dus), et "
+                f"parmi elles celles "
+                "dont le suivi a été réalisé.",
+                Unite.mesures,
+            ),
+            _dim("suivi", "Suivi", _modalites("suivi")),
+            {"du": int(du_), "realise": int(fait)},
+        )
+    )
+    return tableaux
+
+
+def _masquer(tableaux: list[Tableau], seuil: int) -> None:
+    """Statistical secrecy for funders: a count below the threshold (but not zero) is
+    withheld; totals stay exact."""
+    for t in tableaux:
+        if t.unite not in UNITES_COMPTAGE:
+            continue
+        for c in t.cellules:
+            if not c.total and c.valeur is not None and 0 < c.valeur < seuil:
+                c.valeur, c.pourcentage, c.masque = None, None, True
+
+
+def _parametres(principal: Principal, f: Filtres, seuil: int) -> Parametres:
+    return Parametres(
+        du=f.du,
+        au=f.au,
+        dispositif=f.dispositif,
+        association=f.association,
+        commune=list(f.commune),
+        cible=f.cible,
+        tranches_age=list(f.tranches_age),
+        perimetre=access.perimetre(principal),
+        secret_statistique_seuil=seuil,
+    )
+
+
+def calculer_indicateurs(
+    session: Session, principal: Principal, *, f: Filtres, seuil: int
+) -> DocumentIndicateurs:
+    """The whole indicator document for the caller's perimeter and the filters.
+
+    Aggregates only: no file, no name. A funder gets the cells below ``seuil``
+    masked (``ANCRAGE_SECRET_STATISTIQUE_SEUIL``) and never a detail link.
+    """
+    access.verifier_acces(principal)
+    tableaux = calculer_tableaux(session, principal, f)
+    seuil_applique = seuil if access.est_agrege_seulement(principal) else 0
+    if seuil_applique:
+        _masquer(tableaux, seuil_applique)
+    if access.est_agrege_seulement(principal) or not principal.of_type(*access.TYPES_DETAIL):
+        for t in tableaux:
+            t.detail_disponible = False
+    return DocumentIndicateurs(
+        parametres=_parametres(principal, f, seuil_applique), tableaux=tableaux
+    )
+
+
+# --- behind a cell: the files -----------------------------------------------------
+
+
+def _conditions_detail(
+    q: _Requetes, table_code: str
+) -> tuple[str, ColumnElement[bool], dict[str, Callable[[str], ColumnElement[bool]]]]:
+    """Population and per-dimension conditions of a table whose cells can be opened."""
+    m = q.m
+
+    def egal(expr: ColumnElement[Any]) -> Callable[[str], ColumnElement[bool]]:
+        return lambda v: expr == v
+
+    def mois(expr: ColumnElement[Any]) -> Callable[[str], ColumnElement[bool]]:
+        def cond(v: str) -> ColumnElement[bool]:
+            try:
+                y, mm = (int(x) for x in v.split("-"))
+            except ValueError:
+                raise champ_invalide("cellule", "mois au format AAAA-MM attendu", v) from None
+            return annee_mois(expr) == y * 100 + mm
+
+        return cond
+
+    def annee(v: str) -> ColumnElement[bool]:
+        if not v.isdigit():
+            raise champ_invalide("cellule", "année attendue", v)
+        return q.dims_fa["annee_orientation"] == int(v)
+
+    def dans(model: Any, colonne: str) -> Callable[[str], ColumnElement[bool]]:
+        t = table(model)
+        return lambda v: exists().where(t.c.mesure_id == m.c.id, t.c[colonne] == v)
+
+    fa = {k: egal(e) for k, e in q.dims_fa.items()}
+    fa["annee_orientation"] = annee
+
+    def proc(v: str) -> ColumnElement[bool]:
+        n = m.c.entree_nb_procedures_expulsion
+        if v == "3_plus":
+            return n >= 3
+        return n == (int(v) if v.isdigit() else -1)
+
+    sorties = {k: egal(e) for k, e in q.dims_sorties.items()}
+    sorties["mois"] = mois(m.c.date_fin)
+    o = q.o
+    specs: dict[
+        str, tuple[str, ColumnElement[bool], dict[str, Callable[[str], ColumnElement[bool]]]]
+    ] = {
+        "file_active": ("fa", q.fa, fa),
+        "file_active_cible": ("fa", q.fa, fa),
+        "file_active_sexe": ("fa", q.fa, fa),
+        "file_active_age_cible": ("fa", q.fa, fa),
+        "file_active_acces_maintien": ("fa", q.fa, fa),
+        "file_active_modalite_logement": (
+            "fa",
+            q.fa,
+            fa,
+        ),
+        "file_active_composition": ("fa", q.fa, fa),
+        "file_active_statut_occupation": ("fa", q.fa, fa),
+        "file_active_annee_orientation": ("fa", q.fa, fa),
+        "file_active_commune": ("fa", q.fa, fa),
+        "file_active_ressources": ("fa", q.fa, {"ressource": dans(MesureRessourceEntree, "type")}),
+        "file_active_dettes": ("fa", q.fa, {"dette": dans(MesureDetteEntree, "type")}),
+        "file_active_procedures_expulsion": ("fa", q.fa, {"procedures": proc}),
+        "entrees_par_mois": ("mesures", q.entrees, {"mois": mois(m.c.date_mandatement)}),
+        "sorties_par_mois": ("mesures", q.sorties, sorties),
+        "sorties_motif": ("mesures", q.sorties, sorties),
+        "sorties_situation": ("mesures", q.sorties, sorties),
+        "sorties_duree": ("mesures", q.sorties, sorties),
+        "domaines_intervention": (
+            "mesures",
+            q.periode,
+            {"domaine": dans(MesureDomaine, "domaine")},
+        ),
+        "suivis_6_mois": (
+            "mesures",
+            and_(q.scope_m, m.c.suivi_date_prevue >= q.f.du, m.c.suivi_date_prevue <= q.f.au),
+            {
+                "suivi": lambda v: (
+                    m.c.suivi_realise_le.is_not(None) if v == "realise" else literal(True)
+                )
+            },
+        ),
+        "orientations_statut": ("orientations", q.recues, {"statut_orientation": egal(o.c.statut)}),
+        "orientations_origine": ("orientations", q.recues, {"origine": egal(o.c.origine)}),
+        "orientations_prescripteur": (
+            "orientations",
+            q.recues,
+            {"prescripteur": lambda v: o.c.prescripteur_organisation_id == _uuid(v)},
+        ),
+        "decisions": ("decisions", q.decisions, {"decision": egal(q.ev.c.vers_statut)}),
+        "refus_motif": (
+            "decisions",
+            and_(q.decisions, q.ev.c.vers_statut == "refusee"),
+            {"motif_refus": egal(q.motif_refus)},
+        ),
+    }
+    if table_code not in specs:
+        raise Introuvable("Détail de la table", table_code)
+    return specs[table_code]
+
+
+def _uuid(v: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(v)
+    except ValueError:
+        raise champ_invalide("cellule", "identifiant d'organisation (UUID) attendu", v) from None
+
+
+def _parser_cellule(cellule: str) -> dict[str, str]:
+    if cellule == TOTAL:
+        return {}
+    out = {}
+    for part in cellule.split(";"):
+        k, sep, v = part.partition("=")
+        if not sep or not k or not v:
+            raise champ_invalide(
+                "cellule",
+                "format « dimension=valeur;dimension=valeur » ou « total » attendu",
+                cellule,
+            )
+        out[k] = v
+    return out
+
+
+LIMITE_DETAIL = 1000
+
+
+def detail_cellule(
+    session: Session, principal: Principal, *, f: Filtres, table_code: str, cellule: str
+) -> DetailCellule:
+    """The mesures or orientations that make one cell, as references and links.
+
+    Only for those who may open these files (association, commission): a funder
+    or anyone else gets 404. Each listed file is written to the access log.
+    """
+    access.verifier_acces_detail(principal, table_code)
+    q = _Requetes(session, principal, f)
+    population, where, dims = _conditions_detail(q, table_code)
+    conds = [where]
+    for k, v in _parser_cellule(cellule).items():
+        if v == TOTAL:
+            continue
+        if k not in dims:
+            raise champ_invalide(
+                "cellule",
+                f"dimension inconnue pour cette table ; permises : {', '.join(sorted(dims))}",
+                k,
+            )
+        conds.append(dims[k](v))
+    m, o = q.m, q.o
+    if population in ("fa", "mesures"):
+        from_ = q.from_fa if population == "fa" else m
+        query = (
+            select(m.c.id, m.c.reference).select_from(from_).where(*conds).order_by(m.c.reference)
+        )
+        kind, lien = "mesure", "/api/v1/mesures/"
+    else:
+        from_ = q.from_dec if population == "decisions" else o
+        query = (
+            select(o.c.id, o.c.reference)
+            .select_from(from_)
+            .where(*conds)
+            .distinct()
+            .order_by(o.c.reference)
+        )
+        kind, lien = "orientation", "/api/v1/orientations/"
+    rows = list(session.execute(query.limit(LIMITE_DETAIL + 1)))
+    total = (
+        len(rows)
+        if len(rows) <= LIMITE_DETAIL
+        else int(session.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+    )
+    rows = rows[:LIMITE_DETAIL]
+    elements = [ElementDetail(type=kind, id=i, reference=ref, lien=f"{lien}{i}") for i, ref in rows]
+    journaliser_liste(session, principal, kind, [e.id for e in elements])
+    session.commit()
+    return DetailCellule(
+        table=table_code,
+        cellule=cellule,
+        parametres=_parametres(principal, f, 0),
+        total=total,
+        elements=elements,
+    )
+
+
+# --- CSV and XLSX --------------------------------------------------------------------
+
+
+def _libelle_valeur(dim: Dimension, code: str) -> str:
+    if code == TOTAL:
+        return "Total"
+    return next((m.libelle for m in dim.valeurs if m.code == code), code)
+
+
+def _fmt(v: float | None) -> float | int | None:
+    if v is None:
+        return None
+    return int(v) if float(v).is_integer() else v
+
+
+ENTETES_CSV = [
+    "Code de l'indicateur",
+    "Indicateur",
+    "Unité",
+    "Dimension 1",
+    "Valeur de la dimension 1",
+    "Code de la valeur 1",
+    "Dimension 2",
+    "Valeur de la dimension 2",
+    "Code de la valeur 2",
+    "Valeur",
+    "Pourcentage",
+    "Masqué",
+]
+
+
+def en_csv(doc: DocumentIndicateurs) -> str:
+    """One long table: one line per cell (indicator, dimensions, value); separator « ; »."""
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    w.writerow(ENTETES_CSV)
+    for t in doc.tableaux:
+        for c in t.cellules:
+            dims: list[Any] = []
+            for d in t.dimensions[:2]:
+                code = c.dimensions.get(d.code, "")
+                dims += [d.titre, _libelle_valeur(d, code), code]
+            dims += [""] * (6 - len(dims))
+            w.writerow(
+                [
+                    t.code,
+                    t.titre,
+                    t.unite.value,
+                    *dims,
+                    "" if c.valeur is None else _fmt(c.valeur),
+                    "" if c.pourcentage is None else c.pourcentage,
+                    "oui" if c.masque else "non",
+                ]
+            )
+    return "\ufeff" + buf.getvalue()  # BOM: spreadsheet software then reads UTF-8
+
+
+def en_xlsx(doc: DocumentIndicateurs) -> bytes:
+    """A workbook: the parameters on the first sheet, then one sheet per table."""
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    gras = wb.add_format({"bold": True})
+    titre_f = wb.add_format({"bold": True, "font_size": 14})
+    ws = wb.add_worksheet("Paramètres")
+    ws.write(0, 0, "Indicateurs Ancrage", titre_f)
+    p = doc.parametres
+    lignes = [
+        ("Début de la période (du)", p.du.isoformat()),
+        ("Date de référence (au)", p.au.isoformat()),
+        ("Périmètre", p.perimetre),
+        ("Dispositif", str(p.dispositif or "tous")),
+        ("Association", str(p.association or "toutes")),
+        ("Communes (INSEE)", ", ".join(p.commune) or "toutes"),
+        ("Cible", p.cible or "toutes"),
+        ("Bornes des tranches d'âge", ", ".join(map(str, p.tranches_age))),
+        ("Seuil du secret statistique", str(p.secret_statistique_seuil or "aucun")),
+    ]
+    for i, (k, v) in enumerate(lignes, start=2):
+        ws.write(i, 0, k, gras)
+        ws.write(i, 1, v)
+    ws.write(len(lignes) + 3, 0, "Tables", gras)
+    for i, t in enumerate(doc.tableaux):
+        ws.write(len(lignes) + 4 + i, 0, f"T{i + 1:02d}")
+        ws.write(len(lignes) + 4 + i, 1, t.titre)
+    ws.set_column(0, 0, 32)
+    ws.set_column(1, 1, 70)
+    for i, t in enumerate(doc.tableaux):
+        sh = wb.add_worksheet(f"T{i + 1:02d} {t.code}"[:31])
+        sh.write(0, 0, t.titre, titre_f)
+        sh.write(1, 0, t.definition)
+        sh.write(2, 0, f"Code : {t.code} ; unité : {t.unite.value}")
+        val = {tuple(c.dimensions.get(d.code) for d in t.dimensions): c for c in t.cellules}
+
+        def ecrire(r: int, col: int, c: Cellule | None, sh: Any = sh) -> None:
+            if c is None:
+                return
+            if c.masque:
+                sh.write(r, col, "masqué")
+            elif c.valeur is not None:
+                sh.write_number(r, col, c.valeur)
+
+        if len(t.dimensions) == 2:
+            d1, d2 = t.dimensions
+            cols = [*(m.code for m in d2.valeurs), TOTAL]
+            sh.write(4, 0, f"{d1.titre} \\ {d2.titre}", gras)
+            for j, k in enumerate(cols, start=1):
+                sh.write(4, j, _libelle_valeur(d2, k), gras)
+            for r, a in enumerate([*(m.code for m in d1.valeurs), TOTAL], start=5):
+                sh.write(r, 0, _libelle_valeur(d1, a), gras)
+                for j, b in enumerate(cols, start=1):
+                    ecrire(r, j, val.get((a, b)))
+        else:
+            d = t.dimensions[0]
+            sh.write(4, 0, d.titre, gras)
+            sh.write(4, 1, "Valeur", gras)
+            sh.write(4, 2, "%", gras)
+            for r, c in enumerate(t.cellules, start=5):
+                sh.write(r, 0, _libelle_valeur(d, c.dimensions.get(d.code, "")))
+                ecrire(r, 1, c)
+                if c.pourcentage is not None:
+                    sh.write_number(r, 2, c.pourcentage)
+        sh.set_column(0, 0, 40)
+    wb.close()
+    return buf.getvalue()

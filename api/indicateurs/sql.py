@@ -1,0 +1,80 @@
+"""Dialect-aware SQL expressions shared by the indicator queries.
+
+Dates are compared as dates on both databases (SQLite stores ISO strings, so
+lexical order is date order); what differs is date arithmetic, kept here so
+that every query gives the same figure on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from itertools import pairwise
+from typing import Any, cast
+
+from sqlalchemy import Date, Integer, Table, case, extract, func, literal
+from sqlalchemy import cast as sql_cast
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import SQLModel
+
+
+def table(model: type[SQLModel]) -> Table:
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
+
+
+def age_au(naissance: ColumnElement[Any], d: date) -> ColumnElement[Any]:
+    """Age in full years at ``d``: a birthday falling on ``d`` counts."""
+    jour_naissance = extract("month", naissance) * 100 + extract("day", naissance)
+    return (
+        literal(d.year)
+        - extract("year", naissance)
+        - case((jour_naissance > d.month * 100 + d.day, 1), else_=0)
+    )
+
+
+def mois_entre(debut: ColumnElement[Any], fin: ColumnElement[Any]) -> ColumnElement[Any]:
+    """Full calendar months from ``debut`` to ``fin`` (15/01 → 14/07 is 5 months, → 15/07 is 6)."""
+    return (
+        (extract("year", fin) - extract("year", debut)) * 12
+        + extract("month", fin)
+        - extract("month", debut)
+        - case((extract("day", fin) < extract("day", debut), 1), else_=0)
+    )
+
+
+def annee_mois(d: ColumnElement[Any]) -> ColumnElement[Any]:
+    """200104 for a date in April 2001 (formatted YYYY-MM in Python)."""
+    return extract("year", d) * 100 + extract("month", d)
+
+
+def jour(horodatage: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
+    """The UTC date of a timestamp (SQLite stores UTC without offset; PostgreSQL's
+    timestamptz is converted explicitly, whatever the session's time zone)."""
+    if dialect == "sqlite":
+        return func.date(horodatage)
+    return sql_cast(func.timezone("UTC", horodatage), Date)
+
+
+def jours_entre(
+    debut: ColumnElement[Any], fin: ColumnElement[Any], dialect: str
+) -> ColumnElement[Any]:
+    """Days from ``debut`` to ``fin`` (two dates)."""
+    if dialect == "sqlite":
+        return sql_cast(func.julianday(fin) - func.julianday(debut), Integer)
+    return fin - debut
+
+
+def tranche(age: ColumnElement[Any], bornes: tuple[int, ...]) -> ColumnElement[Any]:
+    """Age bracket code: ``moins_20``, ``20-30`` … ``80_plus``, ``non_renseigne``."""
+    whens: list[tuple[ColumnElement[bool], str]] = [(age.is_(None), "non_renseigne")]
+    whens.append((age < bornes[0], f"moins_{bornes[0]}"))
+    for bas, haut in pairwise(bornes):
+        whens.append((age < haut, f"{bas}-{haut}"))
+    return case(*whens, else_=f"{bornes[-1]}_plus")
+
+
+def codes_tranches(bornes: tuple[int, ...]) -> list[tuple[str, str]]:
+    out = [(f"moins_{bornes[0]}", f"Moins de {bornes[0]} ans")]
+    out += [(f"{b}-{h}", f"{b} à {h} ans") for b, h in pairwise(bornes)]
+    out.append((f"{bornes[-1]}_plus", f"{bornes[-1]} ans et plus"))
+    out.append(("non_renseigne", "Âge non renseigné"))
+    return out
