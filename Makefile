@@ -52,5 +52,10 @@ openapi-check: install
 	@$(PY) -m api openapi | diff -q openapi/openapi.json - >/dev/null \
 	  || { echo "openapi/openapi.json est périmé : lancez make openapi"; exit 1; }
 
+# Anonymise files 2 years after the last contact, purge the access log after 12 months.
+# `make retention ARGS=--dry-run` only says what it would do.
+retention: install
+	$(PY) -m api retention $(ARGS)
+
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist var/ancrage.db

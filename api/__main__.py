@@ -1,4 +1,4 @@
-"""Commands: ``python -m api serve|migrate|create-admin|revision``.
+"""Commands: ``python -m api serve|migrate|create-admin|retention|openapi|revision``.
 
 Each is what the Makefile and the Dockerfile run, so they stay the same.
 """
@@ -47,6 +47,29 @@ def _hint_demo(engine: object) -> None:
             print("Base vide : `make demo` charge un jeu de données de démonstration.", flush=True)
 
 
+def _retention(simulation: bool) -> None:
+    from sqlmodel import Session
+
+    from api.core.db import make_engine
+    from api.vie_privee.retention import appliquer_retention
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    with Session(engine) as session:
+        bilan = appliquer_retention(
+            session, simulation=simulation, annees_menage=settings.retention_menage_annees,
+            mois_journal=settings.retention_journal_mois,
+        )
+    engine.dispose()
+    verbe = "seraient" if simulation else "ont été"
+    mode = " (simulation : rien n'est modifié)" if simulation else ""
+    print(f"Rétention{mode} :", flush=True)
+    print(f"- {len(bilan.menages)} ménage(s) {verbe} anonymisé(s) (dernier contact au plus tard le "
+          f"{bilan.date_limite_menages.isoformat()})" + (" : " + ", ".join(bilan.menages) if bilan.menages else ""))
+    print(f"- {bilan.entrees_journal} entrée(s) du journal des accès {verbe} purgée(s) (antérieures au "
+          f"{bilan.date_limite_journal.isoformat(timespec='seconds')})", flush=True)
+
+
 def _serve(workers: int) -> None:
     import uvicorn
 
@@ -68,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--workers", type=int, default=1)
     sub.add_parser("migrate", help="appliquer les migrations Alembic")
     sub.add_parser("create-admin", help="créer le premier administrateur s'il n'y en a pas")
+    ret = sub.add_parser("retention", help="anonymiser les dossiers échus, purger le vieux journal des accès")
+    ret.add_argument("--dry-run", action="store_true", help="dire ce qui serait fait, sans rien modifier")
     sub.add_parser("openapi", help="écrire le document OpenAPI trié sur la sortie standard")
     rev = sub.add_parser("revision", help="(développement) générer une migration")
     rev.add_argument("-m", "--message", required=True)
@@ -79,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         _migrate()
     elif args.cmd == "create-admin":
         _create_admin()
+    elif args.cmd == "retention":
+        _retention(args.dry_run)
     elif args.cmd == "openapi":
         from api.openapi_doc import openapi_json
 

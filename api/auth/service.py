@@ -33,6 +33,7 @@ def _emettre(
     max_age = None
     if with_refresh:
         life = auth.expire_le - utcnow()
+        session.flush()  # the session row first: its refresh token references it (FK)
         jeton = JetonRafraichissement(session_id=auth.id, expire_le=auth.expire_le)
         session.add(jeton)
         refresh, _ = create_token(

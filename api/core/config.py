@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     login_max_echecs: int = 10
     login_fenetre_minutes: int = 15
+    # Requests a machine client (a bailleur's system) may make per minute, all routes together.
+    client_requetes_par_minute: int = Field(default=120, ge=1)
+    # Retention (CNIL 2021-028 and 2021-122): files anonymised 2 years after the last
+    # contact, access-log entries purged after 12 months.
+    retention_menage_annees: int = Field(default=2, ge=1)
+    retention_journal_mois: int = Field(default=12, ge=6, le=12)
 
     @model_validator(mode="after")
     def _check_secret(self) -> Settings:
