@@ -64,10 +64,11 @@ def _retention(simulation: bool) -> None:
     verbe = "seraient" if simulation else "ont été"
     mode = " (simulation : rien n'est modifié)" if simulation else ""
     print(f"Rétention{mode} :", flush=True)
-    print(f"- {len(bilan.menages)} ménage(s) {verbe} anonymisé(s) (dernier contact au plus tard le "
-          f"{bilan.date_limite_menages.isoformat()})" + (" : " + ", ".join(bilan.menages) if bilan.menages else ""))
-    print(f"- {bilan.entrees_journal} entrée(s) du journal des accès {verbe} purgée(s) (antérieures au "
-          f"{bilan.date_limite_journal.isoformat(timespec='seconds')})", flush=True)
+    refs = " : " + ", ".join(bilan.menages) if bilan.menages else ""
+    print(f"- {len(bilan.menages)} ménage(s) {verbe} anonymisé(s) (dernier contact au plus tard "
+          f"le {bilan.date_limite_menages.isoformat()}){refs}")
+    print(f"- {bilan.entrees_journal} entrée(s) du journal des accès {verbe} purgée(s) "
+          f"(antérieures au {bilan.date_limite_journal.isoformat(timespec='seconds')})", flush=True)
 
 
 def _serve(workers: int) -> None:

@@ -17,7 +17,13 @@ from api.auth.router import router as auth_router
 from api.auth.throttle import ClientRateLimit, LoginGuard
 from api.core.config import Settings, get_settings
 from api.core.db import make_engine
-from api.core.errors import Introuvable, ProblemDetails, TropDeRequetes, install_error_handlers, responses
+from api.core.errors import (
+    Introuvable,
+    ProblemDetails,
+    TropDeRequetes,
+    install_error_handlers,
+    responses,
+)
 from api.core.logging import configure_logging
 from api.core.middleware import PlumbingMiddleware
 from api.health import router as health_router

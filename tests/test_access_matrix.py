@@ -23,18 +23,19 @@ from typing import Any
 
 import pytest
 from fastapi.routing import iter_route_contexts
+
 from tests.factories import MOT_DE_PASSE, Monde, client_api, menage_payload
 
 # Every kind of principal; "anonyme" sends no token.
 PRINCIPAUX = (
-    "asso_agent",   # association that opened the file: agent
-    "asso_resp",    # same association: responsable
+    "asso_agent",  # association that opened the file: agent
+    "asso_resp",  # same association: responsable
     "asso2_agent",  # another association
-    "gie",          # commission
-    "bailleur",     # bailleur: a person
+    "gie",  # commission
+    "bailleur",  # bailleur: a person
     "bailleur_si",  # bailleur: its machine client
-    "financeur",    # funder (DDETS)
-    "admin",        # platform administrator
+    "financeur",  # funder (DDETS)
+    "admin",  # platform administrator
     "anonyme",
 )
 AUTHENTIFIES = tuple(p for p in PRINCIPAUX if p != "anonyme")
@@ -53,7 +54,7 @@ def connecte(status: int, **autres: int) -> dict[str, int]:
 
 
 def seuls(status: int, *qui: str, sinon: int = 404) -> dict[str, int]:
-    """``status`` for the principals named, ``sinon`` for the other signed-in ones, 401 anonymous."""
+    """``status`` for those named, ``sinon`` for the other signed-in ones, 401 anonymous."""
     return connecte(sinon, **dict.fromkeys(qui, status))
 
 
@@ -101,45 +102,97 @@ MATRICE: list[Route] = [
     # The single-page app's fallback: no frontend is built in the tests, so 404 for all.
     Route("GET", "/{chemin:path}", ouvert(404)),
     # --- auth: the token endpoint ignores any bearer; refresh needs the cookie -----------------
-    Route("POST", "/api/v1/auth/token", ouvert(200), requete=lambda d: {"data": {
-        "grant_type": "password", "username": d.m.users["asso_agent"].email, "password": MOT_DE_PASSE}}),
+    Route(
+        "POST",
+        "/api/v1/auth/token",
+        ouvert(200),
+        requete=lambda d: {
+            "data": {
+                "grant_type": "password",
+                "username": d.m.users["asso_agent"].email,
+                "password": MOT_DE_PASSE,
+            }
+        },
+    ),
     Route("POST", "/api/v1/auth/refresh", ouvert(401)),
     Route("POST", "/api/v1/auth/logout", ouvert(204)),
     Route("GET", "/api/v1/auth/me", connecte(200)),
     # --- organisations: a directory every signed-in principal reads; the admin manages it ----
     Route("GET", "/api/v1/organisations", connecte(200)),
     Route("GET", "/api/v1/organisations/{organisation_id}", connecte(200)),
-    Route("POST", "/api/v1/organisations", seuls(201, "admin", sinon=403),
-          requete=lambda d: {"json": {"nom": "Association nouvelle", "type": "association"}}),
-    Route("PATCH", "/api/v1/organisations/{organisation_id}", seuls(200, "admin", sinon=403),
-          requete=lambda d: {"json": {"nom": "Association Espoir 35 (renommée)"}}),
+    Route(
+        "POST",
+        "/api/v1/organisations",
+        seuls(201, "admin", sinon=403),
+        requete=lambda d: {"json": {"nom": "Association nouvelle", "type": "association"}},
+    ),
+    Route(
+        "PATCH",
+        "/api/v1/organisations/{organisation_id}",
+        seuls(200, "admin", sinon=403),
+        requete=lambda d: {"json": {"nom": "Association Espoir 35 (renommée)"}},
+    ),
     # --- accounts: one's own organisation; a responsable manages it; the admin, all ----------
     Route("GET", "/api/v1/utilisateurs", connecte(200)),
     Route("GET", "/api/v1/utilisateurs/{utilisateur_id}", seuls(200, *ASSO, "admin")),
-    Route("POST", "/api/v1/utilisateurs", seuls(201, "asso_resp", "admin", sinon=403),
-          requete=lambda d: {"json": {"email": f"{uuid.uuid4().hex[:8]}@espoir35.fr", "nom": "Durand",
-                                      "prenom": "Lou", "organisation_id": str(d.m.asso.id),
-                                      "mot_de_passe": "un-mot-de-passe-long"}}),
-    Route("PATCH", "/api/v1/utilisateurs/{utilisateur_id}",
-          seuls(200, "asso_resp", "admin") | {"asso_agent": 403},
-          requete=lambda d: {"json": {"prenom": "Camille"}}),
-    Route("POST", "/api/v1/utilisateurs/{utilisateur_id}/deverrouiller",
-          seuls(204, "asso_resp", "admin") | {"asso_agent": 403}),
+    Route(
+        "POST",
+        "/api/v1/utilisateurs",
+        seuls(201, "asso_resp", "admin", sinon=403),
+        requete=lambda d: {
+            "json": {
+                "email": f"{uuid.uuid4().hex[:8]}@espoir35.fr",
+                "nom": "Durand",
+                "prenom": "Lou",
+                "organisation_id": str(d.m.asso.id),
+                "mot_de_passe": "un-mot-de-passe-long",
+            }
+        },
+    ),
+    Route(
+        "PATCH",
+        "/api/v1/utilisateurs/{utilisateur_id}",
+        seuls(200, "asso_resp", "admin") | {"asso_agent": 403},
+        requete=lambda d: {"json": {"prenom": "Camille"}},
+    ),
+    Route(
+        "POST",
+        "/api/v1/utilisateurs/{utilisateur_id}/deverrouiller",
+        seuls(204, "asso_resp", "admin") | {"asso_agent": 403},
+    ),
     # --- machine clients: the admin only --------------------------------------------------------
     Route("GET", "/api/v1/clients-api", seuls(200, "admin", sinon=403)),
-    Route("POST", "/api/v1/clients-api", seuls(201, "admin", sinon=403),
-          requete=lambda d: {"json": {"nom": "SI locatif", "organisation_id": str(d.m.bailleur.id)}}),
-    Route("PATCH", "/api/v1/clients-api/{client_id}", seuls(200, "admin", sinon=403),
-          requete=lambda d: {"json": {"nom": "SI locatif (nouveau)"}}),
+    Route(
+        "POST",
+        "/api/v1/clients-api",
+        seuls(201, "admin", sinon=403),
+        requete=lambda d: {"json": {"nom": "SI locatif", "organisation_id": str(d.m.bailleur.id)}},
+    ),
+    Route(
+        "PATCH",
+        "/api/v1/clients-api/{client_id}",
+        seuls(200, "admin", sinon=403),
+        requete=lambda d: {"json": {"nom": "SI locatif (nouveau)"}},
+    ),
     # --- ménages: the association's own file; nobody else even learns it exists ---------------
     # The list answers 200 to all, filtered (funder and admin always get an empty page).
     Route("GET", "/api/v1/menages", connecte(200)),
-    Route("POST", "/api/v1/menages", connecte(201, financeur=403, admin=403),
-          requete=lambda d: {"json": menage_payload()}),
+    Route(
+        "POST",
+        "/api/v1/menages",
+        connecte(201, financeur=403, admin=403),
+        requete=lambda d: {"json": menage_payload()},
+    ),
     Route("GET", "/api/v1/menages/{menage_id}", seuls(200, *ASSO)),
-    Route("PATCH", "/api/v1/menages/{menage_id}", seuls(200, *ASSO),
-          requete=lambda d: {"json": {"telephone": "02 99 00 00 00"},
-                             "headers": {"If-Match": f'"{d.menage_version}"'}}),
+    Route(
+        "PATCH",
+        "/api/v1/menages/{menage_id}",
+        seuls(200, *ASSO),
+        requete=lambda d: {
+            "json": {"telephone": "02 99 00 00 00"},
+            "headers": {"If-Match": f'"{d.menage_version}"'},
+        },
+    ),
     Route("GET", "/api/v1/menages/{menage_id}/acces", seuls(200, *ASSO)),
     Route("GET", "/api/v1/menages/{menage_id}/export", seuls(200, *ASSO)),
     # --- audit: one's own organisation's entries (a machine client has no business there) -----
@@ -165,7 +218,9 @@ def test_la_matrice_couvre_toutes_les_routes(app) -> None:
     dans_la_matrice = {r.cle for r in MATRICE}
     assert len(dans_la_matrice) == len(MATRICE), "une route figure deux fois dans MATRICE"
     manquantes = sorted(dans_l_app - dans_la_matrice)
-    assert not manquantes, f"routes absentes de la matrice d'accès (tests/test_access_matrix.py) : {manquantes}"
+    assert not manquantes, (
+        f"routes absentes de la matrice d'accès (tests/test_access_matrix.py) : {manquantes}"
+    )
     perimees = sorted(dans_la_matrice - dans_l_app)
     assert not perimees, f"la matrice nomme des routes qui n'existent plus : {perimees}"
     for r in MATRICE:
@@ -179,8 +234,12 @@ def dossiers(client, monde: Monde) -> Dossiers:
     bailleur_si = monde.clients["bailleur_si"]
     autre = client_api(monde.db, monde.bailleur)
     assert autre.id != bailleur_si.id
-    return Dossiers(m=monde, menage_id=created.json()["id"], menage_version=created.json()["version"],
-                    client_id=str(autre.id))
+    return Dossiers(
+        m=monde,
+        menage_id=created.json()["id"],
+        menage_version=created.json()["version"],
+        client_id=str(autre.id),
+    )
 
 
 def _chemin(template: str, ids: dict[str, str]) -> str:
@@ -194,9 +253,13 @@ def test_matrice_d_acces(client, dossiers: Dossiers, route: Route, principal: st
     headers = dict(kwargs.pop("headers", {}))
     if principal != "anonyme":
         headers |= dossiers.m.h(principal)
-    r = client.request(route.methode, _chemin(route.chemin, dossiers.ids()), headers=headers, **kwargs)
+    r = client.request(
+        route.methode, _chemin(route.chemin, dossiers.ids()), headers=headers, **kwargs
+    )
     attendu = route.attendu[principal]
-    assert r.status_code == attendu, f"{route.methode} {route.chemin} par {principal} : {r.status_code} {r.text[:300]}"
+    assert r.status_code == attendu, (
+        f"{route.methode} {route.chemin} par {principal} : {r.status_code} {r.text[:300]}"
+    )
     if attendu >= 400 and route.chemin.startswith("/api/"):
         assert r.headers["content-type"] == "application/problem+json"
     if attendu == 404 and "{menage_id}" in route.chemin:
@@ -204,6 +267,11 @@ def test_matrice_d_acces(client, dossiers: Dossiers, route: Route, principal: st
         autre = dossiers.ids() | {"menage_id": str(uuid.uuid4())}
         kwargs = route.requete(dossiers)
         kwargs.pop("headers", None)
-        inconnu = client.request(route.methode, _chemin(route.chemin, autre), headers=headers, **kwargs)
+        inconnu = client.request(
+            route.methode, _chemin(route.chemin, autre), headers=headers, **kwargs
+        )
         assert inconnu.status_code == 404
-        assert inconnu.json()["type"] == r.json()["type"] and inconnu.json()["title"] == r.json()["title"]
+        assert (
+            inconnu.json()["type"] == r.json()["type"]
+            and inconnu.json()["title"] == r.json()["title"]
+        )

@@ -22,12 +22,18 @@ def _menage(client, monde: Monde, who: str = "asso_agent") -> str:
 
 
 def _existe(db: Session, eid) -> bool:
-    return db.exec(select(func.count()).select_from(JournalAcces).where(JournalAcces.id == eid)).one() == 1
+    return (
+        db.exec(select(func.count()).select_from(JournalAcces).where(JournalAcces.id == eid)).one()
+        == 1
+    )
 
 
 def _lectures(db: Session, menage_id: str) -> int:
-    return db.exec(select(func.count()).select_from(JournalAcces).where(
-        JournalAcces.ressource_id == uuid.UUID(menage_id), JournalAcces.action == "lire")).one()
+    return db.exec(
+        select(func.count())
+        .select_from(JournalAcces)
+        .where(JournalAcces.ressource_id == uuid.UUID(menage_id), JournalAcces.action == "lire")
+    ).one()
 
 
 def test_sonde_cent_lectures_cent_entrees(client, db: Session, monde: Monde) -> None:
@@ -37,10 +43,14 @@ def test_sonde_cent_lectures_cent_entrees(client, db: Session, monde: Monde) -> 
     for _ in range(100):
         assert client.get(f"/api/v1/menages/{mid}", headers=h).status_code == 200
     assert _lectures(db, mid) == 100
-    entries = db.exec(select(JournalAcces).where(
-        JournalAcces.ressource_id == uuid.UUID(mid), JournalAcces.action == "lire")).all()
+    entries = db.exec(
+        select(JournalAcces).where(
+            JournalAcces.ressource_id == uuid.UUID(mid), JournalAcces.action == "lire"
+        )
+    ).all()
     assert {(e.principal_id, e.organisation_id, e.role, e.ressource) for e in entries} == {
-        (monde.users["asso_resp"].id, monde.asso.id, "responsable", "menage")}
+        (monde.users["asso_resp"].id, monde.asso.id, "responsable", "menage")
+    }
     assert all(e.adresse == "testclient" and e.request_id for e in entries)
     # a refused read (another association) leaves no trace of the file
     assert client.get(f"/api/v1/menages/{mid}", headers=monde.h("asso2_agent")).status_code == 404
@@ -83,18 +93,29 @@ def test_filtres_du_journal(client, monde: Monde) -> None:
     h = monde.h("asso_resp")
     par_id = client.get("/api/v1/audit", params={"ressource_id": mid}, headers=h).json()
     assert par_id["total"] == 4  # 1 creation + 3 reads
-    lectures = client.get("/api/v1/audit", params={"ressource_id": mid, "action": "lire"}, headers=h).json()
+    lectures = client.get(
+        "/api/v1/audit", params={"ressource_id": mid, "action": "lire"}, headers=h
+    ).json()
     assert lectures["total"] == 3
-    par_qui = client.get("/api/v1/audit", params={"principal_id": str(monde.users["asso_agent"].id)}, headers=h).json()
+    par_qui = client.get(
+        "/api/v1/audit", params={"principal_id": str(monde.users["asso_agent"].id)}, headers=h
+    ).json()
     assert {i["ressource_id"] for i in par_qui["items"]} == {mid, autre}
-    assert client.get("/api/v1/audit", params={"ressource": "orientation"}, headers=h).json()["total"] == 0
+    assert (
+        client.get("/api/v1/audit", params={"ressource": "orientation"}, headers=h).json()["total"]
+        == 0
+    )
     futur = client.get("/api/v1/audit", params={"du": "2099-01-01T00:00:00Z"}, headers=h).json()
     assert futur["total"] == 0
     passe = client.get("/api/v1/audit", params={"au": "2000-01-01T00:00:00Z"}, headers=h).json()
     assert passe["total"] == 0
     page = client.get("/api/v1/audit", params={"limit": 2, "offset": 1}, headers=h).json()
     assert page["total"] == 5 and len(page["items"]) == 2
-    bad = client.get("/api/v1/audit", params={"du": "2026-02-01T00:00:00Z", "au": "2026-01-01T00:00:00Z"}, headers=h)
+    bad = client.get(
+        "/api/v1/audit",
+        params={"du": "2026-02-01T00:00:00Z", "au": "2026-01-01T00:00:00Z"},
+        headers=h,
+    )
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["champ"] == "au"
 
@@ -117,7 +138,9 @@ def test_qui_a_consulte_ce_dossier(client, monde: Monde) -> None:
     ]
     assert "adresse" not in items[0]  # staff IP addresses stay in the organisation's own log
     for who in ("asso2_agent", "gie", "bailleur", "financeur", "admin"):
-        assert client.get(f"/api/v1/menages/{mid}/acces", headers=monde.h(who)).status_code == 404, who
+        assert (
+            client.get(f"/api/v1/menages/{mid}/acces", headers=monde.h(who)).status_code == 404
+        ), who
 
 
 def test_aucune_route_n_ecrit_dans_le_journal(app) -> None:
@@ -127,14 +150,15 @@ def test_aucune_route_n_ecrit_dans_le_journal(app) -> None:
 
 
 def _refuse(db: Session, sql: str, **params) -> None:
-    with pytest.raises(DatabaseError, match="ajout seul"):
-        with db.begin_nested():
-            db.execute(text(sql), params)
+    with pytest.raises(DatabaseError, match="ajout seul"), db.begin_nested():
+        db.execute(text(sql), params)
 
 
 def test_le_journal_refuse_modification_et_suppression(client, db: Session, monde: Monde) -> None:
     mid = _menage(client, monde)
-    (entree,) = db.exec(select(JournalAcces).where(JournalAcces.ressource_id == uuid.UUID(mid))).all()
+    (entree,) = db.exec(
+        select(JournalAcces).where(JournalAcces.ressource_id == uuid.UUID(mid))
+    ).all()
     eid = entree.id.hex if db.get_bind().dialect.name == "sqlite" else str(entree.id)
     _refuse(db, "UPDATE journal_acces SET action = 'lire' WHERE id = :id", id=eid)
     _refuse(db, "DELETE FROM journal_acces WHERE id = :id", id=eid)
@@ -144,8 +168,15 @@ def test_le_journal_refuse_modification_et_suppression(client, db: Session, mond
 
 
 def test_seule_la_purge_supprime(db: Session, monde: Monde, is_postgres: bool) -> None:
-    vieux = JournalAcces(quand=f.utc(2024, 1, 1), principal_type="utilisateur", principal_id=monde.users["asso_agent"].id,
-                         organisation_id=monde.asso.id, role="agent", action="lire", ressource="menage")
+    vieux = JournalAcces(
+        quand=f.utc(2024, 1, 1),
+        principal_type="utilisateur",
+        principal_id=monde.users["asso_agent"].id,
+        organisation_id=monde.asso.id,
+        role="agent",
+        action="lire",
+        ressource="menage",
+    )
     db.add(vieux)
     db.flush()
     eid = str(vieux.id) if is_postgres else vieux.id.hex

@@ -25,20 +25,35 @@ from schemathesis import GenerationMode
 
 from tests.factories import Monde, menage_payload
 
-ROLES = ("asso_agent", "asso_resp", "asso2_agent", "gie", "bailleur", "bailleur_si", "financeur", "admin", "anonyme")
+ROLES = (
+    "asso_agent",
+    "asso_resp",
+    "asso2_agent",
+    "gie",
+    "bailleur",
+    "bailleur_si",
+    "financeur",
+    "admin",
+    "anonyme",
+)
 EXEMPLES = int(os.environ.get("FUZZ_EXEMPLES", "5"))
 # The pytest integration of schemathesis' lazy schemas (from_fixture) does not run on
 # pytest 9; strategies driven by hypothesis inside a plain test do the same job.
-REGLAGES = settings(max_examples=EXEMPLES, deadline=None, database=None,
-                    suppress_health_check=list(HealthCheck))
+REGLAGES = settings(
+    max_examples=EXEMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+)
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_fuzz(app, client, monde: Monde, role: str) -> None:
     created = client.post("/api/v1/menages", json=menage_payload(), headers=monde.h("asso_agent"))
     assert created.status_code == 201
-    reels = {"menage_id": created.json()["id"], "organisation_id": str(monde.asso.id),
-             "utilisateur_id": str(monde.users["asso_agent"].id), "client_id": str(monde.clients["bailleur_si"].id)}
+    reels = {
+        "menage_id": created.json()["id"],
+        "organisation_id": str(monde.asso.id),
+        "utilisateur_id": str(monde.users["asso_agent"].id),
+        "client_id": str(monde.clients["bailleur_si"].id),
+    }
     headers = {} if role == "anonyme" else monde.h(role)
     # A high machine-client limit here: the rate limit has its own test.
     app.state.client_rate_limit.item.amount = 1_000_000
@@ -47,11 +62,16 @@ def test_fuzz(app, client, monde: Monde, role: str) -> None:
     for result in schema.get_all_operations():
         operation = result.ok()
         params = {k: v for k, v in reels.items() if k in operation.path}
-        strategies = [operation.as_strategy(GenerationMode.POSITIVE),
-                      operation.as_strategy(GenerationMode.NEGATIVE)]
+        strategies = [
+            operation.as_strategy(GenerationMode.POSITIVE),
+            operation.as_strategy(GenerationMode.NEGATIVE),
+        ]
         if params:
-            strategies.append(operation.as_strategy(GenerationMode.POSITIVE, path_parameters=params))
+            strategies.append(
+                operation.as_strategy(GenerationMode.POSITIVE, path_parameters=params)
+            )
         for strategy in strategies:
+
             @given(case=strategy)
             @REGLAGES
             def essai(case: Any) -> None:

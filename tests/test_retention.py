@@ -43,7 +43,9 @@ def test_limite_sur_la_derniere_mise_a_jour(db: Session, monde: Monde) -> None:
         assert men.anonymise_le is None and men.adresse == "3 rue des Lilas"
 
 
-def test_fin_de_mesure_et_rendez_vous_realise_repoussent_la_limite(db: Session, monde: Monde) -> None:
+def test_fin_de_mesure_et_rendez_vous_realise_repoussent_la_limite(
+    db: Session, monde: Monde
+) -> None:
     disp = f.dispositif(db, monde)
     ancien = f.utc(2020, 1, 1)
     fin_pile = f.menage(db, monde, modifie_le=ancien)
@@ -51,7 +53,9 @@ def test_fin_de_mesure_et_rendez_vous_realise_repoussent_la_limite(db: Session, 
     fin_lendemain = f.menage(db, monde, modifie_le=ancien)
     f.mesure(db, monde, fin_lendemain, disp, date_fin=date(2024, 6, 16))
     rdv_recent = f.menage(db, monde, modifie_le=ancien)
-    f.rendez_vous(db, f.mesure(db, monde, rdv_recent, disp, date_fin=date(2022, 1, 1)), f.utc(2024, 7, 1))
+    f.rendez_vous(
+        db, f.mesure(db, monde, rdv_recent, disp, date_fin=date(2022, 1, 1)), f.utc(2024, 7, 1)
+    )
     # Only a held rendez-vous is a contact: a cancelled or missed one is not.
     rdv_annule = f.menage(db, monde, modifie_le=ancien)
     me = f.mesure(db, monde, rdv_annule, disp, date_fin=date(2022, 1, 1))
@@ -80,7 +84,9 @@ def test_anonymisation_retire_noms_contacts_textes_libres(db: Session, monde: Mo
     assert _refs(bilan) == {ref}
     db.expire_all()
     men = db.get(Menage, men.id)
-    assert men.reference == ref and men.commune_insee == "35238" and men.composition == "femme_seule"
+    assert (
+        men.reference == ref and men.commune_insee == "35238" and men.composition == "femme_seule"
+    )
     assert (men.adresse, men.telephone, men.courriel) == (None, None, None)
     assert men.anonymise_le is not None
     assert men.modifie_le.date() == date(2021, 2, 1)  # anonymising is not a contact
@@ -91,11 +97,19 @@ def test_anonymisation_retire_noms_contacts_textes_libres(db: Session, monde: Mo
     o = db.get(Orientation, o.id)
     assert o.motifs is None and o.prescripteur_nom is None and o.statut == "acceptee"
     assert o.cible_code == "sante_mentale"
-    assert all(e.commentaire is None for e in db.exec(select(OrientationEvenement).where(OrientationEvenement.orientation_id == o.id)))
+    assert all(
+        e.commentaire is None
+        for e in db.exec(
+            select(OrientationEvenement).where(OrientationEvenement.orientation_id == o.id)
+        )
+    )
     me = db.get(Mesure, me.id)
     assert (me.suivi_commentaire, me.adhesion_modalite) == (None, None)
     assert me.date_fin == date(2022, 1, 31) and me.statut == "terminee"
-    assert all(e.commentaire is None for e in db.exec(select(MesureEvenement).where(MesureEvenement.mesure_id == me.id)))
+    assert all(
+        e.commentaire is None
+        for e in db.exec(select(MesureEvenement).where(MesureEvenement.mesure_id == me.id))
+    )
     rdv = db.get(RendezVous, rdv.id)
     assert (rdv.compte_rendu, rdv.lieu, rdv.participants) == (None, None, None)
     assert rdv.statut == "realise" and rdv.type == "visite_domicile"
@@ -108,9 +122,16 @@ def test_anonymisation_retire_noms_contacts_textes_libres(db: Session, monde: Mo
 
 def test_simulation_ne_modifie_rien(db: Session, monde: Monde) -> None:
     men = f.menage(db, monde, modifie_le=f.utc(2021, 2, 1))
-    vieux = JournalAcces(quand=f.utc(2025, 1, 1), principal_type="utilisateur", principal_id=monde.users["asso_agent"].id,
-                         organisation_id=monde.asso.id, role="agent", action="lire", ressource="menage",
-                         ressource_id=men.id)
+    vieux = JournalAcces(
+        quand=f.utc(2025, 1, 1),
+        principal_type="utilisateur",
+        principal_id=monde.users["asso_agent"].id,
+        organisation_id=monde.asso.id,
+        role="agent",
+        action="lire",
+        ressource="menage",
+        ressource_id=men.id,
+    )
     db.add(vieux)
     db.flush()
     bilan = appliquer_retention(db, maintenant=MAINTENANT, simulation=True)
@@ -123,8 +144,15 @@ def test_simulation_ne_modifie_rien(db: Session, monde: Monde) -> None:
 
 def test_purge_du_journal_apres_douze_mois(db: Session, monde: Monde) -> None:
     def entree(quand):
-        e = JournalAcces(quand=quand, principal_type="utilisateur", principal_id=monde.users["asso_agent"].id,
-                         organisation_id=monde.asso.id, role="agent", action="lire", ressource="menage")
+        e = JournalAcces(
+            quand=quand,
+            principal_type="utilisateur",
+            principal_id=monde.users["asso_agent"].id,
+            organisation_id=monde.asso.id,
+            role="agent",
+            action="lire",
+            ressource="menage",
+        )
         db.add(e)
         db.flush()
         return e.id
@@ -140,19 +168,31 @@ def test_purge_du_journal_apres_douze_mois(db: Session, monde: Monde) -> None:
 
 def test_commande_retention_dry_run(tmp_path) -> None:
     """The command a cron runs: on an empty base it says there is nothing to do."""
-    env = {**os.environ, "ANCRAGE_DATABASE_URL": f"sqlite:///{tmp_path / 'r.db'}", "ANCRAGE_ENV": "test"}
+    env = {
+        **os.environ,
+        "ANCRAGE_DATABASE_URL": f"sqlite:///{tmp_path / 'r.db'}",
+        "ANCRAGE_ENV": "test",
+    }
     subprocess.run([sys.executable, "-m", "api", "migrate"], cwd=PROJECT_ROOT, env=env, check=True)
-    out = subprocess.run([sys.executable, "-m", "api", "retention", "--dry-run"], cwd=PROJECT_ROOT, env=env,
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "api", "retention", "--dry-run"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     assert "simulation" in out
     assert "0 ménage(s) seraient anonymisé(s)" in out
     assert "0 entrée(s) du journal des accès seraient purgée(s)" in out
 
 
-@pytest.mark.skip(reason="TODO(fusion) : l'API des indicateurs est dans une autre branche (issue 5) ; "
-                         "le responsable ajoute ce test à la fusion : indicateurs JSON identiques avant/après "
-                         "appliquer_retention (attention : l'âge à une date change si la date de naissance "
-                         "est ramenée au 1er janvier ; les indicateurs doivent compter l'âge en années civiles "
-                         "ou à partir d'un instantané)")
+@pytest.mark.skip(
+    reason="TODO(fusion) : l'API des indicateurs est dans une autre branche (issue 5) ; "
+    "le responsable ajoute ce test à la fusion : indicateurs JSON identiques avant/après "
+    "appliquer_retention (attention : l'âge à une date change si la date de naissance "
+    "est ramenée au 1er janvier ; les indicateurs doivent compter l'âge en années civiles "
+    "ou à partir d'un instantané)"
+)
 def test_indicateurs_identiques_avant_et_apres_retention() -> None:
     raise AssertionError("à écrire à la fusion avec les indicateurs")

@@ -81,7 +81,9 @@ def lister_journal(
     for the processing (DPO, responsables).
     """
     if principal.is_client:
-        raise Interdit("Le journal des accès se consulte avec un compte personnel, pas un client API.")
+        raise Interdit(
+            "Le journal des accès se consulte avec un compte personnel, pas un client API."
+        )
     if du is not None and au is not None and au < du:
         raise champ_invalide("au", "doit être postérieure ou égale à « du »", au.isoformat())
     query = select(JournalAcces).where(condition_journal_visible(principal))
@@ -97,12 +99,18 @@ def lister_journal(
         query = query.where(JournalAcces.ressource_id == ressource_id)
     if action is not None:
         query = query.where(JournalAcces.action == action.value)
-    total = count(session, query)
+    total = count(session, query)  # type: ignore[arg-type]
     rows = session.exec(
-        query.order_by(col(JournalAcces.quand).desc(), col(JournalAcces.id)).offset(page.offset).limit(page.limit)
+        query.order_by(col(JournalAcces.quand).desc(), col(JournalAcces.id))
+        .offset(page.offset)
+        .limit(page.limit)
     )
-    return Page(total=total, limit=page.limit, offset=page.offset,
-                items=[EntreeJournal.model_validate(r) for r in rows])
+    return Page(
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+        items=[EntreeJournal.model_validate(r) for r in rows],
+    )
 
 
 def acces_menage(
@@ -119,12 +127,19 @@ def acces_menage(
     )
     total = count(session, query)  # type: ignore[arg-type]
     rows = session.exec(
-        query.order_by(col(JournalAcces.quand).desc(), col(JournalAcces.id)).offset(page.offset).limit(page.limit)
+        query.order_by(col(JournalAcces.quand).desc(), col(JournalAcces.id))
+        .offset(page.offset)
+        .limit(page.limit)
     )
     items = [
         AccesDossier(
-            quand=e.quand, principal_type=e.principal_type, principal_id=e.principal_id,
-            organisation_id=e.organisation_id, organisation_nom=nom, role=e.role, action=e.action,
+            quand=e.quand,
+            principal_type=e.principal_type,
+            principal_id=e.principal_id,
+            organisation_id=e.organisation_id,
+            organisation_nom=nom,
+            role=e.role,
+            action=e.action,
         )
         for e, nom in rows
     ]

@@ -7,14 +7,14 @@ from typing import Annotated, Any
 from fastapi import Header, Response
 from sqlalchemy import update as sa_update
 
-from api.core.models import utcnow
-
 from api.core.errors import VersionPerimee, VersionRequise
+from api.core.models import utcnow
 
 IfMatchHeader = Annotated[
     str | None,
     Header(
         alias="If-Match",
+        max_length=200,
         description="ETag de la version lue (obligatoire pour modifier : 428 sinon, 412 si périmé)",
     ),
 ]

@@ -26,8 +26,12 @@ NOM_ANONYME = "ANONYME"
 # A referral still waiting for a decision or a mesure still running means the household
 # is in contact, even if nobody wrote in the file for a long time.
 _ORIENTATIONS_EN_COURS = {
-    StatutOrientation.brouillon.value, StatutOrientation.soumise.value, StatutOrientation.en_commission.value,
-    StatutOrientation.ajournee.value, StatutOrientation.attente_infos.value, StatutOrientation.liste_attente.value,
+    StatutOrientation.brouillon.value,
+    StatutOrientation.soumise.value,
+    StatutOrientation.en_commission.value,
+    StatutOrientation.ajournee.value,
+    StatutOrientation.attente_infos.value,
+    StatutOrientation.liste_attente.value,
 }
 
 
@@ -69,25 +73,35 @@ def dernier_contact(session: Session, menage: Menage) -> date:
     return max(dates)
 
 
-def menages_a_anonymiser(session: Session, *, aujourd_hui: date, annees: int = 2) -> tuple[date, list[Menage]]:
+def menages_a_anonymiser(
+    session: Session, *, aujourd_hui: date, annees: int = 2
+) -> tuple[date, list[Menage]]:
     """The not-yet-anonymised files whose last contact is on or before the cut-off date."""
     limite = moins_mois(aujourd_hui, 12 * annees)
     en_cours = or_(
-        select(Mesure.id).where(
-            Mesure.menage_id == Menage.id, col(Mesure.date_fin).is_(None),
+        select(Mesure.id)
+        .where(
+            Mesure.menage_id == Menage.id,
+            col(Mesure.date_fin).is_(None),
             Mesure.statut != StatutMesure.terminee.value,
-        ).exists(),
-        select(Orientation.id).where(
+        )
+        .exists(),
+        select(Orientation.id)
+        .where(
             Orientation.menage_id == Menage.id, col(Orientation.statut).in_(_ORIENTATIONS_EN_COURS)
-        ).exists(),
+        )
+        .exists(),
     )
     # Cheap pre-filter in SQL (an old last update is necessary), then the exact rule in Python.
     candidats = session.exec(
-        select(Menage).where(
+        select(Menage)
+        .where(
             col(Menage.anonymise_le).is_(None),
-            col(Menage.modifie_le) < datetime.combine(limite + timedelta(days=1), time.min, tzinfo=UTC),
+            col(Menage.modifie_le)
+            < datetime.combine(limite + timedelta(days=1), time.min, tzinfo=UTC),
             ~en_cours,
-        ).order_by(col(Menage.reference))
+        )
+        .order_by(col(Menage.reference))
     ).all()
     return limite, [m for m in candidats if dernier_contact(session, m) <= limite]
 
@@ -109,25 +123,34 @@ def anonymiser(session: Session, menage: Menage) -> None:
     orientation_ids = select(Orientation.id).where(Orientation.menage_id == menage.id)
     mesure_ids = select(Mesure.id).where(Mesure.menage_id == menage.id)
     session.execute(
-        update(Orientation).where(col(Orientation.menage_id) == menage.id)
-        .values(motifs=None, prescripteur_nom=None).execution_options(synchronize_session=False)
+        update(Orientation)
+        .where(col(Orientation.menage_id) == menage.id)
+        .values(motifs=None, prescripteur_nom=None)
+        .execution_options(synchronize_session=False)
     )
     session.execute(
-        update(OrientationEvenement).where(col(OrientationEvenement.orientation_id).in_(orientation_ids))
-        .values(commentaire=None).execution_options(synchronize_session=False)
+        update(OrientationEvenement)
+        .where(col(OrientationEvenement.orientation_id).in_(orientation_ids))
+        .values(commentaire=None)
+        .execution_options(synchronize_session=False)
     )
     session.execute(
-        update(Mesure).where(col(Mesure.menage_id) == menage.id)
+        update(Mesure)
+        .where(col(Mesure.menage_id) == menage.id)
         .values(suivi_commentaire=None, adhesion_modalite=None, derogation_duree_motif=None)
         .execution_options(synchronize_session=False)
     )
     session.execute(
-        update(MesureEvenement).where(col(MesureEvenement.mesure_id).in_(mesure_ids))
-        .values(commentaire=None).execution_options(synchronize_session=False)
+        update(MesureEvenement)
+        .where(col(MesureEvenement.mesure_id).in_(mesure_ids))
+        .values(commentaire=None)
+        .execution_options(synchronize_session=False)
     )
     session.execute(
-        update(RendezVous).where(col(RendezVous.mesure_id).in_(mesure_ids))
-        .values(compte_rendu=None, lieu=None, participants=None).execution_options(synchronize_session=False)
+        update(RendezVous)
+        .where(col(RendezVous.mesure_id).in_(mesure_ids))
+        .values(compte_rendu=None, lieu=None, participants=None)
+        .execution_options(synchronize_session=False)
     )
 
 
@@ -141,20 +164,30 @@ def autoriser_purge(session: Session) -> None:
 
 
 def appliquer_retention(
-    session: Session, *, maintenant: datetime | None = None, simulation: bool = False,
-    annees_menage: int = 2, mois_journal: int = 12,
+    session: Session,
+    *,
+    maintenant: datetime | None = None,
+    simulation: bool = False,
+    annees_menage: int = 2,
+    mois_journal: int = 12,
 ) -> BilanRetention:
     """Anonymise the files past their retention and purge the old access log, in one commit.
 
     With ``simulation`` nothing changes: the report says what would be done.
     """
     maintenant = maintenant or utcnow()
-    limite, menages = menages_a_anonymiser(session, aujourd_hui=maintenant.date(), annees=annees_menage)
-    limite_journal = datetime.combine(moins_mois(maintenant.date(), mois_journal), maintenant.timetz())
+    limite, menages = menages_a_anonymiser(
+        session, aujourd_hui=maintenant.date(), annees=annees_menage
+    )
+    limite_journal = datetime.combine(
+        moins_mois(maintenant.date(), mois_journal), maintenant.timetz()
+    )
     vieilles = select(JournalAcces.id).where(col(JournalAcces.quand) < limite_journal)
     bilan = BilanRetention(
-        date_limite_menages=limite, date_limite_journal=limite_journal,
-        menages=[m.reference for m in menages], simulation=simulation,
+        date_limite_menages=limite,
+        date_limite_journal=limite_journal,
+        menages=[m.reference for m in menages],
+        simulation=simulation,
     )
     if simulation:
         bilan.entrees_journal = len(session.exec(vieilles).all())
@@ -163,9 +196,10 @@ def appliquer_retention(
         anonymiser(session, menage)
     autoriser_purge(session)
     result = session.execute(
-        delete(JournalAcces).where(col(JournalAcces.id).in_(vieilles)).execution_options(synchronize_session=False)
+        delete(JournalAcces)
+        .where(col(JournalAcces.id).in_(vieilles))
+        .execution_options(synchronize_session=False)
     )
-    bilan.entrees_journal = int(result.rowcount or 0)
+    bilan.entrees_journal = int(getattr(result, "rowcount", 0) or 0)  # a CursorResult
     session.commit()
     return bilan
-

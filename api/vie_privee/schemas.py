@@ -31,10 +31,14 @@ class OrientationExport(BaseModel):
     statut: str
     origine: str
     prescripteur_organisation_id: uuid.UUID
-    cible_proposee: str | None = Field(description="Code de la cible proposée (« cible confidentielle » pour un bailleur)")
+    cible_proposee: str | None = Field(
+        description="Code de la cible proposée (« cible confidentielle » pour un bailleur)"
+    )
     cible: str | None
     acces_maintien: str
-    motifs: str | None = Field(description="Motifs de l'orientation (ce qui a été transmis sur le ménage)")
+    motifs: str | None = Field(
+        description="Motifs de l'orientation (ce qui a été transmis sur le ménage)"
+    )
     date_reception: date | None
     date_decision: date | None
     motif_refus: str | None
@@ -50,7 +54,9 @@ class RendezVousExport(BaseModel):
     type: str
     lieu: str | None
     statut: str
-    compte_rendu: str | None = Field(description="Compte rendu (seulement ceux de l'organisation qui exporte)")
+    compte_rendu: str | None = Field(
+        description="Compte rendu (seulement ceux de l'organisation qui exporte)"
+    )
 
 
 class MesureExport(BaseModel):

@@ -13,13 +13,14 @@ Revision ID: 0006
 Revises: 0002
 Create Date: 2026-11-23 09:20:14.452338
 """
+
 from collections.abc import Sequence
 
 from alembic import op
 
 
-revision: str = '0006'
-down_revision: str | None = '0002'
+revision: str = "0006"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
