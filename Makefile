@@ -55,6 +55,10 @@ openapi-check: install
 # Indicator document vs one raw GROUP BY pass on N synthetic mesures (BENCH_URL: a throwaway base).
 bench-indicateurs: install
 	$(PY) -m api.indicateurs.bench $(or $(N),150000) $(if $(BENCH_URL),--url $(BENCH_URL))
+# Anonymise files 2 years after the last contact, purge the access log after 12 months.
+# `make retention ARGS=--dry-run` only says what it would do.
+retention: install
+	$(PY) -m api retention $(ARGS)
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist var/ancrage.db

@@ -1,4 +1,4 @@
-"""Commands: ``python -m api serve|migrate|create-admin|webhooks|revision``.
+"""Commands: ``python -m api serve|migrate|create-admin|demo|webhooks|retention|openapi|revision``.
 
 Each is what the Makefile and the Dockerfile run, so they stay the same.
 """
@@ -62,6 +62,28 @@ def _demo(scale: str, seed: int, menages: int | None) -> None:
         print(f"  {table:28} {n:>10}", flush=True)
     print(f"Comptes de démonstration : <role>.<organisation>@{referentiel.DEMO_DOMAIN} "
           f"(ex. agent1.espoir@{referentiel.DEMO_DOMAIN}), mot de passe « {referentiel.DEMO_PASSWORD} ».", flush=True)
+def _retention(simulation: bool) -> None:
+    from sqlmodel import Session
+
+    from api.core.db import make_engine
+    from api.vie_privee.retention import appliquer_retention
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    with Session(engine) as session:
+        bilan = appliquer_retention(
+            session, simulation=simulation, annees_menage=settings.retention_menage_annees,
+            mois_journal=settings.retention_journal_mois,
+        )
+    engine.dispose()
+    verbe = "seraient" if simulation else "ont été"
+    mode = " (simulation : rien n'est modifié)" if simulation else ""
+    print(f"Rétention{mode} :", flush=True)
+    refs = " : " + ", ".join(bilan.menages) if bilan.menages else ""
+    print(f"- {len(bilan.menages)} ménage(s) {verbe} anonymisé(s) (dernier contact au plus tard "
+          f"le {bilan.date_limite_menages.isoformat()}){refs}")
+    print(f"- {bilan.entrees_journal} entrée(s) du journal des accès {verbe} purgée(s) "
+          f"(antérieures au {bilan.date_limite_journal.isoformat(timespec='seconds')})", flush=True)
 
 
 def _serve(workers: int) -> None:
@@ -111,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--menages", type=int, default=None, help="nombre de ménages (remplace l'échelle)")
     hooks = sub.add_parser("webhooks", help="livrer les webhooks en attente, en boucle")
     hooks.add_argument("--intervalle", type=float, default=2.0, help="secondes d'attente quand rien n'est dû")
+    ret = sub.add_parser("retention", help="anonymiser les dossiers échus, purger le vieux journal des accès")
+    ret.add_argument("--dry-run", action="store_true", help="dire ce qui serait fait, sans rien modifier")
     sub.add_parser("openapi", help="écrire le document OpenAPI trié sur la sortie standard")
     rev = sub.add_parser("revision", help="(développement) générer une migration")
     rev.add_argument("-m", "--message", required=True)
@@ -126,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         _demo(args.scale, args.seed, args.menages)
     elif args.cmd == "webhooks":
         _webhooks(args.intervalle)
+    elif args.cmd == "retention":
+        _retention(args.dry_run)
     elif args.cmd == "openapi":
         from api.openapi_doc import openapi_json
 

@@ -13,13 +13,20 @@ from fastapi.routing import APIRoute
 from sqlmodel import Session
 
 from api.alertes.router import router as alertes_router
+from api.audit.router import router as audit_router
 from api.auth.router import router as auth_router
-from api.auth.throttle import LoginGuard
+from api.auth.throttle import ClientRateLimit, LoginGuard
 from api.calendrier.router import router as calendrier_router
 from api.chronologie.router import router as chronologie_router
 from api.core.config import Settings, get_settings
 from api.core.db import make_engine
-from api.core.errors import Introuvable, ProblemDetails, install_error_handlers
+from api.core.errors import (
+    Introuvable,
+    ProblemDetails,
+    TropDeRequetes,
+    install_error_handlers,
+    responses,
+)
 from api.core.logging import configure_logging
 from api.core.middleware import PlumbingMiddleware
 from api.dispositifs.router import router as dispositifs_router
@@ -30,6 +37,7 @@ from api.mesures.router import router as mesures_router
 from api.organisations.router import router as organisations_router
 from api.orientations.router import router as orientations_router
 from api.rendez_vous.router import router as rendez_vous_router
+from api.vie_privee.router import router as vie_privee_router
 
 ROUTERS = [
     health_router,
@@ -44,6 +52,8 @@ ROUTERS = [
     chronologie_router,
     calendrier_router,
     indicateurs_router,
+    audit_router,
+    vie_privee_router,
 ]
 
 DESCRIPTION = """API d'Ancrage, la plateforme de l'accompagnement social lié au logement.
@@ -75,6 +85,7 @@ def create_app(settings: Settings | None = None, *, engine: Any = None) -> FastA
     app.state.engine = engine or make_engine(settings.database_url)
     app.state.session_factory = lambda: Session(app.state.engine, expire_on_commit=False)
     app.state.login_guard = LoginGuard(settings)
+    app.state.client_rate_limit = ClientRateLimit(settings)
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
@@ -110,6 +121,13 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                     "application/problem+json": {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}
                 }
                 resp["description"] = "Données invalides"
+    # Every authenticated operation may answer 429: machine clients are rate limited
+    # in the authentication dependency itself (api/auth/throttle.py, ClientRateLimit).
+    trop = responses(TropDeRequetes)[429]
+    for path in schema.get("paths", {}).values():
+        for op in path.values():
+            if "401" in op.get("responses", {}):
+                op["responses"].setdefault("429", trop)
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
     app.openapi_schema = schema

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 
-from sqlalchemy import insert
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, insert, true
+from sqlmodel import Session, col, select
 
 from api.audit.models import ActionAudit, JournalAcces
+from api.audit.schemas import AccesDossier, EntreeJournal
 from api.auth.principal import Principal
 from api.core.context import request_context
 from api.core.models import utcnow
@@ -32,6 +34,9 @@ def _entree(
         "adresse": ctx.get("client"),
         "request_id": ctx.get("request_id"),
     }
+from api.core.errors import Interdit, champ_invalide
+from api.core.pagination import Page, PageParams, count
+from api.organisations.models import Organisation
 
 
 def journaliser(
@@ -57,3 +62,93 @@ def journaliser_liste(session: Session, principal: Principal, ressource: str, id
     rows = [_entree(principal, ActionAudit.lister, ressource, rid, None) for rid in ids]
     if rows:
         session.execute(insert(JournalAcces), rows)
+
+
+def condition_journal_visible(principal: Principal) -> ColumnElement[bool]:
+    """The entries a principal may read: its own organisation's; the admin, all of them."""
+    if principal.is_admin:
+        return true()
+    return col(JournalAcces.organisation_id) == principal.organisation_id
+
+
+def lister_journal(
+    session: Session,
+    principal: Principal,
+    *,
+    page: PageParams,
+    du: datetime | None = None,
+    au: datetime | None = None,
+    principal_id: uuid.UUID | None = None,
+    ressource: str | None = None,
+    ressource_id: uuid.UUID | None = None,
+    action: ActionAudit | None = None,
+) -> Page[EntreeJournal]:
+    """The access log of one's organisation (all for the admin), newest first.
+
+    Machine clients have no business reading it: the log is for people who answer
+    for the processing (DPO, responsables).
+    """
+    if principal.is_client:
+        raise Interdit(
+            "Le journal des accès se consulte avec un compte personnel, pas un client API."
+        )
+    if du is not None and au is not None and au < du:
+        raise champ_invalide("au", "doit être postérieure ou égale à « du »", au.isoformat())
+    query = select(JournalAcces).where(condition_journal_visible(principal))
+    if du is not None:
+        query = query.where(col(JournalAcces.quand) >= du)
+    if au is not None:
+        query = query.where(col(JournalAcces.quand) <= au)
+    if principal_id is not None:
+        query = query.where(JournalAcces.principal_id == principal_id)
+    if ressource is not None:
+        query = query.where(JournalAcces.ressource == ressource)
+    if ressource_id is not None:
+        query = query.where(JournalAcces.ressource_id == ressource_id)
+    if action is not None:
+        query = query.where(JournalAcces.action == action.value)
+    total = count(session, query)  # type: ignore[arg-type]
+    rows = session.exec(
+        query.order_by(col(JournalAcces.quand).desc(), col(JournalAcces.id))
+        .offset(page.offset)
+        .limit(page.limit)
+    )
+    return Page(
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+        items=[EntreeJournal.model_validate(r) for r in rows],
+    )
+
+
+def acces_menage(
+    session: Session, principal: Principal, *, menage_id: uuid.UUID, page: PageParams
+) -> Page[AccesDossier]:
+    """Who viewed or changed this household file, for anyone who may see the file."""
+    from api.menages.service import get_menage
+
+    get_menage(session, principal, menage_id, journal=False)  # 404 when not visible
+    query = (
+        select(JournalAcces, Organisation.nom)
+        .join(Organisation, col(Organisation.id) == JournalAcces.organisation_id)
+        .where(JournalAcces.ressource == "menage", JournalAcces.ressource_id == menage_id)
+    )
+    total = count(session, query)  # type: ignore[arg-type]
+    rows = session.exec(
+        query.order_by(col(JournalAcces.quand).desc(), col(JournalAcces.id))
+        .offset(page.offset)
+        .limit(page.limit)
+    )
+    items = [
+        AccesDossier(
+            quand=e.quand,
+            principal_type=e.principal_type,
+            principal_id=e.principal_id,
+            organisation_id=e.organisation_id,
+            organisation_nom=nom,
+            role=e.role,
+            action=e.action,
+        )
+        for e, nom in rows
+    ]
+    return Page(total=total, limit=page.limit, offset=page.offset, items=items)

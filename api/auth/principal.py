@@ -92,6 +92,8 @@ def get_principal(
     principal = load_principal(session, sub=claims.sub, sid=claims.sid)
     if principal is None:
         raise NonAuthentifie("Session terminée ou compte désactivé : reconnectez-vous.")
+    if principal.is_client:
+        request.app.state.client_rate_limit.hit(str(principal.id))
     request.state.principal = principal
     return principal
 

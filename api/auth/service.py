@@ -33,6 +33,7 @@ def _emettre(session: Session, settings: Settings, auth: SessionAuth, sub: str, 
     if with_refresh:
         session.flush()  # the session row first: the refresh token references it
         life = auth.expire_le - utcnow()
+        session.flush()  # the session row first: its refresh token references it (FK)
         jeton = JetonRafraichissement(session_id=auth.id, expire_le=auth.expire_le)
         session.add(jeton)
         refresh, _ = create_token(settings, sub=sub, typ="refresh", sid=auth.id, lifetime=life, jti=jeton.jti)

@@ -50,3 +50,27 @@ class LoginGuard:
 
     def unlock(self, account: str) -> None:
         self.limiter.clear(self.item, "compte:" + account)
+
+
+class ClientRateLimit:
+    """At most N requests per minute per machine client, whatever the route.
+
+    A partner's system that loops must not starve the people using the app; the
+    same storage as ``LoginGuard`` (memory, or Redis shared by every worker).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        uri = settings.redis_url or "memory://"
+        self.limiter = MovingWindowRateLimiter(storage_from_string(uri))
+        self.item = RateLimitItemPerMinute(settings.client_requetes_par_minute)
+
+    def hit(self, client_id: str) -> None:
+        key = "client-api:" + client_id
+        if not self.limiter.hit(self.item, key):
+            reset = self.limiter.get_window_stats(self.item, key).reset_time
+            retry = max(1, math.ceil(reset - time.time()))
+            raise TropDeRequetes(
+                f"Ce client API a dépassé {self.item.amount} requêtes par minute. "
+                f"Réessayez dans {retry} seconde(s).",
+                retry_after=retry,
+            )

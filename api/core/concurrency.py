@@ -14,6 +14,7 @@ IfMatchHeader = Annotated[
     str | None,
     Header(
         alias="If-Match",
+        max_length=200,
         description="ETag de la version lue (obligatoire pour modifier : 428 sinon, 412 si périmé)",
     ),
 ]

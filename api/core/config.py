@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     login_fenetre_minutes: int = 15
     # A mandated mesure without any held rendez-vous after this many days is an alert.
     alerte_premier_rdv_jours: int = Field(default=15, ge=1, le=365)
+    # Requests a machine client (a bailleur's system) may make per minute, all routes together.
+    client_requetes_par_minute: int = Field(default=120, ge=1)
+    # Retention (CNIL 2021-028 and 2021-122): files anonymised 2 years after the last
+    # contact, access-log entries purged after 12 months.
+    retention_menage_annees: int = Field(default=2, ge=1)
+    retention_journal_mois: int = Field(default=12, ge=6, le=12)
 
     @model_validator(mode="after")
     def _check_secret(self) -> Settings:

@@ -1,0 +1,32 @@
+"""Privacy routes that span domains: the household's export (right of access)."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter
+
+from api.auth.principal import CurrentPrincipal
+from api.core.db import SessionDep
+from api.core.errors import ErreurValidation, Interdit, Introuvable, NonAuthentifie, responses
+from api.vie_privee.export import exporter_menage
+from api.vie_privee.schemas import ExportMenage
+
+router = APIRouter(
+    prefix="/api/v1", tags=["menages"], responses=responses(NonAuthentifie, ErreurValidation)
+)
+
+
+@router.get(
+    "/menages/{menage_id}/export",
+    response_model=ExportMenage,
+    operation_id="menages_exporter",
+    summary="Exporter tout ce qui est détenu sur un ménage (droit d'accès)",
+    responses=responses(Introuvable, Interdit),
+)
+def menages_exporter(
+    menage_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
+) -> ExportMenage:
+    """Pour répondre à la demande d'accès du ménage (RGPD, article 15). Réservé aux
+    organisations qui peuvent modifier le dossier ; journalisé (action « exporter »)."""
+    return exporter_menage(session, principal, menage_id=menage_id)

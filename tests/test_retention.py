@@ -1,0 +1,198 @@
+"""Retention: files anonymised 2 years after the last contact, access log purged after 12 months.
+
+Run at a fixed « now », 15 June 2026 at noon UTC, so every cut-off is computed by
+hand: files whose last contact is on or before 15 June 2024 are anonymised;
+access-log entries before 15 June 2025 at noon are purged.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+from sqlmodel import Session, select
+
+from api.audit.models import JournalAcces
+from api.core.config import PROJECT_ROOT
+from api.menages.models import Menage, Personne
+from api.mesures.models import Mesure, MesureEvenement, RendezVous
+from api.orientations.models import Orientation, OrientationEvenement
+from api.vie_privee.retention import appliquer_retention
+from tests import factories_secu as f
+from tests.factories import Monde
+
+MAINTENANT = f.utc(2026, 6, 15)
+
+
+def _refs(bilan) -> set[str]:
+    return set(bilan.menages)
+
+
+def test_limite_sur_la_derniere_mise_a_jour(db: Session, monde: Monde) -> None:
+    pile = f.menage(db, monde, modifie_le=f.utc(2024, 6, 15, 23))  # exactly 2 years: anonymised
+    lendemain = f.menage(db, monde, modifie_le=f.utc(2024, 6, 16, 0))  # one day less: kept
+    recent = f.menage(db, monde, modifie_le=f.utc(2026, 1, 1))
+    bilan = appliquer_retention(db, maintenant=MAINTENANT)
+    assert _refs(bilan) == {pile.reference}
+    assert bilan.date_limite_menages == date(2024, 6, 15)
+    for men in (lendemain, recent):
+        db.refresh(men)
+        assert men.anonymise_le is None and men.adresse == "3 rue des Lilas"
+
+
+def test_fin_de_mesure_et_rendez_vous_realise_repoussent_la_limite(
+    db: Session, monde: Monde
+) -> None:
+    disp = f.dispositif(db, monde)
+    ancien = f.utc(2020, 1, 1)
+    fin_pile = f.menage(db, monde, modifie_le=ancien)
+    f.mesure(db, monde, fin_pile, disp, date_fin=date(2024, 6, 15))
+    fin_lendemain = f.menage(db, monde, modifie_le=ancien)
+    f.mesure(db, monde, fin_lendemain, disp, date_fin=date(2024, 6, 16))
+    rdv_recent = f.menage(db, monde, modifie_le=ancien)
+    f.rendez_vous(
+        db, f.mesure(db, monde, rdv_recent, disp, date_fin=date(2022, 1, 1)), f.utc(2024, 7, 1)
+    )
+    # Only a held rendez-vous is a contact: a cancelled or missed one is not.
+    rdv_annule = f.menage(db, monde, modifie_le=ancien)
+    me = f.mesure(db, monde, rdv_annule, disp, date_fin=date(2022, 1, 1))
+    f.rendez_vous(db, me, f.utc(2025, 3, 1), statut="annule")
+    f.rendez_vous(db, me, f.utc(2025, 4, 1), statut="absent")
+    # A running mesure, or a referral waiting for the commission: still in contact.
+    en_cours = f.menage(db, monde, modifie_le=ancien)
+    f.mesure(db, monde, en_cours, disp, statut="active", date_fin=None)
+    en_commission = f.menage(db, monde, modifie_le=ancien)
+    f.orientation(db, monde, en_commission, disp, statut="en_commission")
+
+    bilan = appliquer_retention(db, maintenant=MAINTENANT)
+    assert _refs(bilan) == {fin_pile.reference, rdv_annule.reference}
+
+
+def test_anonymisation_retire_noms_contacts_textes_libres(db: Session, monde: Monde) -> None:
+    disp = f.dispositif(db, monde)
+    men = f.menage(db, monde, modifie_le=f.utc(2021, 2, 1))
+    ref = men.reference
+    o = f.orientation(db, monde, men, disp, statut="acceptee")
+    me = f.mesure(db, monde, men, disp, date_fin=date(2022, 1, 31))
+    rdv = f.rendez_vous(db, me, f.utc(2021, 12, 1))
+    garde = f.menage(db, monde, modifie_le=f.utc(2026, 1, 1))
+
+    bilan = appliquer_retention(db, maintenant=MAINTENANT)
+    assert _refs(bilan) == {ref}
+    db.expire_all()
+    men = db.get(Menage, men.id)
+    assert (
+        men.reference == ref and men.commune_insee == "35238" and men.composition == "femme_seule"
+    )
+    assert (men.adresse, men.telephone, men.courriel) == (None, None, None)
+    assert men.anonymise_le is not None
+    assert men.modifie_le.date() == date(2021, 2, 1)  # anonymising is not a contact
+    (p,) = db.exec(select(Personne).where(Personne.menage_id == men.id)).all()
+    assert (p.nom, p.prenom, p.nom_recherche) == ("ANONYME", "ANONYME", "")
+    assert p.date_naissance == date(1980, 1, 1)
+    assert p.sexe == "femme" and p.lien == "demandeur"  # counted by indicators
+    o = db.get(Orientation, o.id)
+    assert o.motifs is None and o.prescripteur_nom is None and o.statut == "acceptee"
+    assert o.cible_code == "sante_mentale"
+    assert all(
+        e.commentaire is None
+        for e in db.exec(
+            select(OrientationEvenement).where(OrientationEvenement.orientation_id == o.id)
+        )
+    )
+    me = db.get(Mesure, me.id)
+    assert (me.suivi_commentaire, me.adhesion_modalite) == (None, None)
+    assert me.date_fin == date(2022, 1, 31) and me.statut == "terminee"
+    assert all(
+        e.commentaire is None
+        for e in db.exec(select(MesureEvenement).where(MesureEvenement.mesure_id == me.id))
+    )
+    rdv = db.get(RendezVous, rdv.id)
+    assert (rdv.compte_rendu, rdv.lieu, rdv.participants) == (None, None, None)
+    assert rdv.statut == "realise" and rdv.type == "visite_domicile"
+    # the other household is untouched
+    (pg,) = db.exec(select(Personne).where(Personne.menage_id == garde.id)).all()
+    assert (pg.nom, pg.date_naissance) == ("Martin", date(1980, 5, 17))
+    # a second run finds nothing left to do
+    assert appliquer_retention(db, maintenant=MAINTENANT).menages == []
+
+
+def test_simulation_ne_modifie_rien(db: Session, monde: Monde) -> None:
+    men = f.menage(db, monde, modifie_le=f.utc(2021, 2, 1))
+    vieux = JournalAcces(
+        quand=f.utc(2025, 1, 1),
+        principal_type="utilisateur",
+        principal_id=monde.users["asso_agent"].id,
+        organisation_id=monde.asso.id,
+        role="agent",
+        action="lire",
+        ressource="menage",
+        ressource_id=men.id,
+    )
+    db.add(vieux)
+    db.flush()
+    bilan = appliquer_retention(db, maintenant=MAINTENANT, simulation=True)
+    assert bilan.simulation and _refs(bilan) == {men.reference} and bilan.entrees_journal == 1
+    db.expire_all()
+    assert db.get(Menage, men.id).anonymise_le is None
+    assert db.get(Menage, men.id).adresse == "3 rue des Lilas"
+    assert db.get(JournalAcces, vieux.id) is not None
+
+
+def test_purge_du_journal_apres_douze_mois(db: Session, monde: Monde) -> None:
+    def entree(quand):
+        e = JournalAcces(
+            quand=quand,
+            principal_type="utilisateur",
+            principal_id=monde.users["asso_agent"].id,
+            organisation_id=monde.asso.id,
+            role="agent",
+            action="lire",
+            ressource="menage",
+        )
+        db.add(e)
+        db.flush()
+        return e.id
+
+    avant = entree(f.utc(2025, 6, 15, 11))  # 12 months and one hour: purged
+    apres = entree(f.utc(2025, 6, 15, 13))  # one hour short of 12 months: kept
+    bilan = appliquer_retention(db, maintenant=MAINTENANT)
+    assert bilan.entrees_journal == 1
+    db.expire_all()
+    assert db.get(JournalAcces, avant) is None
+    assert db.get(JournalAcces, apres) is not None
+
+
+def test_commande_retention_dry_run(tmp_path) -> None:
+    """The command a cron runs: on an empty base it says there is nothing to do."""
+    env = {
+        **os.environ,
+        "ANCRAGE_DATABASE_URL": f"sqlite:///{tmp_path / 'r.db'}",
+        "ANCRAGE_ENV": "test",
+    }
+    subprocess.run([sys.executable, "-m", "api", "migrate"], cwd=PROJECT_ROOT, env=env, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "api", "retention", "--dry-run"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "simulation" in out
+    assert "0 ménage(s) seraient anonymisé(s)" in out
+    assert "0 entrée(s) du journal des accès seraient purgée(s)" in out
+
+
+@pytest.mark.skip(
+    reason="TODO(fusion) : l'API des indicateurs est dans une autre branche (issue 5) ; "
+    "le responsable ajoute ce test à la fusion : indicateurs JSON identiques avant/après "
+    "appliquer_retention (attention : l'âge à une date change si la date de naissance "
+    "est ramenée au 1er janvier ; les indicateurs doivent compter l'âge en années civiles "
+    "ou à partir d'un instantané)"
+)
+def test_indicateurs_identiques_avant_et_apres_retention() -> None:
+    raise AssertionError("à écrire à la fusion avec les indicateurs")
