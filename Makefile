@@ -52,9 +52,6 @@ openapi-check: install
 	@$(PY) -m api openapi | diff -q openapi/openapi.json - >/dev/null \
 	  || { echo "openapi/openapi.json est périmé : lancez make openapi"; exit 1; }
 
-# Indicator document vs one raw GROUP BY pass on N synthetic mesures (BENCH_URL: a throwaway base).
-bench-indicateurs: install
-	$(PY) -m api.indicateurs.bench $(or $(N),150000) $(if $(BENCH_URL),--url $(BENCH_URL))
 # Anonymise files 2 years after the last contact, purge the access log after 12 months.
 # `make retention ARGS=--dry-run` only says what it would do.
 retention: install
@@ -77,3 +74,6 @@ bench-api: install
 # and prints referrals per second. BENCH_ARGS="--n 500 --concurrence 16 --postgres postgresql://…"
 bench-ingest: install
 	$(PY) -m api.bench.ingest $(BENCH_ARGS)
+
+bench-indicateurs: install
+	$(PY) -m api.bench.indicateurs $(BENCH_ARGS)

@@ -13,7 +13,10 @@ from api.audit.models import ActionAudit, JournalAcces
 from api.audit.schemas import AccesDossier, EntreeJournal
 from api.auth.principal import Principal
 from api.core.context import request_context
+from api.core.errors import Interdit, champ_invalide
 from api.core.models import utcnow
+from api.core.pagination import Page, PageParams, count
+from api.organisations.models import Organisation
 
 
 def _entree(
@@ -34,9 +37,6 @@ def _entree(
         "adresse": ctx.get("client"),
         "request_id": ctx.get("request_id"),
     }
-from api.core.errors import Interdit, champ_invalide
-from api.core.pagination import Page, PageParams, count
-from api.organisations.models import Organisation
 
 
 def journaliser(
@@ -89,9 +89,7 @@ def lister_journal(
     for the processing (DPO, responsables).
     """
     if principal.is_client:
-        raise Interdit(
-            "Le journal des accès se consulte avec un compte personnel, pas un client API."
-        )
+        raise Interdit("Le journal des accès se consulte avec un compte personnel, pas un client API.")
     if du is not None and au is not None and au < du:
         raise champ_invalide("au", "doit être postérieure ou égale à « du »", au.isoformat())
     query = select(JournalAcces).where(condition_journal_visible(principal))
@@ -109,9 +107,7 @@ def lister_journal(
         query = query.where(JournalAcces.action == action.value)
     total = count(session, query)  # type: ignore[arg-type]
     rows = session.exec(
-        query.order_by(col(JournalAcces.quand).desc(), col(JournalAcces.id))
-        .offset(page.offset)
-        .limit(page.limit)
+        query.order_by(col(JournalAcces.quand).desc(), col(JournalAcces.id)).offset(page.offset).limit(page.limit)
     )
     return Page(
         total=total,
@@ -135,9 +131,7 @@ def acces_menage(
     )
     total = count(session, query)  # type: ignore[arg-type]
     rows = session.exec(
-        query.order_by(col(JournalAcces.quand).desc(), col(JournalAcces.id))
-        .offset(page.offset)
-        .limit(page.limit)
+        query.order_by(col(JournalAcces.quand).desc(), col(JournalAcces.id)).offset(page.offset).limit(page.limit)
     )
     items = [
         AccesDossier(
