@@ -245,6 +245,10 @@ def main() -> None:
             (VAR_DIR / "bench_indicateurs.db").unlink(missing_ok=True)
         upgrade(url)
         with Session(engine) as session:
+            if session.execute(select(func.count()).select_from(table(Mesure))).scalar_one():
+                raise SystemExit(
+                    f"La base {url} contient déjà des mesures : donnez une base jetable vide."
+                )
             t0 = time.perf_counter()
             remplir(session, args.n)
             print(f"{args.n} mesures chargées en {time.perf_counter() - t0:.1f} s", flush=True)
