@@ -35,7 +35,6 @@ from sqlalchemy import (
     case,
     distinct,
     exists,
-    extract,
     func,
     literal,
     or_,
@@ -71,6 +70,7 @@ from api.indicateurs.sql import (
     jour,
     jours_entre,
     mois_entre,
+    partie,
     table,
     tranche,
 )
@@ -362,7 +362,7 @@ class _Requetes:
             "modalite_logement": func.coalesce(m.c.modalite_logement, nr),
             "composition": func.coalesce(m.c.entree_composition, nr),
             "statut_occupation": func.coalesce(m.c.entree_statut_occupation, nr),
-            "annee_orientation": extract(
+            "annee_orientation": partie(
                 "year", func.coalesce(self.ori_m.c.date_reception, m.c.date_mandatement)
             ),
             "commune": func.coalesce(m.c.entree_commune_insee, nr),
@@ -930,12 +930,12 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
     # One pass: each mesure's first and last active month of the period, then every month
     # in between counts once (a mesure active on [date_mandatement, date_fin)).
     def rang(d: Any) -> Any:
-        return (extract("year", d) - f.du.year) * 12 + extract("month", d) - f.du.month
+        return (partie("year", d) - f.du.year) * 12 + partie("month", d) - f.du.month
 
     premier_mois = case((m.c.date_mandatement < f.du, 0), else_=rang(m.c.date_mandatement))
     dernier_mois = case(
         (or_(m.c.date_fin.is_(None), m.c.date_fin > f.au), len(mois) - 1),
-        else_=rang(m.c.date_fin) - case((extract("day", m.c.date_fin) == 1, 1), else_=0),
+        else_=rang(m.c.date_fin) - case((partie("day", m.c.date_fin) == 1, 1), else_=0),
     )
     spans = q.grouper(
         m,
