@@ -33,7 +33,6 @@ from sqlalchemy import (
     String,
     and_,
     case,
-    distinct,
     exists,
     func,
     literal,
@@ -687,13 +686,8 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
 
     # Resources, debts and procedures at entry.
     res = table(MesureRessourceEntree)
-    rows = q.grouper(
-        m.join(res, res.c.mesure_id == m.c.id),
-        q.fa,
-        {"ressource": res.c.type},
-        {"mid": m.c.id},
-        lambda c: [func.count(distinct(c.mid))],
-    )
+    # (mesure_id, type) is the key of the entry snapshot: once per type without DISTINCT.
+    rows = q.grouper(m.join(res, res.c.mesure_id == m.c.id), q.fa, {"ressource": res.c.type})
     v = _marge(rows, [0], 1)
     tableaux.append(
         _t1(
@@ -737,8 +731,8 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
         m.join(det, det.c.mesure_id == m.c.id),
         q.fa,
         {"dette": det.c.type},
-        {"mid": m.c.id, "montant": det.c.montant},
-        lambda c: [func.count(distinct(c.mid)), func.sum(c.montant)],
+        {"montant": det.c.montant},
+        lambda c: [func.count(), func.sum(c.montant)],
     )
     v = _marge(rows, [0], 1)
     tableaux.append(
@@ -820,12 +814,11 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
         (age_p < 65, "26_64"),
         else_="65_plus",
     )
+    # Each person once, even if the household has two mesures in the file active.
     rows = q.grouper(
-        m.join(pers, pers.c.menage_id == m.c.menage_id),
-        q.fa,
+        pers,
+        exists().where(m.c.menage_id == pers.c.menage_id, q.fa),
         {"classe": classe},
-        {"pid": pers.c.id},
-        lambda c: [func.count(distinct(c.pid))],
     )
     v = _marge(rows, [0], 1)
     tableaux.append(
