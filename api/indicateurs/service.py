@@ -33,9 +33,7 @@ from sqlalchemy import (
     String,
     and_,
     case,
-    distinct,
     exists,
-    extract,
     func,
     literal,
     or_,
@@ -71,6 +69,7 @@ from api.indicateurs.sql import (
     jour,
     jours_entre,
     mois_entre,
+    partie,
     table,
     tranche,
 )
@@ -362,7 +361,7 @@ class _Requetes:
             "modalite_logement": func.coalesce(m.c.modalite_logement, nr),
             "composition": func.coalesce(m.c.entree_composition, nr),
             "statut_occupation": func.coalesce(m.c.entree_statut_occupation, nr),
-            "annee_orientation": extract(
+            "annee_orientation": partie(
                 "year", func.coalesce(self.ori_m.c.date_reception, m.c.date_mandatement)
             ),
             "commune": func.coalesce(m.c.entree_commune_insee, nr),
@@ -687,13 +686,8 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
 
     # Resources, debts and procedures at entry.
     res = table(MesureRessourceEntree)
-    rows = q.grouper(
-        m.join(res, res.c.mesure_id == m.c.id),
-        q.fa,
-        {"ressource": res.c.type},
-        {"mid": m.c.id},
-        lambda c: [func.count(distinct(c.mid))],
-    )
+    # (mesure_id, type) is the key of the entry snapshot: once per type without DISTINCT.
+    rows = q.grouper(m.join(res, res.c.mesure_id == m.c.id), q.fa, {"ressource": res.c.type})
     v = _marge(rows, [0], 1)
     tableaux.append(
         _t1(
@@ -737,8 +731,8 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
         m.join(det, det.c.mesure_id == m.c.id),
         q.fa,
         {"dette": det.c.type},
-        {"mid": m.c.id, "montant": det.c.montant},
-        lambda c: [func.count(distinct(c.mid)), func.sum(c.montant)],
+        {"montant": det.c.montant},
+        lambda c: [func.count(), func.sum(c.montant)],
     )
     v = _marge(rows, [0], 1)
     tableaux.append(
@@ -820,12 +814,11 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
         (age_p < 65, "26_64"),
         else_="65_plus",
     )
+    # Each person once, even if the household has two mesures in the file active.
     rows = q.grouper(
-        m.join(pers, pers.c.menage_id == m.c.menage_id),
-        q.fa,
+        pers,
+        exists().where(m.c.menage_id == pers.c.menage_id, q.fa),
         {"classe": classe},
-        {"pid": pers.c.id},
-        lambda c: [func.count(distinct(c.pid))],
     )
     v = _marge(rows, [0], 1)
     tableaux.append(
@@ -930,12 +923,12 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
     # One pass: each mesure's first and last active month of the period, then every month
     # in between counts once (a mesure active on [date_mandatement, date_fin)).
     def rang(d: Any) -> Any:
-        return (extract("year", d) - f.du.year) * 12 + extract("month", d) - f.du.month
+        return (partie("year", d) - f.du.year) * 12 + partie("month", d) - f.du.month
 
     premier_mois = case((m.c.date_mandatement < f.du, 0), else_=rang(m.c.date_mandatement))
     dernier_mois = case(
         (or_(m.c.date_fin.is_(None), m.c.date_fin > f.au), len(mois) - 1),
-        else_=rang(m.c.date_fin) - case((extract("day", m.c.date_fin) == 1, 1), else_=0),
+        else_=rang(m.c.date_fin) - case((partie("day", m.c.date_fin) == 1, 1), else_=0),
     )
     spans = q.grouper(
         m,

@@ -13,8 +13,54 @@ from typing import Any, cast
 
 from sqlalchemy import Date, Integer, Table, case, extract, func, literal
 from sqlalchemy import cast as sql_cast
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import SQLModel
+
+
+class _PartieDate(FunctionElement[int]):
+    """Year, month or day of a date, as an integer. PostgreSQL's EXTRACT returns a
+    numeric (twice as slow as date_part's double at 150 000 rows); elsewhere EXTRACT."""
+
+    type = Integer()
+    inherit_cache = True
+    champ = ""
+
+
+class annee_de(_PartieDate):
+    name = "annee_de"
+    inherit_cache = True
+    champ = "year"
+
+
+class mois_de(_PartieDate):
+    name = "mois_de"
+    inherit_cache = True
+    champ = "month"
+
+
+class jour_de(_PartieDate):
+    name = "jour_de"
+    inherit_cache = True
+    champ = "day"
+
+
+@compiles(_PartieDate)
+def _partie_defaut(element: _PartieDate, compiler: Any, **kw: Any) -> str:
+    (expr,) = element.clauses
+    return str(compiler.process(extract(element.champ, expr), **kw))
+
+
+@compiles(_PartieDate, "postgresql")
+def _partie_pg(element: _PartieDate, compiler: Any, **kw: Any) -> str:
+    (expr,) = element.clauses
+    return f"CAST(date_part('{element.champ}', {compiler.process(expr, **kw)}) AS INTEGER)"
+
+
+def partie(champ: str, d: Any) -> ColumnElement[Any]:
+    classe = {"year": annee_de, "month": mois_de, "day": jour_de}[champ]
+    return classe(d)
 
 
 def table(model: type[SQLModel]) -> Table:
@@ -23,10 +69,10 @@ def table(model: type[SQLModel]) -> Table:
 
 def age_au(naissance: ColumnElement[Any], d: date) -> ColumnElement[Any]:
     """Age in full years at ``d``: a birthday falling on ``d`` counts."""
-    jour_naissance = extract("month", naissance) * 100 + extract("day", naissance)
+    jour_naissance = partie("month", naissance) * 100 + partie("day", naissance)
     return (
         literal(d.year)
-        - extract("year", naissance)
+        - partie("year", naissance)
         - case((jour_naissance > d.month * 100 + d.day, 1), else_=0)
     )
 
@@ -34,16 +80,16 @@ def age_au(naissance: ColumnElement[Any], d: date) -> ColumnElement[Any]:
 def mois_entre(debut: ColumnElement[Any], fin: ColumnElement[Any]) -> ColumnElement[Any]:
     """Full calendar months from ``debut`` to ``fin`` (15/01 → 14/07 is 5 months, → 15/07 is 6)."""
     return (
-        (extract("year", fin) - extract("year", debut)) * 12
-        + extract("month", fin)
-        - extract("month", debut)
-        - case((extract("day", fin) < extract("day", debut), 1), else_=0)
+        (partie("year", fin) - partie("year", debut)) * 12
+        + partie("month", fin)
+        - partie("month", debut)
+        - case((partie("day", fin) < partie("day", debut), 1), else_=0)
     )
 
 
 def annee_mois(d: ColumnElement[Any]) -> ColumnElement[Any]:
     """200104 for a date in April 2001 (formatted YYYY-MM in Python)."""
-    return extract("year", d) * 100 + extract("month", d)
+    return partie("year", d) * 100 + partie("month", d)
 
 
 def jour(horodatage: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
