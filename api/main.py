@@ -18,9 +18,11 @@ from api.auth.throttle import ClientRateLimit, LoginGuard
 from api.core.config import Settings, get_settings
 from api.core.db import make_engine
 from api.core.errors import (
+    CorpsTropGros,
     Introuvable,
     ProblemDetails,
     TropDeRequetes,
+    TypeContenuNonSupporte,
     install_error_handlers,
     responses,
 )
@@ -31,7 +33,14 @@ from api.menages.router import router as menages_router
 from api.organisations.router import router as organisations_router
 from api.vie_privee.router import router as vie_privee_router
 
-ROUTERS = [health_router, auth_router, organisations_router, menages_router, audit_router, vie_privee_router]
+ROUTERS = [
+    health_router,
+    auth_router,
+    organisations_router,
+    menages_router,
+    audit_router,
+    vie_privee_router,
+]
 
 DESCRIPTION = """API d'Ancrage, la plateforme de l'accompagnement social lié au logement.
 
@@ -96,11 +105,16 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                 resp["description"] = "Données invalides"
     # Every authenticated operation may answer 429: machine clients are rate limited
     # in the authentication dependency itself (api/auth/throttle.py, ClientRateLimit).
+    # Every operation with a body may answer 413 and 415 (PlumbingMiddleware checks both).
     trop = responses(TropDeRequetes)[429]
+    corps = responses(CorpsTropGros, TypeContenuNonSupporte)
     for path in schema.get("paths", {}).values():
         for op in path.values():
             if "401" in op.get("responses", {}):
                 op["responses"].setdefault("429", trop)
+            if "requestBody" in op:
+                for status, entry in corps.items():
+                    op["responses"].setdefault(str(status), entry)
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
     app.openapi_schema = schema

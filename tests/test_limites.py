@@ -33,6 +33,21 @@ def test_corps_trop_gros_413(client, monde: Monde, settings) -> None:
     assert r.json()["type"] == "/problemes/corps-trop-gros"
 
 
+def test_type_de_contenu_415_documente(client, monde: Monde) -> None:
+    r = client.post(
+        "/api/v1/menages",
+        content=b"nom=Martin",
+        headers=monde.h("asso_agent") | {"Content-Type": "text/plain"},
+    )
+    assert r.status_code == 415
+    assert r.json()["type"] == "/problemes/type-de-contenu"
+    doc = json.loads(openapi_json())
+    for path, ops in doc["paths"].items():
+        for methode, op in ops.items():
+            if "requestBody" in op:
+                assert {"413", "415"} <= set(op["responses"]), (methode, path)
+
+
 def test_textes_trop_longs_422(client, monde: Monde) -> None:
     h = monde.h("asso_agent")
     p = menage_payload()
