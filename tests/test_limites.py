@@ -144,3 +144,12 @@ def test_hsts_en_production(engine, database_url: str) -> None:
     assert r.status_code == 200
     assert r.headers["Strict-Transport-Security"].startswith("max-age=")
     assert int(r.headers["Strict-Transport-Security"].split("=")[1].split(";")[0]) >= 31536000
+
+
+def test_corps_illisible_422_et_non_400(client, monde: Monde) -> None:
+    h = monde.h("asso_agent") | {"Content-Type": "application/json"}
+    for corps in (b"P\xff", b"{pas du json"):
+        r = client.post("/api/v1/menages", content=corps, headers=h)
+        assert r.status_code == 422, corps
+        assert r.headers["content-type"] == "application/problem+json"
+        assert r.json()["errors"][0]["champ"].startswith("body")
