@@ -21,9 +21,11 @@ from api.chronologie.router import router as chronologie_router
 from api.core.config import Settings, get_settings
 from api.core.db import make_engine
 from api.core.errors import (
+    CorpsTropGros,
     Introuvable,
     ProblemDetails,
     TropDeRequetes,
+    TypeContenuNonSupporte,
     install_error_handlers,
     responses,
 )
@@ -123,11 +125,16 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                 resp["description"] = "Données invalides"
     # Every authenticated operation may answer 429: machine clients are rate limited
     # in the authentication dependency itself (api/auth/throttle.py, ClientRateLimit).
+    # Every operation with a body may answer 413 and 415 (PlumbingMiddleware checks both).
     trop = responses(TropDeRequetes)[429]
+    corps = responses(CorpsTropGros, TypeContenuNonSupporte)
     for path in schema.get("paths", {}).values():
         for op in path.values():
             if "401" in op.get("responses", {}):
                 op["responses"].setdefault("429", trop)
+            if "requestBody" in op:
+                for status, entry in corps.items():
+                    op["responses"].setdefault(str(status), entry)
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
     app.openapi_schema = schema

@@ -19,7 +19,8 @@ ESSAIS = 4
 
 
 @pytest.mark.postgres
-def test_aucune_mise_a_jour_perdue(is_postgres: bool, settings, engine) -> None:
+def test_aucune_mise_a_jour_perdue(is_postgres: bool, settings, base_dediee) -> None:
+    engine = base_dediee
     if not is_postgres:
         pytest.skip(
             "SQLite sérialise toutes les écritures (un seul écrivain) : "

@@ -33,6 +33,21 @@ def test_corps_trop_gros_413(client, monde: Monde, settings) -> None:
     assert r.json()["type"] == "/problemes/corps-trop-gros"
 
 
+def test_type_de_contenu_415_documente(client, monde: Monde) -> None:
+    r = client.post(
+        "/api/v1/menages",
+        content=b"nom=Martin",
+        headers=monde.h("asso_agent") | {"Content-Type": "text/plain"},
+    )
+    assert r.status_code == 415
+    assert r.json()["type"] == "/problemes/type-de-contenu"
+    doc = json.loads(openapi_json())
+    for path, ops in doc["paths"].items():
+        for methode, op in ops.items():
+            if "requestBody" in op:
+                assert {"413", "415"} <= set(op["responses"]), (methode, path)
+
+
 def test_textes_trop_longs_422(client, monde: Monde) -> None:
     h = monde.h("asso_agent")
     p = menage_payload()
@@ -129,3 +144,12 @@ def test_hsts_en_production(engine, database_url: str) -> None:
     assert r.status_code == 200
     assert r.headers["Strict-Transport-Security"].startswith("max-age=")
     assert int(r.headers["Strict-Transport-Security"].split("=")[1].split(";")[0]) >= 31536000
+
+
+def test_corps_illisible_422_et_non_400(client, monde: Monde) -> None:
+    h = monde.h("asso_agent") | {"Content-Type": "application/json"}
+    for corps in (b"P\xff", b"{pas du json"):
+        r = client.post("/api/v1/menages", content=corps, headers=h)
+        assert r.status_code == 422, corps
+        assert r.headers["content-type"] == "application/problem+json"
+        assert r.json()["errors"][0]["champ"].startswith("body")

@@ -12,15 +12,16 @@ import subprocess
 import sys
 from datetime import date
 
-import pytest
 from sqlmodel import Session, select
 
 from api.audit.models import JournalAcces
 from api.core.config import PROJECT_ROOT
+from api.core.db import make_engine
 from api.menages.models import Menage, Personne
 from api.mesures.models import Mesure, MesureEvenement, RendezVous
 from api.orientations.models import Orientation, OrientationEvenement
 from api.vie_privee.retention import appliquer_retention
+from tests import factories
 from tests import factories_secu as f
 from tests.factories import Monde
 
@@ -166,33 +167,37 @@ def test_purge_du_journal_apres_douze_mois(db: Session, monde: Monde) -> None:
     assert db.get(JournalAcces, apres) is not None
 
 
-def test_commande_retention_dry_run(tmp_path) -> None:
-    """The command a cron runs: on an empty base it says there is nothing to do."""
-    env = {
-        **os.environ,
-        "ANCRAGE_DATABASE_URL": f"sqlite:///{tmp_path / 'r.db'}",
-        "ANCRAGE_ENV": "test",
-    }
+def test_commande_retention(tmp_path, settings) -> None:
+    """The command a cron runs, in its own process, on a base of its own."""
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    env = {**os.environ, "ANCRAGE_DATABASE_URL": url, "ANCRAGE_ENV": "test"}
     subprocess.run([sys.executable, "-m", "api", "migrate"], cwd=PROJECT_ROOT, env=env, check=True)
-    out = subprocess.run(
-        [sys.executable, "-m", "api", "retention", "--dry-run"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+
+    def lancer(*args: str) -> str:
+        return subprocess.run(
+            [sys.executable, "-m", "api", "retention", *args],
+            cwd=PROJECT_ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+
+    out = lancer("--dry-run")
     assert "simulation" in out
     assert "0 ménage(s) seraient anonymisé(s)" in out
     assert "0 entrée(s) du journal des accès seraient purgée(s)" in out
-
-
-@pytest.mark.skip(
-    reason="TODO(fusion) : l'API des indicateurs est dans une autre branche (issue 5) ; "
-    "le responsable ajoute ce test à la fusion : indicateurs JSON identiques avant/après "
-    "appliquer_retention (attention : l'âge à une date change si la date de naissance "
-    "est ramenée au 1er janvier ; les indicateurs doivent compter l'âge en années civiles "
-    "ou à partir d'un instantané)"
-)
-def test_indicateurs_identiques_avant_et_apres_retention() -> None:
-    raise AssertionError("à écrire à la fusion avec les indicateurs")
+    engine = make_engine(url)
+    with Session(engine, expire_on_commit=False) as s:
+        m = factories.monde(s, settings)
+        vieux = f.menage(s, m, modifie_le=f.utc(2020, 1, 10))
+        f.menage(s, m)  # updated today
+        s.commit()
+    out = lancer("--dry-run")
+    assert "1 ménage(s) seraient anonymisé(s)" in out and vieux.reference in out
+    out = lancer()
+    assert "1 ménage(s) ont été anonymisé(s)" in out and vieux.reference in out
+    assert "0 ménage(s) seraient" in lancer("--dry-run")
+    with Session(engine) as s:
+        assert s.get(Menage, vieux.id).anonymise_le is not None
+    engine.dispose()

@@ -311,9 +311,11 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 400:
             # FastAPI's answer to a body it cannot decode (not UTF-8, not JSON): the same
             # documented 422 as any other invalid body.
-            erreur = ErreurChamp(champ="body", message="corps JSON mal formé ou mal encodé (UTF-8 attendu)")
-            return _problem_response(ErreurValidation("Requête invalide : body (corps illisible).",
-                                                      errors=[erreur]), request)
+            erreur = ErreurChamp(
+                champ="body", message="corps JSON mal formé ou mal encodé (UTF-8 attendu)"
+            )
+            illisible = ErreurValidation("Requête invalide : body (corps illisible).", errors=[erreur])
+            return _problem_response(illisible, request)
         slug, title, detail = _HTTP_TITLES.get(
             exc.status_code, ("http-" + str(exc.status_code), "Erreur HTTP", str(exc.detail))
         )

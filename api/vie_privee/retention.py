@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import delete, func, or_, text, update
 from sqlmodel import Session, col, select
 
+from api import tables  # noqa: F401  (every table: a flush sorts them by foreign key, even in the CLI)
 from api.audit.models import JournalAcces
 from api.core.models import utcnow
 from api.menages.models import Menage, Personne
