@@ -60,6 +60,9 @@ def connecter_utilisateur(
         utilisateur_id=user.id, expire_le=utcnow() + timedelta(days=settings.refresh_token_days)
     )
     session.add_all([user, auth])
+    # The session row must exist before its refresh token: without a relationship
+    # between them the unit of work may insert the token first (FOREIGN KEY failed).
+    session.flush()
     emission = _emettre(session, settings, auth, f"utilisateur:{user.id}", with_refresh=True)
     session.commit()
     return emission
