@@ -39,6 +39,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # French UI: date fields read jj/mm/aaaa as a French user sees them.
+    "--lang=fr-FR",
 ]
 
 ADMIN_EMAIL = "admin.e2e@ancrage-e2e.fr"
@@ -213,7 +215,10 @@ def navigateur(chromium_path: str) -> Iterator[Any]:
 
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+            executable_path=chromium_path,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            env={**os.environ, "LANG": "fr_FR.UTF-8", "LANGUAGE": "fr"},
         )
         yield browser
         browser.close()

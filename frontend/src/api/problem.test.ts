@@ -7,6 +7,7 @@ import {
   erreursParChamp,
   formatDelai,
   messageErreur,
+  messageFormulaire,
   type ProblemDetails,
 } from "./problem";
 
@@ -83,5 +84,18 @@ describe("messageErreur", () => {
   it("falls back on a sentence per status, then on the network", () => {
     expect(messageErreur(undefined, 404)).toBe("Ce dossier n'existe pas ou vous n'y avez pas accès.");
     expect(messageErreur(new TypeError("Failed to fetch"))).toMatch(/ne répond pas/);
+  });
+});
+
+describe("messageFormulaire", () => {
+  it("says to look at the fields when each error is shown next to one", () => {
+    expect(messageFormulaire(validation, 422, {})).toBe("Certaines données sont invalides : corrigez les champs signalés.");
+  });
+  it("keeps the API's detail when some errors have no field on screen", () => {
+    expect(messageFormulaire(validation, 422, { "": "il faut exactement un demandeur" })).toBe(validation.detail);
+  });
+  it("keeps the API's detail for any other refusal", () => {
+    const interdit: ProblemDetails = { type: "/problemes/role-insuffisant", title: "Rôle", status: 403, detail: "Votre organisation peut lire ce dossier mais pas le modifier." };
+    expect(messageFormulaire(interdit, 403, {})).toBe(interdit.detail);
   });
 });

@@ -81,3 +81,15 @@ export function messageErreur(erreur: unknown, statut?: number): string {
   if (erreur instanceof TypeError) return "Le serveur ne répond pas : vérifiez votre connexion puis réessayez.";
   return "Une erreur inattendue est survenue ; réessayez dans un instant.";
 }
+
+/**
+ * The sentence above a form that the API refused. When every field error is
+ * shown next to its field, the API's technical summary ("body.x (…)") adds
+ * nothing: a plain sentence says to look at the fields.
+ */
+export function messageFormulaire(probleme: ProblemDetails | null | undefined, statut: number, orphelines: ErreursChamps): string {
+  if (statut === 422 && probleme?.errors?.length && Object.keys(orphelines).length === 0) {
+    return MESSAGES_PAR_STATUT[422]!;
+  }
+  return messageErreur(probleme, statut);
+}

@@ -49,7 +49,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       .then(async (valeur) => (valeur ? chargerMoi() : null))
       .catch(() => null)
       .then((moi) => {
-        if (actif) setEtat(moi ? { statut: "connecte", moi } : { statut: "anonyme", expiree: false });
+        // A sign-in that finished first wins: the start-up answer only ends the loading state.
+        if (actif) setEtat((e) => (e.statut !== "chargement" ? e : moi ? { statut: "connecte", moi } : { statut: "anonyme", expiree: false }));
       });
     return () => {
       actif = false;

@@ -89,7 +89,7 @@ export function Connexion() {
                 />
               </div>
               <div className="fr-fieldset__element">
-                <Button type="submit" disabled={envoi || !courriel || !motDePasse}>
+                <Button type="submit" disabled={envoi || etat.statut === "chargement" || !courriel || !motDePasse}>
                   {envoi ? "Connexion…" : "Se connecter"}
                 </Button>
               </div>

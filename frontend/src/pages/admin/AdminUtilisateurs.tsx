@@ -6,7 +6,7 @@ import { useState, type FormEvent } from "react";
 import { useSearchParams } from "react-router";
 
 import { api } from "../../api/client";
-import { erreursOrphelines, erreursParChamp, messageErreur, type ErreursChamps, type ProblemDetails } from "../../api/problem";
+import { erreursOrphelines, erreursParChamp, messageErreur, messageFormulaire, type ErreursChamps, type ProblemDetails } from "../../api/problem";
 import type { RoleUtilisateur, UtilisateurPublic } from "../../api/types";
 import { Chargement } from "../../components/Chargement";
 import { ChampListe, ChampTexte, ResumeErreurs } from "../../components/Champs";
@@ -81,7 +81,8 @@ export default function AdminUtilisateurs() {
       }
       const parChamp = erreursParChamp(error as ProblemDetails);
       setErreurs(parChamp);
-      setEchec({ message: messageErreur(error, response.status), orphelines: erreursOrphelines(parChamp, CHAMPS) });
+      const orphelines = erreursOrphelines(parChamp, CHAMPS);
+      setEchec({ message: messageFormulaire(error as ProblemDetails, response.status, orphelines), orphelines });
     } catch (err) {
       setEchec({ message: messageErreur(err), orphelines: {} });
     } finally {

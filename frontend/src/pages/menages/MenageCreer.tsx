@@ -4,7 +4,7 @@ import { useState } from "react";
 import { Link, useNavigate } from "react-router";
 
 import { api } from "../../api/client";
-import { erreursOrphelines, erreursParChamp, messageErreur, type ErreursChamps, type ProblemDetails } from "../../api/problem";
+import { erreursOrphelines, erreursParChamp, messageErreur, messageFormulaire, type ErreursChamps, type ProblemDetails } from "../../api/problem";
 import { ResumeErreurs } from "../../components/Champs";
 import { Titre } from "../../components/Titre";
 import { clesAffichees, formulaireVide, versPayload } from "./formulaire";
@@ -38,7 +38,8 @@ export default function MenageCreer() {
       const parChamp = erreursParChamp(probleme);
       setDoublon(null);
       setErreurs(parChamp);
-      setEchec({ message: messageErreur(probleme, response.status), orphelines: erreursOrphelines(parChamp, clesAffichees(valeurs)) });
+      const orphelines = erreursOrphelines(parChamp, clesAffichees(valeurs));
+      setEchec({ message: messageFormulaire(probleme as ProblemDetails, response.status, orphelines), orphelines });
     } catch (e) {
       setEchec({ message: messageErreur(e), orphelines: {} });
     } finally {
@@ -58,7 +59,9 @@ export default function MenageCreer() {
             description={
               <>
                 <span className="fr-mb-1w" style={{ display: "block" }}>
-                  {doublon.detail}
+                  Un dossier existe déjà pour un demandeur de mêmes nom, prénom et date de naissance
+                  ({doublon.existant_reference}). S'il s'agit de la même personne, ouvrez ce dossier plutôt que d'en créer un
+                  second.
                 </span>
                 <Link to={`/menages/${doublon.existant_id}`} className="fr-link fr-mr-3w">
                   Ouvrir le dossier {doublon.existant_reference}

@@ -34,7 +34,7 @@ function Ligne({ terme, children }: { terme: string; children: React.ReactNode }
       <dt className="fr-text--sm fr-mb-0" style={{ color: "var(--text-mention-grey)" }}>
         {terme}
       </dt>
-      <dd className="fr-ml-0">{children}</dd>
+      <dd style={{ marginLeft: 0 }}>{children}</dd>
     </div>
   );
 }
@@ -93,7 +93,9 @@ export default function MenageFiche() {
       </nav>
       {message && <Alert severity="success" small description={message} className="fr-mb-3w" closable />}
       <div className="fr-grid-row fr-grid-row--middle fr-mb-2w" style={{ justifyContent: "space-between" }}>
-        <Titre sousTitre={demandeur ? `${demandeur.prenom} ${demandeur.nom.toUpperCase()}` : undefined}>{`Dossier ${m.reference}`}</Titre>
+        <div>
+          <Titre sousTitre={demandeur ? `${demandeur.prenom} ${demandeur.nom.toUpperCase()}` : undefined}>{`Dossier ${m.reference}`}</Titre>
+        </div>
         {TYPES_CREATEURS_MENAGE.includes(type) && (
           <Button linkProps={{ to: `/menages/${m.id}/modifier` }} iconId="fr-icon-edit-line" priority="secondary">
             Modifier

@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 
 import { api } from "../../api/client";
-import { erreursOrphelines, erreursParChamp, messageErreur, type ErreursChamps, type ProblemDetails } from "../../api/problem";
+import { erreursOrphelines, erreursParChamp, messageErreur, messageFormulaire, type ErreursChamps, type ProblemDetails } from "../../api/problem";
 import { Chargement } from "../../components/Chargement";
 import { ResumeErreurs } from "../../components/Champs";
 import { ErreurChargement } from "../../components/ErreurChargement";
@@ -70,7 +70,8 @@ export default function MenageModifier() {
       const probleme = error as ProblemDetails | undefined;
       const parChamp = erreursParChamp(probleme);
       setErreurs(parChamp);
-      setEchec({ message: messageErreur(probleme, response.status), orphelines: erreursOrphelines(parChamp, clesAffichees(valeurs)) });
+      const orphelines = erreursOrphelines(parChamp, clesAffichees(valeurs));
+      setEchec({ message: messageFormulaire(probleme as ProblemDetails, response.status, orphelines), orphelines });
     } catch (e) {
       setEchec({ message: messageErreur(e), orphelines: {} });
     } finally {
