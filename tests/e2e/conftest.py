@@ -39,7 +39,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    # French UI: date fields read jj/mm/aaaa as a French user sees them.
+    # French UI for the native date fields (jj/mm/aaaa); only takes effect where
+    # Debian's chromium-l10n is installed, otherwise Chromium falls back to en-US.
     "--lang=fr-FR",
 ]
 

@@ -23,6 +23,8 @@ interface Props {
   setValeurs: (f: (v: MenageForm) => MenageForm) => void;
   erreurs: ErreursChamps;
   envoi: boolean;
+  /** Saving is not possible right now (e.g. the file changed meanwhile). */
+  bloque?: boolean;
   libelleEnvoi: string;
   onSubmit: () => void;
   annuler: ReactNode;
@@ -36,7 +38,7 @@ function ErreurListe({ message }: { message?: string }) {
   ) : null;
 }
 
-export function MenageFormulaire({ valeurs, setValeurs, erreurs, envoi, libelleEnvoi, onSubmit, annuler }: Props) {
+export function MenageFormulaire({ valeurs, setValeurs, erreurs, envoi, bloque = false, libelleEnvoi, onSubmit, annuler }: Props) {
   const bailleurs = useRequete(() => api.GET("/api/v1/organisations", { params: { query: { type: "bailleur", limit: 100 } } }), []);
   const maj = <K extends keyof MenageForm>(cle: K) => (v: MenageForm[K]) => setValeurs((f) => ({ ...f, [cle]: v }));
 
@@ -183,7 +185,7 @@ export function MenageFormulaire({ valeurs, setValeurs, erreurs, envoi, libelleE
       </fieldset>
 
       <div className="ancrage-pied-formulaire fr-mt-4w">
-        <Button type="submit" disabled={envoi}>
+        <Button type="submit" disabled={envoi || bloque}>
           {envoi ? "Enregistrement…" : libelleEnvoi}
         </Button>
         {annuler}

@@ -109,7 +109,8 @@ export default function MenageModifier() {
         valeurs={valeurs}
         setValeurs={(f) => setValeurs((v) => (v ? f(v) : v))}
         erreurs={erreurs}
-        envoi={envoi || perime}
+        envoi={envoi}
+        bloque={perime}
         libelleEnvoi="Enregistrer"
         onSubmit={() => void enregistrer()}
         annuler={
