@@ -237,6 +237,11 @@ def page(navigateur: Any, serveur: Serveur) -> Iterator[Any]:
     pg = context.new_page()
     erreurs: list[str] = []
     pg.on("pageerror", lambda e: erreurs.append(str(e)))
+    # The API's Content-Security-Policy (no inline script) must not block anything the app does.
+    pg.on(
+        "console",
+        lambda m: erreurs.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     yield pg
     context.close()
     assert not erreurs, f"erreurs JavaScript dans la page : {erreurs}"
