@@ -31,9 +31,10 @@ def _emettre(session: Session, settings: Settings, auth: SessionAuth, sub: str, 
     refresh = None
     max_age = None
     if with_refresh:
-        session.flush()  # the session row first: the refresh token references it
+        # The session row first: without an ORM relationship the unit of work may insert
+        # the refresh token before it (FOREIGN KEY failure on a real server).
+        session.flush()
         life = auth.expire_le - utcnow()
-        session.flush()  # the session row first: its refresh token references it (FK)
         jeton = JetonRafraichissement(session_id=auth.id, expire_le=auth.expire_le)
         session.add(jeton)
         refresh, _ = create_token(settings, sub=sub, typ="refresh", sid=auth.id, lifetime=life, jti=jeton.jti)

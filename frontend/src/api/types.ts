@@ -1,0 +1,23 @@
+/** Short names for the API's schemas (generated in schema.d.ts by `npm run gen:api`). */
+import type { components } from "./schema";
+
+type S = components["schemas"];
+
+export type Moi = S["Moi"];
+export type TypeOrganisation = S["TypeOrganisation"];
+export type RoleUtilisateur = S["RoleUtilisateur"];
+export type Composition = S["Composition"];
+export type LienPersonne = S["LienPersonne"];
+export type Sexe = S["Sexe"];
+export type SituationLogement = S["SituationLogement"];
+export type StadeProcedure = S["StadeProcedure"];
+export type TypeDette = S["TypeDette"];
+export type TypeRessource = S["TypeRessource"];
+export type MenagePublic = S["MenagePublic"];
+export type MenageResume = S["MenageResume"];
+export type MenageCreate = S["MenageCreate"];
+export type MenageUpdate = S["MenageUpdate"];
+export type OrganisationPublic = S["OrganisationPublic"];
+export type UtilisateurPublic = S["UtilisateurPublic"];
+export type ClientApiPublic = S["ClientApiPublic"];
+export type ClientApiCree = S["ClientApiCree"];

@@ -1,0 +1,25 @@
+import type { ReactNode } from "react";
+import { Navigate, Outlet, useLocation } from "react-router";
+
+import type { TypeOrganisation } from "../api/types";
+import { Chargement } from "../components/Chargement";
+import { PageInterdite } from "../pages/PageInterdite";
+import { useAuth, useMoi } from "./AuthContext";
+
+/** Screens behind it need a session; without one, back to sign-in (and back here after). */
+export function RequireAuth({ children }: { children: ReactNode }) {
+  const { etat } = useAuth();
+  const location = useLocation();
+  if (etat.statut === "chargement") return <Chargement libelle="Ouverture de la session…" />;
+  if (etat.statut === "anonyme") {
+    const retour = location.pathname + location.search;
+    return <Navigate to="/connexion" replace state={{ retour, expiree: etat.expiree }} />;
+  }
+  return <>{children}</>;
+}
+
+/** Only the organisation types that may open these screens (navigation.ts). */
+export function RequireTypes({ types }: { types: readonly TypeOrganisation[] }) {
+  const moi = useMoi();
+  return types.includes(moi.organisation.type) ? <Outlet /> : <PageInterdite />;
+}

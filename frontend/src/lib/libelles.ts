@@ -1,0 +1,116 @@
+/**
+ * French labels of the API's value lists. Typed as Record<enum, string>: when
+ * the API adds a value, `npm run gen:api` then the build fail here until it has
+ * a label.
+ */
+import type {
+  Composition,
+  LienPersonne,
+  RoleUtilisateur,
+  Sexe,
+  SituationLogement,
+  StadeProcedure,
+  TypeDette,
+  TypeOrganisation,
+  TypeRessource,
+} from "../api/types";
+
+export const COMPOSITIONS: Record<Composition, string> = {
+  homme_seul: "Homme seul",
+  femme_seule: "Femme seule",
+  couple_sans_enfant: "Couple sans enfant",
+  femme_seule_avec_enfants: "Femme seule avec enfant(s)",
+  homme_seul_avec_enfants: "Homme seul avec enfant(s)",
+  couple_avec_enfants: "Couple avec enfant(s)",
+  groupe_adultes: "Groupe d'adultes",
+  groupe_avec_enfants: "Groupe avec enfant(s)",
+};
+
+export const LIENS: Record<LienPersonne, string> = {
+  demandeur: "Demandeur",
+  conjoint: "Conjoint(e)",
+  enfant: "Enfant",
+  autre: "Autre",
+};
+
+export const SEXES: Record<Sexe, string> = {
+  femme: "Femme",
+  homme: "Homme",
+  non_renseigne: "Non renseigné",
+};
+
+export const SITUATIONS_LOGEMENT: Record<SituationLogement, string> = {
+  locataire_parc_public: "Locataire du parc public",
+  locataire_parc_prive: "Locataire du parc privé",
+  proprietaire: "Propriétaire",
+  sous_locataire: "Sous-locataire (IML, bail glissant)",
+  logement_transition: "Logement de transition",
+  heberge_tiers: "Hébergé chez des tiers",
+  hebergement: "Hébergement (CHRS, urgence, hôtel)",
+  structure: "Structure (FJT, résidence sociale, maison relais)",
+  sans_logement: "Sans logement",
+  detention: "Détention",
+  hopital: "Hôpital",
+  autre: "Autre",
+};
+
+export const STADES_PROCEDURE: Record<StadeProcedure, string> = {
+  aucune: "Aucune procédure",
+  impayes: "Impayés",
+  commandement_payer: "Commandement de payer",
+  assignation: "Assignation",
+  jugement_resiliation: "Jugement de résiliation du bail",
+  commandement_quitter: "Commandement de quitter les lieux",
+  concours_force_publique_demande: "Concours de la force publique demandé",
+  concours_force_publique_accorde: "Concours de la force publique accordé",
+  expulsion_realisee: "Expulsion réalisée",
+};
+
+export const TYPES_RESSOURCE: Record<TypeRessource, string> = {
+  salaire: "Salaire",
+  prime_activite: "Prime d'activité",
+  are: "ARE (allocation chômage)",
+  rsa: "RSA",
+  aah: "AAH",
+  ass: "ASS",
+  allocations_familiales: "Allocations familiales",
+  ij: "Indemnités journalières",
+  retraite: "Retraite",
+  pension_invalidite: "Pension d'invalidité",
+  garantie_jeunes_cej: "Garantie jeunes / CEJ",
+  bourse: "Bourse",
+  aucune: "Aucune ressource",
+  autre: "Autre",
+};
+
+export const TYPES_DETTE: Record<TypeDette, string> = {
+  loyer: "Loyer",
+  energie: "Énergie",
+  eau: "Eau",
+  caf_indu: "CAF (indu)",
+  impots: "Impôts",
+  credit_consommation: "Crédit à la consommation",
+  telephonie: "Téléphonie",
+  amendes: "Amendes",
+  autre: "Autre",
+};
+
+export const TYPES_ORGANISATION: Record<TypeOrganisation, string> = {
+  association: "Association",
+  gie: "GIE / commission",
+  bailleur: "Bailleur social",
+  prescripteur: "Prescripteur (CCAS, CDAS, SIAO…)",
+  financeur: "Financeur (DDETS, département)",
+  admin: "Administration de la plateforme",
+};
+
+export const ROLES: Record<RoleUtilisateur | "client", string> = {
+  agent: "Agent",
+  responsable: "Responsable",
+  client: "Client API",
+};
+
+/** Options for a <select>, in the list's order. */
+export function options<K extends string>(libelles: Record<K, string>): { value: K; label: string }[] {
+  return (Object.entries(libelles) as [K, string][]).map(([value, label]) => ({ value, label }));
+}

@@ -1,0 +1,168 @@
+import { Badge } from "@codegouvfr/react-dsfr/Badge";
+import { Button } from "@codegouvfr/react-dsfr/Button";
+import { Pagination } from "@codegouvfr/react-dsfr/Pagination";
+import { Table } from "@codegouvfr/react-dsfr/Table";
+import { useState, type FormEvent } from "react";
+import { useSearchParams } from "react-router";
+
+import { api } from "../../api/client";
+import { erreursOrphelines, erreursParChamp, messageErreur, messageFormulaire, type ErreursChamps, type ProblemDetails } from "../../api/problem";
+import type { RoleUtilisateur, UtilisateurPublic } from "../../api/types";
+import { Chargement } from "../../components/Chargement";
+import { ChampListe, ChampTexte, ResumeErreurs } from "../../components/Champs";
+import { ErreurChargement } from "../../components/ErreurChargement";
+import { Titre } from "../../components/Titre";
+import { formatDateHeure } from "../../lib/dates";
+import { options, ROLES, TYPES_ORGANISATION } from "../../lib/libelles";
+import { useRequete } from "../../lib/useRequete";
+import { useOrganisations } from "./organisations";
+
+const PAR_PAGE = 20;
+const CHAMPS = ["email", "nom", "prenom", "organisation_id", "role", "mot_de_passe"];
+const ROLES_UTILISATEUR = { agent: ROLES.agent, responsable: ROLES.responsable } satisfies Record<RoleUtilisateur, string>;
+
+const VIDE = { email: "", prenom: "", nom: "", organisation_id: "", role: "agent" as RoleUtilisateur, mot_de_passe: "" };
+
+export default function AdminUtilisateurs() {
+  const [params, setParams] = useSearchParams();
+  const page = Math.max(1, Number(params.get("page")) || 1);
+  const filtre = params.get("organisation") ?? "";
+  const orgs = useOrganisations();
+  const nomOrg = (id: string) => orgs.find((o) => o.id === id)?.nom ?? "…";
+  const liste = useRequete(
+    () =>
+      api.GET("/api/v1/utilisateurs", {
+        params: { query: { limit: PAR_PAGE, offset: (page - 1) * PAR_PAGE, organisation_id: filtre || undefined } },
+      }),
+    [page, filtre],
+  );
+  const [saisie, setSaisie] = useState(VIDE);
+  const [erreurs, setErreurs] = useState<ErreursChamps>({});
+  const [echec, setEchec] = useState<{ message: string; orphelines: ErreursChamps } | null>(null);
+  const [succes, setSucces] = useState<string | null>(null);
+  const [envoi, setEnvoi] = useState(false);
+
+  const basculer = async (u: UtilisateurPublic) => {
+    setSucces(null);
+    const { data, error, response } = await api.PATCH("/api/v1/utilisateurs/{utilisateur_id}", {
+      params: { path: { utilisateur_id: u.id } },
+      body: { actif: !u.actif },
+    });
+    if (data) {
+      setSucces(`Compte de ${data.prenom} ${data.nom} ${data.actif ? "réactivé" : "désactivé"}.`);
+      liste.recharger();
+    } else {
+      setEchec({ message: messageErreur(error, response.status), orphelines: {} });
+    }
+  };
+
+  const creer = async (e: FormEvent) => {
+    e.preventDefault();
+    setEnvoi(true);
+    setSucces(null);
+    try {
+      const { data, error, response } = await api.POST("/api/v1/utilisateurs", {
+        body: {
+          email: saisie.email.trim(),
+          prenom: saisie.prenom.trim(),
+          nom: saisie.nom.trim(),
+          organisation_id: saisie.organisation_id || null,
+          role: saisie.role,
+          mot_de_passe: saisie.mot_de_passe,
+        },
+      });
+      if (data) {
+        setSucces(`Compte créé pour ${data.prenom} ${data.nom} (${data.email}).`);
+        setSaisie(VIDE);
+        setErreurs({});
+        setEchec(null);
+        liste.recharger();
+        return;
+      }
+      const parChamp = erreursParChamp(error as ProblemDetails);
+      setErreurs(parChamp);
+      const orphelines = erreursOrphelines(parChamp, CHAMPS);
+      setEchec({ message: messageFormulaire(error as ProblemDetails, response.status, orphelines), orphelines });
+    } catch (err) {
+      setEchec({ message: messageErreur(err), orphelines: {} });
+    } finally {
+      setEnvoi(false);
+    }
+  };
+
+  const pages = liste.donnees ? Math.max(1, Math.ceil(liste.donnees.total / PAR_PAGE)) : 1;
+  const optionsOrgs = orgs.map((o) => ({ value: o.id, label: `${o.nom} (${TYPES_ORGANISATION[o.type]})` }));
+
+  return (
+    <>
+      <Titre>Utilisateurs</Titre>
+      <ChampListe className="fr-mb-3w" cle="filtre_organisation" label="Organisation" erreurs={{}} vide="Toutes"
+        valeur={filtre} options={optionsOrgs}
+        onChange={(v) => setParams(v ? { organisation: v } : {})} />
+      {succes && (
+        <p role="status" className="fr-alert fr-alert--success fr-alert--sm fr-mb-3w">
+          {succes}
+        </p>
+      )}
+      {liste.chargement && !liste.donnees && <Chargement />}
+      {liste.erreur && <ErreurChargement message={liste.erreur} />}
+      {liste.donnees && (
+        <>
+          <p>{liste.donnees.total} compte(s)</p>
+          {liste.donnees.items.length > 0 && (
+            <Table
+              caption="Utilisateurs"
+              noCaption
+              headers={["Nom", "Courriel", "Organisation", "Rôle", "Dernière connexion", "État", "Action"]}
+              data={liste.donnees.items.map((u) => [
+                `${u.prenom} ${u.nom}`,
+                u.email,
+                nomOrg(u.organisation_id),
+                ROLES[u.role],
+                formatDateHeure(u.derniere_connexion),
+                u.actif ? <Badge severity="success" small>Actif</Badge> : <Badge severity="error" small>Désactivé</Badge>,
+                <Button key={u.id} size="small" priority="tertiary" onClick={() => void basculer(u)}
+                  title={`${u.actif ? "Désactiver" : "Réactiver"} le compte de ${u.prenom} ${u.nom}`}>
+                  {u.actif ? "Désactiver" : "Réactiver"}
+                </Button>,
+              ])}
+            />
+          )}
+          {pages > 1 && (
+            <Pagination count={pages} defaultPage={page}
+              getPageLinkProps={(n) => ({ to: `?${new URLSearchParams({ ...(filtre ? { organisation: filtre } : {}), page: String(n) })}` })} />
+          )}
+        </>
+      )}
+
+      <section className="fr-mt-6w" aria-labelledby="titre-nouveau-compte">
+        <h2 id="titre-nouveau-compte" className="fr-h4">
+          Nouveau compte
+        </h2>
+        {echec && <ResumeErreurs titre="Opération impossible" message={echec.message} orphelines={echec.orphelines} />}
+        <form onSubmit={creer} noValidate>
+          <div className="fr-grid-row fr-grid-row--gutters">
+            <ChampTexte className="fr-col-12 fr-col-md-6" cle="prenom" label="Prénom" erreurs={erreurs} valeur={saisie.prenom}
+              onChange={(v) => setSaisie((s) => ({ ...s, prenom: v }))} />
+            <ChampTexte className="fr-col-12 fr-col-md-6" cle="nom" label="Nom" erreurs={erreurs} valeur={saisie.nom}
+              onChange={(v) => setSaisie((s) => ({ ...s, nom: v }))} />
+            <ChampTexte className="fr-col-12 fr-col-md-6" cle="email" label="Courriel" hint="Sert d'identifiant de connexion"
+              erreurs={erreurs} type="email" valeur={saisie.email} onChange={(v) => setSaisie((s) => ({ ...s, email: v }))} autoComplete="off" />
+            <ChampListe className="fr-col-12 fr-col-md-6" cle="organisation_id" label="Organisation" erreurs={erreurs}
+              vide="Choisir une organisation" valeur={saisie.organisation_id} options={optionsOrgs}
+              onChange={(v) => setSaisie((s) => ({ ...s, organisation_id: v }))} />
+            <ChampListe<RoleUtilisateur> className="fr-col-12 fr-col-md-6" cle="role" label="Rôle" erreurs={erreurs}
+              valeur={saisie.role} options={options(ROLES_UTILISATEUR)}
+              onChange={(v) => setSaisie((s) => ({ ...s, role: (v || "agent") as RoleUtilisateur }))} />
+            <ChampTexte className="fr-col-12 fr-col-md-6" cle="mot_de_passe" label="Mot de passe initial"
+              hint="12 caractères au moins ; à transmettre à la personne par un canal sûr" erreurs={erreurs} type="password"
+              valeur={saisie.mot_de_passe} onChange={(v) => setSaisie((s) => ({ ...s, mot_de_passe: v }))} autoComplete="new-password" />
+          </div>
+          <Button type="submit" disabled={envoi}>
+            Créer le compte
+          </Button>
+        </form>
+      </section>
+    </>
+  );
+}
