@@ -105,7 +105,7 @@ def lister_journal(
         query = query.where(JournalAcces.ressource_id == ressource_id)
     if action is not None:
         query = query.where(JournalAcces.action == action.value)
-    total = count(session, query)  # type: ignore[arg-type]
+    total = count(session, query)
     rows = session.exec(
         query.order_by(col(JournalAcces.quand).desc(), col(JournalAcces.id)).offset(page.offset).limit(page.limit)
     )
@@ -129,7 +129,7 @@ def acces_menage(
         .join(Organisation, col(Organisation.id) == JournalAcces.organisation_id)
         .where(JournalAcces.ressource == "menage", JournalAcces.ressource_id == menage_id)
     )
-    total = count(session, query)  # type: ignore[arg-type]
+    total = count(session, query)
     rows = session.exec(
         query.order_by(col(JournalAcces.quand).desc(), col(JournalAcces.id)).offset(page.offset).limit(page.limit)
     )

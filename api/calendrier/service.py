@@ -37,7 +37,7 @@ def _revoquer_actifs(session: Session, utilisateur_id: object) -> int:
         )
         .values(revoque_le=utcnow())
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return int(result.rowcount)
 
 
 def creer_jeton(session: Session, principal: Principal) -> tuple[JetonCalendrier, str]:

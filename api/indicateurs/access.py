@@ -75,7 +75,7 @@ def condition_mesures(principal: Principal) -> ColumnElement[bool]:
     cond = _dispositifs_de(principal)
     if cond is None:
         return true()
-    return Mesure.dispositif_id.in_(select(col(Dispositif.id)).where(cond))  # type: ignore[attr-defined, no-any-return]
+    return Mesure.dispositif_id.in_(select(col(Dispositif.id)).where(cond))
 
 
 def condition_orientations(principal: Principal) -> ColumnElement[bool]:
@@ -86,7 +86,7 @@ def condition_orientations(principal: Principal) -> ColumnElement[bool]:
     cond = _dispositifs_de(principal)
     if cond is None:
         return true()
-    return Orientation.dispositif_id.in_(select(col(Dispositif.id)).where(cond))  # type: ignore[attr-defined, no-any-return]
+    return Orientation.dispositif_id.in_(select(col(Dispositif.id)).where(cond))
 
 
 def condition_conventions(principal: Principal) -> ColumnElement[bool]:
@@ -96,4 +96,4 @@ def condition_conventions(principal: Principal) -> ColumnElement[bool]:
     cond = _dispositifs_de(principal)
     if cond is None:
         return true()
-    return Convention.dispositif_id.in_(select(col(Dispositif.id)).where(cond))  # type: ignore[attr-defined, no-any-return]
+    return Convention.dispositif_id.in_(select(col(Dispositif.id)).where(cond))

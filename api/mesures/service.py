@@ -437,7 +437,7 @@ def lister_mesures(
         query = query.where(Mesure.cible_code == cible, access.condition_complete(principal))
     if referent_id is not None:
         query = query.where(Mesure.referent_id == referent_id, access.condition_complete(principal))
-    total = count(session, query)  # type: ignore[arg-type]
+    total = count(session, query)
     mesures = list(
         session.exec(
             query.order_by(

@@ -277,7 +277,7 @@ def lister_rendez_vous(
         )
     if statut is not None:
         query = query.where(RendezVous.statut == statut.value)
-    total = count(session, query)  # type: ignore[arg-type]
+    total = count(session, query)
     rdvs = list(
         session.exec(
             query.order_by(col(RendezVous.debut), col(RendezVous.id))
