@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import secrets
 import subprocess
 import sys
@@ -187,6 +186,7 @@ def main() -> int:
         h = {"Authorization": f"Bearer {tok.json()['access_token']}"}
         codes: dict[int, int] = {}
         limite = time.monotonic() + args.duree_max
+        lot = uuid.uuid4().hex[:6]  # one run's references: runs against the same base never collide
 
         def pousser(i: int, http: httpx.Client) -> int:
             if time.monotonic() > limite:
@@ -196,7 +196,7 @@ def main() -> int:
                 "menage": menage(i),
                 "origine": "bailleur",
                 "acces_maintien": "maintien",
-                "external_ref": f"BENCH-{i}",
+                "external_ref": f"BENCH-{lot}-{i}",
                 "soumettre": True,
             }
             return http.post(
@@ -212,7 +212,7 @@ def main() -> int:
                     codes[code] = codes.get(code, 0) + 1
             duree = time.monotonic() - debut
         ok = codes.get(201, 0)
-        print(f"machine : {machine()}, Python {platform.python_version()}")
+        print(f"machine : {machine()}")
         print(f"serveur : {base}, {args.workers if proc else '?'} worker(s), base {base_de_donnees}")
         print(
             f"envoyées : {sum(v for k, v in codes.items() if k)} / {args.n}, "
