@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 import uuid
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel
 
 from api.auth.principal import CurrentPrincipal
 from api.core.concurrency import IfMatchHeader, set_etag
@@ -49,6 +52,7 @@ router = APIRouter(
 # Every lifecycle action may answer these: not visible, visible but read-only,
 # refused transition, stale If-Match (If-Match is optional on actions).
 _ACTION = responses(Introuvable, Interdit, TransitionRefusee, VersionPerimee)
+_ACTION_ADHESION = responses(Introuvable, Interdit, TransitionRefusee, VersionPerimee, service.AdhesionRequise)
 
 
 @router.get(
@@ -63,9 +67,7 @@ def mesures_lister(
     page: PageDep,
     statut: StatutMesure | None = None,
     dispositif_id: uuid.UUID | None = None,
-    referent_id: Annotated[
-        uuid.UUID | None, Query(description="Travailleur social référent")
-    ] = None,
+    referent_id: Annotated[uuid.UUID | None, Query(description="Travailleur social référent")] = None,
     menage_id: uuid.UUID | None = None,
     cible: Annotated[str | None, Query(max_length=50, description="Code de cible")] = None,
 ) -> Page[MesureResumeVue]:
@@ -118,10 +120,7 @@ def mesures_lire(
     "/{mesure_id}",
     response_model=MesurePublic,
     operation_id="mesures_modifier",
-    summary=(
-        "Modifier une mesure : domaines, modalité de logement, accès/maintien, référent "
-        "(If-Match obligatoire)"
-    ),
+    summary=("Modifier une mesure : domaines, modalité de logement, accès/maintien, référent (If-Match obligatoire)"),
     responses=responses(Introuvable, Interdit, VersionPerimee, VersionRequise),
 )
 def mesures_modifier(
@@ -132,9 +131,7 @@ def mesures_modifier(
     response: Response,
     if_match: IfMatchHeader = None,
 ) -> MesurePublic:
-    public = service.modifier_mesure(
-        session, principal, mesure_id=mesure_id, data=data, if_match=if_match
-    )
+    public = service.modifier_mesure(session, principal, mesure_id=mesure_id, data=data, if_match=if_match)
     set_etag(response, public.version)
     return public
 
@@ -146,9 +143,7 @@ def mesures_modifier(
     summary="Historique des événements d'une mesure",
     responses=responses(Introuvable),
 )
-def mesures_evenements(
-    mesure_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
-) -> list[EvenementPublic]:
+def mesures_evenements(mesure_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> list[EvenementPublic]:
     return service.lister_evenements(session, principal, mesure_id)
 
 
@@ -157,245 +152,65 @@ def _repondre(response: Response, public: MesurePublic) -> MesurePublic:
     return public
 
 
-@router.post(
-    "/{mesure_id}/demarrer",
-    response_model=MesurePublic,
-    operation_id="mesures_demarrer",
-    summary="Démarrer l'accompagnement (date de début, adhésion)",
-    responses=responses(
-        Introuvable, Interdit, TransitionRefusee, VersionPerimee, service.AdhesionRequise
+# The lifecycle actions: one POST sub-resource each, same shape (a typed body, an
+# optional If-Match, the mesure back with its ETag). Declared as data, registered below.
+_ACTIONS: list[tuple[str, type[BaseModel], Callable[..., MesurePublic], str]] = [
+    ("demarrer", Demarrage, service.demarrer, "Démarrer l'accompagnement (date de début, adhésion)"),
+    (
+        "activer",
+        Activation,
+        service.activer,
+        "Clore l'évaluation : la mesure devient active (adhésion requise selon le dispositif)",
     ),
-)
-def mesures_demarrer(
-    mesure_id: uuid.UUID,
-    data: Demarrage,
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    response: Response,
-    if_match: IfMatchHeader = None,
-) -> MesurePublic:
-    return _repondre(
-        response,
-        service.demarrer(
-            session,
-            principal,
-            mesure_id=mesure_id,
-            data=data,
-            aujourdhui=service.aujourdhui(),
-            if_match=if_match,
-        ),
-    )
-
-
-@router.post(
-    "/{mesure_id}/activer",
-    response_model=MesurePublic,
-    operation_id="mesures_activer",
-    summary="Clore l'évaluation : la mesure devient active (adhésion requise selon le dispositif)",
-    responses=responses(
-        Introuvable, Interdit, TransitionRefusee, VersionPerimee, service.AdhesionRequise
+    ("suspendre", ChangementStatut, service.suspendre, "Suspendre une mesure active"),
+    ("reprendre", ChangementStatut, service.reprendre, "Reprendre une mesure suspendue"),
+    ("reorienter", Reorientation, service.reorienter, "Réorienter : changer de cible et/ou de type d'accompagnement"),
+    (
+        "prolonger",
+        Prolongation,
+        service.prolonger,
+        "Prolonger : repousser la fin prévue (dérogation motivée au-delà de la durée maximale)",
     ),
-)
-def mesures_activer(
-    mesure_id: uuid.UUID,
-    data: Activation,
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    response: Response,
-    if_match: IfMatchHeader = None,
-) -> MesurePublic:
-    return _repondre(
-        response,
-        service.activer(
-            session,
-            principal,
-            mesure_id=mesure_id,
-            data=data,
-            aujourdhui=service.aujourdhui(),
-            if_match=if_match,
-        ),
-    )
+    (
+        "changer-referent",
+        ChangementReferent,
+        service.changer_referent,
+        "Changer de référent (un utilisateur de l'association)",
+    ),
+    ("terminer", Fin, service.terminer, "Terminer la mesure (date, motif, situation de sortie)"),
+    ("suivi", Suivi, service.enregistrer_suivi, "Enregistrer le suivi à 6 mois d'une mesure terminée"),
+]
 
 
-@router.post(
-    "/{mesure_id}/suspendre",
-    response_model=MesurePublic,
-    operation_id="mesures_suspendre",
-    summary="Suspendre une mesure active",
-    responses=_ACTION,
-)
-def mesures_suspendre(
-    mesure_id: uuid.UUID,
-    data: ChangementStatut,
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    response: Response,
-    if_match: IfMatchHeader = None,
-) -> MesurePublic:
-    return _repondre(
-        response,
-        service.suspendre(
-            session,
-            principal,
-            mesure_id=mesure_id,
-            data=data,
-            aujourdhui=service.aujourdhui(),
-            if_match=if_match,
-        ),
-    )
+def _route_action(schema: type[BaseModel], fonction: Callable[..., MesurePublic]) -> Callable[..., MesurePublic]:
+    date_du_jour = "aujourdhui" in inspect.signature(fonction).parameters
+
+    def action(
+        mesure_id: uuid.UUID,
+        data: BaseModel,
+        session: SessionDep,
+        principal: CurrentPrincipal,
+        response: Response,
+        if_match: IfMatchHeader = None,
+    ) -> MesurePublic:
+        extra = {"aujourdhui": service.aujourdhui()} if date_du_jour else {}
+        public = fonction(session, principal, mesure_id=mesure_id, data=data, if_match=if_match, **extra)
+        return _repondre(response, public)
+
+    # The body's real type, for validation and for the OpenAPI document.
+    action.__annotations__ = {**action.__annotations__, "data": schema}
+    return action
 
 
-@router.post(
-    "/{mesure_id}/reprendre",
-    response_model=MesurePublic,
-    operation_id="mesures_reprendre",
-    summary="Reprendre une mesure suspendue",
-    responses=_ACTION,
-)
-def mesures_reprendre(
-    mesure_id: uuid.UUID,
-    data: ChangementStatut,
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    response: Response,
-    if_match: IfMatchHeader = None,
-) -> MesurePublic:
-    return _repondre(
-        response,
-        service.reprendre(
-            session,
-            principal,
-            mesure_id=mesure_id,
-            data=data,
-            aujourdhui=service.aujourdhui(),
-            if_match=if_match,
-        ),
-    )
-
-
-@router.post(
-    "/{mesure_id}/reorienter",
-    response_model=MesurePublic,
-    operation_id="mesures_reorienter",
-    summary="Réorienter : changer de cible et/ou de type d'accompagnement",
-    responses=_ACTION,
-)
-def mesures_reorienter(
-    mesure_id: uuid.UUID,
-    data: Reorientation,
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    response: Response,
-    if_match: IfMatchHeader = None,
-) -> MesurePublic:
-    return _repondre(
-        response,
-        service.reorienter(
-            session,
-            principal,
-            mesure_id=mesure_id,
-            data=data,
-            aujourdhui=service.aujourdhui(),
-            if_match=if_match,
-        ),
-    )
-
-
-@router.post(
-    "/{mesure_id}/prolonger",
-    response_model=MesurePublic,
-    operation_id="mesures_prolonger",
-    summary="Prolonger : repousser la fin prévue (dérogation motivée au-delà de la durée maximale)",
-    responses=_ACTION,
-)
-def mesures_prolonger(
-    mesure_id: uuid.UUID,
-    data: Prolongation,
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    response: Response,
-    if_match: IfMatchHeader = None,
-) -> MesurePublic:
-    return _repondre(
-        response,
-        service.prolonger(session, principal, mesure_id=mesure_id, data=data, if_match=if_match),
-    )
-
-
-@router.post(
-    "/{mesure_id}/changer-referent",
-    response_model=MesurePublic,
-    operation_id="mesures_changer_referent",
-    summary="Changer de référent (un utilisateur de l'association)",
-    responses=_ACTION,
-)
-def mesures_changer_referent(
-    mesure_id: uuid.UUID,
-    data: ChangementReferent,
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    response: Response,
-    if_match: IfMatchHeader = None,
-) -> MesurePublic:
-    return _repondre(
-        response,
-        service.changer_referent(
-            session, principal, mesure_id=mesure_id, data=data, if_match=if_match
-        ),
-    )
-
-
-@router.post(
-    "/{mesure_id}/terminer",
-    response_model=MesurePublic,
-    operation_id="mesures_terminer",
-    summary="Terminer la mesure (date, motif, situation de sortie)",
-    responses=_ACTION,
-)
-def mesures_terminer(
-    mesure_id: uuid.UUID,
-    data: Fin,
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    response: Response,
-    if_match: IfMatchHeader = None,
-) -> MesurePublic:
-    return _repondre(
-        response,
-        service.terminer(
-            session,
-            principal,
-            mesure_id=mesure_id,
-            data=data,
-            aujourdhui=service.aujourdhui(),
-            if_match=if_match,
-        ),
-    )
-
-
-@router.post(
-    "/{mesure_id}/suivi",
-    response_model=MesurePublic,
-    operation_id="mesures_suivi",
-    summary="Enregistrer le suivi à 6 mois d'une mesure terminée",
-    responses=_ACTION,
-)
-def mesures_suivi(
-    mesure_id: uuid.UUID,
-    data: Suivi,
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    response: Response,
-    if_match: IfMatchHeader = None,
-) -> MesurePublic:
-    return _repondre(
-        response,
-        service.enregistrer_suivi(
-            session,
-            principal,
-            mesure_id=mesure_id,
-            data=data,
-            aujourdhui=service.aujourdhui(),
-            if_match=if_match,
-        ),
+for _nom, _schema, _fonction, _resume in _ACTIONS:
+    _ident = "mesures_" + _nom.replace("-", "_")
+    router.add_api_route(
+        f"/{{mesure_id}}/{_nom}",
+        _route_action(_schema, _fonction),
+        methods=["POST"],
+        response_model=MesurePublic,
+        operation_id=_ident,
+        name=_ident,
+        summary=_resume,
+        responses=_ACTION_ADHESION if _nom in ("demarrer", "activer") else _ACTION,
     )
