@@ -90,7 +90,15 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(env="test", database_url=database_url, secret_key=TEST_SECRET, log_level="WARNING")
+    # No built frontend in the API tests (whether `make test` built one or not): the
+    # end-to-end tests start their own server on frontend/dist.
+    return Settings(
+        env="test",
+        database_url=database_url,
+        secret_key=TEST_SECRET,
+        log_level="WARNING",
+        frontend_dist=Path("/nonexistent-frontend-dist"),
+    )
 
 
 @pytest.fixture
