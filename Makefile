@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 FRONT_STAMP := frontend/node_modules/.installed-stamp
 HAS_FRONT := $(wildcard frontend/package.json)
+# Two test processes (pytest-xdist), one per core; each has its own throwaway database.
+PYTEST_WORKERS ?= 2
 
 .PHONY: install run test lint openapi openapi-check frontend demo bench-ingest bench-indicateurs bench-api retention clean
 
@@ -35,7 +37,7 @@ test: install
 ifneq ($(HAS_FRONT),)
 	$(MAKE) frontend
 endif
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check api tests migrations
