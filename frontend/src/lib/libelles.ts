@@ -10,8 +10,12 @@ import type {
   Sexe,
   SituationLogement,
   StadeProcedure,
+  StatutMesure,
+  StatutRendezVous,
+  TypeAlerte,
   TypeDette,
   TypeOrganisation,
+  TypeRendezVous,
   TypeRessource,
 } from "../api/types";
 
@@ -108,6 +112,40 @@ export const ROLES: Record<RoleUtilisateur | "client", string> = {
   agent: "Agent",
   responsable: "Responsable",
   client: "Client API",
+};
+
+export const TYPES_ALERTE: Record<TypeAlerte, string> = {
+  premier_rdv_en_attente: "Premier rendez-vous en attente",
+  fin_prevue_proche: "Fin prévue proche",
+  duree_maximale_depassee: "Durée maximale dépassée",
+  suivi_du: "Suivi à 6 mois à faire",
+  rdv_a_renseigner: "Rendez-vous à renseigner",
+};
+
+export const STATUTS_MESURE: Record<StatutMesure, string> = {
+  mandatee: "Mandatée",
+  en_evaluation: "En évaluation",
+  active: "Active",
+  suspendue: "Suspendue",
+  terminee: "Terminée",
+};
+
+export const STATUTS_RENDEZ_VOUS: Record<StatutRendezVous, string> = {
+  planifie: "Planifié",
+  realise: "Réalisé",
+  annule: "Annulé",
+  absent: "Absent (ménage non venu)",
+};
+
+export const TYPES_RENDEZ_VOUS: Record<TypeRendezVous, string> = {
+  visite_domicile: "Visite à domicile",
+  entretien_bureau: "Entretien au bureau",
+  rencontre_tripartite: "Rencontre tripartite",
+  accompagnement_physique: "Accompagnement physique",
+  telephone: "Téléphone",
+  visio: "Visio",
+  atelier_collectif: "Atelier collectif",
+  aller_vers: "Aller-vers",
 };
 
 /** Options for a <select>, in the list's order. */
