@@ -28,3 +28,7 @@ export type MesureResume = S["MesureResume"];
 export type RendezVousPublic = S["RendezVousPublic"];
 export type StatutRendezVous = S["StatutRendezVous"];
 export type TypeRendezVous = S["TypeRendezVous"];
+export type StatutOrientation = S["StatutOrientation"];
+export type OrigineOrientation = S["OrigineOrientation"];
+export type OrientationPublic = S["OrientationPublic"];
+export type MotifRefus = S["MotifRefus"];

@@ -6,11 +6,14 @@
 import type {
   Composition,
   LienPersonne,
+  MotifRefus,
+  OrigineOrientation,
   RoleUtilisateur,
   Sexe,
   SituationLogement,
   StadeProcedure,
   StatutMesure,
+  StatutOrientation,
   StatutRendezVous,
   TypeAlerte,
   TypeDette,
@@ -146,6 +149,39 @@ export const TYPES_RENDEZ_VOUS: Record<TypeRendezVous, string> = {
   visio: "Visio",
   atelier_collectif: "Atelier collectif",
   aller_vers: "Aller-vers",
+};
+
+export const STATUTS_ORIENTATION: Record<StatutOrientation, string> = {
+  brouillon: "Brouillon",
+  soumise: "Soumise",
+  en_commission: "En commission",
+  acceptee: "Acceptée",
+  ajournee: "Ajournée",
+  attente_infos: "En attente d'informations",
+  liste_attente: "Liste d'attente",
+  refusee: "Refusée",
+  refus_beneficiaire: "Refus du bénéficiaire",
+  annulee: "Annulée",
+};
+
+export const ORIGINES_ORIENTATION: Record<OrigineOrientation, string> = {
+  bailleur: "Bailleur",
+  ccas: "CCAS",
+  cdas_travailleur_social: "CDAS (travailleur social)",
+  famille: "Famille",
+  association: "Association",
+  ccapex: "CCAPEX",
+  siao: "SIAO",
+  autre: "Autre",
+};
+
+export const MOTIFS_REFUS: Record<MotifRefus, string> = {
+  droit_commun: "Relève du droit commun",
+  hors_cible: "Hors cible",
+  territoire_non_couvert: "Territoire non couvert",
+  financement_non_disponible: "Financement non disponible",
+  parc_prive: "Parc privé",
+  autre: "Autre",
 };
 
 /** Options for a <select>, in the list's order. */
