@@ -6,17 +6,17 @@ const libelles = (t: Parameters<typeof navigationPour>[0]) => navigationPour(t).
 
 describe("navigationPour", () => {
   it("shows household files to those who hold or decide them", () => {
-    expect(libelles("association")).toEqual(["Ménages"]);
-    expect(libelles("gie")).toEqual(["Ménages"]);
-    expect(libelles("bailleur")).toEqual(["Ménages"]);
-    expect(libelles("prescripteur")).toEqual(["Ménages"]);
+    expect(libelles("association")).toEqual(["Ménages", "Orientations"]);
+    expect(libelles("gie")).toEqual(["Ménages", "Orientations"]);
+    expect(libelles("bailleur")).toEqual(["Ménages", "Orientations"]);
+    expect(libelles("prescripteur")).toEqual(["Ménages", "Orientations"]);
   });
   it("never shows household files to a funder or to the platform admin", () => {
     expect(libelles("financeur")).toEqual([]);
-    expect(libelles("admin")).toEqual(["Administration"]);
+    expect(libelles("admin")).toEqual(["Orientations", "Administration"]);
   });
   it("gives the admin its three administration screens", () => {
-    const admin = navigationPour("admin")[0];
+    const admin = navigationPour("admin").find((e) => e.chemin === "/admin");
     expect(admin?.sousMenu?.map((s) => s.chemin)).toEqual(["/admin/organisations", "/admin/utilisateurs", "/admin/clients-api"]);
   });
 });

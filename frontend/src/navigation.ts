@@ -2,8 +2,7 @@
  * What each organisation type may open (README « Rôles », DOMAIN.md « Who may
  * see what »). The header's menu, the dashboard's shortcuts and the route
  * guards all read this list: a new screen is one entry here plus one route in
- * routes.tsx. Screens still to come (their API is being built):
- *   orientations  → association, gie, bailleur, prescripteur, admin
+ * routes.tsx. Screens still to come:
  *   mesures       → association, gie
  *   rendez-vous   → association
  *   indicateurs   → association, gie, financeur, admin
@@ -23,12 +22,21 @@ export const TYPES_CREATEURS_MENAGE: readonly TypeOrganisation[] = ["association
 /** Who may see household files at all: funders never see a name, admin has no access by default. */
 export const TYPES_LECTEURS_MENAGE: readonly TypeOrganisation[] = ["association", "gie", "bailleur", "prescripteur"];
 
+/** Who may list referrals (api/orientations/access.py). */
+export const TYPES_LECTEURS_ORIENTATION: readonly TypeOrganisation[] = ["association", "gie", "bailleur", "prescripteur", "admin"];
+
 export const NAVIGATION: readonly EntreeNavigation[] = [
   {
     libelle: "Ménages",
     chemin: "/menages",
     description: "Rechercher un dossier ménage, en ouvrir un nouveau.",
     types: TYPES_LECTEURS_MENAGE,
+  },
+  {
+    libelle: "Orientations",
+    chemin: "/orientations",
+    description: "Les orientations vers un dispositif, par statut.",
+    types: TYPES_LECTEURS_ORIENTATION,
   },
   {
     libelle: "Administration",

@@ -8,7 +8,7 @@ import { createBrowserRouter, Navigate } from "react-router";
 
 import { RequireAuth, RequireTypes } from "./auth/guards";
 import { Layout } from "./layout/Layout";
-import { TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE } from "./navigation";
+import { TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_ORIENTATION } from "./navigation";
 import { Connexion } from "./pages/Connexion";
 import { PageIntrouvable } from "./pages/PageIntrouvable";
 
@@ -17,6 +17,8 @@ const MenagesListe = lazy(() => import("./pages/menages/MenagesListe"));
 const MenageFiche = lazy(() => import("./pages/menages/MenageFiche"));
 const MenageCreer = lazy(() => import("./pages/menages/MenageCreer"));
 const MenageModifier = lazy(() => import("./pages/menages/MenageModifier"));
+const OrientationsListe = lazy(() => import("./pages/orientations/OrientationsListe"));
+const OrientationFiche = lazy(() => import("./pages/orientations/OrientationFiche"));
 const AdminOrganisations = lazy(() => import("./pages/admin/AdminOrganisations"));
 const AdminUtilisateurs = lazy(() => import("./pages/admin/AdminUtilisateurs"));
 const AdminClientsApi = lazy(() => import("./pages/admin/AdminClientsApi"));
@@ -44,6 +46,14 @@ export const router = createBrowserRouter([
           },
           { path: ":menageId", element: <MenageFiche /> },
           { path: ":menageId/modifier", element: <MenageModifier /> },
+        ],
+      },
+      {
+        path: "orientations",
+        element: <RequireTypes types={TYPES_LECTEURS_ORIENTATION} />,
+        children: [
+          { index: true, element: <OrientationsListe /> },
+          { path: ":orientationId", element: <OrientationFiche /> },
         ],
       },
       {

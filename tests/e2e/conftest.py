@@ -48,24 +48,23 @@ ADMIN_EMAIL = "admin.e2e@ancrage-e2e.fr"
 ADMIN_PASSWORD = "admin-e2e-mot-de-passe-solide"
 AGENT_EMAIL = "agent.e2e@espoir35.fr"
 AGENT_PASSWORD = "agent-e2e-mot-de-passe-solide"
+GIE_EMAIL = "secretariat.e2e@gie-logement35.fr"
+GIE_PASSWORD = "gie-e2e-mot-de-passe-solide"
+DISPOSITIF_EXEMPLE = ROOT / "api" / "dispositifs" / "exemples" / "dispositif_300_logements_accompagnes.json"
 
 _skipped: list[str] = []
 
 
 def _indisponible(raison: str) -> None:
     if REQUIRED:
-        pytest.fail(
-            f"{raison} (ANCRAGE_E2E_REQUIRED=1 : les tests de bout en bout sont obligatoires)"
-        )
+        pytest.fail(f"{raison} (ANCRAGE_E2E_REQUIRED=1 : les tests de bout en bout sont obligatoires)")
     _skipped.append(raison)
     pytest.skip(raison)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if _skipped:
-        terminalreporter.write_sep(
-            "!", "TESTS DE BOUT EN BOUT (e2e) IGNORÉS", yellow=True, bold=True
-        )
+        terminalreporter.write_sep("!", "TESTS DE BOUT EN BOUT (e2e) IGNORÉS", yellow=True, bold=True)
         terminalreporter.write_line(f"raison : {_skipped[0]}")
         terminalreporter.write_line("Pour les lancer : apt-get install chromium, puis make test.")
 
@@ -83,6 +82,8 @@ class Serveur:
     admin_password: str = ADMIN_PASSWORD
     agent_email: str = AGENT_EMAIL
     agent_password: str = AGENT_PASSWORD
+    gie_email: str = GIE_EMAIL
+    gie_password: str = GIE_PASSWORD
     ids: dict[str, str] = field(default_factory=dict)
 
     def jeton(self, email: str, password: str) -> str:
@@ -111,11 +112,7 @@ def _seed(url: str) -> dict[str, str]:
             .raise_for_status()
             .json()
         )
-        bailleur = (
-            c.post("/api/v1/organisations", json={"nom": "Néotoa", "type": "bailleur"})
-            .raise_for_status()
-            .json()
-        )
+        bailleur = c.post("/api/v1/organisations", json={"nom": "Néotoa", "type": "bailleur"}).raise_for_status().json()
         c.post(
             "/api/v1/utilisateurs",
             json={
@@ -127,7 +124,52 @@ def _seed(url: str) -> dict[str, str]:
                 "mot_de_passe": AGENT_PASSWORD,
             },
         ).raise_for_status()
-    return {"association": asso["id"], "bailleur": bailleur["id"]}
+        # The dispositif of the referral journey: its commission (GIE), its funder, and
+        # the association's convention covering Rennes.
+        financeur = (
+            c.post("/api/v1/organisations", json={"nom": "DDETS 35", "type": "financeur"}).raise_for_status().json()
+        )
+        gie = c.post("/api/v1/organisations", json={"nom": "GIE Logement 35", "type": "gie"}).raise_for_status().json()
+        c.post(
+            "/api/v1/utilisateurs",
+            json={
+                "email": GIE_EMAIL,
+                "nom": "Roux",
+                "prenom": "Anne",
+                "organisation_id": gie["id"],
+                "role": "agent",
+                "mot_de_passe": GIE_PASSWORD,
+            },
+        ).raise_for_status()
+        texte = (
+            DISPOSITIF_EXEMPLE.read_text()
+            .replace("{{financeur_id}}", financeur["id"])
+            .replace("{{commission_id}}", gie["id"])
+        )
+        dispositif = (
+            c.post("/api/v1/dispositifs", content=texte, headers={"Content-Type": "application/json"})
+            .raise_for_status()
+            .json()
+        )
+        c.post(
+            "/api/v1/conventions",
+            json={
+                "dispositif_id": dispositif["id"],
+                "association_id": asso["id"],
+                "date_debut": "2020-01-01",
+                "date_fin": "2035-12-31",
+                "objectif_menages": 40,
+                "mois_mesures_finances": 480,
+                "budget_euros": 230000,
+                "communes": ["35238"],
+            },
+        ).raise_for_status()
+    return {
+        "association": asso["id"],
+        "bailleur": bailleur["id"],
+        "gie": gie["id"],
+        "dispositif": dispositif["id"],
+    }
 
 
 @pytest.fixture(scope="session")
@@ -155,9 +197,7 @@ def serveur(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Ite
         "ANCRAGE_LOG_LEVEL": "WARNING",
         "ANCRAGE_PORT": str(port),
     }
-    subprocess.run(
-        [sys.executable, "-m", "api", "migrate"], env=env, cwd=ROOT, check=True, capture_output=True
-    )
+    subprocess.run([sys.executable, "-m", "api", "migrate"], env=env, cwd=ROOT, check=True, capture_output=True)
     subprocess.run(
         [sys.executable, "-m", "api", "create-admin"],
         env=env,

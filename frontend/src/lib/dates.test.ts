@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { age, formatDate, formatDateHeure, formatEuros } from "./dates";
+import { age, formatDate, formatDateHeure, formatEuros, jourParis } from "./dates";
 
 describe("formatDate", () => {
   it("rewrites an ISO date as dd/mm/yyyy without going through a time zone", () => {
@@ -50,5 +50,12 @@ describe("formatEuros", () => {
     // Intl separates thousands with a narrow no-break space (U+202F).
     expect(formatEuros(1234).replace(/\s/g, " ")).toBe("1 234 €");
     expect(formatEuros(null)).toBe("—");
+  });
+});
+
+describe("jourParis", () => {
+  it("gives the Paris day as AAAA-MM-JJ, even when UTC is still on the day before", () => {
+    expect(jourParis(new Date("2025-12-31T23:30:00Z"))).toBe("2026-01-01");
+    expect(jourParis(new Date("2026-07-14T10:00:00Z"))).toBe("2026-07-14");
   });
 });

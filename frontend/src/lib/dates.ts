@@ -53,3 +53,10 @@ export function formatEuros(montant: number | null | undefined): string {
   if (montant === null || montant === undefined) return "—";
   return new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR", maximumFractionDigits: 0 }).format(montant);
 }
+
+const PARIS_ISO = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris", year: "numeric", month: "2-digit", day: "2-digit" });
+
+/** The day in Paris of `instant`, as the API's plain dates (AAAA-MM-JJ). */
+export function jourParis(instant: Date = new Date()): string {
+  return PARIS_ISO.format(instant);
+}

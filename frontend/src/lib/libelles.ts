@@ -6,12 +6,19 @@
 import type {
   Composition,
   LienPersonne,
+  MotifRefus,
+  OrigineOrientation,
   RoleUtilisateur,
   Sexe,
   SituationLogement,
   StadeProcedure,
+  StatutMesure,
+  StatutOrientation,
+  StatutRendezVous,
+  TypeAlerte,
   TypeDette,
   TypeOrganisation,
+  TypeRendezVous,
   TypeRessource,
 } from "../api/types";
 
@@ -108,6 +115,73 @@ export const ROLES: Record<RoleUtilisateur | "client", string> = {
   agent: "Agent",
   responsable: "Responsable",
   client: "Client API",
+};
+
+export const TYPES_ALERTE: Record<TypeAlerte, string> = {
+  premier_rdv_en_attente: "Premier rendez-vous en attente",
+  fin_prevue_proche: "Fin prévue proche",
+  duree_maximale_depassee: "Durée maximale dépassée",
+  suivi_du: "Suivi à 6 mois à faire",
+  rdv_a_renseigner: "Rendez-vous à renseigner",
+};
+
+export const STATUTS_MESURE: Record<StatutMesure, string> = {
+  mandatee: "Mandatée",
+  en_evaluation: "En évaluation",
+  active: "Active",
+  suspendue: "Suspendue",
+  terminee: "Terminée",
+};
+
+export const STATUTS_RENDEZ_VOUS: Record<StatutRendezVous, string> = {
+  planifie: "Planifié",
+  realise: "Réalisé",
+  annule: "Annulé",
+  absent: "Absent (ménage non venu)",
+};
+
+export const TYPES_RENDEZ_VOUS: Record<TypeRendezVous, string> = {
+  visite_domicile: "Visite à domicile",
+  entretien_bureau: "Entretien au bureau",
+  rencontre_tripartite: "Rencontre tripartite",
+  accompagnement_physique: "Accompagnement physique",
+  telephone: "Téléphone",
+  visio: "Visio",
+  atelier_collectif: "Atelier collectif",
+  aller_vers: "Aller-vers",
+};
+
+export const STATUTS_ORIENTATION: Record<StatutOrientation, string> = {
+  brouillon: "Brouillon",
+  soumise: "Soumise",
+  en_commission: "En commission",
+  acceptee: "Acceptée",
+  ajournee: "Ajournée",
+  attente_infos: "En attente d'informations",
+  liste_attente: "Liste d'attente",
+  refusee: "Refusée",
+  refus_beneficiaire: "Refus du bénéficiaire",
+  annulee: "Annulée",
+};
+
+export const ORIGINES_ORIENTATION: Record<OrigineOrientation, string> = {
+  bailleur: "Bailleur",
+  ccas: "CCAS",
+  cdas_travailleur_social: "CDAS (travailleur social)",
+  famille: "Famille",
+  association: "Association",
+  ccapex: "CCAPEX",
+  siao: "SIAO",
+  autre: "Autre",
+};
+
+export const MOTIFS_REFUS: Record<MotifRefus, string> = {
+  droit_commun: "Relève du droit commun",
+  hors_cible: "Hors cible",
+  territoire_non_couvert: "Territoire non couvert",
+  financement_non_disponible: "Financement non disponible",
+  parc_prive: "Parc privé",
+  autre: "Autre",
 };
 
 /** Options for a <select>, in the list's order. */

@@ -1,14 +1,23 @@
 /**
  * Sections of the tableau de bord, shown to the organisation types listed.
- * The lists whose API is being built slot in here, each as one entry:
- *   { titre: "Alertes", types: ["association", "gie"], Composant: Alertes }
- *   { titre: "Mes mesures", types: ["association"], Composant: MesMesures }
- *   { titre: "Mes prochains rendez-vous", types: ["association"], Composant: MesRendezVous }
+ * Alerts, mesures and rendez-vous are the association's (api/alertes,
+ * api/mesures/access.py, api/rendez_vous/access.py): an agent sees their own,
+ * a responsable the whole association's.
  * A Composant loads its own data through `api` and shows its loading and empty states.
  */
+import { Badge } from "@codegouvfr/react-dsfr/Badge";
+import { Table } from "@codegouvfr/react-dsfr/Table";
 import type { ComponentType } from "react";
+import { Link } from "react-router";
 
-import type { TypeOrganisation } from "../../api/types";
+import { api } from "../../api/client";
+import type { MesureResume, TypeOrganisation } from "../../api/types";
+import { useMoi } from "../../auth/AuthContext";
+import { Chargement } from "../../components/Chargement";
+import { ErreurChargement } from "../../components/ErreurChargement";
+import { formatDate, formatDateHeure, jourParis } from "../../lib/dates";
+import { STATUTS_MESURE, TYPES_ALERTE, TYPES_RENDEZ_VOUS } from "../../lib/libelles";
+import { useRequete } from "../../lib/useRequete";
 
 export interface SectionTableauDeBord {
   titre: string;
@@ -16,4 +25,105 @@ export interface SectionTableauDeBord {
   Composant: ComponentType;
 }
 
-export const SECTIONS: readonly SectionTableauDeBord[] = [];
+const LIMITE = 10;
+
+/** An agent's own records; a responsable's whole association (undefined = no filter). */
+function useReferent(): string | undefined {
+  const moi = useMoi();
+  return moi.role === "responsable" ? undefined : moi.id;
+}
+
+function Alertes() {
+  const moi = useMoi();
+  const perimetre = moi.role === "responsable" ? "association" : "moi";
+  const { donnees, erreur, chargement } = useRequete(() => api.GET("/api/v1/alertes", { params: { query: { perimetre } } }), [perimetre]);
+  if (chargement) return <Chargement libelle="Chargement des alertes…" />;
+  if (erreur) return <ErreurChargement message={erreur} />;
+  if (!donnees || donnees.total === 0) return <p>Aucune alerte : rien ne demande votre attention.</p>;
+  return (
+    <>
+      <p role="status">
+        {donnees.total} alerte{donnees.total > 1 ? "s" : ""}
+        {perimetre === "association" ? " pour l'association" : ""}
+      </p>
+      <Table
+        caption="Alertes"
+        noCaption
+        fixed
+        headers={["Alerte", "Message", "Mesure", "Ménage", "Date"]}
+        data={donnees.items.map((a) => [
+          <Badge key="type" severity="warning" small noIcon>
+            {TYPES_ALERTE[a.type]}
+          </Badge>,
+          a.message,
+          a.mesure_reference,
+          a.menage_reference,
+          formatDate(a.date_reference),
+        ])}
+      />
+    </>
+  );
+}
+
+function MesMesures() {
+  const referent = useReferent();
+  const { donnees, erreur, chargement } = useRequete(
+    () => api.GET("/api/v1/mesures", { params: { query: { referent_id: referent, limit: LIMITE } } }),
+    [referent],
+  );
+  if (chargement) return <Chargement libelle="Chargement des mesures…" />;
+  if (erreur) return <ErreurChargement message={erreur} />;
+  // The association always gets the complete view; the short one (vue "statut") is for others.
+  const mesures = (donnees?.items ?? []).filter((m): m is MesureResume => "date_mandatement" in m);
+  if (!donnees || donnees.total === 0) return <p>Aucune mesure ne vous est confiée.</p>;
+  return (
+    <>
+      <p role="status">
+        {donnees.total} mesure{donnees.total > 1 ? "s" : ""}
+        {donnees.total > LIMITE ? ` (les ${LIMITE} premières)` : ""}
+      </p>
+      <Table
+        caption="Mes mesures"
+        noCaption
+        fixed
+        headers={["Mesure", "Ménage", "Statut", "Mandatée le", "Fin prévue"]}
+        data={mesures.map((m) => [
+          m.reference,
+          <Link key="menage" to={`/menages/${m.menage_id}`} className="fr-link">
+            {m.menage_reference}
+          </Link>,
+          STATUTS_MESURE[m.statut],
+          formatDate(m.date_mandatement),
+          formatDate(m.date_fin_prevue),
+        ])}
+      />
+    </>
+  );
+}
+
+function MesRendezVous() {
+  const referent = useReferent();
+  const du = jourParis();
+  const { donnees, erreur, chargement } = useRequete(
+    () => api.GET("/api/v1/rendez-vous", { params: { query: { referent_id: referent, du, statut: "planifie", limit: LIMITE } } }),
+    [referent, du],
+  );
+  if (chargement) return <Chargement libelle="Chargement des rendez-vous…" />;
+  if (erreur) return <ErreurChargement message={erreur} />;
+  if (!donnees || donnees.total === 0) return <p>Aucun rendez-vous à venir.</p>;
+  return (
+    <Table
+      caption="Mes prochains rendez-vous"
+      noCaption
+      fixed
+      headers={["Date", "Type", "Ménage", "Mesure", "Lieu"]}
+      data={donnees.items.map((r) => [formatDateHeure(r.debut), TYPES_RENDEZ_VOUS[r.type], r.menage_reference, r.mesure_reference, r.lieu ?? "—"])}
+    />
+  );
+}
+
+export const SECTIONS: readonly SectionTableauDeBord[] = [
+  { titre: "Alertes", types: ["association"], Composant: Alertes },
+  { titre: "Mes mesures", types: ["association"], Composant: MesMesures },
+  { titre: "Mes prochains rendez-vous", types: ["association"], Composant: MesRendezVous },
+];

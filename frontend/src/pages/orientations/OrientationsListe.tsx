@@ -1,0 +1,111 @@
+import { Pagination } from "@codegouvfr/react-dsfr/Pagination";
+import { Select } from "@codegouvfr/react-dsfr/Select";
+import { Table } from "@codegouvfr/react-dsfr/Table";
+import { Link, useSearchParams } from "react-router";
+
+import { api } from "../../api/client";
+import type { StatutOrientation } from "../../api/types";
+import { useMoi } from "../../auth/AuthContext";
+import { Chargement } from "../../components/Chargement";
+import { ErreurChargement } from "../../components/ErreurChargement";
+import { Titre } from "../../components/Titre";
+import { formatDate } from "../../lib/dates";
+import { options, ORIGINES_ORIENTATION, STATUTS_ORIENTATION } from "../../lib/libelles";
+import { useRequete } from "../../lib/useRequete";
+import { TYPES_LECTEURS_MENAGE } from "../../navigation";
+
+const PAR_PAGE = 20;
+
+function estStatut(valeur: string | null): valeur is StatutOrientation {
+  return valeur !== null && valeur in STATUTS_ORIENTATION;
+}
+
+export default function OrientationsListe() {
+  const moi = useMoi();
+  const [params, setParams] = useSearchParams();
+  const brut = params.get("statut");
+  const statut = estStatut(brut) ? brut : undefined;
+  const page = Math.max(1, Number(params.get("page")) || 1);
+  // Admin sees referrals without their household (no access to ménages by default).
+  const lienMenage = TYPES_LECTEURS_MENAGE.includes(moi.organisation.type);
+
+  const { donnees, erreur, chargement } = useRequete(
+    () => api.GET("/api/v1/orientations", { params: { query: { statut, limit: PAR_PAGE, offset: (page - 1) * PAR_PAGE } } }),
+    [statut, page],
+  );
+
+  const choisirStatut = (valeur: string) => {
+    const suivants = new URLSearchParams();
+    if (valeur) suivants.set("statut", valeur);
+    setParams(suivants);
+  };
+
+  const lienPage = (n: number) => {
+    const p = new URLSearchParams(params);
+    p.set("page", String(n));
+    return { to: `?${p.toString()}` };
+  };
+
+  const pages = donnees ? Math.max(1, Math.ceil(donnees.total / PAR_PAGE)) : 1;
+
+  return (
+    <>
+      <Titre>Orientations</Titre>
+      <div className="fr-grid-row fr-mb-2w">
+        <div className="fr-col-12 fr-col-md-4">
+          <Select
+            label="Statut"
+            nativeSelectProps={{ name: "statut", value: statut ?? "", onChange: (e) => choisirStatut(e.target.value) }}
+          >
+            <option value="">Tous les statuts</option>
+            {options(STATUTS_ORIENTATION).map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </Select>
+        </div>
+      </div>
+
+      {chargement && <Chargement libelle="Chargement des orientations…" />}
+      {erreur && <ErreurChargement message={erreur} />}
+      {donnees && !chargement && (
+        <>
+          <p role="status" aria-live="polite">
+            {donnees.total === 0
+              ? statut
+                ? `Aucune orientation au statut « ${STATUTS_ORIENTATION[statut]} ».`
+                : "Aucune orientation visible pour votre organisation."
+              : `${donnees.total} orientation${donnees.total > 1 ? "s" : ""}${statut ? ` au statut « ${STATUTS_ORIENTATION[statut]} »` : ""}`}
+          </p>
+          {donnees.items.length > 0 && (
+            <Table
+              caption="Orientations"
+              noCaption
+              fixed
+              headers={["Référence", "Statut", "Origine", "Reçue le", "Cible", "Décision le", "Ménage"]}
+              data={donnees.items.map((o) => [
+                <Link key="ref" to={`/orientations/${o.id}`} className="fr-link">
+                  {o.reference}
+                </Link>,
+                STATUTS_ORIENTATION[o.statut],
+                ORIGINES_ORIENTATION[o.origine],
+                formatDate(o.date_reception),
+                o.cible_libelle ?? "—",
+                formatDate(o.date_decision),
+                lienMenage && o.menage_id ? (
+                  <Link key="menage" to={`/menages/${o.menage_id}`} className="fr-link">
+                    Ouvrir le dossier
+                  </Link>
+                ) : (
+                  "—"
+                ),
+              ])}
+            />
+          )}
+          {pages > 1 && <Pagination count={pages} defaultPage={page} getPageLinkProps={lienPage} showFirstLast className="fr-mt-2w" />}
+        </>
+      )}
+    </>
+  );
+}
