@@ -19,12 +19,20 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from fastapi.routing import iter_route_contexts
 
+from api.calendrier.service import creer_jeton
+from api.dispositifs.models import Convention, ConventionCommune
+from api.mesures.models import Mesure, MotifFin, RendezVous, StatutMesure, TypeRendezVous
+from api.orientations.models import Orientation, SessionCommission, StatutOrientation
+from api.orientations.models_integration import AbonnementWebhook
+from tests import factories_mesures as fm
 from tests.factories import MOT_DE_PASSE, Monde, client_api, menage_payload
+from tests.factories_orientations import dispositif_payload, orientation_payload
 
 # Every kind of principal; "anonyme" sends no token.
 PRINCIPAUX = (
@@ -59,6 +67,9 @@ def seuls(status: int, *qui: str, sinon: int = 404) -> dict[str, int]:
 
 
 ASSO = ("asso_agent", "asso_resp")
+BAILLEUR = ("bailleur", "bailleur_si")
+# A mesure's writes: the carrying association; those who read it (commission, prescriber) 403.
+ECRITURE_MESURE = seuls(200, *ASSO, sinon=404) | {"gie": 403, "bailleur": 403, "bailleur_si": 403}
 
 
 @dataclass
@@ -67,6 +78,9 @@ class Route:
     chemin: str
     attendu: dict[str, int]
     requete: Callable[[Dossiers], dict[str, Any]] = field(default=lambda d: {})
+    # Path parameters taken from another key of ``Dossiers.ids()``: a lifecycle action needs
+    # its mesure in the state the action leaves from (``{"mesure_id": "mesure_suspendue_id"}``).
+    ids: dict[str, str] = field(default_factory=dict)
 
     @property
     def cle(self) -> tuple[str, str]:
@@ -78,17 +92,53 @@ class Dossiers:
     """The records the matrix runs against, all belonging to the association « asso »."""
 
     m: Monde
-    menage_id: str
+    menage_id: str  # opened by asso, no referral: nobody else sees it
+    menage_suivi_id: str  # referred by the bailleur, its mesure carried by asso
     menage_version: int
     client_id: str
+    dispositif_id: str
+    dispositif_direct_id: str  # creation_directe: the association opens its mesures itself
+    convention_id: str
+    # the bailleur's referral, accepted: the mesure carried by asso was born from it
+    orientation_id: str
+    orientation_version: int
+    # the bailleur's referrals waiting for the commission: one submitted, one on the agenda
+    orientation_soumise_id: str
+    orientation_en_commission_id: str
+    session_id: str
+    # one mesure of asso per state a lifecycle action leaves from
+    mesure_id: str  # active
+    mesure_version: int
+    mesure_mandatee_id: str
+    mesure_evaluation_id: str
+    mesure_suspendue_id: str
+    mesure_terminee_id: str
+    rdv_id: str
+    rdv_version: int
+    webhook_id: str
+    jeton: str
 
     def ids(self) -> dict[str, str]:
         return {
             "menage_id": self.menage_id,
+            "menage_suivi_id": self.menage_suivi_id,
             "organisation_id": str(self.m.asso.id),
             "utilisateur_id": str(self.m.users["asso_agent"].id),
             "client_id": self.client_id,
             "chemin": "une/page/inconnue",
+            "dispositif_id": self.dispositif_id,
+            "convention_id": self.convention_id,
+            "orientation_id": self.orientation_id,
+            "orientation_soumise_id": self.orientation_soumise_id,
+            "session_id": self.session_id,
+            "mesure_id": self.mesure_id,
+            "mesure_mandatee_id": self.mesure_mandatee_id,
+            "mesure_evaluation_id": self.mesure_evaluation_id,
+            "mesure_suspendue_id": self.mesure_suspendue_id,
+            "mesure_terminee_id": self.mesure_terminee_id,
+            "rdv_id": self.rdv_id,
+            "webhook_id": self.webhook_id,
+            "jeton": self.jeton,
         }
 
 
@@ -195,6 +245,253 @@ MATRICE: list[Route] = [
     ),
     Route("GET", "/api/v1/menages/{menage_id}/acces", seuls(200, *ASSO)),
     Route("GET", "/api/v1/menages/{menage_id}/export", seuls(200, *ASSO)),
+    # --- dispositifs: read by every partner (to fill a referral); configured by the admin -----
+    Route("GET", "/api/v1/dispositifs", connecte(200)),
+    Route("GET", "/api/v1/dispositifs/{dispositif_id}", connecte(200)),
+    Route(
+        "POST",
+        "/api/v1/dispositifs",
+        seuls(201, "admin", sinon=403),
+        requete=lambda d: {"json": dispositif_payload(d.m)},
+    ),
+    Route(
+        "PATCH",
+        "/api/v1/dispositifs/{dispositif_id}",
+        seuls(200, "admin", sinon=403),
+        requete=lambda d: {"json": {"nom": "300 logements accompagnés (2026)"}},
+    ),
+    # --- conventions: the signing association, the dispositif's commission and funder, admin --
+    Route("GET", "/api/v1/conventions", connecte(200)),
+    Route("GET", "/api/v1/conventions/{convention_id}", seuls(200, *ASSO, "gie", "financeur", "admin")),
+    Route(
+        "POST",
+        "/api/v1/conventions",
+        seuls(201, "admin", sinon=403),
+        requete=lambda d: {
+            "json": {
+                "dispositif_id": d.dispositif_id,
+                "association_id": str(d.m.asso2.id),
+                "date_debut": "2024-01-01",
+                "date_fin": "2026-12-31",
+                "objectif_menages": 20,
+                "communes": ["35288"],
+            }
+        },
+    ),
+    Route(
+        "PATCH",
+        "/api/v1/conventions/{convention_id}",
+        seuls(200, "admin", sinon=403),
+        requete=lambda d: {"json": {"objectif_menages": 45}},
+    ),
+    # --- orientations: the prescriber (bailleur), the commission, the association it is
+    # addressed to once accepted, the admin reads; funder and others 404 ------------------------
+    Route("GET", "/api/v1/orientations", connecte(200)),
+    Route(
+        "POST",
+        "/api/v1/orientations",
+        connecte(201, financeur=403, admin=403),
+        requete=lambda d: {
+            "json": orientation_payload(d.dispositif_id),
+            "headers": {"Idempotency-Key": str(uuid.uuid4())},
+        },
+    ),
+    Route(
+        "GET",
+        "/api/v1/orientations/{orientation_id}",
+        seuls(200, *ASSO, "gie", "bailleur", "bailleur_si", "admin"),
+    ),
+    Route(
+        "PATCH",
+        "/api/v1/orientations/{orientation_id}",
+        seuls(200, "bailleur", "bailleur_si") | {"gie": 403, "admin": 403},
+        requete=lambda d: {
+            "json": {"motifs": "Impayés de loyer depuis six mois."},
+            "headers": {"If-Match": '"1"'},
+        },
+        ids={"orientation_id": "orientation_soumise_id"},
+    ),
+    Route(
+        "POST",
+        "/api/v1/orientations/{orientation_id}/transitions",
+        seuls(200, "gie") | {"bailleur": 403, "bailleur_si": 403, "admin": 403},
+        requete=lambda d: {"json": {"vers_statut": "en_commission", "date_effet": "2023-01-15"}},
+        ids={"orientation_id": "orientation_soumise_id"},
+    ),
+    Route(
+        "GET",
+        "/api/v1/orientations/{orientation_id}/evenements",
+        seuls(200, *ASSO, "gie", "bailleur", "bailleur_si", "admin"),
+    ),
+    # --- commission sessions: the dispositif's commission; the admin reads ----------------------
+    Route("GET", "/api/v1/commissions", connecte(200)),
+    Route(
+        "POST",
+        "/api/v1/commissions",
+        seuls(201, "gie", sinon=403),
+        requete=lambda d: {"json": {"dispositif_id": d.dispositif_id, "date": "2023-03-01"}},
+    ),
+    Route("GET", "/api/v1/commissions/{session_id}", seuls(200, "gie", "admin")),
+    Route(
+        "POST",
+        "/api/v1/commissions/{session_id}/ordre-du-jour",
+        seuls(200, "gie") | {"admin": 403},
+        requete=lambda d: {"json": {"orientation_ids": [d.orientation_soumise_id]}},
+    ),
+    Route(
+        "POST",
+        "/api/v1/commissions/{session_id}/decisions",
+        seuls(200, "gie") | {"admin": 403},
+        requete=lambda d: {
+            "json": {"decisions": [{"orientation_id": d.orientation_en_commission_id, "vers_statut": "ajournee"}]}
+        },
+    ),
+    Route("POST", "/api/v1/commissions/{session_id}/cloture", seuls(200, "gie") | {"admin": 403}),
+    Route("GET", "/api/v1/commissions/{session_id}/proces-verbal.csv", seuls(200, "gie", "admin")),
+    # --- webhooks: the bailleur's (its responsable or machine client) ---------------------------
+    Route(
+        "POST",
+        "/api/v1/webhooks",
+        seuls(201, "bailleur_si", sinon=403),
+        requete=lambda d: {"json": {"url": "https://si.bailleur.example/autre", "secret": "t" * 32}},
+    ),
+    Route("GET", "/api/v1/webhooks", connecte(200)),
+    Route("DELETE", "/api/v1/webhooks/{webhook_id}", seuls(204, "bailleur_si", sinon=403)),
+    Route("GET", "/api/v1/webhooks/{webhook_id}/livraisons", seuls(200, "bailleur", "bailleur_si")),
+    # --- mesures: the carrying association writes; the commission reads; the bailleur whose
+    # referral it was sees the status (403 on writes); others, funder and admin 404 -------------
+    Route("GET", "/api/v1/mesures", connecte(200)),
+    Route(
+        "POST",
+        "/api/v1/mesures",
+        # another association names a ménage it cannot see: 422 « ménage inconnu », exactly
+        # as for a ménage that does not exist (a body reference, not a path)
+        seuls(201, *ASSO, sinon=403) | {"asso2_agent": 422},
+        requete=lambda d: {
+            "json": {
+                "menage_id": d.menage_id,
+                "dispositif_id": d.dispositif_direct_id,
+                "cible_code": "habitat_adapte",
+                "type_accompagnement_code": "capacite_habiter",
+                "acces_maintien": "acces",
+                "date_mandatement": "2023-05-02",
+            }
+        },
+    ),
+    Route("GET", "/api/v1/mesures/{mesure_id}", seuls(200, *ASSO, "gie", *BAILLEUR)),
+    Route(
+        "PATCH",
+        "/api/v1/mesures/{mesure_id}",
+        ECRITURE_MESURE,
+        requete=lambda d: {
+            "json": {"domaines": ["budget_dettes"]},
+            "headers": {"If-Match": f'"{d.mesure_version}"'},
+        },
+    ),
+    Route("GET", "/api/v1/mesures/{mesure_id}/evenements", seuls(200, *ASSO, "gie", *BAILLEUR)),
+    Route(
+        "POST",
+        "/api/v1/mesures/{mesure_id}/demarrer",
+        ECRITURE_MESURE,
+        requete=lambda d: {"json": {"date_debut": "2023-01-20"}},
+        ids={"mesure_id": "mesure_mandatee_id"},
+    ),
+    Route(
+        "POST",
+        "/api/v1/mesures/{mesure_id}/activer",
+        ECRITURE_MESURE,
+        requete=lambda d: {"json": {"date_effet": "2023-03-15", "adhesion_date": "2023-03-15"}},
+        ids={"mesure_id": "mesure_evaluation_id"},
+    ),
+    Route(
+        "POST",
+        "/api/v1/mesures/{mesure_id}/suspendre",
+        ECRITURE_MESURE,
+        requete=lambda d: {"json": {"date_effet": "2023-06-01", "motif": "hospitalisation"}},
+    ),
+    Route(
+        "POST",
+        "/api/v1/mesures/{mesure_id}/reprendre",
+        ECRITURE_MESURE,
+        requete=lambda d: {"json": {"date_effet": "2023-07-01"}},
+        ids={"mesure_id": "mesure_suspendue_id"},
+    ),
+    Route(
+        "POST",
+        "/api/v1/mesures/{mesure_id}/reorienter",
+        ECRITURE_MESURE,
+        requete=lambda d: {"json": {"date_effet": "2023-08-01", "cible_code": "reassurance", "motif": "apaisé"}},
+    ),
+    Route(
+        "POST",
+        "/api/v1/mesures/{mesure_id}/prolonger",
+        ECRITURE_MESURE,
+        requete=lambda d: {"json": {"date_fin_prevue": "2026-06-30", "derogation_motif": "relogement en juin"}},
+    ),
+    Route(
+        "POST",
+        "/api/v1/mesures/{mesure_id}/changer-referent",
+        ECRITURE_MESURE,
+        requete=lambda d: {"json": {"referent_id": str(d.m.users["asso_resp"].id)}},
+    ),
+    Route(
+        "POST",
+        "/api/v1/mesures/{mesure_id}/terminer",
+        ECRITURE_MESURE,
+        requete=lambda d: {
+            "json": {
+                "date_fin": "2023-11-30",
+                "motif_fin": "relogement",
+                "situation_sortie": "locataire_parc_public",
+            }
+        },
+    ),
+    Route(
+        "POST",
+        "/api/v1/mesures/{mesure_id}/suivi",
+        ECRITURE_MESURE,
+        requete=lambda d: {"json": {"realise_le": "2024-05-30", "joint": True, "situation": "locataire_parc_public"}},
+        ids={"mesure_id": "mesure_terminee_id"},
+    ),
+    # --- rendez-vous: the carrying association only (commission and bailleur: 403 on create) --
+    Route("GET", "/api/v1/rendez-vous", connecte(200)),
+    Route(
+        "POST",
+        "/api/v1/rendez-vous",
+        seuls(201, *ASSO) | {"gie": 403, "bailleur": 403, "bailleur_si": 403},
+        requete=lambda d: {"json": {"mesure_id": d.mesure_id, "debut": "2023-04-03T14:00", "type": "visio"}},
+    ),
+    Route("GET", "/api/v1/rendez-vous/{rdv_id}", seuls(200, *ASSO)),
+    Route(
+        "PATCH",
+        "/api/v1/rendez-vous/{rdv_id}",
+        seuls(200, *ASSO),
+        requete=lambda d: {
+            "json": {"lieu": "Bureau de Rennes"},
+            "headers": {"If-Match": f'"{d.rdv_version}"'},
+        },
+    ),
+    # --- alertes: association users only ------------------------------------------------------
+    Route("GET", "/api/v1/alertes", seuls(200, *ASSO, "asso2_agent", sinon=403)),
+    # --- chronologie: who sees the household's file or one of its referrals/mesures ----------
+    Route(
+        "GET",
+        "/api/v1/menages/{menage_id}/chronologie",
+        seuls(200, *ASSO, "gie", *BAILLEUR),
+        ids={"menage_id": "menage_suivi_id"},
+    ),
+    # --- agenda: a person's own secret address; the .ics is read with the secret alone -------
+    Route("POST", "/api/v1/calendrier/jeton", connecte(201, bailleur_si=403)),
+    Route("DELETE", "/api/v1/calendrier/jeton", seuls(204, "asso_agent") | {"bailleur_si": 403}),
+    Route("GET", "/api/v1/calendrier/{jeton}.ics", ouvert(200)),
+    # --- indicateurs: own association, the commission's and funder's dispositifs, admin all ---
+    Route("GET", "/api/v1/indicateurs", connecte(200, bailleur=403, bailleur_si=403)),
+    Route(
+        "GET",
+        "/api/v1/indicateurs/detail",
+        connecte(200, bailleur=403, bailleur_si=403, financeur=404, admin=404),
+        requete=lambda d: {"params": {"table": "file_active_cible", "cellule": "total"}},
+    ),
     # --- audit: one's own organisation's entries (a machine client has no business there) -----
     Route("GET", "/api/v1/audit", connecte(200, bailleur_si=403)),
 ]
@@ -218,9 +515,7 @@ def test_la_matrice_couvre_toutes_les_routes(app) -> None:
     dans_la_matrice = {r.cle for r in MATRICE}
     assert len(dans_la_matrice) == len(MATRICE), "une route figure deux fois dans MATRICE"
     manquantes = sorted(dans_l_app - dans_la_matrice)
-    assert not manquantes, (
-        f"routes absentes de la matrice d'accès (tests/test_access_matrix.py) : {manquantes}"
-    )
+    assert not manquantes, f"routes absentes de la matrice d'accès (tests/test_access_matrix.py) : {manquantes}"
     perimees = sorted(dans_la_matrice - dans_l_app)
     assert not perimees, f"la matrice nomme des routes qui n'existent plus : {perimees}"
     for r in MATRICE:
@@ -229,17 +524,121 @@ def test_la_matrice_couvre_toutes_les_routes(app) -> None:
 
 @pytest.fixture
 def dossiers(client, monde: Monde) -> Dossiers:
-    created = client.post("/api/v1/menages", json=menage_payload(), headers=monde.h("asso_agent"))
-    assert created.status_code == 201, created.text
-    bailleur_si = monde.clients["bailleur_si"]
-    autre = client_api(monde.db, monde.bailleur)
+    """Built with the domain services and the ORM, not over HTTP: ~9 × 110 tests use it."""
+    db, m = monde.db, monde
+    bailleur_si = m.clients["bailleur_si"]
+    autre = client_api(db, m.bailleur)
     assert autre.id != bailleur_si.id
-    return Dossiers(
-        m=monde,
-        menage_id=created.json()["id"],
-        menage_version=created.json()["version"],
-        client_id=str(autre.id),
+    disp = fm.dispositif(db, m)  # commission: m.gie, funder: m.financeur
+    conv = Convention(
+        dispositif_id=disp.id,
+        association_id=m.asso.id,
+        date_debut=date(2020, 1, 1),
+        date_fin=date(2035, 12, 31),
+        objectif_menages=40,
     )
+    db.add(conv)
+    db.flush()
+    db.add(ConventionCommune(convention_id=conv.id, commune_insee="35238"))
+    direct = fm.dispositif(db, m, creation_directe=True, adhesion_requise=False)
+    conv_direct = Convention(
+        dispositif_id=direct.id,
+        association_id=m.asso.id,
+        date_debut=date(2020, 1, 1),
+        date_fin=date(2035, 12, 31),
+        objectif_menages=10,
+    )
+    db.add(conv_direct)
+    db.flush()
+    db.add(ConventionCommune(convention_id=conv_direct.id, commune_insee="35238"))
+    propre = fm.menage(db, m)  # opened by asso, nobody else's business
+    men = fm.menage(db, m)
+    # the bailleur's referral, accepted by the commission: the mesure carried by asso
+    mes = fm.mesure(db, m, disp, men=men, prescripteur=m.bailleur)
+    _etat(mes, StatutMesure.active)
+    # one mesure per state a lifecycle action leaves from (same household: cheaper)
+    autres = {
+        statut: fm.mesure(db, m, disp, men=men, prescripteur=m.bailleur)
+        for statut in (StatutMesure.en_evaluation, StatutMesure.suspendue, StatutMesure.terminee)
+    }
+    for statut, x in autres.items():
+        _etat(x, statut)
+    mandatee = fm.mesure(db, m, disp, men=men, prescripteur=m.bailleur)
+    db.flush()
+    # two referrals of the bailleur waiting for the commission
+    seance = SessionCommission(dispositif_id=disp.id, date=date(2023, 2, 1))
+    db.add(seance)
+    db.flush()
+    soumise = _orientation(db, m, disp, men, StatutOrientation.soumise)
+    en_commission = _orientation(db, m, disp, men, StatutOrientation.en_commission, seance.id)
+    rdv = RendezVous(
+        mesure_id=mes.id,
+        debut=datetime(2023, 3, 1, 9, 0, tzinfo=UTC),
+        type=TypeRendezVous.visite_domicile.value,
+        cree_par_id=m.users["asso_agent"].id,
+    )
+    webhook = AbonnementWebhook(organisation_id=m.bailleur.id, url="https://si.bailleur.example/hook", secret="s" * 32)
+    db.add_all([rdv, webhook])
+    db.flush()
+    _, jeton = creer_jeton(db, fm.principal_de(m.users["asso_agent"], m.asso))
+    orientation = db.get(Orientation, mes.orientation_id)
+    assert orientation is not None
+    return Dossiers(
+        m=m,
+        menage_id=str(propre.id),
+        menage_suivi_id=str(men.id),
+        menage_version=propre.version,
+        client_id=str(autre.id),
+        dispositif_id=str(disp.id),
+        dispositif_direct_id=str(direct.id),
+        convention_id=str(conv.id),
+        orientation_id=str(orientation.id),
+        orientation_version=orientation.version,
+        orientation_soumise_id=str(soumise.id),
+        orientation_en_commission_id=str(en_commission.id),
+        session_id=str(seance.id),
+        mesure_id=str(mes.id),
+        mesure_version=mes.version,
+        mesure_mandatee_id=str(mandatee.id),
+        mesure_evaluation_id=str(autres[StatutMesure.en_evaluation].id),
+        mesure_suspendue_id=str(autres[StatutMesure.suspendue].id),
+        mesure_terminee_id=str(autres[StatutMesure.terminee].id),
+        rdv_id=str(rdv.id),
+        rdv_version=rdv.version,
+        webhook_id=str(webhook.id),
+        jeton=jeton,
+    )
+
+
+def _etat(mes: Mesure, statut: StatutMesure) -> None:
+    """Put a mandated mesure (10 January 2023) in ``statut`` with consistent dates."""
+    mes.statut = statut.value
+    mes.date_debut = date(2023, 1, 20)
+    mes.date_fin_prevue = date(2026, 1, 20)
+    if statut != StatutMesure.en_evaluation:
+        mes.adhesion_date = date(2023, 1, 20)
+    if statut == StatutMesure.terminee:
+        mes.date_fin = date(2023, 11, 30)
+        mes.motif_fin = MotifFin.relogement.value
+        mes.situation_sortie = "locataire_parc_public"
+        mes.suivi_date_prevue = date(2024, 5, 30)
+
+
+def _orientation(db, m: Monde, disp, men, statut: StatutOrientation, seance_id=None) -> Orientation:
+    o = Orientation(
+        reference="O-" + uuid.uuid4().hex[:10],
+        menage_id=men.id,
+        dispositif_id=disp.id,
+        statut=statut.value,
+        origine="bailleur",
+        prescripteur_organisation_id=m.bailleur.id,
+        acces_maintien="maintien",
+        date_reception=date(2023, 1, 5),
+        session_commission_id=seance_id,
+    )
+    db.add(o)
+    db.flush()
+    return o
 
 
 def _chemin(template: str, ids: dict[str, str]) -> str:
@@ -253,25 +652,18 @@ def test_matrice_d_acces(client, dossiers: Dossiers, route: Route, principal: st
     headers = dict(kwargs.pop("headers", {}))
     if principal != "anonyme":
         headers |= dossiers.m.h(principal)
-    r = client.request(
-        route.methode, _chemin(route.chemin, dossiers.ids()), headers=headers, **kwargs
-    )
+    ids = dossiers.ids()
+    ids |= {param: ids[cle] for param, cle in route.ids.items()}
+    r = client.request(route.methode, _chemin(route.chemin, ids), headers=headers, **kwargs)
     attendu = route.attendu[principal]
-    assert r.status_code == attendu, (
-        f"{route.methode} {route.chemin} par {principal} : {r.status_code} {r.text[:300]}"
-    )
+    assert r.status_code == attendu, f"{route.methode} {route.chemin} par {principal} : {r.status_code} {r.text[:300]}"
     if attendu >= 400 and route.chemin.startswith("/api/"):
         assert r.headers["content-type"] == "application/problem+json"
     if attendu == 404 and "{menage_id}" in route.chemin:
         # a hidden file answers exactly like one that never existed
-        autre = dossiers.ids() | {"menage_id": str(uuid.uuid4())}
+        autre = ids | {"menage_id": str(uuid.uuid4())}
         kwargs = route.requete(dossiers)
         kwargs.pop("headers", None)
-        inconnu = client.request(
-            route.methode, _chemin(route.chemin, autre), headers=headers, **kwargs
-        )
+        inconnu = client.request(route.methode, _chemin(route.chemin, autre), headers=headers, **kwargs)
         assert inconnu.status_code == 404
-        assert (
-            inconnu.json()["type"] == r.json()["type"]
-            and inconnu.json()["title"] == r.json()["title"]
-        )
+        assert inconnu.json()["type"] == r.json()["type"] and inconnu.json()["title"] == r.json()["title"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request, Response
 
 from api.auth.principal import CurrentPrincipal
 from api.calendrier import service
@@ -53,6 +55,9 @@ def calendrier_revoquer_jeton(session: SessionDep, principal: CurrentPrincipal) 
         **responses(Introuvable),
     },
 )
-def calendrier_ics(jeton: str, session: SessionDep) -> Response:
+def calendrier_ics(
+    jeton: Annotated[str, Path(max_length=100, description="Adresse secrète de l'agenda")],
+    session: SessionDep,
+) -> Response:
     contenu = service.agenda(session, jeton, instant=maintenant())
     return Response(content=contenu, media_type="text/calendar; charset=utf-8")

@@ -54,6 +54,8 @@ def creer_jeton(session: Session, principal: Principal) -> tuple[JetonCalendrier
 
 def revoquer_jeton(session: Session, principal: Principal) -> None:
     """The calendar URL stops working at once (404)."""
+    if principal.is_client:
+        raise Interdit("Un agenda appartient à une personne, pas à un système d'information.")
     if _revoquer_actifs(session, principal.id) == 0:
         raise Introuvable("Agenda", "actif")
     session.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -17,6 +18,10 @@ Code = Field(
     pattern=r"^[a-z0-9_]+$",
     description="Code (minuscules, chiffres, _)",
 )
+
+
+# A commune by its INSEE code (5 characters; _verifier_communes checks the shape).
+CodeInsee = Annotated[str, Field(max_length=5)]
 
 
 class CibleIn(BaseModel):
@@ -79,7 +84,7 @@ class DispositifCreate(DispositifBase):
     code: str = Code
     cibles: list[CibleIn] = Field(min_length=1, max_length=50)
     types_accompagnement: list[TypeAccompagnementIn] = Field(min_length=1, max_length=50)
-    communes: list[str] = Field(
+    communes: list[CodeInsee] = Field(
         default_factory=list, max_length=2000, description="Codes INSEE des communes couvertes"
     )
 
@@ -106,7 +111,7 @@ class DispositifUpdate(BaseModel):
     types_accompagnement: list[TypeAccompagnementIn] | None = Field(
         default=None, min_length=1, max_length=50
     )
-    communes: list[str] | None = Field(default=None, max_length=2000)
+    communes: list[CodeInsee] | None = Field(default=None, max_length=2000)
 
     @model_validator(mode="after")
     def _check(self) -> DispositifUpdate:
@@ -153,7 +158,9 @@ class ConventionCreate(ConventionBase):
     model_config = ConfigDict(extra="forbid")
     dispositif_id: uuid.UUID
     association_id: uuid.UUID = Field(description="Association (type association) conventionnée")
-    communes: list[str] = Field(min_length=1, max_length=2000, description="Codes INSEE couverts")
+    communes: list[CodeInsee] = Field(
+        min_length=1, max_length=2000, description="Codes INSEE couverts"
+    )
 
     @field_validator("communes")
     @classmethod
@@ -175,7 +182,7 @@ class ConventionUpdate(BaseModel):
     objectif_menages: int | None = Field(default=None, ge=0, le=100_000)
     mois_mesures_finances: int | None = Field(default=None, ge=0, le=10_000_000)
     budget_euros: int | None = Field(default=None, ge=0, le=1_000_000_000)
-    communes: list[str] | None = Field(default=None, min_length=1, max_length=2000)
+    communes: list[CodeInsee] | None = Field(default=None, min_length=1, max_length=2000)
 
     @field_validator("communes")
     @classmethod

@@ -52,7 +52,7 @@ DuQuery = Annotated[
 DispositifQuery = Annotated[uuid.UUID | None, Query(description="Limiter à un dispositif")]
 AssociationQuery = Annotated[uuid.UUID | None, Query(description="Limiter à une association")]
 CommuneQuery = Annotated[
-    list[str] | None,
+    list[Annotated[str, Query(max_length=5)]] | None,
     Query(
         description="Territoire : un ou plusieurs codes INSEE (commune du logement à l'entrée)",
         max_length=500,

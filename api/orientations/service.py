@@ -536,6 +536,9 @@ def _session_public(session: Session, s: SessionCommission) -> SessionPublic:
 
 def creer_session(session: Session, principal: Principal, *, data: SessionCreate) -> SessionPublic:
     """A commission session of a dispositif, created by its commission."""
+    if not principal.of_type(TypeOrganisation.gie):
+        # a wrong role is a 403 of its own, not a 422 on dispositif_id (dispositifs are public)
+        raise Interdit("Seule une commission organise des sessions.")
     d = session.get(Dispositif, data.dispositif_id)
     if d is None or not access.est_commission(principal, d):
         if principal.of_type(TypeOrganisation.gie) and d is not None:

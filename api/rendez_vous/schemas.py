@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -30,7 +31,7 @@ class Participants(BaseModel):
     bailleur: bool = Field(
         default=False, description="Le bailleur participe (rencontre tripartite)"
     )
-    autres: list[str] = Field(
+    autres: list[Annotated[str, Field(max_length=200)]] = Field(
         default_factory=list,
         max_length=10,
         description="Autres partenaires présents",
