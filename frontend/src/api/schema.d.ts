@@ -4140,6 +4140,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Adresse secrète de l'agenda */
                 jeton: string;
             };
             cookie?: never;
