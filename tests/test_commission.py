@@ -27,7 +27,9 @@ def test_only_the_commission_organises_sessions(client, monde: Monde) -> None:
             json={"dispositif_id": d["id"], "date": "2026-03-10"},
             headers=monde.h(who),
         )
-        assert r.status_code == 422, who  # an unknown dispositif for them
+        # a wrong role has its own status (dispositifs are public: nothing to hide)
+        assert r.status_code == 403, who
+        assert r.json()["type"] == "/problemes/role-insuffisant"
     s = _session(client, monde, d)
     for who in ("asso_resp", "bailleur", "financeur"):
         assert client.get(f"/api/v1/commissions/{s['id']}", headers=monde.h(who)).status_code == 404
