@@ -7,7 +7,7 @@ import type { Moi } from "../api/types";
 
 type Etat =
   | { statut: "chargement" }
-  | { statut: "anonyme"; expiree: boolean }
+  | { statut: "anonyme"; expiree: boolean; deconnecte?: boolean }
   | { statut: "connecte"; moi: Moi };
 
 interface Auth {
@@ -82,7 +82,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       await api.POST("/api/v1/auth/logout");
     } finally {
       jeton.set(null);
-      setEtat({ statut: "anonyme", expiree: false });
+      // A deliberate sign-out: the next person must not land on this one's screen.
+      setEtat({ statut: "anonyme", expiree: false, deconnecte: true });
     }
   }, []);
 

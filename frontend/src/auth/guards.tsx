@@ -12,6 +12,7 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   const location = useLocation();
   if (etat.statut === "chargement") return <Chargement libelle="Ouverture de la session…" />;
   if (etat.statut === "anonyme") {
+    if (etat.deconnecte) return <Navigate to="/connexion" replace />;
     const retour = location.pathname + location.search;
     return <Navigate to="/connexion" replace state={{ retour, expiree: etat.expiree }} />;
   }
