@@ -89,6 +89,7 @@ def test_invalid_insee_code(client, monde: Monde) -> None:
         client.post("/api/v1/menages", json=menage_payload(commune_insee="3523"), headers=monde.h("asso_agent")), 422
     )
     assert body["errors"][0]["champ"] == "body.commune_insee"
+    assert body["errors"][0]["message"] == "format invalide : code INSEE de commune à 5 caractères (ex. 35238, ou 2A004 en Corse)"
 
 
 def test_invalid_uuid_in_path(client, monde: Monde) -> None:

@@ -18,6 +18,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.core.referentiels import INSEE_PATTERN
+
 logger = logging.getLogger("ancrage.errors")
 
 PROBLEM_JSON = "application/problem+json"
@@ -245,9 +247,19 @@ _MESSAGES = {
 }
 
 
+# Patterns users meet, said in words rather than as a regular expression.
+_FORMATS = {
+    INSEE_PATTERN: "code INSEE de commune à 5 caractères (ex. 35238, ou 2A004 en Corse)",
+    r"^\d{14}$": "SIRET de 14 chiffres",
+    r"^[0-9+ .()-]{6,30}$": "numéro de téléphone (chiffres, espaces, +, points, tirets)",
+}
+
+
 def _message(err: dict[str, Any]) -> str:
     template = _MESSAGES.get(err.get("type", ""))
     ctx = dict(err.get("ctx") or {})
+    if err.get("type") == "string_pattern_mismatch" and ctx.get("pattern") in _FORMATS:
+        return "format invalide : " + _FORMATS[ctx["pattern"]]
     if template:
         try:
             return template.format(**ctx)
