@@ -181,7 +181,9 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+# One server and one database per test file: each journey starts from the same
+# seeded partners whatever ran before it (and whichever xdist worker runs it).
+@pytest.fixture(scope="module")
 def serveur(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[Serveur]:
     if not (DIST / "index.html").exists():
         _indisponible("frontend/dist absent : lancez `make frontend` (make test le fait)")
