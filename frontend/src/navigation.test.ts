@@ -7,9 +7,14 @@ const libelles = (t: Parameters<typeof navigationPour>[0]) => navigationPour(t).
 describe("navigationPour", () => {
   it("shows household files to those who hold or decide them", () => {
     expect(libelles("association")).toEqual(["Ménages", "Orientations"]);
-    expect(libelles("gie")).toEqual(["Ménages", "Orientations"]);
+    expect(libelles("gie")).toEqual(["Ménages", "Orientations", "Commission"]);
     expect(libelles("bailleur")).toEqual(["Ménages", "Orientations"]);
     expect(libelles("prescripteur")).toEqual(["Ménages", "Orientations"]);
+  });
+  it("shows the commission's screen to the commission (gie) only", () => {
+    for (const t of ["association", "bailleur", "prescripteur", "financeur", "admin"] as const) {
+      expect(libelles(t)).not.toContain("Commission");
+    }
   });
   it("never shows household files to a funder or to the platform admin", () => {
     expect(libelles("financeur")).toEqual([]);

@@ -22,6 +22,11 @@ export const TYPES_CREATEURS_MENAGE: readonly TypeOrganisation[] = ["association
 /** Who may see household files at all: funders never see a name, admin has no access by default. */
 export const TYPES_LECTEURS_MENAGE: readonly TypeOrganisation[] = ["association", "gie", "bailleur", "prescripteur"];
 
+/** Who may refer a household (api/orientations/access.py, TYPES_PRESCRIPTEURS). */
+export const TYPES_PRESCRIPTEURS: readonly TypeOrganisation[] = ["association", "prescripteur", "bailleur", "gie"];
+/** Who organises commission sessions and decides referrals (api/orientations/service.py). */
+export const TYPES_COMMISSION: readonly TypeOrganisation[] = ["gie"];
+
 /** Who may list referrals (api/orientations/access.py). */
 export const TYPES_LECTEURS_ORIENTATION: readonly TypeOrganisation[] = ["association", "gie", "bailleur", "prescripteur", "admin"];
 
@@ -37,6 +42,12 @@ export const NAVIGATION: readonly EntreeNavigation[] = [
     chemin: "/orientations",
     description: "Les orientations vers un dispositif, par statut.",
     types: TYPES_LECTEURS_ORIENTATION,
+  },
+  {
+    libelle: "Commission",
+    chemin: "/commission",
+    description: "Sessions de commission : ordre du jour, décisions, procès-verbal.",
+    types: TYPES_COMMISSION,
   },
   {
     libelle: "Administration",

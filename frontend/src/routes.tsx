@@ -8,7 +8,7 @@ import { createBrowserRouter, Navigate } from "react-router";
 
 import { RequireAuth, RequireTypes } from "./auth/guards";
 import { Layout } from "./layout/Layout";
-import { TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_ORIENTATION } from "./navigation";
+import { TYPES_COMMISSION, TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_ORIENTATION, TYPES_PRESCRIPTEURS } from "./navigation";
 import { Connexion } from "./pages/Connexion";
 import { PageIntrouvable } from "./pages/PageIntrouvable";
 
@@ -19,6 +19,9 @@ const MenageCreer = lazy(() => import("./pages/menages/MenageCreer"));
 const MenageModifier = lazy(() => import("./pages/menages/MenageModifier"));
 const OrientationsListe = lazy(() => import("./pages/orientations/OrientationsListe"));
 const OrientationFiche = lazy(() => import("./pages/orientations/OrientationFiche"));
+const OrientationCreer = lazy(() => import("./pages/orientations/OrientationCreer"));
+const CommissionsListe = lazy(() => import("./pages/commissions/CommissionsListe"));
+const CommissionSession = lazy(() => import("./pages/commissions/CommissionSession"));
 const AdminOrganisations = lazy(() => import("./pages/admin/AdminOrganisations"));
 const AdminUtilisateurs = lazy(() => import("./pages/admin/AdminUtilisateurs"));
 const AdminClientsApi = lazy(() => import("./pages/admin/AdminClientsApi"));
@@ -53,7 +56,20 @@ export const router = createBrowserRouter([
         element: <RequireTypes types={TYPES_LECTEURS_ORIENTATION} />,
         children: [
           { index: true, element: <OrientationsListe /> },
+          {
+            path: "nouvelle",
+            element: <RequireTypes types={TYPES_PRESCRIPTEURS} />,
+            children: [{ index: true, element: <OrientationCreer /> }],
+          },
           { path: ":orientationId", element: <OrientationFiche /> },
+        ],
+      },
+      {
+        path: "commission",
+        element: <RequireTypes types={TYPES_COMMISSION} />,
+        children: [
+          { index: true, element: <CommissionsListe /> },
+          { path: ":sessionId", element: <CommissionSession /> },
         ],
       },
       {

@@ -70,14 +70,14 @@ describe("versDecisions", () => {
 describe("erreursDecision", () => {
   it("splits a 422 by decision index", () => {
     const p: ProblemDetails = {
-      type: "x", title: "Données invalides", status: 422,
+      type: "x", title: "Données invalides", status: 422, detail: "d",
       errors: [{ champ: "body.decisions.1.motif_refus", message: "obligatoire" }, { champ: "body.decisions.0.commentaire", message: "trop long" }],
     };
     expect(erreursDecision(p, 1)).toEqual({ motif_refus: "obligatoire" });
     expect(erreursDecision(p, 0)).toEqual({ commentaire: "trop long" });
   });
   it("puts a service rule's bare field on the decision it names only", () => {
-    const p = { type: "x", title: "t", status: 422, decision: 2, errors: [{ champ: "association_id", message: "obligatoire pour accepter" }] } as ProblemDetails;
+    const p = { type: "x", title: "t", status: 422, detail: "d", decision: 2, errors: [{ champ: "association_id", message: "obligatoire pour accepter" }] } as ProblemDetails;
     expect(erreursDecision(p, 2)).toEqual({ association_id: "obligatoire pour accepter" });
     expect(erreursDecision(p, 0)).toEqual({});
   });

@@ -20,7 +20,7 @@ import {
   TYPES_RESSOURCE,
 } from "../../lib/libelles";
 import { useRequete } from "../../lib/useRequete";
-import { TYPES_CREATEURS_MENAGE } from "../../navigation";
+import { TYPES_CREATEURS_MENAGE, TYPES_PRESCRIPTEURS } from "../../navigation";
 import { SECTIONS_FICHE } from "./sectionsFiche";
 
 function Bailleur({ id }: { id: string }) {
@@ -96,11 +96,18 @@ export default function MenageFiche() {
         <div>
           <Titre sousTitre={demandeur ? `${demandeur.prenom} ${demandeur.nom.toUpperCase()}` : undefined}>{`Dossier ${m.reference}`}</Titre>
         </div>
-        {TYPES_CREATEURS_MENAGE.includes(type) && (
-          <Button linkProps={{ to: `/menages/${m.id}/modifier` }} iconId="fr-icon-edit-line" priority="secondary">
-            Modifier
-          </Button>
-        )}
+        <div className="ancrage-pied-formulaire">
+          {TYPES_PRESCRIPTEURS.includes(type) && (
+            <Button linkProps={{ to: `/orientations/nouvelle?menage=${m.id}` }} iconId="fr-icon-send-plane-line">
+              Orienter ce ménage
+            </Button>
+          )}
+          {TYPES_CREATEURS_MENAGE.includes(type) && (
+            <Button linkProps={{ to: `/menages/${m.id}/modifier` }} iconId="fr-icon-edit-line" priority="secondary">
+              Modifier
+            </Button>
+          )}
+        </div>
       </div>
       <p className="fr-text--sm">
         Ouvert le {formatDate(m.cree_le)} — dernière modification le {formatDateHeure(m.modifie_le)}

@@ -1,3 +1,4 @@
+import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Pagination } from "@codegouvfr/react-dsfr/Pagination";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import { Table } from "@codegouvfr/react-dsfr/Table";
@@ -12,7 +13,7 @@ import { Titre } from "../../components/Titre";
 import { formatDate } from "../../lib/dates";
 import { options, ORIGINES_ORIENTATION, STATUTS_ORIENTATION } from "../../lib/libelles";
 import { useRequete } from "../../lib/useRequete";
-import { TYPES_LECTEURS_MENAGE } from "../../navigation";
+import { TYPES_LECTEURS_MENAGE, TYPES_PRESCRIPTEURS } from "../../navigation";
 
 const PAR_PAGE = 20;
 
@@ -50,7 +51,16 @@ export default function OrientationsListe() {
 
   return (
     <>
-      <Titre>Orientations</Titre>
+      <div className="fr-grid-row fr-grid-row--middle fr-mb-2w" style={{ justifyContent: "space-between" }}>
+        <div>
+          <Titre>Orientations</Titre>
+        </div>
+        {TYPES_PRESCRIPTEURS.includes(moi.organisation.type) && (
+          <Button linkProps={{ to: "/orientations/nouvelle" }} iconId="fr-icon-add-line">
+            Nouvelle orientation
+          </Button>
+        )}
+      </div>
       <div className="fr-grid-row fr-mb-2w">
         <div className="fr-col-12 fr-col-md-4">
           <Select

@@ -26,7 +26,7 @@ describe("erreursProbleme", () => {
     expect(erreursProbleme(p)).toEqual({ external_ref: "déjà envoyée (O-2026-000001)" });
   });
   it("keeps the 422 list by field", () => {
-    const p: ProblemDetails = { type: "x", title: "t", status: 422, errors: [{ champ: "body.origine", message: "valeur invalide" }] };
+    const p: ProblemDetails = { type: "x", title: "t", status: 422, detail: "d", errors: [{ champ: "body.origine", message: "valeur invalide" }] };
     expect(erreursProbleme(p)).toEqual({ origine: "valeur invalide" });
   });
 });
