@@ -21,6 +21,7 @@ import {
   erreursProbleme,
   optionsCibles,
   orientationVide,
+  preciserChoixVides,
   versPayloadOrientation,
   type AccesMaintien,
   type OrientationForm,
@@ -108,7 +109,7 @@ export default function OrientationCreer() {
         return;
       }
       const probleme = error as ProblemDetails | undefined;
-      const parChamp = erreursProbleme(probleme);
+      const parChamp = preciserChoixVides(erreursProbleme(probleme), valeurs);
       setErreurs(parChamp);
       const orphelines = erreursOrphelines(parChamp, CLES_FORMULAIRE_ORIENTATION);
       setEchec({ message: messageFormulaire(probleme, response.status, orphelines), orphelines });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { ProblemDetails } from "../../api/problem";
-import { actionsPrescripteur, erreursProbleme, optionsCibles, orientationVide, versPayloadOrientation, type DispositifPublic } from "./orientation";
+import { actionsPrescripteur, erreursProbleme, optionsCibles, orientationVide, preciserChoixVides, versPayloadOrientation, type DispositifPublic } from "./orientation";
 
 describe("versPayloadOrientation", () => {
   it("trims texts, drops empty optional fields and says whether to submit", () => {
@@ -44,5 +44,17 @@ describe("optionsCibles", () => {
   it("orders the cibles", () => {
     const d = { cibles: [{ code: "b", libelle: "B", sensible: false, ordre: 2 }, { code: "a", libelle: "A", sensible: false, ordre: 1 }] } as DispositifPublic;
     expect(optionsCibles(d).map((o) => o.value)).toEqual(["a", "b"]);
+  });
+});
+
+describe("preciserChoixVides", () => {
+  it("says what to choose when a required list was left empty, keeps the API's message otherwise", () => {
+    const erreurs = { origine: "valeur non permise", dispositif_id: "dispositif inconnu", motifs: "trop long" };
+    const f = { ...orientationVide("m1"), dispositif_id: "d-supprime" };
+    expect(preciserChoixVides(erreurs, f)).toEqual({
+      origine: "Choisissez l'origine de la demande.",
+      dispositif_id: "dispositif inconnu",
+      motifs: "trop long",
+    });
   });
 });

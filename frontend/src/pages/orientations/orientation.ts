@@ -103,3 +103,21 @@ export const PAR_PRESCRIPTEUR: readonly StatutOrientation[] = ["soumise", "refus
 export function actionsPrescripteur(permises: readonly StatutOrientation[]): StatutOrientation[] {
   return PAR_PRESCRIPTEUR.filter((s) => permises.includes(s));
 }
+
+const LISTES_OBLIGATOIRES: Partial<Record<keyof OrientationForm, string>> = {
+  dispositif_id: "Choisissez le dispositif vers lequel orienter le ménage.",
+  origine: "Choisissez l'origine de la demande.",
+  acces_maintien: "Choisissez : accès ou maintien dans le logement.",
+};
+
+/**
+ * A required list left on its empty choice: the API answers "UUID attendu" or
+ * the list of permitted values; the person reads what to do instead.
+ */
+export function preciserChoixVides(erreurs: ErreursChamps, f: OrientationForm): ErreursChamps {
+  const out = { ...erreurs };
+  for (const [cle, message] of Object.entries(LISTES_OBLIGATOIRES)) {
+    if (out[cle] && !f[cle as keyof OrientationForm]) out[cle] = message!;
+  }
+  return out;
+}

@@ -1,0 +1,206 @@
+"""The referral journey through the screens: the association refers a household from
+its file (a draft, then submitted), the commission creates a session, puts the
+referral on its agenda, accepts it for the association, downloads the minutes and
+closes the session; the association then sees its referral « Acceptée ».
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import Serveur
+from tests.e2e.test_parcours import se_connecter
+
+pytestmark = pytest.mark.e2e
+
+PARIS = ZoneInfo("Europe/Paris")
+DISPOSITIF = "300 logements accompagnés (Ille-et-Vilaine)"
+
+
+def test_orientation_par_formulaire_puis_decision_en_commission(
+    page: Any, serveur: Serveur, capture: Any
+) -> None:
+    aujourdhui = datetime.now(PARIS).date()
+    jour = aujourdhui.strftime("%d/%m/%Y")
+    h = {"Authorization": f"Bearer {serveur.jeton(serveur.agent_email, serveur.agent_password)}"}
+    # The household file the association already holds (the household screens are tested elsewhere).
+    r = httpx.post(
+        f"{serveur.url}/api/v1/menages",
+        headers=h,
+        json={
+            "composition": "femme_seule",
+            "commune_insee": "35238",
+            "personnes": [
+                {"lien": "demandeur", "nom": "Quéméner", "prenom": "Soizic", "date_naissance": "1981-05-09", "sexe": "femme"}
+            ],
+        },
+    )
+    assert r.status_code == 201, r.text
+    menage = r.json()
+
+    # --- The association refers the household from its file ------------------------------
+    se_connecter(page, serveur.agent_email, serveur.agent_password)
+    page.goto(f"/menages/{menage['id']}")
+    expect(page.get_by_role("heading", level=1, name=f"Dossier {menage['reference']}")).to_be_visible()
+    page.get_by_role("link", name="Orienter ce ménage").click()
+    expect(page.get_by_role("heading", level=1, name="Nouvelle orientation")).to_be_visible()
+    formulaire = page.get_by_role("form", name="Nouvelle orientation")
+    expect(formulaire.get_by_role("link", name=f"Dossier {menage['reference']}")).to_be_visible()
+
+    # Nothing chosen: the API's messages show next to the required fields.
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    expect(page.get_by_role("alert").first).to_contain_text("L'orientation n'a pas été enregistrée")
+    for libelle in ("Dispositif", "Origine de la demande", "Accès ou maintien"):
+        champ = page.locator(".fr-select-group", has=page.get_by_label(libelle, exact=True))
+        expect(champ).to_have_class(re.compile("fr-select-group--error"))
+    capture(page, "2x-orientation-erreurs-champs")
+
+    page.get_by_label("Dispositif", exact=True).select_option(label=DISPOSITIF)
+    page.get_by_label("Origine de la demande").select_option("association")
+    page.get_by_label("Accès ou maintien").select_option("maintien")
+    page.get_by_label("Cible proposée").select_option(label="Réassurance du locataire")
+    page.get_by_label("Personne qui oriente").fill("Claire Martin, conseillère")
+    page.get_by_label("Référence dans votre système").fill("ESP-2026-0042")
+    page.get_by_label("Motifs de l'orientation").fill("Impayés de loyer depuis six mois, procédure engagée.")
+    capture(page, "2x-orientation-formulaire")
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+
+    titre = page.get_by_role("heading", level=1, name=re.compile(r"^Orientation O-\d{4}-\d{6}$"))
+    expect(titre).to_be_visible()
+    reference = titre.inner_text().removeprefix("Orientation ")
+    url_orientation = page.url
+    expect(page.get_by_text(f"Brouillon {reference} enregistré.")).to_be_visible()
+    expect(page.get_by_test_id("statut-orientation")).to_have_text("Brouillon")
+    expect(page.get_by_text(DISPOSITIF)).to_be_visible()
+    expect(page.get_by_text("Réassurance du locataire")).to_be_visible()
+    capture(page, "2x-orientation-brouillon")
+
+    # The same external reference again: the 409 shows next to its field.
+    page.goto(f"/orientations/nouvelle?menage={menage['id']}")
+    page.get_by_label("Dispositif", exact=True).select_option(label=DISPOSITIF)
+    page.get_by_label("Origine de la demande").select_option("association")
+    page.get_by_label("Accès ou maintien").select_option("maintien")
+    page.get_by_label("Référence dans votre système").fill("ESP-2026-0042")
+    page.get_by_role("button", name="Soumettre à la commission").click()
+    champ_ref = page.locator(".fr-input-group", has=page.get_by_label("Référence dans votre système"))
+    expect(champ_ref).to_contain_text(f"({reference})")
+    expect(champ_ref).to_have_class(re.compile("fr-input-group--error"))
+    capture(page, "2x-orientation-doublon-reference")
+
+    # The draft is submitted from its page (transition under If-Match).
+    page.goto(url_orientation)
+    actions = page.get_by_role("region", name="Actions")
+    actions.get_by_label("Commentaire (facultatif)").fill("Dossier complet.")
+    actions.get_by_role("button", name="Soumettre à la commission").click()
+    expect(page.get_by_test_id("statut-orientation")).to_have_text("Soumise")
+    expect(page.get_by_text(f"Orientation {reference} : soumise.")).to_be_visible()
+    historique = page.get_by_role("table", name="Historique de l'orientation")
+    expect(historique.get_by_role("row", name=re.compile("Brouillon.*Soumise"))).to_be_visible()
+    # A submitted referral is the commission's: the prescriber has no more step to take.
+    expect(page.get_by_role("region", name="Actions")).to_have_count(0)
+    capture(page, "2x-orientation-soumise")
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    # --- The commission: a session, its agenda, the decision ----------------------------
+    se_connecter(page, serveur.gie_email, serveur.gie_password)
+    nav = page.get_by_role("navigation", name="Menu principal")
+    nav.get_by_role("link", name="Commission").click()
+    expect(page.get_by_role("heading", level=1, name="Commission")).to_be_visible()
+    expect(page.get_by_text("Aucune session pour l'instant.")).to_be_visible()
+    nouvelle = page.get_by_role("form", name="Nouvelle session")
+    expect(nouvelle.get_by_label("Dispositif")).to_have_value(serveur.ids["dispositif"])
+    expect(nouvelle.get_by_label("Date de la session")).to_have_value(aujourdhui.isoformat())
+    nouvelle.get_by_label("Lieu").fill("Salle du conseil, Rennes")
+    nouvelle.get_by_role("button", name="Créer la session").click()
+    expect(page.get_by_role("heading", level=1, name=f"Session du {jour}")).to_be_visible()
+    expect(page.get_by_text(f"Session du {jour} créée.")).to_be_visible()
+    expect(page.get_by_text("Aucune orientation inscrite pour l'instant.")).to_be_visible()
+
+    a_inscrire = page.get_by_role("region", name="Orientations à inscrire")
+    # DSFR draws its own box over the native checkbox: a person clicks the label.
+    a_inscrire.locator("label", has_text=reference).click()
+    expect(a_inscrire.get_by_label(re.compile(f"^{reference} "))).to_be_checked()
+    capture(page, "2x-commission-session-a-inscrire")
+    a_inscrire.get_by_role("button", name="Inscrire à l'ordre du jour").click()
+    expect(page.get_by_text("1 orientation inscrite à l'ordre du jour.")).to_be_visible()
+
+    ordre = page.get_by_role("region", name=re.compile(r"^Ordre du jour"))
+    expect(ordre.get_by_role("heading", level=2)).to_have_text("Ordre du jour (1)")
+    fiche = ordre.get_by_role("region", name=f"Orientation {reference}")
+    expect(fiche).to_contain_text("Soizic QUÉMÉNER")
+    expect(fiche).to_contain_text("En commission")
+    expect(fiche).to_contain_text("Impayés de loyer depuis six mois")
+    expect(a_inscrire.get_by_text(re.compile(f"^{reference} "))).to_have_count(0)
+
+    # Accepting without naming the association: the API's message shows next to the field.
+    fiche.get_by_label("Décision", exact=True).select_option("acceptee")
+    expect(fiche.get_by_label("Cible retenue")).to_have_value("reassurance_locataire")
+    fiche.get_by_label("Type d'accompagnement").select_option(label="Évaluation (3 mois au plus)")
+    fiche.get_by_role("button", name=f"Enregistrer la décision pour {reference}").click()
+    champ_asso = fiche.locator(".fr-select-group", has=page.get_by_label("Association mandatée"))
+    expect(champ_asso).to_contain_text("obligatoire pour accepter")
+    capture(page, "2x-commission-decision-erreur")
+
+    fiche.get_by_label("Association mandatée").select_option(label="Association Espoir 35")
+    fiche.get_by_label("Commentaire de la commission").fill("Accord unanime.")
+    capture(page, "2x-commission-decision")
+    fiche.get_by_role("button", name=f"Enregistrer la décision pour {reference}").click()
+    expect(page.get_by_text(f"Orientation {reference} : acceptée.")).to_be_visible()
+    expect(fiche).to_contain_text("Décision : Acceptée — Association Espoir 35, Réassurance du locataire, Évaluation")
+    expect(fiche.get_by_label("Décision", exact=True)).to_have_count(0)
+    capture(page, "2x-commission-session-decidee")
+
+    # The minutes, fetched with the token and saved as a file.
+    with page.expect_download() as telechargement:
+        page.get_by_role("button", name="Télécharger le procès-verbal").click()
+    fichier = telechargement.value
+    assert fichier.suggested_filename == f"pv-commission-{aujourdhui.isoformat()}.csv"
+    with open(fichier.path(), encoding="utf-8-sig") as f:
+        contenu = f.read()
+    lignes = list(csv.reader(io.StringIO(contenu), delimiter=";"))
+    assert lignes[0][:2] == ["Référence orientation", "Référence ménage"]
+    assert len(lignes) == 2, lignes
+    ligne = dict(zip(lignes[0], lignes[1], strict=True))
+    assert ligne["Référence orientation"] == reference
+    assert ligne["Référence ménage"] == menage["reference"]
+    assert ligne["Décision"] == "acceptee"
+    assert ligne["Date de décision"] == aujourdhui.isoformat()
+    assert ligne["Association mandatée"] == "Association Espoir 35"
+    assert ligne["Cible retenue"] == "Réassurance du locataire"
+    assert ligne["Type d'accompagnement"] == "Évaluation"
+    assert ligne["Commentaire"] == "Accord unanime."
+    assert ligne["Référence mesure"], ligne  # the mesure mandated by the acceptance
+
+    # Closing the session, after a confirmation.
+    page.get_by_role("button", name="Clore la session").click()
+    page.get_by_role("group", name="Confirmer la clôture").get_by_role("button", name="Confirmer la clôture").click()
+    expect(page.get_by_text("Session close", exact=True)).to_be_visible()
+    expect(page.get_by_role("region", name="Orientations à inscrire")).to_have_count(0)
+    expect(page.get_by_role("button", name="Clore la session")).to_have_count(0)
+    capture(page, "2x-commission-session-close")
+
+    nav.get_by_role("link", name="Commission").click()
+    ligne_session = page.get_by_role("row").filter(has=page.get_by_role("link", name=f"Session du {jour}"))
+    expect(ligne_session).to_contain_text("Salle du conseil, Rennes")
+    expect(ligne_session).to_contain_text("Close")
+    capture(page, "2x-commission-sessions")
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    # --- The association sees its referral accepted --------------------------------------
+    se_connecter(page, serveur.agent_email, serveur.agent_password)
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Orientations").click()
+    ligne_o = page.get_by_role("row", name=re.compile(reference))
+    expect(ligne_o).to_contain_text("Acceptée")
+    ligne_o.get_by_role("link", name=reference).click()
+    expect(page.get_by_test_id("statut-orientation")).to_have_text("Acceptée")
+    expect(page.get_by_text("Association Espoir 35", exact=True)).to_be_visible()
+    capture(page, "2x-orientation-acceptee")
