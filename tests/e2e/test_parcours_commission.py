@@ -96,6 +96,17 @@ def test_orientation_par_formulaire_puis_decision_en_commission(
     expect(champ_ref).to_have_class(re.compile("fr-input-group--error"))
     capture(page, "2x-orientation-doublon-reference")
 
+    # From the referrals list, the household is searched in the form itself.
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Orientations").click()
+    page.get_by_role("link", name="Nouvelle orientation").click()
+    expect(page.get_by_role("heading", level=1, name="Nouvelle orientation")).to_be_visible()
+    page.get_by_label("Rechercher le ménage").fill("quemener")
+    page.get_by_role("button", name="Chercher").click()
+    choix = page.get_by_label("Ménage orienté")
+    expect(choix.locator("option", has_text=menage["reference"])).to_have_count(1)
+    choix.select_option(label=f"{menage['reference']} — Soizic QUÉMÉNER")
+    capture(page, "2x-orientation-depuis-liste")
+
     # The draft is submitted from its page (transition under If-Match).
     page.goto(url_orientation)
     actions = page.get_by_role("region", name="Actions")

@@ -106,23 +106,23 @@ function ChampsDecision({
   );
   return (
     <div className="fr-grid-row fr-grid-row--gutters">
-      <ChampListe<StatutOrientation> className="fr-col-12 fr-col-md-4" cle="vers_statut" label="Décision" erreurs={erreurs}
+      <ChampListe<StatutOrientation> className="fr-col-12 fr-col-md-3" cle="vers_statut" label="Décision" erreurs={erreurs}
         vide="Choisir une décision" valeur={f.vers_statut} onChange={maj("vers_statut")}
         options={possibles.map((d) => ({ value: d, label: LIBELLES_DECISION[d] ?? STATUTS_ORIENTATION[d] }))} />
       {f.vers_statut === "acceptee" && (
         <>
-          <ChampListe className="fr-col-12 fr-col-md-4" cle="association_id" label="Association mandatée" erreurs={erreurs}
-            hint={associations.length === 0 ? "Aucune association conventionnée sur ce dispositif" : "Associations conventionnées sur le dispositif"}
+          <ChampListe className="fr-col-12 fr-col-md-3" cle="association_id" label="Association mandatée" erreurs={erreurs}
+            hint={associations.length === 0 ? "Aucune association conventionnée sur ce dispositif" : undefined}
             vide="Choisir l'association" valeur={f.association_id} onChange={maj("association_id")}
             options={associations.map(({ value, label }) => ({ value, label }))} />
-          <ChampListe className="fr-col-12 fr-col-md-4" cle="cible_code" label="Cible retenue" erreurs={erreurs}
+          <ChampListe className="fr-col-12 fr-col-md-3" cle="cible_code" label="Cible retenue" erreurs={erreurs}
             vide="Choisir la cible" valeur={f.cible_code} onChange={maj("cible_code")} options={optionsCibles(dispositif)} />
-          <ChampListe className="fr-col-12 fr-col-md-4" cle="type_accompagnement_code" label="Type d'accompagnement" erreurs={erreurs}
+          <ChampListe className="fr-col-12 fr-col-md-3" cle="type_accompagnement_code" label="Type d'accompagnement" erreurs={erreurs}
             vide="Choisir le type" valeur={f.type_accompagnement_code} onChange={maj("type_accompagnement_code")} options={optionsTypes(dispositif)} />
         </>
       )}
       {f.vers_statut === "refusee" && (
-        <ChampListe className="fr-col-12 fr-col-md-4" cle="motif_refus" label="Motif du refus" erreurs={erreurs}
+        <ChampListe className="fr-col-12 fr-col-md-3" cle="motif_refus" label="Motif du refus" erreurs={erreurs}
           vide="Choisir le motif" valeur={f.motif_refus} onChange={maj("motif_refus")} options={options(MOTIFS_REFUS)} />
       )}
       {f.vers_statut && (
@@ -329,7 +329,14 @@ export default function CommissionSession() {
         if (Object.keys(e).length) parOrientation[d.orientation_id] = e;
       });
       setErreurs(parOrientation);
-      setEchec(messageErreur(probleme, response.status));
+      setMessage(null);
+      // Errors shown next to their fields: the summary only says where to look.
+      const concernees = decisions.filter((d) => parOrientation[d.orientation_id]).length;
+      setEchec(
+        concernees > 0 && (response.status === 422 || response.status === 409)
+          ? `${concernees > 1 ? "Des décisions sont incomplètes ou refusées" : "La décision est incomplète ou refusée"} : voyez le message sous le champ signalé. ${decisions.length > 1 ? "Aucune décision n'a été enregistrée." : ""}`.trim()
+          : messageErreur(probleme, response.status),
+      );
     } catch (e) {
       setEchec(messageErreur(e));
     } finally {
@@ -508,7 +515,7 @@ export default function CommissionSession() {
                   )}
                   <Button
                     type="button"
-                    size="small"
+                    className="fr-mt-2w"
                     disabled={envoi || !f.vers_statut}
                     onClick={() => {
                       const d = versDecision(l.o.id, f);

@@ -58,7 +58,7 @@ function NouvelleSession({ dispositifs }: { dispositifs: { value: string; label:
           onChange={(v) => setValeurs((f) => ({ ...f, dispositif_id: v }))} options={dispositifs} />
         <ChampTexte className="fr-col-12 fr-col-md-2" cle="date" label="Date de la session" type="date" erreurs={erreurs}
           valeur={valeurs.date} onChange={(v) => setValeurs((f) => ({ ...f, date: v }))} />
-        <ChampTexte className="fr-col-12 fr-col-md-3" cle="lieu" label="Lieu" hint="Facultatif" erreurs={erreurs}
+        <ChampTexte className="fr-col-12 fr-col-md-3" cle="lieu" label="Lieu (facultatif)" erreurs={erreurs}
           valeur={valeurs.lieu} onChange={(v) => setValeurs((f) => ({ ...f, lieu: v }))} maxLength={200} />
         <div className="fr-col-12 fr-col-md-2 fr-mb-3w">
           <Button type="submit" disabled={envoi} iconId="fr-icon-add-line">
