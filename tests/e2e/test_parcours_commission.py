@@ -26,9 +26,7 @@ PARIS = ZoneInfo("Europe/Paris")
 DISPOSITIF = "300 logements accompagnés (Ille-et-Vilaine)"
 
 
-def test_orientation_par_formulaire_puis_decision_en_commission(
-    page: Any, serveur: Serveur, capture: Any
-) -> None:
+def test_orientation_par_formulaire_puis_decision_en_commission(page: Any, serveur: Serveur, capture: Any) -> None:
     aujourdhui = datetime.now(PARIS).date()
     jour = aujourdhui.strftime("%d/%m/%Y")
     h = {"Authorization": f"Bearer {serveur.jeton(serveur.agent_email, serveur.agent_password)}"}
@@ -40,7 +38,13 @@ def test_orientation_par_formulaire_puis_decision_en_commission(
             "composition": "femme_seule",
             "commune_insee": "35238",
             "personnes": [
-                {"lien": "demandeur", "nom": "Quéméner", "prenom": "Soizic", "date_naissance": "1981-05-09", "sexe": "femme"}
+                {
+                    "lien": "demandeur",
+                    "nom": "Quéméner",
+                    "prenom": "Soizic",
+                    "date_naissance": "1981-05-09",
+                    "sexe": "femme",
+                }
             ],
         },
     )
