@@ -6,7 +6,7 @@ const libelles = (t: Parameters<typeof navigationPour>[0]) => navigationPour(t).
 
 describe("navigationPour", () => {
   it("shows household files to those who hold or decide them", () => {
-    expect(libelles("association")).toEqual(["Ménages", "Orientations"]);
+    expect(libelles("association")).toEqual(["Ménages", "Orientations", "Rendez-vous"]);
     expect(libelles("gie")).toEqual(["Ménages", "Orientations"]);
     expect(libelles("bailleur")).toEqual(["Ménages", "Orientations"]);
     expect(libelles("prescripteur")).toEqual(["Ménages", "Orientations"]);

@@ -4,7 +4,6 @@
  * guards all read this list: a new screen is one entry here plus one route in
  * routes.tsx. Screens still to come:
  *   mesures       → association, gie
- *   rendez-vous   → association
  *   indicateurs   → association, gie, financeur, admin
  */
 import type { TypeOrganisation } from "./api/types";
@@ -25,6 +24,9 @@ export const TYPES_LECTEURS_MENAGE: readonly TypeOrganisation[] = ["association"
 /** Who may list referrals (api/orientations/access.py). */
 export const TYPES_LECTEURS_ORIENTATION: readonly TypeOrganisation[] = ["association", "gie", "bailleur", "prescripteur", "admin"];
 
+/** Who sees rendez-vous: the association that carries the mesure (api/rendez_vous/access.py). */
+export const TYPES_RENDEZ_VOUS: readonly TypeOrganisation[] = ["association"];
+
 export const NAVIGATION: readonly EntreeNavigation[] = [
   {
     libelle: "Ménages",
@@ -37,6 +39,12 @@ export const NAVIGATION: readonly EntreeNavigation[] = [
     chemin: "/orientations",
     description: "Les orientations vers un dispositif, par statut.",
     types: TYPES_LECTEURS_ORIENTATION,
+  },
+  {
+    libelle: "Rendez-vous",
+    chemin: "/rendez-vous",
+    description: "L'agenda de la semaine, planifier un rendez-vous, écrire son compte rendu.",
+    types: TYPES_RENDEZ_VOUS,
   },
   {
     libelle: "Administration",

@@ -8,7 +8,7 @@ import { createBrowserRouter, Navigate } from "react-router";
 
 import { RequireAuth, RequireTypes } from "./auth/guards";
 import { Layout } from "./layout/Layout";
-import { TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_ORIENTATION } from "./navigation";
+import { TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_ORIENTATION, TYPES_RENDEZ_VOUS } from "./navigation";
 import { Connexion } from "./pages/Connexion";
 import { PageIntrouvable } from "./pages/PageIntrouvable";
 
@@ -19,6 +19,9 @@ const MenageCreer = lazy(() => import("./pages/menages/MenageCreer"));
 const MenageModifier = lazy(() => import("./pages/menages/MenageModifier"));
 const OrientationsListe = lazy(() => import("./pages/orientations/OrientationsListe"));
 const OrientationFiche = lazy(() => import("./pages/orientations/OrientationFiche"));
+const Agenda = lazy(() => import("./pages/rendezVous/Agenda"));
+const RendezVousCreer = lazy(() => import("./pages/rendezVous/RendezVousCreer"));
+const RendezVousModifier = lazy(() => import("./pages/rendezVous/RendezVousModifier"));
 const AdminOrganisations = lazy(() => import("./pages/admin/AdminOrganisations"));
 const AdminUtilisateurs = lazy(() => import("./pages/admin/AdminUtilisateurs"));
 const AdminClientsApi = lazy(() => import("./pages/admin/AdminClientsApi"));
@@ -54,6 +57,15 @@ export const router = createBrowserRouter([
         children: [
           { index: true, element: <OrientationsListe /> },
           { path: ":orientationId", element: <OrientationFiche /> },
+        ],
+      },
+      {
+        path: "rendez-vous",
+        element: <RequireTypes types={TYPES_RENDEZ_VOUS} />,
+        children: [
+          { index: true, element: <Agenda /> },
+          { path: "nouveau", element: <RendezVousCreer /> },
+          { path: ":rdvId", element: <RendezVousModifier /> },
         ],
       },
       {
