@@ -22,7 +22,7 @@ import { jourParis } from "../../lib/dates";
 import { STATUTS_RENDEZ_VOUS, TYPES_RENDEZ_VOUS } from "../../lib/libelles";
 import { useRequete } from "../../lib/useRequete";
 import { AdresseAgenda } from "./AdresseAgenda";
-import { ajouterJours, estDateIso, grouperParJour, horaire, jourLong, jourParisDe, libelleSemaine, lundiDe } from "./agenda";
+import { ajouterJours, dateFr, estDateIso, grouperParJour, horaire, jourLong, jourParisDe, libelleSemaine, lundiDe, NOMS_JOURS, rangDansSemaine } from "./agenda";
 
 const PAGE = 100;
 /** A week holds far fewer; the bound keeps a runaway loop from hammering the API. */
@@ -72,7 +72,8 @@ function VueSemaine({ lundi, rdvs, aujourdhui }: { lundi: string; rdvs: RendezVo
         return (
           <section key={jour} aria-labelledby={id} className={`ancrage-jour${jour === aujourdhui ? " ancrage-jour--aujourdhui" : ""}`}>
             <h3 id={id} className="fr-text--md fr-text--bold fr-mb-1w ancrage-jour__titre">
-              {jourLong(jour)}
+              {/* « mardi 24/11/2026 » for a screen reader; the date on its own line on screen. */}
+              <span className="ancrage-jour__nom">{NOMS_JOURS[rangDansSemaine(jour)]}</span> <span className="ancrage-jour__date">{dateFr(jour)}</span>
               {jour === aujourdhui && <span className="fr-sr-only"> (aujourd'hui)</span>}
             </h3>
             {jour === aujourdhui && <p className="fr-text--xs fr-mb-1w">Aujourd'hui</p>}

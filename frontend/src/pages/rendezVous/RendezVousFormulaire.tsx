@@ -108,6 +108,7 @@ export function RendezVousFormulaire({ valeurs, setValeurs, erreurs, mesures, st
         </legend>
         <div className="fr-fieldset__element">
           <Checkbox
+            className="fr-mb-3w"
             {...etat(erreurs, "bailleur")}
             options={[
               {
@@ -123,7 +124,7 @@ export function RendezVousFormulaire({ valeurs, setValeurs, erreurs, mesures, st
 
       <fieldset className="fr-fieldset" aria-labelledby="legende-compte-rendu">
         <legend id="legende-compte-rendu" className="fr-fieldset__legend fr-h4">
-          Statut et compte rendu
+          Après le rendez-vous
         </legend>
         <div className="fr-fieldset__element">
           <ChampListe<StatutRendezVous>

@@ -76,6 +76,7 @@ export default function RendezVousModifier() {
       }
       if (response.status === 412) {
         setPerime(true);
+        setErreurs({});
         setEchec(null);
         return;
       }

@@ -51,6 +51,10 @@ describe("the rendez-vous form", () => {
     });
   });
 
+  it("leaves out a type not chosen, for the API to say it is required", () => {
+    expect("type" in JSON.parse(JSON.stringify(versCreation(formulaireVide("m1", "2026-11-24", "10:00"))))).toBe(false);
+  });
+
   it("reads a rendez-vous in Paris time", () => {
     const f = depuisRendezVous(existant);
     expect(f.date).toBe("2026-11-24");

@@ -97,7 +97,8 @@ export function versCreation(f: RendezVousForm): RendezVousCreate {
     mesure_id: f.mesure_id,
     debut: debutLocal(f.date, f.heure),
     duree_minutes: duree(f.duree_minutes),
-    type: f.type as TypeRendezVous,
+    // Left out when not chosen: the API then says « champ obligatoire » next to the field.
+    type: (f.type || undefined) as TypeRendezVous,
     lieu: texte(f.lieu),
     participants: participants(f, []),
     statut: f.statut,
