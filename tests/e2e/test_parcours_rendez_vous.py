@@ -287,3 +287,10 @@ def test_agenda_creer_modifier_compte_rendu_et_adresse_ics(
     assert httpx.get(url).status_code == 404
     page.get_by_role("button", name="Révoquer l'adresse de mon agenda").click()
     expect(page.get_by_text("Aucune adresse d'agenda n'était active")).to_be_visible()
+
+    # On a phone the days come one under the other, in order, the rendez-vous still readable.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/rendez-vous?semaine={demain.isoformat()}")
+    lien = _region_jour(page, demain).get_by_role("link", name=re.compile(menage))
+    expect(lien).to_contain_text("15:30 – 16:30")
+    capture(page, "47-agenda-telephone")

@@ -11,23 +11,13 @@ import { useEffect, useRef, useState } from "react";
 import { api } from "../../api/client";
 import { messageErreur } from "../../api/problem";
 import { formatDateHeure } from "../../lib/dates";
+import { copier } from "./pressePapiers";
 
 type Etat =
   | { type: "repos" }
   | { type: "cree"; url: string; creeLe: string; copie: boolean }
   | { type: "revoque" }
   | { type: "erreur"; message: string };
-
-/** Copies through the Clipboard API; false where it is missing or refused (http, permissions). */
-export async function copier(texte: string): Promise<boolean> {
-  try {
-    if (!navigator.clipboard?.writeText) return false;
-    await navigator.clipboard.writeText(texte);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export function AdresseAgenda() {
   const [etat, setEtat] = useState<Etat>({ type: "repos" });
