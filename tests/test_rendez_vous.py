@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
@@ -154,6 +155,9 @@ def test_status_transitions_and_if_match(client, monde: Monde, db) -> None:
     demain = (datetime.now(UTC) + timedelta(days=1)).isoformat()
     r = client.patch(f"{URL}/{rid}", json={"debut": demain}, headers=h | {"If-Match": '"2"'})
     assert r.status_code == 422 and r.json()["errors"][0]["champ"] == "statut"
+    # the message is shown as is next to the field: the date as people read it, in Paris time
+    paris = datetime.fromisoformat(demain).astimezone(ZoneInfo("Europe/Paris"))
+    assert f"({paris:%d/%m/%Y à %H:%M})" in r.json()["errors"][0]["message"]
     assert client.get(f"{URL}/{rid}", headers=h).json()["debut"].startswith("2023-02-14")
     r = client.patch(
         f"{URL}/{rid}", json={"fin": "2023-02-14T08:00:00"}, headers=h | {"If-Match": '"2"'}

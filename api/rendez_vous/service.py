@@ -101,7 +101,7 @@ def _verifier(session: Session, mesure: Mesure, rdv: RendezVous, instant: dateti
     ):
         raise champ_invalide(
             "statut",
-            f"un rendez-vous daté dans le futur ({debut.isoformat()}) "
+            f"un rendez-vous daté dans le futur ({debut.astimezone(PARIS):%d/%m/%Y à %H:%M}) "
             f"ne peut pas être « {rdv.statut} » ; "
             "valeurs permises : planifie, annule",
             rdv.statut,

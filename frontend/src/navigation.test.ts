@@ -8,6 +8,8 @@ describe("navigationPour", () => {
   it("shows household files to those who hold or decide them", () => {
     expect(libelles("association")).toEqual(["Ménages", "Orientations"]);
     expect(libelles("gie")).toEqual(["Ménages", "Orientations", "Commission"]);
+    expect(libelles("association")).toEqual(["Ménages", "Orientations", "Rendez-vous"]);
+    expect(libelles("gie")).toEqual(["Ménages", "Orientations"]);
     expect(libelles("bailleur")).toEqual(["Ménages", "Orientations"]);
     expect(libelles("prescripteur")).toEqual(["Ménages", "Orientations"]);
   });

@@ -4,7 +4,6 @@
  * guards all read this list: a new screen is one entry here plus one route in
  * routes.tsx. Screens still to come:
  *   mesures       → association, gie
- *   rendez-vous   → association
  *   indicateurs   → association, gie, financeur, admin
  */
 import type { TypeOrganisation } from "./api/types";
@@ -30,6 +29,9 @@ export const TYPES_COMMISSION: readonly TypeOrganisation[] = ["gie"];
 /** Who may list referrals (api/orientations/access.py). */
 export const TYPES_LECTEURS_ORIENTATION: readonly TypeOrganisation[] = ["association", "gie", "bailleur", "prescripteur", "admin"];
 
+/** Who sees rendez-vous: the association that carries the mesure (api/rendez_vous/access.py). */
+export const TYPES_RENDEZ_VOUS: readonly TypeOrganisation[] = ["association"];
+
 export const NAVIGATION: readonly EntreeNavigation[] = [
   {
     libelle: "Ménages",
@@ -48,6 +50,10 @@ export const NAVIGATION: readonly EntreeNavigation[] = [
     chemin: "/commission",
     description: "Sessions de commission : ordre du jour, décisions, procès-verbal.",
     types: TYPES_COMMISSION,
+    libelle: "Rendez-vous",
+    chemin: "/rendez-vous",
+    description: "L'agenda de la semaine, planifier un rendez-vous, écrire son compte rendu.",
+    types: TYPES_RENDEZ_VOUS,
   },
   {
     libelle: "Administration",

@@ -9,6 +9,7 @@ import { createBrowserRouter, Navigate } from "react-router";
 import { RequireAuth, RequireTypes } from "./auth/guards";
 import { Layout } from "./layout/Layout";
 import { TYPES_COMMISSION, TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_ORIENTATION, TYPES_PRESCRIPTEURS } from "./navigation";
+import { TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_ORIENTATION, TYPES_RENDEZ_VOUS } from "./navigation";
 import { Connexion } from "./pages/Connexion";
 import { PageIntrouvable } from "./pages/PageIntrouvable";
 
@@ -22,6 +23,9 @@ const OrientationFiche = lazy(() => import("./pages/orientations/OrientationFich
 const OrientationCreer = lazy(() => import("./pages/orientations/OrientationCreer"));
 const CommissionsListe = lazy(() => import("./pages/commissions/CommissionsListe"));
 const CommissionSession = lazy(() => import("./pages/commissions/CommissionSession"));
+const Agenda = lazy(() => import("./pages/rendezVous/Agenda"));
+const RendezVousCreer = lazy(() => import("./pages/rendezVous/RendezVousCreer"));
+const RendezVousModifier = lazy(() => import("./pages/rendezVous/RendezVousModifier"));
 const AdminOrganisations = lazy(() => import("./pages/admin/AdminOrganisations"));
 const AdminUtilisateurs = lazy(() => import("./pages/admin/AdminUtilisateurs"));
 const AdminClientsApi = lazy(() => import("./pages/admin/AdminClientsApi"));
@@ -70,6 +74,12 @@ export const router = createBrowserRouter([
         children: [
           { index: true, element: <CommissionsListe /> },
           { path: ":sessionId", element: <CommissionSession /> },
+        path: "rendez-vous",
+        element: <RequireTypes types={TYPES_RENDEZ_VOUS} />,
+        children: [
+          { index: true, element: <Agenda /> },
+          { path: "nouveau", element: <RendezVousCreer /> },
+          { path: ":rdvId", element: <RendezVousModifier /> },
         ],
       },
       {
