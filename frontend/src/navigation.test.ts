@@ -6,10 +6,13 @@ const libelles = (t: Parameters<typeof navigationPour>[0]) => navigationPour(t).
 
 describe("navigationPour", () => {
   it("shows household files to those who hold or decide them", () => {
-    expect(libelles("association")).toEqual(["Ménages", "Orientations"]);
-    expect(libelles("gie")).toEqual(["Ménages", "Orientations"]);
+    expect(libelles("association")).toEqual(["Ménages", "Orientations", "Mesures"]);
+    expect(libelles("gie")).toEqual(["Ménages", "Orientations", "Mesures"]);
     expect(libelles("bailleur")).toEqual(["Ménages", "Orientations"]);
     expect(libelles("prescripteur")).toEqual(["Ménages", "Orientations"]);
+  });
+  it("shows mesures only to the association that carries them and the commission", () => {
+    for (const t of ["bailleur", "prescripteur", "financeur", "admin"] as const) expect(libelles(t)).not.toContain("Mesures");
   });
   it("never shows household files to a funder or to the platform admin", () => {
     expect(libelles("financeur")).toEqual([]);

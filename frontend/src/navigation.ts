@@ -3,7 +3,6 @@
  * see what »). The header's menu, the dashboard's shortcuts and the route
  * guards all read this list: a new screen is one entry here plus one route in
  * routes.tsx. Screens still to come:
- *   mesures       → association, gie
  *   rendez-vous   → association
  *   indicateurs   → association, gie, financeur, admin
  */
@@ -25,6 +24,9 @@ export const TYPES_LECTEURS_MENAGE: readonly TypeOrganisation[] = ["association"
 /** Who may list referrals (api/orientations/access.py). */
 export const TYPES_LECTEURS_ORIENTATION: readonly TypeOrganisation[] = ["association", "gie", "bailleur", "prescripteur", "admin"];
 
+/** Who reads mesures in full: the association that carries them, the commission of their dispositif. */
+export const TYPES_LECTEURS_MESURE: readonly TypeOrganisation[] = ["association", "gie"];
+
 export const NAVIGATION: readonly EntreeNavigation[] = [
   {
     libelle: "Ménages",
@@ -37,6 +39,12 @@ export const NAVIGATION: readonly EntreeNavigation[] = [
     chemin: "/orientations",
     description: "Les orientations vers un dispositif, par statut.",
     types: TYPES_LECTEURS_ORIENTATION,
+  },
+  {
+    libelle: "Mesures",
+    chemin: "/mesures",
+    description: "Les mesures d'accompagnement : statut, référent, actions, historique.",
+    types: TYPES_LECTEURS_MESURE,
   },
   {
     libelle: "Administration",
