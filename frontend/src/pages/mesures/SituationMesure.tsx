@@ -101,7 +101,7 @@ export function SituationMesure({ mesure, etag, modifiable, onEnregistre, onPeri
   }
 
   return (
-    <form onSubmit={enregistrer} noValidate aria-label="Domaines et modalité de logement">
+    <form onSubmit={enregistrer} noValidate aria-label="Modifier les domaines et le logement">
       {echec && <ResumeErreurs titre="Les modifications n'ont pas été enregistrées" message={echec.message} orphelines={echec.orphelines} />}
       <Checkbox
         legend="Domaines d'intervention"

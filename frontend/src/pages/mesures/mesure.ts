@@ -33,15 +33,15 @@ export type ActionMesure =
 
 /** The button that opens each action's form, and the form's heading. */
 export const LIBELLES_ACTIONS: Record<ActionMesure, { bouton: string; titre: string; envoi: string }> = {
-  demarrer: { bouton: "Démarrer l'accompagnement", titre: "Démarrer l'accompagnement", envoi: "Démarrer" },
+  demarrer: { bouton: "Démarrer l'accompagnement", titre: "Démarrer l'accompagnement", envoi: "Enregistrer le démarrage" },
   activer: { bouton: "Clore l'évaluation", titre: "Clore l'évaluation : la mesure devient active", envoi: "Rendre la mesure active" },
-  suspendre: { bouton: "Suspendre", titre: "Suspendre la mesure", envoi: "Suspendre" },
-  reprendre: { bouton: "Reprendre", titre: "Reprendre la mesure", envoi: "Reprendre" },
-  reorienter: { bouton: "Réorienter", titre: "Réorienter : changer de cible ou de type d'accompagnement", envoi: "Réorienter" },
-  prolonger: { bouton: "Prolonger", titre: "Prolonger la mesure", envoi: "Prolonger" },
-  "changer-referent": { bouton: "Changer de référent", titre: "Changer de référent", envoi: "Changer de référent" },
-  terminer: { bouton: "Terminer la mesure", titre: "Terminer la mesure", envoi: "Terminer" },
-  suivi: { bouton: "Enregistrer le suivi à 6 mois", titre: "Suivi à 6 mois", envoi: "Enregistrer le suivi" },
+  suspendre: { bouton: "Suspendre", titre: "Suspendre la mesure", envoi: "Enregistrer la suspension" },
+  reprendre: { bouton: "Reprendre", titre: "Reprendre la mesure", envoi: "Enregistrer la reprise" },
+  reorienter: { bouton: "Réorienter", titre: "Réorienter : changer de cible ou de type d'accompagnement", envoi: "Enregistrer la réorientation" },
+  prolonger: { bouton: "Prolonger", titre: "Prolonger la mesure", envoi: "Enregistrer la prolongation" },
+  "changer-referent": { bouton: "Changer de référent", titre: "Changer de référent", envoi: "Enregistrer le changement de référent" },
+  terminer: { bouton: "Terminer la mesure", titre: "Terminer la mesure", envoi: "Enregistrer la fin de la mesure" },
+  suivi: { bouton: "Renseigner le suivi à 6 mois", titre: "Suivi à 6 mois", envoi: "Enregistrer le suivi" },
 };
 
 /** The association that carries the mesure reads and writes it; the commission only reads. */
