@@ -205,7 +205,8 @@ def test_agent_mene_une_mesure_de_bout_en_bout(page: Any, serveur: Serveur, capt
     expect(formulaire.get_by_label("Date de début")).to_have_value(aujourdhui.isoformat())
     formulaire.get_by_label("Mesure directement active").check(force=True)
     formulaire.get_by_role("button", name="Enregistrer le démarrage").click()
-    expect(formulaire.get_by_text(re.compile("demande l'adhésion du ménage"))).to_have_count(2)
+    expect(formulaire.get_by_text("Adhésion du ménage requise : voyez le champ signalé ci-dessous.")).to_be_visible()
+    expect(formulaire.get_by_text(re.compile("demande l'adhésion du ménage"))).to_be_visible()
     capture(page, "3c-demarrage-adhesion-requise")
     formulaire.get_by_label("Date d'adhésion du ménage").fill(aujourdhui.isoformat())
     formulaire.get_by_label("Modalité de recueil de l'adhésion").fill("Visite à domicile")
@@ -319,6 +320,16 @@ def test_agent_mene_une_mesure_de_bout_en_bout(page: Any, serveur: Serveur, capt
     expect(fin).to_contain_text("Léa Bernard")
     expect(historique.get_by_role("row").nth(1)).to_contain_text("Fin de la mesure")
     capture(page, "3h-mesure-terminee-historique")
+
+    # --- The suivi à 6 mois (recorded early here: the API only refuses a future date) --------
+    actions.get_by_role("button", name="Renseigner le suivi à 6 mois").click()
+    formulaire = page.get_by_role("form", name="Suivi à 6 mois")
+    formulaire.get_by_label("Oui", exact=True).check(force=True)
+    formulaire.get_by_label("Situation de logement à 6 mois").select_option("locataire_parc_public")
+    formulaire.get_by_role("button", name="Enregistrer le suivi").click()
+    expect(page.get_by_text(f"Suivi à 6 mois de la mesure {ref} enregistré.")).to_be_visible()
+    expect(resume).to_contain_text(f"Réalisé le {_fr(aujourdhui)} : ménage joint, Locataire du parc public")
+    expect(historique.get_by_role("row").nth(1)).to_contain_text("Suivi à 6 mois")
 
     # --- The household file and the dashboard link to it ------------------------------------
     resume.get_by_role("link", name=ref_menage).click()

@@ -69,7 +69,12 @@ export function FormulaireAction({ action, mesure, etag, dispositif, collegues, 
       const parChamp = erreursAction(probleme);
       setErreurs(parChamp);
       const orphelines = erreursOrphelines(parChamp, champs);
-      setEchec({ message: messageFormulaire(probleme, response.status, orphelines), orphelines });
+      // A conflict about one shown field (the adhésion) is explained under that field.
+      const surUnChamp = response.status === 409 && Object.keys(parChamp).length > 0 && Object.keys(orphelines).length === 0;
+      setEchec({
+        message: surUnChamp ? `${probleme?.title ?? "Information manquante"} : voyez le champ signalé ci-dessous.` : messageFormulaire(probleme, response.status, orphelines),
+        orphelines,
+      });
     } catch (err) {
       setEchec({ message: messageErreur(err), orphelines: {} });
     } finally {

@@ -220,6 +220,12 @@ describe("detailEvenement", () => {
     expect(detailEvenement({ type: "changement_referent", motif: null, donnees: { ancien_referent_id: null, nouveau_referent_id: MOI } }, { [MOI]: "Claire Martin" })).toBe(
       "Référent : aucun → Claire Martin",
     );
+    expect(detailEvenement({ type: "changement_referent", motif: null, donnees: { ancien_referent_id: MOI, nouveau_referent_id: "inconnu" } }, { [MOI]: "Claire Martin" })).toBe(
+      "Nouveau référent désigné par l'association",
+    );
+    expect(detailEvenement({ type: "changement_referent", motif: null, donnees: { ancien_referent_id: null, nouveau_referent_id: MOI } })).toBe(
+      "Premier référent désigné par l'association",
+    );
     expect(detailEvenement({ type: "modification", motif: null, donnees: { domaines: ["budget_dettes", "sante"] } })).toBe("Domaines : Budget et dettes, Santé");
     expect(detailEvenement({ type: "reorientation", motif: "Troubles", donnees: { ancienne_cible: "a", nouvelle_cible: "b" } }, {}, { a: "Réassurance", b: "Santé mentale" })).toBe(
       "Cible : Réassurance → Santé mentale ; motif : Troubles",

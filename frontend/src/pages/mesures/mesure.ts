@@ -320,7 +320,6 @@ export function detailEvenement(
 ): string {
   const d = (e.donnees ?? {}) as Record<string, unknown>;
   const code = (c: unknown) => (typeof c === "string" ? (codes[c] ?? c) : "—");
-  const nom = (id: unknown) => (typeof id === "string" ? (noms[id] ?? "une autre personne") : "personne");
   const parties: string[] = [];
   switch (e.type) {
     case "demarrage":
@@ -336,9 +335,15 @@ export function detailEvenement(
       parties.push(`fin prévue : ${formatDate(d.ancienne_fin_prevue as string | null)} → ${formatDate(d.nouvelle_fin_prevue as string | null)}`);
       if (d.derogation_motif) parties.push(`dérogation : ${String(d.derogation_motif)}`);
       break;
-    case "changement_referent":
-      parties.push(`référent : ${d.ancien_referent_id ? nom(d.ancien_referent_id) : "aucun"} → ${nom(d.nouveau_referent_id)}`);
+    case "changement_referent": {
+      // The commission does not know the association's people: it reads that the référent changed.
+      const ancien = typeof d.ancien_referent_id === "string" ? noms[d.ancien_referent_id] : "aucun";
+      const nouveau = typeof d.nouveau_referent_id === "string" ? noms[d.nouveau_referent_id] : undefined;
+      if (ancien === undefined || nouveau === undefined) {
+        parties.push(d.ancien_referent_id ? "nouveau référent désigné par l'association" : "premier référent désigné par l'association");
+      } else parties.push(`référent : ${ancien} → ${nouveau}`);
       break;
+    }
     case "fin":
       parties.push(`motif : ${libelle(MOTIFS_FIN, e.motif)}`);
       parties.push(`situation de sortie : ${libelle(SITUATIONS_LOGEMENT, d.situation_sortie)}`);
