@@ -11,7 +11,7 @@ Its own association and agents, so that other journeys' counts stay as they expe
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
