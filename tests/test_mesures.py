@@ -7,6 +7,7 @@ from datetime import date
 from sqlmodel import select
 
 from api.audit.models import JournalAcces
+from api.menages.models import Menage
 from tests import factories_mesures as fm
 from tests.factories import Monde, utilisateur
 
@@ -17,6 +18,27 @@ def _url(mes, action: str = "") -> str:
 
 def _post(client, monde: Monde, mes, action: str, body: dict, who: str = "asso_agent"):
     return client.post(_url(mes, action), json=body, headers=monde.h(who))
+
+
+def test_list_finds_by_part_of_the_mesure_or_household_reference(client, monde: Monde, db) -> None:
+    disp = fm.dispositif(db, monde)
+    a = fm.mesure(db, monde, disp)
+    b = fm.mesure(db, monde, disp)
+    men_b = db.get(Menage, b.menage_id)
+    assert men_b is not None
+    h = monde.h("asso_agent")
+
+    def refs(texte: str) -> set[str]:
+        r = client.get("/api/v1/mesures", params={"reference": texte}, headers=h)
+        assert r.status_code == 200, r.text
+        return {i["reference"] for i in r.json()["items"]}
+
+    assert refs(a.reference) == {a.reference}
+    assert refs(a.reference.lower()) == {a.reference}
+    assert refs(men_b.reference) == {b.reference}
+    assert refs("S-") == {a.reference, b.reference}
+    # LIKE wildcards typed by the person are taken literally
+    assert refs("%") == set()
 
 
 def test_detail_with_etag_and_entry_snapshot(client, monde: Monde, db) -> None:

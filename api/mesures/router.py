@@ -70,6 +70,10 @@ def mesures_lister(
     referent_id: Annotated[uuid.UUID | None, Query(description="Travailleur social référent")] = None,
     menage_id: uuid.UUID | None = None,
     cible: Annotated[str | None, Query(max_length=50, description="Code de cible")] = None,
+    reference: Annotated[
+        str | None,
+        Query(max_length=30, description="Référence (ou partie) de la mesure ou de son ménage"),
+    ] = None,
 ) -> Page[MesureResumeVue]:
     return service.lister_mesures(
         session,
@@ -80,6 +84,7 @@ def mesures_lister(
         referent_id=referent_id,
         menage_id=menage_id,
         cible=cible,
+        reference=reference,
     )
 
 

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import exists, or_
 from sqlmodel import Session, col, delete, select
 
 from api.audit.models import ActionAudit
@@ -26,6 +27,7 @@ from api.core.errors import (
     champ_invalide,
 )
 from api.core.pagination import Page, PageParams, count
+from api.core.texte import motif_like
 from api.dispositifs.models import Cible, Dispositif, TypeAccompagnement
 from api.menages.access import visible_menages
 from api.menages.models import Dette, Menage, Ressource
@@ -422,8 +424,12 @@ def lister_mesures(
     referent_id: uuid.UUID | None = None,
     menage_id: uuid.UUID | None = None,
     cible: str | None = None,
+    reference: str | None = None,
 ) -> Page[MesureResume | MesureStatut]:
-    """Visible mesures, newest mandatement first, then by reference (stable across pages)."""
+    """Visible mesures, newest mandatement first, then by reference (stable across pages).
+
+    ``reference`` finds a mesure by part of its own reference or of its ménage's: the
+    person at the desk knows one or the other."""
     query = access.visible_mesures(principal)
     if statut is not None:
         query = query.where(Mesure.statut == statut.value)
@@ -437,6 +443,17 @@ def lister_mesures(
         query = query.where(Mesure.cible_code == cible, access.condition_complete(principal))
     if referent_id is not None:
         query = query.where(Mesure.referent_id == referent_id, access.condition_complete(principal))
+    if reference and reference.strip():
+        motif = motif_like(reference.strip())
+        query = query.where(
+            or_(
+                col(Mesure.reference).ilike(motif, escape="\\"),
+                exists().where(
+                    col(Menage.id) == col(Mesure.menage_id),
+                    col(Menage.reference).ilike(motif, escape="\\"),
+                ),
+            )
+        )
     total = count(session, query)
     mesures = list(
         session.exec(

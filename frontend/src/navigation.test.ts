@@ -17,6 +17,13 @@ describe("navigationPour", () => {
     for (const t of ["association", "bailleur", "prescripteur", "financeur", "admin"] as const) {
       expect(libelles(t)).not.toContain("Commission");
     }
+    expect(libelles("association")).toEqual(["Ménages", "Orientations", "Mesures"]);
+    expect(libelles("gie")).toEqual(["Ménages", "Orientations", "Mesures"]);
+    expect(libelles("bailleur")).toEqual(["Ménages", "Orientations"]);
+    expect(libelles("prescripteur")).toEqual(["Ménages", "Orientations"]);
+  });
+  it("shows mesures only to the association that carries them and the commission", () => {
+    for (const t of ["bailleur", "prescripteur", "financeur", "admin"] as const) expect(libelles(t)).not.toContain("Mesures");
   });
   it("never shows household files to a funder or to the platform admin", () => {
     expect(libelles("financeur")).toEqual([]);

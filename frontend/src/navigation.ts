@@ -4,6 +4,7 @@
  * guards all read this list: a new screen is one entry here plus one route in
  * routes.tsx. Screens still to come:
  *   mesures       → association, gie
+ *   rendez-vous   → association
  *   indicateurs   → association, gie, financeur, admin
  */
 import type { TypeOrganisation } from "./api/types";
@@ -31,6 +32,8 @@ export const TYPES_LECTEURS_ORIENTATION: readonly TypeOrganisation[] = ["associa
 
 /** Who sees rendez-vous: the association that carries the mesure (api/rendez_vous/access.py). */
 export const TYPES_RENDEZ_VOUS: readonly TypeOrganisation[] = ["association"];
+/** Who reads mesures in full: the association that carries them, the commission of their dispositif. */
+export const TYPES_LECTEURS_MESURE: readonly TypeOrganisation[] = ["association", "gie"];
 
 export const NAVIGATION: readonly EntreeNavigation[] = [
   {
@@ -54,6 +57,10 @@ export const NAVIGATION: readonly EntreeNavigation[] = [
     chemin: "/rendez-vous",
     description: "L'agenda de la semaine, planifier un rendez-vous, écrire son compte rendu.",
     types: TYPES_RENDEZ_VOUS,
+    libelle: "Mesures",
+    chemin: "/mesures",
+    description: "Les mesures d'accompagnement : statut, référent, actions, historique.",
+    types: TYPES_LECTEURS_MESURE,
   },
   {
     libelle: "Administration",

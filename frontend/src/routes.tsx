@@ -10,6 +10,7 @@ import { RequireAuth, RequireTypes } from "./auth/guards";
 import { Layout } from "./layout/Layout";
 import { TYPES_COMMISSION, TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_ORIENTATION, TYPES_PRESCRIPTEURS } from "./navigation";
 import { TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_ORIENTATION, TYPES_RENDEZ_VOUS } from "./navigation";
+import { TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_MESURE, TYPES_LECTEURS_ORIENTATION } from "./navigation";
 import { Connexion } from "./pages/Connexion";
 import { PageIntrouvable } from "./pages/PageIntrouvable";
 
@@ -26,6 +27,8 @@ const CommissionSession = lazy(() => import("./pages/commissions/CommissionSessi
 const Agenda = lazy(() => import("./pages/rendezVous/Agenda"));
 const RendezVousCreer = lazy(() => import("./pages/rendezVous/RendezVousCreer"));
 const RendezVousModifier = lazy(() => import("./pages/rendezVous/RendezVousModifier"));
+const MesuresListe = lazy(() => import("./pages/mesures/MesuresListe"));
+const MesureFiche = lazy(() => import("./pages/mesures/MesureFiche"));
 const AdminOrganisations = lazy(() => import("./pages/admin/AdminOrganisations"));
 const AdminUtilisateurs = lazy(() => import("./pages/admin/AdminUtilisateurs"));
 const AdminClientsApi = lazy(() => import("./pages/admin/AdminClientsApi"));
@@ -80,6 +83,11 @@ export const router = createBrowserRouter([
           { index: true, element: <Agenda /> },
           { path: "nouveau", element: <RendezVousCreer /> },
           { path: ":rdvId", element: <RendezVousModifier /> },
+        path: "mesures",
+        element: <RequireTypes types={TYPES_LECTEURS_MESURE} />,
+        children: [
+          { index: true, element: <MesuresListe /> },
+          { path: ":mesureId", element: <MesureFiche /> },
         ],
       },
       {

@@ -6185,6 +6185,8 @@ export interface operations {
                 menage_id?: string | null;
                 /** @description Code de cible */
                 cible?: string | null;
+                /** @description Référence (ou partie) de la mesure ou de son ménage */
+                reference?: string | null;
                 /** @description Taille de page (100 au plus) */
                 limit?: number;
                 /** @description Décalage */

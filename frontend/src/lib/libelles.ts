@@ -4,7 +4,11 @@
  * a label.
  */
 import type {
+  AccesMaintien,
   Composition,
+  DomaineIntervention,
+  ModaliteLogement,
+  MotifFin,
   LienPersonne,
   MotifRefus,
   OrigineOrientation,
@@ -182,6 +186,62 @@ export const MOTIFS_REFUS: Record<MotifRefus, string> = {
   financement_non_disponible: "Financement non disponible",
   parc_prive: "Parc privé",
   autre: "Autre",
+};
+
+export const ACCES_MAINTIEN: Record<AccesMaintien, string> = {
+  acces: "Accès au logement",
+  maintien: "Maintien dans le logement",
+};
+
+export const MODALITES_LOGEMENT: Record<ModaliteLogement, string> = {
+  bail_direct: "Bail direct",
+  sous_location_gla: "Sous-location / GLA",
+  iml_bail_glissant: "IML bail glissant",
+  logement_transition: "Logement de transition",
+  hebergement: "Hébergement",
+};
+
+export const DOMAINES_INTERVENTION: Record<DomaineIntervention, string> = {
+  acces_logement: "Accès au logement",
+  maintien: "Maintien dans le logement",
+  relogement: "Relogement",
+  appropriation_logement: "Appropriation du logement",
+  insertion_quartier: "Insertion dans le quartier",
+  budget_dettes: "Budget et dettes",
+  acces_droits: "Accès aux droits",
+  sante: "Santé",
+  emploi: "Emploi",
+  parentalite: "Parentalité",
+  vieillissement: "Vieillissement",
+  mediation_locative: "Médiation locative",
+};
+
+export const MOTIFS_FIN: Record<MotifFin, string> = {
+  objectifs_atteints: "Objectifs atteints",
+  relogement: "Relogement",
+  glissement_bail: "Glissement du bail",
+  reorientation_autre_dispositif: "Réorientation vers un autre dispositif",
+  non_adhesion: "Non-adhésion du ménage",
+  sanction_fin_prise_en_charge: "Sanction / fin de prise en charge",
+  demenagement: "Déménagement",
+  deces: "Décès",
+  duree_maximale_atteinte: "Durée maximale atteinte",
+  autre: "Autre",
+};
+
+/** Events of a mesure (api/mesures/service.py); an unknown type shows as sent. */
+export const TYPES_EVENEMENT_MESURE: Record<string, string> = {
+  mandatement: "Mandatement",
+  demarrage: "Démarrage",
+  activation: "Fin de l'évaluation",
+  suspension: "Suspension",
+  reprise: "Reprise",
+  reorientation: "Réorientation",
+  prolongation: "Prolongation",
+  changement_referent: "Changement de référent",
+  modification: "Modification",
+  fin: "Fin de la mesure",
+  suivi: "Suivi à 6 mois",
 };
 
 /** Options for a <select>, in the list's order. */

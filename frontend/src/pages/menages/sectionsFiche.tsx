@@ -7,6 +7,7 @@
 import type { ComponentType } from "react";
 
 import type { MenagePublic, TypeOrganisation } from "../../api/types";
+import { MesuresDuMenage } from "../mesures/MesuresDuMenage";
 
 export interface SectionFiche {
   titre: string;
@@ -14,4 +15,7 @@ export interface SectionFiche {
   Composant: ComponentType<{ menage: MenagePublic }>;
 }
 
-export const SECTIONS_FICHE: readonly SectionFiche[] = [];
+export const SECTIONS_FICHE: readonly SectionFiche[] = [
+  // Those who carry or decide the mesure read it in full (api/mesures/access.py).
+  { titre: "Mesures", types: ["association", "gie"], Composant: MesuresDuMenage },
+];

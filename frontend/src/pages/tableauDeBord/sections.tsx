@@ -88,7 +88,9 @@ function MesMesures() {
         fixed
         headers={["Mesure", "Ménage", "Statut", "Mandatée le", "Fin prévue"]}
         data={mesures.map((m) => [
-          m.reference,
+          <Link key="mesure" to={`/mesures/${m.id}`} className="fr-link">
+            {m.reference}
+          </Link>,
           <Link key="menage" to={`/menages/${m.menage_id}`} className="fr-link">
             {m.menage_reference}
           </Link>,
