@@ -8,15 +8,24 @@ describe("navigationPour", () => {
   it("shows household files to those who hold or decide them", () => {
     expect(libelles("association")).toEqual(["Ménages", "Orientations"]);
     expect(libelles("gie")).toEqual(["Ménages", "Orientations"]);
-    expect(libelles("bailleur")).toEqual(["Ménages", "Orientations"]);
-    expect(libelles("prescripteur")).toEqual(["Ménages", "Orientations"]);
+    expect(libelles("bailleur")).toEqual(["Ménages", "Orientations", "Webhooks"]);
+    expect(libelles("prescripteur")).toEqual(["Ménages", "Orientations", "Webhooks"]);
   });
   it("never shows household files to a funder or to the platform admin", () => {
     expect(libelles("financeur")).toEqual([]);
     expect(libelles("admin")).toEqual(["Orientations", "Administration"]);
   });
-  it("gives the admin its three administration screens", () => {
+  it("gives the admin its administration screens", () => {
     const admin = navigationPour("admin").find((e) => e.chemin === "/admin");
-    expect(admin?.sousMenu?.map((s) => s.chemin)).toEqual(["/admin/organisations", "/admin/utilisateurs", "/admin/clients-api"]);
+    expect(admin?.sousMenu?.map((s) => s.chemin)).toEqual([
+      "/admin/organisations",
+      "/admin/utilisateurs",
+      "/admin/clients-api",
+      "/admin/dispositifs",
+      "/admin/conventions",
+    ]);
+  });
+  it("shows webhooks only to the organisations whose referrals they report (bailleur, prescripteur)", () => {
+    for (const t of ["association", "gie", "financeur", "admin"] as const) expect(libelles(t)).not.toContain("Webhooks");
   });
 });

@@ -22,6 +22,9 @@ export const TYPES_CREATEURS_MENAGE: readonly TypeOrganisation[] = ["association
 /** Who may see household files at all: funders never see a name, admin has no access by default. */
 export const TYPES_LECTEURS_MENAGE: readonly TypeOrganisation[] = ["association", "gie", "bailleur", "prescripteur"];
 
+/** Whose organisation may subscribe webhooks (api/orientations/webhooks.py, TYPES_ABONNES). */
+export const TYPES_WEBHOOKS: readonly TypeOrganisation[] = ["bailleur", "prescripteur"];
+
 /** Who may list referrals (api/orientations/access.py). */
 export const TYPES_LECTEURS_ORIENTATION: readonly TypeOrganisation[] = ["association", "gie", "bailleur", "prescripteur", "admin"];
 
@@ -39,14 +42,22 @@ export const NAVIGATION: readonly EntreeNavigation[] = [
     types: TYPES_LECTEURS_ORIENTATION,
   },
   {
+    libelle: "Webhooks",
+    chemin: "/webhooks",
+    description: "Votre système informé des changements de statut de vos orientations.",
+    types: TYPES_WEBHOOKS,
+  },
+  {
     libelle: "Administration",
     chemin: "/admin",
-    description: "Organisations, comptes et clients API.",
+    description: "Organisations, comptes, clients API, dispositifs et conventions.",
     types: ["admin"],
     sousMenu: [
       { libelle: "Organisations", chemin: "/admin/organisations", description: "Partenaires de la plateforme.", types: ["admin"] },
       { libelle: "Utilisateurs", chemin: "/admin/utilisateurs", description: "Comptes des personnes.", types: ["admin"] },
       { libelle: "Clients API", chemin: "/admin/clients-api", description: "Systèmes des bailleurs.", types: ["admin"] },
+      { libelle: "Dispositifs", chemin: "/admin/dispositifs", description: "Cibles, types d'accompagnement, communes.", types: ["admin"] },
+      { libelle: "Conventions", chemin: "/admin/conventions", description: "Financement des associations.", types: ["admin"] },
     ],
   },
 ];

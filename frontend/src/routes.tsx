@@ -8,7 +8,7 @@ import { createBrowserRouter, Navigate } from "react-router";
 
 import { RequireAuth, RequireTypes } from "./auth/guards";
 import { Layout } from "./layout/Layout";
-import { TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_ORIENTATION } from "./navigation";
+import { TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_ORIENTATION, TYPES_WEBHOOKS } from "./navigation";
 import { Connexion } from "./pages/Connexion";
 import { PageIntrouvable } from "./pages/PageIntrouvable";
 
@@ -22,6 +22,11 @@ const OrientationFiche = lazy(() => import("./pages/orientations/OrientationFich
 const AdminOrganisations = lazy(() => import("./pages/admin/AdminOrganisations"));
 const AdminUtilisateurs = lazy(() => import("./pages/admin/AdminUtilisateurs"));
 const AdminClientsApi = lazy(() => import("./pages/admin/AdminClientsApi"));
+const AdminDispositifs = lazy(() => import("./pages/admin/AdminDispositifs"));
+const AdminDispositif = lazy(() => import("./pages/admin/AdminDispositif"));
+const AdminConventions = lazy(() => import("./pages/admin/AdminConventions"));
+const Webhooks = lazy(() => import("./pages/webhooks/Webhooks"));
+const WebhookLivraisons = lazy(() => import("./pages/webhooks/WebhookLivraisons"));
 
 export const router = createBrowserRouter([
   { path: "/connexion", element: <Connexion /> },
@@ -64,6 +69,17 @@ export const router = createBrowserRouter([
           { path: "organisations", element: <AdminOrganisations /> },
           { path: "utilisateurs", element: <AdminUtilisateurs /> },
           { path: "clients-api", element: <AdminClientsApi /> },
+          { path: "dispositifs", element: <AdminDispositifs /> },
+          { path: "dispositifs/:dispositifId", element: <AdminDispositif /> },
+          { path: "conventions", element: <AdminConventions /> },
+        ],
+      },
+      {
+        path: "webhooks",
+        element: <RequireTypes types={TYPES_WEBHOOKS} />,
+        children: [
+          { index: true, element: <Webhooks /> },
+          { path: ":webhookId", element: <WebhookLivraisons /> },
         ],
       },
       { path: "*", element: <PageIntrouvable /> },
