@@ -25,6 +25,12 @@ describe("navigationPour", () => {
       "/admin/conventions",
     ]);
   });
+  it("shows the accounts screen to a partner's responsable only", () => {
+    expect(navigationPour("association", "responsable").map((e) => e.libelle)).toEqual(["Ménages", "Orientations", "Comptes"]);
+    expect(navigationPour("association", "agent").map((e) => e.libelle)).toEqual(["Ménages", "Orientations"]);
+    expect(navigationPour("financeur", "responsable").map((e) => e.libelle)).toEqual(["Comptes"]);
+    expect(navigationPour("admin", "responsable").map((e) => e.libelle)).not.toContain("Comptes");
+  });
   it("shows webhooks only to the organisations whose referrals they report (bailleur, prescripteur)", () => {
     for (const t of ["association", "gie", "financeur", "admin"] as const) expect(libelles(t)).not.toContain("Webhooks");
   });

@@ -7,15 +7,19 @@
  *   rendez-vous   → association
  *   indicateurs   → association, gie, financeur, admin
  */
-import type { TypeOrganisation } from "./api/types";
+import type { Moi, TypeOrganisation } from "./api/types";
 
 export interface EntreeNavigation {
   libelle: string;
   chemin: string;
   description: string;
   types: readonly TypeOrganisation[];
+  /** Only these roles (absent: every role of those types). */
+  roles?: readonly RoleMoi[];
   sousMenu?: readonly EntreeNavigation[];
 }
+
+export type RoleMoi = Moi["role"];
 
 /** Who may open a household file (api/menages/access.py, TYPES_CREATEURS). */
 export const TYPES_CREATEURS_MENAGE: readonly TypeOrganisation[] = ["association", "prescripteur", "bailleur", "gie"];
@@ -24,6 +28,9 @@ export const TYPES_LECTEURS_MENAGE: readonly TypeOrganisation[] = ["association"
 
 /** Whose organisation may subscribe webhooks (api/orientations/webhooks.py, TYPES_ABONNES). */
 export const TYPES_WEBHOOKS: readonly TypeOrganisation[] = ["bailleur", "prescripteur"];
+
+/** Organisations whose responsable manages its own accounts (api/organisations/access.py). */
+export const TYPES_PARTENAIRES: readonly TypeOrganisation[] = ["association", "gie", "bailleur", "prescripteur", "financeur"];
 
 /** Who may list referrals (api/orientations/access.py). */
 export const TYPES_LECTEURS_ORIENTATION: readonly TypeOrganisation[] = ["association", "gie", "bailleur", "prescripteur", "admin"];
@@ -48,6 +55,13 @@ export const NAVIGATION: readonly EntreeNavigation[] = [
     types: TYPES_WEBHOOKS,
   },
   {
+    libelle: "Comptes",
+    chemin: "/comptes",
+    description: "Les comptes des personnes de votre organisation.",
+    types: TYPES_PARTENAIRES,
+    roles: ["responsable"],
+  },
+  {
     libelle: "Administration",
     chemin: "/admin",
     description: "Organisations, comptes, clients API, dispositifs et conventions.",
@@ -62,10 +76,12 @@ export const NAVIGATION: readonly EntreeNavigation[] = [
   },
 ];
 
-export function navigationPour(type: TypeOrganisation): EntreeNavigation[] {
-  return NAVIGATION.filter((e) => e.types.includes(type)).map((e) => ({
+/** The screens of an organisation type; with a role, those reserved to other roles are left out. */
+export function navigationPour(type: TypeOrganisation, role?: RoleMoi): EntreeNavigation[] {
+  const ouvert = (e: EntreeNavigation) => e.types.includes(type) && (!e.roles || (role !== undefined && e.roles.includes(role)));
+  return NAVIGATION.filter(ouvert).map((e) => ({
     ...e,
-    sousMenu: e.sousMenu?.filter((s) => s.types.includes(type)),
+    sousMenu: e.sousMenu?.filter(ouvert),
   }));
 }
 

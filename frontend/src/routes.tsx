@@ -8,7 +8,7 @@ import { createBrowserRouter, Navigate } from "react-router";
 
 import { RequireAuth, RequireTypes } from "./auth/guards";
 import { Layout } from "./layout/Layout";
-import { TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_ORIENTATION, TYPES_WEBHOOKS } from "./navigation";
+import { TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_ORIENTATION, TYPES_PARTENAIRES, TYPES_WEBHOOKS } from "./navigation";
 import { Connexion } from "./pages/Connexion";
 import { PageIntrouvable } from "./pages/PageIntrouvable";
 
@@ -73,6 +73,11 @@ export const router = createBrowserRouter([
           { path: "dispositifs/:dispositifId", element: <AdminDispositif /> },
           { path: "conventions", element: <AdminConventions /> },
         ],
+      },
+      {
+        path: "comptes",
+        element: <RequireTypes types={TYPES_PARTENAIRES} />,
+        children: [{ index: true, element: <AdminUtilisateurs /> }],
       },
       {
         path: "webhooks",

@@ -172,11 +172,11 @@ export default function AdminConventions() {
               valeur={saisie.date_debut} onChange={maj("date_debut")} />
             <ChampTexte className="fr-col-12 fr-col-md-6" cle="date_fin" label="Fin" type="date" erreurs={erreurs}
               valeur={saisie.date_fin} onChange={maj("date_fin")} />
-            <ChampTexte className="fr-col-12 fr-col-md-4" cle="objectif_menages" label="Objectif (ménages accompagnés en même temps)"
-              erreurs={erreurs} inputMode="numeric" valeur={saisie.objectif_menages} onChange={maj("objectif_menages")} />
-            <ChampTexte className="fr-col-12 fr-col-md-4" cle="mois_mesures_finances" label="Mois-mesures financés (facultatif)"
-              erreurs={erreurs} inputMode="numeric" valeur={saisie.mois_mesures_finances} onChange={maj("mois_mesures_finances")} />
-            <ChampTexte className="fr-col-12 fr-col-md-4" cle="budget_euros" label="Budget (€, facultatif)" erreurs={erreurs}
+            <ChampTexte className="fr-col-12 fr-col-md-4" cle="objectif_menages" label="Objectif (ménages)"
+              hint="Accompagnés en même temps" erreurs={erreurs} inputMode="numeric" valeur={saisie.objectif_menages} onChange={maj("objectif_menages")} />
+            <ChampTexte className="fr-col-12 fr-col-md-4" cle="mois_mesures_finances" label="Mois-mesures financés"
+              hint="Facultatif" erreurs={erreurs} inputMode="numeric" valeur={saisie.mois_mesures_finances} onChange={maj("mois_mesures_finances")} />
+            <ChampTexte className="fr-col-12 fr-col-md-4" cle="budget_euros" label="Budget (€)" hint="Facultatif" erreurs={erreurs}
               inputMode="numeric" valeur={saisie.budget_euros} onChange={maj("budget_euros")} />
           </div>
           <ListeCommunes communes={saisie.communes} onChange={maj("communes")} erreurs={erreurs} requis />

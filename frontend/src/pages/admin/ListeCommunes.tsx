@@ -44,14 +44,14 @@ export function ListeCommunes({
             {erreurs["communes"]}
           </p>
         )}
-        <div className="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
+        <div className="fr-grid-row fr-grid-row--gutters">
           {communes.map((c, i) => (
             <div key={c.cle} className="fr-col-12 fr-col-sm-6 fr-col-md-3" role="group" aria-label={`Commune ${i + 1}`}>
               <ChampTexte cle={`communes.${i}`} label={`Commune ${i + 1}`} erreurs={erreurs} valeur={c.code} maxLength={5}
                 onChange={(v) => onChange(communes.map((x, j) => (j === i ? { ...x, code: v } : x)))} />
               <Button type="button" priority="tertiary no outline" size="small" iconId="fr-icon-delete-line"
-                onClick={() => onChange(communes.filter((_, j) => j !== i))} title={`Retirer la commune ${i + 1}${c.code ? ` (${c.code})` : ""}`}>
-                Retirer
+                onClick={() => onChange(communes.filter((_, j) => j !== i))}>
+                Retirer<span className="fr-sr-only"> la commune {i + 1}{c.code ? ` (${c.code})` : ""}</span>
               </Button>
             </div>
           ))}
