@@ -77,6 +77,39 @@ def test_update_replaces_lists_and_validates(client, monde: Monde) -> None:
     assert "3523" in bad.text
 
 
+def test_bad_insee_code_is_named_by_its_row(client, monde: Monde) -> None:
+    """The form shows the error under the commune at fault: the API names its position."""
+    payload = dispositif_payload(monde, communes=["35238", "3523X", "35047"])
+    r = client.post("/api/v1/dispositifs", json=payload, headers=monde.h("admin"))
+    assert r.status_code == 422
+    erreurs = r.json()["errors"]
+    assert [e["champ"] for e in erreurs] == ["body.communes.1"]
+    assert "3523X" in erreurs[0]["message"]
+    d = creer_dispositif(client, monde)
+    r = client.patch(
+        f"/api/v1/dispositifs/{d['id']}",
+        json={"communes": ["35238", "35238"]},
+        headers=monde.h("admin"),
+    )
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["champ"] == "body.communes"
+    assert "en double" in r.json()["errors"][0]["message"]
+    r = client.post(
+        "/api/v1/conventions",
+        json={
+            "dispositif_id": d["id"],
+            "association_id": str(monde.asso.id),
+            "date_debut": "2026-01-01",
+            "date_fin": "2026-12-31",
+            "objectif_menages": 10,
+            "communes": ["2C004"],
+        },
+        headers=monde.h("admin"),
+    )
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["champ"] == "body.communes.0"
+
+
 def test_wrong_organisation_types_and_duplicates(client, monde: Monde) -> None:
     r = client.post(
         "/api/v1/dispositifs",

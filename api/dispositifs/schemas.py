@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from api.core.referentiels import INSEE_PATTERN
 
@@ -20,8 +21,17 @@ Code = Field(
 )
 
 
-# A commune by its INSEE code (5 characters; _verifier_communes checks the shape).
-CodeInsee = Annotated[str, Field(max_length=5)]
+def _code_insee(valeur: str) -> str:
+    """Checked per item, so that an error names its row (``communes.2``) for the form."""
+    if not re.fullmatch(INSEE_PATTERN, valeur):
+        raise ValueError(
+            f"code commune INSEE invalide : « {valeur} » (5 caractères, 2A/2B pour la Corse)"
+        )
+    return valeur
+
+
+# A commune by its INSEE code (5 characters, 2A/2B for Corsica).
+CodeInsee = Annotated[str, Field(max_length=5), AfterValidator(_code_insee)]
 
 
 class CibleIn(BaseModel):
@@ -88,11 +98,16 @@ class DispositifCreate(DispositifBase):
         default_factory=list, max_length=2000, description="Codes INSEE des communes couvertes"
     )
 
+    @field_validator("communes")
+    @classmethod
+    def _communes(cls, value: list[str]) -> list[str]:
+        _verifier_communes(value)
+        return value
+
     @model_validator(mode="after")
     def _check(self) -> DispositifCreate:
         _uniques([c.code for c in self.cibles], "cible")
         _uniques([t.code for t in self.types_accompagnement], "type d'accompagnement")
-        _verifier_communes(self.communes)
         if self.date_fin is not None and self.date_fin < self.date_debut:
             raise ValueError("date_fin doit suivre date_debut")
         return self
@@ -113,25 +128,24 @@ class DispositifUpdate(BaseModel):
     )
     communes: list[CodeInsee] | None = Field(default=None, max_length=2000)
 
+    @field_validator("communes")
+    @classmethod
+    def _communes(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None:
+            _verifier_communes(value)
+        return value
+
     @model_validator(mode="after")
     def _check(self) -> DispositifUpdate:
         if self.cibles is not None:
             _uniques([c.code for c in self.cibles], "cible")
         if self.types_accompagnement is not None:
             _uniques([t.code for t in self.types_accompagnement], "type d'accompagnement")
-        if self.communes is not None:
-            _verifier_communes(self.communes)
         return self
 
 
 def _verifier_communes(communes: list[str]) -> None:
-    import re
-
-    for c in communes:
-        if not re.fullmatch(INSEE_PATTERN, c):
-            raise ValueError(
-                f"code commune INSEE invalide : « {c} » (5 caractères, 2A/2B pour la Corse)"
-            )
+    """The shape of each code is checked by CodeInsee; here, no code twice."""
     _uniques(communes, "commune")
 
 

@@ -10,8 +10,8 @@ describe("navigationPour", () => {
     expect(libelles("gie")).toEqual(["Ménages", "Orientations", "Commission"]);
     expect(libelles("association")).toEqual(["Ménages", "Orientations", "Rendez-vous"]);
     expect(libelles("gie")).toEqual(["Ménages", "Orientations"]);
-    expect(libelles("bailleur")).toEqual(["Ménages", "Orientations"]);
-    expect(libelles("prescripteur")).toEqual(["Ménages", "Orientations"]);
+    expect(libelles("bailleur")).toEqual(["Ménages", "Orientations", "Webhooks"]);
+    expect(libelles("prescripteur")).toEqual(["Ménages", "Orientations", "Webhooks"]);
   });
   it("shows the commission's screen to the commission (gie) only", () => {
     for (const t of ["association", "bailleur", "prescripteur", "financeur", "admin"] as const) {
@@ -29,8 +29,23 @@ describe("navigationPour", () => {
     expect(libelles("financeur")).toEqual([]);
     expect(libelles("admin")).toEqual(["Orientations", "Administration"]);
   });
-  it("gives the admin its three administration screens", () => {
+  it("gives the admin its administration screens", () => {
     const admin = navigationPour("admin").find((e) => e.chemin === "/admin");
-    expect(admin?.sousMenu?.map((s) => s.chemin)).toEqual(["/admin/organisations", "/admin/utilisateurs", "/admin/clients-api"]);
+    expect(admin?.sousMenu?.map((s) => s.chemin)).toEqual([
+      "/admin/organisations",
+      "/admin/utilisateurs",
+      "/admin/clients-api",
+      "/admin/dispositifs",
+      "/admin/conventions",
+    ]);
+  });
+  it("shows the accounts screen to a partner's responsable only", () => {
+    expect(navigationPour("association", "responsable").map((e) => e.libelle)).toEqual(["Ménages", "Orientations", "Comptes"]);
+    expect(navigationPour("association", "agent").map((e) => e.libelle)).toEqual(["Ménages", "Orientations"]);
+    expect(navigationPour("financeur", "responsable").map((e) => e.libelle)).toEqual(["Comptes"]);
+    expect(navigationPour("admin", "responsable").map((e) => e.libelle)).not.toContain("Comptes");
+  });
+  it("shows webhooks only to the organisations whose referrals they report (bailleur, prescripteur)", () => {
+    for (const t of ["association", "gie", "financeur", "admin"] as const) expect(libelles(t)).not.toContain("Webhooks");
   });
 });

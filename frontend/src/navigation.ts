@@ -7,15 +7,19 @@
  *   rendez-vous   → association
  *   indicateurs   → association, gie, financeur, admin
  */
-import type { TypeOrganisation } from "./api/types";
+import type { Moi, TypeOrganisation } from "./api/types";
 
 export interface EntreeNavigation {
   libelle: string;
   chemin: string;
   description: string;
   types: readonly TypeOrganisation[];
+  /** Only these roles (absent: every role of those types). */
+  roles?: readonly RoleMoi[];
   sousMenu?: readonly EntreeNavigation[];
 }
+
+export type RoleMoi = Moi["role"];
 
 /** Who may open a household file (api/menages/access.py, TYPES_CREATEURS). */
 export const TYPES_CREATEURS_MENAGE: readonly TypeOrganisation[] = ["association", "prescripteur", "bailleur", "gie"];
@@ -26,6 +30,11 @@ export const TYPES_LECTEURS_MENAGE: readonly TypeOrganisation[] = ["association"
 export const TYPES_PRESCRIPTEURS: readonly TypeOrganisation[] = ["association", "prescripteur", "bailleur", "gie"];
 /** Who organises commission sessions and decides referrals (api/orientations/service.py). */
 export const TYPES_COMMISSION: readonly TypeOrganisation[] = ["gie"];
+/** Whose organisation may subscribe webhooks (api/orientations/webhooks.py, TYPES_ABONNES). */
+export const TYPES_WEBHOOKS: readonly TypeOrganisation[] = ["bailleur", "prescripteur"];
+
+/** Organisations whose responsable manages its own accounts (api/organisations/access.py). */
+export const TYPES_PARTENAIRES: readonly TypeOrganisation[] = ["association", "gie", "bailleur", "prescripteur", "financeur"];
 
 /** Who may list referrals (api/orientations/access.py). */
 export const TYPES_LECTEURS_ORIENTATION: readonly TypeOrganisation[] = ["association", "gie", "bailleur", "prescripteur", "admin"];
@@ -61,24 +70,39 @@ export const NAVIGATION: readonly EntreeNavigation[] = [
     chemin: "/mesures",
     description: "Les mesures d'accompagnement : statut, référent, actions, historique.",
     types: TYPES_LECTEURS_MESURE,
+    libelle: "Webhooks",
+    chemin: "/webhooks",
+    description: "Votre système informé des changements de statut de vos orientations.",
+    types: TYPES_WEBHOOKS,
+  },
+  {
+    libelle: "Comptes",
+    chemin: "/comptes",
+    description: "Les comptes des personnes de votre organisation.",
+    types: TYPES_PARTENAIRES,
+    roles: ["responsable"],
   },
   {
     libelle: "Administration",
     chemin: "/admin",
-    description: "Organisations, comptes et clients API.",
+    description: "Organisations, comptes, clients API, dispositifs et conventions.",
     types: ["admin"],
     sousMenu: [
       { libelle: "Organisations", chemin: "/admin/organisations", description: "Partenaires de la plateforme.", types: ["admin"] },
       { libelle: "Utilisateurs", chemin: "/admin/utilisateurs", description: "Comptes des personnes.", types: ["admin"] },
       { libelle: "Clients API", chemin: "/admin/clients-api", description: "Systèmes des bailleurs.", types: ["admin"] },
+      { libelle: "Dispositifs", chemin: "/admin/dispositifs", description: "Cibles, types d'accompagnement, communes.", types: ["admin"] },
+      { libelle: "Conventions", chemin: "/admin/conventions", description: "Financement des associations.", types: ["admin"] },
     ],
   },
 ];
 
-export function navigationPour(type: TypeOrganisation): EntreeNavigation[] {
-  return NAVIGATION.filter((e) => e.types.includes(type)).map((e) => ({
+/** The screens of an organisation type; with a role, those reserved to other roles are left out. */
+export function navigationPour(type: TypeOrganisation, role?: RoleMoi): EntreeNavigation[] {
+  const ouvert = (e: EntreeNavigation) => e.types.includes(type) && (!e.roles || (role !== undefined && e.roles.includes(role)));
+  return NAVIGATION.filter(ouvert).map((e) => ({
     ...e,
-    sousMenu: e.sousMenu?.filter((s) => s.types.includes(type)),
+    sousMenu: e.sousMenu?.filter(ouvert),
   }));
 }
 

@@ -11,6 +11,7 @@ import { Layout } from "./layout/Layout";
 import { TYPES_COMMISSION, TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_ORIENTATION, TYPES_PRESCRIPTEURS } from "./navigation";
 import { TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_ORIENTATION, TYPES_RENDEZ_VOUS } from "./navigation";
 import { TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_MESURE, TYPES_LECTEURS_ORIENTATION } from "./navigation";
+import { TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_ORIENTATION, TYPES_PARTENAIRES, TYPES_WEBHOOKS } from "./navigation";
 import { Connexion } from "./pages/Connexion";
 import { PageIntrouvable } from "./pages/PageIntrouvable";
 
@@ -32,6 +33,11 @@ const MesureFiche = lazy(() => import("./pages/mesures/MesureFiche"));
 const AdminOrganisations = lazy(() => import("./pages/admin/AdminOrganisations"));
 const AdminUtilisateurs = lazy(() => import("./pages/admin/AdminUtilisateurs"));
 const AdminClientsApi = lazy(() => import("./pages/admin/AdminClientsApi"));
+const AdminDispositifs = lazy(() => import("./pages/admin/AdminDispositifs"));
+const AdminDispositif = lazy(() => import("./pages/admin/AdminDispositif"));
+const AdminConventions = lazy(() => import("./pages/admin/AdminConventions"));
+const Webhooks = lazy(() => import("./pages/webhooks/Webhooks"));
+const WebhookLivraisons = lazy(() => import("./pages/webhooks/WebhookLivraisons"));
 
 export const router = createBrowserRouter([
   { path: "/connexion", element: <Connexion /> },
@@ -98,6 +104,22 @@ export const router = createBrowserRouter([
           { path: "organisations", element: <AdminOrganisations /> },
           { path: "utilisateurs", element: <AdminUtilisateurs /> },
           { path: "clients-api", element: <AdminClientsApi /> },
+          { path: "dispositifs", element: <AdminDispositifs /> },
+          { path: "dispositifs/:dispositifId", element: <AdminDispositif /> },
+          { path: "conventions", element: <AdminConventions /> },
+        ],
+      },
+      {
+        path: "comptes",
+        element: <RequireTypes types={TYPES_PARTENAIRES} />,
+        children: [{ index: true, element: <AdminUtilisateurs /> }],
+      },
+      {
+        path: "webhooks",
+        element: <RequireTypes types={TYPES_WEBHOOKS} />,
+        children: [
+          { index: true, element: <Webhooks /> },
+          { path: ":webhookId", element: <WebhookLivraisons /> },
         ],
       },
       { path: "*", element: <PageIntrouvable /> },

@@ -35,6 +35,7 @@ export type StatutOrientation = S["StatutOrientation"];
 export type OrigineOrientation = S["OrigineOrientation"];
 export type OrientationPublic = S["OrientationPublic"];
 export type MotifRefus = S["MotifRefus"];
+<<<<<<< HEAD
 export type MesurePublic = S["MesurePublic"];
 export type MesureStatut = S["MesureStatut"];
 export type MesureUpdate = S["MesureUpdate"];
@@ -52,3 +53,13 @@ export type Prolongation = S["Prolongation"];
 export type ChangementReferent = S["ChangementReferent"];
 export type FinMesure = S["Fin"];
 export type SuiviMesure = S["Suivi"];
+=======
+export type DispositifPublic = S["DispositifPublic"];
+export type DispositifCreate = S["DispositifCreate"];
+export type DispositifUpdate = S["DispositifUpdate"];
+export type ConventionPublic = S["ConventionPublic"];
+export type ConventionCreate = S["ConventionCreate"];
+export type ConventionUpdate = S["ConventionUpdate"];
+export type WebhookPublic = S["WebhookPublic"];
+export type LivraisonPublic = S["LivraisonPublic"];
+>>>>>>> fe-admin

@@ -9,7 +9,7 @@ import { SECTIONS } from "./tableauDeBord/sections";
 export default function TableauDeBord() {
   const moi = useMoi();
   const type = moi.organisation.type;
-  const raccourcis = navigationPour(type).flatMap((e) => (e.sousMenu?.length ? e.sousMenu : [e]));
+  const raccourcis = navigationPour(type, moi.role).flatMap((e) => (e.sousMenu?.length ? e.sousMenu : [e]));
   if (TYPES_CREATEURS_MENAGE.includes(type)) {
     raccourcis.splice(1, 0, {
       libelle: "Nouveau ménage",

@@ -6,6 +6,7 @@ import { useState, type FormEvent } from "react";
 import { useSearchParams } from "react-router";
 
 import { api } from "../../api/client";
+import { useMoi } from "../../auth/AuthContext";
 import { erreursOrphelines, erreursParChamp, messageErreur, messageFormulaire, type ErreursChamps, type ProblemDetails } from "../../api/problem";
 import type { RoleUtilisateur, UtilisateurPublic } from "../../api/types";
 import { Chargement } from "../../components/Chargement";
@@ -23,12 +24,21 @@ const ROLES_UTILISATEUR = { agent: ROLES.agent, responsable: ROLES.responsable }
 
 const VIDE = { email: "", prenom: "", nom: "", organisation_id: "", role: "agent" as RoleUtilisateur, mot_de_passe: "" };
 
+/**
+ * Accounts: every organisation's for the admin (/admin/utilisateurs); for a
+ * partner's responsable, those of their own organisation (/comptes), which
+ * the API alone decides (a responsable creates in their organisation).
+ */
 export default function AdminUtilisateurs() {
+  const moi = useMoi();
+  const admin = moi.organisation.type === "admin";
+  const gestionnaire = admin || moi.role === "responsable";
   const [params, setParams] = useSearchParams();
   const page = Math.max(1, Number(params.get("page")) || 1);
-  const filtre = params.get("organisation") ?? "";
-  const orgs = useOrganisations();
-  const nomOrg = (id: string) => orgs.find((o) => o.id === id)?.nom ?? "…";
+  const filtre = admin ? (params.get("organisation") ?? "") : "";
+  const orgsToutes = useOrganisations();
+  const orgs = admin ? orgsToutes : [];
+  const nomOrg = (id: string) => (id === moi.organisation.id ? moi.organisation.nom : (orgs.find((o) => o.id === id)?.nom ?? "…"));
   const liste = useRequete(
     () =>
       api.GET("/api/v1/utilisateurs", {
@@ -56,6 +66,20 @@ export default function AdminUtilisateurs() {
     }
   };
 
+  const deverrouiller = async (u: UtilisateurPublic) => {
+    setSucces(null);
+    setEchec(null);
+    try {
+      const { error, response } = await api.POST("/api/v1/utilisateurs/{utilisateur_id}/deverrouiller", {
+        params: { path: { utilisateur_id: u.id } },
+      });
+      if (response.ok) setSucces(`Blocage levé : ${u.prenom} ${u.nom} peut de nouveau se connecter.`);
+      else setEchec({ message: messageErreur(error, response.status), orphelines: {} });
+    } catch (err) {
+      setEchec({ message: messageErreur(err), orphelines: {} });
+    }
+  };
+
   const creer = async (e: FormEvent) => {
     e.preventDefault();
     setEnvoi(true);
@@ -66,7 +90,8 @@ export default function AdminUtilisateurs() {
           email: saisie.email.trim(),
           prenom: saisie.prenom.trim(),
           nom: saisie.nom.trim(),
-          organisation_id: saisie.organisation_id || null,
+          // A responsable creates in their own organisation (the API fills it in).
+          organisation_id: admin ? saisie.organisation_id || null : null,
           role: saisie.role,
           mot_de_passe: saisie.mot_de_passe,
         },
@@ -95,10 +120,19 @@ export default function AdminUtilisateurs() {
 
   return (
     <>
-      <Titre>Utilisateurs</Titre>
-      <ChampListe className="fr-mb-3w" cle="filtre_organisation" label="Organisation" erreurs={{}} vide="Toutes"
-        valeur={filtre} options={optionsOrgs}
-        onChange={(v) => setParams(v ? { organisation: v } : {})} />
+      {admin ? (
+        <>
+          <Titre>Utilisateurs</Titre>
+          <ChampListe className="fr-mb-3w" cle="filtre_organisation" label="Organisation" erreurs={{}} vide="Toutes"
+            valeur={filtre} options={optionsOrgs}
+            onChange={(v) => setParams(v ? { organisation: v } : {})} />
+        </>
+      ) : (
+        <Titre sousTitre={`Les personnes de ${moi.organisation.nom} qui utilisent Ancrage.`}>Comptes</Titre>
+      )}
+      <p className="fr-text--sm">
+        Après plusieurs mots de passe erronés, un compte est bloqué un moment : « Débloquer » lève ce blocage tout de suite.
+      </p>
       {succes && (
         <p role="status" className="fr-alert fr-alert--success fr-alert--sm fr-mb-3w">
           {succes}
@@ -121,10 +155,22 @@ export default function AdminUtilisateurs() {
                 ROLES[u.role],
                 formatDateHeure(u.derniere_connexion),
                 u.actif ? <Badge severity="success" small>Actif</Badge> : <Badge severity="error" small>Désactivé</Badge>,
-                <Button key={u.id} size="small" priority="tertiary" onClick={() => void basculer(u)}
-                  title={`${u.actif ? "Désactiver" : "Réactiver"} le compte de ${u.prenom} ${u.nom}`}>
-                  {u.actif ? "Désactiver" : "Réactiver"}
-                </Button>,
+                gestionnaire ? (
+                  <span key={u.id} className="ancrage-table-actions">
+                    <Button size="small" priority="tertiary" onClick={() => void basculer(u)}
+                      title={`${u.actif ? "Désactiver" : "Réactiver"} le compte de ${u.prenom} ${u.nom}`}>
+                      {u.actif ? "Désactiver" : "Réactiver"}
+                    </Button>
+                    {u.actif && (
+                      <Button size="small" priority="tertiary" onClick={() => void deverrouiller(u)}
+                        title={`Lever le blocage de connexion de ${u.prenom} ${u.nom}`}>
+                        Débloquer
+                      </Button>
+                    )}
+                  </span>
+                ) : (
+                  "—"
+                ),
               ])}
             />
           )}
@@ -140,7 +186,8 @@ export default function AdminUtilisateurs() {
           Nouveau compte
         </h2>
         {echec && <ResumeErreurs titre="Opération impossible" message={echec.message} orphelines={echec.orphelines} />}
-        <form onSubmit={creer} noValidate>
+        {!gestionnaire && <p>Seul un responsable de votre organisation crée ou désactive des comptes.</p>}
+        {gestionnaire && <form onSubmit={creer} noValidate>
           <div className="fr-grid-row fr-grid-row--gutters">
             <ChampTexte className="fr-col-12 fr-col-md-6" cle="prenom" label="Prénom" erreurs={erreurs} valeur={saisie.prenom}
               onChange={(v) => setSaisie((s) => ({ ...s, prenom: v }))} />
@@ -148,9 +195,11 @@ export default function AdminUtilisateurs() {
               onChange={(v) => setSaisie((s) => ({ ...s, nom: v }))} />
             <ChampTexte className="fr-col-12 fr-col-md-6" cle="email" label="Courriel" hint="Sert d'identifiant de connexion"
               erreurs={erreurs} type="email" valeur={saisie.email} onChange={(v) => setSaisie((s) => ({ ...s, email: v }))} autoComplete="off" />
-            <ChampListe className="fr-col-12 fr-col-md-6" cle="organisation_id" label="Organisation" erreurs={erreurs}
-              vide="Choisir une organisation" valeur={saisie.organisation_id} options={optionsOrgs}
-              onChange={(v) => setSaisie((s) => ({ ...s, organisation_id: v }))} />
+            {admin && (
+              <ChampListe className="fr-col-12 fr-col-md-6" cle="organisation_id" label="Organisation" erreurs={erreurs}
+                vide="Choisir une organisation" valeur={saisie.organisation_id} options={optionsOrgs}
+                onChange={(v) => setSaisie((s) => ({ ...s, organisation_id: v }))} />
+            )}
             <ChampListe<RoleUtilisateur> className="fr-col-12 fr-col-md-6" cle="role" label="Rôle" erreurs={erreurs}
               valeur={saisie.role} options={options(ROLES_UTILISATEUR)}
               onChange={(v) => setSaisie((s) => ({ ...s, role: (v || "agent") as RoleUtilisateur }))} />
@@ -161,7 +210,7 @@ export default function AdminUtilisateurs() {
           <Button type="submit" disabled={envoi}>
             Créer le compte
           </Button>
-        </form>
+        </form>}
       </section>
     </>
   );

@@ -1,0 +1,197 @@
+import { Button } from "@codegouvfr/react-dsfr/Button";
+import { Pagination } from "@codegouvfr/react-dsfr/Pagination";
+import { Table } from "@codegouvfr/react-dsfr/Table";
+import { useState, type FormEvent } from "react";
+import { useSearchParams } from "react-router";
+
+import { api } from "../../api/client";
+import { erreursOrphelines, erreursParChamp, messageErreur, messageFormulaire, type ErreursChamps, type ProblemDetails } from "../../api/problem";
+import type { ConventionPublic } from "../../api/types";
+import { Chargement } from "../../components/Chargement";
+import { ChampListe, ChampTexte, ResumeErreurs } from "../../components/Champs";
+import { ErreurChargement } from "../../components/ErreurChargement";
+import { Titre } from "../../components/Titre";
+import { formatDate, formatEuros } from "../../lib/dates";
+import { useRequete } from "../../lib/useRequete";
+import {
+  clesConvention,
+  conventionVide,
+  depuisConvention,
+  erreursCommunesSurLignes,
+  versConventionCreate,
+  versConventionUpdate,
+  type ConventionForm,
+} from "./formulaires";
+import { ListeCommunes } from "./ListeCommunes";
+import { useOrganisations } from "./organisations";
+
+const PAR_PAGE = 20;
+const nombreFr = (n: number | null | undefined) => (n === null || n === undefined ? "—" : new Intl.NumberFormat("fr-FR").format(n));
+
+export default function AdminConventions() {
+  const [params, setParams] = useSearchParams();
+  const page = Math.max(1, Number(params.get("page")) || 1);
+  const filtre = params.get("dispositif") ?? "";
+  const orgs = useOrganisations();
+  const nomOrg = (id: string) => orgs.find((o) => o.id === id)?.nom ?? "…";
+  // Dispositifs are few (a department has a handful): one page of 100 fills the choices.
+  const dispositifs = useRequete(() => api.GET("/api/v1/dispositifs", { params: { query: { limit: 100 } } }), []);
+  const nomDispositif = (id: string) => dispositifs.donnees?.items.find((d) => d.id === id)?.nom ?? "…";
+  const liste = useRequete(
+    () =>
+      api.GET("/api/v1/conventions", {
+        params: { query: { limit: PAR_PAGE, offset: (page - 1) * PAR_PAGE, dispositif_id: filtre || undefined } },
+      }),
+    [page, filtre],
+  );
+  const [saisie, setSaisie] = useState<ConventionForm>(() => conventionVide(filtre));
+  const [erreurs, setErreurs] = useState<ErreursChamps>({});
+  const [echec, setEchec] = useState<{ message: string; orphelines: ErreursChamps } | null>(null);
+  const [succes, setSucces] = useState<string | null>(null);
+  const [envoi, setEnvoi] = useState(false);
+  const maj = <K extends keyof ConventionForm>(cle: K) => (v: ConventionForm[K]) => setSaisie((s) => ({ ...s, [cle]: v }));
+
+  const reinitialiser = (f: ConventionForm) => {
+    setSaisie(f);
+    setErreurs({});
+    setEchec(null);
+  };
+
+  const editer = (c: ConventionPublic) => {
+    reinitialiser(depuisConvention(c));
+    setSucces(null);
+    document.getElementById("formulaire-convention")?.scrollIntoView();
+  };
+
+  const soumettre = async (e: FormEvent) => {
+    e.preventDefault();
+    setEnvoi(true);
+    setSucces(null);
+    try {
+      const { data, error, response } = saisie.id
+        ? await api.PATCH("/api/v1/conventions/{convention_id}", {
+            params: { path: { convention_id: saisie.id } },
+            body: versConventionUpdate(saisie),
+          })
+        : await api.POST("/api/v1/conventions", { body: versConventionCreate(saisie) });
+      if (data) {
+        setSucces(`Convention de ${nomOrg(data.association_id)} pour « ${nomDispositif(data.dispositif_id)} » ${saisie.id ? "enregistrée" : "créée"}.`);
+        reinitialiser(conventionVide(filtre));
+        liste.recharger();
+        return;
+      }
+      const probleme = error as ProblemDetails | undefined;
+      const parChamp = erreursCommunesSurLignes(erreursParChamp(probleme), saisie.communes);
+      setErreurs(parChamp);
+      const orphelines = erreursOrphelines(parChamp, clesConvention(saisie));
+      setEchec({ message: messageFormulaire(probleme, response.status, orphelines), orphelines });
+    } catch (err) {
+      setEchec({ message: messageErreur(err), orphelines: {} });
+    } finally {
+      setEnvoi(false);
+    }
+  };
+
+  const pages = liste.donnees ? Math.max(1, Math.ceil(liste.donnees.total / PAR_PAGE)) : 1;
+  const optionsDispositifs = (dispositifs.donnees?.items ?? []).map((d) => ({ value: d.id, label: d.nom }));
+  const associations = orgs.filter((o) => o.type === "association").map((o) => ({ value: o.id, label: o.nom }));
+
+  return (
+    <>
+      <Titre sousTitre="Le financement d'une association pour un dispositif : période, objectifs, budget et communes couvertes.">
+        Conventions
+      </Titre>
+      <ChampListe className="fr-mb-3w" cle="filtre_dispositif" label="Dispositif" erreurs={{}} vide="Tous les dispositifs"
+        valeur={filtre} options={optionsDispositifs}
+        onChange={(v) => {
+          setParams(v ? { dispositif: v } : {});
+          if (!saisie.id) setSaisie((s) => ({ ...s, dispositif_id: v }));
+        }} />
+      {liste.chargement && !liste.donnees && <Chargement />}
+      {liste.erreur && <ErreurChargement message={liste.erreur} />}
+      {liste.donnees && (
+        <>
+          <p>{liste.donnees.total === 0 ? "Aucune convention." : `${liste.donnees.total} convention(s)`}</p>
+          {liste.donnees.items.length > 0 && (
+            <Table
+              caption="Conventions"
+              noCaption
+              headers={["Dispositif", "Association", "Période", "Objectif (ménages)", "Mois-mesures", "Budget", "Communes", "Action"]}
+              data={liste.donnees.items.map((c) => [
+                nomDispositif(c.dispositif_id),
+                nomOrg(c.association_id),
+                `${formatDate(c.date_debut)} → ${formatDate(c.date_fin)}`,
+                nombreFr(c.objectif_menages),
+                nombreFr(c.mois_mesures_finances),
+                formatEuros(c.budget_euros),
+                <span key="communes" title={c.communes.join(", ")}>
+                  {c.communes.length <= 3 ? c.communes.join(", ") : `${c.communes.slice(0, 3).join(", ")} et ${c.communes.length - 3} autre(s)`}
+                </span>,
+                <Button key={c.id} size="small" priority="tertiary" onClick={() => editer(c)}
+                  title={`Modifier la convention de ${nomOrg(c.association_id)}`}>
+                  Modifier
+                </Button>,
+              ])}
+            />
+          )}
+          {pages > 1 && (
+            <Pagination count={pages} defaultPage={page}
+              getPageLinkProps={(n) => ({ to: `?${new URLSearchParams({ ...(filtre ? { dispositif: filtre } : {}), page: String(n) })}` })} />
+          )}
+        </>
+      )}
+
+      <section id="formulaire-convention" className="fr-mt-6w" aria-labelledby="titre-form-convention">
+        <h2 id="titre-form-convention" className="fr-h4">
+          {saisie.id ? `Modifier la convention de ${nomOrg(saisie.association_id)}` : "Nouvelle convention"}
+        </h2>
+        {succes && (
+          <p role="status" className="fr-alert fr-alert--success fr-alert--sm fr-mb-3w">
+            {succes}
+          </p>
+        )}
+        {echec && <ResumeErreurs titre="Enregistrement impossible" message={echec.message} orphelines={echec.orphelines} />}
+        <form onSubmit={soumettre} noValidate>
+          <div className="fr-grid-row fr-grid-row--gutters">
+            {saisie.id ? (
+              <div className="fr-col-12">
+                <p>
+                  Dispositif <strong>{nomDispositif(saisie.dispositif_id)}</strong> — association <strong>{nomOrg(saisie.association_id)}</strong>{" "}
+                  (non modifiables)
+                </p>
+              </div>
+            ) : (
+              <>
+                <ChampListe className="fr-col-12 fr-col-md-6" cle="dispositif_id" label="Dispositif" erreurs={erreurs}
+                  vide="Choisir un dispositif" valeur={saisie.dispositif_id} onChange={maj("dispositif_id")} options={optionsDispositifs} />
+                <ChampListe className="fr-col-12 fr-col-md-6" cle="association_id" label="Association" erreurs={erreurs}
+                  vide="Choisir une association" valeur={saisie.association_id} onChange={maj("association_id")} options={associations} />
+              </>
+            )}
+            <ChampTexte className="fr-col-12 fr-col-md-6" cle="date_debut" label="Début" type="date" erreurs={erreurs}
+              valeur={saisie.date_debut} onChange={maj("date_debut")} />
+            <ChampTexte className="fr-col-12 fr-col-md-6" cle="date_fin" label="Fin" type="date" erreurs={erreurs}
+              valeur={saisie.date_fin} onChange={maj("date_fin")} />
+            <ChampTexte className="fr-col-12 fr-col-md-4" cle="objectif_menages" label="Objectif (ménages)"
+              hint="Accompagnés en même temps" erreurs={erreurs} inputMode="numeric" valeur={saisie.objectif_menages} onChange={maj("objectif_menages")} />
+            <ChampTexte className="fr-col-12 fr-col-md-4" cle="mois_mesures_finances" label="Mois-mesures financés"
+              hint="Facultatif" erreurs={erreurs} inputMode="numeric" valeur={saisie.mois_mesures_finances} onChange={maj("mois_mesures_finances")} />
+            <ChampTexte className="fr-col-12 fr-col-md-4" cle="budget_euros" label="Budget (€)" hint="Facultatif" erreurs={erreurs}
+              inputMode="numeric" valeur={saisie.budget_euros} onChange={maj("budget_euros")} />
+          </div>
+          <ListeCommunes communes={saisie.communes} onChange={maj("communes")} erreurs={erreurs} requis />
+          <div className="ancrage-pied-formulaire">
+            <Button type="submit" disabled={envoi}>
+              {saisie.id ? "Enregistrer" : "Créer la convention"}
+            </Button>
+            {saisie.id && (
+              <Button type="button" priority="tertiary" onClick={() => reinitialiser(conventionVide(filtre))}>
+                Annuler
+              </Button>
+            )}
+          </div>
+        </form>
+      </section>
+    </>
+  );
+}
