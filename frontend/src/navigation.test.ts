@@ -6,14 +6,18 @@ const libelles = (t: Parameters<typeof navigationPour>[0]) => navigationPour(t).
 
 describe("navigationPour", () => {
   it("shows household files to those who hold or decide them", () => {
-    expect(libelles("association")).toEqual(["Ménages", "Orientations"]);
-    expect(libelles("gie")).toEqual(["Ménages", "Orientations"]);
+    expect(libelles("association")).toEqual(["Ménages", "Orientations", "Indicateurs"]);
+    expect(libelles("gie")).toEqual(["Ménages", "Orientations", "Indicateurs"]);
     expect(libelles("bailleur")).toEqual(["Ménages", "Orientations"]);
     expect(libelles("prescripteur")).toEqual(["Ménages", "Orientations"]);
   });
   it("never shows household files to a funder or to the platform admin", () => {
-    expect(libelles("financeur")).toEqual([]);
-    expect(libelles("admin")).toEqual(["Orientations", "Administration"]);
+    expect(libelles("financeur")).toEqual(["Indicateurs"]);
+    expect(libelles("admin")).toEqual(["Orientations", "Indicateurs", "Administration"]);
+  });
+  it("gives indicators to whom api/indicateurs/access.py allows, not to bailleurs and prescribers", () => {
+    for (const t of ["association", "gie", "financeur", "admin"] as const) expect(libelles(t)).toContain("Indicateurs");
+    for (const t of ["bailleur", "prescripteur"] as const) expect(libelles(t)).not.toContain("Indicateurs");
   });
   it("gives the admin its three administration screens", () => {
     const admin = navigationPour("admin").find((e) => e.chemin === "/admin");

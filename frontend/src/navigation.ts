@@ -5,7 +5,6 @@
  * routes.tsx. Screens still to come:
  *   mesures       → association, gie
  *   rendez-vous   → association
- *   indicateurs   → association, gie, financeur, admin
  */
 import type { TypeOrganisation } from "./api/types";
 
@@ -25,6 +24,9 @@ export const TYPES_LECTEURS_MENAGE: readonly TypeOrganisation[] = ["association"
 /** Who may list referrals (api/orientations/access.py). */
 export const TYPES_LECTEURS_ORIENTATION: readonly TypeOrganisation[] = ["association", "gie", "bailleur", "prescripteur", "admin"];
 
+/** Who may read indicators (api/indicateurs/access.py, TYPES_AUTORISES); funders get aggregates only. */
+export const TYPES_LECTEURS_INDICATEURS: readonly TypeOrganisation[] = ["association", "gie", "financeur", "admin"];
+
 export const NAVIGATION: readonly EntreeNavigation[] = [
   {
     libelle: "Ménages",
@@ -37,6 +39,12 @@ export const NAVIGATION: readonly EntreeNavigation[] = [
     chemin: "/orientations",
     description: "Les orientations vers un dispositif, par statut.",
     types: TYPES_LECTEURS_ORIENTATION,
+  },
+  {
+    libelle: "Indicateurs",
+    chemin: "/indicateurs",
+    description: "Les tables des bilans (file active, entrées, sorties…), en CSV ou XLSX.",
+    types: TYPES_LECTEURS_INDICATEURS,
   },
   {
     libelle: "Administration",

@@ -8,7 +8,7 @@ import { createBrowserRouter, Navigate } from "react-router";
 
 import { RequireAuth, RequireTypes } from "./auth/guards";
 import { Layout } from "./layout/Layout";
-import { TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_ORIENTATION } from "./navigation";
+import { TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_INDICATEURS, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_ORIENTATION } from "./navigation";
 import { Connexion } from "./pages/Connexion";
 import { PageIntrouvable } from "./pages/PageIntrouvable";
 
@@ -19,6 +19,7 @@ const MenageCreer = lazy(() => import("./pages/menages/MenageCreer"));
 const MenageModifier = lazy(() => import("./pages/menages/MenageModifier"));
 const OrientationsListe = lazy(() => import("./pages/orientations/OrientationsListe"));
 const OrientationFiche = lazy(() => import("./pages/orientations/OrientationFiche"));
+const Indicateurs = lazy(() => import("./pages/indicateurs/Indicateurs"));
 const AdminOrganisations = lazy(() => import("./pages/admin/AdminOrganisations"));
 const AdminUtilisateurs = lazy(() => import("./pages/admin/AdminUtilisateurs"));
 const AdminClientsApi = lazy(() => import("./pages/admin/AdminClientsApi"));
@@ -55,6 +56,11 @@ export const router = createBrowserRouter([
           { index: true, element: <OrientationsListe /> },
           { path: ":orientationId", element: <OrientationFiche /> },
         ],
+      },
+      {
+        path: "indicateurs",
+        element: <RequireTypes types={TYPES_LECTEURS_INDICATEURS} />,
+        children: [{ index: true, element: <Indicateurs /> }],
       },
       {
         path: "admin",
