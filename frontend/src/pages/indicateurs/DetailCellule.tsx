@@ -46,7 +46,7 @@ export function DetailCellule({
 
   const elements = donnees?.elements ?? [];
   return (
-    <section className="fr-p-3w fr-mb-3w fr-background-alt--blue-france" aria-labelledby="detail-titre">
+    <section className="fr-p-3w fr-mb-3w ancrage-detail" aria-labelledby="detail-titre">
       <h3 id="detail-titre" ref={titreRef} tabIndex={-1} className="fr-h5">
         Dossiers derrière le chiffre : {tableau.titre} — {quoi}
       </h3>

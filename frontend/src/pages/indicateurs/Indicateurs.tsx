@@ -195,7 +195,17 @@ function Document({
                 <TableIndicateur
                   tableau={t}
                   lien={lien}
-                  detail={choix && tableChoisie === t ? <DetailCellule perimetre={perimetre} choix={choix} tableau={t} fermer={() => fermer(choix)} /> : undefined}
+                  detail={
+                    choix && tableChoisie === t ? (
+                      t.detail_disponible ? (
+                        <DetailCellule perimetre={perimetre} choix={choix} tableau={t} fermer={() => fermer(choix)} />
+                      ) : (
+                        <div className="fr-alert fr-alert--info fr-alert--sm fr-mb-3w" role="status">
+                          <p>Les dossiers derrière ce chiffre ne sont pas accessibles à votre organisation : les indicateurs lui sont donnés en agrégats seulement.</p>
+                        </div>
+                      )
+                    ) : undefined
+                  }
                 />
               </div>
             ))}
@@ -314,12 +324,13 @@ function FormulairePerimetre({
 
   const erreurListes = dispositifs.erreur ?? conventions.erreur ?? organisations.erreur;
   return (
-    <form onSubmit={valider} className="fr-mb-4w" aria-labelledby="perimetre-titre" noValidate>
+    <form onSubmit={valider} className="fr-mb-4w" noValidate>
       <fieldset className="fr-fieldset">
         <legend id="perimetre-titre" className="fr-fieldset__legend fr-h5">
           Périmètre et période
         </legend>
-        <div className="fr-grid-row fr-grid-row--gutters fr-col-12">
+        <div className="fr-fieldset__element">
+        <div className="fr-grid-row fr-grid-row--gutters">
           <div className="fr-col-12 fr-col-md-6">
             <Select
               label="Dispositif"
@@ -394,6 +405,7 @@ function FormulairePerimetre({
           <div className="fr-col-12">
             <Button type="submit">Afficher les indicateurs</Button>
           </div>
+        </div>
         </div>
       </fieldset>
       {erreurListes && <ErreurChargement titre="Listes de choix indisponibles" message={erreurListes} />}

@@ -24,12 +24,15 @@ function Figure({ t, c, lien }: { t: Tableau; c: Cellule | undefined; lien: (t: 
     return c?.masque ? <span title="Effectif masqué au titre du secret statistique">{texte}</span> : <>{texte}</>;
   }
   return (
-    <Link id={idFigure(t.code, c.cle)} to={lien(t, c)} className="fr-link" preventScrollReset>
+    // The name starts with the visible figure (WCAG « label in name ») and says what it counts.
+    <Link
+      id={idFigure(t.code, c.cle)}
+      to={lien(t, c)}
+      className="fr-link"
+      preventScrollReset
+      aria-label={`${texte} — voir les dossiers (${t.titre} : ${libelleCellule(t, c)})`}
+    >
       {texte}
-      <span className="fr-sr-only">
-        {" "}
-        — voir les dossiers ({t.titre} : {libelleCellule(t, c)})
-      </span>
     </Link>
   );
 }
@@ -39,7 +42,10 @@ export function TableIndicateur({ tableau: t, lien, detail }: { tableau: Tableau
   const idDefinition = `${idTableau(t.code)}-definition`;
   return (
     <div className="fr-mb-5w">
-      <div className="fr-table fr-table--bordered fr-mb-1w ancrage-indicateur" id={idTableau(t.code)}>
+      <div
+        className={`fr-table fr-table--bordered fr-mb-1w ancrage-indicateur${t.dimensions.length > 1 ? " fr-table--sm" : ""}`}
+        id={idTableau(t.code)}
+      >
         <div className="fr-table__wrapper">
           <div className="fr-table__container">
             <div className="fr-table__content">

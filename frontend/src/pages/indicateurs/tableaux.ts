@@ -106,7 +106,8 @@ export function grille(t: Tableau): Grille {
   const parCle = new Map(t.cellules.map((c) => [`${c.dimensions[d1.code]}|${c.dimensions[d2.code]}`, c]));
   return {
     colonnes: codes2.map((code) => ({ code, libelle: libelleValeur(t, d2.code, code) })),
-    titreLignes: `${d1.titre} \\ ${d2.titre}`,
+    // The caption names both dimensions; the corner cell names the rows'.
+    titreLignes: d1.titre,
     lignes: codes1.map((code) => ({
       code,
       libelle: libelleValeur(t, d1.code, code),
