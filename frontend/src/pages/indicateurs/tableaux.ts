@@ -3,6 +3,7 @@
  * and columns of a table, the series behind a bar chart and its scale.
  */
 import type { Cellule, DocumentIndicateurs, Tableau, Unite } from "../../api/types";
+import { UNITES_INDICATEUR } from "../../lib/libelles";
 
 export const TOTAL = "total";
 
@@ -47,20 +48,6 @@ export function libelleValeur(t: Tableau, dimension: string, code: string): stri
   return dim?.valeurs.find((v) => v.code === code)?.libelle ?? code;
 }
 
-export const COLONNE_UNITE: Record<Unite, string> = {
-  mesures: "Mesures",
-  menages: "Ménages",
-  personnes: "Personnes",
-  orientations: "Orientations",
-  decisions: "Décisions",
-  rendez_vous: "Rendez-vous",
-  mois_mesures: "Mois-mesures",
-  jours: "Jours",
-  ans: "Âge (années)",
-  euros: "Valeur",
-  ratio: "Valeur",
-};
-
 export interface Ligne {
   code: string;
   libelle: string;
@@ -90,7 +77,7 @@ export function grille(t: Tableau): Grille {
   if (!d2) {
     const parCode = new Map(t.cellules.map((c) => [c.dimensions[d1.code], c]));
     return {
-      colonnes: [{ code: "valeur", libelle: COLONNE_UNITE[t.unite] }],
+      colonnes: [{ code: "valeur", libelle: UNITES_INDICATEUR[t.unite] }],
       titreLignes: d1.titre,
       lignes: codes1.map((code) => ({
         code,
