@@ -96,7 +96,12 @@ def creer_donnees_indicateurs(serveur: Serveur) -> dict[str, Any]:
         o1 = _orientation(
             agent,
             serveur,
-            {"nom": "Le Bihan", "prenom": "Gwenaëlle", "date_naissance": naissances["habitat"].isoformat(), "sexe": "femme"},
+            {
+                "nom": "Le Bihan",
+                "prenom": "Gwenaëlle",
+                "date_naissance": naissances["habitat"].isoformat(),
+                "sexe": "femme",
+            },
         )
         o2 = _orientation(
             agent,

@@ -45,7 +45,11 @@ MOIS = [
 
 def _valeur(table: Any, ligne: str) -> Any:
     """The value cells of the row whose header is exactly `ligne`."""
-    return table.get_by_role("row").filter(has=table.page.get_by_role("rowheader", name=ligne, exact=True)).get_by_role("cell")
+    return (
+        table.get_by_role("row")
+        .filter(has=table.page.get_by_role("rowheader", name=ligne, exact=True))
+        .get_by_role("cell")
+    )
 
 
 def _lignes_csv(contenu: bytes) -> list[dict[str, str]]:
@@ -55,7 +59,9 @@ def _lignes_csv(contenu: bytes) -> list[dict[str, str]]:
 
 def _cellule_csv(lignes: list[dict[str, str]], table: str, code: str) -> str:
     (ligne,) = [
-        r for r in lignes if r["Code de l'indicateur"] == table and r["Code de la valeur 1"] == code and not r["Code de la valeur 2"]
+        r
+        for r in lignes
+        if r["Code de l'indicateur"] == table and r["Code de la valeur 1"] == code and not r["Code de la valeur 2"]
     ]
     return ligne["Valeur"]
 
@@ -75,7 +81,9 @@ def test_association_et_financeur_lisent_les_indicateurs(page: Any, serveur: Ser
     nav.get_by_role("link", name="Indicateurs").click()
     expect(page.get_by_role("heading", level=1, name="Indicateurs")).to_be_visible()
     expect(page.get_by_label("Association", exact=True)).to_have_count(0)
-    expect(page.get_by_role("status").filter(has_text="Périmètre :")).to_contain_text("mesures portées par votre association")
+    expect(page.get_by_role("status").filter(has_text="Périmètre :")).to_contain_text(
+        "mesures portées par votre association"
+    )
 
     # Last year: nothing yet.
     page.get_by_label("Dispositif", exact=True).select_option(label=DISPOSITIF)
@@ -83,7 +91,9 @@ def test_association_et_financeur_lisent_les_indicateurs(page: Any, serveur: Ser
     expect(page.get_by_role("textbox", name=re.compile(r"^Du\b"))).to_have_value(f"{annee - 1}-01-01")
     expect(page.get_by_role("textbox", name=re.compile(r"^Au\b"))).to_have_value(f"{annee - 1}-12-31")
     page.get_by_role("button", name="Afficher les indicateurs").click()
-    expect(page).to_have_url(re.compile(rf"dispositif={serveur.ids['dispositif']}&du={annee - 1}-01-01&au={annee - 1}-12-31"))
+    expect(page).to_have_url(
+        re.compile(rf"dispositif={serveur.ids['dispositif']}&du={annee - 1}-01-01&au={annee - 1}-12-31")
+    )
     cibles = page.get_by_role("table", name="File active par cible", exact=True)
     expect(_valeur(cibles, "Total")).to_have_text("0")
     expect(page.get_by_text("Aucune mesure ni orientation sur ce périmètre et cette période")).to_be_visible()
@@ -95,19 +105,31 @@ def test_association_et_financeur_lisent_les_indicateurs(page: Any, serveur: Ser
     expect(_valeur(cibles, "Habitat adapté sur mesure")).to_have_text("1")
     expect(_valeur(cibles, "Santé mentale")).to_have_text("0")
     expect(_valeur(cibles, "Total")).to_have_text("1")
-    expect(_valeur(page.get_by_role("table", name="Entrées (mandatements) par mois", exact=True), "Total")).to_have_text("2")
+    expect(
+        _valeur(page.get_by_role("table", name="Entrées (mandatements) par mois", exact=True), "Total")
+    ).to_have_text("2")
     sorties = page.get_by_role("table", name="Sorties (fins de mesure) par mois", exact=True)
     expect(_valeur(sorties, mois)).to_have_text("1")
-    expect(_valeur(page.get_by_role("table", name="Sorties par motif de fin", exact=True), "Relogement")).to_have_text(["1", "100 %"])
+    expect(_valeur(page.get_by_role("table", name="Sorties par motif de fin", exact=True), "Relogement")).to_have_text(
+        ["1", "100 %"]
+    )
     # The charts say the same in words.
-    expect(page.get_by_role("img", name=re.compile(r"par cible\. Habitat adapté sur mesure : 1 ; Réassurance du locataire : 0"))).to_be_visible()
-    expect(page.get_by_role("img", name=re.compile(rf"par tranche d'âge du demandeur\..*{tranche} : 1"))).to_be_visible()
+    expect(
+        page.get_by_role(
+            "img", name=re.compile(r"par cible\. Habitat adapté sur mesure : 1 ; Réassurance du locataire : 0")
+        )
+    ).to_be_visible()
+    expect(
+        page.get_by_role("img", name=re.compile(rf"par tranche d'âge du demandeur\..*{tranche} : 1"))
+    ).to_be_visible()
     expect(page.get_by_role("img", name=re.compile(rf"Sorties par mois.*{mois} : 1"))).to_be_visible()
     capture(page, "50-indicateurs-association")
 
     # A figure opens the files behind it: the mesure in progress, not the ended one.
     cibles.get_by_role("link", name="1 — voir les dossiers (File active par cible : Habitat adapté sur mesure)").click()
-    panneau = page.get_by_role("region", name="Dossiers derrière le chiffre : File active par cible — Habitat adapté sur mesure")
+    panneau = page.get_by_role(
+        "region", name="Dossiers derrière le chiffre : File active par cible — Habitat adapté sur mesure"
+    )
     expect(panneau).to_be_visible()
     expect(panneau.get_by_role("heading")).to_be_focused()
     expect(page).to_have_url(re.compile(r"table=file_active_cible&cellule=cible%3Dhabitat_adapte_sur_mesure"))
@@ -121,7 +143,9 @@ def test_association_et_financeur_lisent_les_indicateurs(page: Any, serveur: Ser
     panneau.get_by_role("button", name="Fermer la liste des dossiers").click()
     expect(panneau).to_have_count(0)
     expect(cibles.get_by_role("link", name=re.compile("Habitat adapté sur mesure"))).to_be_focused()
-    sorties.get_by_role("link", name=re.compile(rf"^1 — voir les dossiers \(Sorties \(fins de mesure\) par mois : {mois}\)")).click()
+    sorties.get_by_role(
+        "link", name=re.compile(rf"^1 — voir les dossiers \(Sorties \(fins de mesure\) par mois : {mois}\)")
+    ).click()
     panneau_sorties = page.get_by_role("region", name=re.compile("Dossiers derrière le chiffre : Sorties"))
     expect(panneau_sorties.get_by_role("link", name=f"Mesure {d['terminee']['reference']}")).to_be_visible()
 
@@ -172,6 +196,10 @@ def test_association_et_financeur_lisent_les_indicateurs(page: Any, serveur: Ser
     assert _cellule_csv(_lignes_csv(contenu), "file_active_cible", "habitat_adapte_sur_mesure") == "1"
     assert b"Le Bihan" not in contenu and b"Morvan" not in contenu
     # A shared link to the files behind a figure says they are not for this organisation.
-    page.goto(f"/indicateurs?{page.url.split('?', 1)[1]}&table=file_active_cible&cellule=cible%3Dhabitat_adapte_sur_mesure")
-    expect(page.get_by_text("Les dossiers derrière ce chiffre ne sont pas accessibles à votre organisation")).to_be_visible()
+    page.goto(
+        f"/indicateurs?{page.url.split('?', 1)[1]}&table=file_active_cible&cellule=cible%3Dhabitat_adapte_sur_mesure"
+    )
+    expect(
+        page.get_by_text("Les dossiers derrière ce chiffre ne sont pas accessibles à votre organisation")
+    ).to_be_visible()
     capture(page, "53-indicateurs-financeur-detail-refuse")
