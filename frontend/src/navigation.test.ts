@@ -19,6 +19,8 @@ describe("navigationPour", () => {
     }
     expect(libelles("association")).toEqual(["Ménages", "Orientations", "Mesures"]);
     expect(libelles("gie")).toEqual(["Ménages", "Orientations", "Mesures"]);
+    expect(libelles("association")).toEqual(["Ménages", "Orientations", "Indicateurs"]);
+    expect(libelles("gie")).toEqual(["Ménages", "Orientations", "Indicateurs"]);
     expect(libelles("bailleur")).toEqual(["Ménages", "Orientations"]);
     expect(libelles("prescripteur")).toEqual(["Ménages", "Orientations"]);
   });
@@ -26,8 +28,12 @@ describe("navigationPour", () => {
     for (const t of ["bailleur", "prescripteur", "financeur", "admin"] as const) expect(libelles(t)).not.toContain("Mesures");
   });
   it("never shows household files to a funder or to the platform admin", () => {
-    expect(libelles("financeur")).toEqual([]);
-    expect(libelles("admin")).toEqual(["Orientations", "Administration"]);
+    expect(libelles("financeur")).toEqual(["Indicateurs"]);
+    expect(libelles("admin")).toEqual(["Orientations", "Indicateurs", "Administration"]);
+  });
+  it("gives indicators to whom api/indicateurs/access.py allows, not to bailleurs and prescribers", () => {
+    for (const t of ["association", "gie", "financeur", "admin"] as const) expect(libelles(t)).toContain("Indicateurs");
+    for (const t of ["bailleur", "prescripteur"] as const) expect(libelles(t)).not.toContain("Indicateurs");
   });
   it("gives the admin its administration screens", () => {
     const admin = navigationPour("admin").find((e) => e.chemin === "/admin");

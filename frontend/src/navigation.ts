@@ -5,7 +5,6 @@
  * routes.tsx. Screens still to come:
  *   mesures       → association, gie
  *   rendez-vous   → association
- *   indicateurs   → association, gie, financeur, admin
  */
 import type { Moi, TypeOrganisation } from "./api/types";
 
@@ -43,6 +42,8 @@ export const TYPES_LECTEURS_ORIENTATION: readonly TypeOrganisation[] = ["associa
 export const TYPES_RENDEZ_VOUS: readonly TypeOrganisation[] = ["association"];
 /** Who reads mesures in full: the association that carries them, the commission of their dispositif. */
 export const TYPES_LECTEURS_MESURE: readonly TypeOrganisation[] = ["association", "gie"];
+/** Who may read indicators (api/indicateurs/access.py, TYPES_AUTORISES); funders get aggregates only. */
+export const TYPES_LECTEURS_INDICATEURS: readonly TypeOrganisation[] = ["association", "gie", "financeur", "admin"];
 
 export const NAVIGATION: readonly EntreeNavigation[] = [
   {
@@ -81,6 +82,10 @@ export const NAVIGATION: readonly EntreeNavigation[] = [
     description: "Les comptes des personnes de votre organisation.",
     types: TYPES_PARTENAIRES,
     roles: ["responsable"],
+    libelle: "Indicateurs",
+    chemin: "/indicateurs",
+    description: "Les tables des bilans (file active, entrées, sorties…), en CSV ou XLSX.",
+    types: TYPES_LECTEURS_INDICATEURS,
   },
   {
     libelle: "Administration",

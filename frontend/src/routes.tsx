@@ -12,6 +12,7 @@ import { TYPES_COMMISSION, TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_
 import { TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_ORIENTATION, TYPES_RENDEZ_VOUS } from "./navigation";
 import { TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_MESURE, TYPES_LECTEURS_ORIENTATION } from "./navigation";
 import { TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_ORIENTATION, TYPES_PARTENAIRES, TYPES_WEBHOOKS } from "./navigation";
+import { TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_INDICATEURS, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_ORIENTATION } from "./navigation";
 import { Connexion } from "./pages/Connexion";
 import { PageIntrouvable } from "./pages/PageIntrouvable";
 
@@ -30,6 +31,7 @@ const RendezVousCreer = lazy(() => import("./pages/rendezVous/RendezVousCreer"))
 const RendezVousModifier = lazy(() => import("./pages/rendezVous/RendezVousModifier"));
 const MesuresListe = lazy(() => import("./pages/mesures/MesuresListe"));
 const MesureFiche = lazy(() => import("./pages/mesures/MesureFiche"));
+const Indicateurs = lazy(() => import("./pages/indicateurs/Indicateurs"));
 const AdminOrganisations = lazy(() => import("./pages/admin/AdminOrganisations"));
 const AdminUtilisateurs = lazy(() => import("./pages/admin/AdminUtilisateurs"));
 const AdminClientsApi = lazy(() => import("./pages/admin/AdminClientsApi"));
@@ -95,6 +97,9 @@ export const router = createBrowserRouter([
           { index: true, element: <MesuresListe /> },
           { path: ":mesureId", element: <MesureFiche /> },
         ],
+        path: "indicateurs",
+        element: <RequireTypes types={TYPES_LECTEURS_INDICATEURS} />,
+        children: [{ index: true, element: <Indicateurs /> }],
       },
       {
         path: "admin",

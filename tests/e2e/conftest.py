@@ -50,6 +50,8 @@ AGENT_EMAIL = "agent.e2e@espoir35.fr"
 AGENT_PASSWORD = "agent-e2e-mot-de-passe-solide"
 GIE_EMAIL = "secretariat.e2e@gie-logement35.fr"
 GIE_PASSWORD = "gie-e2e-mot-de-passe-solide"
+FINANCEUR_EMAIL = "pilotage.e2e@ddets35.fr"
+FINANCEUR_PASSWORD = "financeur-e2e-mot-de-passe-solide"
 DISPOSITIF_EXEMPLE = ROOT / "api" / "dispositifs" / "exemples" / "dispositif_300_logements_accompagnes.json"
 
 _skipped: list[str] = []
@@ -84,6 +86,8 @@ class Serveur:
     agent_password: str = AGENT_PASSWORD
     gie_email: str = GIE_EMAIL
     gie_password: str = GIE_PASSWORD
+    financeur_email: str = FINANCEUR_EMAIL
+    financeur_password: str = FINANCEUR_PASSWORD
     ids: dict[str, str] = field(default_factory=dict)
 
     def jeton(self, email: str, password: str) -> str:
@@ -129,6 +133,17 @@ def _seed(url: str) -> dict[str, str]:
         financeur = (
             c.post("/api/v1/organisations", json={"nom": "DDETS 35", "type": "financeur"}).raise_for_status().json()
         )
+        c.post(
+            "/api/v1/utilisateurs",
+            json={
+                "email": FINANCEUR_EMAIL,
+                "nom": "Lebrun",
+                "prenom": "Paul",
+                "organisation_id": financeur["id"],
+                "role": "agent",
+                "mot_de_passe": FINANCEUR_PASSWORD,
+            },
+        ).raise_for_status()
         gie = c.post("/api/v1/organisations", json={"nom": "GIE Logement 35", "type": "gie"}).raise_for_status().json()
         c.post(
             "/api/v1/utilisateurs",
@@ -168,6 +183,7 @@ def _seed(url: str) -> dict[str, str]:
         "association": asso["id"],
         "bailleur": bailleur["id"],
         "gie": gie["id"],
+        "financeur": financeur["id"],
         "dispositif": dispositif["id"],
     }
 

@@ -36,6 +36,7 @@ export type OrigineOrientation = S["OrigineOrientation"];
 export type OrientationPublic = S["OrientationPublic"];
 export type MotifRefus = S["MotifRefus"];
 <<<<<<< HEAD
+<<<<<<< HEAD
 export type MesurePublic = S["MesurePublic"];
 export type MesureStatut = S["MesureStatut"];
 export type MesureUpdate = S["MesureUpdate"];
@@ -63,3 +64,15 @@ export type ConventionUpdate = S["ConventionUpdate"];
 export type WebhookPublic = S["WebhookPublic"];
 export type LivraisonPublic = S["LivraisonPublic"];
 >>>>>>> fe-admin
+=======
+export type DispositifPublic = S["DispositifPublic"];
+export type ConventionPublic = S["ConventionPublic"];
+export type DocumentIndicateurs = S["DocumentIndicateurs"];
+export type ParametresIndicateurs = S["Parametres"];
+export type Tableau = S["Tableau"];
+export type Cellule = S["Cellule"];
+export type Dimension = S["Dimension"];
+export type Unite = S["Unite"];
+export type DetailCellule = S["DetailCellule"];
+export type ElementDetail = S["ElementDetail"];
+>>>>>>> fe-indicateurs

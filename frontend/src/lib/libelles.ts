@@ -24,6 +24,7 @@ import type {
   TypeOrganisation,
   TypeRendezVous,
   TypeRessource,
+  Unite,
 } from "../api/types";
 
 export const COMPOSITIONS: Record<Composition, string> = {
@@ -248,3 +249,18 @@ export const TYPES_EVENEMENT_MESURE: Record<string, string> = {
 export function options<K extends string>(libelles: Record<K, string>): { value: K; label: string }[] {
   return (Object.entries(libelles) as [K, string][]).map(([value, label]) => ({ value, label }));
 }
+
+/** Header of an indicator table's value column, by unit (« Valeur » where a table mixes counts and amounts). */
+export const UNITES_INDICATEUR: Record<Unite, string> = {
+  mesures: "Mesures",
+  menages: "Ménages",
+  personnes: "Personnes",
+  orientations: "Orientations",
+  decisions: "Décisions",
+  rendez_vous: "Rendez-vous",
+  mois_mesures: "Mois-mesures",
+  jours: "Jours",
+  ans: "Âge (années)",
+  euros: "Valeur",
+  ratio: "Valeur",
+};

@@ -61,7 +61,7 @@ export default function TableauDeBord() {
           Raccourcis
         </h2>
         {raccourcis.length === 0 ? (
-          <p>Aucun écran n'est encore ouvert à votre type d'organisation ; les indicateurs arrivent bientôt.</p>
+          <p>Aucun écran n'est encore ouvert à votre type d'organisation.</p>
         ) : (
           <div className="fr-grid-row fr-grid-row--gutters">
             {raccourcis.map((r) => (
