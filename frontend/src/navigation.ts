@@ -2,9 +2,7 @@
  * What each organisation type may open (README « Rôles », DOMAIN.md « Who may
  * see what »). The header's menu, the dashboard's shortcuts and the route
  * guards all read this list: a new screen is one entry here plus one route in
- * routes.tsx. Screens still to come:
- *   mesures       → association, gie
- *   rendez-vous   → association
+ * routes.tsx.
  */
 import type { Moi, TypeOrganisation } from "./api/types";
 
@@ -63,14 +61,26 @@ export const NAVIGATION: readonly EntreeNavigation[] = [
     chemin: "/commission",
     description: "Sessions de commission : ordre du jour, décisions, procès-verbal.",
     types: TYPES_COMMISSION,
-    libelle: "Rendez-vous",
-    chemin: "/rendez-vous",
-    description: "L'agenda de la semaine, planifier un rendez-vous, écrire son compte rendu.",
-    types: TYPES_RENDEZ_VOUS,
+  },
+  {
     libelle: "Mesures",
     chemin: "/mesures",
     description: "Les mesures d'accompagnement : statut, référent, actions, historique.",
     types: TYPES_LECTEURS_MESURE,
+  },
+  {
+    libelle: "Rendez-vous",
+    chemin: "/rendez-vous",
+    description: "L'agenda de la semaine, planifier un rendez-vous, écrire son compte rendu.",
+    types: TYPES_RENDEZ_VOUS,
+  },
+  {
+    libelle: "Indicateurs",
+    chemin: "/indicateurs",
+    description: "Les tables des bilans (file active, entrées, sorties…), en CSV ou XLSX.",
+    types: TYPES_LECTEURS_INDICATEURS,
+  },
+  {
     libelle: "Webhooks",
     chemin: "/webhooks",
     description: "Votre système informé des changements de statut de vos orientations.",
@@ -82,10 +92,6 @@ export const NAVIGATION: readonly EntreeNavigation[] = [
     description: "Les comptes des personnes de votre organisation.",
     types: TYPES_PARTENAIRES,
     roles: ["responsable"],
-    libelle: "Indicateurs",
-    chemin: "/indicateurs",
-    description: "Les tables des bilans (file active, entrées, sorties…), en CSV ou XLSX.",
-    types: TYPES_LECTEURS_INDICATEURS,
   },
   {
     libelle: "Administration",

@@ -8,11 +8,18 @@ import { createBrowserRouter, Navigate } from "react-router";
 
 import { RequireAuth, RequireTypes } from "./auth/guards";
 import { Layout } from "./layout/Layout";
-import { TYPES_COMMISSION, TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_ORIENTATION, TYPES_PRESCRIPTEURS } from "./navigation";
-import { TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_ORIENTATION, TYPES_RENDEZ_VOUS } from "./navigation";
-import { TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_MESURE, TYPES_LECTEURS_ORIENTATION } from "./navigation";
-import { TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_ORIENTATION, TYPES_PARTENAIRES, TYPES_WEBHOOKS } from "./navigation";
-import { TYPES_CREATEURS_MENAGE, TYPES_LECTEURS_INDICATEURS, TYPES_LECTEURS_MENAGE, TYPES_LECTEURS_ORIENTATION } from "./navigation";
+import {
+  TYPES_COMMISSION,
+  TYPES_CREATEURS_MENAGE,
+  TYPES_LECTEURS_INDICATEURS,
+  TYPES_LECTEURS_MENAGE,
+  TYPES_LECTEURS_MESURE,
+  TYPES_LECTEURS_ORIENTATION,
+  TYPES_PARTENAIRES,
+  TYPES_PRESCRIPTEURS,
+  TYPES_RENDEZ_VOUS,
+  TYPES_WEBHOOKS,
+} from "./navigation";
 import { Connexion } from "./pages/Connexion";
 import { PageIntrouvable } from "./pages/PageIntrouvable";
 
@@ -85,18 +92,26 @@ export const router = createBrowserRouter([
         children: [
           { index: true, element: <CommissionsListe /> },
           { path: ":sessionId", element: <CommissionSession /> },
+        ],
+      },
+      {
         path: "rendez-vous",
         element: <RequireTypes types={TYPES_RENDEZ_VOUS} />,
         children: [
           { index: true, element: <Agenda /> },
           { path: "nouveau", element: <RendezVousCreer /> },
           { path: ":rdvId", element: <RendezVousModifier /> },
+        ],
+      },
+      {
         path: "mesures",
         element: <RequireTypes types={TYPES_LECTEURS_MESURE} />,
         children: [
           { index: true, element: <MesuresListe /> },
           { path: ":mesureId", element: <MesureFiche /> },
         ],
+      },
+      {
         path: "indicateurs",
         element: <RequireTypes types={TYPES_LECTEURS_INDICATEURS} />,
         children: [{ index: true, element: <Indicateurs /> }],

@@ -35,8 +35,6 @@ export type StatutOrientation = S["StatutOrientation"];
 export type OrigineOrientation = S["OrigineOrientation"];
 export type OrientationPublic = S["OrientationPublic"];
 export type MotifRefus = S["MotifRefus"];
-<<<<<<< HEAD
-<<<<<<< HEAD
 export type MesurePublic = S["MesurePublic"];
 export type MesureStatut = S["MesureStatut"];
 export type MesureUpdate = S["MesureUpdate"];
@@ -54,8 +52,6 @@ export type Prolongation = S["Prolongation"];
 export type ChangementReferent = S["ChangementReferent"];
 export type FinMesure = S["Fin"];
 export type SuiviMesure = S["Suivi"];
-=======
-export type DispositifPublic = S["DispositifPublic"];
 export type DispositifCreate = S["DispositifCreate"];
 export type DispositifUpdate = S["DispositifUpdate"];
 export type ConventionPublic = S["ConventionPublic"];
@@ -63,10 +59,6 @@ export type ConventionCreate = S["ConventionCreate"];
 export type ConventionUpdate = S["ConventionUpdate"];
 export type WebhookPublic = S["WebhookPublic"];
 export type LivraisonPublic = S["LivraisonPublic"];
->>>>>>> fe-admin
-=======
-export type DispositifPublic = S["DispositifPublic"];
-export type ConventionPublic = S["ConventionPublic"];
 export type DocumentIndicateurs = S["DocumentIndicateurs"];
 export type ParametresIndicateurs = S["Parametres"];
 export type Tableau = S["Tableau"];
@@ -75,4 +67,3 @@ export type Dimension = S["Dimension"];
 export type Unite = S["Unite"];
 export type DetailCellule = S["DetailCellule"];
 export type ElementDetail = S["ElementDetail"];
->>>>>>> fe-indicateurs
