@@ -1,9 +1,11 @@
-"""The referral journey up to the dashboard: an association refers a household, the
-commission accepts it, the association starts the mesure and plans a rendez-vous,
-then sees them on its tableau de bord.
+"""The whole journey through the screens, as issue 6 states it: an association agent
+opens a household file and refers it; the commission puts it on a session's agenda and
+accepts it for the association; the agent becomes référent, starts the mesure and
+plans a rendez-vous; the agent then finds both on the tableau de bord and the mesure
+in the indicators. No step goes through the API: each is what a person does.
 
-The referral, commission and mesure screens are not built yet: those steps go
-through the API (as the screens will); what the person sees is checked in Chromium.
+Each screen is tested in depth by its own journey (test_parcours*.py); this one shows
+they fit together. Screenshots: var/screenshots/1x-*.png.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
 from playwright.sync_api import expect
 
@@ -23,146 +24,143 @@ from tests.e2e.test_parcours import se_connecter
 pytestmark = pytest.mark.e2e
 
 PARIS = ZoneInfo("Europe/Paris")
+DISPOSITIF = "300 logements accompagnés (Ille-et-Vilaine)"
+CIBLE = "Réassurance du locataire"
 
 
-def _client(serveur: Serveur, email: str, password: str) -> httpx.Client:
-    return httpx.Client(
-        base_url=serveur.url,
-        headers={"Authorization": f"Bearer {serveur.jeton(email, password)}"},
+def _valeur(table: Any, ligne: str) -> Any:
+    """The value cells of the row whose header is exactly `ligne`."""
+    return (
+        table.get_by_role("row")
+        .filter(has=table.page.get_by_role("rowheader", name=ligne, exact=True))
+        .get_by_role("cell")
     )
 
 
-def test_orientation_acceptee_mesure_demarree_rendez_vous_au_tableau_de_bord(
-    page: Any, serveur: Serveur, capture: Any
-) -> None:
+def test_du_menage_aux_indicateurs_par_les_ecrans(page: Any, serveur: Serveur, capture: Any) -> None:
     aujourdhui = datetime.now(PARIS).date()
-    with (
-        _client(serveur, serveur.agent_email, serveur.agent_password) as agent,
-        _client(serveur, serveur.gie_email, serveur.gie_password) as gie,
-    ):
-        # The association refers a new household to the dispositif.
-        orientation = agent.post(
-            "/api/v1/orientations",
-            json={
-                "dispositif_id": serveur.ids["dispositif"],
-                "origine": "association",
-                "acces_maintien": "maintien",
-                "motifs": "Impayés de loyer.",
-                "soumettre": True,
-                "menage": {
-                    "composition": "homme_seul",
-                    "commune_insee": "35238",
-                    "personnes": [
-                        {
-                            "lien": "demandeur",
-                            "nom": "Kerbrat",
-                            "prenom": "Yann",
-                            "date_naissance": "1968-09-21",
-                            "sexe": "homme",
-                        }
-                    ],
-                },
-            },
-        )
-        assert orientation.status_code == 201, orientation.text
-        o = orientation.json()
+    jour = aujourdhui.strftime("%d/%m/%Y")
+    demain = aujourdhui + timedelta(days=1)
+    nav = page.get_by_role("navigation", name="Menu principal")
 
-        # The commission puts it on a session's agenda and accepts it for the association.
-        s = gie.post(
-            "/api/v1/commissions",
-            json={"dispositif_id": serveur.ids["dispositif"], "date": aujourdhui.isoformat()},
-        )
-        assert s.status_code == 201, s.text
-        sid = s.json()["id"]
-        gie.post(f"/api/v1/commissions/{sid}/ordre-du-jour", json={"orientation_ids": [o["id"]]}).raise_for_status()
-        d = gie.post(
-            f"/api/v1/commissions/{sid}/decisions",
-            json={
-                "decisions": [
-                    {
-                        "orientation_id": o["id"],
-                        "vers_statut": "acceptee",
-                        "association_id": serveur.ids["association"],
-                        "cible_code": "reassurance_locataire",
-                        "type_accompagnement_code": "evaluation",
-                    }
-                ]
-            },
-        )
-        assert d.status_code == 200, d.text
-
-        # The agent becomes the referent of the new mesure and starts it.
-        mesures = agent.get("/api/v1/mesures").raise_for_status().json()
-        assert mesures["total"] == 1
-        mesure = mesures["items"][0]
-        moi = agent.get("/api/v1/auth/me").raise_for_status().json()
-        lu = agent.get(f"/api/v1/mesures/{mesure['id']}").raise_for_status()
-        r = agent.post(
-            f"/api/v1/mesures/{mesure['id']}/changer-referent",
-            json={"referent_id": moi["id"]},
-            headers={"If-Match": lu.headers["ETag"]},
-        )
-        assert r.status_code == 200, r.text
-        r = agent.post(
-            f"/api/v1/mesures/{mesure['id']}/demarrer",
-            json={"date_debut": aujourdhui.isoformat(), "adhesion_date": aujourdhui.isoformat()},
-            headers={"If-Match": r.headers["ETag"]},
-        )
-        assert r.status_code == 200, r.text
-        demain = aujourdhui + timedelta(days=1)
-        r = agent.post(
-            "/api/v1/rendez-vous",
-            json={
-                "mesure_id": mesure["id"],
-                "debut": f"{demain.isoformat()}T10:00:00",
-                "duree_minutes": 60,
-                "type": "visite_domicile",
-                "lieu": "Domicile, Rennes",
-            },
-        )
-        assert r.status_code == 201, r.text
-
-    # On the agent's dashboard: the mesure (en évaluation) and tomorrow's rendez-vous.
+    # --- The agent opens the household file --------------------------------------------
     se_connecter(page, serveur.agent_email, serveur.agent_password)
+    nav.get_by_role("link", name="Ménages").click()
+    page.get_by_role("link", name="Nouveau ménage").click()
+    page.locator('input[name="personnes.0.nom"]').fill("Kerbrat")
+    page.locator('input[name="personnes.0.prenom"]').fill("Yann")
+    page.locator('input[name="personnes.0.date_naissance"]').fill("1968-09-21")
+    page.locator('select[name="personnes.0.sexe"]').select_option("homme")
+    page.locator('input[name="commune_insee"]').fill("35238")
+    page.get_by_role("button", name="Ouvrir le dossier").click()
+    titre = page.get_by_role("heading", level=1, name=re.compile(r"^Dossier M-\d{4}-\d{6}$"))
+    expect(titre).to_be_visible()
+    ref_menage = titre.inner_text().removeprefix("Dossier ")
+    capture(page, "10-parcours-menage-ouvert")
+
+    # --- … and refers it to the dispositif ---------------------------------------------------
+    page.get_by_role("link", name="Orienter ce ménage").click()
+    expect(page.get_by_role("heading", level=1, name="Nouvelle orientation")).to_be_visible()
+    page.get_by_label("Dispositif", exact=True).select_option(label=DISPOSITIF)
+    page.get_by_label("Origine de la demande").select_option("association")
+    page.get_by_label("Accès ou maintien").select_option("maintien")
+    page.get_by_label("Cible proposée").select_option(label=CIBLE)
+    page.get_by_label("Motifs de l'orientation").fill("Impayés de loyer.")
+    page.get_by_role("button", name="Soumettre à la commission").click()
+    titre = page.get_by_role("heading", level=1, name=re.compile(r"^Orientation O-\d{4}-\d{6}$"))
+    expect(titre).to_be_visible()
+    ref_orientation = titre.inner_text().removeprefix("Orientation ")
+    expect(page.get_by_test_id("statut-orientation")).to_have_text("Soumise")
+    capture(page, "11-parcours-orientation-soumise")
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    # --- The commission accepts it for the association ------------------------------------
+    se_connecter(page, serveur.gie_email, serveur.gie_password)
+    nav.get_by_role("link", name="Commission").click()
+    nouvelle = page.get_by_role("form", name="Nouvelle session")
+    expect(nouvelle.get_by_label("Dispositif")).to_have_value(serveur.ids["dispositif"])
+    nouvelle.get_by_role("button", name="Créer la session").click()
+    expect(page.get_by_role("heading", level=1, name=f"Session du {jour}")).to_be_visible()
+    a_inscrire = page.get_by_role("region", name="Orientations à inscrire")
+    a_inscrire.locator("label", has_text=ref_orientation).click()
+    a_inscrire.get_by_role("button", name="Inscrire à l'ordre du jour").click()
+    fiche = page.get_by_role("region", name=f"Orientation {ref_orientation}")
+    expect(fiche).to_contain_text("Yann KERBRAT")
+    fiche.get_by_label("Décision", exact=True).select_option("acceptee")
+    fiche.get_by_label("Association mandatée").select_option(label="Association Espoir 35")
+    expect(fiche.get_by_label("Cible retenue")).to_have_value("reassurance_locataire")
+    fiche.get_by_label("Type d'accompagnement").select_option(label="Évaluation (3 mois au plus)")
+    fiche.get_by_role("button", name=f"Enregistrer la décision pour {ref_orientation}").click()
+    expect(page.get_by_text(f"Orientation {ref_orientation} : acceptée.")).to_be_visible()
+    capture(page, "12-parcours-commission-acceptee")
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    # --- The agent takes the mesure, starts it, plans a rendez-vous ------------------------
+    se_connecter(page, serveur.agent_email, serveur.agent_password)
+    nav.get_by_role("link", name="Mesures").click()
+    ligne = page.get_by_role("row", name=re.compile(ref_menage))
+    expect(ligne).to_contain_text("Mandatée")
+    ligne.get_by_role("link", name=re.compile(r"^S-\d{4}-\d{6}$")).click()
+    titre = page.get_by_role("heading", level=1, name=re.compile(r"^Mesure S-\d{4}-\d{6}$"))
+    expect(titre).to_be_visible()
+    ref_mesure = titre.inner_text().removeprefix("Mesure ")
+    page.get_by_role("button", name="Je deviens référent").click()
+    expect(page.get_by_text(f"Vous êtes désormais référent(e) de la mesure {ref_mesure}.")).to_be_visible()
+    actions = page.get_by_role("region", name="Actions")
+    actions.get_by_role("button", name="Démarrer l'accompagnement").click()
+    formulaire = page.get_by_role("form", name="Démarrer l'accompagnement")
+    formulaire.get_by_label("Date d'adhésion du ménage").fill(aujourdhui.isoformat())
+    formulaire.get_by_role("button", name="Enregistrer le démarrage").click()
+    expect(page.get_by_text(f"Accompagnement démarré : la mesure {ref_mesure} est en évaluation.")).to_be_visible()
+    capture(page, "13-parcours-mesure-demarree")
+
+    page.get_by_role("link", name="Planifier un rendez-vous").click()
+    expect(page.get_by_role("heading", level=1, name="Nouveau rendez-vous")).to_be_visible()
+    page.get_by_label(re.compile(r"^Date")).fill(demain.isoformat())
+    page.get_by_label("Heure de début").fill("10:00")
+    page.get_by_label("Type de rendez-vous").select_option("visite_domicile")
+    page.get_by_label("Lieu").fill("Domicile, Rennes")
+    page.get_by_role("button", name="Enregistrer le rendez-vous").click()
+    jour_rdv = page.get_by_role("region", name=re.compile(demain.strftime(r"%d\/%m\/%Y")))  # "/" escaped for Playwright
+    expect(jour_rdv).to_contain_text("10:00")
+    expect(jour_rdv).to_contain_text(ref_menage)
+    capture(page, "14-parcours-rendez-vous-agenda")
+
+    # --- The tableau de bord shows the mesure and tomorrow's rendez-vous --------------------
+    nav.get_by_role("link", name="Tableau de bord").click()
     section_mesures = page.get_by_role("region", name="Mes mesures")
     expect(section_mesures).to_contain_text("1 mesure")
-    ligne = section_mesures.get_by_role("row", name=re.compile(mesure["reference"]))
+    ligne = section_mesures.get_by_role("row", name=re.compile(ref_mesure))
     expect(ligne).to_contain_text("En évaluation")
-    expect(ligne).to_contain_text(aujourdhui.strftime("%d/%m/%Y"))
-    expect(ligne.get_by_role("link", name=mesure["menage_reference"])).to_be_visible()
-    section_rdv = page.get_by_role("region", name="Mes prochains rendez-vous")
-    ligne_rdv = section_rdv.get_by_role("row", name=re.compile(mesure["menage_reference"]))
+    expect(ligne).to_contain_text(jour)
+    expect(ligne.get_by_role("link", name=ref_menage)).to_be_visible()
+    ligne_rdv = page.get_by_role("region", name="Mes prochains rendez-vous").get_by_role(
+        "row", name=re.compile(ref_menage)
+    )
     expect(ligne_rdv).to_contain_text(f"{demain.strftime('%d/%m/%Y')} à 10:00")
     expect(ligne_rdv).to_contain_text("Visite à domicile")
     expect(ligne_rdv).to_contain_text("Domicile, Rennes")
-    expect(page.get_by_role("region", name="Alertes")).to_be_visible()
-    capture(page, "14-tableau-de-bord-mesures-rendez-vous")
+    capture(page, "15-parcours-tableau-de-bord")
 
-    # The referral in the list, filtered by status.
-    nav = page.get_by_role("navigation", name="Menu principal")
+    # --- … and the indicators count it, down to the file behind the figure -----------------
+    nav.get_by_role("link", name="Indicateurs").click()
+    page.get_by_label("Dispositif", exact=True).select_option(label=DISPOSITIF)
+    page.get_by_label("Période", exact=True).select_option(label=f"Année {aujourdhui.year}, jusqu'à aujourd'hui")
+    page.get_by_role("button", name="Afficher les indicateurs").click()
+    cibles = page.get_by_role("table", name="File active par cible", exact=True)
+    expect(_valeur(cibles, CIBLE)).to_have_text("1")
+    expect(_valeur(cibles, "Total")).to_have_text("1")
+    capture(page, "16-parcours-indicateurs")
+    cibles.get_by_role("link", name=f"1 — voir les dossiers (File active par cible : {CIBLE})").click()
+    panneau = page.get_by_role("region", name=re.compile("Dossiers derrière le chiffre"))
+    expect(panneau.get_by_role("link", name=f"Mesure {ref_mesure}")).to_be_visible()
+
+    # --- The referral, accepted, in the list filtered by status ------------------------------
     nav.get_by_role("link", name="Orientations").click()
-    expect(page.get_by_role("heading", level=1, name="Orientations")).to_be_visible()
-    page.get_by_label("Statut").select_option("refusee")
-    expect(page.get_by_text("Aucune orientation au statut « Refusée ».")).to_be_visible()
     page.get_by_label("Statut").select_option("acceptee")
-    expect(page.get_by_text("1 orientation au statut « Acceptée »")).to_be_visible()
-    ligne_o = page.get_by_role("row", name=re.compile(o["reference"]))
-    expect(ligne_o).to_contain_text("Association")
-    expect(ligne_o).to_contain_text("Réassurance du locataire")
-    expect(ligne_o).to_contain_text(aujourdhui.strftime("%d/%m/%Y"))
-    capture(page, "15-orientations-acceptees")
-    ligne_o.get_by_role("link", name=o["reference"]).click()
-    expect(page.get_by_role("heading", level=1, name=f"Orientation {o['reference']}")).to_be_visible()
+    ligne_o = page.get_by_role("row", name=re.compile(ref_orientation))
+    expect(ligne_o).to_contain_text(CIBLE)
+    ligne_o.get_by_role("link", name=ref_orientation).click()
     historique = page.get_by_role("table", name="Historique de l'orientation")
     expect(historique.get_by_role("row", name=re.compile("En commission.*Acceptée"))).to_be_visible()
-    expect(historique.get_by_role("row", name=re.compile("Soumise.*En commission"))).to_be_visible()
-    capture(page, "16-orientation-fiche")
-
-    # The commission's dashboard has no association sections.
-    page.get_by_role("button", name="Se déconnecter").click()
-    se_connecter(page, serveur.gie_email, serveur.gie_password)
-    expect(page.get_by_role("region", name="Mes mesures")).to_have_count(0)
-    expect(page.get_by_role("region", name="Alertes")).to_have_count(0)
-    capture(page, "17-tableau-de-bord-commission")
-    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Orientations").click()
-    expect(page.get_by_role("row", name=re.compile(o["reference"]))).to_contain_text("Acceptée")
+    capture(page, "17-parcours-orientation-historique")
