@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import uuid
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -53,11 +55,15 @@ def creer_convention(
     return r.json()
 
 
+_NAISSANCE_0 = date(1950, 1, 1)
+_NAISSANCES = itertools.count()
+
+
 def orientation_payload(dispositif_id: str, **overrides: Any) -> dict[str, Any]:
     menage = menage_payload()
-    # A distinct birth date: two random households must not trip the duplicate rule.
-    n = uuid.uuid4().int
-    menage["personnes"][0]["date_naissance"] = f"{1950 + n % 50}-{1 + n % 12:02d}-{1 + n % 28:02d}"
+    # A distinct birth date in this process: two households must not trip the duplicate
+    # rule (random dates collided now and then among a few hundred referrals).
+    menage["personnes"][0]["date_naissance"] = (_NAISSANCE_0 + timedelta(days=next(_NAISSANCES) % 18_000)).isoformat()
     payload: dict[str, Any] = {
         "dispositif_id": dispositif_id,
         "menage": menage,
