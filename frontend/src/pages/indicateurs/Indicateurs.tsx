@@ -290,10 +290,11 @@ function FormulairePerimetre({
   const [erreurDates, setErreurDates] = useState<string | null>(null);
 
   const mesDispositifs = dispositifsDuPerimetre(moi.organisation.type, moi.organisation.id, dispositifs.donnees ?? [], conventions.donnees ?? []);
+  const optionsDispositifs = mesDispositifs.map((d) => ({ value: d.id, label: d.nom }));
   const associations = associationsConventionnees(conventions.donnees ?? [], mesDispositifs, dispositif || undefined, nomsParId(organisations.donnees ?? []));
   // A choice from the URL not (yet) in the lists still shows, rather than a blank select.
-  if (dispositif && dispositifs.donnees && !mesDispositifs.some((d) => d.id === dispositif)) {
-    mesDispositifs.push({ id: dispositif, nom: "Dispositif hors de la liste" } as (typeof mesDispositifs)[number]);
+  if (dispositif && dispositifs.donnees && !optionsDispositifs.some((d) => d.value === dispositif)) {
+    optionsDispositifs.push({ value: dispositif, label: "Dispositif hors de la liste" });
   }
   if (association && conventions.donnees && !associations.some((a) => a.value === association)) {
     associations.push({ value: association, label: "Association hors de la liste" });
@@ -338,9 +339,9 @@ function FormulairePerimetre({
               nativeSelectProps={{ name: "dispositif", value: dispositif, onChange: (e) => setDispositif(e.target.value) }}
             >
               <option value="">Tous les dispositifs de mon périmètre</option>
-              {mesDispositifs.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.nom}
+              {optionsDispositifs.map((d) => (
+                <option key={d.value} value={d.value}>
+                  {d.label}
                 </option>
               ))}
             </Select>
