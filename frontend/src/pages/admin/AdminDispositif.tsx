@@ -222,9 +222,9 @@ export default function AdminDispositif() {
                 </div>
                 <div className="ancrage-table-actions">
                   <Button type="button" priority="tertiary no outline" size="small" iconId="fr-icon-arrow-up-line" disabled={i === 0}
-                    onClick={() => deplacer("cibles", i, -1)} title={`Monter la cible ${i + 1}`}>Monter</Button>
+                    onClick={() => deplacer("cibles", i, -1)}>Monter<span className="fr-sr-only"> la cible {i + 1}</span></Button>
                   <Button type="button" priority="tertiary no outline" size="small" iconId="fr-icon-arrow-down-line" disabled={i === valeurs.cibles.length - 1}
-                    onClick={() => deplacer("cibles", i, 1)} title={`Descendre la cible ${i + 1}`}>Descendre</Button>
+                    onClick={() => deplacer("cibles", i, 1)}>Descendre<span className="fr-sr-only"> la cible {i + 1}</span></Button>
                   {valeurs.cibles.length > 1 && (
                     <Button type="button" priority="tertiary no outline" size="small" iconId="fr-icon-delete-line"
                       onClick={() => setValeurs((f) => (f ? { ...f, cibles: f.cibles.filter((_, j) => j !== i) } : f))}>
