@@ -54,6 +54,9 @@ FINANCEUR_EMAIL = "pilotage.e2e@ddets35.fr"
 FINANCEUR_PASSWORD = "financeur-e2e-mot-de-passe-solide"
 DISPOSITIF_EXEMPLE = ROOT / "api" / "dispositifs" / "exemples" / "dispositif_300_logements_accompagnes.json"
 
+# Setting up goes through argon2 hashing; on a loaded CI machine httpx's 5 s default is short.
+TIMEOUT_API = 30.0
+
 _skipped: list[str] = []
 
 
@@ -94,6 +97,7 @@ class Serveur:
         r = httpx.post(
             f"{self.url}/api/v1/auth/token",
             data={"grant_type": "password", "username": email, "password": password},
+            timeout=TIMEOUT_API,
         )
         r.raise_for_status()
         return str(r.json()["access_token"])
@@ -103,7 +107,7 @@ def _seed(url: str) -> dict[str, str]:
     """Partners of the journey, created through the API as the admin would."""
     srv = Serveur(url)
     h = {"Authorization": f"Bearer {srv.jeton(ADMIN_EMAIL, ADMIN_PASSWORD)}"}
-    with httpx.Client(base_url=url, headers=h) as c:
+    with httpx.Client(base_url=url, headers=h, timeout=TIMEOUT_API) as c:
         asso = (
             c.post(
                 "/api/v1/organisations",
