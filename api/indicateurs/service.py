@@ -40,10 +40,13 @@ from sqlalchemy import (
     and_,
     case,
     exists,
+    false,
     func,
     literal,
     or_,
     select,
+    text,
+    true,
     union_all,
 )
 from sqlalchemy import cast as sql_cast
@@ -511,28 +514,24 @@ class _Requetes:
         def rang(d: Any) -> Any:
             return (partie("year", d) - f.du.year) * 12 + partie("month", d) - f.du.month
 
-        un = literal(1)
         rdv = table(RendezVous)
         # First held rendez-vous (not a follow-up): one probe of a partial index per entry.
         premier_rdv = (
             select(func.min(rdv.c.debut))
-            .where(rdv.c.mesure_id == m.c.id, rdv.c.statut == "realise", rdv.c.est_suivi.is_(False))
+            .where(rdv.c.mesure_id == m.c.id, rdv.c.statut == "realise", rdv.c.est_suivi == false())
             .scalar_subquery()
         )
         cols: dict[str, ColumnElement[Any]] = {
-            "fa": case((fa, un), else_=0),
-            "en": case((entree, un), else_=0),
-            "so": case((sortie, un), else_=0),
-            "pe": case((periode, un), else_=0),
-            "su": case((suivi, un), else_=0),
+            # The populations are boolean columns, never NULL: PostgreSQL then estimates
+            # half of the rows for ``WHERE p.fa`` and hash-joins the entry tables (``= 1``
+            # would be estimated at 0.5 %: nested loops, one index probe per mesure).
+            "fa": fa,
+            "en": entree,
+            "so": and_(m.c.date_fin.is_not(None), sortie),
+            "pe": periode,
+            "su": and_(m.c.suivi_date_prevue.is_not(None), suivi),
             # a mesure active on [mandatement, fin): spans count its months of the period
-            "sp": case(
-                (
-                    and_(periode, or_(m.c.date_fin.is_(None), m.c.date_fin > m.c.date_mandatement)),
-                    un,
-                ),
-                else_=0,
-            ),
+            "sp": and_(periode, or_(m.c.date_fin.is_(None), m.c.date_fin > m.c.date_mandatement)),
             **{k: self.dims_fa[k] for k in self.dims_fa},
             "age": m.c.entree_age_demandeur,
             **{c: m.c[c] for c, _ in CLASSES_AGE},
@@ -548,7 +547,7 @@ class _Requetes:
                 (or_(m.c.date_fin.is_(None), m.c.date_fin > f.au), n_mois - 1),
                 else_=rang(m.c.date_fin) - case((partie("day", m.c.date_fin) == 1, 1), else_=0),
             ),
-            "suivi_fait": case((m.c.suivi_realise_le.is_not(None), un), else_=0),
+            "suivi_fait": case((m.c.suivi_realise_le.is_not(None), 1), else_=0),
             "delai_rdv": case(
                 (entree, jours_entre(m.c.date_mandatement, jour(premier_rdv, dia), dia))
             ),
@@ -567,7 +566,14 @@ class _Requetes:
         )
         n = func.count()
         age_cols = [func.sum(p.c[c]) for c, _ in CLASSES_AGE]
-        fa_ = p.c.fa == 1
+        fa_ = p.c.fa
+        r = (
+            select(res.c.mesure_id, res.c.type)
+            .select_from(p.join(res, res.c.mesure_id == p.c.id))
+            .where(fa_)
+            .cte("r")
+            .prefix_with("MATERIALIZED")
+        )
         # (name, from, where, keys, aggregates)
         groupes: list[tuple[str, Any, Any, list[Any], list[Any]]] = [
             (
@@ -603,22 +609,15 @@ class _Requetes:
                 [p.c.procedures],
                 [n, func.sum(case((p.c.dette > 0, 1), else_=0)), func.sum(p.c.dette)],
             ),
-            (
-                "ressources",
-                p.join(res, res.c.mesure_id == p.c.id),
-                fa_,
-                [res.c.type],
-                [n],
-            ),
+            # (mesure_id, type) is the key of the entry snapshot: once per type without
+            # DISTINCT; the resources of the file active are joined once for both groupings.
+            ("ressources", r, true(), [r.c.type], [n]),
             (
                 "minima",
-                p,
-                and_(
-                    fa_,
-                    exists().where(res.c.mesure_id == p.c.id, res.c.type.in_(MINIMA_SOCIAUX)),
-                ),
+                r,
+                r.c.type.in_(MINIMA_SOCIAUX),
                 [],
-                [n],
+                [func.count(r.c.mesure_id.distinct())],
             ),
             (
                 "dettes",
@@ -627,28 +626,28 @@ class _Requetes:
                 [det.c.type],
                 [n, func.sum(det.c.montant)],
             ),
-            ("entrees", p, p.c.en == 1, [p.c.mois_entree], [n]),
+            ("entrees", p, p.c.en, [p.c.mois_entree], [n]),
             (
                 "sorties",
                 p,
-                p.c.so == 1,
+                p.c.so,
                 [p.c.mois, p.c.motif_fin, p.c.situation_sortie, p.c.duree],
                 [n],
             ),
-            ("spans", p, p.c.sp == 1, [p.c.premier, p.c.dernier], [n]),
-            ("periode", p, p.c.pe == 1, [], [n]),
+            ("spans", p, p.c.sp, [p.c.premier, p.c.dernier], [n]),
+            ("periode", p, p.c.pe, [], [n]),
             (
                 "domaines",
                 p.join(dom, dom.c.mesure_id == p.c.id),
-                p.c.pe == 1,
+                p.c.pe,
                 [dom.c.domaine],
                 [n],
             ),
-            ("suivis", p, p.c.su == 1, [], [n, func.sum(p.c.suivi_fait)]),
+            ("suivis", p, p.c.su, [], [n, func.sum(p.c.suivi_fait)]),
             (
                 "delai_rdv",
                 p,
-                and_(p.c.en == 1, p.c.delai_rdv.is_not(None)),
+                and_(p.c.en, p.c.delai_rdv.is_not(None)),
                 [p.c.delai_rdv],
                 [n],
             ),
@@ -718,6 +717,10 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
     tableaux: list[Tableau] = []
     cibles = _cibles(q)
 
+    if q.dialect == "postgresql":
+        # Short analytical queries with high cost estimates: compiling them (JIT) costs far
+        # more than it saves (seconds on a loaded machine). For this transaction only.
+        session.execute(text("SET LOCAL jit = off"))
     # Every grouping of the mesures in one pass (see _Requetes.passe_mesures).
     g = q.passe_mesures()
     # File active: one grouping, five tables (and the persons by age class at entry).

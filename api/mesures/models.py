@@ -192,7 +192,13 @@ class MesureEvenement(SQLModel, table=True):
 
 class RendezVous(SQLModel, table=True):
     __tablename__ = "rendez_vous"
-    __table_args__ = (Index("ix_rendez_vous_mesure_id_debut", "mesure_id", "debut"),)
+    __table_args__ = (
+        Index("ix_rendez_vous_mesure_id_debut", "mesure_id", "debut"),
+        # Indicators: the rendez-vous of a period by type and status from the index alone,
+        # and each mesure's first held rendez-vous (not a follow-up) in one probe.
+        Index("ix_rendez_vous_indicateurs", "debut", "mesure_id", "type", "statut"),
+        Index("ix_rendez_vous_premier_realise", "mesure_id", "statut", "est_suivi", "debut"),
+    )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     mesure_id: uuid.UUID = Field(foreign_key="mesure.id")

@@ -75,9 +75,23 @@ def upgrade() -> None:
     with op.batch_alter_table("mesure", schema=None) as batch_op:
         for c in COMPTES:
             batch_op.alter_column(c, server_default=None)
+    # Indicators (README, « Indicateurs » : plans EXPLAIN): the rendez-vous of a period by
+    # type and status, and each mesure's first held rendez-vous, from the index alone; the
+    # orientations received in a period by dispositif.
+    op.create_index("ix_rendez_vous_indicateurs", "rendez_vous", ["debut", "mesure_id", "type", "statut"])
+    op.create_index("ix_rendez_vous_premier_realise", "rendez_vous", ["mesure_id", "statut", "est_suivi", "debut"])
+    op.create_index(
+        "ix_orientation_indicateurs",
+        "orientation",
+        ["dispositif_id", "date_reception"],
+        postgresql_include=["statut", "origine", "prescripteur_organisation_id"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_orientation_indicateurs", table_name="orientation")
+    op.drop_index("ix_rendez_vous_premier_realise", table_name="rendez_vous")
+    op.drop_index("ix_rendez_vous_indicateurs", table_name="rendez_vous")
     with op.batch_alter_table("mesure", schema=None) as batch_op:
         for c in reversed(COMPTES):
             batch_op.drop_column(c)
