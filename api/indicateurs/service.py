@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-import xlsxwriter
 from sqlalchemy import (
     Numeric,
     String,
@@ -466,30 +465,6 @@ class _Requetes:
     def une(self, q: Any) -> Sequence[Any]:
         return tuple(self.session.execute(q).one())
 
-    def moyenne_mediane(
-        self, from_: FromClause, where: ColumnElement[bool], x: ColumnElement[Any]
-    ) -> dict[str, float | None]:
-        """Mean and median of ``x`` in one query (window functions exist on both databases)."""
-        sub = (
-            select(
-                x.label("x"),
-                func.row_number().over(order_by=x).label("rn"),
-                func.count().over().label("n"),
-            )
-            .select_from(from_)
-            .where(where, x.is_not(None))
-            .subquery()
-        )
-        milieu = and_(sub.c.rn >= (sub.c.n + 1) // 2, sub.c.rn <= (sub.c.n + 2) // 2)
-        n, moy, med = self.une(
-            select(func.count(), func.avg(sub.c.x), func.avg(case((milieu, sub.c.x))))
-        )
-
-        def r(v: Any) -> float | None:
-            return None if v is None else round(float(v), 1)
-
-        return {"nombre": int(n), "moyenne": r(moy), "mediane": r(med)}
-
     def passe_mesures(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every mesure-based grouping of the document in one statement.
 
@@ -552,13 +527,12 @@ class _Requetes:
                 (entree, jours_entre(m.c.date_mandatement, jour(premier_rdv, dia), dia))
             ),
         }
-        p = (
+        p_sel = (
             select(m.c.id, *(e.label(k) for k, e in cols.items()))
             .select_from(m.outerjoin(self.ori_m, self.ori_m.c.id == m.c.orientation_id))
             .where(self.scope_m, or_(periode, entree, sortie, suivi))
-            .cte("p")
-            .prefix_with("MATERIALIZED")
         )
+        p = p_sel.cte("p").prefix_with("MATERIALIZED")
         res, det, dom = (
             table(MesureRessourceEntree),
             table(MesureDetteEntree),
@@ -652,6 +626,7 @@ class _Requetes:
                 [n],
             ),
         ]
+        out: dict[str, list[tuple[Any, ...]]] = {g[0]: [] for g in groupes}
         nk = max(len(g[3]) for g in groupes)
         na = max(len(g[4]) for g in groupes)
         branches = []
@@ -674,11 +649,12 @@ class _Requetes:
             if keys:
                 sel = sel.group_by(*keys)
             branches.append(sel)
-        out: dict[str, list[tuple[Any, ...]]] = {g[0]: [] for g in groupes}
         taille = {g[0]: (len(g[3]), len(g[4])) for g in groupes}
-        for r in self.session.execute(union_all(*branches)):
-            k, a = taille[r[0]]
-            out[r[0]].append((*r[1 : 1 + k], *(_nombre(v) for v in r[1 + nk : 1 + nk + a])))
+        for ligne in self.session.execute(union_all(*branches)):
+            k, a = taille[ligne[0]]
+            out[ligne[0]].append(
+                (*ligne[1 : 1 + k], *(_nombre(v) for v in ligne[1 + nk : 1 + nk + a]))
+            )
         return out
 
 
@@ -954,8 +930,8 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             total=total_fa,
         )
     )
-    rows = g["procedures"]
-    v = _marge(rows, [0], 1)
+    rows_p = g["procedures"]
+    v = _marge(rows_p, [0], 1)
     tableaux.append(
         _t1(
             _Spec(
@@ -968,8 +944,8 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             v,
         )
     )
-    endettes = int(sum(r[2] or 0 for r in rows))
-    montant = int(sum(r[3] or 0 for r in rows))
+    endettes = int(sum(r[2] or 0 for r in rows_p))
+    montant = int(sum(r[3] or 0 for r in rows_p))
     tableaux.append(
         _t0(
             _Spec(
@@ -1682,6 +1658,8 @@ def en_csv(doc: DocumentIndicateurs) -> str:
 
 def en_xlsx(doc: DocumentIndicateurs) -> bytes:
     """A workbook: the parameters on the first sheet, then one sheet per table."""
+    import xlsxwriter  # only for this export: not loaded by every worker at startup
+
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     gras = wb.add_format({"bold": True})
