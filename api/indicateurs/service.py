@@ -1,10 +1,13 @@
 """Indicators: every table of the seed reports, computed by the database.
 
-Each figure is one aggregate query (GROUP BY) over the perimeter of the
-caller (``access.py``) and the filters; Python only shapes the grouped rows
-into tables (a few hundred groups at most, never the files themselves). Some
-tables share one query: the file active is grouped once by cible × age ×
-sexe × statut × accès/maintien, and each of those tables is a margin of it.
+Every figure is an aggregate (GROUP BY) over the perimeter of the caller
+(``access.py``) and the filters; Python only shapes the grouped rows into
+tables (a few thousand groups at most, never the files themselves). Everything
+counted in mesures comes from one statement (``_Requetes.passe_mesures``: the
+mesures of the scope selected once, each grouping a GROUP BY over them, UNION
+ALL — the same SQL on SQLite and PostgreSQL); tables share groupings: the file
+active is grouped once by cible × age × sexe × statut × accès/maintien, and
+each of those tables is a margin of it.
 
 Definitions (also in each table's ``definition`` and in the README):
 
