@@ -46,11 +46,11 @@ def bornes(db, m):
         db, m, fi.menage(db, m.asso, naissance=date(1970, 1, 1), sexe="femme"), d, mandatement=D
     )  # starts on D
     c = fi.mesure(
-        db, m, fi.menage(db, m.asso, naissance=date(1990, 6, 30)), d, mandatement=date(2019, 1, 1)
-    )  # 30th birthday on D
+        db, m, fi.menage(db, m.asso, naissance=date(1989, 1, 1)), d, mandatement=date(2019, 1, 1)
+    )  # 30th birthday on its mandatement day (ages are at entry)
     e = fi.mesure(
-        db, m, fi.menage(db, m.asso, naissance=date(1990, 7, 1)), d, mandatement=date(2019, 1, 1)
-    )  # 30 the day after D: still 29
+        db, m, fi.menage(db, m.asso, naissance=date(1989, 1, 2)), d, mandatement=date(2019, 1, 1)
+    )  # 30 the day after its mandatement: 29 at entry
     f = fi.mesure(
         db, m, fi.menage(db, m.asso, naissance=date(1950, 1, 1)), d, mandatement=date(2020, 7, 1)
     )  # after D
@@ -63,9 +63,9 @@ def test_boundaries_mesure_ending_on_d_birthday_on_d(client, db, monde) -> None:
     # a ends on D (out), b starts on D (in), c and e in, f after D (out).
     assert cellules(doc, "file_active")["total"] == 3
     age = cellules(doc, "file_active_age_cible")
-    assert age["tranche_age=30-40"] == 1  # c, 30 that very day
-    assert age["tranche_age=20-30"] == 1  # e, 29
-    assert age["tranche_age=50-60"] == 1  # b, born 1970-01-01: 50
+    assert age["tranche_age=30-40"] == 1  # c, 30 on its mandatement day
+    assert age["tranche_age=20-30"] == 1  # e, 29 at entry (30 since, but ages are at entry)
+    assert age["tranche_age=50-60"] == 1  # b, born 1970-01-01, mandated on D: 50
     assert age["tranche_age=60-70"] == 0  # a has ended
     assert cellules(doc, "file_active_age_extremes") == {
         "indicateur=plus_jeune": 29,
@@ -84,7 +84,8 @@ def test_boundaries_mesure_ending_on_d_birthday_on_d(client, db, monde) -> None:
     # Day before D: a is still in, b not yet.
     veille = _get(client, monde, au="2020-06-29", du="2020-06-01")
     assert cellules(veille, "file_active")["total"] == 3
-    assert cellules(veille, "file_active_age_cible")["tranche_age=30-40"] == 0  # c still 29
+    # The age is the age at entry: it does not depend on the reference date.
+    assert cellules(veille, "file_active_age_cible")["tranche_age=30-40"] == 1  # c
 
 
 def test_period_of_one_day(client, db, monde) -> None:
@@ -508,7 +509,7 @@ def test_situation_at_entry_persons_rdv_domains_follow_ups(client, db, monde) ->
         naissance=date(1980, 1, 1),
         sexe="femme",
         composition="femme_seule_avec_enfants",
-        autres=[(date(2010, 1, 1), "homme", "enfant"), (date(2002, 6, 30), "femme", "enfant")],
+        autres=[(date(2010, 1, 1), "homme", "enfant"), (date(2002, 2, 1), "femme", "enfant")],
         ressources=["rsa", "allocations_familiales"],
         dettes=[("loyer", 2000), ("energie", 300)],
         nb_procedures=2,
@@ -588,7 +589,8 @@ def test_situation_at_entry_persons_rdv_domains_follow_ups(client, db, monde) ->
         cellules(doc, "file_active_statut_occupation")["statut_occupation=locataire_parc_prive"]
         == 1
     )
-    # persons at 30/06/2020: 10 (minor), 18 that very day (18–25), 40 (26–64), 70 (65+)
+    # persons at the entry of m1 (01/02/2020) and m2 (01/03/2020): 10 (minor), 18 on the
+    # mandatement day (18–25), 40 (26–64), 70 (65+)
     assert cellules(doc, "file_active_personnes_age") == {
         "classe_age=mineur": 1,
         "classe_age=18_25": 1,

@@ -65,10 +65,14 @@ def seed_001(db, m):
     for cible, ligne in AGE_CIBLE.items():
         for j, nb in enumerate(ligne):
             for i in range(nb):
+                # The report's ages are ages at entry (mandatement), like every age of the
+                # indicators: born on the 1st of the mandatement's month, ``age`` years before.
+                mandat = date(2015, 3, 1) + timedelta(days=7 * n)
                 age = _age(20 + 10 * j, i)
-                naissance = date(2016 - age, 3, 15)
+                naissance = date(mandat.year - age, mandat.month, 1)
                 if cible == "sante_mentale" and j == 1 and i == 0:
-                    naissance = date(1986, 4, 30)  # birthday on D: 30 years old that very day
+                    # birthday on the mandatement day: 30 years old that very day
+                    naissance = date(mandat.year - 30, mandat.month, mandat.day)
                     age = 30
                 ages_vus.append(age)
                 femme = n < 20
@@ -85,7 +89,6 @@ def seed_001(db, m):
                     composition="femme_seule" if femme else "homme_seul",
                     ressources=ressources,
                 )
-                mandat = date(2015, 3, 1) + timedelta(days=7 * n)
                 o = fi.orientation(
                     db,
                     m,
@@ -299,7 +302,7 @@ def test_seed_001_json_csv_xlsx(client, db, monde) -> None:
     assert wb["Paramètres"]["B4"].value == "2016-04-30"
     (nom,) = [n for n in wb.sheetnames if n.endswith("file_active_age_cible")]
     ws = wb[nom]
-    assert ws["A1"].value == "File active par cible et tranche d'âge"
+    assert ws["A1"].value == "File active par cible et tranche d'âge à l'entrée"
     entetes = [c.value for c in ws[5]]
     assert entetes[2:8] == [
         "20 à 30 ans",

@@ -7,6 +7,7 @@ keeps refresh tokens out of the access path.
 
 from __future__ import annotations
 
+import functools
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -23,8 +24,14 @@ ALGORITHM = "HS256"
 TokenType = Literal["access", "refresh"]
 
 _password_hash = PasswordHash((Argon2Hasher(),))
-# A real hash, so that checking an unknown account costs the same time as a wrong password.
-_DUMMY_HASH = _password_hash.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A real hash, so that checking an unknown account costs the same time as a wrong
+    password. Computed at the first such check, not at import: an argon2 hash takes its
+    memory cost (64 MiB) at once, and every worker would start with that peak."""
+    return _password_hash.hash(secrets.token_urlsafe(16))
 
 
 def hash_password(password: str) -> str:
@@ -34,7 +41,7 @@ def hash_password(password: str) -> str:
 def verify_password(password: str, hashed: str | None) -> bool:
     """Constant-ish time: an unknown account still pays for one argon2 check."""
     if not hashed:
-        _password_hash.verify(password, _DUMMY_HASH)
+        _password_hash.verify(password, _dummy_hash())
         return False
     return _password_hash.verify(password, hashed)
 

@@ -40,6 +40,7 @@ from api.dispositifs.models import (
     DispositifCommune,
     TypeAccompagnement,
 )
+from api.indicateurs.entree import instantane
 from api.menages.models import Dette, Menage, Personne, Ressource
 from api.mesures.models import (
     Mesure,
@@ -388,7 +389,12 @@ def _menage(ctx: Contexte, lot: Lot, annee: int) -> dict[str, Any]:
         )
     for t, m in dettes.items():
         lot.add(Dette, id=ctx.uid(), menage_id=mid, type=t, montant=m)
-    return {**valeurs, "ressources": ressources, "dettes": dettes}
+    return {
+        **valeurs,
+        "ressources": ressources,
+        "dettes": dettes,
+        "personnes": [(lien, dn, sexe) for lien, _n, _p, dn, sexe in personnes],
+    }
 
 
 def _evenement_orientation(
@@ -610,6 +616,7 @@ def _mesure(
         entree_nb_procedures_expulsion=menage["nb_procedures_expulsion"],
         entree_stade_procedure=menage["stade_procedure"],
         entree_dette_locative=menage["dettes"].get("loyer", 0),
+        **instantane(menage["personnes"], mandat),
         suivi_date_prevue=suivi_prevu,
         suivi_realise_le=suivi_fait,
         suivi_joint=True if suivi_fait else None,

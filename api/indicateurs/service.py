@@ -1,10 +1,13 @@
 """Indicators: every table of the seed reports, computed by the database.
 
-Each figure is one aggregate query (GROUP BY) over the perimeter of the
-caller (``access.py``) and the filters; Python only shapes the grouped rows
-into tables (a few hundred groups at most, never the files themselves). Some
-tables share one query: the file active is grouped once by cible × age ×
-sexe × statut × accès/maintien, and each of those tables is a margin of it.
+Every figure is an aggregate (GROUP BY) over the perimeter of the caller
+(``access.py``) and the filters; Python only shapes the grouped rows into
+tables (a few thousand groups at most, never the files themselves). Everything
+counted in mesures comes from one statement (``_Requetes.passe_mesures``: the
+mesures of the scope selected once, each grouping a GROUP BY over them, UNION
+ALL — the same SQL on SQLite and PostgreSQL); tables share groupings: the file
+active is grouped once by cible × age × sexe × statut × accès/maintien, and
+each of those tables is a margin of it.
 
 Definitions (also in each table's ``definition`` and in the README):
 
@@ -12,7 +15,12 @@ Definitions (also in each table's ``definition`` and in the README):
   (``date_fin`` null: still running). The file active at D is the mesures
   active on D: mandated on or before D and not ended on or before D;
 * a mesure's age, sex, composition… are those of its household's demandeur
-  and of its situation at entry (the snapshot taken at mandatement);
+  and of its situation at entry (the snapshot taken at mandatement). Product
+  decision: ages are ages *at entry* in full years (``entree_age_demandeur``, and
+  the persons by age class ``entree_nb_*``), not at the reference date — what
+  social-work reports state, and what survives retention (birth dates reduced to
+  the year); the demandeur's sex is snapshotted too, so no figure joins the
+  persons (api/indicateurs/entree.py);
 * a month of the period counts for a mesure when it was active at least one
   day of that month (months cut to the period); mois-mesures add them up.
 """
@@ -28,17 +36,20 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-import xlsxwriter
 from sqlalchemy import (
+    Numeric,
     String,
     and_,
     case,
     exists,
+    false,
     func,
     literal,
     or_,
     select,
+    text,
     true,
+    union_all,
 )
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.sql.elements import ColumnElement
@@ -50,6 +61,7 @@ from api.auth.principal import Principal
 from api.core.errors import Introuvable, champ_invalide
 from api.dispositifs.models import Cible, Convention, Dispositif
 from api.indicateurs import access
+from api.indicateurs.entree import CLASSES_AGE
 from api.indicateurs.libelles import LIBELLES, libelle
 from api.indicateurs.schemas import (
     Cellule,
@@ -63,7 +75,6 @@ from api.indicateurs.schemas import (
     Unite,
 )
 from api.indicateurs.sql import (
-    age_au,
     annee_mois,
     codes_tranches,
     jour,
@@ -73,7 +84,7 @@ from api.indicateurs.sql import (
     table,
     tranche,
 )
-from api.menages.models import Menage, Personne
+from api.menages.models import Menage
 from api.mesures.models import Mesure as MesureModel
 from api.mesures.models import MesureDetteEntree, MesureDomaine, MesureRessourceEntree, RendezVous
 from api.organisations.models import Organisation, TypeOrganisation
@@ -304,6 +315,32 @@ def _t2(
     )
 
 
+def _nombre(v: Any) -> int | float | None:
+    """An aggregate as Python number: an integer when it is one (SUM/COUNT come back as
+    Decimal from PostgreSQL's NUMERIC, as int or float from SQLite)."""
+    if v is None:
+        return None
+    return int(v) if float(v).is_integer() else float(v)
+
+
+def _moyenne_mediane(distribution: Sequence[tuple[Any, Any]]) -> dict[str, float | None]:
+    """Count, mean and median of a distribution given as (value, how many) pairs; the
+    median of an even count is the mean of the two middle values."""
+    valeurs = sorted((int(x), int(k)) for x, k in distribution if k)
+    n = sum(k for _, k in valeurs)
+    if not n:
+        return {"nombre": 0, "moyenne": None, "mediane": None}
+    rangs, cumul, milieu = {(n + 1) // 2, (n + 2) // 2}, 0, []
+    for x, k in valeurs:
+        milieu += [x for r in rangs if cumul < r <= cumul + k]
+        cumul += k
+    return {
+        "nombre": n,
+        "moyenne": round(sum(x * k for x, k in valeurs) / n, 1),
+        "mediane": round(sum(milieu) / len(milieu), 1),
+    }
+
+
 def _marge(rows: Iterable[Sequence[Any]], idx: Sequence[int], val: int) -> dict[Any, float]:
     """Sum the grouped counts over the other dimensions (rows are groups, not files)."""
     out: dict[Any, float] = defaultdict(float)
@@ -325,7 +362,6 @@ class _Requetes:
         self.m = table(MesureModel)
         self.o = table(OrientationModel)
         self.ev = table(OrientationEvenement)
-        self.dem = table(Personne).alias("demandeur")
         self.ori_m = table(OrientationModel).alias("orientation_mesure")
         m = self.m
         conds: list[ColumnElement[bool]] = [access.condition_mesures(principal)]
@@ -342,20 +378,15 @@ class _Requetes:
         self.fa = and_(
             self.scope_m, m.c.date_mandatement <= d, or_(m.c.date_fin.is_(None), m.c.date_fin > d)
         )
-        self.from_fa: FromClause = m.outerjoin(
-            self.dem, and_(self.dem.c.menage_id == m.c.menage_id, self.dem.c.lien == "demandeur")
-        ).outerjoin(self.ori_m, self.ori_m.c.id == m.c.orientation_id)
-        # Each grouping joins only what its dimensions need.
-        self.from_dem: FromClause = m.outerjoin(
-            self.dem, and_(self.dem.c.menage_id == m.c.menage_id, self.dem.c.lien == "demandeur")
-        )
-        self.from_ori: FromClause = m.outerjoin(self.ori_m, self.ori_m.c.id == m.c.orientation_id)
-        self.age = age_au(self.dem.c.date_naissance, d)
+        # The demandeur's age and sex are those recorded at entry (api/indicateurs/entree.py):
+        # no join to the persons, and retention does not move them.
+        self.from_fa: FromClause = m.outerjoin(self.ori_m, self.ori_m.c.id == m.c.orientation_id)
+        self.age = m.c.entree_age_demandeur
         nr = literal("non_renseigne")
         self.dims_fa: dict[str, ColumnElement[Any]] = {
             "cible": m.c.cible_code,
             "tranche_age": tranche(self.age, f.tranches_age),
-            "sexe": func.coalesce(self.dem.c.sexe, nr),
+            "sexe": func.coalesce(m.c.entree_sexe_demandeur, nr),
             "statut_mesure": m.c.statut,
             "acces_maintien": m.c.acces_maintien,
             "modalite_logement": func.coalesce(m.c.modalite_logement, nr),
@@ -437,29 +468,197 @@ class _Requetes:
     def une(self, q: Any) -> Sequence[Any]:
         return tuple(self.session.execute(q).one())
 
-    def moyenne_mediane(
-        self, from_: FromClause, where: ColumnElement[bool], x: ColumnElement[Any]
-    ) -> dict[str, float | None]:
-        """Mean and median of ``x`` in one query (window functions exist on both databases)."""
-        sub = (
-            select(
-                x.label("x"),
-                func.row_number().over(order_by=x).label("rn"),
-                func.count().over().label("n"),
+    def passe_mesures(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every mesure-based grouping of the document in one statement.
+
+        The mesures of the scope that matter for the period are selected once (a
+        materialised CTE: one index scan of ``mesure``, with their entry snapshot and
+        the flags of each population), then each grouping is a GROUP BY over that row
+        set, and the groupings are put together with UNION ALL — the same SQL on SQLite
+        and PostgreSQL, so the same figures. Returns, per grouping, its rows as
+        ``(key…, aggregate…)`` like :meth:`grouper`.
+        """
+        f, m = self.f, self.m
+        dia = self.dialect
+        fa = and_(m.c.date_mandatement <= f.au, or_(m.c.date_fin.is_(None), m.c.date_fin > f.au))
+        entree = and_(m.c.date_mandatement >= f.du, m.c.date_mandatement <= f.au)
+        sortie = and_(m.c.date_fin >= f.du, m.c.date_fin <= f.au)
+        periode = and_(
+            m.c.date_mandatement <= f.au, or_(m.c.date_fin.is_(None), m.c.date_fin > f.du)
+        )
+        suivi = and_(m.c.suivi_date_prevue >= f.du, m.c.suivi_date_prevue <= f.au)
+        n_mois = len(_mois_periode(f.du, f.au))
+
+        def rang(d: Any) -> Any:
+            return (partie("year", d) - f.du.year) * 12 + partie("month", d) - f.du.month
+
+        rdv = table(RendezVous)
+        # First held rendez-vous (not a follow-up): one probe of a partial index per entry.
+        premier_rdv = (
+            select(func.min(rdv.c.debut))
+            .where(rdv.c.mesure_id == m.c.id, rdv.c.statut == "realise", rdv.c.est_suivi == false())
+            .scalar_subquery()
+        )
+        cols: dict[str, ColumnElement[Any]] = {
+            # The populations are boolean columns, never NULL: PostgreSQL then estimates
+            # half of the rows for ``WHERE p.fa`` and hash-joins the entry tables (``= 1``
+            # would be estimated at 0.5 %: nested loops, one index probe per mesure).
+            "fa": fa,
+            "en": entree,
+            "so": and_(m.c.date_fin.is_not(None), sortie),
+            "pe": periode,
+            "su": and_(m.c.suivi_date_prevue.is_not(None), suivi),
+            # a mesure active on [mandatement, fin): spans count its months of the period
+            "sp": and_(periode, or_(m.c.date_fin.is_(None), m.c.date_fin > m.c.date_mandatement)),
+            **{k: self.dims_fa[k] for k in self.dims_fa},
+            "age": m.c.entree_age_demandeur,
+            **{c: m.c[c] for c, _ in CLASSES_AGE},
+            "procedures": case(
+                (m.c.entree_nb_procedures_expulsion >= 3, "3_plus"),
+                else_=sql_cast(m.c.entree_nb_procedures_expulsion, String),
+            ),
+            "dette": m.c.entree_dette_locative,
+            "mois_entree": annee_mois(m.c.date_mandatement),
+            **self.dims_sorties,
+            "premier": case((m.c.date_mandatement < f.du, 0), else_=rang(m.c.date_mandatement)),
+            "dernier": case(
+                (or_(m.c.date_fin.is_(None), m.c.date_fin > f.au), n_mois - 1),
+                else_=rang(m.c.date_fin) - case((partie("day", m.c.date_fin) == 1, 1), else_=0),
+            ),
+            "suivi_fait": case((m.c.suivi_realise_le.is_not(None), 1), else_=0),
+            "delai_rdv": case(
+                (entree, jours_entre(m.c.date_mandatement, jour(premier_rdv, dia), dia))
+            ),
+        }
+        p_sel = (
+            select(m.c.id, *(e.label(k) for k, e in cols.items()))
+            .select_from(m.outerjoin(self.ori_m, self.ori_m.c.id == m.c.orientation_id))
+            .where(self.scope_m, or_(periode, entree, sortie, suivi))
+        )
+        p = p_sel.cte("p").prefix_with("MATERIALIZED")
+        res, det, dom = (
+            table(MesureRessourceEntree),
+            table(MesureDetteEntree),
+            table(MesureDomaine),
+        )
+        n = func.count()
+        age_cols = [func.sum(p.c[c]) for c, _ in CLASSES_AGE]
+        fa_ = p.c.fa
+        r = (
+            select(res.c.mesure_id, res.c.type)
+            .select_from(p.join(res, res.c.mesure_id == p.c.id))
+            .where(fa_)
+            .cte("r")
+            .prefix_with("MATERIALIZED")
+        )
+        # (name, from, where, keys, aggregates)
+        groupes: list[tuple[str, Any, Any, list[Any], list[Any]]] = [
+            (
+                "a",
+                p,
+                fa_,
+                [
+                    p.c[k]
+                    for k in ("cible", "tranche_age", "sexe", "statut_mesure", "acces_maintien")
+                ],
+                [n, func.min(p.c.age), func.max(p.c.age), *age_cols],
+            ),
+            (
+                "b",
+                p,
+                fa_,
+                [
+                    p.c[k]
+                    for k in (
+                        "modalite_logement",
+                        "composition",
+                        "statut_occupation",
+                        "annee_orientation",
+                    )
+                ],
+                [n],
+            ),
+            ("commune", p, fa_, [p.c.commune], [n]),
+            (
+                "procedures",
+                p,
+                fa_,
+                [p.c.procedures],
+                [n, func.sum(case((p.c.dette > 0, 1), else_=0)), func.sum(p.c.dette)],
+            ),
+            # (mesure_id, type) is the key of the entry snapshot: once per type without
+            # DISTINCT; the resources of the file active are joined once for both groupings.
+            ("ressources", r, true(), [r.c.type], [n]),
+            (
+                "minima",
+                r,
+                r.c.type.in_(MINIMA_SOCIAUX),
+                [],
+                [func.count(r.c.mesure_id.distinct())],
+            ),
+            (
+                "dettes",
+                p.join(det, det.c.mesure_id == p.c.id),
+                fa_,
+                [det.c.type],
+                [n, func.sum(det.c.montant)],
+            ),
+            ("entrees", p, p.c.en, [p.c.mois_entree], [n]),
+            (
+                "sorties",
+                p,
+                p.c.so,
+                [p.c.mois, p.c.motif_fin, p.c.situation_sortie, p.c.duree],
+                [n],
+            ),
+            ("spans", p, p.c.sp, [p.c.premier, p.c.dernier], [n]),
+            ("periode", p, p.c.pe, [], [n]),
+            (
+                "domaines",
+                p.join(dom, dom.c.mesure_id == p.c.id),
+                p.c.pe,
+                [dom.c.domaine],
+                [n],
+            ),
+            ("suivis", p, p.c.su, [], [n, func.sum(p.c.suivi_fait)]),
+            (
+                "delai_rdv",
+                p,
+                and_(p.c.en, p.c.delai_rdv.is_not(None)),
+                [p.c.delai_rdv],
+                [n],
+            ),
+        ]
+        out: dict[str, list[tuple[Any, ...]]] = {g[0]: [] for g in groupes}
+        nk = max(len(g[3]) for g in groupes)
+        na = max(len(g[4]) for g in groupes)
+        branches = []
+        for nom, from_, where, keys, aggs in groupes:
+            kcols = [sql_cast(k, String) for k in keys] + [
+                sql_cast(literal(None), String) for _ in range(nk - len(keys))
+            ]
+            acols = [sql_cast(a, Numeric) for a in aggs] + [
+                sql_cast(literal(None), Numeric) for _ in range(na - len(aggs))
+            ]
+            sel = (
+                select(
+                    literal(nom).label("g"),
+                    *(c.label(f"k{i}") for i, c in enumerate(kcols)),
+                    *(c.label(f"a{i}") for i, c in enumerate(acols)),
+                )
+                .select_from(from_)
+                .where(where)
             )
-            .select_from(from_)
-            .where(where, x.is_not(None))
-            .subquery()
-        )
-        milieu = and_(sub.c.rn >= (sub.c.n + 1) // 2, sub.c.rn <= (sub.c.n + 2) // 2)
-        n, moy, med = self.une(
-            select(func.count(), func.avg(sub.c.x), func.avg(case((milieu, sub.c.x))))
-        )
-
-        def r(v: Any) -> float | None:
-            return None if v is None else round(float(v), 1)
-
-        return {"nombre": int(n), "moyenne": r(moy), "mediane": r(med)}
+            if keys:
+                sel = sel.group_by(*keys)
+            branches.append(sel)
+        taille = {g[0]: (len(g[3]), len(g[4])) for g in groupes}
+        for ligne in self.session.execute(union_all(*branches)):
+            k, a = taille[ligne[0]]
+            out[ligne[0]].append(
+                (*ligne[1 : 1 + k], *(_nombre(v) for v in ligne[1 + nk : 1 + nk + a]))
+            )
+        return out
 
 
 # --- the document ------------------------------------------------------------------
@@ -497,17 +696,14 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
     tableaux: list[Tableau] = []
     cibles = _cibles(q)
 
-    # File active: one grouping, five tables.
-    dims_a = {
-        k: q.dims_fa[k] for k in ("cible", "tranche_age", "sexe", "statut_mesure", "acces_maintien")
-    }
-    rows_a = q.grouper(
-        q.from_dem,
-        q.fa,
-        dims_a,
-        {"age": q.age},
-        lambda c: [func.count(), func.min(c.age), func.max(c.age)],
-    )
+    if q.dialect == "postgresql":
+        # Short analytical queries with high cost estimates: compiling them (JIT) costs far
+        # more than it saves (seconds on a loaded machine). For this transaction only.
+        session.execute(text("SET LOCAL jit = off"))
+    # Every grouping of the mesures in one pass (see _Requetes.passe_mesures).
+    g = q.passe_mesures()
+    # File active: one grouping, five tables (and the persons by age class at entry).
+    rows_a = g["a"]
     total_fa = int(sum(r[5] for r in rows_a))
     d_statut = _dim(
         "statut_mesure", "Statut de la mesure", _modalites("statut_mesure", _marge(rows_a, [3], 5))
@@ -529,7 +725,10 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
     tableaux.append(
         _t1(
             _Spec(
-                "file_active_cible", "File active par cible", fa_def + ", par cible.", Unite.mesures
+                "file_active_cible",
+                "File active par cible",
+                fa_def + ", par cible.",
+                Unite.mesures,
             ),
             d_cible,
             _marge(rows_a, [0], 5),
@@ -541,7 +740,8 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             _Spec(
                 "file_active_sexe",
                 "File active par sexe du demandeur",
-                fa_def + ", par sexe de la personne « demandeur » du ménage.",
+                fa_def + ", par sexe de la personne « demandeur » du ménage, relevé à l'entrée (au "
+                "mandatement).",
                 Unite.mesures,
             ),
             d_sexe,
@@ -551,16 +751,17 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
     )
     d_tranche = _dim(
         "tranche_age",
-        "Tranche d'âge du demandeur",
+        "Tranche d'âge du demandeur à l'entrée",
         _modalites("tranche_age", connus=codes_tranches(f.tranches_age)),
     )
     tableaux.append(
         _t2(
             _Spec(
                 "file_active_age_cible",
-                "File active par cible et tranche d'âge",
-                fa_def + f", par cible et par âge du demandeur en années révolues au {d_au} (borne "
-                f"basse incluse).",
+                "File active par cible et tranche d'âge à l'entrée",
+                fa_def
+                + ", par cible et par âge du demandeur à l'entrée : en années révolues au jour du "
+                "mandatement (borne basse incluse).",
                 Unite.mesures,
             ),
             d_cible,
@@ -573,9 +774,9 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
         _t0(
             _Spec(
                 "file_active_age_extremes",
-                "Âge du plus jeune et du plus âgé",
-                f"Âge en années révolues au {d_au} du demandeur le plus jeune et du plus âgé "
-                f"de la file active.",
+                "Âge à l'entrée du plus jeune et du plus âgé",
+                "Âge à l'entrée (en années révolues au jour du mandatement) du demandeur le plus "
+                "jeune et du plus âgé de la file active.",
                 Unite.ans,
                 detail=False,
             ),
@@ -610,11 +811,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
     )
 
     # File active: situation at entry, in one more grouping.
-    dims_b = {
-        k: q.dims_fa[k]
-        for k in ("modalite_logement", "composition", "statut_occupation", "annee_orientation")
-    }
-    rows_b = [(*r[:3], str(int(r[3])), r[4]) for r in q.grouper(q.from_ori, q.fa, dims_b)]
+    rows_b = [(*r[:3], str(int(r[3])), r[4]) for r in g["b"]]
     for i, (code, titre, liste, dim_titre, defi) in enumerate(
         (
             (
@@ -666,7 +863,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             annees,
         )
     )
-    communes = _marge(q.grouper(m, q.fa, {"commune": q.dims_fa["commune"]}), [0], 1)
+    communes = _marge(g["commune"], [0], 1)
     tableaux.append(
         _t1(
             _Spec(
@@ -685,10 +882,8 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
     )
 
     # Resources, debts and procedures at entry.
-    res = table(MesureRessourceEntree)
     # (mesure_id, type) is the key of the entry snapshot: once per type without DISTINCT.
-    rows = q.grouper(m.join(res, res.c.mesure_id == m.c.id), q.fa, {"ressource": res.c.type})
-    v = _marge(rows, [0], 1)
+    v = _marge(g["ressources"], [0], 1)
     tableaux.append(
         _t1(
             _Spec(
@@ -706,19 +901,14 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             total=total_fa,
         )
     )
-    (n_minima,) = q.une(
-        select(func.count())
-        .select_from(m)
-        .where(q.fa, exists().where(res.c.mesure_id == m.c.id, res.c.type.in_(MINIMA_SOCIAUX)))
-    )
+    n_minima = sum(r[0] for r in g["minima"])
     tableaux.append(
         _t0(
             _Spec(
                 "file_active_minima_sociaux",
                 "Ménages bénéficiaires de l'AAH, du RSA ou de l'ARE",
                 fa_def
-                + " ; ménages percevant à l'entrée au moins l'une de ces ressources (comptés "
-                "une fois).",
+                + " ; ménages percevant à l'entrée au moins l'une de ces ressources (comptés une fois).",
                 Unite.menages,
                 detail=False,
             ),
@@ -726,22 +916,14 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             {"nombre": int(n_minima)},
         )
     )
-    det = table(MesureDetteEntree)
-    rows = q.grouper(
-        m.join(det, det.c.mesure_id == m.c.id),
-        q.fa,
-        {"dette": det.c.type},
-        {"montant": det.c.montant},
-        lambda c: [func.count(), func.sum(c.montant)],
-    )
-    v = _marge(rows, [0], 1)
+    v = _marge(g["dettes"], [0], 1)
     tableaux.append(
         _t1(
             _Spec(
                 "file_active_dettes",
                 "File active par type de dette à l'entrée",
-                fa_def + " ; nombre de ménages ayant à l'entrée une dette de chaque type (une fois "
-                "par type).",
+                fa_def
+                + " ; nombre de ménages ayant à l'entrée une dette de chaque type (une fois par type).",
                 Unite.menages,
             ),
             _dim("dette", "Type de dette", _modalites("dette", v)),
@@ -751,18 +933,8 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             total=total_fa,
         )
     )
-    proc = case(
-        (m.c.entree_nb_procedures_expulsion >= 3, "3_plus"),
-        else_=sql_cast(m.c.entree_nb_procedures_expulsion, String),
-    )
-    rows = q.grouper(
-        m,
-        q.fa,
-        {"procedures": proc},
-        {"dette": m.c.entree_dette_locative},
-        lambda c: [func.count(), func.sum(case((c.dette > 0, 1), else_=0)), func.sum(c.dette)],
-    )
-    v = _marge(rows, [0], 1)
+    rows_p = g["procedures"]
+    v = _marge(rows_p, [0], 1)
     tableaux.append(
         _t1(
             _Spec(
@@ -775,8 +947,8 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             v,
         )
     )
-    endettes = int(sum(r[2] or 0 for r in rows))
-    montant = int(sum(r[3] or 0 for r in rows))
+    endettes = int(sum(r[2] or 0 for r in rows_p))
+    montant = int(sum(r[3] or 0 for r in rows_p))
     tableaux.append(
         _t0(
             _Spec(
@@ -804,31 +976,17 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
         )
     )
 
-    # Persons of the households in the file active, by age class.
-    pers = table(Personne).alias("personne_menage")
-    age_p = age_au(pers.c.date_naissance, f.au)
-    classe = case(
-        (pers.c.date_naissance.is_(None), "non_renseigne"),
-        (age_p < 18, "mineur"),
-        (age_p < 26, "18_25"),
-        (age_p < 65, "26_64"),
-        else_="65_plus",
-    )
-    # Each person once, even if the household has two mesures in the file active.
-    rows = q.grouper(
-        pers,
-        exists().where(m.c.menage_id == pers.c.menage_id, q.fa),
-        {"classe": classe},
-    )
-    v = _marge(rows, [0], 1)
+    # Persons of the households in the file active, by age class at entry (snapshot).
+    v = {code: sum(int(r[8 + i] or 0) for r in rows_a) for i, (_, code) in enumerate(CLASSES_AGE)}
     tableaux.append(
         _t1(
             _Spec(
                 "file_active_personnes_age",
-                "Personnes des ménages de la file active par classe d'âge",
+                "Personnes des ménages de la file active par classe d'âge à l'entrée",
                 fa_def
-                + f" ; toutes les personnes de ces ménages, par âge en années révolues au {d_au} "
-                "(mineurs, 18–25 ans, 26–64 ans, 65 ans et plus).",
+                + " ; les personnes du ménage à l'entrée de chaque mesure (relevées au mandatement ; "
+                "une personne née depuis n'y est pas), par âge en années révolues au jour du "
+                "mandatement (mineurs, 18–25 ans, 26–64 ans, 65 ans et plus).",
                 Unite.personnes,
                 detail=False,
             ),
@@ -841,12 +999,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
     # Flows over the period.
     mois = _mois_periode(f.du, f.au)
     d_mois = _dim("mois", "Mois", [Modalite(code=c, libelle=c) for c, _, _ in mois])
-    v = {
-        _ym(k): n
-        for k, n in _marge(
-            q.grouper(m, q.entrees, {"mois": annee_mois(m.c.date_mandatement)}), [0], 1
-        ).items()
-    }
+    v = {_ym(k): n for k, n in _marge(g["entrees"], [0], 1).items()}
     tableaux.append(
         _t1(
             _Spec(
@@ -859,7 +1012,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             v,
         )
     )
-    rows_s = q.grouper(m, q.sorties, q.dims_sorties)
+    rows_s = g["sorties"]
     v = {_ym(k): n for k, n in _marge(rows_s, [0], 4).items()}
     sorties_def = f"Mesures terminées {periode} (date de fin dans la période)"
     tableaux.append(
@@ -922,19 +1075,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
     # Mois-mesures and activity against the conventions.
     # One pass: each mesure's first and last active month of the period, then every month
     # in between counts once (a mesure active on [date_mandatement, date_fin)).
-    def rang(d: Any) -> Any:
-        return (partie("year", d) - f.du.year) * 12 + partie("month", d) - f.du.month
-
-    premier_mois = case((m.c.date_mandatement < f.du, 0), else_=rang(m.c.date_mandatement))
-    dernier_mois = case(
-        (or_(m.c.date_fin.is_(None), m.c.date_fin > f.au), len(mois) - 1),
-        else_=rang(m.c.date_fin) - case((partie("day", m.c.date_fin) == 1, 1), else_=0),
-    )
-    spans = q.grouper(
-        m,
-        and_(q.periode, or_(m.c.date_fin.is_(None), m.c.date_fin > m.c.date_mandatement)),
-        {"premier": premier_mois, "dernier": dernier_mois},
-    )
+    spans = g["spans"]
     par_rang = [0] * len(mois)
     for premier_r, dernier_r, nb in spans:
         for k in range(int(premier_r), int(dernier_r) + 1):
@@ -1066,12 +1207,15 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             v,
         )
     )
+    # Decisions and their delay in one grouping: the delay's distribution (a few hundred
+    # distinct day counts) gives the mean and the median.
     rows_d = q.grouper(
         q.from_dec,
         q.decisions,
         {
             "decision": q.ev.c.vers_statut,
             "motif": case((q.ev.c.vers_statut == "refusee", q.motif_refus), else_=""),
+            "delai": jours_entre(q.o.c.date_reception, q.date_ev, q.dialect),
         },
     )
     dec_def = (
@@ -1079,7 +1223,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
         f"ajournée deux fois "
         "compte deux ajournements)"
     )
-    v = _marge(rows_d, [0], 2)
+    v = _marge(rows_d, [0], 3)
     tableaux.append(
         _t1(
             _Spec(
@@ -1092,7 +1236,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             v,
         )
     )
-    v = _marge([r for r in rows_d if r[0] == "refusee"], [1], 2)
+    v = _marge([r for r in rows_d if r[0] == "refusee"], [1], 3)
     tableaux.append(
         _t1(
             _Spec(
@@ -1125,11 +1269,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             for k in ("moyenne", "mediane", "nombre")
         ],
     )
-    delai = q.moyenne_mediane(
-        q.from_dec,
-        and_(q.decisions, q.o.c.date_reception.is_not(None)),
-        jours_entre(q.o.c.date_reception, q.date_ev, q.dialect),
-    )
+    delai = _moyenne_mediane(list(_marge([r for r in rows_d if r[2] is not None], [2], 3).items()))
     tableaux.append(
         _t0(
             _Spec(
@@ -1147,18 +1287,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
 
     # Rendez-vous.
     rdv = table(RendezVous)
-    premier = (
-        select(rdv.c.mesure_id, m.c.date_mandatement, func.min(rdv.c.debut).label("premier"))
-        .select_from(rdv.join(m, m.c.id == rdv.c.mesure_id))
-        .where(q.entrees, rdv.c.statut == "realise", rdv.c.est_suivi.is_(False))
-        .group_by(rdv.c.mesure_id, m.c.date_mandatement)
-        .subquery("premier_rdv")
-    )
-    delai = q.moyenne_mediane(
-        premier,
-        true(),
-        jours_entre(premier.c.date_mandatement, jour(premier.c.premier, q.dialect), q.dialect),
-    )
+    delai = _moyenne_mediane([(int(k), n) for k, n in g["delai_rdv"]])
     tableaux.append(
         _t0(
             _Spec(
@@ -1197,13 +1326,8 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
     )
 
     # Domaines d'intervention over the mesures of the period.
-    (base,) = q.une(select(func.count()).select_from(m).where(q.periode))
-    dom = table(MesureDomaine)
-    v = _marge(
-        q.grouper(m.join(dom, dom.c.mesure_id == m.c.id), q.periode, {"domaine": dom.c.domaine}),
-        [0],
-        1,
-    )
+    base = sum(r[0] for r in g["periode"])
+    v = _marge(g["domaines"], [0], 1)
     tableaux.append(
         _t1(
             _Spec(
@@ -1224,11 +1348,8 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
     )
 
     # Suivis à 6 mois.
-    du_, fait = q.une(
-        select(func.count(), func.count(m.c.suivi_realise_le))
-        .select_from(m)
-        .where(q.scope_m, m.c.suivi_date_prevue >= f.du, m.c.suivi_date_prevue <= f.au)
-    )
+    du_ = sum(r[0] for r in g["suivis"])
+    fait = sum(r[1] or 0 for r in g["suivis"])
     tableaux.append(
         _t0(
             _Spec(
@@ -1374,7 +1495,11 @@ def _conditions_detail(
                 )
             },
         ),
-        "orientations_statut": ("orientations", q.recues, {"statut_orientation": egal(o.c.statut)}),
+        "orientations_statut": (
+            "orientations",
+            q.recues,
+            {"statut_orientation": egal(o.c.statut)},
+        ),
         "orientations_origine": ("orientations", q.recues, {"origine": egal(o.c.origine)}),
         "orientations_prescripteur": (
             "orientations",
@@ -1536,6 +1661,8 @@ def en_csv(doc: DocumentIndicateurs) -> str:
 
 def en_xlsx(doc: DocumentIndicateurs) -> bytes:
     """A workbook: the parameters on the first sheet, then one sheet per table."""
+    import xlsxwriter  # only for this export: not loaded by every worker at startup
+
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     gras = wb.add_format({"bold": True})

@@ -128,6 +128,15 @@ class Mesure(SQLModel, table=True):
     entree_nb_procedures_expulsion: int = 0
     entree_stade_procedure: str | None = Field(default=None, max_length=40)
     entree_dette_locative: int = 0
+    # The demandeur and the persons at entry (api/indicateurs/entree.py): ages in full
+    # years on the mandatement date, so that age figures survive retention.
+    entree_age_demandeur: int | None = None
+    entree_sexe_demandeur: str | None = Field(default=None, max_length=20)
+    entree_nb_mineurs: int = 0
+    entree_nb_18_25: int = 0
+    entree_nb_26_64: int = 0
+    entree_nb_65_plus: int = 0
+    entree_nb_age_inconnu: int = 0
     suivi_date_prevue: date | None = None
     suivi_realise_le: date | None = None
     suivi_joint: bool | None = None
@@ -183,7 +192,13 @@ class MesureEvenement(SQLModel, table=True):
 
 class RendezVous(SQLModel, table=True):
     __tablename__ = "rendez_vous"
-    __table_args__ = (Index("ix_rendez_vous_mesure_id_debut", "mesure_id", "debut"),)
+    __table_args__ = (
+        Index("ix_rendez_vous_mesure_id_debut", "mesure_id", "debut"),
+        # Indicators: the rendez-vous of a period by type and status from the index alone,
+        # and each mesure's first held rendez-vous (not a follow-up) in one probe.
+        Index("ix_rendez_vous_indicateurs", "debut", "mesure_id", "type", "statut"),
+        Index("ix_rendez_vous_premier_realise", "mesure_id", "statut", "est_suivi", "debut"),
+    )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     mesure_id: uuid.UUID = Field(foreign_key="mesure.id")

@@ -29,8 +29,9 @@ from api.core.errors import (
 from api.core.pagination import Page, PageParams, count
 from api.core.texte import motif_like
 from api.dispositifs.models import Cible, Dispositif, TypeAccompagnement
+from api.indicateurs.entree import instantane
 from api.menages.access import visible_menages
-from api.menages.models import Dette, Menage, Ressource
+from api.menages.models import Dette, Menage, Personne, Ressource
 from api.mesures import access
 from api.mesures.access import Niveau
 from api.mesures.models import (
@@ -82,10 +83,12 @@ def mandater(
     """Create the mesure at mandatement, with a snapshot of the household's situation.
 
     The snapshot (tenure, composition, commune, resources, debts, eviction
-    procedures) is what "at entry" indicators read, so they never move when the
-    ménage file is updated later. Does not commit: the caller's use case does.
+    procedures, the demandeur's age and sex and the persons by age class on the
+    mandatement date) is what "at entry" indicators read, so they never move when the
+    ménage file is updated later or anonymised. Does not commit: the caller's use case does.
     """
     ressources = list(session.exec(select(Ressource).where(Ressource.menage_id == menage.id)))
+    personnes = session.exec(select(Personne).where(Personne.menage_id == menage.id)).all()
     dettes = list(session.exec(select(Dette).where(Dette.menage_id == menage.id)))
     mesure = Mesure(
         reference=prochaine_reference(session, "S"),
@@ -105,6 +108,7 @@ def mandater(
         entree_nb_procedures_expulsion=menage.nb_procedures_expulsion,
         entree_stade_procedure=menage.stade_procedure,
         entree_dette_locative=sum(d.montant for d in dettes if d.type == "loyer"),
+        **instantane(((p.lien, p.date_naissance, p.sexe) for p in personnes), date_mandatement),
     )
     session.add(mesure)
     session.flush()

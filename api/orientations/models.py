@@ -61,6 +61,13 @@ class Orientation(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("prescripteur_organisation_id", "external_ref"),
         Index("ix_orientation_dispositif_id_statut", "dispositif_id", "statut"),
+        # Indicators: the orientations received in a period, grouped from the index alone.
+        Index(
+            "ix_orientation_indicateurs",
+            "dispositif_id",
+            "date_reception",
+            postgresql_include=["statut", "origine", "prescripteur_organisation_id"],
+        ),
     )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
