@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, insert, true
+from sqlalchemy import ColumnElement, insert, text, true
 from sqlmodel import Session, col, select
 
 from api.audit.models import ActionAudit, JournalAcces
@@ -56,12 +56,40 @@ def journaliser(
     session.execute(insert(JournalAcces), [_entree(principal, action, ressource, ressource_id, nombre)])
 
 
-def journaliser_liste(session: Session, principal: Principal, ressource: str, ids: Iterable[uuid.UUID]) -> None:
-    """A list exposes each record in it: one entry per record, as the CNIL asks,
-    written as one multi-row INSERT (50 ORM objects cost more than the list itself)."""
-    rows = [_entree(principal, ActionAudit.lister, ressource, rid, None) for rid in ids]
+def journaliser_plusieurs(
+    session: Session, principal: Principal, entrees: Iterable[tuple[ActionAudit, str, uuid.UUID | None]]
+) -> None:
+    """Several entries of one use case (a referral that opens a ménage) in one INSERT."""
+    rows = [_entree(principal, action, ressource, rid, None) for action, ressource, rid in entrees]
     if rows:
         session.execute(insert(JournalAcces), rows)
+
+
+_COLONNES_LISTE = "quand, principal_type, principal_id, organisation_id, role, action, ressource, adresse, request_id"
+
+
+def journaliser_liste(session: Session, principal: Principal, ressource: str, ids: Iterable[uuid.UUID]) -> None:
+    """A list exposes each record in it: one entry per record, as the CNIL asks.
+
+    On PostgreSQL the entries are one statement whatever their number: the common
+    values are bound once and the record ids as one array (``unnest``), the entry ids
+    drawn by the server. Elsewhere, one multi-row INSERT."""
+    ids = list(ids)
+    if not ids:
+        return
+    if session.connection().dialect.name != "postgresql":
+        rows = [_entree(principal, ActionAudit.lister, ressource, rid, None) for rid in ids]
+        session.execute(insert(JournalAcces), rows)
+        return
+    commun = _entree(principal, ActionAudit.lister, ressource, None, None)
+    session.execute(
+        text(
+            f"INSERT INTO journal_acces (id, {_COLONNES_LISTE}, ressource_id) "  # noqa: S608 - constant columns
+            "SELECT gen_random_uuid(), :quand, :principal_type, :principal_id, :organisation_id, :role, "
+            ":action, :ressource, :adresse, :request_id, r FROM unnest(CAST(:ids AS uuid[])) AS r"
+        ),
+        {**{k: commun[k] for k in _COLONNES_LISTE.split(", ")}, "ids": ids},
+    )
 
 
 def condition_journal_visible(principal: Principal) -> ColumnElement[bool]:

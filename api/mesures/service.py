@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import calendar
 import functools
 import uuid
@@ -10,6 +11,7 @@ from datetime import date, datetime
 from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import tuple_
 from sqlmodel import Session, col, delete, select
 
 from api.audit.models import ActionAudit
@@ -25,7 +27,7 @@ from api.core.errors import (
     TransitionRefusee,
     champ_invalide,
 )
-from api.core.pagination import Page, PageParams, count
+from api.core.pagination import PageCurseur, PageParams, count_plafonne
 from api.dispositifs.models import Cible, Dispositif, TypeAccompagnement
 from api.menages.access import visible_menages
 from api.menages.models import Dette, Menage, Ressource
@@ -114,17 +116,11 @@ def mandater(
             par_type[r.type] = (prev or 0) + (r.montant_mensuel or 0)
         else:
             par_type[r.type] = r.montant_mensuel
-    session.add_all(
-        MesureRessourceEntree(mesure_id=mesure.id, type=t, montant_mensuel=m)
-        for t, m in par_type.items()
-    )
+    session.add_all(MesureRessourceEntree(mesure_id=mesure.id, type=t, montant_mensuel=m) for t, m in par_type.items())
     dettes_par_type: dict[str, int] = {}
     for d in dettes:
         dettes_par_type[d.type] = dettes_par_type.get(d.type, 0) + d.montant
-    session.add_all(
-        MesureDetteEntree(mesure_id=mesure.id, type=t, montant=m)
-        for t, m in dettes_par_type.items()
-    )
+    session.add_all(MesureDetteEntree(mesure_id=mesure.id, type=t, montant=m) for t, m in dettes_par_type.items())
     session.add(
         MesureEvenement(
             mesure_id=mesure.id,
@@ -237,14 +233,10 @@ def _pas_dans_le_futur(champ: str, valeur: date, aujourdhui: date) -> None:
 
 def _pas_avant(champ: str, valeur: date, borne: date, libelle: str) -> None:
     if valeur < borne:
-        raise champ_invalide(
-            champ, f"ne peut pas précéder {libelle} ({borne.isoformat()})", valeur.isoformat()
-        )
+        raise champ_invalide(champ, f"ne peut pas précéder {libelle} ({borne.isoformat()})", valeur.isoformat())
 
 
-def _verifier_referent(
-    session: Session, mesure_association_id: uuid.UUID, referent_id: uuid.UUID
-) -> None:
+def _verifier_referent(session: Session, mesure_association_id: uuid.UUID, referent_id: uuid.UUID) -> None:
     user = session.get(Utilisateur, referent_id)
     if user is None or not user.actif or user.organisation_id != mesure_association_id:
         raise champ_invalide(
@@ -254,9 +246,7 @@ def _verifier_referent(
         )
 
 
-def _codes(
-    session: Session, model: type[Cible] | type[TypeAccompagnement], dispositif_id: uuid.UUID
-) -> dict[str, Any]:
+def _codes(session: Session, model: type[Cible] | type[TypeAccompagnement], dispositif_id: uuid.UUID) -> dict[str, Any]:
     rows: Any = session.exec(select(model).where(col(model.dispositif_id) == dispositif_id))
     return {r.code: r for r in rows}
 
@@ -271,9 +261,7 @@ def _verifier_code(
     codes = _codes(session, model, dispositif_id)
     if code not in codes:
         permis = ", ".join(sorted(codes)) or "aucun"
-        raise champ_invalide(
-            champ, f"code inconnu dans ce dispositif ; codes permis : {permis}", code
-        )
+        raise champ_invalide(champ, f"code inconnu dans ce dispositif ; codes permis : {permis}", code)
 
 
 def _evenement(principal: Principal, mesure: Mesure, type: str, **valeurs: Any) -> MesureEvenement:
@@ -302,12 +290,8 @@ def to_public(session: Session, mesure: Mesure, niveau: Niveau) -> MesurePublic 
     assert dispositif is not None and menage is not None
     cibles = _codes(session, Cible, mesure.dispositif_id)
     types = _codes(session, TypeAccompagnement, mesure.dispositif_id)
-    domaines = session.exec(
-        select(MesureDomaine.domaine).where(MesureDomaine.mesure_id == mesure.id)
-    )
-    ressources = session.exec(
-        select(MesureRessourceEntree).where(MesureRessourceEntree.mesure_id == mesure.id)
-    )
+    domaines = session.exec(select(MesureDomaine.domaine).where(MesureDomaine.mesure_id == mesure.id))
+    ressources = session.exec(select(MesureRessourceEntree).where(MesureRessourceEntree.mesure_id == mesure.id))
     dettes = session.exec(select(MesureDetteEntree).where(MesureDetteEntree.mesure_id == mesure.id))
     cible = cibles.get(mesure.cible_code)
     type_acc = types.get(mesure.type_accompagnement_code)
@@ -315,14 +299,10 @@ def to_public(session: Session, mesure: Mesure, niveau: Niveau) -> MesurePublic 
         **mesure.model_dump(exclude={"suivi_commentaire"}),
         menage_reference=menage.reference,
         cible_libelle=cible.libelle if cible else mesure.cible_code,
-        type_accompagnement_libelle=type_acc.libelle
-        if type_acc
-        else mesure.type_accompagnement_code,
+        type_accompagnement_libelle=type_acc.libelle if type_acc else mesure.type_accompagnement_code,
         date_limite=date_limite(mesure, dispositif),
         domaines=sorted(DomaineIntervention(d) for d in domaines),
-        entree_ressources=[
-            RessourceEntree.model_validate(r) for r in sorted(ressources, key=lambda r: r.type)
-        ],
+        entree_ressources=[RessourceEntree.model_validate(r) for r in sorted(ressources, key=lambda r: r.type)],
         entree_dettes=[DetteEntree.model_validate(d) for d in sorted(dettes, key=lambda d: d.type)],
         # The suivi's comment is a note about the household: it stays in the association.
         suivi_commentaire=mesure.suivi_commentaire if niveau == Niveau.porteur else None,
@@ -350,9 +330,7 @@ def get_mesure_porteur(session: Session, principal: Principal, mesure_id: uuid.U
     return mesure
 
 
-def lire_mesure(
-    session: Session, principal: Principal, mesure_id: uuid.UUID
-) -> MesurePublic | MesureStatut:
+def lire_mesure(session: Session, principal: Principal, mesure_id: uuid.UUID) -> MesurePublic | MesureStatut:
     mesure, niveau = get_mesure(session, principal, mesure_id)
     public = to_public(session, mesure, niveau)
     session.commit()  # the access-log entry
@@ -360,14 +338,11 @@ def lire_mesure(
 
 
 @sans_trace
-def creer_mesure(
-    session: Session, principal: Principal, *, data: MesureCreate, aujourdhui: date
-) -> MesurePublic:
+def creer_mesure(session: Session, principal: Principal, *, data: MesureCreate, aujourdhui: date) -> MesurePublic:
     """An association opens a mesure itself, when the dispositif allows it (creation_directe)."""
     if not principal.of_type(TypeOrganisation.association):
         raise Interdit(
-            "Seule une association ouvre directement une mesure ; "
-            "sinon elle naît d'une orientation acceptée."
+            "Seule une association ouvre directement une mesure ; sinon elle naît d'une orientation acceptée."
         )
     dispositif = session.get(Dispositif, data.dispositif_id)
     if dispositif is None:
@@ -412,6 +387,21 @@ def creer_mesure(
     return public
 
 
+def curseur_mesure(m: Mesure) -> str:
+    """Opaque cursor after ``m`` in the list order (mandatement date, then reference)."""
+    return base64.urlsafe_b64encode(f"{m.date_mandatement.isoformat()}|{m.reference}".encode()).decode()
+
+
+def _lire_curseur(apres: str) -> tuple[date, str]:
+    try:
+        jour, reference = base64.urlsafe_b64decode(apres.encode()).decode().split("|", 1)
+        return date.fromisoformat(jour), reference
+    except (ValueError, UnicodeDecodeError):
+        raise champ_invalide(
+            "apres", "curseur inconnu : reprenez celui d'une page (champ « suivant »)", apres
+        ) from None
+
+
 def lister_mesures(
     session: Session,
     principal: Principal,
@@ -422,8 +412,16 @@ def lister_mesures(
     referent_id: uuid.UUID | None = None,
     menage_id: uuid.UUID | None = None,
     cible: str | None = None,
-) -> Page[MesureResume | MesureStatut]:
-    """Visible mesures, newest mandatement first, then by reference (stable across pages)."""
+    apres: str | None = None,
+) -> PageCurseur[MesureResume | MesureStatut]:
+    """Visible mesures, newest mandatement first, then by reference (unique: the order is
+    total, so pages are stable and a keyset cursor can follow it).
+
+    The total is counted up to ``TOTAL_PLAFOND`` (a département has thousands of mesures
+    per dispositif: an exact count would read them all at each page). ``apres`` (the
+    ``suivant`` of the previous page) reads the next page from the index; ``offset`` still
+    works, at a cost growing with it.
+    """
     query = access.visible_mesures(principal)
     if statut is not None:
         query = query.where(Mesure.statut == statut.value)
@@ -437,43 +435,36 @@ def lister_mesures(
         query = query.where(Mesure.cible_code == cible, access.condition_complete(principal))
     if referent_id is not None:
         query = query.where(Mesure.referent_id == referent_id, access.condition_complete(principal))
-    total = count(session, query)
-    mesures = list(
-        session.exec(
-            query.order_by(
-                col(Mesure.date_mandatement).desc(), col(Mesure.reference).desc(), col(Mesure.id)
-            )
-            .offset(page.offset)
-            .limit(page.limit)
+    total, exact = count_plafonne(session, query)
+    if apres is not None:
+        jour, reference = _lire_curseur(apres)
+        query = query.where(tuple_(col(Mesure.date_mandatement), col(Mesure.reference)) < tuple_(jour, reference))
+    lignes = session.execute(
+        query.add_columns(col(Menage.reference))
+        .join(Menage, col(Menage.id) == col(Mesure.menage_id))
+        .order_by(col(Mesure.date_mandatement).desc(), col(Mesure.reference).desc())
+        .offset(page.offset)
+        .limit(page.limit)
+    ).all()
+    mesures = [m for m, _ in lignes]
+    references = {m.menage_id: ref for m, ref in lignes}
+    commissions: dict[uuid.UUID, uuid.UUID] = {}
+    if principal.of_type(TypeOrganisation.gie) and mesures:
+        commissions = dict(
+            session.execute(
+                select(Dispositif.id, Dispositif.commission_id).where(
+                    col(Dispositif.id).in_({m.dispositif_id for m in mesures})
+                )
+            ).all()
         )
-    )
-    commissions = {
-        d.id: d.commission_id
-        for d in session.exec(
-            select(Dispositif).where(col(Dispositif.id).in_({m.dispositif_id for m in mesures}))
-        )
-    }
-    references = dict(
-        session.exec(
-            select(Menage.id, Menage.reference).where(
-                col(Menage.id).in_({m.menage_id for m in mesures})
-            )
-        ).all()
-    )
     items: list[MesureResume | MesureStatut] = []
     for m in mesures:
-        porteur = (
-            principal.of_type(TypeOrganisation.association)
-            and m.association_id == principal.organisation_id
-        )
+        porteur = principal.of_type(TypeOrganisation.association) and m.association_id == principal.organisation_id
         commission = (
-            principal.of_type(TypeOrganisation.gie)
-            and commissions.get(m.dispositif_id) == principal.organisation_id
+            principal.of_type(TypeOrganisation.gie) and commissions.get(m.dispositif_id) == principal.organisation_id
         )
         if porteur or commission:
-            items.append(
-                MesureResume(**m.model_dump(), menage_reference=references.get(m.menage_id, ""))
-            )
+            items.append(MesureResume(**m.model_dump(), menage_reference=references.get(m.menage_id, "")))
         else:
             items.append(
                 MesureStatut(
@@ -486,12 +477,13 @@ def lister_mesures(
             )
     journaliser_liste(session, principal, RESSOURCE, [m.id for m in mesures])
     session.commit()
-    return Page(total=total, limit=page.limit, offset=page.offset, items=items)
+    suivant = curseur_mesure(mesures[-1]) if len(mesures) == page.limit else None
+    return PageCurseur(
+        total=total, total_exact=exact, limit=page.limit, offset=page.offset, items=items, suivant=suivant
+    )
 
 
-def _commencer_ecriture(
-    session: Session, principal: Principal, mesure_id: uuid.UUID, if_match: str | None
-) -> Mesure:
+def _commencer_ecriture(session: Session, principal: Principal, mesure_id: uuid.UUID, if_match: str | None) -> Mesure:
     """Load a carried mesure; check If-Match when given (optional on lifecycle actions)."""
     mesure = get_mesure_porteur(session, principal, mesure_id)
     if if_match:
@@ -554,9 +546,7 @@ def modifier_mesure(
     evenements: list[MesureEvenement] = []
     if "referent_id" in changes:
         if data.referent_id is None:
-            raise champ_invalide(
-                "referent_id", "une mesure garde un référent ; désignez-en un autre", None
-            )
+            raise champ_invalide("referent_id", "une mesure garde un référent ; désignez-en un autre", None)
         ev = _changer_referent(session, principal, mesure, data.referent_id, None)
         if ev is not None:
             evenements.append(ev)
@@ -576,10 +566,7 @@ def modifier_mesure(
             if getattr(mesure, champ) != valeur:
                 setattr(mesure, champ, valeur)
                 modifies[champ] = valeur.isoformat() if isinstance(valeur, date) else valeur
-    if (
-        mesure.date_glissement is not None
-        and mesure.modalite_logement != ModaliteLogement.iml_bail_glissant.value
-    ):
+    if mesure.date_glissement is not None and mesure.modalite_logement != ModaliteLogement.iml_bail_glissant.value:
         raise champ_invalide(
             "date_glissement",
             "ne s'applique qu'à la modalité iml_bail_glissant",
@@ -595,20 +582,14 @@ def modifier_mesure(
             f"ne peut pas précéder modalite_date_debut ({mesure.modalite_date_debut.isoformat()})",
             mesure.modalite_date_fin.isoformat(),
         )
-    if (
-        mesure.modalite_date_debut
-        and mesure.date_glissement
-        and mesure.date_glissement < mesure.modalite_date_debut
-    ):
+    if mesure.modalite_date_debut and mesure.date_glissement and mesure.date_glissement < mesure.modalite_date_debut:
         raise champ_invalide(
             "date_glissement",
             f"ne peut pas précéder modalite_date_debut ({mesure.modalite_date_debut.isoformat()})",
             mesure.date_glissement.isoformat(),
         )
     if data.domaines is not None:
-        anciens = set(
-            session.exec(select(MesureDomaine.domaine).where(MesureDomaine.mesure_id == mesure.id))
-        )
+        anciens = set(session.exec(select(MesureDomaine.domaine).where(MesureDomaine.mesure_id == mesure.id)))
         nouveaux = {d.value for d in data.domaines}
         if anciens != nouveaux:
             session.execute(delete(MesureDomaine).where(col(MesureDomaine.mesure_id) == mesure.id))
@@ -631,9 +612,7 @@ def _verifier_adhesion(session: Session, mesure: Mesure) -> None:
         )
 
 
-def _noter_adhesion(
-    mesure: Mesure, adhesion_date: date | None, modalite: str | None, aujourdhui: date
-) -> None:
+def _noter_adhesion(mesure: Mesure, adhesion_date: date | None, modalite: str | None, aujourdhui: date) -> None:
     if adhesion_date is not None:
         _pas_dans_le_futur("adhesion_date", adhesion_date, aujourdhui)
         _pas_avant("adhesion_date", adhesion_date, mesure.date_mandatement, "le mandatement")
@@ -755,9 +734,7 @@ def activer(
     if mesure.statut != StatutMesure.en_evaluation.value:
         # reprendre is the way back from suspendue; activer only closes the evaluation
         permises = TRANSITIONS[mesure.statut]
-        raise TransitionRefusee(
-            _nom(mesure), mesure.statut, StatutMesure.active.value + " (activation)", permises
-        )
+        raise TransitionRefusee(_nom(mesure), mesure.statut, StatutMesure.active.value + " (activation)", permises)
     _noter_adhesion(mesure, data.adhesion_date, data.adhesion_modalite, aujourdhui)
     _verifier_adhesion(session, mesure)
     return _changer_statut(
@@ -850,10 +827,7 @@ def reorienter(
         _verifier_code(session, Cible, mesure.dispositif_id, "cible_code", data.cible_code)
         donnees |= {"ancienne_cible": mesure.cible_code, "nouvelle_cible": data.cible_code}
         mesure.cible_code = data.cible_code
-    if (
-        data.type_accompagnement_code is not None
-        and data.type_accompagnement_code != mesure.type_accompagnement_code
-    ):
+    if data.type_accompagnement_code is not None and data.type_accompagnement_code != mesure.type_accompagnement_code:
         _verifier_code(
             session,
             TypeAccompagnement,
@@ -951,9 +925,7 @@ def changer_referent(
     _verifier_en_cours(mesure, "changement_referent")
     ev = _changer_referent(session, principal, mesure, data.referent_id, data.commentaire)
     if ev is None:
-        raise champ_invalide(
-            "referent_id", "c'est déjà le référent de la mesure", str(data.referent_id)
-        )
+        raise champ_invalide("referent_id", "c'est déjà le référent de la mesure", str(data.referent_id))
     return _terminer_ecriture(session, principal, mesure, ev)
 
 
@@ -1015,9 +987,7 @@ def enregistrer_suivi(
     housing situation, comment."""
     mesure = _commencer_ecriture(session, principal, mesure_id, if_match)
     if mesure.statut != StatutMesure.terminee.value:
-        raise TransitionRefusee(
-            _nom(mesure) + " (suivi à 6 mois)", mesure.statut, "suivi", TRANSITIONS[mesure.statut]
-        )
+        raise TransitionRefusee(_nom(mesure) + " (suivi à 6 mois)", mesure.statut, "suivi", TRANSITIONS[mesure.statut])
     assert mesure.date_fin is not None
     _pas_dans_le_futur("realise_le", data.realise_le, aujourdhui)
     _pas_avant("realise_le", data.realise_le, mesure.date_fin, "la fin de la mesure")
@@ -1036,9 +1006,7 @@ def enregistrer_suivi(
     return _terminer_ecriture(session, principal, mesure, ev)
 
 
-def evenements_visibles(
-    session: Session, niveau: Niveau, mesures_ids: list[uuid.UUID]
-) -> list[EvenementPublic]:
+def evenements_visibles(session: Session, niveau: Niveau, mesures_ids: list[uuid.UUID]) -> list[EvenementPublic]:
     """The events of these mesures as a reader of this level may see them."""
     if not mesures_ids:
         return []
@@ -1067,9 +1035,7 @@ def evenements_visibles(
     return out
 
 
-def lister_evenements(
-    session: Session, principal: Principal, mesure_id: uuid.UUID
-) -> list[EvenementPublic]:
+def lister_evenements(session: Session, principal: Principal, mesure_id: uuid.UUID) -> list[EvenementPublic]:
     """Every event of one mesure, oldest first, filtered by what the reader may see."""
     mesure, niveau = get_mesure(session, principal, mesure_id)
     out = evenements_visibles(session, niveau, [mesure.id])
