@@ -65,6 +65,13 @@ def journaliser_plusieurs(
         session.execute(insert(JournalAcces), rows)
 
 
+def valeurs_liste(principal: Principal, ressource: str) -> dict[str, object]:
+    """The values shared by the entries of one list (all but ``id`` and ``ressource_id``),
+    for a statement that writes the entries itself (the mesures list on PostgreSQL)."""
+    entree = _entree(principal, ActionAudit.lister, ressource, None, None)
+    return {k: entree[k] for k in _COLONNES_LISTE.split(", ")}
+
+
 _COLONNES_LISTE = "quand, principal_type, principal_id, organisation_id, role, action, ressource, adresse, request_id"
 
 

@@ -64,8 +64,9 @@ class PageCurseur(Page[T], Generic[T]):
     )
 
 
-def count_plafonne(session: Session, query: Select[Any] | Any, plafond: int = TOTAL_PLAFOND) -> tuple[int, bool]:
-    """(total, exact): rows of ``query`` counted up to ``plafond``."""
+def count_plafonne(session: Session, query: Select[Any] | Any, plafond: int | None = None) -> tuple[int, bool]:
+    """(total, exact): rows of ``query`` counted up to ``plafond`` (``TOTAL_PLAFOND``)."""
+    plafond = TOTAL_PLAFOND if plafond is None else plafond
     sub = query.order_by(None).with_only_columns(literal(1), maintain_column_froms=True).limit(plafond + 1).subquery()
     n = int(session.execute(select(func.count()).select_from(sub)).scalar_one())
     return min(n, plafond), n <= plafond

@@ -11,11 +11,11 @@ from datetime import date, datetime
 from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import tuple_
+from sqlalchemy import func, insert, literal, tuple_
 from sqlmodel import Session, col, delete, select
 
-from api.audit.models import ActionAudit
-from api.audit.service import journaliser, journaliser_liste
+from api.audit.models import ActionAudit, JournalAcces
+from api.audit.service import journaliser, journaliser_liste, valeurs_liste
 from api.auth.principal import Principal
 from api.core.compteurs import prochaine_reference
 from api.core.concurrency import bump_version, check_if_match
@@ -27,7 +27,7 @@ from api.core.errors import (
     TransitionRefusee,
     champ_invalide,
 )
-from api.core.pagination import PageCurseur, PageParams, count_plafonne
+from api.core.pagination import TOTAL_PLAFOND, PageCurseur, PageParams, count_plafonne
 from api.dispositifs.models import Cible, Dispositif, TypeAccompagnement
 from api.menages.access import visible_menages
 from api.menages.models import Dette, Menage, Ressource
@@ -387,9 +387,9 @@ def creer_mesure(session: Session, principal: Principal, *, data: MesureCreate, 
     return public
 
 
-def curseur_mesure(m: Mesure) -> str:
-    """Opaque cursor after ``m`` in the list order (mandatement date, then reference)."""
-    return base64.urlsafe_b64encode(f"{m.date_mandatement.isoformat()}|{m.reference}".encode()).decode()
+def curseur(date_mandatement: date, reference: str) -> str:
+    """Opaque cursor after this mesure in the list order (mandatement date, then reference)."""
+    return base64.urlsafe_b64encode(f"{date_mandatement.isoformat()}|{reference}".encode()).decode()
 
 
 def _lire_curseur(apres: str) -> tuple[date, str]:
@@ -435,52 +435,116 @@ def lister_mesures(
         query = query.where(Mesure.cible_code == cible, access.condition_complete(principal))
     if referent_id is not None:
         query = query.where(Mesure.referent_id == referent_id, access.condition_complete(principal))
-    total, exact = count_plafonne(session, query)
+    page_query: Any
     if apres is not None:
         jour, reference = _lire_curseur(apres)
-        query = query.where(tuple_(col(Mesure.date_mandatement), col(Mesure.reference)) < tuple_(jour, reference))
-    lignes = session.execute(
-        query.add_columns(col(Menage.reference))
+        page_query = query.where(tuple_(col(Mesure.date_mandatement), col(Mesure.reference)) < tuple_(jour, reference))
+    else:
+        page_query = query
+    page_query = (
+        page_query.with_only_columns(*_COLONNES_LISTE, col(Menage.reference).label("menage_reference"))
         .join(Menage, col(Menage.id) == col(Mesure.menage_id))
         .order_by(col(Mesure.date_mandatement).desc(), col(Mesure.reference).desc())
         .offset(page.offset)
         .limit(page.limit)
-    ).all()
-    mesures = [m for m, _ in lignes]
-    references = {m.menage_id: ref for m, ref in lignes}
+    )
+    if session.connection().dialect.name == "postgresql":
+        lignes, compte = _page_journalisee(session, principal, query, page_query)
+    else:
+        lignes, compte = [dict(r._mapping) for r in session.execute(page_query)], None
+        journaliser_liste(session, principal, RESSOURCE, [m["id"] for m in lignes])
+    total, exact = compte if compte is not None else count_plafonne(session, query)
     commissions: dict[uuid.UUID, uuid.UUID] = {}
-    if principal.of_type(TypeOrganisation.gie) and mesures:
+    if principal.of_type(TypeOrganisation.gie) and lignes:
         commissions = dict(
             session.execute(
                 select(Dispositif.id, Dispositif.commission_id).where(
-                    col(Dispositif.id).in_({m.dispositif_id for m in mesures})
+                    col(Dispositif.id).in_({m["dispositif_id"] for m in lignes})
                 )
             ).all()
         )
     items: list[MesureResume | MesureStatut] = []
-    for m in mesures:
-        porteur = principal.of_type(TypeOrganisation.association) and m.association_id == principal.organisation_id
+    for m in lignes:
+        porteur = principal.of_type(TypeOrganisation.association) and m["association_id"] == principal.organisation_id
         commission = (
-            principal.of_type(TypeOrganisation.gie) and commissions.get(m.dispositif_id) == principal.organisation_id
+            principal.of_type(TypeOrganisation.gie) and commissions.get(m["dispositif_id"]) == principal.organisation_id
         )
         if porteur or commission:
-            items.append(MesureResume(**m.model_dump(), menage_reference=references.get(m.menage_id, "")))
+            items.append(MesureResume(**m))
         else:
             items.append(
                 MesureStatut(
-                    id=m.id,
-                    reference=m.reference,
-                    menage_id=m.menage_id,
-                    orientation_id=m.orientation_id,
-                    statut=StatutMesure(m.statut),
+                    id=m["id"],
+                    reference=m["reference"],
+                    menage_id=m["menage_id"],
+                    orientation_id=m["orientation_id"],
+                    statut=StatutMesure(m["statut"]),
                 )
             )
-    journaliser_liste(session, principal, RESSOURCE, [m.id for m in mesures])
     session.commit()
-    suivant = curseur_mesure(mesures[-1]) if len(mesures) == page.limit else None
+    suivant = None
+    if len(lignes) == page.limit:
+        dernier = lignes[-1]
+        suivant = curseur(dernier["date_mandatement"], dernier["reference"])
     return PageCurseur(
         total=total, total_exact=exact, limit=page.limit, offset=page.offset, items=items, suivant=suivant
     )
+
+
+# What a list row shows (MesureResume, MesureStatut): not the whole mesure.
+_COLONNES_LISTE = tuple(
+    col(getattr(Mesure, nom))
+    for nom in (
+        "id",
+        "reference",
+        "menage_id",
+        "dispositif_id",
+        "association_id",
+        "orientation_id",
+        "referent_id",
+        "statut",
+        "cible_code",
+        "type_accompagnement_code",
+        "acces_maintien",
+        "date_mandatement",
+        "date_debut",
+        "date_fin_prevue",
+        "date_fin",
+        "motif_fin",
+    )
+)
+
+
+def _page_journalisee(
+    session: Session, principal: Principal, query: Any, page_query: Any
+) -> tuple[list[dict[str, Any]], tuple[int, bool] | None]:
+    """PostgreSQL: the page, its access-log entries and the capped total in one statement.
+
+    ``WITH page AS (…), journal AS (INSERT INTO journal_acces … SELECT … FROM page)``:
+    one entry per mesure shown, as the CNIL asks, written by the statement that reads
+    them, in the same transaction (the caller commits); the total is a scalar subquery.
+    """
+    cte = page_query.cte("page")
+    entree = valeurs_liste(principal, RESSOURCE)
+    colonnes = JournalAcces.__table__.c
+    journal = insert(JournalAcces).from_select(
+        [*entree.keys(), "id", "ressource_id"],
+        select(*(literal(v, type_=colonnes[k].type) for k, v in entree.items()), func.gen_random_uuid(), cte.c.id),
+    )
+    sous = query.order_by(None).with_only_columns(literal(1), maintain_column_froms=True).limit(TOTAL_PLAFOND + 1)
+    total = select(func.count()).select_from(sous.subquery()).scalar_subquery()
+    stmt = (
+        select(cte, total.label("total_plafonne"))
+        .add_cte(journal.cte("journal"))
+        .order_by(cte.c.date_mandatement.desc(), cte.c.reference.desc())
+    )
+    lignes = [dict(r._mapping) for r in session.execute(stmt)]
+    if not lignes:
+        return [], None
+    n = int(lignes[0].pop("total_plafonne"))
+    for m in lignes[1:]:
+        m.pop("total_plafonne")
+    return lignes, (min(n, TOTAL_PLAFOND), n <= TOTAL_PLAFOND)
 
 
 def _commencer_ecriture(session: Session, principal: Principal, mesure_id: uuid.UUID, if_match: str | None) -> Mesure:
