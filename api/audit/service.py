@@ -14,7 +14,7 @@ from api.audit.schemas import AccesDossier, EntreeJournal
 from api.auth.principal import Principal
 from api.core.context import request_context
 from api.core.errors import Interdit, champ_invalide
-from api.core.models import utcnow
+from api.core.models import new_id, utcnow
 from api.core.pagination import Page, PageParams, count
 from api.organisations.models import Organisation
 
@@ -24,7 +24,7 @@ def _entree(
 ) -> dict[str, object]:
     ctx = request_context.get()
     return {
-        "id": uuid.uuid4(),
+        "id": new_id(),
         "quand": utcnow(),
         "principal_type": principal.kind,
         "principal_id": principal.id,

@@ -85,6 +85,15 @@ def assurer_demo(url: str, *, menages: int | None = None, graine: int = 1) -> No
 @contextmanager
 def serveur(url: str, *, workers: int = 2, port: int | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
     """A uvicorn server of the app on loopback, stopped on exit; yields its base URL."""
+    with serveur_processus(url, workers=workers, port=port, env=env) as (base, _pid):
+        yield base
+
+
+@contextmanager
+def serveur_processus(
+    url: str, *, workers: int = 2, port: int | None = None, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, int]]:
+    """Like ``serveur``, yielding the base URL and the server's process id (for CPU readings)."""
     port = port or port_libre()
     environ = {
         **os.environ,
@@ -125,7 +134,7 @@ def serveur(url: str, *, workers: int = 2, port: int | None = None, env: dict[st
             if proc.poll() is not None:
                 raise RuntimeError("le serveur s'est arrêté au démarrage")
             time.sleep(0.2)
-        yield base
+        yield base, proc.pid
     finally:
         proc.terminate()
         try:

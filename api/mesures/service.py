@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, literal, tuple_
+from sqlalchemy import func, insert, literal, literal_column, tuple_
 from sqlmodel import Session, col, delete, select
 
 from api.audit.models import ActionAudit, JournalAcces
@@ -515,6 +515,12 @@ _COLONNES_LISTE = tuple(
 )
 
 
+# The same columns read back from the ``page`` CTE, built once (constant expressions).
+_COLONNES_PAGE: tuple[Any, ...] = tuple(
+    literal_column(f"page.{n}").label(n) for n in [c.key for c in _COLONNES_LISTE] + ["menage_reference"]
+)
+
+
 def _page_journalisee(
     session: Session, principal: Principal, query: Any, page_query: Any
 ) -> tuple[list[dict[str, Any]], tuple[int, bool] | None]:
@@ -524,19 +530,26 @@ def _page_journalisee(
     one entry per mesure shown, as the CNIL asks, written by the statement that reads
     them, in the same transaction (the caller commits); the total is a scalar subquery.
     """
+    # The CTE's columns are named, not proxied (``cte.c`` would build a column collection
+    # at each request: a tenth of the list's CPU in the profile).
     cte = page_query.cte("page")
     entree = valeurs_liste(principal, RESSOURCE)
     colonnes = JournalAcces.__table__.c
     journal = insert(JournalAcces).from_select(
         [*entree.keys(), "id", "ressource_id"],
-        select(*(literal(v, type_=colonnes[k].type) for k, v in entree.items()), func.gen_random_uuid(), cte.c.id),
+        select(
+            *(literal(v, type_=colonnes[k].type) for k, v in entree.items()),
+            func.gen_random_uuid(),
+            literal_column("page.id"),
+        ).select_from(cte),
     )
     sous = query.order_by(None).with_only_columns(literal(1), maintain_column_froms=True).limit(TOTAL_PLAFOND + 1)
     total = select(func.count()).select_from(sous.subquery()).scalar_subquery()
     stmt = (
-        select(cte, total.label("total_plafonne"))
+        select(*_COLONNES_PAGE, total.label("total_plafonne"))
+        .select_from(cte)
         .add_cte(journal.cte("journal"))
-        .order_by(cte.c.date_mandatement.desc(), cte.c.reference.desc())
+        .order_by(literal_column("page.date_mandatement").desc(), literal_column("page.reference").desc())
     )
     lignes = [dict(r._mapping) for r in session.execute(stmt)]
     if not lignes:

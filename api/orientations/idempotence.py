@@ -28,7 +28,7 @@ from sqlmodel import Session, col, delete, select
 
 from api.auth.principal import Principal
 from api.core.errors import Conflit, ErreurChamp, ErreurValidation, Probleme
-from api.core.models import utcnow
+from api.core.models import new_id, utcnow
 from api.orientations.models_integration import RequeteIdempotente
 
 EN_TETE_REJEU = "Idempotency-Replayed"
@@ -90,7 +90,7 @@ def _inserer(session: Session, principal: Principal, *, cle: str, signature: str
     table = RequeteIdempotente.__table__  # type: ignore[attr-defined]
     dialecte = session.connection().dialect.name
     ins: Any = pg_insert(table) if dialecte == "postgresql" else sqlite_insert(table)
-    rid = uuid.uuid4()
+    rid = new_id()
     stmt = (
         ins.values(
             id=rid,
