@@ -146,3 +146,21 @@ def test_failed_push_frees_its_idempotency_key(client, monde: Monde, db) -> None
     again = client.post("/api/v1/orientations", json=bon, headers=h)
     assert again.status_code == 201 and again.headers["Idempotency-Replayed"] == "true"
     assert again.json()["id"] == r.json()["id"]
+
+
+def test_demo_loading_moves_sequences_past_the_counter_rows(base_dediee, is_postgres) -> None:
+    """Counter rows written directly (demo loading) after a sequence exists: the sequence is
+    moved past them, so the next reference cannot collide with a loaded one."""
+    if not is_postgres:
+        pytest.skip("séquences : PostgreSQL seulement")
+    from api.core.compteurs import aligner_sequences
+
+    annee = utcnow().year
+    with Session(base_dediee) as s:
+        prochaine_reference(s, "O")  # the sequence exists from now on
+        s.add(Compteur(cle=f"O-{annee}", valeur=500))
+        s.commit()
+    with base_dediee.begin() as conn:
+        aligner_sequences(conn)
+    with Session(base_dediee) as s:
+        assert prochaine_reference(s, "O") == f"O-{annee}-000501"
