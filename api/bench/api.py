@@ -52,17 +52,19 @@ def main() -> None:
         cpu.demarrer()
         mesures = _charge(liste, a.duree, a.concurrence, token)
         mesures_cpu = cpu.lire()
+    print(machine())  # the load at the end too: the figures are comparable only at a low load
     print(f"{'':28}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'erreurs':>9}{'CPU ms/req':>12}")
     cout: dict[str, float] = {}
     for nom, r, c in (
         ("GET /health", sante, sante_cpu),
         ("GET /api/v1/mesures?limit=50", mesures, mesures_cpu),
     ):
-        cout[nom] = sum(c.values()) * 1000 / r["requetes"] if r["requetes"] else float("nan")
+        n = max(r["requetes"], 1)
+        cout[nom] = (sum(c.values()) + r["cpu_client_s"]) * 1000 / n
         print(
             f"{nom:28}{r['rps']:9.0f}{r['p50_ms']:9.1f}{r['p95_ms']:9.1f}{r['erreurs']:9.0f}{cout[nom]:12.2f}"
-            f"   (serveur {c['serveur'] * 1000 / max(r['requetes'], 1):.2f} + PostgreSQL "
-            f"{c['postgres'] * 1000 / max(r['requetes'], 1):.2f})"
+            f"   (serveur {c['serveur'] * 1000 / n:.2f} + PostgreSQL {c['postgres'] * 1000 / n:.2f}"
+            f" + client {r['cpu_client_s'] * 1000 / n:.2f})"
         )
     ratio = mesures["rps"] / sante["rps"] if sante["rps"] else 0.0
     print(
@@ -70,7 +72,7 @@ def main() -> None:
         f"{a.duree:.0f} s chacun"
     )
     print(
-        f"ratio des coûts CPU (health / liste, serveur + PostgreSQL) : "
+        f"ratio des coûts CPU (health / liste, serveur + PostgreSQL + client) : "
         f"{cout['GET /health'] / cout['GET /api/v1/mesures?limit=50']:.0%} — le rapport des débits attendu "
         "quand le processeur est le goulot et que la machine n'a que ce travail"
     )
