@@ -122,6 +122,9 @@ def test_total_is_capped(client, monde: Monde, db, monkeypatch) -> None:
     corps = client.get("/api/v1/mesures", params={"limit": 2}, headers=h).json()
     assert corps["total"] == 3 and corps["total_exact"] is False
     assert len(corps["items"]) == 2 and corps["suivant"]
+    # The cap follows the offset: from offset 2, up to 2 + 3 rows are counted (all 5 here).
+    corps = client.get("/api/v1/mesures", params={"limit": 2, "offset": 2}, headers=h).json()
+    assert corps["total"] == 5 and corps["total_exact"] is True
     corps = client.get(
         "/api/v1/mesures", params={"limit": 2, "dispositif_id": str(disp.id), "statut": "terminee"}, headers=h
     ).json()

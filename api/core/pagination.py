@@ -53,10 +53,11 @@ class PageCurseur(Page[T], Generic[T]):
     """A page of a long list: capped total, and a cursor to the next page."""
 
     total: int = Field(
-        description=f"Nombre d'éléments correspondant aux filtres, compté jusqu'à {TOTAL_PLAFOND} "
-        "(au-delà : total_exact vaut false et total vaut le plafond)"
+        description=f"Nombre d'éléments correspondant aux filtres, compté jusqu'à offset + {TOTAL_PLAFOND} "
+        "(au-delà : total_exact vaut false et total vaut ce plafond ; une page atteinte par offset voit "
+        "donc toujours des pages après elle)"
     )
-    total_exact: bool = Field(True, description=f"false quand il y a plus de {TOTAL_PLAFOND} éléments")
+    total_exact: bool = Field(True, description="false quand il y a plus d'éléments que le plafond (total)")
     suivant: str | None = Field(
         None,
         description="Curseur de la page suivante, à passer tel quel dans « apres » (null : dernière page). "

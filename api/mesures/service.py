@@ -417,7 +417,7 @@ def lister_mesures(
     """Visible mesures, newest mandatement first, then by reference (unique: the order is
     total, so pages are stable and a keyset cursor can follow it).
 
-    The total is counted up to ``TOTAL_PLAFOND`` (a département has thousands of mesures
+    The total is counted up to ``TOTAL_PLAFOND`` past ``offset`` (a département has thousands of mesures
     per dispositif: an exact count would read them all at each page). ``apres`` (the
     ``suivant`` of the previous page) reads the next page from the index; ``offset`` still
     works, at a cost growing with it.
@@ -449,11 +449,13 @@ def lister_mesures(
         .limit(page.limit)
     )
     if session.connection().dialect.name == "postgresql":
-        lignes, compte = _page_journalisee(session, principal, query, page_query)
+        lignes, compte = _page_journalisee(session, principal, query, page_query, TOTAL_PLAFOND + page.offset)
     else:
         lignes, compte = [dict(r._mapping) for r in session.execute(page_query)], None
         journaliser_liste(session, principal, RESSOURCE, [m["id"] for m in lignes])
-    total, exact = compte if compte is not None else count_plafonne(session, query)
+    # The cap moves with the offset: a page reached by offset always sees pages after it.
+    plafond = TOTAL_PLAFOND + page.offset
+    total, exact = compte if compte is not None else count_plafonne(session, query, plafond)
     commissions: dict[uuid.UUID, uuid.UUID] = {}
     if principal.of_type(TypeOrganisation.gie) and lignes:
         commissions = dict(
@@ -522,7 +524,7 @@ _COLONNES_PAGE: tuple[Any, ...] = tuple(
 
 
 def _page_journalisee(
-    session: Session, principal: Principal, query: Any, page_query: Any
+    session: Session, principal: Principal, query: Any, page_query: Any, plafond: int
 ) -> tuple[list[dict[str, Any]], tuple[int, bool] | None]:
     """PostgreSQL: the page, its access-log entries and the capped total in one statement.
 
@@ -543,7 +545,7 @@ def _page_journalisee(
             literal_column("page.id"),
         ).select_from(cte),
     )
-    sous = query.order_by(None).with_only_columns(literal(1), maintain_column_froms=True).limit(TOTAL_PLAFOND + 1)
+    sous = query.order_by(None).with_only_columns(literal(1), maintain_column_froms=True).limit(plafond + 1)
     total = select(func.count()).select_from(sous.subquery()).scalar_subquery()
     stmt = (
         select(*_COLONNES_PAGE, total.label("total_plafonne"))
@@ -557,7 +559,7 @@ def _page_journalisee(
     n = int(lignes[0].pop("total_plafonne"))
     for m in lignes[1:]:
         m.pop("total_plafonne")
-    return lignes, (min(n, TOTAL_PLAFOND), n <= TOTAL_PLAFOND)
+    return lignes, (min(n, plafond), n <= plafond)
 
 
 def _commencer_ecriture(session: Session, principal: Principal, mesure_id: uuid.UUID, if_match: str | None) -> Mesure:

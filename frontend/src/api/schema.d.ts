@@ -2787,12 +2787,12 @@ export interface components {
             suivant?: string | null;
             /**
              * Total
-             * @description Nombre d'éléments correspondant aux filtres, compté jusqu'à 1000 (au-delà : total_exact vaut false et total vaut le plafond)
+             * @description Nombre d'éléments correspondant aux filtres, compté jusqu'à offset + 1000 (au-delà : total_exact vaut false et total vaut ce plafond ; une page atteinte par offset voit donc toujours des pages après elle)
              */
             total: number;
             /**
              * Total Exact
-             * @description false quand il y a plus de 1000 éléments
+             * @description false quand il y a plus d'éléments que le plafond (total)
              * @default true
              */
             total_exact?: boolean;
