@@ -72,8 +72,9 @@ demo: install
 # département demo is loaded there on first use). They print their figures; they are not tests.
 bench-api: install
 	$(PY) -m api.bench.api $(BENCH_ARGS)
-# Pushes referrals with Idempotency-Keys against a server on 127.0.0.1:8101 (throwaway database)
-# and prints referrals per second. BENCH_ARGS="--n 500 --concurrence 16 --postgres postgresql://…"
+# Pushes referrals with Idempotency-Keys against a server on 127.0.0.1:8101, by default on a throwaway
+# copy of the département demo (ANCRAGE_BENCH_DATABASE_URL; --sqlite or --postgres URL: empty database)
+# and prints referrals per second, p50/p95 and the machine. BENCH_ARGS="--n 600 --concurrence 8"
 bench-ingest: install
 	$(PY) -m api.bench.ingest $(BENCH_ARGS)
 

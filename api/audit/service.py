@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, insert, true
+from sqlalchemy import ColumnElement, insert, text, true
 from sqlmodel import Session, col, select
 
 from api.audit.models import ActionAudit, JournalAcces
@@ -14,7 +14,7 @@ from api.audit.schemas import AccesDossier, EntreeJournal
 from api.auth.principal import Principal
 from api.core.context import request_context
 from api.core.errors import Interdit, champ_invalide
-from api.core.models import utcnow
+from api.core.models import new_id, utcnow
 from api.core.pagination import Page, PageParams, count
 from api.organisations.models import Organisation
 
@@ -24,7 +24,7 @@ def _entree(
 ) -> dict[str, object]:
     ctx = request_context.get()
     return {
-        "id": uuid.uuid4(),
+        "id": new_id(),
         "quand": utcnow(),
         "principal_type": principal.kind,
         "principal_id": principal.id,
@@ -56,12 +56,47 @@ def journaliser(
     session.execute(insert(JournalAcces), [_entree(principal, action, ressource, ressource_id, nombre)])
 
 
-def journaliser_liste(session: Session, principal: Principal, ressource: str, ids: Iterable[uuid.UUID]) -> None:
-    """A list exposes each record in it: one entry per record, as the CNIL asks,
-    written as one multi-row INSERT (50 ORM objects cost more than the list itself)."""
-    rows = [_entree(principal, ActionAudit.lister, ressource, rid, None) for rid in ids]
+def journaliser_plusieurs(
+    session: Session, principal: Principal, entrees: Iterable[tuple[ActionAudit, str, uuid.UUID | None]]
+) -> None:
+    """Several entries of one use case (a referral that opens a ménage) in one INSERT."""
+    rows = [_entree(principal, action, ressource, rid, None) for action, ressource, rid in entrees]
     if rows:
         session.execute(insert(JournalAcces), rows)
+
+
+def valeurs_liste(principal: Principal, ressource: str) -> dict[str, object]:
+    """The values shared by the entries of one list (all but ``id`` and ``ressource_id``),
+    for a statement that writes the entries itself (the mesures list on PostgreSQL)."""
+    entree = _entree(principal, ActionAudit.lister, ressource, None, None)
+    return {k: entree[k] for k in _COLONNES_LISTE.split(", ")}
+
+
+_COLONNES_LISTE = "quand, principal_type, principal_id, organisation_id, role, action, ressource, adresse, request_id"
+
+
+def journaliser_liste(session: Session, principal: Principal, ressource: str, ids: Iterable[uuid.UUID]) -> None:
+    """A list exposes each record in it: one entry per record, as the CNIL asks.
+
+    On PostgreSQL the entries are one statement whatever their number: the common
+    values are bound once and the record ids as one array (``unnest``), the entry ids
+    drawn by the server. Elsewhere, one multi-row INSERT."""
+    ids = list(ids)
+    if not ids:
+        return
+    if session.connection().dialect.name != "postgresql":
+        rows = [_entree(principal, ActionAudit.lister, ressource, rid, None) for rid in ids]
+        session.execute(insert(JournalAcces), rows)
+        return
+    commun = _entree(principal, ActionAudit.lister, ressource, None, None)
+    session.execute(
+        text(
+            f"INSERT INTO journal_acces (id, {_COLONNES_LISTE}, ressource_id) "  # noqa: S608 - constant columns
+            "SELECT gen_random_uuid(), :quand, :principal_type, :principal_id, :organisation_id, :role, "
+            ":action, :ressource, :adresse, :request_id, r FROM unnest(CAST(:ids AS uuid[])) AS r"
+        ),
+        {**{k: commun[k] for k in _COLONNES_LISTE.split(", ")}, "ids": ids},
+    )
 
 
 def condition_journal_visible(principal: Principal) -> ColumnElement[bool]:

@@ -13,7 +13,7 @@ import sys
 
 from sqlalchemy import text
 
-from api.bench.outils import PG_DEFAUT, assurer_demo, jeton, machine, serveur
+from api.bench.outils import PG_DEFAUT, CompteurCpu, assurer_demo, jeton, machine, serveur_processus
 from api.core.db import make_engine
 from api.demo import referentiel
 
@@ -40,19 +40,41 @@ def main() -> None:
         dispositif = conn.execute(text("SELECT id FROM dispositif WHERE code = '300-logements-35'")).scalar_one()
     engine.dispose()
     print(machine())
-    with serveur(url, workers=a.workers) as base:
+    with serveur_processus(url, workers=a.workers) as (base, pid):
         token = jeton(base, f"responsable.espoir@{referentiel.DEMO_DOMAIN}", referentiel.DEMO_PASSWORD)
         liste = f"{base}/api/v1/mesures?limit=50&statut=active&dispositif_id={dispositif}"
         _charge(base + "/health", 2, a.concurrence, None)  # warm-up
+        _charge(liste, 2, a.concurrence, token)
+        cpu = CompteurCpu(pid, url)
+        cpu.demarrer()
         sante = _charge(base + "/health", a.duree, a.concurrence, None)
+        sante_cpu = cpu.lire()
+        cpu.demarrer()
         mesures = _charge(liste, a.duree, a.concurrence, token)
-    print(f"{'':28}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'erreurs':>9}")
-    for nom, r in (("GET /health", sante), ("GET /api/v1/mesures?limit=50", mesures)):
-        print(f"{nom:28}{r['rps']:9.0f}{r['p50_ms']:9.1f}{r['p95_ms']:9.1f}{r['erreurs']:9.0f}")
+        mesures_cpu = cpu.lire()
+    print(machine())  # the load at the end too: the figures are comparable only at a low load
+    print(f"{'':28}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'erreurs':>9}{'CPU ms/req':>12}")
+    cout: dict[str, float] = {}
+    for nom, r, c in (
+        ("GET /health", sante, sante_cpu),
+        ("GET /api/v1/mesures?limit=50", mesures, mesures_cpu),
+    ):
+        n = max(r["requetes"], 1)
+        cout[nom] = (sum(c.values()) + r["cpu_client_s"]) * 1000 / n
+        print(
+            f"{nom:28}{r['rps']:9.0f}{r['p50_ms']:9.1f}{r['p95_ms']:9.1f}{r['erreurs']:9.0f}{cout[nom]:12.2f}"
+            f"   (serveur {c['serveur'] * 1000 / n:.2f} + PostgreSQL {c['postgres'] * 1000 / n:.2f}"
+            f" + client {r['cpu_client_s'] * 1000 / n:.2f})"
+        )
     ratio = mesures["rps"] / sante["rps"] if sante["rps"] else 0.0
     print(
         f"ratio liste / health : {ratio:.0%} (objectif ≥ 40 %) — {a.workers} workers, {a.concurrence} clients, "
         f"{a.duree:.0f} s chacun"
+    )
+    print(
+        f"ratio des coûts CPU (health / liste, serveur + PostgreSQL + client) : "
+        f"{cout['GET /health'] / cout['GET /api/v1/mesures?limit=50']:.0%} — le rapport des débits attendu "
+        "quand le processeur est le goulot et que la machine n'a que ce travail"
     )
 
 

@@ -33,8 +33,10 @@ async def _run(url: str, headers: dict[str, str], duree: float, concurrence: int
                     erreurs += 1
 
         t0 = time.perf_counter()
+        cpu0 = time.process_time()
         await asyncio.gather(*(worker() for _ in range(concurrence)))
         ecoule = time.perf_counter() - t0
+        cpu = time.process_time() - cpu0
     latences.sort()
     q = statistics.quantiles(latences, n=100) if len(latences) > 1 else [0.0] * 99
     return {
@@ -43,6 +45,7 @@ async def _run(url: str, headers: dict[str, str], duree: float, concurrence: int
         "rps": len(latences) / ecoule,
         "p50_ms": q[49] * 1000,
         "p95_ms": q[94] * 1000,
+        "cpu_client_s": cpu,
     }
 
 

@@ -85,6 +85,15 @@ def assurer_demo(url: str, *, menages: int | None = None, graine: int = 1) -> No
 @contextmanager
 def serveur(url: str, *, workers: int = 2, port: int | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
     """A uvicorn server of the app on loopback, stopped on exit; yields its base URL."""
+    with serveur_processus(url, workers=workers, port=port, env=env) as (base, _pid):
+        yield base
+
+
+@contextmanager
+def serveur_processus(
+    url: str, *, workers: int = 2, port: int | None = None, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, int]]:
+    """Like ``serveur``, yielding the base URL and the server's process id (for CPU readings)."""
     port = port or port_libre()
     environ = {
         **os.environ,
@@ -125,7 +134,7 @@ def serveur(url: str, *, workers: int = 2, port: int | None = None, env: dict[st
             if proc.poll() is not None:
                 raise RuntimeError("le serveur s'est arrêté au démarrage")
             time.sleep(0.2)
-        yield base
+        yield base, proc.pid
     finally:
         proc.terminate()
         try:
@@ -142,3 +151,69 @@ def jeton(base: str, email: str, mot_de_passe: str) -> str:
     )
     r.raise_for_status()
     return str(r.json()["access_token"])
+
+
+def _cpu_pid(pid: int) -> float:
+    """User + system CPU seconds of one process (0 if it is gone or unreadable)."""
+    try:
+        champs = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(champs[11]) + int(champs[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def arbre(pid: int) -> list[int]:
+    """``pid`` and its descendants (uvicorn's workers), from /proc."""
+    enfants: dict[int, list[int]] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            enfants.setdefault(ppid, []).append(int(d.name))
+    pids, pile = [], [pid]
+    while pile:
+        p = pile.pop()
+        pids.append(p)
+        pile.extend(enfants.get(p, []))
+    return pids
+
+
+class CompteurCpu:
+    """CPU seconds spent by the server's processes and by the PostgreSQL backends serving its
+    database, between two readings: a figure the other jobs of a shared machine disturb far
+    less than requests per second (they take turns on the cores, they do not add to it)."""
+
+    def __init__(self, serveur_pid: int | None, url: str | None) -> None:
+        self.serveur_pid, self.url = serveur_pid, url
+        self.debut: dict[int, float] = {}
+
+    def _pids(self) -> dict[int, str]:
+        pids: dict[int, str] = {}
+        if self.serveur_pid is not None:
+            pids.update({p: "serveur" for p in arbre(self.serveur_pid)})
+        if self.url and make_url(self.url).get_backend_name() == "postgresql":
+            engine = make_engine(self.url)
+            try:
+                with engine.connect() as conn:
+                    rows = conn.execute(
+                        text(
+                            "SELECT pid FROM pg_stat_activity "
+                            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                        )
+                    ).all()
+                pids.update({int(r[0]): "postgres" for r in rows})
+            finally:
+                engine.dispose()
+        return pids
+
+    def demarrer(self) -> None:
+        self.debut = {p: _cpu_pid(p) for p in self._pids()}
+
+    def lire(self) -> dict[str, float]:
+        """CPU seconds since ``demarrer``, per side (serveur, postgres)."""
+        totaux = {"serveur": 0.0, "postgres": 0.0}
+        for p, cote in self._pids().items():
+            totaux[cote] += max(0.0, _cpu_pid(p) - self.debut.get(p, 0.0))
+        return totaux

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
@@ -41,3 +41,33 @@ def count(session: Session, query: Select[Any] | Any) -> int:
     """Total rows of ``query`` (ordering removed, as it is useless for a count)."""
     sub = query.order_by(None).subquery()
     return int(session.execute(select(func.count()).select_from(sub)).scalar_one())
+
+
+# Long lists (mesures: thousands per dispositif at département scale) count at most this
+# many rows: past it, ``total`` says « at least » (``total_exact`` false) instead of
+# scanning every matching row at each page.
+TOTAL_PLAFOND = 1000
+
+
+class PageCurseur(Page[T], Generic[T]):
+    """A page of a long list: capped total, and a cursor to the next page."""
+
+    total: int = Field(
+        description=f"Nombre d'éléments correspondant aux filtres, compté jusqu'à offset + {TOTAL_PLAFOND} "
+        "(au-delà : total_exact vaut false et total vaut ce plafond ; une page atteinte par offset voit "
+        "donc toujours des pages après elle)"
+    )
+    total_exact: bool = Field(True, description="false quand il y a plus d'éléments que le plafond (total)")
+    suivant: str | None = Field(
+        None,
+        description="Curseur de la page suivante, à passer tel quel dans « apres » (null : dernière page). "
+        "Plus rapide qu'un décalage sur les longues listes, et stable si des éléments sont ajoutés entre deux pages.",
+    )
+
+
+def count_plafonne(session: Session, query: Select[Any] | Any, plafond: int | None = None) -> tuple[int, bool]:
+    """(total, exact): rows of ``query`` counted up to ``plafond`` (``TOTAL_PLAFOND``)."""
+    plafond = TOTAL_PLAFOND if plafond is None else plafond
+    sub = query.order_by(None).with_only_columns(literal(1), maintain_column_froms=True).limit(plafond + 1).subquery()
+    n = int(session.execute(select(func.count()).select_from(sub)).scalar_one())
+    return min(n, plafond), n <= plafond

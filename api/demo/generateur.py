@@ -28,7 +28,7 @@ from faker import Faker
 from sqlalchemy import Engine, insert, select
 from sqlmodel import Session, SQLModel
 
-from api.core.compteurs import Compteur
+from api.core.compteurs import Compteur, aligner_sequences
 from api.core.security import hash_password
 from api.core.texte import normaliser
 from api.demo import referentiel as ref
@@ -743,5 +743,7 @@ def charger(
             else:
                 session.add(Compteur(cle=cle, valeur=valeur))
         session.commit()
+    with engine.begin() as conn:
+        aligner_sequences(conn)  # PostgreSQL: sequences already drawn from go past the rows
     compte["secondes"] = round(time.perf_counter() - start)
     return compte

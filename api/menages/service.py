@@ -156,8 +156,11 @@ def creer_menage(session: Session, principal: Principal, *, data: MenageCreate) 
     return menage
 
 
-def preparer_menage(session: Session, principal: Principal, *, data: MenageCreate) -> Menage:
-    """Create the ménage rows without committing (reused by referrals that carry a household)."""
+def preparer_menage(
+    session: Session, principal: Principal, *, data: MenageCreate, reference: str | None = None, flush: bool = True
+) -> Menage:
+    """Create the ménage rows without committing (reused by referrals that carry a household,
+    which pass the reference they drew and flush with their own rows)."""
     if not principal.of_type(*access.TYPES_CREATEURS):
         raise Interdit(
             "Seuls une association, un prescripteur, un bailleur ou une commission ouvrent un dossier ménage."
@@ -176,7 +179,7 @@ def preparer_menage(session: Session, principal: Principal, *, data: MenageCreat
             )
     _verifier_bailleur(session, data.bailleur_id)
     menage = Menage(
-        reference=prochaine_reference(session, "M"),
+        reference=reference or prochaine_reference(session, "M"),
         organisation_id=principal.organisation_id,
         composition=(data.composition or deduire_composition(data.personnes)).value,
         nb_procedures_expulsion=data.nb_procedures_expulsion or 0,
@@ -188,11 +191,30 @@ def preparer_menage(session: Session, principal: Principal, *, data: MenageCreat
     )
     if data.courriel is not None:
         menage.courriel = str(data.courriel)
+    # A new file: nothing to replace, so no read of persons, resources or debts and no
+    # DELETE; they go out with the caller's next flush, one INSERT per table (the ménage
+    # first: without ORM relationships the unit of work does not order by foreign keys).
     session.add(menage)
     session.flush()
-    _ecrire_personnes(session, menage, data.personnes)
-    _ecrire_listes(session, menage, data)
-    session.flush()
+    session.add_all(
+        Personne(
+            menage_id=menage.id,
+            nom=p.nom.strip(),
+            prenom=p.prenom.strip(),
+            nom_recherche=normaliser(f"{p.nom} {p.prenom}"),
+            date_naissance=p.date_naissance,
+            sexe=p.sexe.value,
+            lien=p.lien.value,
+        )
+        for p in data.personnes
+    )
+    session.add_all(
+        Ressource(menage_id=menage.id, type=r.type.value, montant_mensuel=r.montant_mensuel)
+        for r in data.ressources or []
+    )
+    session.add_all(Dette(menage_id=menage.id, type=d.type.value, montant=d.montant) for d in data.dettes or [])
+    if flush:
+        session.flush()
     return menage
 
 

@@ -94,6 +94,9 @@ class Mesure(SQLModel, table=True):
             "date_mandatement",
             postgresql_include=["orientation_id", "id"],
         ),
+        # The page itself: a backward scan gives newest mandatement first, then reference
+        # (unique, so the order is total and a keyset cursor can follow it).
+        Index("ix_mesure_page", "dispositif_id", "statut", "date_mandatement", "reference"),
     )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)

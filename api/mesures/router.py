@@ -23,7 +23,7 @@ from api.core.errors import (
     VersionRequise,
     responses,
 )
-from api.core.pagination import Page, PageDep
+from api.core.pagination import PageCurseur, PageDep
 from api.mesures import service
 from api.mesures.models import StatutMesure
 from api.mesures.schemas import (
@@ -57,7 +57,7 @@ _ACTION_ADHESION = responses(Introuvable, Interdit, TransitionRefusee, VersionPe
 
 @router.get(
     "",
-    response_model=Page[MesureResumeVue],
+    response_model=PageCurseur[MesureResumeVue],
     operation_id="mesures_lister",
     summary="Lister les mesures visibles",
 )
@@ -74,7 +74,15 @@ def mesures_lister(
         str | None,
         Query(max_length=30, description="Référence (ou partie) de la mesure ou de son ménage"),
     ] = None,
-) -> Page[MesureResumeVue]:
+    apres: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Curseur « suivant » de la page précédente : la page qui la suit "
+            "(pagination par clé, à préférer à offset sur les longues listes)",
+        ),
+    ] = None,
+) -> PageCurseur[MesureResumeVue]:
     return service.lister_mesures(
         session,
         principal,
@@ -85,6 +93,7 @@ def mesures_lister(
         menage_id=menage_id,
         cible=cible,
         reference=reference,
+        apres=apres,
     )
 
 

@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from api.audit.models import ActionAudit
-from api.audit.service import journaliser, journaliser_liste
+from api.audit.service import journaliser, journaliser_liste, journaliser_plusieurs
 from api.auth.principal import Principal
-from api.core.compteurs import prochaine_reference
+from api.core.compteurs import prochaine_reference, prochaines_references
 from api.core.concurrency import bump_version, check_if_match
 from api.core.errors import (
     Conflit,
@@ -42,7 +42,6 @@ from api.orientations.models import (
     SessionCommission,
 )
 from api.orientations.models import StatutOrientation as S
-from api.orientations.models_integration import RequeteIdempotente
 from api.orientations.schemas import (
     DecisionsSession,
     EvenementPublic,
@@ -64,9 +63,7 @@ CODE_CONFIDENTIEL = "confidentielle"
 def _cible(session: Session, dispositif_id: uuid.UUID, code: str | None) -> Cible | None:
     if code is None:
         return None
-    return session.exec(
-        select(Cible).where(Cible.dispositif_id == dispositif_id, Cible.code == code)
-    ).first()
+    return session.exec(select(Cible).where(Cible.dispositif_id == dispositif_id, Cible.code == code)).first()
 
 
 def to_public(session: Session, principal: Principal, o: Orientation) -> OrientationPublic:
@@ -99,21 +96,15 @@ def to_public(session: Session, principal: Principal, o: Orientation) -> Orienta
     )
 
 
-def get_orientation(
-    session: Session, principal: Principal, orientation_id: uuid.UUID
-) -> Orientation:
+def get_orientation(session: Session, principal: Principal, orientation_id: uuid.UUID) -> Orientation:
     """A visible referral, or 404 (never a hint that it exists)."""
-    o = session.exec(
-        access.visible_orientations(principal).where(Orientation.id == orientation_id)
-    ).first()
+    o = session.exec(access.visible_orientations(principal).where(Orientation.id == orientation_id)).first()
     if o is None:
         raise Introuvable("Orientation", orientation_id)
     return o
 
 
-def lire_orientation(
-    session: Session, principal: Principal, orientation_id: uuid.UUID
-) -> OrientationPublic:
+def lire_orientation(session: Session, principal: Principal, orientation_id: uuid.UUID) -> OrientationPublic:
     o = get_orientation(session, principal, orientation_id)
     journaliser(session, principal, ActionAudit.lire, RESSOURCE, o.id)
     public = to_public(session, principal, o)
@@ -153,9 +144,7 @@ def lister_orientations(
     return Page(total=total, limit=page.limit, offset=page.offset, items=items)
 
 
-def lister_evenements(
-    session: Session, principal: Principal, orientation_id: uuid.UUID
-) -> list[EvenementPublic]:
+def lister_evenements(session: Session, principal: Principal, orientation_id: uuid.UUID) -> list[EvenementPublic]:
     o = get_orientation(session, principal, orientation_id)
     d = dispositifs.get_dispositif(session, o.dispositif_id)
     evenements = session.exec(
@@ -168,9 +157,7 @@ def lister_evenements(
             **ev.model_dump(exclude={"commentaire", "de_statut", "vers_statut"}),
             de_statut=S(ev.de_statut) if ev.de_statut else None,
             vers_statut=S(ev.vers_statut),
-            commentaire=ev.commentaire
-            if access.voit_commentaires_de(principal, d, ev.organisation_id)
-            else None,
+            commentaire=ev.commentaire if access.voit_commentaires_de(principal, d, ev.organisation_id) else None,
         )
         for ev in evenements
     ]
@@ -182,14 +169,10 @@ def lister_evenements(
 # --- Creating and editing -------------------------------------------------------
 
 
-def _verifier_cible(
-    session: Session, dispositif_id: uuid.UUID, code: str | None, champ: str
-) -> None:
+def _verifier_cible(session: Session, dispositif_id: uuid.UUID, code: str | None, champ: str) -> None:
     if code is not None and _cible(session, dispositif_id, code) is None:
         codes = [c.code for c in dispositifs.cibles(session, dispositif_id)]
-        raise champ_invalide(
-            champ, f"cible inconnue de ce dispositif ; cibles permises : {', '.join(codes)}", code
-        )
+        raise champ_invalide(champ, f"cible inconnue de ce dispositif ; cibles permises : {', '.join(codes)}", code)
 
 
 def _evenement(
@@ -203,6 +186,7 @@ def _evenement(
     commentaire: str | None = None,
     date_effet: date | None = None,
     session_commission_id: uuid.UUID | None = None,
+    flush: bool = True,
 ) -> OrientationEvenement:
     ev = OrientationEvenement(
         orientation_id=o.id,
@@ -217,6 +201,8 @@ def _evenement(
         session_commission_id=session_commission_id,
     )
     session.add(ev)
+    if not flush:
+        return ev  # the caller flushes, then queues the webhooks
     session.flush()
     if de is not None:
         webhooks.programmer(session, o, ev)
@@ -228,17 +214,14 @@ def creer_orientation(
     principal: Principal,
     *,
     data: OrientationCreate,
-    requete: RequeteIdempotente | None = None,
+    requete: uuid.UUID | None = None,
 ) -> OrientationPublic:
     """Refer a household to a dispositif, with an existing ménage or the household's
     data (the ménage's duplicate rule applies). ``external_ref`` is unique per
     prescriber organisation. With ``requete`` (Idempotency-Key), the answer is
     stored in the same transaction."""
     if not principal.of_type(*access.TYPES_PRESCRIPTEURS):
-        raise Interdit(
-            "Seuls une association, un prescripteur, un bailleur ou une commission "
-            "orientent un ménage."
-        )
+        raise Interdit("Seuls une association, un prescripteur, un bailleur ou une commission orientent un ménage.")
     d = session.get(Dispositif, data.dispositif_id)
     if d is None:
         raise champ_invalide("dispositif_id", "dispositif inconnu", str(data.dispositif_id))
@@ -254,12 +237,14 @@ def creer_orientation(
             raise _doublon_external_ref(existante)
     if data.menage_id is not None:
         menage = menages.get_menage(session, principal, data.menage_id, journal=False)
+        reference = prochaine_reference(session, "O")
     else:
         assert data.menage is not None
-        menage = menages.preparer_menage(session, principal, data=data.menage)
-        journaliser(session, principal, ActionAudit.creer, menages.RESSOURCE, menage.id)
+        # Both references in one round trip (two sequences on PostgreSQL).
+        ref_menage, reference = prochaines_references(session, "M", "O")
+        menage = menages.preparer_menage(session, principal, data=data.menage, reference=ref_menage, flush=False)
     o = Orientation(
-        reference=prochaine_reference(session, "O"),
+        reference=reference,
         menage_id=menage.id,
         dispositif_id=d.id,
         origine=data.origine.value,
@@ -271,22 +256,28 @@ def creer_orientation(
         acces_maintien=data.acces_maintien.value,
         motifs=data.motifs,
     )
-    session.add(o)
+    if data.soumettre:
+        # Inserted already submitted (no UPDATE), with both events of its history.
+        o.statut, o.date_reception = S.soumise.value, utcnow().date()
+    # Rows without ORM relationships: the unit of work does not order tables by their
+    # foreign keys, so each level is flushed in turn (one INSERT per table all the same).
     try:
-        session.flush()
+        session.add(o)
+        session.flush()  # persons, resources, debts, the referral
     except IntegrityError:
         # Two pushes of the same external_ref with different keys, at the same time.
         session.rollback()
-        raise Conflit(
-            f"Une orientation de référence externe « {data.external_ref} » existe déjà."
-        ) from None
-    _evenement(session, principal, o, de=None, vers=S.brouillon)
+        raise Conflit(f"Une orientation de référence externe « {data.external_ref} » existe déjà.") from None
+    evenements = [_evenement(session, principal, o, de=None, vers=S.brouillon, flush=False)]
     if data.soumettre:
-        o.statut, o.date_reception = S.soumise.value, utcnow().date()
-        session.add(o)
-        _evenement(session, principal, o, de=S.brouillon, vers=S.soumise)
-    journaliser(session, principal, ActionAudit.creer, RESSOURCE, o.id)
+        evenements.append(_evenement(session, principal, o, de=S.brouillon, vers=S.soumise, flush=False))
     session.flush()
+    if data.soumettre:
+        webhooks.programmer(session, o, evenements[-1])
+    entrees = [(ActionAudit.creer, RESSOURCE, o.id)]
+    if data.menage_id is None:
+        entrees.insert(0, (ActionAudit.creer, menages.RESSOURCE, menage.id))
+    journaliser_plusieurs(session, principal, entrees)
     public = to_public(session, principal, o)
     if requete is not None:
         idempotence.enregistrer_reponse(
@@ -328,8 +319,7 @@ def modifier_orientation(
     if S(o.statut) not in graphe.MODIFIABLES:
         permis = ", ".join(sorted(s.value for s in graphe.MODIFIABLES))
         raise Conflit(
-            f"L'orientation {o.reference} est « {o.statut} » : "
-            f"elle ne se modifie que dans les états {permis}.",
+            f"L'orientation {o.reference} est « {o.statut} » : elle ne se modifie que dans les états {permis}.",
             etat_actuel=o.statut,
         )
     check_if_match(if_match, o.version, f"L'orientation {o.reference}")
@@ -355,9 +345,7 @@ def modifier_orientation(
 def _verifier_acteur(principal: Principal, o: Orientation, d: Dispositif, vers: S) -> None:
     commission = access.est_commission(principal, d)
     prescripteur = access.est_prescripteur(principal, o)
-    if (commission and vers in graphe.PAR_COMMISSION) or (
-        prescripteur and vers in graphe.PAR_PRESCRIPTEUR
-    ):
+    if (commission and vers in graphe.PAR_COMMISSION) or (prescripteur and vers in graphe.PAR_PRESCRIPTEUR):
         return
     if vers in graphe.PAR_PRESCRIPTEUR:
         qui = "l'organisation qui a orienté le ménage ou la commission du dispositif"
@@ -527,9 +515,7 @@ def transitionner(
 
 def _session_public(session: Session, s: SessionCommission) -> SessionPublic:
     ids = session.exec(
-        select(Orientation.id)
-        .where(Orientation.session_commission_id == s.id)
-        .order_by(col(Orientation.reference))
+        select(Orientation.id).where(Orientation.session_commission_id == s.id).order_by(col(Orientation.reference))
     )
     return SessionPublic(**s.model_dump(), ordre_du_jour=list(ids))
 
@@ -556,12 +542,8 @@ def creer_session(session: Session, principal: Principal, *, data: SessionCreate
     return public
 
 
-def get_session_commission(
-    session: Session, principal: Principal, session_id: uuid.UUID
-) -> SessionCommission:
-    s = session.exec(
-        access.visible_sessions(principal).where(SessionCommission.id == session_id)
-    ).first()
+def get_session_commission(session: Session, principal: Principal, session_id: uuid.UUID) -> SessionCommission:
+    s = session.exec(access.visible_sessions(principal).where(SessionCommission.id == session_id)).first()
     if s is None:
         raise Introuvable("Session de commission", session_id)
     return s
@@ -582,9 +564,7 @@ def lister_sessions(
     if dispositif_id is not None:
         query = query.where(SessionCommission.dispositif_id == dispositif_id)
     total = count(session, query)
-    rows = session.exec(
-        query.order_by(col(SessionCommission.date).desc()).offset(page.offset).limit(page.limit)
-    )
+    rows = session.exec(query.order_by(col(SessionCommission.date).desc()).offset(page.offset).limit(page.limit))
     return Page(
         total=total,
         limit=page.limit,
@@ -593,9 +573,7 @@ def lister_sessions(
     )
 
 
-def _session_ouverte(
-    session: Session, principal: Principal, session_id: uuid.UUID
-) -> SessionCommission:
+def _session_ouverte(session: Session, principal: Principal, session_id: uuid.UUID) -> SessionCommission:
     s = get_session_commission(session, principal, session_id)
     d = dispositifs.get_dispositif(session, s.dispositif_id)
     if not access.est_commission(principal, d):
@@ -605,9 +583,7 @@ def _session_ouverte(
     return s
 
 
-def clore_session(
-    session: Session, principal: Principal, *, session_id: uuid.UUID
-) -> SessionPublic:
+def clore_session(session: Session, principal: Principal, *, session_id: uuid.UUID) -> SessionPublic:
     """Close a session: its agenda and decisions are final (its minutes stay readable)."""
     s = _session_ouverte(session, principal, session_id)
     s.close = True
@@ -658,9 +634,7 @@ def decider_session(
     for i, decision in enumerate(data.decisions):
         o = get_orientation(session, principal, decision.orientation_id)
         if o.session_commission_id != s.id:
-            raise champ_invalide(
-                f"decisions.{i}.orientation_id", "orientation absente de l'ordre du jour", str(o.id)
-            )
+            raise champ_invalide(f"decisions.{i}.orientation_id", "orientation absente de l'ordre du jour", str(o.id))
         transition = TransitionIn(**decision.model_dump(exclude={"orientation_id"}))
         if transition.date_effet is None:
             transition.date_effet = s.date
@@ -668,10 +642,7 @@ def decider_session(
             _appliquer(session, principal, o, transition, session_commission_id=s.id)
         except Probleme as exc:
             session.rollback()  # all or nothing: the decisions already applied are undone
-            exc.detail = (
-                f"Décision n° {i + 1} ({o.reference}) : {exc.detail} "
-                "Aucune décision n'a été enregistrée."
-            )
+            exc.detail = f"Décision n° {i + 1} ({o.reference}) : {exc.detail} Aucune décision n'a été enregistrée."
             exc.extra.setdefault("decision", i)
             raise
         resultats.append(o)
@@ -697,9 +668,7 @@ COLONNES_PV = [
 ]
 
 
-def proces_verbal_csv(
-    session: Session, principal: Principal, *, session_id: uuid.UUID
-) -> tuple[str, str]:
+def proces_verbal_csv(session: Session, principal: Principal, *, session_id: uuid.UUID) -> tuple[str, str]:
     """The minutes of a session: one row per decision taken in it (read from the events,
     so a referral adjourned here then accepted later keeps its row here), as CSV.
     Logged as an export."""
@@ -744,9 +713,7 @@ def proces_verbal_csv(
         ]
         writer.writerow(valeurs)
     ids = sorted({o.id for _, o in decisions})
-    journaliser(
-        session, principal, ActionAudit.exporter, "session_commission", s.id, nombre=len(ids)
-    )
+    journaliser(session, principal, ActionAudit.exporter, "session_commission", s.id, nombre=len(ids))
     journaliser_liste(session, principal, RESSOURCE, ids)
     session.commit()
     return f"pv-commission-{s.date.isoformat()}.csv", buffer.getvalue()
@@ -764,5 +731,5 @@ def executer_idempotent(
     try:
         return creer_orientation(session, principal, data=data, requete=reservation)
     except BaseException:
-        idempotence.liberer(session, reservation)
+        session.rollback()  # the reservation goes with the failed work: the key is free again
         raise

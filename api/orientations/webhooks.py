@@ -75,13 +75,17 @@ def charge_utile(o: Orientation, ev: OrientationEvenement) -> str:
 
 
 def programmer(session: Session, o: Orientation, ev: OrientationEvenement) -> None:
-    """Queue the event for each active webhook of the prescriber organisation (no commit)."""
-    abonnements = session.exec(
-        select(AbonnementWebhook).where(
-            AbonnementWebhook.organisation_id == o.prescripteur_organisation_id,
-            col(AbonnementWebhook.actif).is_(True),
-        )
-    )
+    """Queue the event for each active webhook of the prescriber organisation (no commit).
+
+    Reading the subscriptions does not flush the pending referral: the caller flushes
+    everything at once (and handles its integrity errors there)."""
+    with session.no_autoflush:
+        abonnements = session.exec(
+            select(AbonnementWebhook).where(
+                AbonnementWebhook.organisation_id == o.prescripteur_organisation_id,
+                col(AbonnementWebhook.actif).is_(True),
+            )
+        ).all()
     corps = charge_utile(o, ev)
     for ab in abonnements:
         session.add(

@@ -2772,24 +2772,35 @@ export interface components {
          * @enum {string}
          */
         OrigineOrientation: "bailleur" | "ccas" | "cdas_travailleur_social" | "famille" | "association" | "ccapex" | "siao" | "autre";
-        /** Page[AccesDossier] */
-        Page_AccesDossier_: {
+        /** PageCurseur[Annotated[Union[MesureResume, MesureStatut], FieldInfo(annotation=NoneType, required=True, discriminator='vue')]] */
+        PageCurseur_Annotated_Union_MesureResume__MesureStatut___FieldInfo_annotation_NoneType__required_True__discriminator__vue____: {
             /** Items */
-            items: components["schemas"]["AccesDossier"][];
+            items: (components["schemas"]["MesureResume"] | components["schemas"]["MesureStatut"])[];
             /** Limit */
             limit: number;
             /** Offset */
             offset: number;
             /**
+             * Suivant
+             * @description Curseur de la page suivante, à passer tel quel dans « apres » (null : dernière page). Plus rapide qu'un décalage sur les longues listes, et stable si des éléments sont ajoutés entre deux pages.
+             */
+            suivant?: string | null;
+            /**
              * Total
-             * @description Nombre total d'éléments correspondant aux filtres
+             * @description Nombre d'éléments correspondant aux filtres, compté jusqu'à offset + 1000 (au-delà : total_exact vaut false et total vaut ce plafond ; une page atteinte par offset voit donc toujours des pages après elle)
              */
             total: number;
+            /**
+             * Total Exact
+             * @description false quand il y a plus d'éléments que le plafond (total)
+             * @default true
+             */
+            total_exact?: boolean;
         };
-        /** Page[Annotated[Union[MesureResume, MesureStatut], FieldInfo(annotation=NoneType, required=True, discriminator='vue')]] */
-        Page_Annotated_Union_MesureResume__MesureStatut___FieldInfo_annotation_NoneType__required_True__discriminator__vue____: {
+        /** Page[AccesDossier] */
+        Page_AccesDossier_: {
             /** Items */
-            items: (components["schemas"]["MesureResume"] | components["schemas"]["MesureStatut"])[];
+            items: components["schemas"]["AccesDossier"][];
             /** Limit */
             limit: number;
             /** Offset */
@@ -6187,6 +6198,8 @@ export interface operations {
                 cible?: string | null;
                 /** @description Référence (ou partie) de la mesure ou de son ménage */
                 reference?: string | null;
+                /** @description Curseur « suivant » de la page précédente : la page qui la suit (pagination par clé, à préférer à offset sur les longues listes) */
+                apres?: string | null;
                 /** @description Taille de page (100 au plus) */
                 limit?: number;
                 /** @description Décalage */
@@ -6204,7 +6217,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_Annotated_Union_MesureResume__MesureStatut___FieldInfo_annotation_NoneType__required_True__discriminator__vue____"];
+                    "application/json": components["schemas"]["PageCurseur_Annotated_Union_MesureResume__MesureStatut___FieldInfo_annotation_NoneType__required_True__discriminator__vue____"];
                 };
             };
             /** @description Authentification requise */

@@ -159,7 +159,8 @@ export default function MesuresListe() {
               ? filtre
                 ? "Aucune mesure ne correspond à ces critères."
                 : "Aucune mesure visible pour votre organisation."
-              : `${donnees.total} mesure${donnees.total > 1 ? "s" : ""}${filtre ? " correspondant aux critères" : ""}`}
+              : // Past a cap the API counts no further (total_exact false): say "plus de".
+                `${donnees.total_exact === false ? "Plus de " : ""}${donnees.total.toLocaleString("fr-FR")} mesure${donnees.total > 1 ? "s" : ""}${filtre ? " correspondant aux critères" : ""}`}
           </p>
           {mesures.length > 0 && (
             <Table
