@@ -54,6 +54,24 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(client, monde: Mond
     assert "set-cookie" not in wrong.headers
 
 
+def test_login_moves_an_old_argon2_hash_to_the_current_parameters(client, monde: Monde, db) -> None:
+    from pwdlib import PasswordHash
+    from pwdlib.hashers.argon2 import Argon2Hasher
+
+    # pwdlib's defaults (64 MiB), used for accounts created before the OWASP parameters.
+    ancien = PasswordHash((Argon2Hasher(),)).hash(MOT_DE_PASSE)
+    assert "m=65536" in ancien
+    user = monde.users["asso_agent"]
+    user.mot_de_passe_hash = ancien
+    db.add(user)
+    db.flush()
+    assert _login(client, user.email).status_code == 200
+    db.refresh(user)
+    assert "m=19456,t=2,p=1" in user.mot_de_passe_hash
+    assert _login(client, user.email).status_code == 200  # the new hash verifies
+    _assert_401(_login(client, user.email, "pas-le-bon-mot-de-passe"))
+
+
 def test_disabled_user_cannot_sign_in(client, monde: Monde, db) -> None:
     user = monde.users["asso_agent"]
     user.actif = False

@@ -13,7 +13,7 @@ from api.auth.models import JetonRafraichissement, SessionAuth
 from api.core.config import Settings
 from api.core.errors import IdentifiantsInvalides, NonAuthentifie
 from api.core.models import utcnow
-from api.core.security import InvalidToken, create_token, decode_token, verify_password
+from api.core.security import InvalidToken, create_token, decode_token, verify_and_update_password, verify_password
 from api.organisations.models import ClientApi, Organisation, Utilisateur
 
 
@@ -50,9 +50,11 @@ def connecter_utilisateur(session: Session, settings: Settings, *, email: str, m
         .where(Utilisateur.email == email.strip().lower())
     ).first()
     user = row[0] if row else None
-    ok = verify_password(mot_de_passe, user.mot_de_passe_hash if user else None)
+    ok, nouveau_hash = verify_and_update_password(mot_de_passe, user.mot_de_passe_hash if user else None)
     if not ok or user is None or row is None or not user.actif or not row[1].actif:
         raise IdentifiantsInvalides()
+    if nouveau_hash is not None:  # stored with older argon2 parameters: upgraded now
+        user.mot_de_passe_hash = nouveau_hash
     user.derniere_connexion = utcnow()
     auth = SessionAuth(utilisateur_id=user.id, expire_le=utcnow() + timedelta(days=settings.refresh_token_days))
     session.add_all([user, auth])

@@ -78,9 +78,10 @@ def _rss_serveur(url: str, du: date, au: date) -> tuple[float, float]:
     """Peak RSS (VmHWM, MB) of a one-worker server while it computes the report over HTTP,
     and its peak before (start-up and the password login).
 
-    The login checks a password with argon2, whose memory cost (64 MiB, a security
-    setting of the authentication) is allocated at once and freed: the peak is reset
-    (``/proc/PID/clear_refs``) after the login, so that the figure is the report's."""
+    The login checks a password with argon2, whose memory cost (19 MiB, a security
+    setting of the authentication; 64 MiB for hashes made before 23/11/2026) is
+    allocated at once and freed: the peak is reset (``/proc/PID/clear_refs``) after
+    the login, so that the figure is the report's."""
     with serveur(url, workers=1) as base:
         token = jeton(base, f"responsable.ddets@{referentiel.DEMO_DOMAIN}", referentiel.DEMO_PASSWORD)
         h = {"Authorization": f"Bearer {token}"}
