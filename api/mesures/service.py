@@ -12,6 +12,7 @@ from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, func, insert, literal, literal_column, or_, tuple_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, delete, select
 
 from api.audit.models import ActionAudit, JournalAcces
@@ -447,9 +448,11 @@ def lister_mesures(
         query = query.where(
             or_(
                 col(Mesure.reference).ilike(motif, escape="\\"),
+                # An alias: the page query joins Menage itself, which would otherwise
+                # be correlated away from this subquery.
                 exists().where(
-                    col(Menage.id) == col(Mesure.menage_id),
-                    col(Menage.reference).ilike(motif, escape="\\"),
+                    col(_MENAGE_RECHERCHE.id) == col(Mesure.menage_id),
+                    col(_MENAGE_RECHERCHE.reference).ilike(motif, escape="\\"),
                 ),
             )
         )
@@ -510,6 +513,8 @@ def lister_mesures(
         total=total, total_exact=exact, limit=page.limit, offset=page.offset, items=items, suivant=suivant
     )
 
+
+_MENAGE_RECHERCHE = aliased(Menage)
 
 # What a list row shows (MesureResume, MesureStatut): not the whole mesure.
 _COLONNES_LISTE = tuple(
