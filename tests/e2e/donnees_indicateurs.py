@@ -12,40 +12,12 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
-
 from tests.e2e.conftest import Serveur
+from tests.e2e.donnees import accepter, association, client_api, orienter, prendre_et_demarrer
 
 PARIS = ZoneInfo("Europe/Paris")
 HORIZON_EMAIL = "agent.e2e@horizon35.fr"
 HORIZON_PASSWORD = "horizon-e2e-mot-de-passe-solide"
-
-
-def _client(serveur: Serveur, email: str, password: str) -> httpx.Client:
-    return httpx.Client(
-        base_url=serveur.url,
-        headers={"Authorization": f"Bearer {serveur.jeton(email, password)}"},
-    )
-
-
-def _orientation(c: httpx.Client, serveur: Serveur, personne: dict[str, Any]) -> dict[str, Any]:
-    r = c.post(
-        "/api/v1/orientations",
-        json={
-            "dispositif_id": serveur.ids["dispositif"],
-            "origine": "bailleur",
-            "acces_maintien": "maintien",
-            "motifs": "Impayés de loyer.",
-            "soumettre": True,
-            "menage": {
-                "composition": "femme_seule" if personne["sexe"] == "femme" else "homme_seul",
-                "commune_insee": "35238",
-                "personnes": [{"lien": "demandeur", **personne}],
-            },
-        },
-    )
-    assert r.status_code == 201, r.text
-    return dict(r.json())
 
 
 def age_au(naissance: date, jour: date) -> int:
@@ -56,44 +28,13 @@ def creer_donnees_indicateurs(serveur: Serveur) -> dict[str, Any]:
     """Two mesures of « Association Horizon »: one in progress (habitat adapté, a woman
     born in 1990), one ended today (santé mentale, a man born in 1958, relogement)."""
     aujourdhui = datetime.now(PARIS).date()
-    with _client(serveur, serveur.admin_email, serveur.admin_password) as admin:
-        horizon = (
-            admin.post(
-                "/api/v1/organisations",
-                json={"nom": "Association Horizon", "type": "association", "commune_insee": "35238"},
-            )
-            .raise_for_status()
-            .json()
-        )
-        admin.post(
-            "/api/v1/utilisateurs",
-            json={
-                "email": HORIZON_EMAIL,
-                "nom": "Guillou",
-                "prenom": "Soizic",
-                "organisation_id": horizon["id"],
-                "role": "agent",
-                "mot_de_passe": HORIZON_PASSWORD,
-            },
-        ).raise_for_status()
-        admin.post(
-            "/api/v1/conventions",
-            json={
-                "dispositif_id": serveur.ids["dispositif"],
-                "association_id": horizon["id"],
-                "date_debut": "2020-01-01",
-                "date_fin": "2035-12-31",
-                "objectif_menages": 10,
-                "communes": ["35238"],
-            },
-        ).raise_for_status()
-
+    horizon = association(serveur, "Association Horizon", [(HORIZON_EMAIL, HORIZON_PASSWORD, "Soizic", "Guillou")])
     naissances = {"habitat": date(1990, 5, 10), "sante": date(1958, 2, 1)}
     with (
-        _client(serveur, HORIZON_EMAIL, HORIZON_PASSWORD) as agent,
-        _client(serveur, serveur.gie_email, serveur.gie_password) as gie,
+        client_api(serveur, HORIZON_EMAIL, HORIZON_PASSWORD) as agent,
+        client_api(serveur, serveur.gie_email, serveur.gie_password) as gie,
     ):
-        o1 = _orientation(
+        o1 = orienter(
             agent,
             serveur,
             {
@@ -102,57 +43,29 @@ def creer_donnees_indicateurs(serveur: Serveur) -> dict[str, Any]:
                 "date_naissance": naissances["habitat"].isoformat(),
                 "sexe": "femme",
             },
+            composition="femme_seule",
+            origine="bailleur",
         )
-        o2 = _orientation(
+        o2 = orienter(
             agent,
             serveur,
             {"nom": "Morvan", "prenom": "Loïc", "date_naissance": naissances["sante"].isoformat(), "sexe": "homme"},
+            composition="homme_seul",
+            origine="bailleur",
         )
-        s = gie.post(
-            "/api/v1/commissions",
-            json={"dispositif_id": serveur.ids["dispositif"], "date": aujourdhui.isoformat()},
+        accepter(
+            gie,
+            serveur,
+            aujourdhui,
+            horizon["id"],
+            [(o1, "habitat_adapte_sur_mesure", "evaluation"), (o2, "sante_mentale", "evaluation")],
         )
-        assert s.status_code == 201, s.text
-        sid = s.json()["id"]
-        gie.post(
-            f"/api/v1/commissions/{sid}/ordre-du-jour", json={"orientation_ids": [o1["id"], o2["id"]]}
-        ).raise_for_status()
-        d = gie.post(
-            f"/api/v1/commissions/{sid}/decisions",
-            json={
-                "decisions": [
-                    {
-                        "orientation_id": o["id"],
-                        "vers_statut": "acceptee",
-                        "association_id": horizon["id"],
-                        "cible_code": cible,
-                        "type_accompagnement_code": "evaluation",
-                    }
-                    for o, cible in ((o1, "habitat_adapte_sur_mesure"), (o2, "sante_mentale"))
-                ]
-            },
-        )
-        assert d.status_code == 200, d.text
-
-        moi = agent.get("/api/v1/auth/me").raise_for_status().json()
         mesures = agent.get("/api/v1/mesures").raise_for_status().json()
         assert mesures["total"] == 2, mesures
         par_cible = {m["cible_code"]: m for m in mesures["items"]}
         for cible in ("habitat_adapte_sur_mesure", "sante_mentale"):
             m = par_cible[cible]
-            lu = agent.get(f"/api/v1/mesures/{m['id']}").raise_for_status()
-            r = agent.post(
-                f"/api/v1/mesures/{m['id']}/changer-referent",
-                json={"referent_id": moi["id"]},
-                headers={"If-Match": lu.headers["ETag"]},
-            )
-            assert r.status_code == 200, r.text
-            r = agent.post(
-                f"/api/v1/mesures/{m['id']}/demarrer",
-                json={"date_debut": aujourdhui.isoformat(), "adhesion_date": aujourdhui.isoformat()},
-                headers={"If-Match": r.headers["ETag"]},
-            )
-            assert r.status_code == 200, r.text
+            r = prendre_et_demarrer(agent, m["id"], aujourdhui)
             if cible == "sante_mentale":
                 r = agent.post(
                     f"/api/v1/mesures/{m['id']}/terminer",

@@ -15,11 +15,11 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Serveur
+from tests.e2e.donnees import accepter, association, client_api, orienter
 from tests.e2e.test_parcours import se_connecter
 
 pytestmark = pytest.mark.e2e
@@ -27,10 +27,6 @@ pytestmark = pytest.mark.e2e
 PARIS = ZoneInfo("Europe/Paris")
 LEA = ("lea.bernard@horizon35.fr", "lea-e2e-mot-de-passe-solide")
 PAUL = ("paul.durand@horizon35.fr", "paul-e2e-mot-de-passe-solide")
-
-
-def _client(serveur: Serveur, email: str, password: str) -> httpx.Client:
-    return httpx.Client(base_url=serveur.url, headers={"Authorization": f"Bearer {serveur.jeton(email, password)}"})
 
 
 def _fr(d: date) -> str:
@@ -51,88 +47,18 @@ def _plus_mois(d: date, mois: int) -> date:
 def _mesure_acceptee(serveur: Serveur, aujourdhui: date) -> dict[str, Any]:
     """A second association with two agents and a convention; a referral it sends is
     accepted by the commission for it: the mesure exists, mandatée, with no référent."""
-    with _client(serveur, serveur.admin_email, serveur.admin_password) as admin:
-        asso = (
-            admin.post(
-                "/api/v1/organisations",
-                json={"nom": "Association Horizon 35", "type": "association", "commune_insee": "35238"},
-            )
-            .raise_for_status()
-            .json()
+    asso = association(
+        serveur, "Association Horizon 35", [(*LEA, "Léa", "Bernard"), (*PAUL, "Paul", "Durand")], objectif_menages=20
+    )
+    with client_api(serveur, *LEA) as lea, client_api(serveur, serveur.gie_email, serveur.gie_password) as gie:
+        orientation = orienter(
+            lea,
+            serveur,
+            {"nom": "Tanguy", "prenom": "Gwenaëlle", "date_naissance": "1985-04-02", "sexe": "femme"},
+            composition="femme_seule_avec_enfants",
+            motifs="Dette de loyer, procédure engagée.",
         )
-        for (email, mdp), (prenom, nom) in ((LEA, ("Léa", "Bernard")), (PAUL, ("Paul", "Durand"))):
-            admin.post(
-                "/api/v1/utilisateurs",
-                json={
-                    "email": email,
-                    "nom": nom,
-                    "prenom": prenom,
-                    "organisation_id": asso["id"],
-                    "role": "agent",
-                    "mot_de_passe": mdp,
-                },
-            ).raise_for_status()
-        admin.post(
-            "/api/v1/conventions",
-            json={
-                "dispositif_id": serveur.ids["dispositif"],
-                "association_id": asso["id"],
-                "date_debut": "2020-01-01",
-                "date_fin": "2035-12-31",
-                "objectif_menages": 20,
-                "communes": ["35238"],
-            },
-        ).raise_for_status()
-    with _client(serveur, *LEA) as lea, _client(serveur, serveur.gie_email, serveur.gie_password) as gie:
-        o = lea.post(
-            "/api/v1/orientations",
-            json={
-                "dispositif_id": serveur.ids["dispositif"],
-                "origine": "association",
-                "acces_maintien": "maintien",
-                "motifs": "Dette de loyer, procédure engagée.",
-                "soumettre": True,
-                "menage": {
-                    "composition": "femme_seule_avec_enfants",
-                    "commune_insee": "35238",
-                    "personnes": [
-                        {
-                            "lien": "demandeur",
-                            "nom": "Tanguy",
-                            "prenom": "Gwenaëlle",
-                            "date_naissance": "1985-04-02",
-                            "sexe": "femme",
-                        }
-                    ],
-                },
-            },
-        )
-        assert o.status_code == 201, o.text
-        orientation = o.json()
-        s = gie.post(
-            "/api/v1/commissions",
-            json={"dispositif_id": serveur.ids["dispositif"], "date": aujourdhui.isoformat()},
-        )
-        assert s.status_code == 201, s.text
-        sid = s.json()["id"]
-        gie.post(
-            f"/api/v1/commissions/{sid}/ordre-du-jour", json={"orientation_ids": [orientation["id"]]}
-        ).raise_for_status()
-        d = gie.post(
-            f"/api/v1/commissions/{sid}/decisions",
-            json={
-                "decisions": [
-                    {
-                        "orientation_id": orientation["id"],
-                        "vers_statut": "acceptee",
-                        "association_id": asso["id"],
-                        "cible_code": "reassurance_locataire",
-                        "type_accompagnement_code": "capacite_habiter",
-                    }
-                ]
-            },
-        )
-        assert d.status_code == 200, d.text
+        accepter(gie, serveur, aujourdhui, asso["id"], [(orientation, "reassurance_locataire", "capacite_habiter")])
         mesures = lea.get("/api/v1/mesures").raise_for_status().json()
         assert mesures["total"] == 1, mesures
         mesure: dict[str, Any] = mesures["items"][0]
@@ -222,7 +148,7 @@ def test_agent_mene_une_mesure_de_bout_en_bout(page: Any, serveur: Serveur, capt
     # --- Domaines et logement, under If-Match: a stale version is said and reloaded ----
     page.get_by_role("button", name="Modifier les domaines et le logement").click()
     page.get_by_label("Budget et dettes").check(force=True)
-    with _client(serveur, *PAUL) as paul:
+    with client_api(serveur, *PAUL) as paul:
         lu = paul.get(f"/api/v1/mesures/{mesure['id']}").raise_for_status()
         paul.patch(
             f"/api/v1/mesures/{mesure['id']}", json={"domaines": ["sante"]}, headers={"If-Match": lu.headers["ETag"]}

@@ -20,19 +20,13 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Serveur
+from tests.e2e.donnees import accepter, client_api, orienter, prendre_et_demarrer
 from tests.e2e.test_parcours import se_connecter
 
 pytestmark = pytest.mark.e2e
 
 PARIS = ZoneInfo("Europe/Paris")
 JOURS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-
-
-def _client(serveur: Serveur, email: str, password: str) -> httpx.Client:
-    return httpx.Client(
-        base_url=serveur.url,
-        headers={"Authorization": f"Bearer {serveur.jeton(email, password)}"},
-    )
 
 
 def _jour(d: date) -> str:
@@ -52,83 +46,27 @@ def _region_jour(page: Any, d: date) -> Any:
 
 def _mesure_demarree(serveur: Serveur, mandatement: date) -> dict[str, Any]:
     """A household referred, accepted by the commission on `mandatement`, its mesure started
-    by the agent who becomes its référent. Returns the mesure (list view)."""
+    by the agent who becomes its référent. Returns the mesure."""
     with (
-        _client(serveur, serveur.agent_email, serveur.agent_password) as agent,
-        _client(serveur, serveur.gie_email, serveur.gie_password) as gie,
+        client_api(serveur, serveur.agent_email, serveur.agent_password) as agent,
+        client_api(serveur, serveur.gie_email, serveur.gie_password) as gie,
     ):
-        r = agent.post(
-            "/api/v1/orientations",
-            json={
-                "dispositif_id": serveur.ids["dispositif"],
-                "origine": "association",
-                "acces_maintien": "maintien",
-                "motifs": "Dette de loyer après une perte d'emploi.",
-                "soumettre": True,
-                "menage": {
-                    "composition": "femme_seule_avec_enfants",
-                    "commune_insee": "35238",
-                    "personnes": [
-                        {
-                            "lien": "demandeur",
-                            "nom": "Le Goff",
-                            "prenom": "Maïwenn",
-                            "date_naissance": "1987-05-02",
-                            "sexe": "femme",
-                        }
-                    ],
-                },
-            },
+        o = orienter(
+            agent,
+            serveur,
+            {"nom": "Le Goff", "prenom": "Maïwenn", "date_naissance": "1987-05-02", "sexe": "femme"},
+            composition="femme_seule_avec_enfants",
+            motifs="Dette de loyer après une perte d'emploi.",
         )
-        assert r.status_code == 201, r.text
-        o = r.json()
-        s = gie.post(
-            "/api/v1/commissions",
-            json={"dispositif_id": serveur.ids["dispositif"], "date": mandatement.isoformat()},
-        )
-        assert s.status_code == 201, s.text
-        sid = s.json()["id"]
-        gie.post(
-            f"/api/v1/commissions/{sid}/ordre-du-jour", json={"orientation_ids": [o["id"]]}
-        ).raise_for_status()
-        d = gie.post(
-            f"/api/v1/commissions/{sid}/decisions",
-            json={
-                "decisions": [
-                    {
-                        "orientation_id": o["id"],
-                        "vers_statut": "acceptee",
-                        "association_id": serveur.ids["association"],
-                        "cible_code": "reassurance_locataire",
-                        "type_accompagnement_code": "evaluation",
-                    }
-                ]
-            },
-        )
-        assert d.status_code == 200, d.text
+        accepter(gie, serveur, mandatement, serveur.ids["association"], [(o, "reassurance_locataire", "evaluation")])
         mesure_id = agent.get(f"/api/v1/orientations/{o['id']}").raise_for_status().json()["mesure_id"]
         assert mesure_id
-        moi = agent.get("/api/v1/auth/me").raise_for_status().json()
-        lu = agent.get(f"/api/v1/mesures/{mesure_id}").raise_for_status()
-        assert lu.json()["date_mandatement"] == mandatement.isoformat()
-        r = agent.post(
-            f"/api/v1/mesures/{mesure_id}/changer-referent",
-            json={"referent_id": moi["id"]},
-            headers={"If-Match": lu.headers["ETag"]},
-        )
-        assert r.status_code == 200, r.text
-        r = agent.post(
-            f"/api/v1/mesures/{mesure_id}/demarrer",
-            json={"date_debut": mandatement.isoformat(), "adhesion_date": mandatement.isoformat()},
-            headers={"If-Match": r.headers["ETag"]},
-        )
-        assert r.status_code == 200, r.text
+        r = prendre_et_demarrer(agent, mesure_id, mandatement)
+        assert r.json()["date_mandatement"] == mandatement.isoformat()
         return dict(r.json())
 
 
-def test_agenda_creer_modifier_compte_rendu_et_adresse_ics(
-    page: Any, serveur: Serveur, capture: Any
-) -> None:
+def test_agenda_creer_modifier_compte_rendu_et_adresse_ics(page: Any, serveur: Serveur, capture: Any) -> None:
     aujourdhui = datetime.now(PARIS).date()
     hier, demain = aujourdhui - timedelta(days=1), aujourdhui + timedelta(days=1)
     mesure = _mesure_demarree(serveur, aujourdhui - timedelta(days=14))
@@ -176,9 +114,7 @@ def test_agenda_creer_modifier_compte_rendu_et_adresse_ics(
     page.get_by_label("Lieu").fill("Permanence de Villejean")
     page.get_by_role("button", name="Enregistrer le rendez-vous").click()
     expect(page.get_by_text(f"Rendez-vous du {_jour(demain)} à 14:00 enregistré")).to_be_visible()
-    lien_demain = _region_jour(page, demain).get_by_role(
-        "link", name=re.compile(menage)
-    )
+    lien_demain = _region_jour(page, demain).get_by_role("link", name=re.compile(menage))
     expect(lien_demain).to_contain_text("14:00 – 15:00")
     expect(lien_demain).to_contain_text("Permanence de Villejean")
     capture(page, "41-agenda-semaine")
@@ -209,7 +145,7 @@ def test_agenda_creer_modifier_compte_rendu_et_adresse_ics(
     # DSFR draws the box over the input: the person clicks its label.
     page.locator("label", has_text="Le bailleur participe (rencontre tripartite)").click()
     expect(page.get_by_label("Le bailleur participe (rencontre tripartite)")).to_be_checked()
-    with _client(serveur, serveur.agent_email, serveur.agent_password) as collegue:
+    with client_api(serveur, serveur.agent_email, serveur.agent_password) as collegue:
         lu = collegue.get(f"/api/v1/rendez-vous/{rdv_id}").raise_for_status()
         collegue.patch(
             f"/api/v1/rendez-vous/{rdv_id}",
@@ -229,27 +165,23 @@ def test_agenda_creer_modifier_compte_rendu_et_adresse_ics(
     expect(page.get_by_label("Le bailleur participe (rencontre tripartite)")).to_be_checked()
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(page.get_by_text(f"Rendez-vous du {_jour(demain)} à 15:30 enregistré (planifié)")).to_be_visible()
-    lien_demain = _region_jour(page, demain).get_by_role(
-        "link", name=re.compile(menage)
-    )
+    lien_demain = _region_jour(page, demain).get_by_role("link", name=re.compile(menage))
     expect(lien_demain).to_contain_text("15:30 – 16:30")
     expect(lien_demain).to_contain_text("bureau 2")
 
     # 4. Yesterday's one: held, with its compte rendu.
     page.goto(f"/rendez-vous?semaine={hier.isoformat()}")
-    _region_jour(page, hier).get_by_role(
-        "link", name=re.compile(menage)
-    ).click()
+    _region_jour(page, hier).get_by_role("link", name=re.compile(menage)).click()
     expect(page.get_by_role("heading", level=1, name=f"Rendez-vous du {_jour(hier)} à 10:00")).to_be_visible()
     page.get_by_label("Statut").select_option("realise")
-    compte_rendu = "Point sur la dette de loyer (1 240 €). Dossier FSL à déposer ; plan d'apurement proposé au bailleur."
+    compte_rendu = (
+        "Point sur la dette de loyer (1 240 €). Dossier FSL à déposer ; plan d'apurement proposé au bailleur."
+    )
     page.get_by_label("Compte rendu").fill(compte_rendu)
     capture(page, "45-rendez-vous-compte-rendu")
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(page.get_by_text(f"Rendez-vous du {_jour(hier)} à 10:00 enregistré (réalisé)")).to_be_visible()
-    lien_hier = _region_jour(page, hier).get_by_role(
-        "link", name=re.compile(menage)
-    )
+    lien_hier = _region_jour(page, hier).get_by_role("link", name=re.compile(menage))
     expect(lien_hier).to_contain_text("Réalisé")
     expect(lien_hier).not_to_contain_text("À renseigner")
     lien_hier.click()
@@ -270,9 +202,7 @@ def test_agenda_creer_modifier_compte_rendu_et_adresse_ics(
     r = httpx.get(url)
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("text/calendar")
-    evenements = {
-        str(e["uid"]): e for e in Calendar.from_ical(r.content).walk("VEVENT")
-    }
+    evenements = {str(e["uid"]): e for e in Calendar.from_ical(r.content).walk("VEVENT")}
     evenement = evenements[f"{rdv_id}@ancrage"]
     assert str(evenement["summary"]) == menage
     assert str(evenement["location"]) == "Permanence de Villejean, bureau 2"
@@ -280,7 +210,10 @@ def test_agenda_creer_modifier_compte_rendu_et_adresse_ics(
         demain.year, demain.month, demain.day, 15, 30, tzinfo=PARIS
     )
     # Only planned rendez-vous are in the feed: yesterday's (held) is not.
-    assert all(e.decoded("dtstart").astimezone(PARIS).date() != hier or str(e["summary"]) != menage for e in evenements.values())
+    assert all(
+        e.decoded("dtstart").astimezone(PARIS).date() != hier or str(e["summary"]) != menage
+        for e in evenements.values()
+    )
 
     page.get_by_role("button", name="Révoquer l'adresse de mon agenda").click()
     expect(page.get_by_text("Adresse révoquée")).to_be_visible()
