@@ -93,3 +93,15 @@ export function messageFormulaire(probleme: ProblemDetails | null | undefined, s
   }
   return messageErreur(probleme, statut);
 }
+
+/** What a refused form shows above its fields: the message, with the errors of the
+ * fields it does not display (the others show next to their field). */
+export function echecFormulaire(
+  parChamp: ErreursChamps,
+  clesAffichees: Iterable<string>,
+  probleme: ProblemDetails | null | undefined,
+  statut: number,
+): { message: string; orphelines: ErreursChamps } {
+  const orphelines = erreursOrphelines(parChamp, clesAffichees);
+  return { message: messageFormulaire(probleme, statut, orphelines), orphelines };
+}

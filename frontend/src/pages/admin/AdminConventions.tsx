@@ -5,7 +5,7 @@ import { useState, type FormEvent } from "react";
 import { useSearchParams } from "react-router";
 
 import { api } from "../../api/client";
-import { erreursOrphelines, erreursParChamp, messageErreur, messageFormulaire, type ErreursChamps, type ProblemDetails } from "../../api/problem";
+import { echecFormulaire, type ErreursChamps, erreursParChamp, messageErreur, type ProblemDetails } from "../../api/problem";
 import type { ConventionPublic } from "../../api/types";
 import { Chargement } from "../../components/Chargement";
 import { ChampListe, ChampTexte, ResumeErreurs } from "../../components/Champs";
@@ -83,8 +83,7 @@ export default function AdminConventions() {
       const probleme = error as ProblemDetails | undefined;
       const parChamp = erreursCommunesSurLignes(erreursParChamp(probleme), saisie.communes);
       setErreurs(parChamp);
-      const orphelines = erreursOrphelines(parChamp, clesConvention(saisie));
-      setEchec({ message: messageFormulaire(probleme, response.status, orphelines), orphelines });
+      setEchec(echecFormulaire(parChamp, clesConvention(saisie), probleme, response.status));
     } catch (err) {
       setEchec({ message: messageErreur(err), orphelines: {} });
     } finally {

@@ -4,7 +4,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 
 import { api } from "../../api/client";
-import { erreursOrphelines, erreursParChamp, messageErreur, messageFormulaire, type ErreursChamps, type ProblemDetails } from "../../api/problem";
+import { echecFormulaire, type ErreursChamps, erreursParChamp, messageErreur, type ProblemDetails } from "../../api/problem";
 import { Chargement } from "../../components/Chargement";
 import { ChampListe, ChampTexte, ResumeErreurs } from "../../components/Champs";
 import { ErreurChargement } from "../../components/ErreurChargement";
@@ -101,8 +101,7 @@ export default function AdminDispositif() {
       const probleme = error as ProblemDetails | undefined;
       const parChamp = erreursCommunesSurLignes(erreursParChamp(probleme), valeurs.communes);
       setErreurs(parChamp);
-      const orphelines = erreursOrphelines(parChamp, clesDispositif(valeurs));
-      setEchec({ message: messageFormulaire(probleme, response.status, orphelines), orphelines });
+      setEchec(echecFormulaire(parChamp, clesDispositif(valeurs), probleme, response.status));
       document.getElementById("contenu")?.scrollIntoView();
     } catch (err) {
       setEchec({ message: messageErreur(err), orphelines: {} });

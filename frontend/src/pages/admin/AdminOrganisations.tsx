@@ -7,7 +7,7 @@ import { useState, type FormEvent } from "react";
 import { useSearchParams } from "react-router";
 
 import { api } from "../../api/client";
-import { erreursOrphelines, erreursParChamp, messageErreur, messageFormulaire, type ErreursChamps, type ProblemDetails } from "../../api/problem";
+import { echecFormulaire, type ErreursChamps, erreursParChamp, messageErreur, type ProblemDetails } from "../../api/problem";
 import type { OrganisationPublic, TypeOrganisation } from "../../api/types";
 import { Chargement } from "../../components/Chargement";
 import { ChampListe, ChampTexte, ResumeErreurs } from "../../components/Champs";
@@ -74,8 +74,7 @@ export default function AdminOrganisations() {
       }
       const parChamp = erreursParChamp(error as ProblemDetails);
       setErreurs(parChamp);
-      const orphelines = erreursOrphelines(parChamp, CHAMPS);
-      setEchec({ message: messageFormulaire(error as ProblemDetails, response.status, orphelines), orphelines });
+      setEchec(echecFormulaire(parChamp, CHAMPS, error as ProblemDetails, response.status));
     } catch (err) {
       setEchec({ message: messageErreur(err), orphelines: {} });
     } finally {

@@ -7,7 +7,7 @@ import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
 import { api } from "../../api/client";
-import { erreursOrphelines, erreursParChamp, messageErreur, messageFormulaire, type ErreursChamps, type ProblemDetails } from "../../api/problem";
+import { echecFormulaire, type ErreursChamps, erreursParChamp, messageErreur, type ProblemDetails } from "../../api/problem";
 import { useMoi } from "../../auth/AuthContext";
 import { Chargement } from "../../components/Chargement";
 import { ChampListe, ChampTexte, ResumeErreurs } from "../../components/Champs";
@@ -40,8 +40,7 @@ function NouvelleSession({ dispositifs }: { dispositifs: { value: string; label:
       const probleme = error as ProblemDetails | undefined;
       const parChamp = erreursParChamp(probleme);
       setErreurs(parChamp);
-      const orphelines = erreursOrphelines(parChamp, ["dispositif_id", "date", "lieu"]);
-      setEchec({ message: messageFormulaire(probleme, response.status, orphelines), orphelines });
+      setEchec(echecFormulaire(parChamp, ["dispositif_id", "date", "lieu"], probleme, response.status));
     } catch (err) {
       setEchec({ message: messageErreur(err), orphelines: {} });
     } finally {

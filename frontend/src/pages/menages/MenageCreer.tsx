@@ -4,7 +4,7 @@ import { useState } from "react";
 import { Link, useNavigate } from "react-router";
 
 import { api } from "../../api/client";
-import { erreursOrphelines, erreursParChamp, messageErreur, messageFormulaire, type ErreursChamps, type ProblemDetails } from "../../api/problem";
+import { echecFormulaire, type ErreursChamps, erreursParChamp, messageErreur, type ProblemDetails } from "../../api/problem";
 import { ResumeErreurs } from "../../components/Champs";
 import { Titre } from "../../components/Titre";
 import { clesAffichees, formulaireVide, versPayload } from "./formulaire";
@@ -38,8 +38,7 @@ export default function MenageCreer() {
       const parChamp = erreursParChamp(probleme);
       setDoublon(null);
       setErreurs(parChamp);
-      const orphelines = erreursOrphelines(parChamp, clesAffichees(valeurs));
-      setEchec({ message: messageFormulaire(probleme as ProblemDetails, response.status, orphelines), orphelines });
+      setEchec(echecFormulaire(parChamp, clesAffichees(valeurs), probleme as ProblemDetails, response.status));
     } catch (e) {
       setEchec({ message: messageErreur(e), orphelines: {} });
     } finally {

@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 
 import { api } from "../../api/client";
-import { erreursOrphelines, erreursParChamp, messageErreur, messageFormulaire, type ErreursChamps, type ProblemDetails } from "../../api/problem";
+import { echecFormulaire, type ErreursChamps, erreursParChamp, messageErreur, type ProblemDetails } from "../../api/problem";
 import { Chargement } from "../../components/Chargement";
 import { ResumeErreurs } from "../../components/Champs";
 import { ErreurChargement } from "../../components/ErreurChargement";
@@ -70,8 +70,7 @@ export default function MenageModifier() {
       const probleme = error as ProblemDetails | undefined;
       const parChamp = erreursParChamp(probleme);
       setErreurs(parChamp);
-      const orphelines = erreursOrphelines(parChamp, clesAffichees(valeurs));
-      setEchec({ message: messageFormulaire(probleme as ProblemDetails, response.status, orphelines), orphelines });
+      setEchec(echecFormulaire(parChamp, clesAffichees(valeurs), probleme as ProblemDetails, response.status));
     } catch (e) {
       setEchec({ message: messageErreur(e), orphelines: {} });
     } finally {

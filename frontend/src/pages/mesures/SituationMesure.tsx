@@ -5,7 +5,7 @@ import { Tag } from "@codegouvfr/react-dsfr/Tag";
 import { useState, type FormEvent } from "react";
 
 import { api } from "../../api/client";
-import { erreursOrphelines, erreursParChamp, messageErreur, messageFormulaire, type ErreursChamps, type ProblemDetails } from "../../api/problem";
+import { echecFormulaire, type ErreursChamps, erreursParChamp, messageErreur, type ProblemDetails } from "../../api/problem";
 import type { DomaineIntervention, MesurePublic, ModaliteLogement } from "../../api/types";
 import { ChampListe, ChampTexte, ResumeErreurs } from "../../components/Champs";
 import { formatDate } from "../../lib/dates";
@@ -59,8 +59,7 @@ export function SituationMesure({ mesure, etag, modifiable, onEnregistre, onPeri
       const probleme = error as ProblemDetails | undefined;
       const parChamp = erreursParChamp(probleme);
       setErreurs(parChamp);
-      const orphelines = erreursOrphelines(parChamp, CHAMPS);
-      setEchec({ message: messageFormulaire(probleme, response.status, orphelines), orphelines });
+      setEchec(echecFormulaire(parChamp, CHAMPS, probleme, response.status));
     } catch (err) {
       setEchec({ message: messageErreur(err), orphelines: {} });
     } finally {

@@ -10,7 +10,7 @@ import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
 import { api } from "../../api/client";
-import { erreursOrphelines, messageErreur, messageFormulaire, type ErreursChamps, type ProblemDetails } from "../../api/problem";
+import { echecFormulaire, type ErreursChamps, messageErreur, type ProblemDetails } from "../../api/problem";
 import { ChampListe, ChampTexte, ResumeErreurs } from "../../components/Champs";
 import { Titre } from "../../components/Titre";
 import { jourParis } from "../../lib/dates";
@@ -111,8 +111,7 @@ export default function OrientationCreer() {
       const probleme = error as ProblemDetails | undefined;
       const parChamp = preciserChoixVides(erreursProbleme(probleme), valeurs);
       setErreurs(parChamp);
-      const orphelines = erreursOrphelines(parChamp, CLES_FORMULAIRE_ORIENTATION);
-      setEchec({ message: messageFormulaire(probleme, response.status, orphelines), orphelines });
+      setEchec(echecFormulaire(parChamp, CLES_FORMULAIRE_ORIENTATION, probleme, response.status));
     } catch (e) {
       setEchec({ message: messageErreur(e), orphelines: {} });
     } finally {

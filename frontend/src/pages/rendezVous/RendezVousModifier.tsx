@@ -9,7 +9,7 @@ import { useEffect, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 
 import { api } from "../../api/client";
-import { erreursOrphelines, erreursParChamp, messageErreur, messageFormulaire, type ErreursChamps, type ProblemDetails } from "../../api/problem";
+import { echecFormulaire, type ErreursChamps, erreursParChamp, messageErreur, type ProblemDetails } from "../../api/problem";
 import type { RendezVousPublic } from "../../api/types";
 import { Chargement } from "../../components/Chargement";
 import { ResumeErreurs } from "../../components/Champs";
@@ -83,8 +83,7 @@ export default function RendezVousModifier() {
       const probleme = error as ProblemDetails | undefined;
       const parChamp = erreursDuFormulaire(erreursParChamp(probleme));
       setErreurs(parChamp);
-      const orphelines = erreursOrphelines(parChamp, CLES_AFFICHEES);
-      setEchec({ message: messageFormulaire(probleme, response.status, orphelines), orphelines });
+      setEchec(echecFormulaire(parChamp, CLES_AFFICHEES, probleme, response.status));
     } catch (e) {
       setEchec({ message: messageErreur(e), orphelines: {} });
     } finally {

@@ -6,7 +6,7 @@ import { useState, type FormEvent } from "react";
 import { Link } from "react-router";
 
 import { api } from "../../api/client";
-import { erreursOrphelines, erreursParChamp, messageErreur, messageFormulaire, type ErreursChamps, type ProblemDetails } from "../../api/problem";
+import { echecFormulaire, type ErreursChamps, erreursParChamp, messageErreur, type ProblemDetails } from "../../api/problem";
 import type { WebhookPublic } from "../../api/types";
 import { useMoi } from "../../auth/AuthContext";
 import { Chargement } from "../../components/Chargement";
@@ -58,8 +58,7 @@ export default function Webhooks() {
       }
       const parChamp = erreursParChamp(error as ProblemDetails);
       setErreurs(parChamp);
-      const orphelines = erreursOrphelines(parChamp, CHAMPS);
-      setEchec({ message: messageFormulaire(error as ProblemDetails, response.status, orphelines), orphelines });
+      setEchec(echecFormulaire(parChamp, CHAMPS, error as ProblemDetails, response.status));
     } catch (err) {
       setEchec({ message: messageErreur(err), orphelines: {} });
     } finally {
