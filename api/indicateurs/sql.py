@@ -7,11 +7,10 @@ that every query gives the same figure on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from datetime import date
 from itertools import pairwise
 from typing import Any, cast
 
-from sqlalchemy import Date, Integer, Table, case, extract, func, literal
+from sqlalchemy import Date, Integer, Table, case, extract, func
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
@@ -65,16 +64,6 @@ def partie(champ: str, d: Any) -> ColumnElement[Any]:
 
 def table(model: type[SQLModel]) -> Table:
     return cast(Table, model.__table__)  # type: ignore[attr-defined]
-
-
-def age_au(naissance: ColumnElement[Any], d: date) -> ColumnElement[Any]:
-    """Age in full years at ``d``: a birthday falling on ``d`` counts."""
-    jour_naissance = partie("month", naissance) * 100 + partie("day", naissance)
-    return (
-        literal(d.year)
-        - partie("year", naissance)
-        - case((jour_naissance > d.month * 100 + d.day, 1), else_=0)
-    )
 
 
 def mois_entre(debut: ColumnElement[Any], fin: ColumnElement[Any]) -> ColumnElement[Any]:

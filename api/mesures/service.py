@@ -709,7 +709,8 @@ def _verifier_adhesion(session: Session, mesure: Mesure) -> None:
         raise AdhesionRequise(
             f"Le dispositif {dispositif.nom} demande l'adhésion du ménage avant que la mesure "
             f"{mesure.reference} "
-            "soit active : renseignez adhesion_date (et adhesion_modalite).",
+            "soit active : renseignez adhesion_date, la date d'adhésion du ménage "
+            "(et adhesion_modalite, la façon dont elle a été recueillie).",
             champ="adhesion_date",
         )
 
@@ -990,7 +991,8 @@ def prolonger(
         raise champ_invalide(
             "date_fin_prevue",
             f"au-delà de la durée maximale du dispositif ({dispositif.duree_max_mois} mois, "
-            f"soit le {limite.isoformat()}) : donnez derogation_motif pour déroger",
+            f"soit le {limite.isoformat()}) : donnez derogation_motif (le motif de la dérogation) "
+            "pour déroger, ou choisissez une date de fin plus proche",
             nouvelle.isoformat(),
         )
     ancienne = mesure.date_fin_prevue
