@@ -162,6 +162,11 @@ def test_agent_association_ouvre_cherche_et_modifie_un_menage(
 
 def test_session_revoquee_ramene_a_la_connexion(page: Any, serveur: Serveur, capture: Any) -> None:
     se_connecter(page, serveur.agent_email, serveur.agent_password)
+    # The dashboard's own calls must be over first: one answered 401 after the revocation
+    # would lead to the sign-in page before the click below (a race seen in CI).
+    for section in ("Alertes", "Mes mesures", "Mes prochains rendez-vous"):
+        expect(page.get_by_role("region", name=section)).to_be_visible()
+    expect(page.get_by_text(re.compile("^Chargement des"))).to_have_count(0)
     # The session is revoked behind the app's back (as a logout in another tab would):
     # the next call gets 401, the refresh fails too, and the app says the session expired.
     page.evaluate("fetch('/api/v1/auth/logout', {method: 'POST'})")

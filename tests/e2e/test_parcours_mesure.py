@@ -157,6 +157,8 @@ def test_du_menage_aux_indicateurs_par_les_ecrans(page: Any, serveur: Serveur, c
 
     # --- The referral, accepted, in the list filtered by status ------------------------------
     nav.get_by_role("link", name="Orientations").click()
+    # The list's own screen first (the previous one stays up while the next loads).
+    expect(page.get_by_role("heading", level=1, name="Orientations")).to_be_visible()
     page.get_by_label("Statut").select_option("acceptee")
     ligne_o = page.get_by_role("row", name=re.compile(ref_orientation))
     expect(ligne_o).to_contain_text(CIBLE)
