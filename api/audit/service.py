@@ -69,10 +69,11 @@ def valeurs_liste(principal: Principal, ressource: str) -> dict[str, object]:
     """The values shared by the entries of one list (all but ``id`` and ``ressource_id``),
     for a statement that writes the entries itself (the mesures list on PostgreSQL)."""
     entree = _entree(principal, ActionAudit.lister, ressource, None, None)
-    return {k: entree[k] for k in _COLONNES_LISTE.split(", ")}
+    return {k: entree[k] for k in COLONNES_JOURNAL_LISTE}
 
 
 _COLONNES_LISTE = "quand, principal_type, principal_id, organisation_id, role, action, ressource, adresse, request_id"
+COLONNES_JOURNAL_LISTE = tuple(_COLONNES_LISTE.split(", "))
 
 
 def journaliser_liste(session: Session, principal: Principal, ressource: str, ids: Iterable[uuid.UUID]) -> None:

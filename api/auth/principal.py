@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import literal
+from sqlalchemy import Uuid, bindparam, literal
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -50,6 +50,35 @@ class Principal:
         return self.organisation_type in types
 
 
+def _requete_principal(kind: str) -> Any:
+    """The statement behind ``load_principal`` for one kind of account, built once:
+    the ids are bound parameters, so SQLAlchemy reuses its cache key and compiled SQL
+    (this runs on every authenticated request)."""
+    compte: Any
+    lien: Any
+    role: Any
+    if kind == "utilisateur":
+        compte, lien, role = Utilisateur, SessionAuth.utilisateur_id, col(Utilisateur.role)
+    else:
+        compte, lien, role = ClientApi, SessionAuth.client_api_id, literal("client")
+    return (
+        sa_select(col(SessionAuth.expire_le), role, col(Organisation.id), col(Organisation.type))
+        .select_from(SessionAuth)
+        .join(compte, col(compte.id) == lien)
+        .join(Organisation, col(Organisation.id) == col(compte.organisation_id))
+        .where(
+            col(SessionAuth.id) == bindparam("session_id", type_=Uuid()),
+            col(compte.id) == bindparam("compte_id", type_=Uuid()),
+            col(SessionAuth.revoquee_le).is_(None),
+            col(compte.actif).is_(True),
+            col(Organisation.actif).is_(True),
+        )
+    )
+
+
+_REQUETES_PRINCIPAL = {kind: _requete_principal(kind) for kind in ("utilisateur", "client")}
+
+
 def load_principal(session: Session, *, sub: str, sid: str) -> Principal | None:
     """The principal behind a token's subject and session, if both are still valid.
 
@@ -61,28 +90,10 @@ def load_principal(session: Session, *, sub: str, sid: str) -> Principal | None:
         pid, session_id = uuid.UUID(raw_id), uuid.UUID(sid)
     except ValueError:
         return None
-    compte: Any
-    lien: Any
-    role: Any
-    if kind == "utilisateur":
-        compte, lien, role = Utilisateur, SessionAuth.utilisateur_id, col(Utilisateur.role)
-    elif kind == "client":
-        compte, lien, role = ClientApi, SessionAuth.client_api_id, literal("client")
-    else:
+    requete = _REQUETES_PRINCIPAL.get(kind)
+    if requete is None:
         return None
-    row = session.execute(
-        sa_select(col(SessionAuth.expire_le), role, col(Organisation.id), col(Organisation.type))
-        .select_from(SessionAuth)
-        .join(compte, col(compte.id) == lien)
-        .join(Organisation, col(Organisation.id) == col(compte.organisation_id))
-        .where(
-            col(SessionAuth.id) == session_id,
-            col(compte.id) == pid,
-            col(SessionAuth.revoquee_le).is_(None),
-            col(compte.actif).is_(True),
-            col(Organisation.actif).is_(True),
-        )
-    ).first()
+    row = session.connection().execute(requete, {"session_id": session_id, "compte_id": pid}).first()
     if row is None:
         return None
     expire_le, role_valeur, org_id, org_type = row

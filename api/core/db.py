@@ -6,10 +6,11 @@ creates tables.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
@@ -51,11 +52,23 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(sa_url, **kwargs)
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One session per request; use cases commit in their service function."""
-    factory = request.app.state.session_factory
-    with factory() as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One session per request; use cases commit in their service function.
+
+    An ``async`` dependency although the session is synchronous: FastAPI runs a sync
+    generator dependency through the thread pool twice (enter, exit), and these hand-offs
+    between the event loop and a worker thread cost more CPU than most requests' own work
+    (py-spy, ``make bench-api``). Creating a Session does no I/O; closing one whose
+    transaction ended (the use cases commit) does none either: it is then done here.
+    A session left inside a transaction is rolled back off the event loop."""
+    session = request.app.state.session_factory()
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

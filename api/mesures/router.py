@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from api.auth.principal import CurrentPrincipal
 from api.core.concurrency import IfMatchHeader, set_etag
@@ -23,7 +23,7 @@ from api.core.errors import (
     VersionRequise,
     responses,
 )
-from api.core.pagination import PageCurseur, PageDep
+from api.core.pagination import PageCurseur, PageDep, reponse_json
 from api.mesures import service
 from api.mesures.models import StatutMesure
 from api.mesures.schemas import (
@@ -82,8 +82,8 @@ def mesures_lister(
             "(pagination par clé, à préférer à offset sur les longues listes)",
         ),
     ] = None,
-) -> PageCurseur[MesureResumeVue]:
-    return service.lister_mesures(
+) -> Response:
+    page_mesures = service.lister_mesures(
         session,
         principal,
         page=page,
@@ -95,6 +95,10 @@ def mesures_lister(
         reference=reference,
         apres=apres,
     )
+    return reponse_json(_PAGE_MESURES, page_mesures)
+
+
+_PAGE_MESURES = TypeAdapter(PageCurseur[MesureResumeVue])
 
 
 @router.post(

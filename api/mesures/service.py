@@ -7,16 +7,17 @@ import calendar
 import functools
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, func, insert, literal, literal_column, or_, tuple_
+from sqlalchemy import Date, Integer, Uuid, bindparam, exists, func, insert, literal, literal_column, or_, tuple_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, delete, select
 
 from api.audit.models import ActionAudit, JournalAcces
-from api.audit.service import journaliser, journaliser_liste, valeurs_liste
+from api.audit.service import COLONNES_JOURNAL_LISTE, journaliser, journaliser_liste, valeurs_liste
 from api.auth.principal import Principal
 from api.core.compteurs import prochaine_reference
 from api.core.concurrency import bump_version, check_if_match
@@ -28,7 +29,7 @@ from api.core.errors import (
     TransitionRefusee,
     champ_invalide,
 )
-from api.core.pagination import TOTAL_PLAFOND, PageCurseur, PageParams, count_plafonne
+from api.core.pagination import TOTAL_PLAFOND, PageCurseur, PageParams
 from api.core.texte import motif_like
 from api.dispositifs.models import Cible, Dispositif, TypeAccompagnement
 from api.indicateurs.entree import instantane
@@ -430,53 +431,54 @@ def lister_mesures(
     works, at a cost growing with it. ``reference`` finds a mesure by part of its own
     reference or of its ménage's: the person at the desk knows one or the other.
     """
-    query = access.visible_mesures(principal)
-    if statut is not None:
-        query = query.where(Mesure.statut == statut.value)
-    if dispositif_id is not None:
-        query = query.where(Mesure.dispositif_id == dispositif_id)
-    if menage_id is not None:
-        query = query.where(Mesure.menage_id == menage_id)
-    # Filtering on the cible would tell a prescriber which of its mesures are sensitive:
-    # these filters only run over the mesures read in full.
-    if cible is not None:
-        query = query.where(Mesure.cible_code == cible, access.condition_complete(principal))
-    if referent_id is not None:
-        query = query.where(Mesure.referent_id == referent_id, access.condition_complete(principal))
-    if reference and reference.strip():
-        motif = motif_like(reference.strip())
-        query = query.where(
-            or_(
-                col(Mesure.reference).ilike(motif, escape="\\"),
-                # An alias: the page query joins Menage itself, which would otherwise
-                # be correlated away from this subquery.
-                exists().where(
-                    col(_MENAGE_RECHERCHE.id) == col(Mesure.menage_id),
-                    col(_MENAGE_RECHERCHE.reference).ilike(motif, escape="\\"),
-                ),
-            )
-        )
-    page_query: Any
-    if apres is not None:
-        jour, ref = _lire_curseur(apres)
-        page_query = query.where(tuple_(col(Mesure.date_mandatement), col(Mesure.reference)) < tuple_(jour, ref))
-    else:
-        page_query = query
-    page_query = (
-        page_query.with_only_columns(*_COLONNES_LISTE, col(Menage.reference).label("menage_reference"))
-        .join(Menage, col(Menage.id) == col(Mesure.menage_id))
-        .order_by(col(Mesure.date_mandatement).desc(), col(Mesure.reference).desc())
-        .offset(page.offset)
-        .limit(page.limit)
+    reference = reference.strip() if reference and reference.strip() else None
+    # The cursor is read before anything is built: a bad one is the caller's error.
+    jour, ref = _lire_curseur(apres) if apres is not None else (None, None)
+    dialecte = session.connection().dialect.name
+    forme = _FormeListe(
+        organisation_type=principal.organisation_type,
+        statut=statut is not None,
+        dispositif=dispositif_id is not None,
+        menage=menage_id is not None,
+        cible=cible is not None,
+        referent=referent_id is not None,
+        reference=reference is not None,
+        apres=apres is not None,
+        postgresql=dialecte == "postgresql",
     )
-    if session.connection().dialect.name == "postgresql":
-        lignes, compte = _page_journalisee(session, principal, query, page_query, TOTAL_PLAFOND + page.offset)
-    else:
-        lignes, compte = [dict(r._mapping) for r in session.execute(page_query)], None
-        journaliser_liste(session, principal, RESSOURCE, [m["id"] for m in lignes])
+    requetes = _requetes_liste(forme)
     # The cap moves with the offset: a page reached by offset always sees pages after it.
     plafond = TOTAL_PLAFOND + page.offset
-    total, exact = compte if compte is not None else count_plafonne(session, query, plafond)
+    valeurs: dict[str, Any] = {
+        "liste_organisation_id": principal.organisation_id,
+        "liste_statut": statut.value if statut is not None else None,
+        "liste_dispositif_id": dispositif_id,
+        "liste_menage_id": menage_id,
+        "liste_cible": cible,
+        "liste_referent_id": referent_id,
+        "liste_motif": motif_like(reference) if reference else None,
+        "liste_jour": jour,
+        "liste_ref": ref,
+        "liste_offset": page.offset,
+        "liste_limit": page.limit,
+        "liste_plafond": plafond + 1,
+    }
+    if requetes.page_journalisee is not None:
+        # PostgreSQL: the page, its access-log entries and the capped total in one statement.
+        entree = valeurs_liste(principal, RESSOURCE)
+        valeurs.update({f"journal_{k}": v for k, v in entree.items()})
+        lignes = _dicts(session.connection().execute(requetes.page_journalisee, valeurs))
+        if lignes:
+            n = int(lignes[0].pop("total_plafonne"))
+            for m in lignes[1:]:
+                m.pop("total_plafonne")
+            total, exact = min(n, plafond), n <= plafond
+        else:
+            total, exact = count_plafonne_lie(session, requetes.compte, valeurs, plafond)
+    else:
+        lignes = _dicts(session.connection().execute(requetes.page, valeurs))
+        journaliser_liste(session, principal, RESSOURCE, [m["id"] for m in lignes])
+        total, exact = count_plafonne_lie(session, requetes.compte, valeurs, plafond)
     commissions: dict[uuid.UUID, uuid.UUID] = {}
     if principal.of_type(TypeOrganisation.gie) and lignes:
         commissions = dict(
@@ -514,6 +516,17 @@ def lister_mesures(
     )
 
 
+def _dicts(resultat: Any) -> list[dict[str, Any]]:
+    cles = list(resultat.keys())
+    return [dict(zip(cles, ligne, strict=True)) for ligne in resultat]
+
+
+def count_plafonne_lie(session: Session, compte: Any, valeurs: dict[str, Any], plafond: int) -> tuple[int, bool]:
+    """(total, exact) from a cached capped count statement and its values."""
+    n = int(session.connection().execute(compte, valeurs).scalar_one())
+    return min(n, plafond), n <= plafond
+
+
 _MENAGE_RECHERCHE = aliased(Menage)
 
 # What a list row shows (MesureResume, MesureStatut): not the whole mesure.
@@ -546,43 +559,124 @@ _COLONNES_PAGE: tuple[Any, ...] = tuple(
 )
 
 
-def _page_journalisee(
-    session: Session, principal: Principal, query: Any, page_query: Any, plafond: int
-) -> tuple[list[dict[str, Any]], tuple[int, bool] | None]:
+@dataclass(frozen=True)
+class _FormeListe:
+    """What decides the SQL of a list request (not the values: they are bound)."""
+
+    organisation_type: TypeOrganisation
+    statut: bool
+    dispositif: bool
+    menage: bool
+    cible: bool
+    referent: bool
+    reference: bool
+    apres: bool
+    postgresql: bool
+
+
+@dataclass(frozen=True)
+class _RequetesListe:
+    page: Any
+    compte: Any
+    page_journalisee: Any | None
+
+
+@functools.lru_cache(maxsize=512)
+def _requetes_liste(forme: _FormeListe) -> _RequetesListe:
+    """The list's statements for one shape of request, built once per process.
+
+    Every value (the caller's organisation, the filters, offset, limit, the cap, the
+    access-log entry) is a bound parameter, so one statement object serves every request
+    of that shape. SQLAlchemy then reuses its memoised cache key and compiled SQL:
+    building the statement and computing its cache key anew took about half of the
+    list's own CPU at département scale (``make bench-api``, issue 8's note)."""
+    # A principal whose organisation is a bound parameter: the access rules build their
+    # conditions from it as they would from a real one.
+    gabarit = Principal(
+        "utilisateur",
+        uuid.UUID(int=0),
+        cast(uuid.UUID, bindparam("liste_organisation_id", type_=Uuid())),
+        forme.organisation_type,
+        "agent",
+        uuid.UUID(int=0),
+    )
+    query = access.visible_mesures(gabarit)
+    if forme.statut:
+        query = query.where(col(Mesure.statut) == bindparam("liste_statut"))
+    if forme.dispositif:
+        query = query.where(col(Mesure.dispositif_id) == bindparam("liste_dispositif_id", type_=Uuid()))
+    if forme.menage:
+        query = query.where(col(Mesure.menage_id) == bindparam("liste_menage_id", type_=Uuid()))
+    # Filtering on the cible would tell a prescriber which of its mesures are sensitive:
+    # these filters only run over the mesures read in full.
+    if forme.cible:
+        query = query.where(col(Mesure.cible_code) == bindparam("liste_cible"), access.condition_complete(gabarit))
+    if forme.referent:
+        query = query.where(
+            col(Mesure.referent_id) == bindparam("liste_referent_id", type_=Uuid()),
+            access.condition_complete(gabarit),
+        )
+    if forme.reference:
+        motif: Any = bindparam("liste_motif")
+        query = query.where(
+            or_(
+                col(Mesure.reference).ilike(motif, escape="\\"),
+                # An alias: the page query joins Menage itself, which would otherwise
+                # be correlated away from this subquery.
+                exists().where(
+                    col(_MENAGE_RECHERCHE.id) == col(Mesure.menage_id),
+                    col(_MENAGE_RECHERCHE.reference).ilike(motif, escape="\\"),
+                ),
+            )
+        )
+    page_query: Any = query
+    if forme.apres:
+        page_query = query.where(
+            tuple_(col(Mesure.date_mandatement), col(Mesure.reference))
+            < tuple_(bindparam("liste_jour", type_=Date()), bindparam("liste_ref"))
+        )
+    page_query = (
+        page_query.with_only_columns(*_COLONNES_LISTE, col(Menage.reference).label("menage_reference"))
+        .join(Menage, col(Menage.id) == col(Mesure.menage_id))
+        .order_by(col(Mesure.date_mandatement).desc(), col(Mesure.reference).desc())
+        .offset(bindparam("liste_offset", type_=Integer()))
+        .limit(bindparam("liste_limit", type_=Integer()))
+    )
+    sous = (
+        query.order_by(None)
+        .with_only_columns(literal(1), maintain_column_froms=True)
+        .limit(bindparam("liste_plafond", type_=Integer()))
+    )
+    total = select(func.count()).select_from(sous.subquery())
+    journalisee = _page_journalisee(page_query, total.scalar_subquery()) if forme.postgresql else None
+    return _RequetesListe(page=page_query, compte=total, page_journalisee=journalisee)
+
+
+def _page_journalisee(page_query: Any, total: Any) -> Any:
     """PostgreSQL: the page, its access-log entries and the capped total in one statement.
 
     ``WITH page AS (…), journal AS (INSERT INTO journal_acces … SELECT … FROM page)``:
     one entry per mesure shown, as the CNIL asks, written by the statement that reads
     them, in the same transaction (the caller commits); the total is a scalar subquery.
     """
-    # The CTE's columns are named, not proxied (``cte.c`` would build a column collection
-    # at each request: a tenth of the list's CPU in the profile).
+    # The CTE's columns are named, not proxied (``cte.c`` would build a column collection).
     cte = page_query.cte("page")
-    entree = valeurs_liste(principal, RESSOURCE)
     colonnes = JournalAcces.__table__.c
+    cles = COLONNES_JOURNAL_LISTE
     journal = insert(JournalAcces).from_select(
-        [*entree.keys(), "id", "ressource_id"],
+        [*cles, "id", "ressource_id"],
         select(
-            *(literal(v, type_=colonnes[k].type) for k, v in entree.items()),
+            *(bindparam(f"journal_{k}", type_=colonnes[k].type) for k in cles),
             func.gen_random_uuid(),
             literal_column("page.id"),
         ).select_from(cte),
     )
-    sous = query.order_by(None).with_only_columns(literal(1), maintain_column_froms=True).limit(plafond + 1)
-    total = select(func.count()).select_from(sous.subquery()).scalar_subquery()
-    stmt = (
+    return (
         select(*_COLONNES_PAGE, total.label("total_plafonne"))
         .select_from(cte)
         .add_cte(journal.cte("journal"))
         .order_by(literal_column("page.date_mandatement").desc(), literal_column("page.reference").desc())
     )
-    lignes = [dict(r._mapping) for r in session.execute(stmt)]
-    if not lignes:
-        return [], None
-    n = int(lignes[0].pop("total_plafonne"))
-    for m in lignes[1:]:
-        m.pop("total_plafonne")
-    return lignes, (min(n, plafond), n <= plafond)
 
 
 def _commencer_ecriture(session: Session, principal: Principal, mesure_id: uuid.UUID, if_match: str | None) -> Mesure:
