@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime
 
 import pytest
@@ -104,3 +105,37 @@ def test_anonymous_gets_401_everywhere(client, cas) -> None:
     ):
         r = client.request(method, path.format(m=mes.id, r=rdv.id), json=body)
         assert r.status_code == 401, (method, path)
+
+
+def test_list_statement_built_once_binds_each_callers_values(client, db, monde: Monde) -> None:
+    """The list's SQL is built once per shape of request and reused (issue 8): two
+    associations asking the same question in turn each get their own mesures, and the
+    access log names each of them, never the caller before."""
+    from sqlmodel import select
+
+    from api.audit.models import JournalAcces
+    from api.mesures.service import _requetes_liste
+
+    disp = fm.dispositif(db, monde)
+    a = {fm.mesure(db, monde, disp, association=monde.asso).id for _ in range(3)}
+    b = {fm.mesure(db, monde, disp, association=monde.asso2).id for _ in range(2)}
+    db.commit()
+    params = {"dispositif_id": str(disp.id), "statut": "mandatee", "limit": 50}
+    avant = _requetes_liste.cache_info()
+    vus = {}
+    for qui in ("asso_agent", "asso2_agent", "asso_agent"):
+        r = client.get("/api/v1/mesures", params=params, headers=monde.h(qui))
+        assert r.status_code == 200, r.text
+        vus.setdefault(qui, []).append({uuid.UUID(m["id"]) for m in r.json()["items"]})
+        assert r.json()["total"] == len(vus[qui][-1])
+    assert vus["asso_agent"] == [a, a]
+    assert vus["asso2_agent"] == [b]
+    # Same shape three times: one statement built (or none, if an earlier test built it).
+    assert _requetes_liste.cache_info().misses - avant.misses <= 1
+    assert _requetes_liste.cache_info().hits - avant.hits >= 2
+    journal = db.exec(select(JournalAcces).where(JournalAcces.ressource == "mesure")).all()
+    par_org = {}
+    for e in journal:
+        par_org.setdefault(e.organisation_id, set()).add(e.ressource_id)
+    assert par_org[monde.asso.id] == a
+    assert par_org[monde.asso2.id] == b
