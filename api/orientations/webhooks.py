@@ -15,6 +15,7 @@ import json
 import logging
 import time
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import httpx
@@ -75,23 +76,34 @@ def charge_utile(o: Orientation, ev: OrientationEvenement) -> str:
 
 
 def programmer(session: Session, o: Orientation, ev: OrientationEvenement) -> None:
-    """Queue the event for each active webhook of the prescriber organisation (no commit).
+    """Queue the event for each active webhook of the prescriber organisation (no commit)."""
+    programmer_plusieurs(session, [(o, ev)])
 
-    Reading the subscriptions does not flush the pending referral: the caller flushes
+
+def programmer_plusieurs(session: Session, changements: Sequence[tuple[Orientation, OrientationEvenement]]) -> None:
+    """Queue each event for the active webhooks of its referral's prescriber organisation:
+    the subscriptions of all the organisations in one query (no commit).
+
+    Reading the subscriptions does not flush the pending referrals: the caller flushes
     everything at once (and handles its integrity errors there)."""
+    if not changements:
+        return
+    organisations = {o.prescripteur_organisation_id for o, _ in changements}
     with session.no_autoflush:
         abonnements = session.exec(
             select(AbonnementWebhook).where(
-                AbonnementWebhook.organisation_id == o.prescripteur_organisation_id,
+                col(AbonnementWebhook.organisation_id).in_(organisations),
                 col(AbonnementWebhook.actif).is_(True),
             )
         ).all()
-    corps = charge_utile(o, ev)
-    for ab in abonnements:
-        session.add(
-            LivraisonWebhook(
-                abonnement_id=ab.id, orientation_id=o.id, evenement_id=ev.id, corps=corps
-            )
+    if not abonnements:
+        return
+    for o, ev in changements:
+        corps = charge_utile(o, ev)
+        session.add_all(
+            LivraisonWebhook(abonnement_id=ab.id, orientation_id=o.id, evenement_id=ev.id, corps=corps)
+            for ab in abonnements
+            if ab.organisation_id == o.prescripteur_organisation_id
         )
 
 
