@@ -17,6 +17,7 @@ from api.auth.principal import Principal
 from api.core.compteurs import prochaine_reference
 from api.core.concurrency import bump_version, check_if_match
 from api.core.errors import Doublon, Interdit, Introuvable, Probleme, champ_invalide
+from api.core.models import inserer, inserer_objets, new_id
 from api.core.pagination import Page, PageParams, count
 from api.core.referentiels import Composition, LienPersonne, Sexe
 from api.core.texte import motif_like, normaliser
@@ -244,64 +245,62 @@ def creer_menage(session: Session, principal: Principal, *, data: MenageCreate) 
 
 
 def preparer_menage(
-    session: Session, principal: Principal, *, data: MenageCreate, reference: str | None = None, flush: bool = True
+    session: Session, principal: Principal, *, data: MenageCreate, reference: str | None = None
 ) -> Menage:
-    """Check and create one ménage's rows without committing."""
+    """Check and write one ménage's rows without committing."""
     verifier_createur(principal)
     for _, refus in doublons(session, principal, [data]):
         raise refus
     _verifier_bailleur(session, data.bailleur_id)
-    menage = nouveaux_menages(session, principal, [data], [reference or prochaine_reference(session, "M")])[0]
-    if flush:
-        session.flush()
-    return menage
+    return nouveaux_menages(session, principal, [data], [reference or prochaine_reference(session, "M")])[0]
 
 
 def nouveaux_menages(
     session: Session, principal: Principal, datas: Sequence[MenageCreate], references: Sequence[str]
 ) -> list[Menage]:
     """The rows of new ménages, already checked (``verifier_createur``, ``doublons``,
-    ``bailleurs_invalides``), with the references drawn for them; no commit. The ménages
-    are flushed (one INSERT); their persons, resources and debts go out with the caller's
-    next flush, one INSERT per table (without ORM relationships the unit of work does not
-    order tables by their foreign keys, hence the ménages first). A new file has nothing
-    to replace: no read of persons, resources or debts and no DELETE."""
-    menages = []
-    for data, reference in zip(datas, references, strict=True):
-        menage = Menage(
-            reference=reference,
-            organisation_id=principal.organisation_id,
-            composition=(data.composition or deduire_composition(data.personnes)).value,
-            nb_procedures_expulsion=data.nb_procedures_expulsion or 0,
-            cree_par_id=principal.id,
-            **{
-                k: getattr(v, "value", v)
-                for k, v in data.model_dump(include=set(_CHAMPS_SIMPLES) - {"nb_procedures_expulsion"}).items()
-            },
-        )
-        if data.courriel is not None:
-            menage.courriel = str(data.courriel)
-        menages.append(menage)
-    session.add_all(menages)
-    session.flush()
+    ``bailleurs_invalides``), with the references drawn for them; no commit. One INSERT
+    per table whatever their number (the ménages first: their persons, resources and
+    debts refer to them). A new file has nothing to replace: no read, no DELETE."""
+    if not datas:
+        return []
+    lignes = [
+        {
+            "id": new_id(),
+            "reference": reference,
+            "organisation_id": principal.organisation_id,
+            "composition": (data.composition or deduire_composition(data.personnes)).value,
+            "cree_par_id": principal.id,
+            **{k: getattr(v, "value", v) for k, v in data.model_dump(include=set(_CHAMPS_SIMPLES)).items()},
+            "nb_procedures_expulsion": data.nb_procedures_expulsion or 0,
+            "courriel": str(data.courriel) if data.courriel is not None else None,
+        }
+        for data, reference in zip(datas, references, strict=True)
+    ]
+    menages = inserer_objets(session, Menage, lignes)
+    personnes: list[dict[str, Any]] = []
+    ressources: list[dict[str, Any]] = []
+    dettes: list[dict[str, Any]] = []
     for menage, data in zip(menages, datas, strict=True):
-        session.add_all(
-            Personne(
-                menage_id=menage.id,
-                nom=p.nom.strip(),
-                prenom=p.prenom.strip(),
-                nom_recherche=nom_recherche(p),
-                date_naissance=p.date_naissance,
-                sexe=p.sexe.value,
-                lien=p.lien.value,
-            )
+        personnes += [
+            {
+                "menage_id": menage.id,
+                "nom": p.nom.strip(),
+                "prenom": p.prenom.strip(),
+                "nom_recherche": nom_recherche(p),
+                "date_naissance": p.date_naissance,
+                "sexe": p.sexe.value,
+                "lien": p.lien.value,
+            }
             for p in data.personnes
-        )
-        session.add_all(
-            Ressource(menage_id=menage.id, type=r.type.value, montant_mensuel=r.montant_mensuel)
+        ]
+        ressources += [
+            {"menage_id": menage.id, "type": r.type.value, "montant_mensuel": r.montant_mensuel}
             for r in data.ressources or []
-        )
-        session.add_all(Dette(menage_id=menage.id, type=d.type.value, montant=d.montant) for d in data.dettes or [])
+        ]
+        dettes += [{"menage_id": menage.id, "type": d.type.value, "montant": d.montant} for d in data.dettes or []]
+    for modele, valeurs in ((Personne, personnes), (Ressource, ressources), (Dette, dettes)):
+        inserer(session, modele, valeurs)
     return menages
 
 

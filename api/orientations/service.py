@@ -27,7 +27,7 @@ from api.core.errors import (
     TransitionRefusee,
     champ_invalide,
 )
-from api.core.models import utcnow
+from api.core.models import inserer_objets, new_id, utcnow
 from api.core.pagination import Page, PageParams, count
 from api.dispositifs import service as dispositifs
 from api.dispositifs.models import Cible, Dispositif
@@ -203,10 +203,9 @@ def _cible_inconnue(champ: str, code: str, cibles: list[Cible]) -> ErreurValidat
     return champ_invalide(champ, f"cible inconnue de ce dispositif ; cibles permises : {permises}", code)
 
 
-def _evenement(
-    session: Session,
+def _valeurs_evenement(
     principal: Principal,
-    o: Orientation,
+    orientation_id: uuid.UUID,
     *,
     de: S | None,
     vers: S,
@@ -214,26 +213,53 @@ def _evenement(
     commentaire: str | None = None,
     date_effet: date | None = None,
     session_commission_id: uuid.UUID | None = None,
-    flush: bool = True,
+) -> dict[str, Any]:
+    """The columns of an event of the history (a transition, or a creation: ``de`` None)."""
+    quand = utcnow()
+    return {
+        "id": new_id(),
+        "orientation_id": orientation_id,
+        "quand": quand,
+        "date_effet": date_effet or quand.date(),
+        "auteur_type": principal.kind,
+        "auteur_id": principal.id,
+        "organisation_id": principal.organisation_id,
+        "de_statut": de.value if de else None,
+        "vers_statut": vers.value,
+        "motif": motif,
+        "commentaire": commentaire,
+        "session_commission_id": session_commission_id,
+    }
+
+
+def _evenement(
+    session: Session,
+    principal: Principal,
+    o: Orientation,
+    *,
+    de: S,
+    vers: S,
+    motif: str | None = None,
+    commentaire: str | None = None,
+    date_effet: date | None = None,
+    session_commission_id: uuid.UUID | None = None,
 ) -> OrientationEvenement:
+    """Write a transition's event and queue it for the prescriber's webhooks."""
     ev = OrientationEvenement(
-        orientation_id=o.id,
-        date_effet=date_effet or utcnow().date(),
-        auteur_type=principal.kind,
-        auteur_id=principal.id,
-        organisation_id=principal.organisation_id,
-        de_statut=de.value if de else None,
-        vers_statut=vers.value,
-        motif=motif,
-        commentaire=commentaire,
-        session_commission_id=session_commission_id,
+        **_valeurs_evenement(
+            principal,
+            o.id,
+            de=de,
+            vers=vers,
+            motif=motif,
+            commentaire=commentaire,
+            date_effet=date_effet,
+            session_commission_id=session_commission_id,
+        )
     )
     session.add(ev)
-    if not flush:
-        return ev  # the caller flushes, then queues the webhooks
     session.flush()
-    if de is not None:
-        webhooks.programmer(session, o, ev)
+    webhooks.programmer(session, o, ev)
     return ev
 
 
@@ -365,36 +391,36 @@ def _external_refs_prises(
 def _ecrire_lot(
     session: Session, principal: Principal, demandes: Sequence[OrientationCreate], *, en_lot: bool
 ) -> list[Orientation]:
-    """The rows of checked referrals: their references drawn at once, one INSERT per table."""
+    """The rows of checked referrals: their references drawn at once, one INSERT per table
+    (rows as values, not objects built one by one: a SQLModel object costs ≈ 0.1 ms to
+    build; the referrals and their events come back as objects from ``RETURNING``)."""
     nouveaux = [d.menage for d in demandes if d.menage is not None]
     references = tirer_references(session, {"M": len(nouveaux), "O": len(demandes)})
     ouverts = iter(menages.nouveaux_menages(session, principal, nouveaux, references["M"]))
     menage_ids = [d.menage_id if d.menage_id is not None else next(ouverts).id for d in demandes]
     aujourdhui = utcnow().date()
-    orientations = [
-        Orientation(
-            reference=reference,
-            menage_id=menage_id,
-            dispositif_id=d.dispositif_id,
-            origine=d.origine.value,
-            prescripteur_organisation_id=principal.organisation_id,
-            prescripteur_nom=d.prescripteur_nom,
-            prescripteur_utilisateur_id=None if principal.is_client else principal.id,
-            external_ref=d.external_ref,
-            cible_proposee_code=d.cible_proposee_code,
-            acces_maintien=d.acces_maintien.value,
-            motifs=d.motifs,
+    lignes = [
+        {
+            "id": new_id(),
+            "reference": reference,
+            "menage_id": menage_id,
+            "dispositif_id": d.dispositif_id,
+            "origine": d.origine.value,
+            "prescripteur_organisation_id": principal.organisation_id,
+            "prescripteur_nom": d.prescripteur_nom,
+            "prescripteur_utilisateur_id": None if principal.is_client else principal.id,
+            "external_ref": d.external_ref,
+            "cible_proposee_code": d.cible_proposee_code,
+            "acces_maintien": d.acces_maintien.value,
+            "motifs": d.motifs,
             # inserted already submitted (no UPDATE), with both events of its history
-            statut=(S.soumise if d.soumettre else S.brouillon).value,
-            date_reception=aujourdhui if d.soumettre else None,
-        )
+            "statut": (S.soumise if d.soumettre else S.brouillon).value,
+            "date_reception": aujourdhui if d.soumettre else None,
+        }
         for d, reference, menage_id in zip(demandes, references["O"], menage_ids, strict=True)
     ]
-    # Rows without ORM relationships: the unit of work does not order tables by their
-    # foreign keys, so each level is flushed in turn (one INSERT per table all the same).
     try:
-        session.add_all(orientations)
-        session.flush()  # persons, resources, debts, the referrals
+        orientations = inserer_objets(session, Orientation, lignes)
     except IntegrityError:
         # Two pushes of the same external_ref with different keys, at the same time.
         session.rollback()
@@ -404,13 +430,14 @@ def _ecrire_lot(
             "Une des références externes du lot a été reçue entre-temps par un autre envoi : aucune orientation "
             "du lot n'a été enregistrée ; renvoyez le lot (les références déjà reçues seront signalées)."
         ) from None
-    soumissions = []
+    historique = []
     for o, d in zip(orientations, demandes, strict=True):
-        _evenement(session, principal, o, de=None, vers=S.brouillon, flush=False)
+        historique.append(_valeurs_evenement(principal, o.id, de=None, vers=S.brouillon))
         if d.soumettre:
-            soumissions.append((o, _evenement(session, principal, o, de=S.brouillon, vers=S.soumise, flush=False)))
-    session.flush()
-    webhooks.programmer_plusieurs(session, soumissions)
+            historique.append(_valeurs_evenement(principal, o.id, de=S.brouillon, vers=S.soumise))
+    evenements = inserer_objets(session, OrientationEvenement, historique)
+    par_id = {o.id: o for o in orientations}
+    webhooks.programmer_plusieurs(session, [(par_id[ev.orientation_id], ev) for ev in evenements if ev.de_statut])
     entrees = []
     for o, d in zip(orientations, demandes, strict=True):
         if d.menage_id is None:

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from api.auth.principal import Principal
 from api.core.errors import Interdit, Introuvable, champ_invalide
-from api.core.models import utcnow
+from api.core.models import inserer, utcnow
 from api.organisations.models import TypeOrganisation
 from api.orientations.models import Orientation, OrientationEvenement
 from api.orientations.models_integration import (
@@ -84,8 +84,7 @@ def programmer_plusieurs(session: Session, changements: Sequence[tuple[Orientati
     """Queue each event for the active webhooks of its referral's prescriber organisation:
     the subscriptions of all the organisations in one query (no commit).
 
-    Reading the subscriptions does not flush the pending referrals: the caller flushes
-    everything at once (and handles its integrity errors there)."""
+    The referrals and events are already written (flushed) by the caller."""
     if not changements:
         return
     organisations = {o.prescripteur_organisation_id for o, _ in changements}
@@ -96,15 +95,13 @@ def programmer_plusieurs(session: Session, changements: Sequence[tuple[Orientati
                 col(AbonnementWebhook.actif).is_(True),
             )
         ).all()
-    if not abonnements:
-        return
-    for o, ev in changements:
-        corps = charge_utile(o, ev)
-        session.add_all(
-            LivraisonWebhook(abonnement_id=ab.id, orientation_id=o.id, evenement_id=ev.id, corps=corps)
-            for ab in abonnements
-            if ab.organisation_id == o.prescripteur_organisation_id
-        )
+    lignes = [
+        {"abonnement_id": ab.id, "orientation_id": o.id, "evenement_id": ev.id, "corps": charge_utile(o, ev)}
+        for o, ev in changements
+        for ab in abonnements
+        if ab.organisation_id == o.prescripteur_organisation_id
+    ]
+    inserer(session, LivraisonWebhook, lignes)  # one INSERT for all
 
 
 def _delai(tentatives: int) -> timedelta:
