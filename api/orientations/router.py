@@ -57,7 +57,9 @@ IdempotencyKey = Annotated[
     ),
 ]
 T = TypeVar("T")
-REJEU: dict[int | str, dict[str, Any]] = {
+# What a creation pushed by a partner may answer (single or batch).
+REPONSES_CREATION: dict[int | str, dict[str, Any]] = {
+    **responses(Interdit, Doublon, Conflit, Introuvable, idempotence.CleIdempotenceRequise),
     201: {
         "headers": {
             idempotence.EN_TETE_REJEU: {
@@ -65,7 +67,7 @@ REJEU: dict[int | str, dict[str, Any]] = {
                 "schema": {"type": "string"},
             }
         }
-    }
+    },
 }
 
 
@@ -138,10 +140,7 @@ def orientations_lister(
     tags=["orientations"],
     operation_id="orientations_creer",
     summary="Orienter un ménage vers un dispositif",
-    responses={
-        **responses(Interdit, Doublon, Conflit, Introuvable, idempotence.CleIdempotenceRequise),
-        **REJEU,
-    },
+    responses=REPONSES_CREATION,
 )
 def orientations_creer(
     data: OrientationCreate,
@@ -174,10 +173,7 @@ def orientations_creer(
     description="Les règles de la création unitaire, pour 1 à 500 orientations d'un coup : si une "
     "orientation est refusée, aucune n'est enregistrée et l'erreur est celle de la création unitaire, "
     "le champ préfixé de son rang (`orientations.3.external_ref`). L'Idempotency-Key couvre le lot entier.",
-    responses={
-        **responses(Interdit, Doublon, Conflit, Introuvable, idempotence.CleIdempotenceRequise),
-        **REJEU,
-    },
+    responses=REPONSES_CREATION,
 )
 def orientations_creer_lot(
     data: LotOrientationsCreate,
