@@ -15,7 +15,8 @@ from api.menages.models import Menage
 from api.orientations.models import Orientation, OrientationEvenement
 from api.orientations.models_integration import LivraisonWebhook, RequeteIdempotente
 from tests.factories import Monde, menage_payload
-from tests.factories_orientations import creer_dispositif, orientation_payload
+from tests.factories_orientations import creer_dispositif, dispositif_payload, orientation_payload
+from tests.test_ingestion_concurrente import monde_reel, serveur  # noqa: F401 - serveur: fixture
 
 LOT = "/api/v1/orientations/lot"
 SECRET = "secret-partage-du-bailleur-0123456789"
@@ -347,3 +348,46 @@ def test_le_nombre_d_instructions_ne_depend_pas_de_la_taille_du_lot(client, mond
     inserts = Counter(i for i in grand if i.startswith("INSERT"))
     tables = ("menage", "personne", "ressource", "dette", "orientation", "orientation_evenement", "livraison_webhook")
     assert all(inserts[f"INSERT INTO {t}"] == 1 for t in tables), inserts
+
+
+def test_deux_lots_simultanes_avec_une_meme_external_ref(serveur, base_dediee, settings) -> None:  # noqa: F811
+    """Two batches pushed at once with different keys share one external_ref: one is created
+    whole, the other refused whole (409), even when both passed the checks before either
+    committed (the unique index then refuses the second at its INSERT). PostgreSQL only."""
+    import threading
+
+    import httpx
+
+    monde, h_admin, h_si = monde_reel(base_dediee, settings)
+    d = httpx.post(f"{serveur}/api/v1/dispositifs", json=dispositif_payload(monde), headers=h_admin)
+    assert d.status_code == 201, d.text
+    commune = "COMMUNE-" + uuid.uuid4().hex[:6]
+    lots = {
+        nom: [orientation_payload(d.json()["id"], external_ref=f"{nom}-{i}") for i in range(20)] for nom in ("A", "B")
+    }
+    for items in lots.values():
+        items[7]["external_ref"] = commune
+    barriere = threading.Barrier(2)
+
+    def pousser(nom: str) -> httpx.Response:
+        with httpx.Client(base_url=serveur, timeout=60) as c:
+            barriere.wait()
+            h = {**h_si, "Idempotency-Key": str(uuid.uuid4())}
+            return c.post(LOT, json={"orientations": lots[nom]}, headers=h)
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        reponses = dict(zip(lots, pool.map(pousser, lots), strict=True))
+    assert sorted(r.status_code for r in reponses.values()) == [201, 409], {k: r.text for k, r in reponses.items()}
+    perdant = next(nom for nom, r in reponses.items() if r.status_code == 409)
+    print(f"\nlot refusé : {reponses[perdant].json()['detail']}")
+    with Session(base_dediee) as s:
+        refs = set(
+            s.exec(select(Orientation.external_ref).where(col(Orientation.external_ref).in_(
+                [o["external_ref"] for items in lots.values() for o in items]
+            )))
+        )
+    assert commune in refs
+    assert not refs & {o["external_ref"] for o in lots[perdant]} - {commune}  # nothing of the refused batch
+    assert len(refs) == 20

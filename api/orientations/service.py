@@ -323,7 +323,7 @@ def _verifier_lot(
     if not principal.of_type(*access.TYPES_PRESCRIPTEURS):
         raise Interdit("Seuls une association, un prescripteur, un bailleur ou une commission orientent un ménage.")
     nouveaux = [d.menage for d in demandes]
-    if any(nouveaux):
+    if any(m is not None for m in nouveaux):
         menages.verifier_createur(principal)
     refus: dict[int, tuple[str, Probleme]] = {}
     connus = set(session.exec(select(Dispositif.id).where(col(Dispositif.id).in_({d.dispositif_id for d in demandes}))))
