@@ -297,6 +297,15 @@ MATRICE: list[Route] = [
         },
     ),
     Route(
+        "POST",
+        "/api/v1/orientations/lot",
+        connecte(201, financeur=403, admin=403),
+        requete=lambda d: {
+            "json": {"orientations": [orientation_payload(d.dispositif_id), orientation_payload(d.dispositif_id)]},
+            "headers": {"Idempotency-Key": str(uuid.uuid4())},
+        },
+    ),
+    Route(
         "GET",
         "/api/v1/orientations/{orientation_id}",
         seuls(200, *ASSO, "gie", "bailleur", "bailleur_si", "admin"),

@@ -48,8 +48,9 @@ def serveur(settings, base_dediee, is_postgres):
     thread.join(timeout=10)
 
 
-def test_50_concurrent_identical_pushes_make_one_orientation(serveur, base_dediee, settings) -> None:
-    engine = base_dediee
+def monde_reel(engine, settings) -> tuple[factories.Monde, dict[str, str], dict[str, str]]:
+    """A world committed in the dedicated database: the world, the admin's and the bailleur's
+    machine client's headers."""
     with Session(engine, expire_on_commit=False) as s:
         monde = factories.Monde(
             settings=settings,
@@ -66,6 +67,12 @@ def test_50_concurrent_identical_pushes_make_one_orientation(serveur, base_dedie
         h_admin = factories.headers(s, settings, admin)
         h_si = factories.headers(s, settings, client_si)
         s.commit()
+    return monde, h_admin, h_si
+
+
+def test_50_concurrent_identical_pushes_make_one_orientation(serveur, base_dediee, settings) -> None:
+    engine = base_dediee
+    monde, h_admin, h_si = monde_reel(engine, settings)
     d = httpx.post(f"{serveur}/api/v1/dispositifs", json=dispositif_payload(monde), headers=h_admin)
     assert d.status_code == 201, d.text
     ref = "NEO-RACE-" + uuid.uuid4().hex[:8]

@@ -10,9 +10,14 @@ server (--url with --client-id, --client-secret and --dispositif-id).
 The server (uvicorn, --workers processes) runs on 127.0.0.1:8101 with the
 machine clients' rate limit raised (the bench measures the server, not the
 limit). The pushes come from this process, with bounded concurrency and a time
-limit. Prints referrals per second, latency p50/p95 and the machine.
+limit, in two modes on the same server: one referral per request (``--n``,
+300), then by batches (``POST /api/v1/orientations/lot``, ``--lot`` 100 per
+request, ``--n-lot`` 3,000 in all). For each: referrals per second, CPU per
+referral (server, PostgreSQL, client), latency per request p50/p95, and the machine.
 
     python -m api.bench.ingest --n 600 --concurrence 8
+    python -m api.bench.ingest --n 0 --lot 200 --n-lot 6000     # batches only
+    python -m api.bench.ingest --lot 0                          # one by one only
     python -m api.bench.ingest --sqlite
     python -m api.bench.ingest --postgres postgresql://postgres@127.0.0.1:5432/postgres
 """
@@ -147,9 +152,102 @@ def attendre(base: str, proc: subprocess.Popen[bytes] | None, delai: float = 60)
     raise SystemExit("le serveur ne répond pas")
 
 
+def orientation(dispositif_id: str, i: int, run: str) -> dict[str, Any]:
+    return {
+        "dispositif_id": dispositif_id,
+        "menage": menage(i),
+        "origine": "bailleur",
+        "acces_maintien": "maintien",
+        "external_ref": f"BENCH-{run}-{i}",
+        "soumettre": True,
+    }
+
+
+class Envoi:
+    """Pushes referrals to the server, one per request or by batches, with bounded
+    concurrency and time, and prints what it cost."""
+
+    def __init__(
+        self,
+        base: str,
+        headers: dict[str, str],
+        dispositif_id: str,
+        concurrence: int,
+        duree_max: float,
+        cpu: CompteurCpu | None,
+    ) -> None:
+        self.base, self.headers, self.dispositif_id = base, headers, dispositif_id
+        self.concurrence, self.duree_max, self.cpu = concurrence, duree_max, cpu
+        self.run = uuid.uuid4().hex[:6]  # one run's references: runs against the same base never collide
+        self.suivant = 0  # index of the next referral (distinct households and references)
+
+    def _corps(self, taille: int) -> tuple[str, dict[str, Any]]:
+        debut, self.suivant = self.suivant, self.suivant + max(taille, 1)
+        items = [orientation(self.dispositif_id, i, self.run) for i in range(debut, debut + max(taille, 1))]
+        if taille == 0:
+            return "/api/v1/orientations", items[0]
+        return "/api/v1/orientations/lot", {"orientations": items}
+
+    def _pousser(self, http: httpx.Client, chemin: str, corps: dict[str, Any], limite: float) -> tuple[int, float]:
+        if time.monotonic() > limite:
+            return 0, 0.0
+        t0 = time.perf_counter()
+        code = http.post(chemin, json=corps, headers={**self.headers, "Idempotency-Key": str(uuid.uuid4())}).status_code
+        return code, time.perf_counter() - t0
+
+    def mesurer(self, *, n: int, lot: int) -> bool:
+        """``lot`` 0: one referral per request; otherwise batches of ``lot``. True if all were created."""
+        tailles = [1] * n if lot == 0 else [min(lot, n - k) for k in range(0, n, lot)]
+        limits = httpx.Limits(max_connections=self.concurrence)
+        with httpx.Client(base_url=self.base, timeout=120, limits=limits) as http:
+            # warm-up: each worker's first request pays its imports and connections
+            for _ in range(2):
+                self._pousser(http, *self._corps(min(lot, 10)), time.monotonic() + 60)
+            corps = [self._corps(0 if lot == 0 else t) for t in tailles]  # built before: not the client's CPU
+            limite = time.monotonic() + self.duree_max
+            if self.cpu is not None:
+                self.cpu.demarrer()
+            cpu_client = time.process_time()
+            debut = time.monotonic()
+            with ThreadPoolExecutor(max_workers=self.concurrence) as pool:
+                resultats = list(pool.map(lambda c: self._pousser(http, c[0], c[1], limite), corps))
+            duree = time.monotonic() - debut
+            cpu_client = time.process_time() - cpu_client
+        conso = self.cpu.lire() if self.cpu is not None else None
+        codes: dict[int, int] = {}
+        for code, _ in resultats:
+            codes[code] = codes.get(code, 0) + 1
+        ok = sum(t for t, (code, _) in zip(tailles, resultats, strict=True) if code == 201)
+        latences = [d for code, d in resultats if code]
+        mode = "une orientation par requête" if lot == 0 else f"par lots de {lot}"
+        print(f"— {mode} —")
+        print(
+            f"envoyées : {sum(t for t, (code, _) in zip(tailles, resultats, strict=True) if code)} / {n} orientations "
+            f"en {len(latences)} requêtes, concurrence {self.concurrence}, codes {dict(sorted(codes.items()))}"
+        )
+        if ok and conso is not None:
+            ms = {k: v * 1000 / ok for k, v in (*conso.items(), ("client", cpu_client))}
+            total = sum(ms.values())
+            print(
+                f"CPU par orientation : serveur {ms['serveur']:.1f} ms, PostgreSQL {ms['postgres']:.1f} ms, "
+                f"client {ms['client']:.1f} ms, total {total:.1f} ms ; soit au plus ≈ {2000 / total:.0f} "
+                "orientations/s si ces deux cœurs n'avaient que ce travail"
+            )
+        q = statistics.quantiles(latences, n=100) if len(latences) > 1 else [latences[0] if latences else 0.0] * 99
+        par = "orientation" if lot == 0 else f"requête ({lot} orientations)"
+        print(f"latence par {par} : p50 {q[49] * 1000:.1f} ms, p95 {q[94] * 1000:.1f} ms")
+        print(
+            f"{mode} : {ok} orientations créées en {duree:.2f} s : {ok / duree:.1f} orientations/s "
+            f"(objectif ≥ 300/s sur 2 cœurs ; charge de la machine à la fin : {os.getloadavg()[0]:.2f})"
+        )
+        return ok == n
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--n", type=int, default=300, help="nombre d'orientations à pousser")
+    p.add_argument("--n", type=int, default=300, help="orientations poussées une par requête (0 : aucune)")
+    p.add_argument("--lot", type=int, default=100, help="orientations par lot (0 : pas d'envoi par lots)")
+    p.add_argument("--n-lot", type=int, default=3000, help="orientations poussées par lots")
     p.add_argument("--concurrence", type=int, default=8, help="requêtes simultanées au plus")
     p.add_argument("--duree-max", type=float, default=120, help="secondes au plus pour les envois")
     p.add_argument("--port", type=int, default=8101)
@@ -242,69 +340,16 @@ def main() -> int:
         )
         tok.raise_for_status()
         h = {"Authorization": f"Bearer {tok.json()['access_token']}"}
-        codes: dict[int, int] = {}
-        latences: list[float] = []
-        limite = time.monotonic() + args.duree_max
-        lot = uuid.uuid4().hex[:6]  # one run's references: runs against the same base never collide
-
-        def pousser(i: int, http: httpx.Client) -> int:
-            if time.monotonic() > limite:
-                return 0
-            corps = {
-                "dispositif_id": dispositif_id,
-                "menage": menage(i),
-                "origine": "bailleur",
-                "acces_maintien": "maintien",
-                "external_ref": f"BENCH-{lot}-{i}",
-                "soumettre": True,
-            }
-            t0 = time.perf_counter()
-            code = http.post(
-                "/api/v1/orientations",
-                json=corps,
-                headers={**h, "Idempotency-Key": str(uuid.uuid4())},
-            ).status_code
-            latences.append(time.perf_counter() - t0)
-            return code
-
-        cpu = CompteurCpu(proc.pid if proc else None, db_url if proc else None)
-        with httpx.Client(base_url=base, timeout=60, limits=httpx.Limits(max_connections=args.concurrence)) as http:
-            pousser(-1, http)  # warm-up: each worker's first request pays its imports and connections
-            pousser(-2, http)
-            codes.clear()
-            latences.clear()
-            cpu.demarrer()
-            cpu_client = time.process_time()
-            debut = time.monotonic()
-            with ThreadPoolExecutor(max_workers=args.concurrence) as pool:
-                for code in pool.map(lambda i: pousser(i, http), range(args.n)):
-                    codes[code] = codes.get(code, 0) + 1
-            duree = time.monotonic() - debut
-            cpu_client = time.process_time() - cpu_client
-        conso = cpu.lire()
-        ok = codes.get(201, 0)
         print(f"machine : {machine()}")
         print(f"serveur : {base}, {args.workers if proc else '?'} worker(s), base {base_de_donnees}")
-        print(
-            f"envoyées : {sum(v for k, v in codes.items() if k)} / {args.n}, "
-            f"concurrence {args.concurrence}, "
-            f"codes {dict(sorted(codes.items()))}"
-        )
-        if ok and proc is not None:
-            ms = {k: v * 1000 / ok for k, v in (*conso.items(), ("client", cpu_client))}
-            total = sum(ms.values())
-            print(
-                f"CPU par orientation : serveur {ms['serveur']:.1f} ms, PostgreSQL {ms['postgres']:.1f} ms, "
-                f"client {ms['client']:.1f} ms ; soit au plus ≈ {2000 / total:.0f} orientations/s "
-                "si ces deux cœurs n'avaient que ce travail"
-            )
-        q = statistics.quantiles(latences, n=100) if len(latences) > 1 else [0.0] * 99
-        print(f"latence par orientation : p50 {q[49] * 1000:.1f} ms, p95 {q[94] * 1000:.1f} ms")
-        print(
-            f"{ok} orientations créées en {duree:.2f} s : {ok / duree:.1f} orientations/s "
-            f"(objectif ≥ 300/s sur 2 cœurs ; charge de la machine à la fin : {os.getloadavg()[0]:.2f})"
-        )
-        return 0 if ok == args.n else 1
+        cpu = CompteurCpu(proc.pid if proc else None, db_url if proc else None)
+        envoi = Envoi(base, h, dispositif_id, args.concurrence, args.duree_max, cpu if proc else None)
+        complet = True
+        if args.n > 0:
+            complet &= envoi.mesurer(n=args.n, lot=0)
+        if args.lot > 0 and args.n_lot > 0:
+            complet &= envoi.mesurer(n=args.n_lot, lot=args.lot)
+        return 0 if complet else 1
     finally:
         if proc is not None:
             proc.terminate()

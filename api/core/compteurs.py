@@ -40,42 +40,62 @@ def nom_sequence(cle: str) -> str:
     return "reference_" + cle.lower().replace("-", "_")
 
 
-def _references_sequences(session: Session, cles: list[str]) -> list[int]:
+def _references_sequences(session: Session, nombres: dict[str, int]) -> dict[str, list[int]]:
     """``ancrage_reference(cle)`` (migration 0009) draws from the key's sequence, creating it
-    on first use; several keys in one round trip."""
-    colonnes = ", ".join(f"ancrage_reference(:c{i})" for i in range(len(cles)))
-    row = session.execute(text(f"SELECT {colonnes}"), {f"c{i}": c for i, c in enumerate(cles)}).one()
-    return [int(v) for v in row]
+    on first use; every number of every key in one round trip (the function is volatile:
+    called once per row of ``generate_series``)."""
+    parties = [
+        # only numbers and bound parameters: no input reaches the text
+        f"SELECT {i} AS k, ancrage_reference(:c{i}) AS v FROM generate_series(1, :n{i})"  # noqa: S608
+        for i in range(len(nombres))
+    ]
+    params: dict[str, object] = {}
+    for i, (cle, n) in enumerate(nombres.items()):
+        params |= {f"c{i}": cle, f"n{i}": n}
+    valeurs: dict[str, list[int]] = {cle: [] for cle in nombres}
+    cles = list(nombres)
+    for k, v in session.execute(text(" UNION ALL ".join(parties)), params):
+        valeurs[cles[k]].append(int(v))
+    return {cle: sorted(v) for cle, v in valeurs.items()}
 
 
-def _reference_compteur(session: Session, cle: str) -> int:
-    """The ``compteur`` row, incremented in the transaction (its row lock serialises callers)."""
+def _references_compteur(session: Session, cle: str, n: int) -> list[int]:
+    """The ``compteur`` row, moved on by ``n`` in the transaction (its row lock serialises callers)."""
     for _ in range(3):
         valeur = session.execute(
-            update(Compteur).where(Compteur.cle == cle).values(valeur=Compteur.valeur + 1).returning(Compteur.valeur)
+            update(Compteur).where(Compteur.cle == cle).values(valeur=Compteur.valeur + n).returning(Compteur.valeur)
         ).scalar()
         if valeur is not None:
-            return int(valeur)
+            return list(range(int(valeur) - n + 1, int(valeur) + 1))
         try:
             with session.begin_nested():
-                session.execute(insert(Compteur).values(cle=cle, valeur=1))
-            return 1
+                session.execute(insert(Compteur).values(cle=cle, valeur=n))
+            return list(range(1, n + 1))
         except IntegrityError:
-            continue  # another transaction created the row first: increment it
+            continue  # another transaction created the row first: move it on
     raise RuntimeError("compteur indisponible")
 
 
-def prochaines_references(session: Session, *prefixes: str) -> list[str]:
-    """Next reference of each prefix this year (``M``, ``O``, ``S``)."""
+def tirer_references(session: Session, nombres: dict[str, int]) -> dict[str, list[str]]:
+    """``nombres[p]`` next references of each prefix ``p`` this year (``M``, ``O``, ``S``),
+    in increasing order, drawn at once (one round trip on PostgreSQL, whatever the counts)."""
     annee = utcnow().year
-    cles = [f"{p}-{annee}" for p in prefixes]
-    for cle in cles:
+    demandes = {f"{p}-{annee}": n for p, n in nombres.items() if n > 0}
+    for cle in demandes:
         nom_sequence(cle)  # checks the key's shape
-    if session.connection().dialect.name == "postgresql":
-        valeurs = _references_sequences(session, cles)
+    if not demandes:
+        valeurs: dict[str, list[int]] = {}
+    elif session.connection().dialect.name == "postgresql":
+        valeurs = _references_sequences(session, demandes)
     else:
-        valeurs = [_reference_compteur(session, cle) for cle in cles]
-    return [f"{cle}-{v:06d}" for cle, v in zip(cles, valeurs, strict=True)]
+        valeurs = {cle: _references_compteur(session, cle, n) for cle, n in demandes.items()}
+    return {p: [f"{p}-{annee}-{v:06d}" for v in valeurs.get(f"{p}-{annee}", [])] for p in nombres}
+
+
+def prochaines_references(session: Session, *prefixes: str) -> list[str]:
+    """Next reference of each prefix this year (``M``, ``O``, ``S``), in one round trip."""
+    tirees = tirer_references(session, dict.fromkeys(prefixes, 1))
+    return [tirees[p][0] for p in prefixes]
 
 
 def prochaine_reference(session: Session, prefixe: str) -> str:

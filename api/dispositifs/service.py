@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
@@ -36,13 +37,19 @@ from api.organisations.models import Organisation, TypeOrganisation
 
 
 def cibles(session: Session, dispositif_id: uuid.UUID) -> list[Cible]:
-    return list(
-        session.exec(
-            select(Cible)
-            .where(Cible.dispositif_id == dispositif_id)
-            .order_by(col(Cible.ordre), col(Cible.code))
-        )
-    )
+    return cibles_de(session, [dispositif_id]).get(dispositif_id, [])
+
+
+def cibles_de(session: Session, dispositif_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[Cible]]:
+    """The cibles of several dispositifs in one query, each list in display order."""
+    out: dict[uuid.UUID, list[Cible]] = {}
+    for c in session.exec(
+        select(Cible)
+        .where(col(Cible.dispositif_id).in_(set(dispositif_ids)))
+        .order_by(col(Cible.ordre), col(Cible.code))
+    ):
+        out.setdefault(c.dispositif_id, []).append(c)
+    return out
 
 
 def types_accompagnement(session: Session, dispositif_id: uuid.UUID) -> list[TypeAccompagnement]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import exists, or_
@@ -14,7 +16,8 @@ from api.audit.service import journaliser, journaliser_liste
 from api.auth.principal import Principal
 from api.core.compteurs import prochaine_reference
 from api.core.concurrency import bump_version, check_if_match
-from api.core.errors import Doublon, Interdit, Introuvable, champ_invalide
+from api.core.errors import Doublon, Interdit, Introuvable, Probleme, champ_invalide
+from api.core.models import inserer, inserer_objets, new_id
 from api.core.pagination import Page, PageParams, count
 from api.core.referentiels import Composition, LienPersonne, Sexe
 from api.core.texte import motif_like, normaliser
@@ -71,28 +74,113 @@ def to_public(session: Session, menage: Menage) -> MenagePublic:
 
 
 def _verifier_bailleur(session: Session, bailleur_id: uuid.UUID | None) -> None:
-    if bailleur_id is None:
+    for _, refus in bailleurs_invalides(session, [bailleur_id]):
+        raise refus
+
+
+def bailleurs_invalides(session: Session, ids: Sequence[uuid.UUID | None]) -> Iterator[tuple[int, Probleme]]:
+    """The bailleur_id (index in ``ids``, refusal) that do not name an organisation of type
+    bailleur: one query for all (``None``: none given at that index)."""
+    demandes = {i for i in ids if i is not None}
+    if not demandes:
         return
-    org = session.get(Organisation, bailleur_id)
-    if org is None or org.type != TypeOrganisation.bailleur.value:
-        raise champ_invalide("bailleur_id", "doit désigner une organisation de type bailleur", str(bailleur_id))
-
-
-def chercher_homonyme(session: Session, principal: Principal, demandeur: PersonneIn) -> Menage | None:
-    """A visible ménage whose demandeur has the same name and birth date."""
-    if demandeur.date_naissance is None:
-        return None
-    cle = normaliser(f"{demandeur.nom} {demandeur.prenom}")
-    return session.exec(
-        access.visible_menages(principal).where(
-            exists().where(
-                Personne.menage_id == Menage.id,
-                Personne.lien == LienPersonne.demandeur.value,
-                Personne.nom_recherche == cle,
-                Personne.date_naissance == demandeur.date_naissance,
+    connus = set(
+        session.exec(
+            select(Organisation.id).where(
+                col(Organisation.id).in_(demandes), Organisation.type == TypeOrganisation.bailleur.value
             )
         )
-    ).first()
+    )
+    for i, bailleur_id in enumerate(ids):
+        if bailleur_id is not None and bailleur_id not in connus:
+            yield i, champ_invalide("bailleur_id", "doit désigner une organisation de type bailleur", str(bailleur_id))
+
+
+CleHomonyme = tuple[str, date]
+
+
+def nom_recherche(p: PersonneIn) -> str:
+    """``nom prénom`` without accents or case (searches and the duplicate rule)."""
+    return normaliser(f"{p.nom} {p.prenom}")
+
+
+def _demandeur_de(data: MenageCreate) -> PersonneIn:
+    return next(p for p in data.personnes if p.lien == LienPersonne.demandeur)
+
+
+def _cle_homonyme(demandeur: PersonneIn) -> CleHomonyme | None:
+    """Name without accents or case, and birth date: without a birth date, no duplicate rule."""
+    if demandeur.date_naissance is None:
+        return None
+    return nom_recherche(demandeur), demandeur.date_naissance
+
+
+def homonymes(session: Session, principal: Principal, demandeurs: Sequence[PersonneIn]) -> dict[CleHomonyme, Menage]:
+    """The visible ménages whose demandeur has the name and birth date of one of ``demandeurs``,
+    by key, in one query whatever their number."""
+    cles = {c for c in map(_cle_homonyme, demandeurs) if c is not None}
+    if not cles:
+        return {}
+    rows = session.exec(
+        select(Menage, Personne.nom_recherche, col(Personne.date_naissance))
+        .join(Personne, col(Personne.menage_id) == Menage.id)
+        .where(
+            access.condition_visible(principal),
+            Personne.lien == LienPersonne.demandeur.value,
+            col(Personne.nom_recherche).in_({nom for nom, _ in cles}),
+            col(Personne.date_naissance).in_({ne for _, ne in cles}),
+        )
+    )
+    trouves: dict[CleHomonyme, Menage] = {}
+    for menage, nom, ne in rows:
+        if (nom, ne) in cles:
+            trouves.setdefault((nom, ne), menage)
+    return trouves
+
+
+def doublons(
+    session: Session, principal: Principal, datas: Sequence[MenageCreate | None]
+) -> Iterator[tuple[int, Doublon]]:
+    """The households (index in ``datas``, refusal) whose demandeur is already known: a visible
+    homonym (one query for all), or an earlier household of the same request (``None``: no
+    household at that index). ``doublon_confirme`` lifts both."""
+    demandeurs = {i: _demandeur_de(d) for i, d in enumerate(datas) if d is not None}
+    connus = homonymes(session, principal, [p for i, p in demandeurs.items() if not _confirme(datas[i])])
+    premiers: dict[CleHomonyme, int] = {}
+    for i, demandeur in demandeurs.items():
+        cle = _cle_homonyme(demandeur)
+        if cle is None:
+            continue
+        premier = premiers.setdefault(cle, i)
+        if _confirme(datas[i]):
+            continue
+        qui = f"Un ménage dont le demandeur s'appelle {demandeur.prenom} {demandeur.nom}, né(e) le {cle[1]:%d/%m/%Y}, "
+        homonyme = connus.get(cle)
+        if homonyme is not None:
+            yield i, Doublon(
+                f"{qui}existe déjà ({homonyme.reference}). Utilisez-le, ou renvoyez la demande avec "
+                "doublon_confirme=true s'il s'agit d'une autre personne.",
+                existant_id=str(homonyme.id),
+                existant_reference=homonyme.reference,
+                existant_url=f"/api/v1/menages/{homonyme.id}",
+            )
+        elif premier != i:
+            yield i, Doublon(
+                f"{qui}figure déjà au n° {premier + 1} du lot. Envoyez-le une seule fois, ou renvoyez "
+                "le lot avec doublon_confirme=true s'il s'agit d'une autre personne.",
+                existant_index=premier,
+            )
+
+
+def _confirme(data: MenageCreate | None) -> bool:
+    return data is not None and data.doublon_confirme
+
+
+def verifier_createur(principal: Principal) -> None:
+    if not principal.of_type(*access.TYPES_CREATEURS):
+        raise Interdit(
+            "Seuls une association, un prescripteur, un bailleur ou une commission ouvrent un dossier ménage."
+        )
 
 
 def _ecrire_personnes(session: Session, menage: Menage, personnes: list[PersonneIn]) -> None:
@@ -103,7 +191,7 @@ def _ecrire_personnes(session: Session, menage: Menage, personnes: list[Personne
         valeurs: dict[str, Any] = {
             "nom": data.nom.strip(),
             "prenom": data.prenom.strip(),
-            "nom_recherche": normaliser(f"{data.nom} {data.prenom}"),
+            "nom_recherche": nom_recherche(data),
             "date_naissance": data.date_naissance,
             "sexe": data.sexe.value,
             "lien": data.lien.value,
@@ -157,70 +245,74 @@ def creer_menage(session: Session, principal: Principal, *, data: MenageCreate) 
 
 
 def preparer_menage(
-    session: Session, principal: Principal, *, data: MenageCreate, reference: str | None = None, flush: bool = True
+    session: Session, principal: Principal, *, data: MenageCreate, reference: str | None = None
 ) -> Menage:
-    """Create the ménage rows without committing (reused by referrals that carry a household,
-    which pass the reference they drew and flush with their own rows)."""
-    if not principal.of_type(*access.TYPES_CREATEURS):
-        raise Interdit(
-            "Seuls une association, un prescripteur, un bailleur ou une commission ouvrent un dossier ménage."
-        )
-    demandeur = next(p for p in data.personnes if p.lien == LienPersonne.demandeur)
-    if not data.doublon_confirme:
-        homonyme = chercher_homonyme(session, principal, demandeur)
-        if homonyme is not None:
-            raise Doublon(
-                f"Un ménage dont le demandeur s'appelle {demandeur.prenom} {demandeur.nom}, né(e) le "
-                f"{demandeur.date_naissance:%d/%m/%Y}, existe déjà ({homonyme.reference}). "
-                "Utilisez-le, ou renvoyez la demande avec doublon_confirme=true s'il s'agit d'une autre personne.",
-                existant_id=str(homonyme.id),
-                existant_reference=homonyme.reference,
-                existant_url=f"/api/v1/menages/{homonyme.id}",
-            )
+    """Check and write one ménage's rows without committing."""
+    verifier_createur(principal)
+    for _, refus in doublons(session, principal, [data]):
+        raise refus
     _verifier_bailleur(session, data.bailleur_id)
-    menage = Menage(
-        reference=reference or prochaine_reference(session, "M"),
-        organisation_id=principal.organisation_id,
-        composition=(data.composition or deduire_composition(data.personnes)).value,
-        nb_procedures_expulsion=data.nb_procedures_expulsion or 0,
-        cree_par_id=principal.id,
-        **{
-            k: getattr(v, "value", v)
-            for k, v in data.model_dump(include=set(_CHAMPS_SIMPLES) - {"nb_procedures_expulsion"}).items()
-        },
-    )
-    if data.courriel is not None:
-        menage.courriel = str(data.courriel)
-    # A new file: nothing to replace, so no read of persons, resources or debts and no
-    # DELETE; they go out with the caller's next flush, one INSERT per table (the ménage
-    # first: without ORM relationships the unit of work does not order by foreign keys).
-    session.add(menage)
-    session.flush()
-    session.add_all(
-        Personne(
-            menage_id=menage.id,
-            nom=p.nom.strip(),
-            prenom=p.prenom.strip(),
-            nom_recherche=normaliser(f"{p.nom} {p.prenom}"),
-            date_naissance=p.date_naissance,
-            sexe=p.sexe.value,
-            lien=p.lien.value,
-        )
-        for p in data.personnes
-    )
-    session.add_all(
-        Ressource(menage_id=menage.id, type=r.type.value, montant_mensuel=r.montant_mensuel)
-        for r in data.ressources or []
-    )
-    session.add_all(Dette(menage_id=menage.id, type=d.type.value, montant=d.montant) for d in data.dettes or [])
-    if flush:
-        session.flush()
-    return menage
+    return nouveaux_menages(session, principal, [data], [reference or prochaine_reference(session, "M")])[0]
+
+
+def nouveaux_menages(
+    session: Session, principal: Principal, datas: Sequence[MenageCreate], references: Sequence[str]
+) -> list[Menage]:
+    """The rows of new ménages, already checked (``verifier_createur``, ``doublons``,
+    ``bailleurs_invalides``), with the references drawn for them; no commit. One INSERT
+    per table whatever their number (the ménages first: their persons, resources and
+    debts refer to them). A new file has nothing to replace: no read, no DELETE."""
+    if not datas:
+        return []
+    lignes = [
+        {
+            "id": new_id(),
+            "reference": reference,
+            "organisation_id": principal.organisation_id,
+            "composition": (data.composition or deduire_composition(data.personnes)).value,
+            "cree_par_id": principal.id,
+            **{k: getattr(v, "value", v) for k, v in data.model_dump(include=set(_CHAMPS_SIMPLES)).items()},
+            "nb_procedures_expulsion": data.nb_procedures_expulsion or 0,
+            "courriel": str(data.courriel) if data.courriel is not None else None,
+        }
+        for data, reference in zip(datas, references, strict=True)
+    ]
+    menages = inserer_objets(session, Menage, lignes)
+    personnes: list[dict[str, Any]] = []
+    ressources: list[dict[str, Any]] = []
+    dettes: list[dict[str, Any]] = []
+    for menage, data in zip(menages, datas, strict=True):
+        personnes += [
+            {
+                "menage_id": menage.id,
+                "nom": p.nom.strip(),
+                "prenom": p.prenom.strip(),
+                "nom_recherche": nom_recherche(p),
+                "date_naissance": p.date_naissance,
+                "sexe": p.sexe.value,
+                "lien": p.lien.value,
+            }
+            for p in data.personnes
+        ]
+        ressources += [
+            {"menage_id": menage.id, "type": r.type.value, "montant_mensuel": r.montant_mensuel}
+            for r in data.ressources or []
+        ]
+        dettes += [{"menage_id": menage.id, "type": d.type.value, "montant": d.montant} for d in data.dettes or []]
+    for modele, valeurs in ((Personne, personnes), (Ressource, ressources), (Dette, dettes)):
+        inserer(session, modele, valeurs)
+    return menages
+
+
+def visibles(session: Session, principal: Principal, menage_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Menage]:
+    """Those of ``menage_ids`` this principal may see, by id, in one query (the others are
+    answered 404 by the callers: never a hint that they exist)."""
+    return {m.id: m for m in session.exec(access.visible_menages(principal).where(col(Menage.id).in_(set(menage_ids))))}
 
 
 def get_menage(session: Session, principal: Principal, menage_id: uuid.UUID, *, journal: bool = True) -> Menage:
     """A visible ménage, or 404 (never a hint that it exists)."""
-    menage = session.exec(access.visible_menages(principal).where(Menage.id == menage_id)).first()
+    menage = visibles(session, principal, [menage_id]).get(menage_id)
     if menage is None:
         raise Introuvable("Ménage", menage_id)
     if journal:

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from api.auth.principal import CurrentPrincipal
 from api.core.concurrency import IfMatchHeader, set_etag
@@ -29,6 +31,8 @@ from api.orientations.schemas import (
     DecisionsSession,
     EvenementPublic,
     LivraisonPublic,
+    LotOrientationsCreate,
+    LotOrientationsPublic,
     OrdreDuJourIn,
     OrientationCreate,
     OrientationPublic,
@@ -48,10 +52,50 @@ IdempotencyKey = Annotated[
         alias="Idempotency-Key",
         min_length=8,
         max_length=200,
-        description="Clé unique par orientation envoyée (obligatoire pour un client API) : "
+        description="Clé unique par envoi, orientation ou lot (obligatoire pour un client API) : "
         "la même clé avec le même corps rejoue la première réponse",
     ),
 ]
+T = TypeVar("T")
+# What a creation pushed by a partner may answer (single or batch).
+REPONSES_CREATION: dict[int | str, dict[str, Any]] = {
+    **responses(Interdit, Doublon, Conflit, Introuvable, idempotence.CleIdempotenceRequise),
+    201: {
+        "headers": {
+            idempotence.EN_TETE_REJEU: {
+                "description": "« true » quand la réponse est celle, rejouée, d'une requête précédente",
+                "schema": {"type": "string"},
+            }
+        }
+    },
+}
+
+
+def _idempotent(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    cle: str | None,
+    corps: BaseModel,
+    travail: Callable[[uuid.UUID | None], T],
+) -> T | JSONResponse:
+    """A creation pushed by a partner: with an Idempotency-Key, replayed (its stored answer
+    and ``Idempotency-Replayed: true``) or done once; without, done for a person, 428 for a
+    machine client."""
+    if cle is None:
+        if principal.is_client:
+            raise idempotence.CleIdempotenceRequise(
+                "Un système partenaire doit envoyer l'en-tête Idempotency-Key "
+                "(une clé unique par envoi, "
+                "par exemple un UUID) : il permet de renvoyer la requête sans risque de doublon."
+            )
+        return travail(None)
+    resultat = service.executer_idempotent(session, principal, cle=cle, corps=corps, travail=travail)
+    if isinstance(resultat, idempotence.Rejeu):
+        headers = {idempotence.EN_TETE_REJEU: "true"}
+        if resultat.location:
+            headers["Location"] = resultat.location
+        return JSONResponse(resultat.corps, status_code=resultat.code_http, headers=headers)
+    return resultat
 
 
 @router.get(
@@ -96,18 +140,7 @@ def orientations_lister(
     tags=["orientations"],
     operation_id="orientations_creer",
     summary="Orienter un ménage vers un dispositif",
-    responses={
-        **responses(Interdit, Doublon, Conflit, Introuvable, idempotence.CleIdempotenceRequise),
-        201: {
-            "headers": {
-                "Idempotency-Replayed": {
-                    "description": "« true » quand la réponse est celle, rejouée, "
-                    "d'une requête précédente",
-                    "schema": {"type": "string"},
-                }
-            }
-        },
-    },
+    responses=REPONSES_CREATION,
 )
 def orientations_creer(
     data: OrientationCreate,
@@ -116,25 +149,45 @@ def orientations_creer(
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> OrientationPublic | JSONResponse:
-    if idempotency_key is None:
-        if principal.is_client:
-            raise idempotence.CleIdempotenceRequise(
-                "Un système partenaire doit envoyer l'en-tête Idempotency-Key "
-                "(une clé unique par orientation, "
-                "par exemple un UUID) : il permet de renvoyer la requête sans risque de doublon."
-            )
-        public = service.creer_orientation(session, principal, data=data)
-    else:
-        resultat = service.executer_idempotent(session, principal, cle=idempotency_key, data=data)
-        if isinstance(resultat, idempotence.Rejeu):
-            headers = {idempotence.EN_TETE_REJEU: "true"}
-            if resultat.location:
-                headers["Location"] = resultat.location
-            return JSONResponse(resultat.corps, status_code=resultat.code_http, headers=headers)
-        public = resultat
-    set_etag(response, public.version)
-    response.headers["Location"] = f"/api/v1/orientations/{public.id}"
-    return public
+    resultat = _idempotent(
+        session,
+        principal,
+        idempotency_key,
+        data,
+        lambda requete: service.creer_orientation(session, principal, data=data, requete=requete),
+    )
+    if isinstance(resultat, JSONResponse):
+        return resultat
+    set_etag(response, resultat.version)
+    response.headers["Location"] = f"/api/v1/orientations/{resultat.id}"
+    return resultat
+
+
+@router.post(
+    "/orientations/lot",
+    response_model=LotOrientationsPublic,
+    status_code=201,
+    tags=["orientations"],
+    operation_id="orientations_creer_lot",
+    summary="Orienter des ménages par lot (envoi groupé d'un système partenaire, tout ou rien)",
+    description="Les règles de la création unitaire, pour 1 à 500 orientations d'un coup : si une "
+    "orientation est refusée, aucune n'est enregistrée et l'erreur est celle de la création unitaire, "
+    "le champ préfixé de son rang (`orientations.3.external_ref`). L'Idempotency-Key couvre le lot entier.",
+    responses=REPONSES_CREATION,
+)
+def orientations_creer_lot(
+    data: LotOrientationsCreate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    idempotency_key: IdempotencyKey = None,
+) -> LotOrientationsPublic | JSONResponse:
+    return _idempotent(
+        session,
+        principal,
+        idempotency_key,
+        data,
+        lambda requete: service.creer_orientations(session, principal, data=data, requete=requete),
+    )
 
 
 @router.get(

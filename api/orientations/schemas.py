@@ -50,6 +50,21 @@ class OrientationCreate(BaseModel):
         return self
 
 
+MAX_LOT = 500
+
+
+class LotOrientationsCreate(BaseModel):
+    """Un lot d'orientations (envoi groupé d'un système partenaire), tout ou rien."""
+
+    model_config = ConfigDict(extra="forbid")
+    orientations: list[OrientationCreate] = Field(
+        min_length=1,
+        max_length=MAX_LOT,
+        description=f"De 1 à {MAX_LOT} orientations, créées dans cet ordre ; "
+        "une seule refusée et aucune n'est enregistrée",
+    )
+
+
 class OrientationUpdate(BaseModel):
     """Modification par le prescripteur tant que la commission n'a pas la main."""
 
@@ -120,6 +135,10 @@ class OrientationPublic(BaseModel):
     cree_le: datetime
     modifie_le: datetime
     version: int
+
+
+class LotOrientationsPublic(BaseModel):
+    orientations: list[OrientationPublic] = Field(description="Les orientations créées, dans l'ordre du lot")
 
 
 class EvenementPublic(BaseModel):

@@ -5,26 +5,29 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from api.audit.models import ActionAudit
 from api.audit.service import journaliser, journaliser_liste, journaliser_plusieurs
 from api.auth.principal import Principal
-from api.core.compteurs import prochaine_reference, prochaines_references
+from api.core.compteurs import tirer_references
 from api.core.concurrency import bump_version, check_if_match
 from api.core.errors import (
     Conflit,
+    ErreurValidation,
     Interdit,
     Introuvable,
     Probleme,
     TransitionRefusee,
     champ_invalide,
 )
-from api.core.models import utcnow
+from api.core.models import inserer_objets, new_id, utcnow
 from api.core.pagination import Page, PageParams, count
 from api.dispositifs import service as dispositifs
 from api.dispositifs.models import Cible, Dispositif
@@ -45,6 +48,8 @@ from api.orientations.models import StatutOrientation as S
 from api.orientations.schemas import (
     DecisionsSession,
     EvenementPublic,
+    LotOrientationsCreate,
+    LotOrientationsPublic,
     OrientationCreate,
     OrientationPublic,
     OrientationUpdate,
@@ -54,6 +59,7 @@ from api.orientations.schemas import (
 )
 
 RESSOURCE = "orientation"
+T = TypeVar("T")
 CODE_CONFIDENTIEL = "confidentielle"
 
 
@@ -67,33 +73,51 @@ def _cible(session: Session, dispositif_id: uuid.UUID, code: str | None) -> Cibl
 
 
 def to_public(session: Session, principal: Principal, o: Orientation) -> OrientationPublic:
-    """The referral as this principal may read it: a sensitive cible is masked for a bailleur."""
+    return publics(session, principal, [o])[0]
+
+
+def publics(
+    session: Session,
+    principal: Principal,
+    orientations: Sequence[Orientation],
+    cibles: dict[uuid.UUID, list[Cible]] | None = None,
+) -> list[OrientationPublic]:
+    """The referrals as this principal may read them: a sensitive cible is masked for a
+    bailleur. The cibles named are read in one query (none if ``cibles`` are given)."""
+    if cibles is None and any(o.cible_code or o.cible_proposee_code for o in orientations):
+        cibles = dispositifs.cibles_de(session, {o.dispositif_id for o in orientations})
+    index = {(c.dispositif_id, c.code): c for liste in (cibles or {}).values() for c in liste}
     masquer = principal.of_type(TypeOrganisation.bailleur)
-    cible = _cible(session, o.dispositif_id, o.cible_code)
-    proposee = _cible(session, o.dispositif_id, o.cible_proposee_code)
-    cible_code, cible_libelle = (cible.code, cible.libelle) if cible else (o.cible_code, None)
-    if cible is not None and cible.sensible and masquer:
-        cible_code, cible_libelle = CODE_CONFIDENTIEL, CIBLE_CONFIDENTIELLE
-    proposee_code = o.cible_proposee_code
-    if proposee is not None and proposee.sensible and masquer:
-        proposee_code = CODE_CONFIDENTIEL
-    return OrientationPublic(
-        **o.model_dump(
-            exclude={
-                "cible_code",
-                "cible_proposee_code",
-                "prescripteur_utilisateur_id",
-                "statut",
-                "motif_refus",
-            }
-        ),
-        statut=S(o.statut),
-        transitions_permises=graphe.permises(S(o.statut)),
-        motif_refus=MotifRefus(o.motif_refus) if o.motif_refus else None,
-        cible_code=cible_code,
-        cible_libelle=cible_libelle,
-        cible_proposee_code=proposee_code,
-    )
+    out = []
+    for o in orientations:
+        cible = index.get((o.dispositif_id, o.cible_code or ""))
+        proposee = index.get((o.dispositif_id, o.cible_proposee_code or ""))
+        cible_code, cible_libelle = (cible.code, cible.libelle) if cible else (o.cible_code, None)
+        if cible is not None and cible.sensible and masquer:
+            cible_code, cible_libelle = CODE_CONFIDENTIEL, CIBLE_CONFIDENTIELLE
+        proposee_code = o.cible_proposee_code
+        if proposee is not None and proposee.sensible and masquer:
+            proposee_code = CODE_CONFIDENTIEL
+        out.append(
+            OrientationPublic(
+                **o.model_dump(
+                    exclude={
+                        "cible_code",
+                        "cible_proposee_code",
+                        "prescripteur_utilisateur_id",
+                        "statut",
+                        "motif_refus",
+                    }
+                ),
+                statut=S(o.statut),
+                transitions_permises=graphe.permises(S(o.statut)),
+                motif_refus=MotifRefus(o.motif_refus) if o.motif_refus else None,
+                cible_code=cible_code,
+                cible_libelle=cible_libelle,
+                cible_proposee_code=proposee_code,
+            )
+        )
+    return out
 
 
 def get_orientation(session: Session, principal: Principal, orientation_id: uuid.UUID) -> Orientation:
@@ -139,7 +163,7 @@ def lister_orientations(
     total = count(session, query)
     rows = list(session.exec(query.offset(page.offset).limit(page.limit)))
     journaliser_liste(session, principal, RESSOURCE, [o.id for o in rows])
-    items = [to_public(session, principal, o) for o in rows]
+    items = publics(session, principal, rows)
     session.commit()
     return Page(total=total, limit=page.limit, offset=page.offset, items=items)
 
@@ -171,14 +195,17 @@ def lister_evenements(session: Session, principal: Principal, orientation_id: uu
 
 def _verifier_cible(session: Session, dispositif_id: uuid.UUID, code: str | None, champ: str) -> None:
     if code is not None and _cible(session, dispositif_id, code) is None:
-        codes = [c.code for c in dispositifs.cibles(session, dispositif_id)]
-        raise champ_invalide(champ, f"cible inconnue de ce dispositif ; cibles permises : {', '.join(codes)}", code)
+        raise _cible_inconnue(champ, code, dispositifs.cibles(session, dispositif_id))
 
 
-def _evenement(
-    session: Session,
+def _cible_inconnue(champ: str, code: str, cibles: list[Cible]) -> ErreurValidation:
+    permises = ", ".join(c.code for c in cibles)
+    return champ_invalide(champ, f"cible inconnue de ce dispositif ; cibles permises : {permises}", code)
+
+
+def _valeurs_evenement(
     principal: Principal,
-    o: Orientation,
+    orientation_id: uuid.UUID,
     *,
     de: S | None,
     vers: S,
@@ -186,26 +213,53 @@ def _evenement(
     commentaire: str | None = None,
     date_effet: date | None = None,
     session_commission_id: uuid.UUID | None = None,
-    flush: bool = True,
+) -> dict[str, Any]:
+    """The columns of an event of the history (a transition, or a creation: ``de`` None)."""
+    quand = utcnow()
+    return {
+        "id": new_id(),
+        "orientation_id": orientation_id,
+        "quand": quand,
+        "date_effet": date_effet or quand.date(),
+        "auteur_type": principal.kind,
+        "auteur_id": principal.id,
+        "organisation_id": principal.organisation_id,
+        "de_statut": de.value if de else None,
+        "vers_statut": vers.value,
+        "motif": motif,
+        "commentaire": commentaire,
+        "session_commission_id": session_commission_id,
+    }
+
+
+def _evenement(
+    session: Session,
+    principal: Principal,
+    o: Orientation,
+    *,
+    de: S,
+    vers: S,
+    motif: str | None = None,
+    commentaire: str | None = None,
+    date_effet: date | None = None,
+    session_commission_id: uuid.UUID | None = None,
 ) -> OrientationEvenement:
+    """Write a transition's event and queue it for the prescriber's webhooks."""
     ev = OrientationEvenement(
-        orientation_id=o.id,
-        date_effet=date_effet or utcnow().date(),
-        auteur_type=principal.kind,
-        auteur_id=principal.id,
-        organisation_id=principal.organisation_id,
-        de_statut=de.value if de else None,
-        vers_statut=vers.value,
-        motif=motif,
-        commentaire=commentaire,
-        session_commission_id=session_commission_id,
+        **_valeurs_evenement(
+            principal,
+            o.id,
+            de=de,
+            vers=vers,
+            motif=motif,
+            commentaire=commentaire,
+            date_effet=date_effet,
+            session_commission_id=session_commission_id,
+        )
     )
     session.add(ev)
-    if not flush:
-        return ev  # the caller flushes, then queues the webhooks
     session.flush()
-    if de is not None:
-        webhooks.programmer(session, o, ev)
+    webhooks.programmer(session, o, ev)
     return ev
 
 
@@ -219,72 +273,194 @@ def creer_orientation(
     """Refer a household to a dispositif, with an existing ménage or the household's
     data (the ménage's duplicate rule applies). ``external_ref`` is unique per
     prescriber organisation. With ``requete`` (Idempotency-Key), the answer is
-    stored in the same transaction."""
-    if not principal.of_type(*access.TYPES_PRESCRIPTEURS):
-        raise Interdit("Seuls une association, un prescripteur, un bailleur ou une commission orientent un ménage.")
-    d = session.get(Dispositif, data.dispositif_id)
-    if d is None:
-        raise champ_invalide("dispositif_id", "dispositif inconnu", str(data.dispositif_id))
-    _verifier_cible(session, d.id, data.cible_proposee_code, "cible_proposee_code")
-    if data.external_ref is not None:
-        existante = session.exec(
-            select(Orientation).where(
-                Orientation.prescripteur_organisation_id == principal.organisation_id,
-                Orientation.external_ref == data.external_ref,
-            )
-        ).first()
-        if existante is not None:
-            raise _doublon_external_ref(existante)
-    if data.menage_id is not None:
-        menage = menages.get_menage(session, principal, data.menage_id, journal=False)
-        reference = prochaine_reference(session, "O")
-    else:
-        assert data.menage is not None
-        # Both references in one round trip (two sequences on PostgreSQL).
-        ref_menage, reference = prochaines_references(session, "M", "O")
-        menage = menages.preparer_menage(session, principal, data=data.menage, reference=ref_menage, flush=False)
-    o = Orientation(
-        reference=reference,
-        menage_id=menage.id,
-        dispositif_id=d.id,
-        origine=data.origine.value,
-        prescripteur_organisation_id=principal.organisation_id,
-        prescripteur_nom=data.prescripteur_nom,
-        prescripteur_utilisateur_id=None if principal.is_client else principal.id,
-        external_ref=data.external_ref,
-        cible_proposee_code=data.cible_proposee_code,
-        acces_maintien=data.acces_maintien.value,
-        motifs=data.motifs,
-    )
-    if data.soumettre:
-        # Inserted already submitted (no UPDATE), with both events of its history.
-        o.statut, o.date_reception = S.soumise.value, utcnow().date()
-    # Rows without ORM relationships: the unit of work does not order tables by their
-    # foreign keys, so each level is flushed in turn (one INSERT per table all the same).
-    try:
-        session.add(o)
-        session.flush()  # persons, resources, debts, the referral
-    except IntegrityError:
-        # Two pushes of the same external_ref with different keys, at the same time.
-        session.rollback()
-        raise Conflit(f"Une orientation de référence externe « {data.external_ref} » existe déjà.") from None
-    evenements = [_evenement(session, principal, o, de=None, vers=S.brouillon, flush=False)]
-    if data.soumettre:
-        evenements.append(_evenement(session, principal, o, de=S.brouillon, vers=S.soumise, flush=False))
-    session.flush()
-    if data.soumettre:
-        webhooks.programmer(session, o, evenements[-1])
-    entrees = [(ActionAudit.creer, RESSOURCE, o.id)]
-    if data.menage_id is None:
-        entrees.insert(0, (ActionAudit.creer, menages.RESSOURCE, menage.id))
-    journaliser_plusieurs(session, principal, entrees)
-    public = to_public(session, principal, o)
+    stored in the same transaction. A batch of one (``_creer_lot``): its refusals
+    name the fields without the batch's prefix."""
+    (o,), (public,) = _creer_lot(session, principal, [data], en_lot=False)
     if requete is not None:
         idempotence.enregistrer_reponse(
             session, requete, code_http=201, corps=public.model_dump(mode="json"), location=url(o)
         )
     session.commit()
     return public
+
+
+def creer_orientations(
+    session: Session,
+    principal: Principal,
+    *,
+    data: LotOrientationsCreate,
+    requete: uuid.UUID | None = None,
+) -> LotOrientationsPublic:
+    """A batch of referrals from a partner's system, all or nothing: the first refused
+    referral refuses the whole batch (``orientations.N.champ``) and nothing is written.
+    With ``requete`` (Idempotency-Key), the answer is stored in the same transaction."""
+    _, items = _creer_lot(session, principal, data.orientations, en_lot=True)
+    public = LotOrientationsPublic(orientations=items)
+    if requete is not None:
+        corps = public.model_dump(mode="json")
+        idempotence.enregistrer_reponse(session, requete, code_http=201, corps=corps, location=None)
+    session.commit()
+    return public
+
+
+def _creer_lot(
+    session: Session, principal: Principal, demandes: Sequence[OrientationCreate], *, en_lot: bool
+) -> tuple[list[Orientation], list[OrientationPublic]]:
+    """Check then write referrals (no commit), in the order sent. Each rule is checked once
+    for all of them (one query per rule, not per referral) and each table is written in one
+    statement, so a referral costs little more in a batch than its rows."""
+    cibles = _verifier_lot(session, principal, demandes, en_lot=en_lot)
+    orientations = _ecrire_lot(session, principal, demandes, en_lot=en_lot)
+    return orientations, publics(session, principal, orientations, cibles)
+
+
+def _verifier_lot(
+    session: Session, principal: Principal, demandes: Sequence[OrientationCreate], *, en_lot: bool
+) -> dict[uuid.UUID, list[Cible]] | None:
+    """Every rule for every referral, set-wise. Raises the refusal of the first refused
+    referral (for each one, its first refusal in the order of the rules below, which is
+    the single route's); returns the cibles read, if any."""
+    if not principal.of_type(*access.TYPES_PRESCRIPTEURS):
+        raise Interdit("Seuls une association, un prescripteur, un bailleur ou une commission orientent un ménage.")
+    nouveaux = [d.menage for d in demandes]
+    if any(m is not None for m in nouveaux):
+        menages.verifier_createur(principal)
+    refus: dict[int, tuple[str, Probleme]] = {}
+    connus = set(session.exec(select(Dispositif.id).where(col(Dispositif.id).in_({d.dispositif_id for d in demandes}))))
+    cibles = dispositifs.cibles_de(session, connus) if any(d.cible_proposee_code for d in demandes) else None
+    for i, d in enumerate(demandes):
+        code = d.cible_proposee_code
+        if d.dispositif_id not in connus:
+            refus[i] = ("dispositif_id", champ_invalide("dispositif_id", "dispositif inconnu", str(d.dispositif_id)))
+        elif code is not None and cibles is not None:
+            du_dispositif = cibles.get(d.dispositif_id, [])
+            if code not in {c.code for c in du_dispositif}:
+                refus[i] = ("cible_proposee_code", _cible_inconnue("cible_proposee_code", code, du_dispositif))
+    for i, probleme in _external_refs_prises(session, principal, demandes):
+        refus.setdefault(i, ("external_ref", probleme))
+    demandes_ids = {d.menage_id for d in demandes if d.menage_id is not None}
+    visibles = menages.visibles(session, principal, demandes_ids) if demandes_ids else {}
+    for i, d in enumerate(demandes):
+        if d.menage_id is not None and d.menage_id not in visibles:
+            refus.setdefault(i, ("menage_id", Introuvable("Ménage", d.menage_id)))
+    for i, probleme in menages.doublons(session, principal, nouveaux):
+        refus.setdefault(i, ("menage.personnes", probleme))
+    for i, probleme in menages.bailleurs_invalides(session, [m.bailleur_id if m else None for m in nouveaux]):
+        refus.setdefault(i, ("menage.bailleur_id", probleme))
+    if refus:
+        premier = min(refus)
+        champ, probleme = refus[premier]
+        raise _dans_le_lot(probleme, premier, champ) if en_lot else probleme
+    return cibles
+
+
+def _external_refs_prises(
+    session: Session, principal: Principal, demandes: Sequence[OrientationCreate]
+) -> Iterator[tuple[int, Probleme]]:
+    """The referrals (index, refusal) whose external_ref the organisation already used (one
+    query for all), or that an earlier referral of the same batch carries."""
+    refs = {d.external_ref for d in demandes if d.external_ref is not None}
+    if not refs:
+        return
+    existantes = {
+        o.external_ref: o
+        for o in session.exec(
+            select(Orientation).where(
+                Orientation.prescripteur_organisation_id == principal.organisation_id,
+                col(Orientation.external_ref).in_(refs),
+            )
+        )
+    }
+    premieres: dict[str, int] = {}
+    for i, d in enumerate(demandes):
+        if d.external_ref is None:
+            continue
+        premiere = premieres.setdefault(d.external_ref, i)
+        if d.external_ref in existantes:
+            yield i, _doublon_external_ref(existantes[d.external_ref])
+        elif premiere != i:
+            yield i, Conflit(
+                f"La référence externe « {d.external_ref} » est déjà celle de l'orientation n° {premiere + 1} "
+                "du lot : une seule orientation par référence externe.",
+                champ="external_ref",
+                valeur=d.external_ref,
+                existant_index=premiere,
+            )
+
+
+def _ecrire_lot(
+    session: Session, principal: Principal, demandes: Sequence[OrientationCreate], *, en_lot: bool
+) -> list[Orientation]:
+    """The rows of checked referrals: their references drawn at once, one INSERT per table
+    (rows as values, not objects built one by one: a SQLModel object costs ≈ 0.1 ms to
+    build; the referrals and their events come back as objects from ``RETURNING``)."""
+    nouveaux = [d.menage for d in demandes if d.menage is not None]
+    references = tirer_references(session, {"M": len(nouveaux), "O": len(demandes)})
+    ouverts = iter(menages.nouveaux_menages(session, principal, nouveaux, references["M"]))
+    menage_ids = [d.menage_id if d.menage_id is not None else next(ouverts).id for d in demandes]
+    aujourdhui = utcnow().date()
+    lignes = [
+        {
+            "id": new_id(),
+            "reference": reference,
+            "menage_id": menage_id,
+            "dispositif_id": d.dispositif_id,
+            "origine": d.origine.value,
+            "prescripteur_organisation_id": principal.organisation_id,
+            "prescripteur_nom": d.prescripteur_nom,
+            "prescripteur_utilisateur_id": None if principal.is_client else principal.id,
+            "external_ref": d.external_ref,
+            "cible_proposee_code": d.cible_proposee_code,
+            "acces_maintien": d.acces_maintien.value,
+            "motifs": d.motifs,
+            # inserted already submitted (no UPDATE), with both events of its history
+            "statut": (S.soumise if d.soumettre else S.brouillon).value,
+            "date_reception": aujourdhui if d.soumettre else None,
+        }
+        for d, reference, menage_id in zip(demandes, references["O"], menage_ids, strict=True)
+    ]
+    try:
+        orientations = inserer_objets(session, Orientation, lignes)
+    except IntegrityError:
+        # Two pushes of the same external_ref with different keys, at the same time.
+        session.rollback()
+        if not en_lot:
+            raise Conflit(f"Une orientation de référence externe « {demandes[0].external_ref} » existe déjà.") from None
+        raise Conflit(
+            "Une des références externes du lot a été reçue entre-temps par un autre envoi : aucune orientation "
+            "du lot n'a été enregistrée ; renvoyez le lot (les références déjà reçues seront signalées)."
+        ) from None
+    historique = []
+    for o, d in zip(orientations, demandes, strict=True):
+        historique.append(_valeurs_evenement(principal, o.id, de=None, vers=S.brouillon))
+        if d.soumettre:
+            historique.append(_valeurs_evenement(principal, o.id, de=S.brouillon, vers=S.soumise))
+    evenements = inserer_objets(session, OrientationEvenement, historique)
+    par_id = {o.id: o for o in orientations}
+    webhooks.programmer_plusieurs(session, [(par_id[ev.orientation_id], ev) for ev in evenements if ev.de_statut])
+    entrees = []
+    for o, d in zip(orientations, demandes, strict=True):
+        if d.menage_id is None:
+            entrees.append((ActionAudit.creer, menages.RESSOURCE, o.menage_id))
+        entrees.append((ActionAudit.creer, RESSOURCE, o.id))
+    journaliser_plusieurs(session, principal, entrees)
+    return orientations
+
+
+def _dans_le_lot(probleme: Probleme, i: int, champ: str) -> Probleme:
+    """The refusal of referral ``i`` as the batch's answer: the field with its index, the
+    referral numbered for people (from 1), and that nothing was written."""
+    chemin = f"orientations.{i}.{champ}"
+    probleme.detail = (
+        f"Orientation n° {i + 1} du lot : {probleme.detail} Aucune orientation du lot n'a été enregistrée."
+    )
+    if probleme.errors:
+        for erreur in probleme.errors:
+            erreur.champ = chemin
+    else:
+        probleme.extra["champ"] = chemin
+    probleme.extra["orientation"] = i
+    return probleme
 
 
 def url(o: Orientation) -> str:
@@ -646,7 +822,7 @@ def decider_session(
             exc.extra.setdefault("decision", i)
             raise
         resultats.append(o)
-    out = [to_public(session, principal, o) for o in resultats]
+    out = publics(session, principal, resultats)
     session.commit()
     return out
 
@@ -720,16 +896,17 @@ def proces_verbal_csv(session: Session, principal: Principal, *, session_id: uui
 
 
 def executer_idempotent(
-    session: Session, principal: Principal, *, cle: str, data: OrientationCreate
-) -> OrientationPublic | idempotence.Rejeu:
-    """Create a referral under an Idempotency-Key: replay, conflict, or do it once."""
+    session: Session, principal: Principal, *, cle: str, corps: BaseModel, travail: Callable[[uuid.UUID], T]
+) -> T | idempotence.Rejeu:
+    """Do ``travail`` (a creation, given its reservation) under an Idempotency-Key: replay,
+    conflict, or do it once."""
     reservation = idempotence.reserver(
-        session, principal, cle=cle, signature=idempotence.empreinte(data.model_dump(mode="json"))
+        session, principal, cle=cle, signature=idempotence.empreinte(corps.model_dump(mode="json"))
     )
     if isinstance(reservation, idempotence.Rejeu):
         return reservation
     try:
-        return creer_orientation(session, principal, data=data, requete=reservation)
+        return travail(reservation)
     except BaseException:
         session.rollback()  # the reservation goes with the failed work: the key is free again
         raise

@@ -15,6 +15,7 @@ import json
 import logging
 import time
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import httpx
@@ -22,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from api.auth.principal import Principal
 from api.core.errors import Interdit, Introuvable, champ_invalide
-from api.core.models import utcnow
+from api.core.models import inserer, utcnow
 from api.organisations.models import TypeOrganisation
 from api.orientations.models import Orientation, OrientationEvenement
 from api.orientations.models_integration import (
@@ -75,24 +76,32 @@ def charge_utile(o: Orientation, ev: OrientationEvenement) -> str:
 
 
 def programmer(session: Session, o: Orientation, ev: OrientationEvenement) -> None:
-    """Queue the event for each active webhook of the prescriber organisation (no commit).
+    """Queue the event for each active webhook of the prescriber organisation (no commit)."""
+    programmer_plusieurs(session, [(o, ev)])
 
-    Reading the subscriptions does not flush the pending referral: the caller flushes
-    everything at once (and handles its integrity errors there)."""
+
+def programmer_plusieurs(session: Session, changements: Sequence[tuple[Orientation, OrientationEvenement]]) -> None:
+    """Queue each event for the active webhooks of its referral's prescriber organisation:
+    the subscriptions of all the organisations in one query (no commit).
+
+    The referrals and events are already written (flushed) by the caller."""
+    if not changements:
+        return
+    organisations = {o.prescripteur_organisation_id for o, _ in changements}
     with session.no_autoflush:
         abonnements = session.exec(
             select(AbonnementWebhook).where(
-                AbonnementWebhook.organisation_id == o.prescripteur_organisation_id,
+                col(AbonnementWebhook.organisation_id).in_(organisations),
                 col(AbonnementWebhook.actif).is_(True),
             )
         ).all()
-    corps = charge_utile(o, ev)
-    for ab in abonnements:
-        session.add(
-            LivraisonWebhook(
-                abonnement_id=ab.id, orientation_id=o.id, evenement_id=ev.id, corps=corps
-            )
-        )
+    lignes = [
+        {"abonnement_id": ab.id, "orientation_id": o.id, "evenement_id": ev.id, "corps": charge_utile(o, ev)}
+        for o, ev in changements
+        for ab in abonnements
+        if ab.organisation_id == o.prescripteur_organisation_id
+    ]
+    inserer(session, LivraisonWebhook, lignes)  # one INSERT for all
 
 
 def _delai(tentatives: int) -> timedelta:

@@ -746,6 +746,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orientations/lot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Orienter des ménages par lot (envoi groupé d'un système partenaire, tout ou rien)
+         * @description Les règles de la création unitaire, pour 1 à 500 orientations d'un coup : si une orientation est refusée, aucune n'est enregistrée et l'erreur est celle de la création unitaire, le champ préfixé de son rang (`orientations.3.external_ref`). L'Idempotency-Key couvre le lot entier.
+         */
+        post: operations["orientations_creer_lot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orientations/{orientation_id}": {
         parameters: {
             query?: never;
@@ -1953,6 +1973,25 @@ export interface components {
             statut: string;
             /** Tentatives */
             tentatives: number;
+        };
+        /**
+         * LotOrientationsCreate
+         * @description Un lot d'orientations (envoi groupé d'un système partenaire), tout ou rien.
+         */
+        LotOrientationsCreate: {
+            /**
+             * Orientations
+             * @description De 1 à 500 orientations, créées dans cet ordre ; une seule refusée et aucune n'est enregistrée
+             */
+            orientations: components["schemas"]["OrientationCreate"][];
+        };
+        /** LotOrientationsPublic */
+        LotOrientationsPublic: {
+            /**
+             * Orientations
+             * @description Les orientations créées, dans l'ordre du lot
+             */
+            orientations: components["schemas"]["OrientationPublic"][];
         };
         /** MenageCreate */
         MenageCreate: {
@@ -7885,7 +7924,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Clé unique par orientation envoyée (obligatoire pour un client API) : la même clé avec le même corps rejoue la première réponse */
+                /** @description Clé unique par envoi, orientation ou lot (obligatoire pour un client API) : la même clé avec le même corps rejoue la première réponse */
                 "Idempotency-Key"?: string | null;
             };
             path?: never;
@@ -7906,6 +7945,116 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrientationPublic"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Ressource introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Doublon probable / Conflit avec l'état actuel */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Type de contenu non supporté */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description En-tête Idempotency-Key requis */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    orientations_creer_lot: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Clé unique par envoi, orientation ou lot (obligatoire pour un client API) : la même clé avec le même corps rejoue la première réponse */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LotOrientationsCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description « true » quand la réponse est celle, rejouée, d'une requête précédente */
+                    "Idempotency-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LotOrientationsPublic"];
                 };
             };
             /** @description Authentification requise */
