@@ -558,10 +558,13 @@ class _Requetes:
         )
         age_cols = [func.sum(p.c[c]) for c, _ in CLASSES_AGE]
         fa_ = p.c.fa
+        # The entry tables are read for the CTE's mesures only, by primary-key probes
+        # (``mesure_id IN (SELECT id FROM p …)``): joined to the CTE, whose ids have no
+        # statistics, PostgreSQL hashed the whole tables instead (208 000, 117 000 and
+        # 366 000 rows for 22 000 to 37 000 mesures). Same rows: p.id is unique.
         r = (
             select(res.c.mesure_id, res.c.type)
-            .select_from(p.join(res, res.c.mesure_id == p.c.id))
-            .where(fa_)
+            .where(res.c.mesure_id.in_(select(p.c.id).where(fa_)))
             .cte("r")
             .prefix_with("MATERIALIZED")
         )
@@ -612,8 +615,8 @@ class _Requetes:
             ),
             (
                 "dettes",
-                p.join(det, det.c.mesure_id == p.c.id),
-                fa_,
+                det,
+                det.c.mesure_id.in_(select(p.c.id).where(fa_)),
                 [det.c.type],
                 [n, func.sum(det.c.montant)],
             ),
@@ -629,8 +632,8 @@ class _Requetes:
             ("periode", p, p.c.pe, [], [n]),
             (
                 "domaines",
-                p.join(dom, dom.c.mesure_id == p.c.id),
-                p.c.pe,
+                dom,
+                dom.c.mesure_id.in_(select(p.c.id).where(p.c.pe)),
                 [dom.c.domaine],
                 [n],
             ),
