@@ -716,3 +716,24 @@ def test_format_from_accept_header(client, db, monde) -> None:
         URL, params={"au": D.isoformat(), "format": "json"}, headers={**h, "Accept": "text/csv"}
     )
     assert r.headers["content-type"] == "application/json"
+
+
+def test_annee_orientation_is_the_reception_recorded_at_mandatement(client, db, monde) -> None:
+    """The year of orientation of the file active is the orientation's reception date
+    copied on the mesure when it is mandated (no join to the orientations); a mesure
+    without orientation counts in its mandatement year."""
+    d = fi.dispositif(db, monde)
+    men = fi.menage(db, monde.asso, naissance=date(1980, 1, 1))
+    o = fi.orientation(db, monde, men, d, reception=date(2018, 11, 5), statut="acceptee")
+    avec = fi.mesure(db, monde, men, d, mandatement=date(2019, 2, 1), orientation=o)
+    sans = fi.mesure(
+        db, monde, fi.menage(db, monde.asso, naissance=date(1970, 1, 1)), d, mandatement=date(2019, 4, 1)
+    )
+    assert avec.entree_reception_orientation == date(2018, 11, 5)
+    assert sans.entree_reception_orientation is None
+    doc = _get(client, monde)
+    assert cellules(doc, "file_active_annee_orientation") == {
+        "annee_orientation=2018": 1,
+        "annee_orientation=2019": 1,
+        "total": 2,
+    }

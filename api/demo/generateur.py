@@ -530,7 +530,7 @@ def _orientation(ctx: Contexte, lot: Lot, menage: dict[str, Any], debut: date) -
     )
     if decision != "acceptee" or association is None or mesure_id is None or type_code is None:
         return (d, False)
-    fin = _mesure(ctx, lot, menage, disp, mesure_id, oid, association, cible, type_code, acces, d)
+    fin = _mesure(ctx, lot, menage, disp, mesure_id, oid, association, cible, type_code, acces, d, debut)
     return (fin, True)
 
 
@@ -546,6 +546,7 @@ def _mesure(
     type_code: str,
     acces: str,
     decision: date,
+    reception: date,
 ) -> date:
     rng = ctx.rng
     assoc_key = next(k for k, v in ctx.orgs.items() if v == association)
@@ -617,6 +618,7 @@ def _mesure(
         entree_stade_procedure=menage["stade_procedure"],
         entree_dette_locative=menage["dettes"].get("loyer", 0),
         **instantane(menage["personnes"], mandat),
+        entree_reception_orientation=reception,
         suivi_date_prevue=suivi_prevu,
         suivi_realise_le=suivi_fait,
         suivi_joint=True if suivi_fait else None,

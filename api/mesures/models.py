@@ -140,6 +140,10 @@ class Mesure(SQLModel, table=True):
     entree_nb_26_64: int = 0
     entree_nb_65_plus: int = 0
     entree_nb_age_inconnu: int = 0
+    # The orientation's reception date, copied at mandatement (it is set once, at
+    # submission, before any mesure): the indicators' year of orientation without
+    # joining every orientation (issue 8).
+    entree_reception_orientation: date | None = None
     suivi_date_prevue: date | None = None
     suivi_realise_le: date | None = None
     suivi_joint: bool | None = None

@@ -67,6 +67,7 @@ from api.mesures.schemas import (
     Suivi,
 )
 from api.organisations.models import TypeOrganisation, Utilisateur
+from api.orientations.models import Orientation
 
 
 def mandater(
@@ -87,12 +88,13 @@ def mandater(
 
     The snapshot (tenure, composition, commune, resources, debts, eviction
     procedures, the demandeur's age and sex and the persons by age class on the
-    mandatement date) is what "at entry" indicators read, so they never move when the
+    mandatement date, the orientation's reception date) is what "at entry" indicators read, so they never move when the
     ménage file is updated later or anonymised. Does not commit: the caller's use case does.
     """
     ressources = list(session.exec(select(Ressource).where(Ressource.menage_id == menage.id)))
     personnes = session.exec(select(Personne).where(Personne.menage_id == menage.id)).all()
     dettes = list(session.exec(select(Dette).where(Dette.menage_id == menage.id)))
+    orientation = session.get(Orientation, orientation_id) if orientation_id else None
     mesure = Mesure(
         reference=prochaine_reference(session, "S"),
         menage_id=menage.id,
@@ -112,6 +114,7 @@ def mandater(
         entree_stade_procedure=menage.stade_procedure,
         entree_dette_locative=sum(d.montant for d in dettes if d.type == "loyer"),
         **instantane(((p.lien, p.date_naissance, p.sexe) for p in personnes), date_mandatement),
+        entree_reception_orientation=orientation.date_reception if orientation else None,
     )
     session.add(mesure)
     session.flush()
