@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 from sqlalchemy import inspect
 
 from api.core.db import make_engine
@@ -36,6 +38,33 @@ def test_models_match_migrations(engine) -> None:
 
     import api.tables  # noqa: F401
 
-    with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), SQLModel.metadata)
+    def hors_expressions(_obj: object, name: str | None, type_: str, _reflected: bool, _compare_to: object) -> bool:
+        return not (type_ == "index" and name in INDEX_EXPRESSIONS)
+
+    with engine.connect() as conn, warnings.catch_warnings():
+        # SQLAlchemy does not reflect expression indexes on SQLite (it warns, and the
+        # suite turns warnings into errors): they are compared by the test below.
+        warnings.filterwarnings("ignore", message="Skipped unsupported reflection of expression-based index")
+        contexte = MigrationContext.configure(
+            conn, opts={"compare_type": False, "include_object": hors_expressions}
+        )
+        diff = compare_metadata(contexte, SQLModel.metadata)
     assert diff == []
+
+
+# Indexes on an expression, written per database in their migration (0010: the
+# expression must be exactly the query's on each database for the planner to use it).
+# Autogenerate cannot compare expressions, so they are not declared on the models.
+INDEX_EXPRESSIONS = {"ix_orientation_evenement_decisions"}
+
+
+def test_expression_indexes_exist(engine) -> None:
+    """The expression indexes left out of the comparison above do exist after migrating."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            noms = conn.execute(text("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'ix_%'")).scalars()
+        else:
+            noms = conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'index'")).scalars()
+        assert set(noms) >= INDEX_EXPRESSIONS
