@@ -139,3 +139,30 @@ def test_list_statement_built_once_binds_each_callers_values(client, db, monde: 
         par_org.setdefault(e.organisation_id, set()).add(e.ressource_id)
     assert par_org[monde.asso.id] == a
     assert par_org[monde.asso2.id] == b
+
+
+def test_association_total_counts_carried_and_prescribed_mesures_once(client, db, monde: Monde) -> None:
+    """An association's total is counted in two disjoint parts (the mesures it carries,
+    the others born of its referrals): together they are exactly the list, a mesure it
+    both carries and prescribed counted once, other associations' mesures not at all."""
+    disp = fm.dispositif(db, monde)
+    portees = {fm.mesure(db, monde, disp, association=monde.asso).id for _ in range(2)}
+    portees.add(fm.mesure(db, monde, disp, association=monde.asso, prescripteur=monde.asso).id)
+    prescrites = {fm.mesure(db, monde, disp, association=monde.asso2, prescripteur=monde.asso).id for _ in range(2)}
+    fm.mesure(db, monde, disp, association=monde.asso2, prescripteur=monde.bailleur)
+    fm.mesure(db, monde, disp, association=monde.asso2)
+    db.commit()
+    for params in ({"dispositif_id": str(disp.id)}, {"dispositif_id": str(disp.id), "statut": "mandatee"}):
+        r = client.get("/api/v1/mesures", params={**params, "limit": 100}, headers=monde.h("asso_agent"))
+        assert r.status_code == 200, r.text
+        corps = r.json()
+        assert {uuid.UUID(m["id"]) for m in corps["items"]} == portees | prescrites
+        assert (corps["total"], corps["total_exact"]) == (5, True)
+    # A filter reserved to the mesures read in full leaves the prescribed ones out of both.
+    r = client.get(
+        "/api/v1/mesures",
+        params={"dispositif_id": str(disp.id), "cible": "habitat_adapte"},
+        headers=monde.h("asso_agent"),
+    )
+    assert {uuid.UUID(m["id"]) for m in r.json()["items"]} == portees
+    assert r.json()["total"] == 3

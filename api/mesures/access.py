@@ -15,8 +15,9 @@ Funders, the platform admin and everybody else get 404.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_
+from sqlalchemy import ColumnElement, and_, exists, false, or_, union
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -65,6 +66,22 @@ def condition_prescripteur(principal: Principal) -> ColumnElement[bool]:
         col(Orientation.mesure_id).is_not(None),
     )
     return or_(col(Mesure.orientation_id).in_(orientations), col(Mesure.id).in_(mesures))
+
+
+def mesures_prescrites(principal: Principal) -> Any:
+    """Ids of the mesures born of this organisation's referrals (both links, as in
+    ``condition_prescripteur``), as one list: a semi-join that can start from the
+    prescriber's orientations (the mesures list counts an association's this way)."""
+    par_orientation = (
+        select(Mesure.id)
+        .join(Orientation, col(Orientation.id) == col(Mesure.orientation_id))
+        .where(Orientation.prescripteur_organisation_id == principal.organisation_id)
+    )
+    par_mesure = select(Orientation.mesure_id).where(
+        Orientation.prescripteur_organisation_id == principal.organisation_id,
+        col(Orientation.mesure_id).is_not(None),
+    )
+    return union(par_orientation, par_mesure)
 
 
 def condition_complete(principal: Principal) -> ColumnElement[bool]:

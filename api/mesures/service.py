@@ -12,7 +12,21 @@ from datetime import date, datetime
 from typing import Any, ParamSpec, TypeVar, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Integer, Uuid, bindparam, exists, func, insert, literal, literal_column, or_, tuple_
+from sqlalchemy import (
+    Date,
+    Integer,
+    Uuid,
+    and_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    literal,
+    literal_column,
+    not_,
+    or_,
+    tuple_,
+)
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, delete, select
 
@@ -603,25 +617,25 @@ def _requetes_liste(forme: _FormeListe) -> _RequetesListe:
         "agent",
         uuid.UUID(int=0),
     )
-    query = access.visible_mesures(gabarit)
+    filtres: list[Any] = []
     if forme.statut:
-        query = query.where(col(Mesure.statut) == bindparam("liste_statut"))
+        filtres.append(col(Mesure.statut) == bindparam("liste_statut"))
     if forme.dispositif:
-        query = query.where(col(Mesure.dispositif_id) == bindparam("liste_dispositif_id", type_=Uuid()))
+        filtres.append(col(Mesure.dispositif_id) == bindparam("liste_dispositif_id", type_=Uuid()))
     if forme.menage:
-        query = query.where(col(Mesure.menage_id) == bindparam("liste_menage_id", type_=Uuid()))
+        filtres.append(col(Mesure.menage_id) == bindparam("liste_menage_id", type_=Uuid()))
     # Filtering on the cible would tell a prescriber which of its mesures are sensitive:
     # these filters only run over the mesures read in full.
     if forme.cible:
-        query = query.where(col(Mesure.cible_code) == bindparam("liste_cible"), access.condition_complete(gabarit))
+        filtres += [col(Mesure.cible_code) == bindparam("liste_cible"), access.condition_complete(gabarit)]
     if forme.referent:
-        query = query.where(
+        filtres += [
             col(Mesure.referent_id) == bindparam("liste_referent_id", type_=Uuid()),
             access.condition_complete(gabarit),
-        )
+        ]
     if forme.reference:
         motif: Any = bindparam("liste_motif")
-        query = query.where(
+        filtres.append(
             or_(
                 col(Mesure.reference).ilike(motif, escape="\\"),
                 # An alias: the page query joins Menage itself, which would otherwise
@@ -632,6 +646,7 @@ def _requetes_liste(forme: _FormeListe) -> _RequetesListe:
                 ),
             )
         )
+    query = access.visible_mesures(gabarit).where(*filtres)
     page_query: Any = query
     if forme.apres:
         page_query = query.where(
@@ -645,14 +660,33 @@ def _requetes_liste(forme: _FormeListe) -> _RequetesListe:
         .offset(bindparam("liste_offset", type_=Integer()))
         .limit(bindparam("liste_limit", type_=Integer()))
     )
-    sous = (
-        query.order_by(None)
-        .with_only_columns(literal(1), maintain_column_froms=True)
-        .limit(bindparam("liste_plafond", type_=Integer()))
-    )
-    total = select(func.count()).select_from(sous.subquery())
+    total = _compte(gabarit, query, filtres)
     journalisee = _page_journalisee(page_query, total.scalar_subquery()) if forme.postgresql else None
     return _RequetesListe(page=page_query, compte=total, page_journalisee=journalisee)
+
+
+def _compte(gabarit: Principal, query: Any, filtres: list[Any]) -> Any:
+    """The capped count of the list.
+
+    An association sees the mesures it carries or that its own referrals gave birth to.
+    Counted as one query, PostgreSQL reads every mesure of the dispositif and statut to
+    test that OR (7 500 index entries, 2.5 ms at département scale); counted as two
+    disjoint parts, each is an index range: its own mesures by ``ix_mesure_liste``
+    (association in the index condition: 1 001 entries, 0.6 ms), the others from its
+    referrals (a semi-join on the prescriber's few orientations)."""
+
+    def plafonne(q: Any) -> Any:
+        sous = q.order_by(None).with_only_columns(literal(1), maintain_column_froms=True)
+        sous = sous.limit(bindparam("liste_plafond", type_=Integer()))
+        return select(func.count()).select_from(sous.subquery()).scalar_subquery()
+
+    if not gabarit.of_type(TypeOrganisation.association):
+        return select(plafonne(query))
+    siennes = access.condition_porteur(gabarit)
+    autres = and_(col(Mesure.id).in_(access.mesures_prescrites(gabarit)), not_(siennes))
+    return select(
+        plafonne(select(Mesure).where(siennes, *filtres)) + plafonne(select(Mesure).where(autres, *filtres))
+    )
 
 
 def _page_journalisee(page_query: Any, total: Any) -> Any:
