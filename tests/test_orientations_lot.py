@@ -382,6 +382,8 @@ def test_deux_lots_simultanes_avec_une_meme_external_ref(serveur, base_dediee, s
     assert sorted(r.status_code for r in reponses.values()) == [201, 409], {k: r.text for k, r in reponses.items()}
     perdant = next(nom for nom, r in reponses.items() if r.status_code == 409)
     print(f"\nlot refusé : {reponses[perdant].json()['detail']}")
+    # Refused by the checks or by the unique index, the loser is told which referral.
+    assert reponses[perdant].json()["champ"] == "orientations.7.external_ref", reponses[perdant].text
     with Session(base_dediee) as s:
         refs = set(
             s.exec(select(Orientation.external_ref).where(col(Orientation.external_ref).in_(

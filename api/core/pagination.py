@@ -69,7 +69,11 @@ def count_plafonne(session: Session, query: Select[Any] | Any, plafond: int | No
     """(total, exact): rows of ``query`` counted up to ``plafond`` (``TOTAL_PLAFOND``)."""
     plafond = TOTAL_PLAFOND if plafond is None else plafond
     sub = query.order_by(None).with_only_columns(literal(1), maintain_column_froms=True).limit(plafond + 1).subquery()
-    n = int(session.execute(select(func.count()).select_from(sub)).scalar_one())
+    return plafonner(int(session.execute(select(func.count()).select_from(sub)).scalar_one()), plafond)
+
+
+def plafonner(n: int, plafond: int) -> tuple[int, bool]:
+    """(total, exact) from rows counted up to ``plafond + 1``."""
     return min(n, plafond), n <= plafond
 
 

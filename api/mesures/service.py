@@ -43,7 +43,7 @@ from api.core.errors import (
     TransitionRefusee,
     champ_invalide,
 )
-from api.core.pagination import TOTAL_PLAFOND, PageCurseur, PageParams
+from api.core.pagination import TOTAL_PLAFOND, PageCurseur, PageParams, plafonner
 from api.core.texte import motif_like
 from api.dispositifs.models import Cible, Dispositif, TypeAccompagnement
 from api.indicateurs.entree import instantane
@@ -489,7 +489,7 @@ def lister_mesures(
             n = int(lignes[0].pop("total_plafonne"))
             for m in lignes[1:]:
                 m.pop("total_plafonne")
-            total, exact = min(n, plafond), n <= plafond
+            total, exact = plafonner(n, plafond)
         else:
             total, exact = count_plafonne_lie(session, requetes.compte, valeurs, plafond)
     else:
@@ -540,8 +540,7 @@ def _dicts(resultat: Any) -> list[dict[str, Any]]:
 
 def count_plafonne_lie(session: Session, compte: Any, valeurs: dict[str, Any], plafond: int) -> tuple[int, bool]:
     """(total, exact) from a cached capped count statement and its values."""
-    n = int(session.connection().execute(compte, valeurs).scalar_one())
-    return min(n, plafond), n <= plafond
+    return plafonner(int(session.connection().execute(compte, valeurs).scalar_one()), plafond)
 
 
 _MENAGE_RECHERCHE = aliased(Menage)

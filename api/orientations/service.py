@@ -422,13 +422,16 @@ def _ecrire_lot(
     try:
         orientations = inserer_objets(session, Orientation, lignes)
     except IntegrityError:
-        # Two pushes of the same external_ref with different keys, at the same time.
+        # Two pushes of the same external_ref with different keys, at the same time: the
+        # other one has committed by now, so the check run again names the referral and
+        # links the existing one, as it would have a moment later.
         session.rollback()
-        if not en_lot:
-            raise Conflit(f"Une orientation de référence externe « {demandes[0].external_ref} » existe déjà.") from None
+        for i, probleme in _external_refs_prises(session, principal, demandes):
+            raise (_dans_le_lot(probleme, i, "external_ref") if en_lot else probleme) from None
         raise Conflit(
             "Une des références externes du lot a été reçue entre-temps par un autre envoi : aucune orientation "
-            "du lot n'a été enregistrée ; renvoyez le lot (les références déjà reçues seront signalées)."
+            "n'a été enregistrée ; renvoyez la demande (les références déjà reçues seront signalées).",
+            champ="orientations" if en_lot else "external_ref",
         ) from None
     historique = []
     for o, d in zip(orientations, demandes, strict=True):
@@ -610,10 +613,12 @@ def _accepter(
         raise champ_invalide("association_id", "obligatoire pour accepter : l'association mandatée")
     if data.cible_code is None:
         raise champ_invalide("cible_code", "obligatoire pour accepter : la cible retenue")
-    if data.type_accompagnement_code is None:
-        raise champ_invalide("type_accompagnement_code", "obligatoire pour accepter")
-    _verifier_cible(session, d.id, data.cible_code, "cible_code")
     types = [t.code for t in dispositifs.types_accompagnement(session, d.id)]
+    if data.type_accompagnement_code is None:
+        raise champ_invalide(
+            "type_accompagnement_code", f"obligatoire pour accepter ; types permis : {', '.join(types)}"
+        )
+    _verifier_cible(session, d.id, data.cible_code, "cible_code")
     if data.type_accompagnement_code not in types:
         raise champ_invalide(
             "type_accompagnement_code",
