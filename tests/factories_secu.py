@@ -156,7 +156,7 @@ def rendez_vous(db: Session, me: Mesure, debut: datetime, *, statut: str = "real
         statut=statut,
         lieu="Au domicile",
         compte_rendu="Le logement est très encombré.",
-        participants={"noms": ["Léa Martin"]},
+        participants={"autres": ["Mme Voisine"]},
     )
     db.add(r)
     db.flush()

@@ -1,4 +1,8 @@
-"""The household's right of access: GET /api/v1/menages/{id}/export."""
+"""The household's right of access: GET /api/v1/menages/{id}/export.
+
+A household shared by a bailleur (referrer), a commission and two associations:
+each exports its own part, exactly what it reads one fact at a time.
+"""
 
 from __future__ import annotations
 
@@ -12,88 +16,102 @@ from tests import factories_secu as f
 from tests.factories import Monde
 
 
-def test_export_complet_sans_ce_qui_concerne_des_tiers(client, db: Session, monde: Monde) -> None:
+def _partage(db: Session, monde: Monde):
+    """Referred by the bailleur, accepted for « asso », which carries one mesure; « asso2 »
+    carries another one of the same household (sensitive cible, a home visit)."""
     disp = f.dispositif(db, monde)
     men = f.menage(db, monde)
     o = f.orientation(db, monde, men, disp)  # its event comment was written by the commission
     propre = f.mesure(db, monde, men, disp, date_fin=date(2025, 1, 31))
+    propre.orientation_id = o.id  # born of the bailleur's referral
+    db.add(propre)
     f.rendez_vous(db, propre, f.utc(2024, 12, 1))
-    autre = f.mesure(
-        db, monde, men, disp, date_fin=date(2023, 1, 31), association_id=monde.asso2.id
-    )
-    f.rendez_vous(db, autre, f.utc(2022, 12, 1))
+    autre = f.mesure(db, monde, men, disp, date_fin=date(2023, 1, 31), association_id=monde.asso2.id)
+    autre.adhesion_date = date(2021, 6, 7)
+    db.add(autre)
+    rv_autre = f.rendez_vous(db, autre, f.utc(2022, 12, 1))
+    rv_autre.lieu = "Visite chez la sœur"
+    rv_autre.compte_rendu = "Compte rendu de l'autre association"
+    db.add(rv_autre)
+    db.flush()
+    return men, o, propre, autre
 
+
+def test_export_de_l_association_sa_part_seulement(client, db: Session, monde: Monde) -> None:
+    men, o, propre, autre = _partage(db, monde)
     r = client.get(f"/api/v1/menages/{men.id}/export", headers=monde.h("asso_agent"))
     assert r.status_code == 200, r.text
     assert r.headers["Cache-Control"] == "no-store"
     e = r.json()
-    assert e["menage"]["reference"] == men.reference
-    assert e["menage"]["adresse"] == "3 rue des Lilas" and e["menage"]["telephone"] == "0299000000"
-    assert [(p["nom"], p["prenom"], p["date_naissance"]) for p in e["menage"]["personnes"]] == [
-        ("Martin", "Léa", "1980-05-17")
-    ]
+    assert e["organisation_id"] == str(monde.asso.id)
+    assert e["menage"]["reference"] == men.reference and e["menage"]["vue"] == "vivant"
+    assert e["menage"]["adresse"] == "3 rue des Lilas"
     (eo,) = e["orientations"]
-    assert eo["reference"] == o.reference and eo["motifs"] == "Impayés depuis la perte d'emploi"
-    assert eo["cible"] == "sante_mentale"
-    assert "prescripteur_nom" not in eo
+    assert eo["orientation"]["reference"] == o.reference
+    assert eo["orientation"]["motifs"] == "Impayés depuis la perte d'emploi"  # addressed to it
+    assert eo["orientation"]["prescripteur_nom"] is None  # a third party
     assert [ev["commentaire"] for ev in eo["evenements"]] == [None]  # the commission's note
-    mesures = {m["reference"]: m for m in e["mesures"]}
-    mp, ma = mesures[propre.reference], mesures[autre.reference]
-    assert mp["suivi_commentaire"] == "Relogée, va bien"
-    assert [ev["commentaire"] for ev in mp["evenements"]] == ["Premier contact difficile"]
-    assert [rv["compte_rendu"] for rv in mp["rendez_vous"]] == ["Le logement est très encombré."]
-    assert "participants" not in mp["rendez_vous"][0]
-    # the other association's notes are its own
-    assert ma["suivi_commentaire"] is None
-    assert [ev["commentaire"] for ev in ma["evenements"]] == [None]
-    assert [rv["compte_rendu"] for rv in ma["rendez_vous"]] == [None]
-    assert ma["rendez_vous"][0]["debut"].startswith("2022-12-01")
-    texte = r.text
-    for tiers in (
-        "Mme Prescriptrice",
-        str(monde.users["asso_agent"].id),
-        str(monde.users["gie"].id),
-    ):
-        assert tiers not in texte
+    (em,) = e["mesures"]  # its own mesure only: never the other association's
+    assert em["mesure"]["id"] == str(propre.id) and em["mesure"]["suivi_commentaire"] == "Relogée, va bien"
+    assert [ev["commentaire"] for ev in em["evenements"]] == ["Premier contact difficile"]
+    assert [rv["compte_rendu"] for rv in em["rendez_vous"]] == ["Le logement est très encombré."]
+    assert em["rendez_vous"][0]["participants"]["autres"] == []  # third parties are not named
+    assert str(autre.id) not in r.text and "Visite chez la sœur" not in r.text and "2021-06-07" not in r.text
+    assert "Mme Prescriptrice" not in r.text and "Mme Voisine" not in r.text
     assert e["exclusions"]
-    # logged as an export, with the number of records it holds: ménage + 1 + 2 + 2 rendez-vous
+    # logged as an export, with the number of records it holds: ménage + 1 + 1 + 1 rendez-vous
     (j,) = db.exec(
-        select(JournalAcces).where(
-            JournalAcces.ressource_id == men.id, JournalAcces.action == "exporter"
-        )
+        select(JournalAcces).where(JournalAcces.ressource_id == men.id, JournalAcces.action == "exporter")
     ).all()
-    assert j.nombre == 6 and j.principal_id == monde.users["asso_agent"].id
+    assert j.nombre == 4 and j.principal_id == monde.users["asso_agent"].id
 
 
-def test_bailleur_voit_cible_confidentielle(client, db: Session, monde: Monde) -> None:
-    disp = f.dispositif(db, monde)
-    men = f.menage(db, monde)
-    men.organisation_id = monde.bailleur.id  # a file the bailleur opened: it may export it
-    db.add(men)
-    db.flush()
-    f.orientation(db, monde, men, disp)
-    f.mesure(db, monde, men, disp, date_fin=date(2025, 1, 31))
-    r = client.get(f"/api/v1/menages/{men.id}/export", headers=monde.h("bailleur"))
+def test_export_d_une_autre_association_sans_rien_de_la_premiere(client, db: Session, monde: Monde) -> None:
+    """Issue 13: association B's export held A's mesure, the bailleur's motifs and A's visit."""
+    men, o, propre, autre = _partage(db, monde)
+    r = client.get(f"/api/v1/menages/{men.id}/export", headers=monde.h("asso2_agent"))
     assert r.status_code == 200, r.text
-    assert "sante_mentale" not in r.text and "Santé mentale" not in r.text
-    assert r.json()["mesures"][0]["cible"] == "cible confidentielle"
-    assert r.json()["orientations"][0]["cible_proposee"] == "cible confidentielle"
+    e = r.json()
+    assert e["orientations"] == []  # the referral was addressed to « asso »
+    assert [m["mesure"]["id"] for m in e["mesures"]] == [str(autre.id)]
+    for secret in (str(propre.id), str(o.id), "Impayés", "2024-12-01", "Le logement est très encombré"):
+        assert secret not in r.text, secret
+    # what it exports, it reads one by one; what it does not, answers 404
+    assert client.get(f"/api/v1/mesures/{propre.id}", headers=monde.h("asso2_agent")).status_code == 404
+    assert client.get(f"/api/v1/orientations/{o.id}", headers=monde.h("asso2_agent")).status_code == 404
 
 
-def test_lecteur_sans_droit_d_ecriture_403_invisible_404(client, db: Session, monde: Monde) -> None:
+def test_export_du_bailleur_statut_seul(client, db: Session, monde: Monde) -> None:
+    men, *_ = _partage(db, monde)
+    for who in ("bailleur", "bailleur_si"):
+        r = client.get(f"/api/v1/menages/{men.id}/export", headers=monde.h(who))
+        assert r.status_code == 200, r.text
+        e = r.json()
+        assert e["menage"]["vue"] == "transmis"
+        assert "sante_mentale" not in r.text and "Santé mentale" not in r.text
+        assert [m["mesure"]["vue"] for m in e["mesures"]] == ["statut"]  # born of its referral
+        assert all((m["rendez_vous"] == [] and m["evenements"] == []) or all(
+            ev["commentaire"] is None for ev in m["evenements"]) for m in e["mesures"])
+        assert "2024-12-01" not in r.text and "Relogée" not in r.text
+        (eo,) = e["orientations"]
+        assert eo["orientation"]["cible_code"] == "confidentielle"
+
+
+def test_export_de_la_commission_sans_rendez_vous(client, db: Session, monde: Monde) -> None:
+    men, *_ = _partage(db, monde)
+    r = client.get(f"/api/v1/menages/{men.id}/export", headers=monde.h("gie"))
+    assert r.status_code == 200, r.text
+    e = r.json()
+    assert {m["mesure"]["vue"] for m in e["mesures"]} == {"complete"}
+    assert all(m["rendez_vous"] == [] for m in e["mesures"])
+    assert "Relogée" not in r.text and "Premier contact difficile" not in r.text
+    assert e["orientations"][0]["evenements"][0]["commentaire"] == "Orientation validée en commission"
+
+
+def test_invisible_404(client, db: Session, monde: Monde) -> None:
     disp = f.dispositif(db, monde)
     men = f.menage(db, monde)
-    f.orientation(db, monde, men, disp, statut="en_commission")  # the commission now sees the file
-    assert client.get(f"/api/v1/menages/{men.id}", headers=monde.h("gie")).status_code == 200
-    r = client.get(f"/api/v1/menages/{men.id}/export", headers=monde.h("gie"))
-    assert r.status_code == 403 and r.json()["type"] == "/problemes/role-insuffisant"
+    f.orientation(db, monde, men, disp, statut="en_commission")
     for who in ("asso2_agent", "financeur", "admin"):
-        assert (
-            client.get(f"/api/v1/menages/{men.id}/export", headers=monde.h(who)).status_code == 404
-        ), who
-    assert (
-        client.get(
-            f"/api/v1/menages/{uuid.uuid4()}/export", headers=monde.h("asso_agent")
-        ).status_code
-        == 404
-    )
+        assert client.get(f"/api/v1/menages/{men.id}/export", headers=monde.h(who)).status_code == 404, who
+    assert client.get(f"/api/v1/menages/{uuid.uuid4()}/export", headers=monde.h("asso_agent")).status_code == 404

@@ -156,14 +156,20 @@ def lister_journal(
 def acces_menage(
     session: Session, principal: Principal, *, menage_id: uuid.UUID, page: PageParams
 ) -> Page[AccesDossier]:
-    """Who viewed or changed this household file, for anyone who may see the file."""
+    """Who viewed or changed this household file, among this organisation's own staff
+    (policy: ``journal_acces``): association B never learns that association A works on the
+    file. The read itself is logged: it names who looked at a household."""
     from api.menages.service import get_menage
 
     get_menage(session, principal, menage_id, journal=False)  # 404 when not visible
     query = (
         select(JournalAcces, Organisation.nom)
         .join(Organisation, col(Organisation.id) == JournalAcces.organisation_id)
-        .where(JournalAcces.ressource == "menage", JournalAcces.ressource_id == menage_id)
+        .where(
+            JournalAcces.ressource == "menage",
+            JournalAcces.ressource_id == menage_id,
+            condition_journal_visible(principal),
+        )
     )
     total = count(session, query)
     rows = session.exec(
@@ -181,4 +187,6 @@ def acces_menage(
         )
         for e, nom in rows
     ]
+    journaliser(session, principal, ActionAudit.lire, "menage", menage_id)
+    session.commit()
     return Page(total=total, limit=page.limit, offset=page.offset, items=items)

@@ -6,20 +6,20 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from api.audit.models import ActionAudit
 from api.audit.service import journaliser
 from api.auth.principal import Principal
 from api.chronologie.schemas import EntreeChronologie
-from api.dispositifs.models import Dispositif
 from api.menages.service import get_menage
 from api.mesures import access as mesures_access
-from api.mesures.access import Niveau
 from api.mesures.models import Mesure, RendezVous
 from api.mesures.service import evenements_visibles
-from api.organisations.models import TypeOrganisation
-from api.orientations.models import Orientation, OrientationEvenement, StatutOrientation
+from api.orientations import access as orientations_access
+from api.orientations import service as orientations_service
+from api.orientations.models import Orientation
+from api.rendez_vous import access as rendez_vous_access
 from api.rendez_vous.schemas import PARIS
 
 
@@ -27,66 +27,32 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _niveau_orientation(
-    principal: Principal, orientation: Orientation, commission_id: uuid.UUID | None
-) -> Niveau | None:
-    """Same three levels as the mesures: who decides or receives reads it, who referred
-    sees its status."""
-    org = principal.organisation_id
-    if (
-        principal.of_type(TypeOrganisation.gie)
-        and commission_id == org
-        and orientation.statut != StatutOrientation.brouillon.value
-    ):
-        return Niveau.commission
-    if principal.of_type(TypeOrganisation.association) and orientation.association_id == org:
-        return Niveau.porteur
-    if orientation.prescripteur_organisation_id == org:
-        return Niveau.prescripteur
-    return None
-
-
 def _orientations(
     session: Session, principal: Principal, menage_id: uuid.UUID
 ) -> list[EntreeChronologie]:
-    orientations = list(session.exec(select(Orientation).where(Orientation.menage_id == menage_id)))
-    commissions = dict(
-        session.exec(
-            select(Dispositif.id, Dispositif.commission_id).where(
-                col(Dispositif.id).in_({o.dispositif_id for o in orientations})
-            )
-        ).all()
+    """The referrals this principal reads, with their events as ``/orientations/{id}/evenements``
+    shows them (a comment only for its author and the commission)."""
+    orientations = list(
+        session.exec(orientations_access.visible_orientations(principal).where(Orientation.menage_id == menage_id))
     )
-    niveaux = {
-        o.id: n
-        for o in orientations
-        if (n := _niveau_orientation(principal, o, commissions.get(o.dispositif_id)))
-    }
     references = {o.id: o.reference for o in orientations}
     out: list[EntreeChronologie] = []
-    if not niveaux:
-        return out
-    evenements = session.exec(
-        select(OrientationEvenement).where(
-            col(OrientationEvenement.orientation_id).in_(list(niveaux))
-        )
-    )
-    for ev in evenements:
-        statut_seul = niveaux[ev.orientation_id] == Niveau.prescripteur
-        out.append(
-            EntreeChronologie(
-                nature="orientation",
-                quand=_aware(ev.quand),
-                date_effet=ev.date_effet,
-                objet_id=ev.orientation_id,
-                objet_reference=references[ev.orientation_id],
-                evenement=ev.vers_statut,
-                de_statut=ev.de_statut,
-                vers_statut=ev.vers_statut,
-                motif=None if statut_seul else ev.motif,
-                commentaire=None if statut_seul else ev.commentaire,
+    for oid, evenements in orientations_service.evenements_visibles(session, principal, orientations).items():
+        for ev in evenements:
+            out.append(
+                EntreeChronologie(
+                    nature="orientation",
+                    quand=_aware(ev.quand),
+                    date_effet=ev.date_effet,
+                    objet_id=oid,
+                    objet_reference=references[oid],
+                    evenement=ev.vers_statut.value,
+                    de_statut=ev.de_statut.value if ev.de_statut else None,
+                    vers_statut=ev.vers_statut.value,
+                    motif=ev.motif,
+                    commentaire=ev.commentaire,
+                )
             )
-        )
     return out
 
 
@@ -97,13 +63,10 @@ def _mesures(
         session.exec(mesures_access.visible_mesures(principal).where(Mesure.menage_id == menage_id))
     )
     out: list[EntreeChronologie] = []
-    portees: dict[uuid.UUID, Mesure] = {}
     for m in mesures:
         niveau = mesures_access.niveau(session, principal, m)
         if niveau is None:
             continue
-        if niveau == Niveau.porteur:
-            portees[m.id] = m
         for ev in evenements_visibles(session, niveau, [m.id]):
             out.append(
                 EntreeChronologie(
@@ -120,10 +83,12 @@ def _mesures(
                     details=ev.donnees,
                 )
             )
-    # Rendez-vous: only for the association that carries the mesure; never the compte rendu here.
-    if portees:
+    # Rendez-vous: those the policy gives this reader (the carrying association); never the
+    # compte rendu here.
+    if mesures:
+        par_id = {m.id: m for m in mesures}
         for rdv in session.exec(
-            select(RendezVous).where(col(RendezVous.mesure_id).in_(list(portees)))
+            rendez_vous_access.visible_rendez_vous(principal).where(col(RendezVous.mesure_id).in_(list(par_id)))
         ):
             debut = _aware(rdv.debut)
             out.append(
@@ -132,7 +97,7 @@ def _mesures(
                     quand=debut,
                     date_effet=debut.astimezone(PARIS).date(),
                     objet_id=rdv.id,
-                    objet_reference=portees[rdv.mesure_id].reference,
+                    objet_reference=par_id[rdv.mesure_id].reference,
                     evenement=rdv.type,
                     vers_statut=rdv.statut,
                     details={

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 from api.core.models import new_id, utcnow
@@ -63,3 +65,19 @@ class Dette(SQLModel, table=True):
     menage_id: uuid.UUID = Field(foreign_key="menage.id", index=True, ondelete="CASCADE")
     type: str = Field(max_length=40)
     montant: int
+
+
+class MenageTransmission(SQLModel, table=True):
+    """The household as one organisation sent it: at the opening of the file, with each
+    referral, with each change it made while the file was its own. A referrer reads its
+    latest transmission, never the live file (api/acces/politique.py, ``menage_transmis``)."""
+
+    __tablename__ = "menage_transmission"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    menage_id: uuid.UUID = Field(foreign_key="menage.id", index=True, ondelete="CASCADE")
+    organisation_id: uuid.UUID = Field(foreign_key="organisation.id", index=True)
+    orientation_id: uuid.UUID | None = Field(default=None, index=True)
+    quand: datetime = Field(default_factory=utcnow)
+    # MenagePublic as it was (persons, situation, contact), without the live file's version.
+    donnees: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))

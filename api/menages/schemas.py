@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
@@ -126,6 +127,14 @@ class MenagePublic(BaseModel):
     cree_le: datetime
     modifie_le: datetime
     version: int
+    vue: Literal["vivant", "transmis"] = Field(
+        default="vivant",
+        description="vivant : le dossier tel que l'association qui accompagne le ménage le tient ; "
+        "transmis : le ménage tel que votre organisation l'a envoyé (ou tel qu'il a été soumis à la "
+        "commission), sans ce qui a été ajouté depuis",
+    )
+    transmis_le: datetime | None = Field(default=None, description="Date de l'envoi montré (vue transmis)")
+    modifiable: bool = Field(default=True, description="Votre organisation peut modifier ce dossier")
 
 
 class MenageResume(BaseModel):

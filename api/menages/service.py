@@ -11,18 +11,19 @@ from typing import Any
 from sqlalchemy import exists, or_
 from sqlmodel import Session, col, delete, select
 
+from api.acces.politique import Relation
 from api.audit.models import ActionAudit
 from api.audit.service import journaliser, journaliser_liste
 from api.auth.principal import Principal
 from api.core.compteurs import prochaine_reference
 from api.core.concurrency import bump_version, check_if_match
 from api.core.errors import Doublon, Interdit, Introuvable, Probleme, champ_invalide
-from api.core.models import inserer, inserer_objets, new_id
+from api.core.models import inserer, inserer_objets, new_id, utcnow
 from api.core.pagination import Page, PageParams, count
 from api.core.referentiels import Composition, LienPersonne, Sexe
 from api.core.texte import motif_like, normaliser
 from api.menages import access
-from api.menages.models import Dette, Menage, Personne, Ressource
+from api.menages.models import Dette, Menage, MenageTransmission, Personne, Ressource
 from api.menages.schemas import (
     DetteIn,
     MenageCreate,
@@ -61,16 +62,137 @@ def _personnes(session: Session, menage_id: uuid.UUID) -> list[Personne]:
     return list(session.exec(select(Personne).where(Personne.menage_id == menage_id)))
 
 
+def publics_vivants(session: Session, menages: Sequence[Menage]) -> dict[uuid.UUID, MenagePublic]:
+    """The live files of these households, by id: three queries whatever their number."""
+    ids = [m.id for m in menages]
+    if not ids:
+        return {}
+    personnes: dict[uuid.UUID, list[Personne]] = {i: [] for i in ids}
+    ressources: dict[uuid.UUID, list[Ressource]] = {i: [] for i in ids}
+    dettes: dict[uuid.UUID, list[Dette]] = {i: [] for i in ids}
+    for p in session.exec(select(Personne).where(col(Personne.menage_id).in_(ids))):
+        personnes[p.menage_id].append(p)
+    for r in session.exec(select(Ressource).where(col(Ressource.menage_id).in_(ids))):
+        ressources[r.menage_id].append(r)
+    for d in session.exec(select(Dette).where(col(Dette.menage_id).in_(ids))):
+        dettes[d.menage_id].append(d)
+    return {
+        m.id: MenagePublic(
+            **m.model_dump(exclude={"cree_par_id", "anonymise_le"}),
+            personnes=[
+                PersonnePublic.model_validate(p)
+                for p in sorted(personnes[m.id], key=lambda p: (p.lien != "demandeur", p.nom, p.prenom))
+            ],
+            ressources=[RessourceIn.model_validate(r) for r in sorted(ressources[m.id], key=lambda r: r.type)],
+            dettes=[DetteIn.model_validate(d) for d in sorted(dettes[m.id], key=lambda d: d.type)],
+        )
+        for m in menages
+    }
+
+
 def to_public(session: Session, menage: Menage) -> MenagePublic:
-    personnes = sorted(_personnes(session, menage.id), key=lambda p: (p.lien != "demandeur", p.nom, p.prenom))
-    ressources = session.exec(select(Ressource).where(Ressource.menage_id == menage.id))
-    dettes = session.exec(select(Dette).where(Dette.menage_id == menage.id))
-    return MenagePublic(
-        **menage.model_dump(exclude={"cree_par_id", "anonymise_le"}),
-        personnes=[PersonnePublic.model_validate(p) for p in personnes],
-        ressources=[RessourceIn.model_validate(r) for r in ressources],
-        dettes=[DetteIn.model_validate(d) for d in dettes],
+    """The live file (for those the policy gives it to: ``vues``)."""
+    return publics_vivants(session, [menage])[menage.id]
+
+
+def transmettre(session: Session, principal: Principal, envois: Sequence[tuple[uuid.UUID, uuid.UUID | None]]) -> None:
+    """Keep the household as this principal's organisation sends it (ménage id, referral id
+    or None): at the opening of the file, with a referral, with a change it makes while the
+    file is its own. What it sends is what it may read (``vues``): a referrer that sends
+    a household again never copies what the carrying association added. Does not commit."""
+    if not envois:
+        return
+    menages = list(session.exec(select(Menage).where(col(Menage.id).in_({m for m, _ in envois}))))
+    lues = vues(session, principal, menages)
+    quand = utcnow()
+    inserer(
+        session,
+        MenageTransmission,
+        [
+            {
+                "id": new_id(),
+                "menage_id": menage_id,
+                "organisation_id": principal.organisation_id,
+                "orientation_id": orientation_id,
+                "quand": quand,
+                "donnees": lues[menage_id].model_dump(
+                    mode="json", exclude={"vue", "transmis_le", "modifiable", "version", "modifie_le"}
+                ),
+            }
+            for menage_id, orientation_id in envois
+            if menage_id in lues
+        ],
     )
+
+
+def _vue_transmise(menage: Menage, transmission: MenageTransmission | None, vivant: MenagePublic) -> MenagePublic:
+    """The household as this organisation sent it. Without a transmission (rows written
+    outside the services: the demo), identity and composition only, no situation."""
+    commun = {
+        "id": menage.id,
+        "reference": menage.reference,
+        "organisation_id": menage.organisation_id,
+        "cree_le": menage.cree_le,
+        "version": menage.version,
+        "vue": access.Vue.transmis.value,
+        "modifiable": False,
+    }
+    if transmission is None:
+        return MenagePublic.model_validate(
+            {
+                **commun,
+                "composition": vivant.composition,
+                "personnes": vivant.personnes,
+                "statut_occupation": None,
+                "bailleur_id": None,
+                "commune_insee": None,
+                "adresse": None,
+                "telephone": None,
+                "courriel": None,
+                "nb_procedures_expulsion": 0,
+                "stade_procedure": None,
+                "ressources": [],
+                "dettes": [],
+                "modifie_le": menage.cree_le,
+                "transmis_le": None,
+            }
+        )
+    return MenagePublic.model_validate(
+        {**transmission.donnees, **commun, "modifie_le": transmission.quand, "transmis_le": transmission.quand}
+    )
+
+
+def vues(session: Session, principal: Principal, menages: Sequence[Menage]) -> dict[uuid.UUID, MenagePublic]:
+    """Each of these (visible) households as this principal may read it (policy:
+    ``menage_vivant`` or ``menage_transmis``): the live file for the carrying association
+    and for the author until an association carries it; otherwise the latest household
+    this organisation sent, or that was submitted to it."""
+    ids = [m.id for m in menages]
+    if not ids:
+        return {}
+    vivants_ids = set(
+        session.exec(select(Menage.id).where(col(Menage.id).in_(ids), access.condition_vivant(principal)))
+    )
+    modifiables = set(
+        session.exec(select(Menage.id).where(col(Menage.id).in_(ids), access.condition_modifiable(principal)))
+    )
+    vivants = publics_vivants(session, menages)
+    dernieres: dict[uuid.UUID, MenageTransmission] = {}
+    autres = [i for i in ids if i not in vivants_ids]
+    if autres:
+        for t in session.exec(
+            select(MenageTransmission)
+            .where(col(MenageTransmission.menage_id).in_(autres), access.condition_transmission_visible(principal))
+            .order_by(col(MenageTransmission.quand).desc(), col(MenageTransmission.id).desc())
+        ):
+            dernieres.setdefault(t.menage_id, t)
+    out: dict[uuid.UUID, MenagePublic] = {}
+    for m in menages:
+        if m.id in vivants_ids:
+            out[m.id] = vivants[m.id].model_copy(update={"modifiable": m.id in modifiables})
+        else:
+            out[m.id] = _vue_transmise(m, dernieres.get(m.id), vivants[m.id])
+    return out
 
 
 def _verifier_bailleur(session: Session, bailleur_id: uuid.UUID | None) -> None:
@@ -301,6 +423,7 @@ def nouveaux_menages(
         dettes += [{"menage_id": menage.id, "type": d.type.value, "montant": d.montant} for d in data.dettes or []]
     for modele, valeurs in ((Personne, personnes), (Ressource, ressources), (Dette, dettes)):
         inserer(session, modele, valeurs)
+    transmettre(session, principal, [(m.id, None) for m in menages])
     return menages
 
 
@@ -322,7 +445,7 @@ def get_menage(session: Session, principal: Principal, menage_id: uuid.UUID, *, 
 
 def lire_menage(session: Session, principal: Principal, menage_id: uuid.UUID) -> MenagePublic:
     menage = get_menage(session, principal, menage_id)
-    public = to_public(session, menage)
+    public = vues(session, principal, [menage])[menage.id]
     session.commit()  # the access-log entry
     return public
 
@@ -330,13 +453,25 @@ def lire_menage(session: Session, principal: Principal, menage_id: uuid.UUID) ->
 def modifier_menage(
     session: Session, principal: Principal, *, menage_id: uuid.UUID, data: MenageUpdate, if_match: str | None
 ) -> MenagePublic:
-    """Partial update under optimistic concurrency (If-Match on the version)."""
+    """Partial update under optimistic concurrency (If-Match on the version), by the
+    carrying association, or by the organisation that opened the file until an association
+    carries it (its change is then also kept as what it sent)."""
     menage = get_menage(session, principal, menage_id, journal=False)
     if (
         session.exec(select(Menage.id).where(Menage.id == menage_id, access.condition_modifiable(principal))).first()
         is None
     ):
-        raise Interdit("Votre organisation peut lire ce dossier mais pas le modifier.")
+        raise Interdit(
+            "Votre organisation peut lire ce dossier mais pas le modifier : une fois qu'une association "
+            "accompagne le ménage, c'est elle qui tient le dossier. Transmettez-lui les changements "
+            "(par une nouvelle orientation si besoin)."
+        )
+    porteur = (
+        session.exec(
+            select(Menage.id).where(Menage.id == menage_id, access.condition_relation(principal, Relation.porteur))
+        ).first()
+        is not None
+    )
     check_if_match(if_match, menage.version, f"Le ménage {menage.reference}")
     bump_version(session, Menage, menage, f"Le ménage {menage.reference}")
     changes = data.model_dump(exclude_unset=True, include=set(_CHAMPS_SIMPLES) | {"composition"})
@@ -354,7 +489,10 @@ def modifier_menage(
     session.add(menage)
     journaliser(session, principal, ActionAudit.modifier, RESSOURCE, menage.id)
     session.flush()
-    public = to_public(session, menage)
+    if not porteur:
+        # The author's own file, not carried yet: what it changes is what it sends.
+        transmettre(session, principal, [(menage.id, None)])
+    public = vues(session, principal, [menage])[menage.id]
     session.commit()
     return public
 
@@ -396,8 +534,29 @@ def lister_menages(
             )
         )
     }
+    # Each row as this principal may read it: for a referrer, what it sent (names, commune
+    # and composition may have changed in the live file since).
+    ids = [m.id for m in menages]
+    vivants = set(session.exec(select(Menage.id).where(col(Menage.id).in_(ids), access.condition_vivant(principal))))
+    transmis = vues(session, principal, [m for m in menages if m.id not in vivants])
     items = []
     for m in menages:
+        if m.id in transmis:
+            v = transmis[m.id]
+            d_t = next((p for p in v.personnes if p.lien == LienPersonne.demandeur), None)
+            items.append(
+                MenageResume(
+                    id=m.id,
+                    reference=m.reference,
+                    composition=v.composition,
+                    commune_insee=v.commune_insee,
+                    modifie_le=v.modifie_le,
+                    demandeur_nom=d_t.nom if d_t else "",
+                    demandeur_prenom=d_t.prenom if d_t else "",
+                    demandeur_date_naissance=d_t.date_naissance if d_t else None,
+                )
+            )
+            continue
         d = demandeurs.get(m.id)
         items.append(
             MenageResume(

@@ -14,6 +14,7 @@ Funders, the platform admin and everybody else get 404.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
@@ -21,6 +22,7 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_, union
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from api.acces.politique import Fait, Relation, lecteurs, lit
 from api.auth.principal import Principal
 from api.dispositifs.models import Dispositif
 from api.mesures.models import Mesure
@@ -84,17 +86,43 @@ def mesures_prescrites(principal: Principal) -> Any:
     return union(par_orientation, par_mesure)
 
 
-def condition_complete(principal: Principal) -> ColumnElement[bool]:
-    """Mesures the principal reads in full (dates, cible, motif)."""
+RELATIONS: dict[Relation, Callable[[Principal], ColumnElement[bool]]] = {
+    Relation.porteur: condition_porteur,
+    Relation.commission: condition_commission,
+    Relation.prescripteur: condition_prescripteur,
+}
+# Each level of view is the widest fact a relation gives (api/acces/politique.py).
+NIVEAUX: dict[Relation, Niveau] = {
+    Relation.porteur: Niveau.porteur,
+    Relation.commission: Niveau.commission,
+    Relation.prescripteur: Niveau.prescripteur,
+}
+
+
+def _selon(principal: Principal, fait: Fait) -> ColumnElement[bool]:
     if _exclus(principal):
         return false()
-    return or_(condition_porteur(principal), condition_commission(principal))
+    conditions = [RELATIONS[r](principal) for r in sorted(lecteurs(fait)) if r in RELATIONS]
+    return or_(*conditions) if conditions else false()
+
+
+def condition_complete(principal: Principal) -> ColumnElement[bool]:
+    """Mesures the principal reads in full (dates, cible, motif): policy ``mesure_complete``."""
+    return _selon(principal, Fait.mesure_complete)
 
 
 def condition_visible(principal: Principal) -> ColumnElement[bool]:
-    if _exclus(principal):
-        return false()
-    return or_(condition_complete(principal), condition_prescripteur(principal))
+    """Mesures the principal reads at least the status of: policy ``mesure_statut``."""
+    return _selon(principal, Fait.mesure_statut)
+
+
+def lit_notes(niveau: Niveau) -> bool:
+    """The workers' notes (events' comments, the suivi's comment): policy ``note_mesure``."""
+    return niveau == Niveau.porteur and lit(Fait.note_mesure, {Relation.porteur})
+
+
+def lit_complete(niveau: Niveau) -> bool:
+    return niveau in (Niveau.porteur, Niveau.commission)
 
 
 def visible_mesures(principal: Principal) -> SelectOfScalar[Mesure]:

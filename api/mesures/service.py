@@ -329,7 +329,7 @@ def to_public(session: Session, mesure: Mesure, niveau: Niveau) -> MesurePublic 
         entree_ressources=[RessourceEntree.model_validate(r) for r in sorted(ressources, key=lambda r: r.type)],
         entree_dettes=[DetteEntree.model_validate(d) for d in sorted(dettes, key=lambda d: d.type)],
         # The suivi's comment is a note about the household: it stays in the association.
-        suivi_commentaire=mesure.suivi_commentaire if niveau == Niveau.porteur else None,
+        suivi_commentaire=mesure.suivi_commentaire if access.lit_notes(niveau) else None,
     )
 
 
@@ -1262,7 +1262,7 @@ def evenements_visibles(session: Session, niveau: Niveau, mesures_ids: list[uuid
                     "organisation_id": None,
                 }
             )
-        elif niveau == Niveau.commission:
+        elif not access.lit_notes(niveau):
             # The commission reads dates, status, cible and motif, not the workers' notes.
             public = public.model_copy(update={"commentaire": None})
         out.append(public)

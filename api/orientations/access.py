@@ -9,10 +9,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import ColumnElement, and_, exists, false, or_, true
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from api.acces.politique import Fait, Relation, lecteurs, lit
 from api.auth.principal import Principal
 from api.dispositifs.models import Dispositif
 from api.organisations.models import TypeOrganisation
@@ -33,25 +36,82 @@ def _commission_de(org: object) -> ColumnElement[bool]:
     )
 
 
+def _prescripteur(principal: Principal) -> ColumnElement[bool]:
+    return col(Orientation.prescripteur_organisation_id) == principal.organisation_id
+
+
+def _commission(principal: Principal) -> ColumnElement[bool]:
+    if not principal.of_type(TypeOrganisation.gie):
+        return false()
+    return and_(col(Orientation.statut) != StatutOrientation.brouillon.value, _commission_de(principal.organisation_id))
+
+
+def _destinataire(principal: Principal) -> ColumnElement[bool]:
+    if not principal.of_type(TypeOrganisation.association):
+        return false()
+    return and_(
+        col(Orientation.association_id) == principal.organisation_id,
+        col(Orientation.statut) == StatutOrientation.acceptee.value,
+    )
+
+
+def _administration(principal: Principal) -> ColumnElement[bool]:
+    return true() if principal.is_admin else false()
+
+
+RELATIONS: dict[Relation, Callable[[Principal], ColumnElement[bool]]] = {
+    Relation.prescripteur: _prescripteur,
+    Relation.commission: _commission,
+    Relation.destinataire: _destinataire,
+    Relation.administration: _administration,
+}
+
+
 def condition_visible(principal: Principal) -> ColumnElement[bool]:
+    """The referrals this principal reads (policy: ``orientation``)."""
     if principal.of_type(TypeOrganisation.financeur):
         return false()
-    if principal.is_admin:
-        return true()
+    conditions = [RELATIONS[r](principal) for r in sorted(lecteurs(Fait.orientation)) if r in RELATIONS]
+    return or_(*conditions) if conditions else false()
+
+
+def relations(principal: Principal, o: Orientation, commission_id: object) -> set[Relation]:
+    """The relations of this principal to one referral (``commission_id``: the commission
+    organisation of its dispositif), as ``RELATIONS`` says them in SQL."""
     org = principal.organisation_id
-    conditions: list[ColumnElement[bool]] = [col(Orientation.prescripteur_organisation_id) == org]
-    if principal.of_type(TypeOrganisation.gie):
-        conditions.append(
-            and_(col(Orientation.statut) != StatutOrientation.brouillon.value, _commission_de(org))
-        )
-    if principal.of_type(TypeOrganisation.association):
-        conditions.append(
-            and_(
-                col(Orientation.association_id) == org,
-                col(Orientation.statut) == StatutOrientation.acceptee.value,
-            )
-        )
-    return or_(*conditions)
+    out: set[Relation] = set()
+    if o.prescripteur_organisation_id == org:
+        out.add(Relation.prescripteur)
+    soumise = o.statut != StatutOrientation.brouillon.value
+    if principal.of_type(TypeOrganisation.gie) and commission_id == org and soumise:
+        out.add(Relation.commission)
+    if (
+        principal.of_type(TypeOrganisation.association)
+        and o.association_id == org
+        and o.statut == StatutOrientation.acceptee.value
+    ):
+        out.add(Relation.destinataire)
+        out.add(Relation.porteur)  # the association it was accepted for carries the household
+    if principal.is_admin:
+        out.add(Relation.administration)
+    return out
+
+
+def lit_cible_sensible(principal: Principal, o: Orientation, commission_id: object) -> bool:
+    """A sensitive decided cible (health, justice, violence) is read only by who decides or
+    carries the file; everyone else reads « cible confidentielle »."""
+    return lit(Fait.cible_sensible, relations(principal, o, commission_id))
+
+
+def voit_commentaire(principal: Principal, commission_id: object, organisation_auteure: object) -> bool:
+    """Free text of an event (may name a health or justice fact) stays with the commission
+    and the organisation that wrote it (policy: ``commentaire``)."""
+    rel: set[Relation] = set()
+    if organisation_auteure == principal.organisation_id:
+        rel.add(Relation.auteur)
+    if principal.of_type(TypeOrganisation.gie) and commission_id == principal.organisation_id:
+        rel.add(Relation.commission)
+    return lit(Fait.commentaire, rel)
 
 
 def visible_orientations(principal: Principal) -> SelectOfScalar[Orientation]:
@@ -72,11 +132,7 @@ def est_commission(principal: Principal, dispositif: Dispositif) -> bool:
 def voit_commentaires_de(
     principal: Principal, dispositif: Dispositif, organisation_auteure: object
 ) -> bool:
-    """Free text of an event (may name a health or justice fact) stays with the
-    commission and the organisation that wrote it."""
-    return (
-        est_commission(principal, dispositif) or organisation_auteure == principal.organisation_id
-    )
+    return voit_commentaire(principal, dispositif.commission_id, organisation_auteure)
 
 
 def condition_session_visible(principal: Principal) -> ColumnElement[bool]:

@@ -29,6 +29,7 @@ from api.core.errors import (
 )
 from api.core.models import inserer_objets, new_id, utcnow
 from api.core.pagination import Page, PageParams, count
+from api.dispositifs import access as dispositifs_access
 from api.dispositifs import service as dispositifs
 from api.dispositifs.models import Cible, Dispositif
 from api.dispositifs.schemas import CIBLE_CONFIDENTIELLE
@@ -87,16 +88,21 @@ def publics(
     if cibles is None and any(o.cible_code or o.cible_proposee_code for o in orientations):
         cibles = dispositifs.cibles_de(session, {o.dispositif_id for o in orientations})
     index = {(c.dispositif_id, c.code): c for liste in (cibles or {}).values() for c in liste}
-    masquer = principal.of_type(TypeOrganisation.bailleur)
+    masquer_proposee = dispositifs_access.masquer_cibles_sensibles(principal)
+    commissions = commissions_de(session, [o for o in orientations if o.cible_code])
     out = []
     for o in orientations:
         cible = index.get((o.dispositif_id, o.cible_code or ""))
         proposee = index.get((o.dispositif_id, o.cible_proposee_code or ""))
         cible_code, cible_libelle = (cible.code, cible.libelle) if cible else (o.cible_code, None)
-        if cible is not None and cible.sensible and masquer:
+        if (
+            cible is not None
+            and cible.sensible
+            and not access.lit_cible_sensible(principal, o, commissions.get(o.dispositif_id))
+        ):
             cible_code, cible_libelle = CODE_CONFIDENTIEL, CIBLE_CONFIDENTIELLE
         proposee_code = o.cible_proposee_code
-        if proposee is not None and proposee.sensible and masquer:
+        if proposee is not None and proposee.sensible and masquer_proposee:
             proposee_code = CODE_CONFIDENTIEL
         out.append(
             OrientationPublic(
@@ -168,23 +174,46 @@ def lister_orientations(
     return Page(total=total, limit=page.limit, offset=page.offset, items=items)
 
 
+def commissions_de(session: Session, orientations: Sequence[Orientation]) -> dict[uuid.UUID, uuid.UUID | None]:
+    """The commission organisation of each dispositif of these referrals, in one query."""
+    ids = {o.dispositif_id for o in orientations}
+    if not ids:
+        return {}
+    return dict(session.exec(select(Dispositif.id, Dispositif.commission_id).where(col(Dispositif.id).in_(ids))).all())
+
+
+def evenements_visibles(
+    session: Session, principal: Principal, orientations: Sequence[Orientation]
+) -> dict[uuid.UUID, list[EvenementPublic]]:
+    """The events of these (visible) referrals, oldest first, by referral: a free-text
+    comment only for its author and the commission (policy: ``commentaire``)."""
+    out: dict[uuid.UUID, list[EvenementPublic]] = {o.id: [] for o in orientations}
+    if not orientations:
+        return out
+    commissions = commissions_de(session, orientations)
+    dispositif_de = {o.id: o.dispositif_id for o in orientations}
+    for ev in session.exec(
+        select(OrientationEvenement)
+        .where(col(OrientationEvenement.orientation_id).in_(list(out)))
+        .order_by(col(OrientationEvenement.quand), col(OrientationEvenement.id))
+    ):
+        commission_id = commissions.get(dispositif_de[ev.orientation_id])
+        out[ev.orientation_id].append(
+            EvenementPublic(
+                **ev.model_dump(exclude={"commentaire", "de_statut", "vers_statut"}),
+                de_statut=S(ev.de_statut) if ev.de_statut else None,
+                vers_statut=S(ev.vers_statut),
+                commentaire=ev.commentaire
+                if access.voit_commentaire(principal, commission_id, ev.organisation_id)
+                else None,
+            )
+        )
+    return out
+
+
 def lister_evenements(session: Session, principal: Principal, orientation_id: uuid.UUID) -> list[EvenementPublic]:
     o = get_orientation(session, principal, orientation_id)
-    d = dispositifs.get_dispositif(session, o.dispositif_id)
-    evenements = session.exec(
-        select(OrientationEvenement)
-        .where(OrientationEvenement.orientation_id == o.id)
-        .order_by(col(OrientationEvenement.quand), col(OrientationEvenement.id))
-    )
-    out = [
-        EvenementPublic(
-            **ev.model_dump(exclude={"commentaire", "de_statut", "vers_statut"}),
-            de_statut=S(ev.de_statut) if ev.de_statut else None,
-            vers_statut=S(ev.vers_statut),
-            commentaire=ev.commentaire if access.voit_commentaires_de(principal, d, ev.organisation_id) else None,
-        )
-        for ev in evenements
-    ]
+    out = evenements_visibles(session, principal, [o])[o.id]
     journaliser(session, principal, ActionAudit.lire, RESSOURCE, o.id)
     session.commit()
     return out
@@ -439,6 +468,8 @@ def _ecrire_lot(
         if d.soumettre:
             historique.append(_valeurs_evenement(principal, o.id, de=S.brouillon, vers=S.soumise))
     evenements = inserer_objets(session, OrientationEvenement, historique)
+    # The household as it goes with each referral: what the prescriber and the commission read.
+    menages.transmettre(session, principal, [(o.menage_id, o.id) for o in orientations])
     par_id = {o.id: o for o in orientations}
     webhooks.programmer_plusieurs(session, [(par_id[ev.orientation_id], ev) for ev in evenements if ev.de_statut])
     entrees = []

@@ -6,22 +6,24 @@ rendez-vous nor its compte rendu (DOMAIN.md: « rendez-vous and notes »).
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists, false
+from sqlalchemy import ColumnElement, exists, false, or_
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from api.acces.politique import Fait, lecteurs
 from api.auth.principal import Principal
+from api.mesures import access as mesures_access
 from api.mesures.models import Mesure, RendezVous
-from api.organisations.models import TypeOrganisation
 
 
 def condition_visible(principal: Principal) -> ColumnElement[bool]:
-    if not principal.of_type(TypeOrganisation.association):
+    """Rendez-vous whose mesure this principal stands to as the policy's readers of
+    ``rendez_vous`` (the carrying association only)."""
+    relations = mesures_access.RELATIONS
+    conditions = [relations[r](principal) for r in sorted(lecteurs(Fait.rendez_vous)) if r in relations]
+    if not conditions:
         return false()
-    return exists().where(
-        col(Mesure.id) == col(RendezVous.mesure_id),
-        col(Mesure.association_id) == principal.organisation_id,
-    )
+    return exists().where(col(Mesure.id) == col(RendezVous.mesure_id), or_(*conditions))
 
 
 def visible_rendez_vous(principal: Principal) -> SelectOfScalar[RendezVous]:

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from api import tables  # noqa: F401  (every table: a flush sorts them by foreign key, even in the CLI)
 from api.audit.models import JournalAcces
 from api.core.models import utcnow
-from api.menages.models import Menage, Personne
+from api.menages.models import Menage, MenageTransmission, Personne
 from api.mesures.models import Mesure, MesureEvenement, RendezVous, StatutMesure, StatutRendezVous
 from api.orientations.models import Orientation, OrientationEvenement, StatutOrientation
 
@@ -121,6 +121,9 @@ def anonymiser(session: Session, menage: Menage) -> None:
         if p.date_naissance is not None:
             p.date_naissance = date(p.date_naissance.year, 1, 1)
         session.add(p)
+    # What partners sent (names, contact, situation) goes with the rest; a transmitted view
+    # of an anonymised file is then empty of it.
+    session.execute(delete(MenageTransmission).where(col(MenageTransmission.menage_id) == menage.id))
     orientation_ids = select(Orientation.id).where(Orientation.menage_id == menage.id)
     mesure_ids = select(Mesure.id).where(Mesure.menage_id == menage.id)
     session.execute(

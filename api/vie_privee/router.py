@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from api.auth.principal import CurrentPrincipal
 from api.core.db import SessionDep
-from api.core.errors import ErreurValidation, Interdit, Introuvable, NonAuthentifie, responses
+from api.core.errors import ErreurValidation, Introuvable, NonAuthentifie, responses
 from api.vie_privee.export import exporter_menage
 from api.vie_privee.schemas import ExportMenage
 
@@ -22,11 +22,12 @@ router = APIRouter(
     response_model=ExportMenage,
     operation_id="menages_exporter",
     summary="Exporter tout ce qui est détenu sur un ménage (droit d'accès)",
-    responses=responses(Introuvable, Interdit),
+    responses=responses(Introuvable),
 )
 def menages_exporter(
     menage_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
 ) -> ExportMenage:
-    """Pour répondre à la demande d'accès du ménage (RGPD, article 15). Réservé aux
-    organisations qui peuvent modifier le dossier ; journalisé (action « exporter »)."""
+    """Pour répondre à la demande d'accès du ménage (RGPD, article 15) : ce que votre
+    organisation détient sur le ménage et peut montrer, chaque fait tel que vous le lisez un à
+    un. Les autres partenaires répondent pour leur part. Journalisé (action « exporter »)."""
     return exporter_menage(session, principal, menage_id=menage_id)

@@ -1,97 +1,44 @@
-"""The household's right of access (RGPD art. 15): what the export contains."""
+"""The household's right of access (RGPD art. 15): what the export contains.
+
+Each part is the very view the exporting organisation gets of that fact one by one
+(``GET /menages/{id}``, ``/orientations/{id}``, ``/mesures/{id}``, ``/rendez-vous/{id}``
+and their events): an export never shows more than its reader could read.
+"""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 
 from pydantic import BaseModel, Field
 
 from api.menages.schemas import MenagePublic
-
-
-class EvenementExport(BaseModel):
-    """Un changement d'une orientation ou d'une mesure. Le commentaire n'est donné que
-    s'il a été écrit par l'organisation qui exporte (ceux des autres sont leurs notes internes)."""
-
-    quand: datetime
-    date_effet: date | None
-    type: str | None = Field(default=None, description="Type d'événement (mesures)")
-    de_statut: str | None
-    vers_statut: str | None
-    motif: str | None
-    organisation_id: uuid.UUID = Field(description="Organisation auteur")
-    commentaire: str | None
+from api.mesures.schemas import EvenementPublic as EvenementMesure
+from api.mesures.schemas import MesureVue
+from api.orientations.schemas import EvenementPublic as EvenementOrientation
+from api.orientations.schemas import OrientationPublic
+from api.rendez_vous.schemas import RendezVousPublic
 
 
 class OrientationExport(BaseModel):
-    id: uuid.UUID
-    reference: str
-    dispositif_id: uuid.UUID
-    statut: str
-    origine: str
-    prescripteur_organisation_id: uuid.UUID
-    cible_proposee: str | None = Field(
-        description="Code de la cible proposée (« cible confidentielle » pour un bailleur)"
-    )
-    cible: str | None
-    acces_maintien: str
-    motifs: str | None = Field(
-        description="Motifs de l'orientation (ce qui a été transmis sur le ménage)"
-    )
-    date_reception: date | None
-    date_decision: date | None
-    motif_refus: str | None
-    association_id: uuid.UUID | None
-    cree_le: datetime
-    evenements: list[EvenementExport]
-
-
-class RendezVousExport(BaseModel):
-    id: uuid.UUID
-    debut: datetime
-    duree_minutes: int
-    type: str
-    lieu: str | None
-    statut: str
-    compte_rendu: str | None = Field(
-        description="Compte rendu (seulement ceux de l'organisation qui exporte)"
-    )
+    orientation: OrientationPublic
+    evenements: list[EvenementOrientation]
 
 
 class MesureExport(BaseModel):
-    id: uuid.UUID
-    reference: str
-    dispositif_id: uuid.UUID
-    association_id: uuid.UUID
-    statut: str
-    cible: str = Field(description="Code de la cible (« cible confidentielle » pour un bailleur)")
-    type_accompagnement: str
-    acces_maintien: str
-    date_mandatement: date
-    date_debut: date | None
-    date_fin_prevue: date | None
-    date_fin: date | None
-    motif_fin: str | None
-    situation_sortie: str | None
-    adhesion_date: date | None
-    modalite_logement: str | None
-    modalite_date_debut: date | None
-    modalite_date_fin: date | None
-    situation_entree: dict[str, object] = Field(description="Situation du ménage à l'entrée")
-    domaines: list[str]
-    suivi_date_prevue: date | None
-    suivi_realise_le: date | None
-    suivi_situation: str | None
-    suivi_commentaire: str | None
-    evenements: list[EvenementExport]
-    rendez_vous: list[RendezVousExport]
+    mesure: MesureVue
+    evenements: list[EvenementMesure]
+    rendez_vous: list[RendezVousPublic] = Field(
+        description="Rendez-vous et comptes rendus : seulement pour l'association qui porte la mesure"
+    )
 
 
 class ExportMenage(BaseModel):
-    """Tout ce qu'Ancrage détient sur un ménage, sauf ce qui concerne des tiers."""
+    """Ce que l'organisation qui exporte détient sur un ménage et peut montrer : chaque
+    responsable de traitement répond pour sa part."""
 
     genere_le: datetime
+    organisation_id: uuid.UUID = Field(description="Organisation qui exporte (responsable de sa part)")
     menage: MenagePublic
     anonymise_le: datetime | None
     orientations: list[OrientationExport]
