@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from api.alertes import access
 from api.alertes.schemas import Alerte, Alertes, Perimetre, TypeAlerte
 from api.audit.service import journaliser_liste
 from api.auth.principal import Principal
@@ -17,7 +18,6 @@ from api.dispositifs.models import Dispositif
 from api.menages.models import Menage
 from api.mesures.models import Mesure, RendezVous, StatutMesure, StatutRendezVous
 from api.mesures.service import date_limite
-from api.organisations.models import TypeOrganisation
 from api.rendez_vous.schemas import PARIS
 from api.rendez_vous.service import fin_de
 
@@ -35,10 +35,7 @@ def lister_alertes(
 ) -> Alertes:
     """The alerts of the current user (mesures they are référent of), or for a
     responsable the whole association's."""
-    if not principal.of_type(TypeOrganisation.association) or principal.is_client:
-        raise Interdit(
-            "Les alertes concernent les travailleurs sociaux et responsables d'une association."
-        )
+    access.verifier_acces(principal)
     perimetre = perimetre or (Perimetre.association if principal.is_responsable else Perimetre.moi)
     if perimetre == Perimetre.association and not principal.is_responsable:
         raise Interdit("Les alertes de toute l'association sont réservées au rôle responsable.")

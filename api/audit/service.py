@@ -6,9 +6,10 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, insert, text, true
+from sqlalchemy import insert, text
 from sqlmodel import Session, col, select
 
+from api.audit import access
 from api.audit.models import ActionAudit, JournalAcces
 from api.audit.schemas import AccesDossier, EntreeJournal
 from api.auth.principal import Principal
@@ -100,11 +101,7 @@ def journaliser_liste(session: Session, principal: Principal, ressource: str, id
     )
 
 
-def condition_journal_visible(principal: Principal) -> ColumnElement[bool]:
-    """The entries a principal may read: its own organisation's; the admin, all of them."""
-    if principal.is_admin:
-        return true()
-    return col(JournalAcces.organisation_id) == principal.organisation_id
+condition_journal_visible = access.condition_journal_visible
 
 
 def lister_journal(

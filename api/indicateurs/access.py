@@ -9,6 +9,8 @@ the files (association, commission): anyone else gets 404.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ColumnElement, select, true
 from sqlmodel import col
 
@@ -97,3 +99,19 @@ def condition_conventions(principal: Principal) -> ColumnElement[bool]:
     if cond is None:
         return true()
     return Convention.dispositif_id.in_(select(col(Dispositif.id)).where(cond))
+
+
+def detail_disponible(principal: Principal) -> bool:
+    """Whether the files behind a figure can be opened (never for a funder)."""
+    return not est_agrege_seulement(principal) and principal.of_type(*TYPES_DETAIL)
+
+
+def condition_colonnes_dispositif(
+    principal: Principal, commission_id: Any, financeur_id: Any
+) -> ColumnElement[bool] | None:
+    """The same perimeter as ``_dispositifs_de`` on a dispositif table given by its columns."""
+    if principal.of_type(TypeOrganisation.gie):
+        return commission_id == principal.organisation_id
+    if principal.of_type(TypeOrganisation.financeur):
+        return financeur_id == principal.organisation_id
+    return None

@@ -88,7 +88,7 @@ from api.indicateurs.sql import (
 from api.menages.models import Menage
 from api.mesures.models import Mesure as MesureModel
 from api.mesures.models import MesureDetteEntree, MesureDomaine, MesureRessourceEntree, RendezVous
-from api.organisations.models import Organisation, TypeOrganisation
+from api.organisations.models import Organisation
 from api.orientations.models import Orientation as OrientationModel
 from api.orientations.models import OrientationEvenement
 
@@ -688,10 +688,9 @@ def _cibles(q: _Requetes) -> list[tuple[str, str]]:
     query = select(c.c.code, c.c.libelle).select_from(c.join(d, d.c.id == c.c.dispositif_id))
     if q.f.dispositif:
         query = query.where(d.c.id == q.f.dispositif)
-    if q.principal.of_type(TypeOrganisation.gie):
-        query = query.where(d.c.commission_id == q.principal.organisation_id)
-    elif q.principal.of_type(TypeOrganisation.financeur):
-        query = query.where(d.c.financeur_id == q.principal.organisation_id)
+    perimetre_dispositifs = access.condition_colonnes_dispositif(q.principal, d.c.commission_id, d.c.financeur_id)
+    if perimetre_dispositifs is not None:
+        query = query.where(perimetre_dispositifs)
     out: dict[str, str] = {}
     for code, lib in q.session.execute(query.order_by(c.c.ordre, c.c.code)):
         out.setdefault(code, lib)
@@ -1428,7 +1427,7 @@ def calculer_indicateurs(
     seuil_applique = seuil if access.est_agrege_seulement(principal) else 0
     if seuil_applique:
         _masquer(tableaux, seuil_applique)
-    if access.est_agrege_seulement(principal) or not principal.of_type(*access.TYPES_DETAIL):
+    if not access.detail_disponible(principal):
         for t in tableaux:
             t.detail_disponible = False
     return DocumentIndicateurs(

@@ -18,6 +18,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from api.acces.politique import Fait, Relation, lecteurs, modificateurs
 from api.auth.principal import Principal
+from api.core.errors import Interdit
 from api.dispositifs.models import Dispositif
 from api.menages.models import Menage, MenageTransmission
 from api.mesures.models import Mesure
@@ -154,3 +155,10 @@ def condition_transmission_visible(principal: Principal) -> ColumnElement[bool]:
             )
         )
     return or_(*conditions)
+
+
+def verifier_createur(principal: Principal) -> None:
+    if not est_createur(principal):
+        raise Interdit(
+            "Seuls une association, un prescripteur, un bailleur ou une commission ouvrent un dossier ménage."
+        )

@@ -298,11 +298,7 @@ def _confirme(data: MenageCreate | None) -> bool:
     return data is not None and data.doublon_confirme
 
 
-def verifier_createur(principal: Principal) -> None:
-    if not principal.of_type(*access.TYPES_CREATEURS):
-        raise Interdit(
-            "Seuls une association, un prescripteur, un bailleur ou une commission ouvrent un dossier ménage."
-        )
+verifier_createur = access.verifier_createur
 
 
 def _ecrire_personnes(session: Session, menage: Menage, personnes: list[PersonneIn]) -> None:

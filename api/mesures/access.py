@@ -24,6 +24,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from api.acces.politique import Fait, Relation, lecteurs, lit
 from api.auth.principal import Principal
+from api.core.errors import Interdit
 from api.dispositifs.models import Dispositif
 from api.mesures.models import Mesure
 from api.organisations.models import TypeOrganisation
@@ -147,3 +148,29 @@ def niveau(session: Session, principal: Principal, mesure: Mesure) -> Niveau | N
         ).first():
             return n
     return None
+
+
+def verifier_ouvre_mesure(principal: Principal) -> None:
+    if not principal.of_type(TypeOrganisation.association):
+        raise Interdit(
+            "Seule une association ouvre directement une mesure ; sinon elle naît d'une orientation acceptée."
+        )
+
+
+def lit_par_commission(principal: Principal) -> bool:
+    return principal.of_type(TypeOrganisation.gie)
+
+
+def niveau_ligne(principal: Principal, association_id: object, commission_id: object) -> Niveau:
+    """The level of a row of a visible list (a visible row that is neither carried nor
+    decided by this principal is seen as born of its referral)."""
+    if principal.of_type(TypeOrganisation.association) and association_id == principal.organisation_id:
+        return Niveau.porteur
+    if principal.of_type(TypeOrganisation.gie) and commission_id == principal.organisation_id:
+        return Niveau.commission
+    return Niveau.prescripteur
+
+
+def compte_en_deux_parts(principal: Principal) -> bool:
+    """An association's total is counted as its own mesures plus those born of its referrals."""
+    return principal.of_type(TypeOrganisation.association)

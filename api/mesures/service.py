@@ -364,10 +364,7 @@ def lire_mesure(session: Session, principal: Principal, mesure_id: uuid.UUID) ->
 @sans_trace
 def creer_mesure(session: Session, principal: Principal, *, data: MesureCreate, aujourdhui: date) -> MesurePublic:
     """An association opens a mesure itself, when the dispositif allows it (creation_directe)."""
-    if not principal.of_type(TypeOrganisation.association):
-        raise Interdit(
-            "Seule une association ouvre directement une mesure ; sinon elle naît d'une orientation acceptée."
-        )
+    access.verifier_ouvre_mesure(principal)
     dispositif = session.get(Dispositif, data.dispositif_id)
     if dispositif is None:
         raise champ_invalide("dispositif_id", "dispositif inconnu", str(data.dispositif_id))
@@ -497,7 +494,7 @@ def lister_mesures(
         journaliser_liste(session, principal, RESSOURCE, [m["id"] for m in lignes])
         total, exact = count_plafonne_lie(session, requetes.compte, valeurs, plafond)
     commissions: dict[uuid.UUID, uuid.UUID] = {}
-    if principal.of_type(TypeOrganisation.gie) and lignes:
+    if access.lit_par_commission(principal) and lignes:
         commissions = dict(
             session.execute(
                 select(Dispositif.id, Dispositif.commission_id).where(
@@ -507,11 +504,8 @@ def lister_mesures(
         )
     items: list[MesureResume | MesureStatut] = []
     for m in lignes:
-        porteur = principal.of_type(TypeOrganisation.association) and m["association_id"] == principal.organisation_id
-        commission = (
-            principal.of_type(TypeOrganisation.gie) and commissions.get(m["dispositif_id"]) == principal.organisation_id
-        )
-        if porteur or commission:
+        niveau = access.niveau_ligne(principal, m["association_id"], commissions.get(m["dispositif_id"]))
+        if access.lit_complete(niveau):
             items.append(MesureResume(**m))
         else:
             items.append(
@@ -679,7 +673,7 @@ def _compte(gabarit: Principal, query: Any, filtres: list[Any]) -> Any:
         sous = sous.limit(bindparam("liste_plafond", type_=Integer()))
         return select(func.count()).select_from(sous.subquery()).scalar_subquery()
 
-    if not gabarit.of_type(TypeOrganisation.association):
+    if not access.compte_en_deux_parts(gabarit):
         return select(plafonne(query))
     siennes = access.condition_porteur(gabarit)
     autres = and_(col(Mesure.id).in_(access.mesures_prescrites(gabarit)), not_(siennes))

@@ -17,6 +17,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from api.acces.politique import Fait, Relation, lecteurs, lit
 from api.auth.principal import Principal
+from api.core.errors import Interdit
 from api.dispositifs.models import Dispositif
 from api.organisations.models import TypeOrganisation
 from api.orientations.models import Orientation, SessionCommission, StatutOrientation
@@ -148,3 +149,26 @@ def condition_session_visible(principal: Principal) -> ColumnElement[bool]:
 
 def visible_sessions(principal: Principal) -> SelectOfScalar[SessionCommission]:
     return select(SessionCommission).where(condition_session_visible(principal))
+
+
+def verifier_prescripteur(principal: Principal) -> None:
+    if not principal.of_type(*TYPES_PRESCRIPTEURS):
+        raise Interdit("Seuls une association, un prescripteur, un bailleur ou une commission orientent un ménage.")
+
+
+def verifier_commission(principal: Principal) -> None:
+    # a wrong role is a 403 of its own, not a 422 on dispositif_id (dispositifs are public)
+    if not principal.of_type(TypeOrganisation.gie):
+        raise Interdit("Seule une commission organise des sessions.")
+
+
+# Who receives referral changes on a webhook: the partners' systems that send referrals.
+TYPES_ABONNES = (TypeOrganisation.bailleur, TypeOrganisation.prescripteur)
+
+
+def verifier_abonnable(principal: Principal) -> None:
+    if not principal.of_type(*TYPES_ABONNES) or not (principal.is_client or principal.is_responsable):
+        raise Interdit(
+            "Seuls le système (client API) ou un responsable d'un bailleur ou d'un prescripteur "
+            "gèrent les webhooks de leur organisation."
+        )

@@ -349,8 +349,7 @@ def _verifier_lot(
     """Every rule for every referral, set-wise. Raises the refusal of the first refused
     referral (for each one, its first refusal in the order of the rules below, which is
     the single route's); returns the cibles read, if any."""
-    if not principal.of_type(*access.TYPES_PRESCRIPTEURS):
-        raise Interdit("Seuls une association, un prescripteur, un bailleur ou une commission orientent un ménage.")
+    access.verifier_prescripteur(principal)
     nouveaux = [d.menage for d in demandes]
     if any(m is not None for m in nouveaux):
         menages.verifier_createur(principal)
@@ -734,12 +733,10 @@ def _session_public(session: Session, s: SessionCommission) -> SessionPublic:
 
 def creer_session(session: Session, principal: Principal, *, data: SessionCreate) -> SessionPublic:
     """A commission session of a dispositif, created by its commission."""
-    if not principal.of_type(TypeOrganisation.gie):
-        # a wrong role is a 403 of its own, not a 422 on dispositif_id (dispositifs are public)
-        raise Interdit("Seule une commission organise des sessions.")
+    access.verifier_commission(principal)
     d = session.get(Dispositif, data.dispositif_id)
     if d is None or not access.est_commission(principal, d):
-        if principal.of_type(TypeOrganisation.gie) and d is not None:
+        if d is not None:  # a commission, but not this dispositif's
             raise Interdit("Seule la commission du dispositif organise ses sessions.")
         raise champ_invalide(
             "dispositif_id",

@@ -22,9 +22,9 @@ import httpx
 from sqlmodel import Session, col, select
 
 from api.auth.principal import Principal
-from api.core.errors import Interdit, Introuvable, champ_invalide
+from api.core.errors import Introuvable, champ_invalide
 from api.core.models import inserer, utcnow
-from api.organisations.models import TypeOrganisation
+from api.orientations import access
 from api.orientations.models import Orientation, OrientationEvenement
 from api.orientations.models_integration import (
     AbonnementWebhook,
@@ -42,7 +42,7 @@ MAX_TENTATIVES = 8
 DELAI_BASE = timedelta(seconds=30)  # then 1, 2, 4… minutes: about 1 h 04 in all
 TIMEOUT_SECONDES = 10.0
 
-TYPES_ABONNES = (TypeOrganisation.bailleur, TypeOrganisation.prescripteur)
+TYPES_ABONNES = access.TYPES_ABONNES
 
 
 def signer(secret: str, horodatage: str, corps: bytes) -> str:
@@ -209,14 +209,7 @@ def boucle(
 # --- Subscriptions (use cases) -------------------------------------------------
 
 
-def _verifier_abonnable(principal: Principal) -> None:
-    if not principal.of_type(*TYPES_ABONNES) or not (
-        principal.is_client or principal.is_responsable
-    ):
-        raise Interdit(
-            "Seuls le système (client API) ou un responsable d'un bailleur ou d'un prescripteur "
-            "gèrent les webhooks de leur organisation."
-        )
+_verifier_abonnable = access.verifier_abonnable
 
 
 def _public(ab: AbonnementWebhook) -> WebhookPublic:
