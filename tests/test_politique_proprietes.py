@@ -448,14 +448,15 @@ def _verifier(client, m2: Monde2, c: Construit, toutes: set[str]) -> None:
         lecteur = Lecteur(client, m2, principal, toutes, lisibles)
         ctx = f"{principal} sur {c.menage_id}"
         menage = c.de(org, Fait.menage_vivant) or c.de(org, Fait.menage_transmis)
+        # the export first: it gathers every fact, exactly those it reads one by one
+        statut, vu, _ = lecteur.get(f"/api/v1/menages/{c.menage_id}/export", "export")
+        if statut == 200:
+            attendu = menage | (lisibles - c.marques_menage)
+            assert vu == attendu, (ctx, sorted(vu ^ attendu))
         statut, vu, _ = lecteur.get(f"/api/v1/menages/{c.menage_id}", "ménage")
         assert (statut == 200) == bool(menage), ctx
         if statut == 200:
             assert vu == menage, (ctx, vu, menage)
-            # the export: exactly the facts it reads one by one, nothing more
-            statut, vu, _ = lecteur.get(f"/api/v1/menages/{c.menage_id}/export", "export")
-            attendu = menage | (lisibles - c.marques_menage)
-            assert statut == 200 and vu == attendu, (ctx, sorted(vu ^ attendu))
             statut, vu, _ = lecteur.get(f"/api/v1/menages/{c.menage_id}/chronologie", "chronologie")
             ids = {i for i in c.orientations if c.lit_orientation(org, i)} | {i for i in c.mesures if c.lit_mesure(org, i)}
             assert statut == 200 and ids <= vu, (ctx, ids - vu)
@@ -464,7 +465,7 @@ def _verifier(client, m2: Monde2, c: Construit, toutes: set[str]) -> None:
             assert statut == 200, ctx
             assert {e["organisation_id"] for e in corps["items"]} <= {str(m2.orgs[org].id)}, ctx  # type: ignore[index]
         else:
-            for suffixe in ("export", "chronologie", "acces"):
+            for suffixe in ("chronologie", "acces"):
                 assert lecteur.get(f"/api/v1/menages/{c.menage_id}/{suffixe}", suffixe)[0] == 404, ctx
         for oid in c.orientations:
             statut, vu, _ = lecteur.get(f"/api/v1/orientations/{oid}", "orientation")
