@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, IPvAnyNetwork, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     jwt_audience: str = "ancrage-api"
     jwt_issuer: str = "ancrage"
     cors_origins: list[str] = Field(default_factory=list)
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or CIDR).
+    # Empty: none, the peer's address is the client's (a rotated header escapes nothing).
+    trusted_proxies: list[IPvAnyNetwork] = Field(default_factory=list)
     log_level: str = "INFO"
     port: int = 8000
     # Cookies carrying the refresh token are Secure outside development.
