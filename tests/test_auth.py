@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from jose import jwt
+from pydantic import AnyHttpUrl
 
 from api.core.security import create_token
 from tests.factories import MOT_DE_PASSE, Monde, utilisateur
@@ -377,3 +378,68 @@ def test_seul_l_administrateur_change_un_compte_d_organisation(client, monde: Mo
     r = client.patch(url, json={"organisation_id": str(monde.asso2.id)}, headers=monde.h("admin"))
     assert r.status_code == 200 and r.json()["organisation_id"] == str(monde.asso2.id)
 
+
+# --- Origin of the cookie-authenticated routes ---------------------------------------
+
+
+def _ouvrir(client, monde: Monde) -> dict[str, str]:
+    r = _login(client, monde.users["asso_agent"].email)
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+@pytest.mark.parametrize(
+    "entete",
+    [
+        {"Origin": "https://malveillant.example"},
+        {"Origin": "null"},
+        {"Origin": "https://testserver"},  # same host, other scheme
+        {"Referer": "https://malveillant.example/page"},
+    ],
+    ids=["origine-etrangere", "origine-null", "autre-schema", "referer-etranger"],
+)
+def test_origine_etrangere_refusee_sur_refresh_et_logout(client, monde: Monde, entete: dict) -> None:
+    h = _ouvrir(client, monde)
+    for chemin in ("/api/v1/auth/refresh", "/api/v1/auth/logout"):
+        r = client.post(chemin, headers={**h, **entete})
+        assert r.status_code == 403, (chemin, r.text)
+        assert r.headers["content-type"] == "application/problem+json"
+        assert r.json()["type"] == "/problemes/origine-refusee"
+    # Neither request did anything: the session and its refresh token still work.
+    assert client.get("/api/v1/auth/me", headers=h).status_code == 200
+    assert client.post("/api/v1/auth/refresh").status_code == 200
+
+
+def test_origine_du_serveur_ou_configuree_acceptee(app, client, monde: Monde, settings) -> None:
+    _ouvrir(client, monde)
+    # No Origin (a non-browser client), the server's own origin (Host), or its Referer.
+    for entete in ({}, {"Origin": "http://testserver"}, {"Referer": "http://testserver/tableau-de-bord"}):
+        assert client.post("/api/v1/auth/refresh", headers=entete).status_code == 200, entete
+    app.state.settings = settings.model_copy(
+        update={
+            "cors_origins": ["https://app.partenaire.example"],
+            "public_url": AnyHttpUrl("https://ancrage.example.fr"),
+        }
+    )
+    for origine in ("https://app.partenaire.example", "https://ancrage.example.fr"):
+        assert client.post("/api/v1/auth/refresh", headers={"Origin": origine}).status_code == 200, origine
+    assert client.post("/api/v1/auth/logout", headers={"Origin": "https://ancrage.example.fr"}).status_code == 204
+
+
+def test_origine_https_derriere_un_mandataire_de_confiance(settings, engine, db, monde: Monde) -> None:
+    """TLS ends at the proxy: its X-Forwarded-Proto makes https://<Host> the server's origin,
+    and only when the proxy is trusted."""
+    from ipaddress import ip_network
+
+    from fastapi.testclient import TestClient
+
+    from api.core.db import get_session
+    from api.main import create_app
+
+    app = create_app(settings.model_copy(update={"trusted_proxies": [ip_network("10.9.0.1")]}), engine=engine)
+    app.dependency_overrides[get_session] = lambda: db
+    entetes = {"Origin": "https://ancrage.example.fr", "Host": "ancrage.example.fr", "X-Forwarded-Proto": "https"}
+    for pair, attendu in (("10.9.0.1", 200), ("192.0.2.1", 403)):
+        with TestClient(app, base_url="http://testserver", client=(pair, 1)) as c:
+            _login(c, monde.users["asso_agent"].email)
+            assert c.post("/api/v1/auth/refresh", headers=entetes).status_code == attendu, pair

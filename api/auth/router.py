@@ -4,10 +4,11 @@ import base64
 import binascii
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Cookie, Form, Request, Response, status
+from fastapi import APIRouter, Cookie, Depends, Form, Request, Response, status
 from fastapi.security import OAuth2PasswordBearer
 
 from api.auth import service
+from api.auth.origine import verifier_origine
 from api.auth.principal import CurrentPrincipal, get_principal
 from api.auth.schemas import JetonAcces, Moi, OrganisationResume
 from api.core.db import SessionDep
@@ -15,6 +16,7 @@ from api.core.errors import (
     ErreurValidation,
     IdentifiantsInvalides,
     NonAuthentifie,
+    OrigineRefusee,
     TropDeRequetes,
     champ_invalide,
     responses,
@@ -113,7 +115,10 @@ def token(
     response_model=JetonAcces,
     operation_id="auth_refresh",
     summary="Renouveler le jeton d'accès (cookie de rafraîchissement, à usage unique)",
-    responses=responses(NonAuthentifie),
+    description="Une requête portant un en-tête `Origin` (ou, à défaut, `Referer`) d'une origine "
+    "inconnue est refusée (403) : voir docs/securite.md.",
+    responses=responses(NonAuthentifie, OrigineRefusee),
+    dependencies=[Depends(verifier_origine)],
 )
 def refresh(
     request: Request,
@@ -135,6 +140,9 @@ _optional_bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_erro
     status_code=status.HTTP_204_NO_CONTENT,
     operation_id="auth_logout",
     summary="Se déconnecter (révoque la session et tous ses jetons)",
+    description="Même contrôle de l'origine que `/auth/refresh` (403 pour une origine inconnue).",
+    responses=responses(OrigineRefusee),
+    dependencies=[Depends(verifier_origine)],
 )
 def logout(
     request: Request,
