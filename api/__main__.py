@@ -99,7 +99,11 @@ def _serve(workers: int) -> None:
         port=settings.port,
         workers=workers,
         log_level=settings.log_level.lower(),
-        proxy_headers=True,
+        # X-Forwarded-* are read by the app, from ANCRAGE_TRUSTED_PROXIES only
+        # (api/core/proxy.py): uvicorn's own reading would trust 127.0.0.1 by default,
+        # and a pass-through proxy on the same host would let any client name its address.
+        proxy_headers=False,
+        forwarded_allow_ips="",
         access_log=False,
     )
 

@@ -100,7 +100,12 @@ def create_app(settings: Settings | None = None, *, engine: Any = None) -> FastA
             allow_headers=["*"],
             expose_headers=["ETag", "Location", "Retry-After"],
         )
-    app.add_middleware(PlumbingMiddleware, max_body_bytes=settings.max_body_bytes, hsts=settings.env == "production")
+    app.add_middleware(
+        PlumbingMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        hsts=settings.env == "production",
+        trusted_proxies=settings.trusted_proxies,
+    )
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     _mount_frontend(app, settings.frontend_dist)
     return app

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from jose import jwt
+from pydantic import AnyHttpUrl
 
 from api.core.security import create_token
 from tests.factories import MOT_DE_PASSE, Monde, utilisateur
@@ -286,3 +287,159 @@ def test_second_user_of_same_org_is_distinct(client, monde: Monde, db) -> None:
     r = _login(client, other.email)
     me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {r.json()['access_token']}"}).json()
     assert me["id"] == str(other.id)
+
+
+# --- every session of an account ends when its credentials or rights change -------
+
+NOUVEAU_MOT_DE_PASSE = "un-tout-nouveau-mot-de-passe-7"
+
+
+def _sessions_ouvertes(client, monde: Monde, qui: str) -> tuple[list[dict[str, str]], str]:
+    """Two sessions of the account: one by signing in (access token and refresh cookie),
+    one minted directly; returns both access headers and the refresh cookie."""
+    r = _login(client, monde.users[qui].email)
+    assert r.status_code == 200, r.text
+    cookie = client.cookies.get("ancrage_refresh")
+    assert cookie
+    return [{"Authorization": f"Bearer {r.json()['access_token']}"}, monde.h(qui)], cookie
+
+
+def _assert_sessions_mortes(client, acces: list[dict[str, str]], cookie: str) -> None:
+    for h in acces:
+        _assert_401(client.get("/api/v1/auth/me", headers=h))
+    client.cookies.set("ancrage_refresh", cookie, path="/api/v1/auth")
+    _assert_401(client.post("/api/v1/auth/refresh"))
+
+
+@pytest.mark.parametrize(
+    ("cible", "auteur", "changement"),
+    [
+        ("asso_resp", None, {"mot_de_passe": NOUVEAU_MOT_DE_PASSE}),  # by the user themself
+        ("asso_agent", "admin", {"mot_de_passe": NOUVEAU_MOT_DE_PASSE}),
+        ("asso_agent", "asso_resp", {"mot_de_passe": NOUVEAU_MOT_DE_PASSE}),
+        ("asso_agent", "asso_resp", {"role": "responsable"}),
+        ("asso_agent", "admin", {"organisation_id": "asso2"}),
+        ("asso_agent", "asso_resp", {"actif": False}),
+    ],
+    ids=["mdp-soi-meme", "mdp-admin", "mdp-responsable", "role", "organisation", "desactivation"],
+)
+def test_changement_de_compte_revoque_toutes_ses_sessions(
+    client, monde: Monde, cible: str, auteur: str | None, changement: dict
+) -> None:
+    user = monde.users[cible]
+    acces, cookie = _sessions_ouvertes(client, monde, cible)
+    for h in acces:
+        assert client.get("/api/v1/auth/me", headers=h).status_code == 200
+    if changement.get("organisation_id") == "asso2":
+        changement = {"organisation_id": str(monde.asso2.id)}
+    # By the user themself: through the very session that is about to end.
+    h_auteur = acces[0] if auteur is None else monde.h(auteur)
+    r = client.patch(f"/api/v1/utilisateurs/{user.id}", json=changement, headers=h_auteur)
+    assert r.status_code == 200, r.text
+    _assert_sessions_mortes(client, acces, cookie)
+    if "mot_de_passe" in changement:
+        _assert_401(_login(client, user.email))
+        assert _login(client, user.email, NOUVEAU_MOT_DE_PASSE).status_code == 200
+
+
+def test_desactivation_de_l_organisation_revoque_les_sessions_de_ses_comptes(client, monde: Monde) -> None:
+    acces, cookie = _sessions_ouvertes(client, monde, "asso_agent")
+    h_client = monde.h("bailleur_si")
+    assert client.get("/api/v1/auth/me", headers=h_client).status_code == 200
+    for org in (monde.asso, monde.bailleur):
+        r = client.patch(f"/api/v1/organisations/{org.id}", json={"actif": False}, headers=monde.h("admin"))
+        assert r.status_code == 200, r.text
+    _assert_sessions_mortes(client, acces, cookie)
+    _assert_401(client.get("/api/v1/auth/me", headers=h_client))
+    # Re-enabling the organisation does not bring the old sessions back.
+    client.patch(f"/api/v1/organisations/{monde.asso.id}", json={"actif": True}, headers=monde.h("admin"))
+    _assert_sessions_mortes(client, acces, cookie)
+
+
+def test_changement_sans_effet_sur_les_droits_garde_les_sessions(client, monde: Monde) -> None:
+    """A new name, or a role set to the one already held, changes no right: sessions go on."""
+    acces, _ = _sessions_ouvertes(client, monde, "asso_agent")
+    user = monde.users["asso_agent"]
+    for changement in ({"nom": "Nouveau-Nom"}, {"role": "agent"}, {"actif": True}):
+        r = client.patch(f"/api/v1/utilisateurs/{user.id}", json=changement, headers=monde.h("asso_resp"))
+        assert r.status_code == 200, r.text
+    for h in acces:
+        assert client.get("/api/v1/auth/me", headers=h).status_code == 200
+    assert client.post("/api/v1/auth/refresh").status_code == 200
+
+
+def test_seul_l_administrateur_change_un_compte_d_organisation(client, monde: Monde) -> None:
+    user = monde.users["asso_agent"]
+    url = f"/api/v1/utilisateurs/{user.id}"
+    r = client.patch(url, json={"organisation_id": str(monde.asso2.id)}, headers=monde.h("asso_resp"))
+    assert r.status_code == 403, r.text
+    r = client.patch(url, json={"organisation_id": str(uuid.uuid4())}, headers=monde.h("admin"))
+    assert r.status_code == 404, r.text
+    r = client.patch(url, json={"organisation_id": str(monde.asso2.id)}, headers=monde.h("admin"))
+    assert r.status_code == 200 and r.json()["organisation_id"] == str(monde.asso2.id)
+
+
+# --- Origin of the cookie-authenticated routes ---------------------------------------
+
+
+def _ouvrir(client, monde: Monde) -> dict[str, str]:
+    r = _login(client, monde.users["asso_agent"].email)
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+@pytest.mark.parametrize(
+    "entete",
+    [
+        {"Origin": "https://malveillant.example"},
+        {"Origin": "null"},
+        {"Origin": "https://testserver"},  # same host, other scheme
+        {"Referer": "https://malveillant.example/page"},
+    ],
+    ids=["origine-etrangere", "origine-null", "autre-schema", "referer-etranger"],
+)
+def test_origine_etrangere_refusee_sur_refresh_et_logout(client, monde: Monde, entete: dict) -> None:
+    h = _ouvrir(client, monde)
+    for chemin in ("/api/v1/auth/refresh", "/api/v1/auth/logout"):
+        r = client.post(chemin, headers={**h, **entete})
+        assert r.status_code == 403, (chemin, r.text)
+        assert r.headers["content-type"] == "application/problem+json"
+        assert r.json()["type"] == "/problemes/origine-refusee"
+    # Neither request did anything: the session and its refresh token still work.
+    assert client.get("/api/v1/auth/me", headers=h).status_code == 200
+    assert client.post("/api/v1/auth/refresh").status_code == 200
+
+
+def test_origine_du_serveur_ou_configuree_acceptee(app, client, monde: Monde, settings) -> None:
+    _ouvrir(client, monde)
+    # No Origin (a non-browser client), the server's own origin (Host), or its Referer.
+    for entete in ({}, {"Origin": "http://testserver"}, {"Referer": "http://testserver/tableau-de-bord"}):
+        assert client.post("/api/v1/auth/refresh", headers=entete).status_code == 200, entete
+    app.state.settings = settings.model_copy(
+        update={
+            "cors_origins": ["https://app.partenaire.example"],
+            "public_url": AnyHttpUrl("https://ancrage.example.fr"),
+        }
+    )
+    for origine in ("https://app.partenaire.example", "https://ancrage.example.fr"):
+        assert client.post("/api/v1/auth/refresh", headers={"Origin": origine}).status_code == 200, origine
+    assert client.post("/api/v1/auth/logout", headers={"Origin": "https://ancrage.example.fr"}).status_code == 204
+
+
+def test_origine_https_derriere_un_mandataire_de_confiance(settings, engine, db, monde: Monde) -> None:
+    """TLS ends at the proxy: its X-Forwarded-Proto makes https://<Host> the server's origin,
+    and only when the proxy is trusted."""
+    from ipaddress import ip_network
+
+    from fastapi.testclient import TestClient
+
+    from api.core.db import get_session
+    from api.main import create_app
+
+    app = create_app(settings.model_copy(update={"trusted_proxies": [ip_network("10.9.0.1")]}), engine=engine)
+    app.dependency_overrides[get_session] = lambda: db
+    entetes = {"Origin": "https://ancrage.example.fr", "Host": "ancrage.example.fr", "X-Forwarded-Proto": "https"}
+    for pair, attendu in (("10.9.0.1", 200), ("192.0.2.1", 403)):
+        with TestClient(app, base_url="http://testserver", client=(pair, 1)) as c:
+            _login(c, monde.users["asso_agent"].email)
+            assert c.post("/api/v1/auth/refresh", headers=entetes).status_code == attendu, pair

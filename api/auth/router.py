@@ -4,10 +4,11 @@ import base64
 import binascii
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Cookie, Form, Request, Response, status
+from fastapi import APIRouter, Cookie, Depends, Form, Request, Response, status
 from fastapi.security import OAuth2PasswordBearer
 
 from api.auth import service
+from api.auth.origine import verifier_origine
 from api.auth.principal import CurrentPrincipal, get_principal
 from api.auth.schemas import JetonAcces, Moi, OrganisationResume
 from api.core.db import SessionDep
@@ -15,6 +16,7 @@ from api.core.errors import (
     ErreurValidation,
     IdentifiantsInvalides,
     NonAuthentifie,
+    OrigineRefusee,
     TropDeRequetes,
     champ_invalide,
     responses,
@@ -97,14 +99,13 @@ def token(
             client_id, client_secret = basic
         if not client_id or client_secret is None:
             raise champ_invalide("client_id", "client_id et client_secret obligatoires", client_id)
-        key = "client:" + client_id
-        guard.check(key, request)
+        # Counted by source only (see api/auth/throttle.py): no lockout of the real system.
+        guard.check(None, request)
         try:
             emission = service.connecter_client(session, settings, client_id=client_id, client_secret=client_secret)
         except IdentifiantsInvalides:
-            guard.fail(key, request)
+            guard.fail(None, request)
             raise
-        guard.success(key)
     response.headers["Cache-Control"] = "no-store"
     return JetonAcces(access_token=emission.access_token, expires_in=emission.expires_in)
 
@@ -114,7 +115,10 @@ def token(
     response_model=JetonAcces,
     operation_id="auth_refresh",
     summary="Renouveler le jeton d'accès (cookie de rafraîchissement, à usage unique)",
-    responses=responses(NonAuthentifie),
+    description="Une requête portant un en-tête `Origin` (ou, à défaut, `Referer`) d'une origine "
+    "inconnue est refusée (403) : voir docs/securite.md.",
+    responses=responses(NonAuthentifie, OrigineRefusee),
+    dependencies=[Depends(verifier_origine)],
 )
 def refresh(
     request: Request,
@@ -136,6 +140,9 @@ _optional_bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_erro
     status_code=status.HTTP_204_NO_CONTENT,
     operation_id="auth_logout",
     summary="Se déconnecter (révoque la session et tous ses jetons)",
+    description="Même contrôle de l'origine que `/auth/refresh` (403 pour une origine inconnue).",
+    responses=responses(OrigineRefusee),
+    dependencies=[Depends(verifier_origine)],
 )
 def logout(
     request: Request,

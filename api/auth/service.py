@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select, update
 
 from api.auth.models import JetonRafraichissement, SessionAuth
@@ -92,6 +93,40 @@ def revoquer_session(session: Session, session_id: uuid.UUID, motif: str) -> Non
     )
 
 
+def revoquer_sessions(
+    session: Session,
+    *,
+    motif: str,
+    utilisateur_id: uuid.UUID | None = None,
+    client_api_id: uuid.UUID | None = None,
+    organisation_id: uuid.UUID | None = None,
+) -> None:
+    """End every open session of an account, or of every account and client of an
+    organisation, at once: their access tokens are refused at the next request
+    (``load_principal`` reads ``revoquee_le``) and their refresh tokens are dead.
+
+    Called by each use case that changes what a session stands for (password, role,
+    organisation, disablement); it does not commit, the use case does.
+    """
+    conditions = []
+    if utilisateur_id is not None:
+        conditions.append(col(SessionAuth.utilisateur_id) == utilisateur_id)
+    if client_api_id is not None:
+        conditions.append(col(SessionAuth.client_api_id) == client_api_id)
+    if organisation_id is not None:
+        comptes = select(Utilisateur.id).where(Utilisateur.organisation_id == organisation_id)
+        clients = select(ClientApi.id).where(ClientApi.organisation_id == organisation_id)
+        conditions.append(col(SessionAuth.utilisateur_id).in_(comptes))
+        conditions.append(col(SessionAuth.client_api_id).in_(clients))
+    if not conditions:  # an empty OR would end everybody's sessions
+        raise ValueError("revoquer_sessions : aucun compte désigné")
+    session.execute(
+        update(SessionAuth)
+        .where(or_(*conditions), col(SessionAuth.revoquee_le).is_(None))
+        .values(revoquee_le=utcnow(), motif_revocation=motif)
+    )
+
+
 def rafraichir(session: Session, settings: Settings, *, refresh_token: str | None) -> Emission:
     """Rotate: a refresh token works once; presenting a used one revokes its whole family."""
     if not refresh_token:
@@ -113,8 +148,9 @@ def rafraichir(session: Session, settings: Settings, *, refresh_token: str | Non
     if auth.revoquee_le is not None or auth.expire_le <= utcnow() or auth.utilisateur_id is None:
         raise NonAuthentifie("Session terminée : reconnectez-vous.")
     user = session.get(Utilisateur, auth.utilisateur_id)
-    if user is None or not user.actif:
-        raise NonAuthentifie("Compte désactivé.")
+    org = session.get(Organisation, user.organisation_id) if user is not None else None
+    if user is None or not user.actif or org is None or not org.actif:
+        raise NonAuthentifie("Compte ou organisation désactivé.")
     jeton.utilise_le = utcnow()
     session.add(jeton)
     emission = _emettre(session, settings, auth, claims.sub, with_refresh=True)

@@ -1,5 +1,9 @@
 """Sign-in throttling: at most N failed attempts per window, per account and per address.
 
+Machine clients (client_credentials) are counted by address only: their 32-byte secret
+cannot be guessed, so a counter per client_id would only let anyone lock a bailleur's
+system out by sending wrong secrets in its name.
+
 Counters live in the ``limits`` library's storage: in memory for one worker,
 in Redis (``ANCRAGE_REDIS_URL``) when several workers must share them.
 """
@@ -26,11 +30,17 @@ class LoginGuard:
 
     @staticmethod
     def _address(request: Request) -> str:
+        # request.client is the real client: PlumbingMiddleware has read X-Forwarded-For
+        # from trusted proxies only (api/core/proxy.py).
         return "ip:" + (request.client.host if request.client else "inconnue")
 
-    def check(self, account: str, request: Request) -> None:
-        """Refuse before checking the password when either counter is full."""
-        for key in ("compte:" + account, self._address(request)):
+    def _keys(self, account: str | None, request: Request) -> list[str]:
+        return ([] if account is None else ["compte:" + account]) + [self._address(request)]
+
+    def check(self, account: str | None, request: Request) -> None:
+        """Refuse before checking the password when a counter is full (``account=None``:
+        the address's counter only, for machine clients)."""
+        for key in self._keys(account, request):
             if not self.limiter.test(self.item, key):
                 reset = self.limiter.get_window_stats(self.item, key).reset_time
                 retry = max(1, math.ceil(reset - time.time()))
@@ -41,9 +51,9 @@ class LoginGuard:
                     retry_after=retry,
                 )
 
-    def fail(self, account: str, request: Request) -> None:
-        self.limiter.hit(self.item, "compte:" + account)
-        self.limiter.hit(self.item, self._address(request))
+    def fail(self, account: str | None, request: Request) -> None:
+        for key in self._keys(account, request):
+            self.limiter.hit(self.item, key)
 
     def success(self, account: str) -> None:
         self.limiter.clear(self.item, "compte:" + account)

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import AnyHttpUrl, Field, IPvAnyNetwork, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     jwt_audience: str = "ancrage-api"
     jwt_issuer: str = "ancrage"
     cors_origins: list[str] = Field(default_factory=list)
+    # The address users type (https://ancrage.example.fr): its origin is accepted on the
+    # cookie-authenticated routes even when a proxy rewrites the Host header.
+    public_url: AnyHttpUrl | None = None
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or CIDR).
+    # Empty: none, the peer's address is the client's (a rotated header escapes nothing).
+    trusted_proxies: list[IPvAnyNetwork] = Field(default_factory=list)
     log_level: str = "INFO"
     port: int = 8000
     # Cookies carrying the refresh token are Secure outside development.
@@ -76,6 +82,16 @@ class Settings(BaseSettings):
     @property
     def secure_cookies(self) -> bool:
         return self.cookie_secure if self.cookie_secure is not None else self.env == "production"
+
+    @property
+    def public_origin(self) -> str | None:
+        """``scheme://host[:port]`` of ``public_url``, as a browser writes it in ``Origin``."""
+        if self.public_url is None:
+            return None
+        url = self.public_url
+        default = {"http": 80, "https": 443}.get(url.scheme)
+        port = f":{url.port}" if url.port and url.port != default else ""
+        return f"{url.scheme}://{url.host}{port}"
 
     def signing_key(self) -> str:
         """The JWT key: the configured one, or in development a key kept under var/."""

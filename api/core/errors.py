@@ -113,6 +113,11 @@ class Interdit(Probleme):
     title = "Action non permise pour ce rôle"
 
 
+class OrigineRefusee(Interdit):
+    slug = "origine-refusee"
+    title = "Origine de la requête refusée"
+
+
 class Introuvable(Probleme):
     status = 404
     slug = "introuvable"

@@ -1,15 +1,17 @@
-"""HTTP plumbing: request id and JSON access logs, security headers, body limits."""
+"""HTTP plumbing: client address, request id and JSON access logs, security headers, body limits."""
 
 from __future__ import annotations
 
 import logging
 import time
 import uuid
+from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.core.context import request_context
 from api.core.errors import PROBLEM_JSON, CorpsTropGros, TypeContenuNonSupporte
+from api.core.proxy import Reseau, client_reel, schema_reel
 
 logger = logging.getLogger("ancrage.http")
 
@@ -52,10 +54,13 @@ async def _send_problem(send: Send, problem: CorpsTropGros | TypeContenuNonSuppo
 class PlumbingMiddleware:
     """Pure ASGI (no BaseHTTPMiddleware): cheap, and streaming-safe."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, hsts: bool) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_body_bytes: int, hsts: bool, trusted_proxies: Sequence[Reseau] = ()
+    ) -> None:
         self.app = app
         self.max_body = max_body_bytes
         self.hsts = hsts
+        self.trusted_proxies = list(trusted_proxies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -64,6 +69,19 @@ class PlumbingMiddleware:
         headers = {k.decode().lower(): v.decode("latin-1") for k, v in scope["headers"]}
         request_id = headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
         client = scope.get("client")
+        if self.trusted_proxies and client:
+            # The real client replaces the proxy in the scope, so that every reader of
+            # request.client (sign-in limits, access log) sees the same address.
+            transmis = [v.decode("latin-1") for k, v in scope["headers"] if k.lower() == b"x-forwarded-for"]
+            pair = client[0]
+            scope = {
+                **scope,
+                "client": (client_reel(pair, transmis, self.trusted_proxies), client[1]),
+                "scheme": schema_reel(
+                    pair, scope.get("scheme", "http"), headers.get("x-forwarded-proto"), self.trusted_proxies
+                ),
+            }
+            client = scope["client"]
         token = request_context.set({"request_id": request_id, "client": client[0] if client else ""})
         path: str = scope["path"]
         method: str = scope["method"]

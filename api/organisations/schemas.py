@@ -52,11 +52,19 @@ class UtilisateurUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     nom: str | None = Field(default=None, min_length=1, max_length=100)
     prenom: str | None = Field(default=None, min_length=1, max_length=100)
-    role: RoleUtilisateur | None = None
+    role: RoleUtilisateur | None = Field(
+        default=None, description="Un autre rôle met fin à toutes les sessions du compte"
+    )
+    organisation_id: uuid.UUID | None = Field(
+        default=None,
+        description="Changer le compte d'organisation (administrateur seulement) ; met fin à toutes ses sessions",
+    )
     actif: bool | None = Field(
         default=None, description="false : le compte est désactivé, ses jetons cessent de marcher"
     )
-    mot_de_passe: str | None = Field(default=None, min_length=12, max_length=200)
+    mot_de_passe: str | None = Field(
+        default=None, min_length=12, max_length=200, description="Met fin à toutes les sessions du compte"
+    )
 
 
 class UtilisateurPublic(BaseModel):

@@ -6,12 +6,11 @@ import secrets
 import uuid
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, col, select
 
-from api.auth.models import SessionAuth
 from api.auth.principal import Principal
+from api.auth.service import revoquer_sessions
 from api.core.errors import Conflit, Interdit, Introuvable, champ_invalide
-from api.core.models import utcnow
 from api.core.pagination import Page, PageParams, count
 from api.core.security import hash_password, new_client_secret
 from api.organisations import access
@@ -61,10 +60,14 @@ def creer_organisation(session: Session, *, data: OrganisationCreate) -> Organis
 
 
 def modifier_organisation(session: Session, *, organisation_id: uuid.UUID, data: OrganisationUpdate) -> Organisation:
+    """Disabling an organisation ends every session of its accounts and machine clients:
+    re-enabling it later does not bring them back."""
     org = get_organisation(session, organisation_id)
     for key, value in data.model_dump(exclude_unset=True).items():
         setattr(org, key, value)
     session.add(org)
+    if data.actif is False:
+        revoquer_sessions(session, organisation_id=org.id, motif="organisation_desactivee")
     session.commit()
     return org
 
@@ -117,24 +120,42 @@ def creer_utilisateur(session: Session, principal: Principal, *, data: Utilisate
 def modifier_utilisateur(
     session: Session, principal: Principal, *, utilisateur_id: uuid.UUID, data: UtilisateurUpdate
 ) -> Utilisateur:
-    """Disabling an account also ends its sessions at once."""
+    """A responsable changes the accounts of their organisation, the admin any account; only
+    the admin moves an account to another organisation.
+
+    A new password, another role, another organisation or a disablement ends every session
+    of the account at once (the author's own included when they change themselves): what a
+    session was opened with no longer holds. A new name changes no right and ends nothing.
+    """
     user = get_utilisateur(session, principal, utilisateur_id)
     if not access.peut_gerer_utilisateurs(principal, user.organisation_id):
         raise Interdit("Seuls l'administrateur ou un responsable de l'organisation modifient des comptes.")
     if user.id == principal.id and data.actif is False:
         raise champ_invalide("actif", "vous ne pouvez pas désactiver votre propre compte", False)
     changes = data.model_dump(exclude_unset=True)
+    nouvelle_org = changes.get("organisation_id")
+    if nouvelle_org is not None and nouvelle_org != user.organisation_id:
+        if not principal.is_admin:
+            raise Interdit("Seul l'administrateur change un compte d'organisation.")
+        get_organisation(session, nouvelle_org)
+    # Why each session ends, in order of weight: the first that applies is recorded.
+    motifs = [
+        motif
+        for motif, applique in (
+            ("compte_desactive", data.actif is False and user.actif),
+            ("organisation_changee", nouvelle_org is not None and nouvelle_org != user.organisation_id),
+            ("role_change", data.role is not None and data.role.value != user.role),
+            ("mot_de_passe_change", "mot_de_passe" in changes),
+        )
+        if applique
+    ]
     if "mot_de_passe" in changes:
         user.mot_de_passe_hash = hash_password(changes.pop("mot_de_passe"))
     for key, value in changes.items():
         setattr(user, key, value.value if hasattr(value, "value") else value)
     session.add(user)
-    if data.actif is False:
-        session.execute(
-            update(SessionAuth)
-            .where(col(SessionAuth.utilisateur_id) == user.id, col(SessionAuth.revoquee_le).is_(None))
-            .values(revoquee_le=utcnow(), motif_revocation="compte_desactive")
-        )
+    if motifs:
+        revoquer_sessions(session, utilisateur_id=user.id, motif=motifs[0])
     session.commit()
     return user
 
@@ -177,11 +198,7 @@ def modifier_client(session: Session, *, client_id: uuid.UUID, data: ClientApiUp
         setattr(client, key, value)
     session.add(client)
     if data.actif is False:
-        session.execute(
-            update(SessionAuth)
-            .where(col(SessionAuth.client_api_id) == client.id, col(SessionAuth.revoquee_le).is_(None))
-            .values(revoquee_le=utcnow(), motif_revocation="client_desactive")
-        )
+        revoquer_sessions(session, client_api_id=client.id, motif="client_desactive")
     session.commit()
     return client
 
