@@ -115,13 +115,18 @@ def _webhooks(intervalle: float) -> None:
 
     from api.core.db import make_engine
     from api.core.logging import configure_logging
+    from api.core.sortant import PolitiqueSortante
     from api.orientations.webhooks import boucle
 
     settings = get_settings()
     configure_logging(settings.log_level)
     engine = make_engine(settings.database_url)
     print(f"Livraison des webhooks (toutes les {intervalle:g} s quand la file est vide)", flush=True)
-    boucle(lambda: Session(engine, expire_on_commit=False), intervalle=intervalle)
+    boucle(
+        lambda: Session(engine, expire_on_commit=False),
+        politique=PolitiqueSortante.depuis(settings),
+        intervalle=intervalle,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,9 @@ from datetime import timedelta
 
 import pytest
 
+from api.core.config import Settings
 from api.core.models import utcnow
+from api.core.sortant import PolitiqueSortante
 from api.orientations.models_integration import RequeteIdempotente
 from api.orientations.webhooks import livrer_dues
 from tests.factories import Monde
@@ -20,9 +22,16 @@ from tests.factories_orientations import (
     orientation_payload,
     transition,
 )
-from tests.webhook_receiver import Recepteur
+from tests.webhook_receiver import RESEAU_DU_RECEPTEUR, Recepteur
 
 SECRET = "secret-partage-du-bailleur-0123456789"
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    # The receiver listens on 127.0.0.1, refused by default: allowed here as an on-premise
+    # deployment allows its own range.
+    return settings.model_copy(update={"webhooks_reseaux_autorises": [RESEAU_DU_RECEPTEUR]})
 
 
 def _push(client, monde: Monde, payload: dict, key: str | None):
@@ -149,7 +158,8 @@ def _verifier_signature(recu: dict) -> dict:
     return json.loads(recu["corps"])
 
 
-def test_webhook_signed_delivery_failure_then_retry(client, monde: Monde, db) -> None:
+def test_webhook_signed_delivery_failure_then_retry(client, monde: Monde, db, settings) -> None:
+    politique = PolitiqueSortante.depuis(settings)
     d = creer_dispositif(client, monde)
     creer_convention(client, monde, d["id"])
     with Recepteur() as recepteur:
@@ -179,7 +189,7 @@ def test_webhook_signed_delivery_failure_then_retry(client, monde: Monde, db) ->
             commentaire="Violences signalées par le CDAS",
         )
         recepteur.reponses = [500]  # the first delivery fails
-        assert livrer_dues(db) == 3  # soumise, en_commission, acceptee
+        assert livrer_dues(db, politique=politique) == 3  # soumise, en_commission, acceptee
         assert len(recepteur.recus) == 3
         livraisons = client.get(
             f"/api/v1/webhooks/{hook['id']}/livraisons", headers=monde.h("bailleur_si")
@@ -187,8 +197,8 @@ def test_webhook_signed_delivery_failure_then_retry(client, monde: Monde, db) ->
         assert sorted(lv["statut"] for lv in livraisons) == ["en_attente", "livree", "livree"]
         echouee = next(lv for lv in livraisons if lv["statut"] == "en_attente")
         assert echouee["essais"][0]["code_http"] == 500
-        assert livrer_dues(db) == 0  # not due yet: backoff
-        assert livrer_dues(db, maintenant=utcnow() + timedelta(minutes=1)) == 1
+        assert livrer_dues(db, politique=politique) == 0  # not due yet: backoff
+        assert livrer_dues(db, maintenant=utcnow() + timedelta(minutes=1), politique=politique) == 1
         assert len(recepteur.recus) == 4
         livraisons = client.get(
             f"/api/v1/webhooks/{hook['id']}/livraisons", headers=monde.h("bailleur_si")
@@ -207,7 +217,7 @@ def test_webhook_signed_delivery_failure_then_retry(client, monde: Monde, db) ->
         assert interdit not in texte, interdit
 
 
-def test_webhook_gives_up_after_max_attempts(client, monde: Monde, db) -> None:
+def test_webhook_gives_up_after_max_attempts(client, monde: Monde, db, settings) -> None:
     from api.orientations import webhooks
 
     d = creer_dispositif(client, monde)
@@ -221,7 +231,7 @@ def test_webhook_gives_up_after_max_attempts(client, monde: Monde, db) -> None:
     quand = utcnow()
     for _ in range(webhooks.MAX_TENTATIVES):
         quand += timedelta(days=1)
-        livrer_dues(db, maintenant=quand)
+        livrer_dues(db, maintenant=quand, politique=PolitiqueSortante.depuis(settings))
     lv = client.get(
         f"/api/v1/webhooks/{hook['id']}/livraisons", headers=monde.h("bailleur_si")
     ).json()[0]
@@ -305,9 +315,11 @@ def test_webhook_must_be_https_in_production(db, monde: Monde) -> None:
     )
     http = WebhookCreate(url="http://si.bailleur.example/hook", secret=SECRET)
     with pytest.raises(ErreurValidation) as exc:
-        webhooks.creer_webhook(db, p, data=http, https_obligatoire=True)
+        webhooks.creer_webhook(db, p, data=http, politique=PolitiqueSortante(https_obligatoire=True))
     assert exc.value.errors is not None and exc.value.errors[0].champ == "url"
     https = WebhookCreate(url="https://si.bailleur.example/hook", secret=SECRET)
-    assert webhooks.creer_webhook(db, p, data=https, https_obligatoire=True).url.startswith(
+    assert webhooks.creer_webhook(
+        db, p, data=https, politique=PolitiqueSortante(https_obligatoire=True)
+    ).url.startswith(
         "https://"
     )

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from icalendar import Calendar
 from sqlmodel import select
 
+from api.audit.models import JournalAcces
 from api.calendrier.models import JetonCalendrier
 from api.menages.models import Menage
 from api.mesures.models import RendezVous
@@ -124,3 +125,36 @@ def test_the_secret_never_reaches_the_request_log(client, monde: Monde, caplog) 
     chemins = [getattr(r, "path", None) for r in caplog.records if r.name == "ancrage.http"]
     assert chemins == ["/api/v1/calendrier/***.ics"]
     assert secret not in caplog.text
+
+
+def test_fetching_the_feed_is_logged_for_each_rendez_vous_and_household(
+    client, monde: Monde, db
+) -> None:
+    disp = fm.dispositif(db, monde)
+    mien = fm.mesure(db, monde, disp)
+    autre = fm.mesure(db, monde, disp)
+    rdvs = [_rdv(db, mien, 1), _rdv(db, mien, 2), _rdv(db, autre, 3)]
+    url = _jeton(client, monde)
+    agent = monde.users["asso_agent"]
+
+    def journal() -> list[tuple[str, str, object]]:
+        return sorted(
+            (e.action, e.ressource, e.ressource_id)
+            for e in db.exec(select(JournalAcces).where(JournalAcces.principal_id == agent.id))
+        )
+
+    avant = journal()
+    assert client.get(url).status_code == 200
+    apres = journal()
+    assert len(apres) - len(avant) == 5  # 3 rendez-vous, 2 households
+    attendues = [("lister", "rendez_vous", r.id) for r in rdvs] + [
+        ("lister", "menage", mien.menage_id),
+        ("lister", "menage", autre.menage_id),
+    ]
+    assert sorted(set(apres) - set(avant), key=str) == sorted(attendues, key=str)
+    # so the household's « who viewed » shows the feed's read
+    acces = client.get(f"/api/v1/menages/{mien.menage_id}/acces", headers=monde.h("asso_resp"))
+    assert acces.status_code == 200, acces.text
+    assert any(
+        a["principal_id"] == str(agent.id) and a["action"] == "lister" for a in acces.json()["items"]
+    )

@@ -15,9 +15,12 @@ import json
 import uuid
 from collections import Counter
 
+import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
+from api.core.config import Settings
+from api.core.sortant import PolitiqueSortante
 from api.mesures.models import Mesure
 from api.organisations.models import TypeOrganisation
 from api.orientations.webhooks import livrer_dues
@@ -29,12 +32,18 @@ from tests.factories_orientations import (
     orientation_payload,
     transition,
 )
-from tests.webhook_receiver import Recepteur
+from tests.webhook_receiver import RESEAU_DU_RECEPTEUR, Recepteur
 
 SECRET = "secret-webhook-neotoa-2026-abcdef"
 
 
-def test_seed_001_story(client, monde: Monde, db) -> None:
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    # The bailleur's receiver listens on 127.0.0.1, refused by default: allowed here.
+    return settings.model_copy(update={"webhooks_reseaux_autorises": [RESEAU_DU_RECEPTEUR]})
+
+
+def test_seed_001_story(client, monde: Monde, db, settings) -> None:
     d = creer_dispositif(client, monde)
     creer_convention(client, monde, d["id"], association=monde.asso)
     creer_convention(client, monde, d["id"], association=monde.asso2)
@@ -159,7 +168,7 @@ def test_seed_001_story(client, monde: Monde, db) -> None:
         )
         assert r.status_code == 200, r.text
 
-        assert livrer_dues(db) == 22
+        assert livrer_dues(db, politique=PolitiqueSortante.depuis(settings)) == 22
         recus = list(recepteur.recus)
 
     # --- the webhook: every change of the bailleur's referrals, signed, nothing sensitive

@@ -78,7 +78,7 @@ def agenda(session: Session, secret: str, *, instant: datetime) -> bytes:
         raise Introuvable("Agenda", "demandé")
     jeton, user, org = row
     rdvs = session.exec(
-        select(RendezVous, Menage.reference)
+        select(RendezVous, Menage.reference, Menage.id)
         .join(Mesure, col(Mesure.id) == col(RendezVous.mesure_id))
         .join(Menage, col(Menage.id) == col(Mesure.menage_id))
         .where(
@@ -94,7 +94,7 @@ def agenda(session: Session, secret: str, *, instant: datetime) -> bytes:
     cal.add("prodid", "-//Ancrage//Agenda des rendez-vous//FR")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", "Ancrage : mes rendez-vous")
-    for rdv, reference in rdvs:
+    for rdv, reference, _ in rdvs:
         event = Event()
         event.add("uid", f"{rdv.id}@ancrage")
         event.add("dtstamp", instant)
@@ -107,6 +107,10 @@ def agenda(session: Session, secret: str, *, instant: datetime) -> bytes:
     principal = Principal(
         "utilisateur", user.id, org.id, TypeOrganisation(org.type), user.role, jeton.id
     )
-    journaliser_liste(session, principal, "rendez_vous", [rdv.id for rdv, _ in rdvs])
+    # The feed names households (their reference, the place of the visit): a read of each,
+    # logged as such so that it shows in the household's « who viewed » too, not only
+    # under its rendez-vous.
+    journaliser_liste(session, principal, "rendez_vous", [rdv.id for rdv, _, _ in rdvs])
+    journaliser_liste(session, principal, "menage", list(dict.fromkeys(m for _, _, m in rdvs)))
     session.commit()
     return bytes(cal.to_ical())

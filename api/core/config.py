@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 from typing import Literal
 
@@ -62,6 +63,9 @@ class Settings(BaseSettings):
     # contact, access-log entries purged after 12 months.
     retention_menage_annees: int = Field(default=2, ge=1)
     retention_journal_mois: int = Field(default=12, ge=6, le=12)
+    # Webhooks reach public Internet addresses only; an on-premise receiver's private range
+    # is allowed here by name, as a JSON list of CIDR (e.g. ["10.20.0.0/16"]). Empty: none.
+    webhooks_reseaux_autorises: list[IPv4Network | IPv6Network] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check_secret(self) -> Settings:

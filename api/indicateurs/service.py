@@ -27,7 +27,6 @@ Definitions (also in each table's ``definition`` and in the README):
 
 from __future__ import annotations
 
-import csv
 import io
 import uuid
 from collections import defaultdict
@@ -60,6 +59,7 @@ from sqlmodel import Session
 from api.audit.service import journaliser_liste
 from api.auth.principal import Principal
 from api.core.errors import Introuvable, champ_invalide
+from api.core.tableur import EcrivainCsv, classeur
 from api.dispositifs.models import Cible, Convention, Dispositif
 from api.indicateurs import access
 from api.indicateurs.entree import CLASSES_AGE
@@ -1655,7 +1655,7 @@ ENTETES_CSV = [
 def en_csv(doc: DocumentIndicateurs) -> str:
     """One long table: one line per cell (indicator, dimensions, value); separator « ; »."""
     buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    w = EcrivainCsv(buf)
     w.writerow(ENTETES_CSV)
     for t in doc.tableaux:
         for c in t.cellules:
@@ -1680,10 +1680,8 @@ def en_csv(doc: DocumentIndicateurs) -> str:
 
 def en_xlsx(doc: DocumentIndicateurs) -> bytes:
     """A workbook: the parameters on the first sheet, then one sheet per table."""
-    import xlsxwriter  # only for this export: not loaded by every worker at startup
-
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = classeur(buf)  # texts neutralised against formulas, numbers stay numbers
     gras = wb.add_format({"bold": True})
     titre_f = wb.add_format({"bold": True, "font_size": 14})
     ws = wb.add_worksheet("Paramètres")

@@ -25,6 +25,7 @@ from api.core.errors import (
     responses,
 )
 from api.core.pagination import Page, PageDep
+from api.core.sortant import PolitiqueSortante
 from api.orientations import idempotence, service, webhooks
 from api.orientations.models import StatutOrientation
 from api.orientations.schemas import (
@@ -395,8 +396,8 @@ def commissions_proces_verbal(
 def webhooks_creer(
     data: WebhookCreate, request: Request, session: SessionDep, principal: CurrentPrincipal
 ) -> WebhookPublic:
-    production = request.app.state.settings.env == "production"
-    return webhooks.creer_webhook(session, principal, data=data, https_obligatoire=production)
+    politique = PolitiqueSortante.depuis(request.app.state.settings)
+    return webhooks.creer_webhook(session, principal, data=data, politique=politique)
 
 
 @router.get(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -29,6 +28,7 @@ from api.core.errors import (
 )
 from api.core.models import inserer_objets, new_id, utcnow
 from api.core.pagination import Page, PageParams, count
+from api.core.tableur import EcrivainCsv
 from api.dispositifs import access as dispositifs_access
 from api.dispositifs import service as dispositifs
 from api.dispositifs.models import Cible, Dispositif
@@ -899,7 +899,7 @@ def proces_verbal_csv(session: Session, principal: Principal, *, session_id: uui
     libelles = {c.code: c.libelle for c in dispositifs.cibles(session, s.dispositif_id)}
     types = {t.code: t.libelle for t in dispositifs.types_accompagnement(session, s.dispositif_id)}
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    writer = EcrivainCsv(buffer)  # a comment or a name typed as "=…" stays text
     writer.writerow(COLONNES_PV)
     for ev, o in decisions:
         menage = session.get(Menage, o.menage_id)

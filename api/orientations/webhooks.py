@@ -24,6 +24,8 @@ from sqlmodel import Session, col, select
 from api.auth.principal import Principal
 from api.core.errors import Introuvable, champ_invalide
 from api.core.models import inserer, utcnow
+from api.core.sortant import AdresseInterdite, PolitiqueSortante, poster, verifier_url
+from api.core.sortant import client as client_sortant
 from api.orientations import access
 from api.orientations.models import Orientation, OrientationEvenement
 from api.orientations.models_integration import (
@@ -40,7 +42,6 @@ EN_TETE_SIGNATURE = "X-Ancrage-Signature"
 EN_TETE_LIVRAISON = "X-Ancrage-Delivery"
 MAX_TENTATIVES = 8
 DELAI_BASE = timedelta(seconds=30)  # then 1, 2, 4… minutes: about 1 h 04 in all
-TIMEOUT_SECONDES = 10.0
 
 TYPES_ABONNES = access.TYPES_ABONNES
 
@@ -115,14 +116,17 @@ def livrer_dues(
     maintenant: datetime | None = None,
     client: httpx.Client | None = None,
     limite: int = 100,
+    politique: PolitiqueSortante | None = None,
 ) -> int:
     """Deliver every due delivery once; returns how many were attempted.
 
     Each delivery is locked (SKIP LOCKED on PostgreSQL, so several workers may
-    run) and committed with its attempt, one by one.
+    run) and committed with its attempt, one by one. The URL is checked again at
+    each attempt (``api.core.sortant``): by default only public addresses.
     """
     maintenant = maintenant or utcnow()
-    http = client or httpx.Client(timeout=TIMEOUT_SECONDES, follow_redirects=False)
+    politique = politique or PolitiqueSortante()
+    http = client or client_sortant(politique)
     faites = 0
     try:
         for _ in range(limite):
@@ -138,7 +142,7 @@ def livrer_dues(
             ).first()
             if liv is None:
                 break
-            _livrer(session, http, liv, maintenant)
+            _livrer(session, http, liv, maintenant, politique)
             session.commit()
             faites += 1
     finally:
@@ -148,7 +152,11 @@ def livrer_dues(
 
 
 def _livrer(
-    session: Session, http: httpx.Client, liv: LivraisonWebhook, maintenant: datetime
+    session: Session,
+    http: httpx.Client,
+    liv: LivraisonWebhook,
+    maintenant: datetime,
+    politique: PolitiqueSortante,
 ) -> None:
     ab = session.get(AbonnementWebhook, liv.abonnement_id)
     liv.tentatives += 1
@@ -162,21 +170,29 @@ def _livrer(
     corps = liv.corps.encode()
     debut = time.monotonic()
     try:
-        r = http.post(
+        r = poster(
+            http,
             ab.url,
-            content=corps,
-            headers={
+            contenu=corps,
+            en_tetes={
                 "Content-Type": "application/json",
                 EN_TETE_HORODATAGE: horodatage,
                 EN_TETE_SIGNATURE: signer(ab.secret, horodatage, corps),
                 EN_TETE_LIVRAISON: str(liv.id),
                 "User-Agent": "Ancrage-Webhooks/1",
             },
+            politique=politique,
         )
-        tentative.code_http = r.status_code
-        reussie = 200 <= r.status_code < 300
-        if not reussie:
-            tentative.erreur = f"réponse HTTP {r.status_code}"
+        tentative.code_http = r.code
+        reussie = 200 <= r.code < 300
+        if r.redirection is not None:
+            tentative.erreur = f"redirection non suivie (HTTP {r.code})"
+        elif not reussie:
+            tentative.erreur = f"réponse HTTP {r.code}"
+    except AdresseInterdite as exc:
+        # Nothing was sent. Retried as any failure: the partner may fix its DNS meanwhile.
+        reussie = False
+        tentative.erreur = str(exc)[:500]
     except httpx.HTTPError as exc:
         reussie = False
         tentative.erreur = f"{type(exc).__name__}: {exc}"[:500]
@@ -192,13 +208,13 @@ def _livrer(
 
 
 def boucle(
-    session_factory: object, *, intervalle: float = 2.0
+    session_factory: object, *, politique: PolitiqueSortante, intervalle: float = 2.0
 ) -> None:  # pragma: no cover - runs forever
     """Production worker: deliver what is due, sleep, again."""
     while True:
         with session_factory() as session:  # type: ignore[operator]
             try:
-                n = livrer_dues(session)
+                n = livrer_dues(session, politique=politique)
             except Exception:
                 logger.exception("erreur du livreur de webhooks")
                 n = 0
@@ -219,15 +235,19 @@ def _public(ab: AbonnementWebhook) -> WebhookPublic:
 
 
 def creer_webhook(
-    session: Session, principal: Principal, *, data: WebhookCreate, https_obligatoire: bool = False
+    session: Session, principal: Principal, *, data: WebhookCreate, politique: PolitiqueSortante
 ) -> WebhookPublic:
     """Register a URL of the caller's organisation; its secret is never shown again.
 
-    In production the URL must be https: the body names referrals of a household.
+    In production the URL must be https: the body names referrals of a household. The
+    address must be a public one (or in a range the settings allow): refused here for a
+    clear answer, and checked again at each delivery, after resolution.
     """
     _verifier_abonnable(principal)
-    if https_obligatoire and data.url.scheme != "https":
-        raise champ_invalide("url", "doit commencer par https:// en production", str(data.url))
+    try:
+        verifier_url(str(data.url), politique)
+    except AdresseInterdite as exc:
+        raise champ_invalide("url", str(exc), str(data.url)) from exc
     ab = AbonnementWebhook(
         organisation_id=principal.organisation_id, url=str(data.url), secret=data.secret
     )
