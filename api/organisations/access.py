@@ -6,6 +6,7 @@ from sqlmodel import select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from api.auth.principal import Principal
+from api.core.errors import Interdit
 from api.organisations.models import Utilisateur
 
 
@@ -22,3 +23,8 @@ def peut_gerer_utilisateurs(principal: Principal, organisation_id: object) -> bo
     if principal.is_admin:
         return True
     return principal.is_responsable and not principal.is_client and principal.organisation_id == organisation_id
+
+
+def verifier_change_d_organisation(principal: Principal) -> None:
+    if not principal.is_admin:
+        raise Interdit("Seul l'administrateur change un compte d'organisation.")

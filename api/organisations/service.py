@@ -135,8 +135,7 @@ def modifier_utilisateur(
     changes = data.model_dump(exclude_unset=True)
     nouvelle_org = changes.get("organisation_id")
     if nouvelle_org is not None and nouvelle_org != user.organisation_id:
-        if not principal.is_admin:
-            raise Interdit("Seul l'administrateur change un compte d'organisation.")
+        access.verifier_change_d_organisation(principal)
         get_organisation(session, nouvelle_org)
     # Why each session ends, in order of weight: the first that applies is recorded.
     motifs = [
