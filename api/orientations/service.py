@@ -896,6 +896,7 @@ def proces_verbal_csv(session: Session, principal: Principal, *, session_id: uui
         )
     )
     orgs = {org.id: org.nom for org in session.exec(select(Organisation))}
+    commission_id = dispositifs.get_dispositif(session, s.dispositif_id).commission_id
     libelles = {c.code: c.libelle for c in dispositifs.cibles(session, s.dispositif_id)}
     types = {t.code: t.libelle for t in dispositifs.types_accompagnement(session, s.dispositif_id)}
     buffer = io.StringIO()
@@ -918,7 +919,7 @@ def proces_verbal_csv(session: Session, principal: Principal, *, session_id: uui
             libelles.get(o.cible_code or "", "") if accepte else "",
             types.get(o.type_accompagnement_code or "", "") if accepte else "",
             mesure.reference if mesure else "",
-            ev.commentaire or "",
+            (ev.commentaire or "") if access.voit_commentaire(principal, commission_id, ev.organisation_id) else "",
         ]
         writer.writerow(valeurs)
     ids = sorted({o.id for _, o in decisions})

@@ -53,7 +53,8 @@ def signer(secret: str, horodatage: str, corps: bytes) -> str:
 
 
 def charge_utile(o: Orientation, ev: OrientationEvenement) -> str:
-    """What a prescriber's system is told: status and coded motif, nothing else.
+    """What a prescriber's system is told: status and coded motif, nothing else (policy:
+    ``statut_orientation``, the one fact of a referral it reads once it is decided).
 
     No free text, no cible (a sensitive one must never reach a bailleur), no name.
     """
