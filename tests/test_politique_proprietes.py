@@ -520,6 +520,17 @@ def settings(settings):
     return settings.model_copy(update={"client_requetes_par_minute": 100_000})
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _compte_rendu():
+    """Says what the property test covered (run with -s -p no:xdist to read it)."""
+    yield
+    if COMPTE.exemples:
+        print(
+            f"\npolitique : {COMPTE.exemples} exemples, {COMPTE.menages} ménages, {len(PRINCIPAUX)} principaux, "
+            f"{len(COMPTE.vues)} vues ({', '.join(sorted(COMPTE.vues))}), {COMPTE.requetes} requêtes"
+        )
+
+
 @pytest.fixture
 def m2(db: Session, monde: Monde, settings) -> Monde2:
     return Monde2(db, monde, settings)
@@ -542,12 +553,3 @@ def test_chaque_vue_montre_exactement_ce_que_la_politique_donne(client, db: Sess
     _listes(client, m2, construits, disp, toutes)
     COMPTE.exemples += 1
     COMPTE.menages += len(construits)
-
-
-def test_zz_compte_rendu_du_test_de_proprietes(request) -> None:
-    """Prints what the property test covered (issue 13's note reads it)."""
-    if COMPTE.exemples:
-        print(
-            f"\npolitique : {COMPTE.exemples} exemples, {COMPTE.menages} ménages, {len(PRINCIPAUX)} principaux, "
-            f"{len(COMPTE.vues)} vues ({', '.join(sorted(COMPTE.vues))}), {COMPTE.requetes} requêtes"
-        )
