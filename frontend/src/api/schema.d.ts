@@ -47,7 +47,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Se déconnecter (révoque la session et tous ses jetons) */
+        /**
+         * Se déconnecter (révoque la session et tous ses jetons)
+         * @description Même contrôle de l'origine que `/auth/refresh` (403 pour une origine inconnue).
+         */
         post: operations["auth_logout"];
         delete?: never;
         options?: never;
@@ -81,7 +84,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Renouveler le jeton d'accès (cookie de rafraîchissement, à usage unique) */
+        /**
+         * Renouveler le jeton d'accès (cookie de rafraîchissement, à usage unique)
+         * @description Une requête portant un en-tête `Origin` (ou, à défaut, `Referer`) d'une origine inconnue est refusée (403) : voir docs/securite.md.
+         */
         post: operations["auth_refresh"];
         delete?: never;
         options?: never;
@@ -474,8 +480,9 @@ export interface paths {
         };
         /**
          * Exporter tout ce qui est détenu sur un ménage (droit d'accès)
-         * @description Pour répondre à la demande d'accès du ménage (RGPD, article 15). Réservé aux
-         *     organisations qui peuvent modifier le dossier ; journalisé (action « exporter »).
+         * @description Pour répondre à la demande d'accès du ménage (RGPD, article 15) : ce que votre
+         *     organisation détient sur le ménage et peut montrer, chaque fait tel que vous le lisez un à
+         *     un. Les autres partenaires répondent pour leur part. Journalisé (action « exporter »).
          */
         get: operations["menages_exporter"];
         put?: never;
@@ -1822,41 +1829,9 @@ export interface components {
             valeur?: unknown;
         };
         /**
-         * EvenementExport
-         * @description Un changement d'une orientation ou d'une mesure. Le commentaire n'est donné que
-         *     s'il a été écrit par l'organisation qui exporte (ceux des autres sont leurs notes internes).
-         */
-        EvenementExport: {
-            /** Commentaire */
-            commentaire: string | null;
-            /** Date Effet */
-            date_effet: string | null;
-            /** De Statut */
-            de_statut: string | null;
-            /** Motif */
-            motif: string | null;
-            /**
-             * Organisation Id
-             * Format: uuid
-             * @description Organisation auteur
-             */
-            organisation_id: string;
-            /**
-             * Quand
-             * Format: date-time
-             */
-            quand: string;
-            /**
-             * Type
-             * @description Type d'événement (mesures)
-             */
-            type?: string | null;
-            /** Vers Statut */
-            vers_statut: string | null;
-        };
-        /**
          * ExportMenage
-         * @description Tout ce qu'Ancrage détient sur un ménage, sauf ce qui concerne des tiers.
+         * @description Ce que l'organisation qui exporte détient sur un ménage et peut montrer : chaque
+         *     responsable de traitement répond pour sa part.
          */
         ExportMenage: {
             /** Anonymise Le */
@@ -1874,6 +1849,12 @@ export interface components {
             menage: components["schemas"]["MenagePublic"];
             /** Mesures */
             mesures: components["schemas"]["MesureExport"][];
+            /**
+             * Organisation Id
+             * Format: uuid
+             * @description Organisation qui exporte (responsable de sa part)
+             */
+            organisation_id: string;
             /** Orientations */
             orientations: components["schemas"]["OrientationExport"][];
         };
@@ -2055,6 +2036,12 @@ export interface components {
              */
             id: string;
             /**
+             * Modifiable
+             * @description Votre organisation peut modifier ce dossier
+             * @default true
+             */
+            modifiable?: boolean;
+            /**
              * Modifie Le
              * Format: date-time
              */
@@ -2080,8 +2067,20 @@ export interface components {
             statut_occupation: components["schemas"]["SituationLogement"] | null;
             /** Telephone */
             telephone: string | null;
+            /**
+             * Transmis Le
+             * @description Date de l'envoi montré (vue transmis)
+             */
+            transmis_le?: string | null;
             /** Version */
             version: number;
+            /**
+             * Vue
+             * @description vivant : le dossier tel que l'association qui accompagne le ménage le tient ; transmis : le ménage tel que votre organisation l'a envoyé (ou tel qu'il a été soumis à la commission), sans ce qui a été ajouté depuis
+             * @default vivant
+             * @enum {string}
+             */
+            vue?: "vivant" | "transmis";
         };
         /** MenageResume */
         MenageResume: {
@@ -2183,78 +2182,15 @@ export interface components {
         };
         /** MesureExport */
         MesureExport: {
-            /** Acces Maintien */
-            acces_maintien: string;
-            /** Adhesion Date */
-            adhesion_date: string | null;
-            /**
-             * Association Id
-             * Format: uuid
-             */
-            association_id: string;
-            /**
-             * Cible
-             * @description Code de la cible (« cible confidentielle » pour un bailleur)
-             */
-            cible: string;
-            /** Date Debut */
-            date_debut: string | null;
-            /** Date Fin */
-            date_fin: string | null;
-            /** Date Fin Prevue */
-            date_fin_prevue: string | null;
-            /**
-             * Date Mandatement
-             * Format: date
-             */
-            date_mandatement: string;
-            /**
-             * Dispositif Id
-             * Format: uuid
-             */
-            dispositif_id: string;
-            /** Domaines */
-            domaines: string[];
             /** Evenements */
-            evenements: components["schemas"]["EvenementExport"][];
+            evenements: components["schemas"]["api__mesures__schemas__EvenementPublic"][];
+            /** Mesure */
+            mesure: components["schemas"]["MesurePublic"] | components["schemas"]["MesureStatut"];
             /**
-             * Id
-             * Format: uuid
+             * Rendez Vous
+             * @description Rendez-vous et comptes rendus : seulement pour l'association qui porte la mesure
              */
-            id: string;
-            /** Modalite Date Debut */
-            modalite_date_debut: string | null;
-            /** Modalite Date Fin */
-            modalite_date_fin: string | null;
-            /** Modalite Logement */
-            modalite_logement: string | null;
-            /** Motif Fin */
-            motif_fin: string | null;
-            /** Reference */
-            reference: string;
-            /** Rendez Vous */
-            rendez_vous: components["schemas"]["RendezVousExport"][];
-            /**
-             * Situation Entree
-             * @description Situation du ménage à l'entrée
-             */
-            situation_entree: {
-                [key: string]: unknown;
-            };
-            /** Situation Sortie */
-            situation_sortie: string | null;
-            /** Statut */
-            statut: string;
-            /** Suivi Commentaire */
-            suivi_commentaire: string | null;
-            /** Suivi Date Prevue */
-            suivi_date_prevue: string | null;
-            /** Suivi Realise Le */
-            suivi_realise_le: string | null;
-            /** Suivi Situation */
-            suivi_situation: string | null;
-            /** Type Accompagnement */
-            type_accompagnement: string;
+            rendez_vous: components["schemas"]["RendezVousPublic"][];
         };
         /**
          * MesurePublic
@@ -2666,56 +2602,9 @@ export interface components {
         };
         /** OrientationExport */
         OrientationExport: {
-            /** Acces Maintien */
-            acces_maintien: string;
-            /** Association Id */
-            association_id: string | null;
-            /** Cible */
-            cible: string | null;
-            /**
-             * Cible Proposee
-             * @description Code de la cible proposée (« cible confidentielle » pour un bailleur)
-             */
-            cible_proposee: string | null;
-            /**
-             * Cree Le
-             * Format: date-time
-             */
-            cree_le: string;
-            /** Date Decision */
-            date_decision: string | null;
-            /** Date Reception */
-            date_reception: string | null;
-            /**
-             * Dispositif Id
-             * Format: uuid
-             */
-            dispositif_id: string;
             /** Evenements */
-            evenements: components["schemas"]["EvenementExport"][];
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Motif Refus */
-            motif_refus: string | null;
-            /**
-             * Motifs
-             * @description Motifs de l'orientation (ce qui a été transmis sur le ménage)
-             */
-            motifs: string | null;
-            /** Origine */
-            origine: string;
-            /**
-             * Prescripteur Organisation Id
-             * Format: uuid
-             */
-            prescripteur_organisation_id: string;
-            /** Reference */
-            reference: string;
-            /** Statut */
-            statut: string;
+            evenements: components["schemas"]["api__orientations__schemas__EvenementPublic"][];
+            orientation: components["schemas"]["OrientationPublic"];
         };
         /** OrientationPublic */
         OrientationPublic: {
@@ -3199,32 +3088,6 @@ export interface components {
             statut?: components["schemas"]["StatutRendezVous"] | null;
             type: components["schemas"]["TypeRendezVous"];
         };
-        /** RendezVousExport */
-        RendezVousExport: {
-            /**
-             * Compte Rendu
-             * @description Compte rendu (seulement ceux de l'organisation qui exporte)
-             */
-            compte_rendu: string | null;
-            /**
-             * Debut
-             * Format: date-time
-             */
-            debut: string;
-            /** Duree Minutes */
-            duree_minutes: number;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Lieu */
-            lieu: string | null;
-            /** Statut */
-            statut: string;
-            /** Type */
-            type: string;
-        };
         /** RendezVousPublic */
         RendezVousPublic: {
             /** Compte Rendu */
@@ -3646,12 +3509,21 @@ export interface components {
              * @description false : le compte est désactivé, ses jetons cessent de marcher
              */
             actif?: boolean | null;
-            /** Mot De Passe */
+            /**
+             * Mot De Passe
+             * @description Met fin à toutes les sessions du compte
+             */
             mot_de_passe?: string | null;
             /** Nom */
             nom?: string | null;
+            /**
+             * Organisation Id
+             * @description Changer le compte d'organisation (administrateur seulement) ; met fin à toutes ses sessions
+             */
+            organisation_id?: string | null;
             /** Prenom */
             prenom?: string | null;
+            /** @description Un autre rôle met fin à toutes les sessions du compte */
             role?: components["schemas"]["RoleUtilisateur"] | null;
         };
         /** WebhookCreate */
@@ -3928,6 +3800,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Origine de la requête refusée */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Données invalides */
             422: {
                 headers: {
@@ -3997,6 +3878,15 @@ export interface operations {
             };
             /** @description Authentification requise */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Origine de la requête refusée */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6180,15 +6070,6 @@ export interface operations {
             };
             /** @description Authentification requise */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Action non permise pour ce rôle */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };

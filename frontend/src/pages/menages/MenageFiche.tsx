@@ -102,16 +102,29 @@ export default function MenageFiche() {
               Orienter ce ménage
             </Button>
           )}
-          {TYPES_CREATEURS_MENAGE.includes(type) && (
+          {TYPES_CREATEURS_MENAGE.includes(type) && m.modifiable && (
             <Button linkProps={{ to: `/menages/${m.id}/modifier` }} iconId="fr-icon-edit-line" priority="secondary">
               Modifier
             </Button>
           )}
         </div>
       </div>
-      <p className="fr-text--sm">
-        Ouvert le {formatDate(m.cree_le)} — dernière modification le {formatDateHeure(m.modifie_le)}
-      </p>
+      {m.vue === "transmis" ? (
+        <Alert
+          severity="info"
+          small
+          className="fr-mb-3w"
+          description={
+            m.transmis_le
+              ? `Le ménage tel que votre organisation l'a transmis (ou tel qu'il a été soumis à la commission) le ${formatDate(m.transmis_le)}. L'association qui l'accompagne tient le dossier depuis : ce qu'elle y a ajouté reste chez elle.`
+              : "Le ménage tel que votre organisation l'a connu : l'association qui l'accompagne tient le dossier, ce qu'elle y a ajouté reste chez elle."
+          }
+        />
+      ) : (
+        <p className="fr-text--sm">
+          Ouvert le {formatDate(m.cree_le)} — dernière modification le {formatDateHeure(m.modifie_le)}
+        </p>
+      )}
 
       <section className="fr-mb-4w" aria-labelledby="titre-situation">
         <h2 id="titre-situation" className="fr-h4">
