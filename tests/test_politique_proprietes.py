@@ -36,7 +36,7 @@ from api.dispositifs.models import Cible, Dispositif
 from api.mesures.models import Mesure, MesureEvenement, RendezVous
 from api.organisations.models import TypeOrganisation
 from api.orientations.models import Orientation, OrientationEvenement
-from tests import factories
+from tests import acces_index, factories
 from tests.factories import Monde, menage_payload
 
 EXEMPLES = int(os.environ.get("ANCRAGE_EXEMPLES_POLITIQUE", "12"))
@@ -253,7 +253,8 @@ def _construire(client, db: Session, m2: Monde2, tire: MenageTire, disp: dict[st
                 "origine": "bailleur",
                 "acces_maintien": "maintien",
                 "motifs": motif,
-                "soumettre": True,
+                # a submitted referral is never a draft again: a draft is drawn as never sent
+                "soumettre": ot.statut != "brouillon",
             },
             headers=m2.headers_org[createur],
         )
@@ -548,6 +549,9 @@ def test_chaque_vue_montre_exactement_ce_que_la_politique_donne(client, db: Sess
     pre = uuid.uuid4().hex[:6]
     construits = [_construire(client, db, m2, t, disp, f"{pre}{i}") for i, t in enumerate(tires)]
     toutes = {m for c in construits for m, _, _ in c.faits}
+    # the relations kept at each write are those the facts give, rebuilt from scratch
+    ids = [uuid.UUID(c.menage_id) for c in construits]
+    assert acces_index.tenues(db, ids) == acces_index.attendues(db, ids)
     for c in construits:
         _verifier(client, m2, c, toutes)
     _listes(client, m2, construits, disp, toutes)

@@ -20,8 +20,7 @@ from api.acces.politique import Fait, Relation, lecteurs, modificateurs
 from api.auth.principal import Principal
 from api.core.errors import Interdit
 from api.dispositifs.models import Dispositif
-from api.menages.models import Menage, MenageTransmission
-from api.mesures.models import Mesure
+from api.menages.models import Menage, MenageAcces, MenageTransmission
 from api.organisations.models import TypeOrganisation
 from api.orientations.models import Orientation, StatutOrientation
 
@@ -48,34 +47,31 @@ def est_createur(principal: Principal) -> bool:
     return principal.of_type(*TYPES_CREATEURS)
 
 
+def _par_index(principal: Principal, *relations: Relation) -> ColumnElement[bool]:
+    """Households this principal's organisation stands to in one of these relations: an
+    index range on ``menage_acces`` (kept at each write), never a gathering of every mesure
+    and referral the organisation ever touched."""
+    return col(Menage.id).in_(
+        select(MenageAcces.menage_id).where(
+            MenageAcces.organisation_id == principal.organisation_id,
+            col(MenageAcces.relation).in_([r.value for r in relations]),
+        )
+    )
+
+
 def _porte() -> ColumnElement[bool]:
     """Some association carries the household: a mesure, or a referral accepted for it."""
-    return or_(
-        exists().where(Mesure.menage_id == Menage.id),
-        exists().where(
-            Orientation.menage_id == Menage.id,
-            col(Orientation.association_id).is_not(None),
-            Orientation.statut == StatutOrientation.acceptee.value,
-        ),
-    )
+    return exists().where(MenageAcces.menage_id == Menage.id, MenageAcces.relation == Relation.porteur.value)
 
 
 def _porteur(principal: Principal) -> ColumnElement[bool]:
     if not principal.of_type(TypeOrganisation.association):
         return false()
-    org = principal.organisation_id
-    return or_(
-        exists().where(Mesure.menage_id == Menage.id, Mesure.association_id == org),
-        exists().where(
-            Orientation.menage_id == Menage.id,
-            Orientation.association_id == org,
-            Orientation.statut == StatutOrientation.acceptee.value,
-        ),
-    )
+    return _par_index(principal, Relation.porteur)
 
 
 def _auteur(principal: Principal) -> ColumnElement[bool]:
-    return Menage.organisation_id == principal.organisation_id  # type: ignore[return-value]
+    return _par_index(principal, Relation.auteur)
 
 
 def _auteur_non_porte(principal: Principal) -> ColumnElement[bool]:
@@ -83,20 +79,13 @@ def _auteur_non_porte(principal: Principal) -> ColumnElement[bool]:
 
 
 def _prescripteur(principal: Principal) -> ColumnElement[bool]:
-    return exists().where(
-        Orientation.menage_id == Menage.id, Orientation.prescripteur_organisation_id == principal.organisation_id
-    )
+    return _par_index(principal, Relation.prescripteur)
 
 
 def _commission(principal: Principal) -> ColumnElement[bool]:
     if not principal.of_type(TypeOrganisation.gie):
         return false()
-    return exists().where(
-        Orientation.menage_id == Menage.id,
-        Orientation.dispositif_id == Dispositif.id,
-        Dispositif.commission_id == principal.organisation_id,
-        Orientation.statut != StatutOrientation.brouillon.value,
-    )
+    return _par_index(principal, Relation.commission)
 
 
 RELATIONS: dict[Relation, Callable[[Principal], ColumnElement[bool]]] = {
@@ -111,8 +100,26 @@ RELATIONS: dict[Relation, Callable[[Principal], ColumnElement[bool]]] = {
 def _selon(principal: Principal, relations: frozenset[Relation]) -> ColumnElement[bool]:
     if _exclu(principal):
         return false()
-    conditions = [RELATIONS[r](principal) for r in sorted(relations) if r in RELATIONS]
+    # Relations kept in the index are asked in one range (one IN, not an OR of subqueries).
+    if Relation.auteur in relations:
+        relations = relations - {Relation.auteur_non_porte}  # contained in « auteur »
+    indexees = [r for r in sorted(relations) if r in INDEXEES and _type_permet(principal, r)]
+    conditions = [RELATIONS[r](principal) for r in sorted(relations) if r in RELATIONS and r not in INDEXEES]
+    if indexees:
+        conditions.insert(0, _par_index(principal, *indexees))
     return or_(*conditions) if conditions else false()
+
+
+# The relations read straight from ``menage_acces``.
+INDEXEES = (Relation.auteur, Relation.porteur, Relation.prescripteur, Relation.commission)
+
+
+def _type_permet(principal: Principal, relation: Relation) -> bool:
+    if relation == Relation.porteur:
+        return principal.of_type(TypeOrganisation.association)
+    if relation == Relation.commission:
+        return principal.of_type(TypeOrganisation.gie)
+    return True
 
 
 def condition_relation(principal: Principal, relation: Relation) -> ColumnElement[bool]:

@@ -81,3 +81,19 @@ class MenageTransmission(SQLModel, table=True):
     quand: datetime = Field(default_factory=utcnow)
     # MenagePublic as it was (persons, situation, contact), without the live file's version.
     donnees: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class MenageAcces(SQLModel, table=True):
+    """Who stands in which relation to a household (api/acces/politique.py: auteur,
+    prescripteur, commission, porteur), one row each: the policy's relations kept at each
+    write so that « the households I may see » is an index range, not a gathering of
+    everything an organisation ever touched. Kept by database triggers on menage,
+    orientation and mesure (migration 0013), whatever writes them: the services, the demo's
+    bulk inserts, an operator's SQL. ``tests/test_acces_index.py`` rebuilds it from the
+    facts and compares."""
+
+    __tablename__ = "menage_acces"
+
+    organisation_id: uuid.UUID = Field(primary_key=True)
+    menage_id: uuid.UUID = Field(primary_key=True, foreign_key="menage.id", ondelete="CASCADE", index=True)
+    relation: str = Field(primary_key=True, max_length=20)
