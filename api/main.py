@@ -24,13 +24,14 @@ from api.core.errors import (
     CorpsTropGros,
     Introuvable,
     ProblemDetails,
+    ServiceSurcharge,
     TropDeRequetes,
     TypeContenuNonSupporte,
     install_error_handlers,
     responses,
 )
 from api.core.logging import configure_logging
-from api.core.middleware import PlumbingMiddleware
+from api.core.middleware import AdmissionMiddleware, PlumbingMiddleware
 from api.dispositifs.router import router as dispositifs_router
 from api.health import router as health_router
 from api.indicateurs.router import router as indicateurs_router
@@ -84,7 +85,7 @@ def create_app(settings: Settings | None = None, *, engine: Any = None) -> FastA
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.engine = engine or make_engine(settings.database_url)
+    app.state.engine = engine or make_engine(settings.database_url, settings)
     app.state.session_factory = lambda: Session(app.state.engine, expire_on_commit=False)
     app.state.login_guard = LoginGuard(settings)
     app.state.client_rate_limit = ClientRateLimit(settings)
@@ -100,6 +101,12 @@ def create_app(settings: Settings | None = None, *, engine: Any = None) -> FastA
             allow_headers=["*"],
             expose_headers=["ETag", "Location", "Retry-After"],
         )
+    app.add_middleware(
+        AdmissionMiddleware,
+        places=settings.db_pool_size + settings.db_max_overflow,
+        attente=settings.db_pool_timeout,
+        retry_after=settings.retry_after_secondes,
+    )
     app.add_middleware(
         PlumbingMiddleware,
         max_body_bytes=settings.max_body_bytes,
@@ -132,11 +139,14 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     # in the authentication dependency itself (api/auth/throttle.py, ClientRateLimit).
     # Every operation with a body may answer 413 and 415 (PlumbingMiddleware checks both).
     trop = responses(TropDeRequetes)[429]
+    surcharge = responses(ServiceSurcharge)[503]
     corps = responses(CorpsTropGros, TypeContenuNonSupporte)
     for path in schema.get("paths", {}).values():
         for op in path.values():
             if "401" in op.get("responses", {}):
                 op["responses"].setdefault("429", trop)
+            # Every API operation may answer 503 under overload (AdmissionMiddleware, errors.py).
+            op.setdefault("responses", {}).setdefault("503", surcharge)
             if "requestBody" in op:
                 for status, entry in corps.items():
                     op["responses"].setdefault(str(status), entry)

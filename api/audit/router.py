@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -15,6 +14,7 @@ from api.auth.principal import CurrentPrincipal
 from api.core.db import SessionDep
 from api.core.errors import ErreurValidation, Interdit, Introuvable, NonAuthentifie, responses
 from api.core.pagination import Page, PageDep
+from api.core.schemas import DateHeureISO
 
 router = APIRouter(
     prefix="/api/v1", tags=["audit"], responses=responses(NonAuthentifie, ErreurValidation)
@@ -32,8 +32,8 @@ def audit_lister(
     session: SessionDep,
     principal: CurrentPrincipal,
     page: PageDep,
-    du: Annotated[datetime | None, Query(description="Depuis (ISO 8601, inclus)")] = None,
-    au: Annotated[datetime | None, Query(description="Jusqu'à (ISO 8601, inclus)")] = None,
+    du: Annotated[DateHeureISO | None, Query(description="Depuis (ISO 8601, inclus)")] = None,
+    au: Annotated[DateHeureISO | None, Query(description="Jusqu'à (ISO 8601, inclus)")] = None,
     principal_id: Annotated[
         uuid.UUID | None, Query(description="Compte ou client API auteur")
     ] = None,

@@ -53,6 +53,15 @@ class Settings(BaseSettings):
     frontend_dist: Path = PROJECT_ROOT / "frontend" / "dist"
     secret_statistique_seuil: int = Field(default=0, ge=0)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    # Database connections per process. A request that finds none free (or, on SQLite, finds
+    # the write lock taken) waits at most db_pool_timeout seconds, then gets a 503 with
+    # Retry-After: a client told to come back soon is better served than one held 30 s
+    # before a 500.
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_max_overflow: int = Field(default=10, ge=0, le=200)
+    db_pool_timeout: float = Field(default=5.0, gt=0, le=60)
+    # The Retry-After (seconds) of a 503 for an overloaded or unavailable database.
+    retry_after_secondes: int = Field(default=2, ge=1, le=300)
     login_max_echecs: int = 10
     login_fenetre_minutes: int = 15
     # A mandated mesure without any held rendez-vous after this many days is an alert.

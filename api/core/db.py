@@ -7,18 +7,30 @@ creates tables.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Request
-from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
+if TYPE_CHECKING:
+    from api.core.config import Settings
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Build the engine; SQLite gets real transactions and foreign keys."""
+
+def make_engine(url: str, settings: Settings | None = None, **kwargs: Any) -> Engine:
+    """Build the engine; SQLite gets real transactions and foreign keys.
+
+    With ``settings``, the pool is sized from them (``ANCRAGE_DB_POOL_*``): a request that
+    waits longer than the pool timeout for a connection fails fast (503, see errors.py)."""
     sa_url = make_url(url)
+    en_memoire = sa_url.get_backend_name() == "sqlite" and sa_url.database in (None, "", ":memory:")
+    if settings is not None and not en_memoire:
+        kwargs.setdefault("pool_size", settings.db_pool_size)
+        kwargs.setdefault("max_overflow", settings.db_max_overflow)
+        kwargs.setdefault("pool_timeout", settings.db_pool_timeout)
     if sa_url.drivername == "postgresql":
         sa_url = sa_url.set(drivername="postgresql+psycopg")
     if sa_url.get_backend_name() == "sqlite":
@@ -26,7 +38,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             from pathlib import Path
 
             Path(sa_url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(sa_url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+        # The busy timeout: how long a writer waits for SQLite's single write lock. The server
+        # waits no longer than for a pool connection, then answers 503 (errors.py); commands
+        # and tests without settings keep 30 s.
+        attente = settings.db_pool_timeout if settings is not None else 30
+        engine = create_engine(sa_url, connect_args={"check_same_thread": False, "timeout": attente}, **kwargs)
 
         # pysqlite's own transaction handling breaks SAVEPOINT and BEGIN: take it over
         # (SQLAlchemy's documented recipe), and turn foreign keys on.
@@ -66,9 +82,19 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         yield session
     finally:
         if session.in_transaction():
-            await run_in_threadpool(session.close)
+            # Its own threads: a connection is released at once, not after the routes
+            # queued in the shared thread pool (some of which wait for that very connection).
+            await anyio.to_thread.run_sync(session.close, limiter=_liberation(request))
         else:
             session.close()
+
+
+def _liberation(request: Request) -> anyio.CapacityLimiter:
+    # One per app, created on first use inside its event loop.
+    limiter: anyio.CapacityLimiter | None = getattr(request.app.state, "liberation", None)
+    if limiter is None:
+        limiter = request.app.state.liberation = anyio.CapacityLimiter(16)
+    return limiter
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

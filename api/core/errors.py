@@ -16,7 +16,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from api.core.referentiels import INSEE_PATTERN
 
@@ -192,6 +195,19 @@ class TropDeRequetes(Probleme):
         super().__init__(detail, headers={"Retry-After": str(retry_after)}, retry_after=retry_after)
 
 
+class ServiceSurcharge(Probleme):
+    status = 503
+    slug = "surcharge"
+    title = "Service momentanément surchargé"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            f"Le service est momentanément surchargé ; réessayez dans {retry_after} seconde(s).",
+            headers={"Retry-After": str(retry_after)},
+            retry_after=retry_after,
+        )
+
+
 def champ_invalide(champ: str, message: str, valeur: Any = None) -> ErreurValidation:
     """A 422 about one field, raised by service rules (not by pydantic)."""
     return ErreurValidation(f"{champ} : {message}", errors=[ErreurChamp(champ=champ, message=message, valeur=valeur)])
@@ -312,6 +328,55 @@ _HTTP_TITLES = {
 }
 
 
+# SQLSTATEs of a database that is busy or briefly unavailable, not of a wrong request or a
+# bug: insufficient resources (53…), cannot connect now, lock not available, statement
+# cancelled by a timeout, serialization failure and deadlock (both retryable).
+_SQLSTATES_SURCHARGE = ("53", "57P01", "57P02", "57P03", "55P03", "57014", "40001", "40P01")
+
+
+def est_surcharge(exc: BaseException) -> bool:
+    """True when a database error means « overloaded, retry later »: no free connection in
+    the pool, SQLite's write lock still held after its busy timeout, PostgreSQL out of
+    connections or restarting. Anything else (a missing table, a constraint) stays a 500."""
+    if isinstance(exc, SATimeoutError):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate:
+        return str(sqlstate).startswith(_SQLSTATES_SURCHARGE)
+    if isinstance(exc, OperationalError):
+        message = str(orig).lower()
+        if "database is locked" in message or "database table is locked" in message:
+            return True
+        # psycopg: a connection that failed or was lost carries no SQLSTATE.
+        return type(orig).__module__.startswith("psycopg")
+    return False
+
+
+_METHODES = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def methodes_permises(request: Request) -> list[str]:
+    """Every method the request's path accepts, each asked of the router itself (FastAPI
+    declares one route per method, and Starlette's 405 names only the first one's)."""
+    path = request.url.path
+    permises = []
+    for methode in _METHODES:
+        scope = {**request.scope, "method": methode}
+        for route in request.app.router.routes:
+            # The single-page app's catch-all (GET on every path) answers 404 under /api/.
+            if path.startswith("/api/") and not getattr(route, "path", "/api/").startswith("/api/"):
+                continue
+            if route.matches(scope)[0] == Match.FULL:
+                permises.append(methode)
+                break
+    return permises
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Probleme)
     async def _probleme(request: Request, exc: Probleme) -> JSONResponse:
@@ -333,13 +398,29 @@ def install_error_handlers(app: FastAPI) -> None:
             )
             illisible = ErreurValidation("Requête invalide : body (corps illisible).", errors=[erreur])
             return _problem_response(illisible, request)
+        headers = dict(exc.headers) if exc.headers else None
+        if exc.status_code == 405:
+            methodes = methodes_permises(request)
+            if not methodes:
+                return _problem_response(Introuvable("Ressource", request.url.path), request)
+            headers = {**(headers or {}), "Allow": ", ".join(methodes)}
         slug, title, detail = _HTTP_TITLES.get(
             exc.status_code, ("http-" + str(exc.status_code), "Erreur HTTP", str(exc.detail))
         )
         problem = Probleme(detail)
         problem.status, problem.slug, problem.title = exc.status_code, slug, title
-        problem.headers = dict(exc.headers) if exc.headers else None
+        problem.headers = headers
         return _problem_response(problem, request)
+
+    async def _base(request: Request, exc: Exception) -> JSONResponse:
+        if not est_surcharge(exc):
+            raise exc  # a real fault: the 500 handler below logs it with its trace
+        # The client did nothing wrong and may retry: 503 with Retry-After, at once.
+        logger.warning("base surchargée", extra={"path": request.url.path, "erreur": type(exc).__name__})
+        return _problem_response(ServiceSurcharge(request.app.state.settings.retry_after_secondes), request)
+
+    app.add_exception_handler(SATimeoutError, _base)
+    app.add_exception_handler(DBAPIError, _base)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
+from urllib.parse import parse_qsl
 
+import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.core.context import request_context
-from api.core.errors import PROBLEM_JSON, CorpsTropGros, TypeContenuNonSupporte
+from api.core.errors import (
+    PROBLEM_JSON,
+    CorpsTropGros,
+    ErreurChamp,
+    ErreurValidation,
+    Probleme,
+    ServiceSurcharge,
+    TypeContenuNonSupporte,
+    validation_errors,
+)
 from api.core.proxy import Reseau, client_reel, schema_reel
 
 logger = logging.getLogger("ancrage.http")
@@ -37,17 +50,11 @@ _BODY_METHODS = {"POST", "PUT", "PATCH"}
 _FORM_PATHS = {"/api/v1/auth/token"}
 
 
-async def _send_problem(send: Send, problem: CorpsTropGros | TypeContenuNonSupporte, path: str) -> None:
-    import json
-
+async def _send_problem(send: Send, problem: Probleme, path: str) -> None:
     body = json.dumps(problem.body(instance=path), ensure_ascii=False).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": problem.status,
-            "headers": [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())],
-        }
-    )
+    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
+    headers += [(k.lower().encode(), v.encode()) for k, v in (problem.headers or {}).items()]
+    await send({"type": "http.response.start", "status": problem.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -110,6 +117,26 @@ class PlumbingMiddleware:
                     )
                     status_holder["status"] = 415
                     return
+                # The whole body, bounded, before the app sees it: a chunked body (no
+                # Content-Length) over the limit is a 413 here, not a decoding error later.
+                try:
+                    body = await _lire_corps(receive, self.max_body)
+                except _TooLarge:
+                    status_holder["status"] = 413
+                    await _send_problem(send, CorpsTropGros(f"Le corps dépasse {self.max_body} octets."), path)
+                    return
+                erreurs = await _nuls_du_corps(body, ctype, scope)
+                if erreurs:
+                    status_holder["status"] = 422
+                    await _send_problem(send, _probleme_nul(erreurs), path)
+                    return
+                receive = _rejouer(body, receive)
+            if path.startswith("/api/"):
+                erreurs = _nuls_de_l_adresse(path, scope["query_string"])
+                if erreurs:
+                    status_holder["status"] = 422
+                    await _send_problem(send, _probleme_nul(erreurs), path)
+                    return
 
             received = 0
 
@@ -159,6 +186,42 @@ class PlumbingMiddleware:
             request_context.reset(token)
 
 
+class AdmissionMiddleware:
+    """At most as many API requests at once as the pool has connections (one each).
+
+    The others wait here, on the event loop, holding neither a worker thread nor a
+    connection, at most ``attente`` seconds; then 503 with Retry-After. Without it, 200
+    concurrent requests took all the worker threads, each blocked on a connection held by
+    a request that queued for a thread: half a minute of waiting, then 500s."""
+
+    def __init__(self, app: ASGIApp, *, places: int, attente: float, retry_after: int) -> None:
+        self.app = app
+        self.places = places
+        self.attente = attente
+        self.retry_after = retry_after
+        self._semaphore: anyio.Semaphore | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+        if self._semaphore is None:  # created inside the running event loop
+            self._semaphore = anyio.Semaphore(self.places)
+        semaphore = self._semaphore
+        admise = False
+        with anyio.move_on_after(self.attente):
+            await semaphore.acquire()
+            admise = True
+        if not admise:
+            logger.warning("surcharge : requête refusée", extra={"path": _chemin_journalisable(scope["path"])})
+            await _send_problem(send, ServiceSurcharge(self.retry_after), scope["path"])
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            semaphore.release()
+
+
 def _chemin_journalisable(path: str) -> str:
     """The path as logged: a secret calendar URL is a credential, it never reaches the logs."""
     if path.startswith("/api/v1/calendrier/") and path.endswith(".ics"):
@@ -168,3 +231,108 @@ def _chemin_journalisable(path: str) -> str:
 
 class _TooLarge(Exception):
     pass
+
+
+# --- NUL characters ----------------------------------------------------------------
+# PostgreSQL cannot store U+0000 in a text column (SQLite can): such a value would fail deep
+# in a query (500) on one database and pass on the other. It never belongs in what a person
+# types, so it is refused at the door, in the query string, the path and the body alike,
+# with the field named, before any route or database sees it.
+
+_NUL_MESSAGE = "caractère nul (U+0000) interdit ; tout autre caractère est permis"
+
+
+async def _lire_corps(receive: Receive, limite: int) -> bytes:
+    morceaux: list[bytes] = []
+    taille = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        morceau = message.get("body", b"")
+        taille += len(morceau)
+        if taille > limite:
+            raise _TooLarge()
+        morceaux.append(morceau)
+        if not message.get("more_body", False):
+            break
+    return b"".join(morceaux)
+
+
+def _rejouer(body: bytes, receive: Receive) -> Receive:
+    """The body read above, handed to the app once; then the client's own messages (disconnect)."""
+    rendu = False
+
+    async def rejouer() -> Message:
+        nonlocal rendu
+        if not rendu:
+            rendu = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return rejouer
+
+
+def _chemins_nuls(valeur: Any, chemin: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """Where a decoded JSON document holds U+0000 (in a string or a key), nested lists included."""
+    if isinstance(valeur, str):
+        if "\x00" in valeur:
+            yield chemin, valeur
+    elif isinstance(valeur, list):
+        for i, v in enumerate(valeur):
+            yield from _chemins_nuls(v, (*chemin, str(i)))
+    elif isinstance(valeur, dict):
+        for k, v in valeur.items():
+            if "\x00" in k:
+                yield (*chemin, k), k
+            yield from _chemins_nuls(v, (*chemin, k))
+
+
+def _erreurs(lieu: str, paires: Any) -> list[ErreurChamp]:
+    raw = [{"loc": (lieu, *chemin), "input": valeur, "type": "nul", "msg": _NUL_MESSAGE} for chemin, valeur in paires]
+    return validation_errors(raw[:20])
+
+
+async def _nuls_du_corps(body: bytes, ctype: str, scope: Scope) -> list[ErreurChamp]:
+    # Cheap test first: almost every body has no NUL at all and is not decoded here.
+    if ctype == "application/json":
+        if b"\\u0000" not in body:
+            return []
+        try:
+            document = json.loads(body)
+        except ValueError:
+            return []  # malformed: the app answers its own 422
+        return _erreurs("body", _chemins_nuls(document, ()))
+    if ctype == "application/x-www-form-urlencoded":
+        if b"%00" not in body and b"\x00" not in body:
+            return []
+        champs = parse_qsl(body.decode("latin-1"), keep_blank_values=True, encoding="utf-8", errors="replace")
+        return _erreurs("body", (((k,), v) for k, v in champs if "\x00" in k + v))
+    if ctype == "multipart/form-data" and b"\x00" in body:
+        from starlette.datastructures import Headers
+        from starlette.formparsers import MultiPartException, MultiPartParser
+
+        async def flux() -> Any:
+            yield body
+
+        try:
+            formulaire = await MultiPartParser(Headers(scope=scope), flux()).parse()
+        except MultiPartException:
+            return []
+        return _erreurs(
+            "body", (((k,), v) for k, v in formulaire.multi_items() if isinstance(v, str) and "\x00" in k + v)
+        )
+    return []
+
+
+def _nuls_de_l_adresse(path: str, query_string: bytes) -> list[ErreurChamp]:
+    erreurs = _erreurs("path", [((), path)]) if "\x00" in path else []
+    if b"%00" in query_string or b"\x00" in query_string:
+        champs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True, encoding="utf-8", errors="replace")
+        erreurs += _erreurs("query", (((k,), v) for k, v in champs if "\x00" in k + v))
+    return erreurs
+
+
+def _probleme_nul(erreurs: list[ErreurChamp]) -> ErreurValidation:
+    champs = ", ".join(e.champ for e in erreurs[:5])
+    return ErreurValidation(f"Requête invalide : {champs} ({_NUL_MESSAGE}).", errors=erreurs)

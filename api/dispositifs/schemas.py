@@ -10,6 +10,8 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from api.core.referentiels import INSEE_PATTERN
+from api.core.schemas import ModificationPartielle
+from api.dispositifs.models import Convention, Dispositif
 
 CIBLE_CONFIDENTIELLE = "cible confidentielle"
 
@@ -113,10 +115,11 @@ class DispositifCreate(DispositifBase):
         return self
 
 
-class DispositifUpdate(BaseModel):
+class DispositifUpdate(ModificationPartielle):
     """Modification partielle ; une liste fournie remplace la précédente (par code)."""
 
     model_config = ConfigDict(extra="forbid")
+    table = Dispositif
     nom: str | None = Field(default=None, min_length=1, max_length=200)
     duree_max_mois: int | None = Field(default=None, ge=1, le=120)
     adhesion_requise: bool | None = None
@@ -189,8 +192,9 @@ class ConventionCreate(ConventionBase):
         return self
 
 
-class ConventionUpdate(BaseModel):
+class ConventionUpdate(ModificationPartielle):
     model_config = ConfigDict(extra="forbid")
+    table = Convention
     date_debut: date | None = None
     date_fin: date | None = None
     objectif_menages: int | None = Field(default=None, ge=0, le=100_000)

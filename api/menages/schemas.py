@@ -16,6 +16,8 @@ from api.core.referentiels import (
     TypeDette,
     TypeRessource,
 )
+from api.core.schemas import ModificationPartielle
+from api.menages.models import Menage
 
 
 class PersonneIn(BaseModel):
@@ -95,10 +97,13 @@ class MenageCreate(SituationMenage):
     _demandeur = field_validator("personnes")(_un_seul_demandeur)
 
 
-class MenageUpdate(SituationMenage):
+class MenageUpdate(SituationMenage, ModificationPartielle):
     """Modification partielle ; une liste fournie remplace la précédente."""
 
     model_config = ConfigDict(extra="forbid")
+    table = Menage
+    # null: composition deduced again from the persons, no eviction procedure (0).
+    null_permis = frozenset({"composition", "nb_procedures_expulsion"})
     personnes: list[PersonneIn] | None = Field(default=None, min_length=1, max_length=20)
 
     @model_validator(mode="after")

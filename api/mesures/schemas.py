@@ -9,9 +9,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.core.referentiels import SituationLogement
+from api.core.schemas import ModificationPartielle
 from api.mesures.models import (
     AccesMaintien,
     DomaineIntervention,
+    Mesure,
     ModaliteLogement,
     MotifFin,
     StatutMesure,
@@ -140,10 +142,11 @@ class MesureResume(BaseModel):
 MesureResumeVue = Annotated[MesureResume | MesureStatut, Field(discriminator="vue")]
 
 
-class MesureUpdate(BaseModel):
+class MesureUpdate(ModificationPartielle):
     """Modification partielle (If-Match obligatoire). Une liste fournie remplace la précédente."""
 
     model_config = ConfigDict(extra="forbid")
+    table = Mesure
     domaines: list[DomaineIntervention] | None = Field(
         default=None, max_length=20, description="Domaines d'intervention"
     )

@@ -776,8 +776,6 @@ def modifier_mesure(
         ev = _changer_referent(session, principal, mesure, data.referent_id, None)
         if ev is not None:
             evenements.append(ev)
-    if "acces_maintien" in changes and data.acces_maintien is None:
-        raise champ_invalide("acces_maintien", "champ obligatoire (acces ou maintien)", None)
     modifies: dict[str, Any] = {}
     for champ in (
         "acces_maintien",

@@ -5,7 +5,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-from api.organisations.models import RoleUtilisateur, TypeOrganisation
+from api.core.schemas import ModificationPartielle
+from api.organisations.models import ClientApi, Organisation, RoleUtilisateur, TypeOrganisation, Utilisateur
 
 INSEE = r"^(\d{5}|2[AB]\d{3})$"
 
@@ -21,8 +22,9 @@ class OrganisationCreate(OrganisationBase):
     model_config = ConfigDict(extra="forbid")
 
 
-class OrganisationUpdate(BaseModel):
+class OrganisationUpdate(ModificationPartielle):
     model_config = ConfigDict(extra="forbid")
+    table = Organisation
     nom: str | None = Field(default=None, min_length=1, max_length=200)
     siret: str | None = Field(default=None, pattern=r"^\d{14}$")
     commune_insee: str | None = Field(default=None, pattern=INSEE)
@@ -48,8 +50,10 @@ class UtilisateurCreate(BaseModel):
     mot_de_passe: str = Field(min_length=12, max_length=200, description="12 caractères au moins")
 
 
-class UtilisateurUpdate(BaseModel):
+class UtilisateurUpdate(ModificationPartielle):
     model_config = ConfigDict(extra="forbid")
+    table = Utilisateur
+    null_refuse = frozenset({"mot_de_passe"})
     nom: str | None = Field(default=None, min_length=1, max_length=100)
     prenom: str | None = Field(default=None, min_length=1, max_length=100)
     role: RoleUtilisateur | None = Field(
@@ -100,7 +104,8 @@ class ClientApiCree(ClientApiPublic):
     client_secret: str = Field(description="Secret, affiché une seule fois : à conserver")
 
 
-class ClientApiUpdate(BaseModel):
+class ClientApiUpdate(ModificationPartielle):
     model_config = ConfigDict(extra="forbid")
+    table = ClientApi
     nom: str | None = Field(default=None, min_length=1, max_length=200)
     actif: bool | None = None

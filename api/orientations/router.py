@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Header, Query, Request, Response
@@ -25,6 +25,7 @@ from api.core.errors import (
     responses,
 )
 from api.core.pagination import Page, PageDep
+from api.core.schemas import DateHeureISO
 from api.core.sortant import PolitiqueSortante
 from api.orientations import idempotence, service, webhooks
 from api.orientations.models import StatutOrientation
@@ -114,7 +115,7 @@ def orientations_lister(
     dispositif_id: uuid.UUID | None = None,
     external_ref: Annotated[str | None, Query(max_length=100)] = None,
     modifie_depuis: Annotated[
-        datetime | None,
+        DateHeureISO | None,
         Query(
             description="ISO 8601 : seulement les orientations modifiées après cet instant, "
             "les plus anciennes d'abord"

@@ -7,9 +7,10 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
+from api.core.schemas import ModificationPartielle
 from api.menages.schemas import MenageCreate
 from api.mesures.models import AccesMaintien
-from api.orientations.models import MotifRefus, OrigineOrientation, StatutOrientation
+from api.orientations.models import MotifRefus, Orientation, OrigineOrientation, StatutOrientation
 
 
 class OrientationCreate(BaseModel):
@@ -65,10 +66,11 @@ class LotOrientationsCreate(BaseModel):
     )
 
 
-class OrientationUpdate(BaseModel):
+class OrientationUpdate(ModificationPartielle):
     """Modification par le prescripteur tant que la commission n'a pas la main."""
 
     model_config = ConfigDict(extra="forbid")
+    table = Orientation
     prescripteur_nom: str | None = Field(default=None, max_length=200)
     cible_proposee_code: str | None = Field(default=None, max_length=50)
     acces_maintien: AccesMaintien | None = None

@@ -535,8 +535,6 @@ def modifier_orientation(
     changes = data.model_dump(exclude_unset=True)
     if "cible_proposee_code" in changes:
         _verifier_cible(session, o.dispositif_id, data.cible_proposee_code, "cible_proposee_code")
-    if "acces_maintien" in changes and data.acces_maintien is None:
-        raise champ_invalide("acces_maintien", "ne peut pas être vide", None)
     bump_version(session, Orientation, o, f"L'orientation {o.reference}")
     for key, value in changes.items():
         setattr(o, key, getattr(value, "value", value))

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from api.mesures.models import StatutRendezVous, TypeRendezVous
+from api.core.schemas import DateHeureISO, ModificationPartielle
+from api.mesures.models import RendezVous, StatutRendezVous, TypeRendezVous
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -47,13 +48,13 @@ class Participants(BaseModel):
 
 
 class RendezVousChamps(BaseModel):
-    debut: datetime | None = Field(
+    debut: DateHeureISO | None = Field(
         default=None,
         description="Date et heure ISO 8601 ; sans décalage, heure de Paris",
         examples=["2026-03-14T09:30:00+01:00"],
     )
     duree_minutes: int | None = Field(default=None, ge=1, le=1440)
-    fin: datetime | None = Field(
+    fin: DateHeureISO | None = Field(
         default=None, description="Autre façon de donner la durée : heure de fin"
     )
     type: TypeRendezVous | None = None
@@ -72,18 +73,19 @@ class RendezVousChamps(BaseModel):
 class RendezVousCreate(RendezVousChamps):
     model_config = ConfigDict(extra="forbid")
     mesure_id: uuid.UUID
-    debut: datetime = Field(description="Date et heure ISO 8601 ; sans décalage, heure de Paris")
+    debut: DateHeureISO = Field(description="Date et heure ISO 8601 ; sans décalage, heure de Paris")
     type: TypeRendezVous
     est_suivi: bool = Field(
         default=False, description="Contact du suivi à 6 mois (permis après la fin)"
     )
 
 
-class RendezVousUpdate(RendezVousChamps):
+class RendezVousUpdate(RendezVousChamps, ModificationPartielle):
     """Modification partielle (If-Match obligatoire), statut compris :
     planifie → realise | annule | absent."""
 
     model_config = ConfigDict(extra="forbid")
+    table = RendezVous
 
 
 class RendezVousPublic(BaseModel):

@@ -212,9 +212,6 @@ def modifier_rendez_vous(
     mesure = session.get(Mesure, rdv.mesure_id)
     assert mesure is not None
     changes = data.model_dump(exclude_unset=True)
-    for champ in ("debut", "type"):
-        if champ in changes and changes[champ] is None:
-            raise champ_invalide(champ, "champ obligatoire", None)
     if data.statut is not None and data.statut.value != rdv.statut:
         permises = TRANSITIONS[rdv.statut]
         if data.statut.value not in permises:
