@@ -1294,9 +1294,9 @@ export interface components {
         /** ClientApiUpdate */
         ClientApiUpdate: {
             /** Actif */
-            actif?: boolean | null;
+            actif?: boolean;
             /** Nom */
-            nom?: string | null;
+            nom?: string;
         };
         /**
          * Composition
@@ -1391,14 +1391,20 @@ export interface components {
             budget_euros?: number | null;
             /** Communes */
             communes?: string[] | null;
-            /** Date Debut */
-            date_debut?: string | null;
-            /** Date Fin */
-            date_fin?: string | null;
+            /**
+             * Date Debut
+             * Format: date
+             */
+            date_debut?: string;
+            /**
+             * Date Fin
+             * Format: date
+             */
+            date_fin?: string;
             /** Mois Mesures Finances */
             mois_mesures_finances?: number | null;
             /** Objectif Menages */
-            objectif_menages?: number | null;
+            objectif_menages?: number;
         };
         /** DecisionIn */
         DecisionIn: {
@@ -1645,19 +1651,19 @@ export interface components {
          */
         DispositifUpdate: {
             /** Adhesion Requise */
-            adhesion_requise?: boolean | null;
+            adhesion_requise?: boolean;
             /** Cibles */
             cibles?: components["schemas"]["CibleIn"][] | null;
             /** Communes */
             communes?: string[] | null;
             /** Creation Directe */
-            creation_directe?: boolean | null;
+            creation_directe?: boolean;
             /** Date Fin */
             date_fin?: string | null;
             /** Duree Max Mois */
             duree_max_mois?: number | null;
             /** Nom */
-            nom?: string | null;
+            nom?: string;
             /** Types Accompagnement */
             types_accompagnement?: components["schemas"]["TypeAccompagnementIn"][] | null;
         };
@@ -2401,7 +2407,7 @@ export interface components {
          * @description Modification partielle (If-Match obligatoire). Une liste fournie remplace la précédente.
          */
         MesureUpdate: {
-            acces_maintien?: components["schemas"]["AccesMaintien"] | null;
+            acces_maintien?: components["schemas"]["AccesMaintien"];
             /**
              * Date Glissement
              * @description IML bail glissant : date du glissement du bail
@@ -2546,11 +2552,11 @@ export interface components {
         /** OrganisationUpdate */
         OrganisationUpdate: {
             /** Actif */
-            actif?: boolean | null;
+            actif?: boolean;
             /** Commune Insee */
             commune_insee?: string | null;
             /** Nom */
-            nom?: string | null;
+            nom?: string;
             /** Siret */
             siret?: string | null;
         };
@@ -2687,7 +2693,7 @@ export interface components {
          * @description Modification par le prescripteur tant que la commission n'a pas la main.
          */
         OrientationUpdate: {
-            acces_maintien?: components["schemas"]["AccesMaintien"] | null;
+            acces_maintien?: components["schemas"]["AccesMaintien"];
             /** Cible Proposee Code */
             cible_proposee_code?: string | null;
             /** Motifs */
@@ -3153,12 +3159,13 @@ export interface components {
             compte_rendu?: string | null;
             /**
              * Debut
+             * Format: date-time
              * @description Date et heure ISO 8601 ; sans décalage, heure de Paris
              * @example 2026-03-14T09:30:00+01:00
              */
-            debut?: string | null;
+            debut?: string;
             /** Duree Minutes */
-            duree_minutes?: number | null;
+            duree_minutes?: number;
             /**
              * Fin
              * @description Autre façon de donner la durée : heure de fin
@@ -3170,8 +3177,8 @@ export interface components {
              */
             lieu?: string | null;
             participants?: components["schemas"]["Participants"] | null;
-            statut?: components["schemas"]["StatutRendezVous"] | null;
-            type?: components["schemas"]["TypeRendezVous"] | null;
+            statut?: components["schemas"]["StatutRendezVous"];
+            type?: components["schemas"]["TypeRendezVous"];
         };
         /** Reorientation */
         Reorientation: {
@@ -3508,23 +3515,24 @@ export interface components {
              * Actif
              * @description false : le compte est désactivé, ses jetons cessent de marcher
              */
-            actif?: boolean | null;
+            actif?: boolean;
             /**
              * Mot De Passe
              * @description Met fin à toutes les sessions du compte
              */
-            mot_de_passe?: string | null;
+            mot_de_passe?: string;
             /** Nom */
-            nom?: string | null;
+            nom?: string;
             /**
              * Organisation Id
+             * Format: uuid
              * @description Changer le compte d'organisation (administrateur seulement) ; met fin à toutes ses sessions
              */
-            organisation_id?: string | null;
+            organisation_id?: string;
             /** Prenom */
-            prenom?: string | null;
+            prenom?: string;
             /** @description Un autre rôle met fin à toutes les sessions du compte */
-            role?: components["schemas"]["RoleUtilisateur"] | null;
+            role?: components["schemas"]["RoleUtilisateur"];
         };
         /** WebhookCreate */
         WebhookCreate: {
@@ -3709,6 +3717,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     audit_lister: {
@@ -3782,6 +3799,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     auth_logout: {
@@ -3811,6 +3837,15 @@ export interface operations {
             };
             /** @description Données invalides */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3849,6 +3884,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3905,6 +3949,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3981,6 +4034,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     calendrier_creer_jeton: {
@@ -4021,6 +4083,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4073,6 +4144,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     calendrier_ics: {
@@ -4107,6 +4187,15 @@ export interface operations {
             };
             /** @description Données invalides */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4168,6 +4257,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4255,6 +4353,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4351,6 +4458,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     commissions_lister: {
@@ -4397,6 +4513,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4482,6 +4607,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     commissions_lire: {
@@ -4533,6 +4667,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4609,6 +4752,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4714,6 +4866,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     commissions_inscrire: {
@@ -4812,6 +4973,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     commissions_proces_verbal: {
@@ -4870,6 +5040,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     conventions_lister: {
@@ -4917,6 +5096,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5011,6 +5199,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     conventions_lire: {
@@ -5062,6 +5259,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5158,6 +5364,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     dispositifs_lister: {
@@ -5205,6 +5420,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5299,6 +5523,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     dispositifs_lire: {
@@ -5350,6 +5583,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5455,6 +5697,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     indicateurs_calculer: {
@@ -5523,6 +5774,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5614,6 +5874,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     menages_lister: {
@@ -5663,6 +5932,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5757,6 +6035,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     menages_lire: {
@@ -5808,6 +6095,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5925,6 +6221,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     menages_acces: {
@@ -5981,6 +6286,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6046,6 +6360,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     menages_exporter: {
@@ -6097,6 +6420,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6160,6 +6492,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6245,6 +6586,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     mesures_lire: {
@@ -6296,6 +6646,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6413,6 +6772,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     mesures_activer: {
@@ -6516,6 +6884,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6633,6 +7010,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     mesures_demarrer: {
@@ -6743,6 +7129,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     mesures_evenements: {
@@ -6794,6 +7189,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6911,6 +7315,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     mesures_reorienter: {
@@ -7014,6 +7427,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7131,6 +7553,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     mesures_suivi: {
@@ -7234,6 +7665,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7351,6 +7791,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     mesures_terminer: {
@@ -7461,6 +7910,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     organisations_lister: {
@@ -7510,6 +7968,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7595,6 +8062,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     organisations_lire: {
@@ -7646,6 +8122,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7742,6 +8227,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     orientations_lister: {
@@ -7792,6 +8286,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7909,6 +8412,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     orientations_creer_lot: {
@@ -8019,6 +8531,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     orientations_lire: {
@@ -8070,6 +8591,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8196,6 +8726,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     orientations_evenements: {
@@ -8247,6 +8786,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8364,6 +8912,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     rendez_vous_lister: {
@@ -8417,6 +8974,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8520,6 +9086,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     rendez_vous_lire: {
@@ -8571,6 +9146,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8688,6 +9272,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     utilisateurs_lister: {
@@ -8734,6 +9327,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8837,6 +9439,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     utilisateurs_lire: {
@@ -8888,6 +9499,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8984,6 +9604,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     utilisateurs_deverrouiller: {
@@ -9049,6 +9678,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     webhooks_lister: {
@@ -9089,6 +9727,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9174,6 +9821,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     webhooks_supprimer: {
@@ -9232,6 +9888,15 @@ export interface operations {
             };
             /** @description Trop de requêtes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9299,6 +9964,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     health: {
@@ -9317,6 +9991,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Sante"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };

@@ -116,7 +116,7 @@ export function versModification(avant: RendezVousPublic, f: RendezVousForm): Re
   const initial = depuisRendezVous(avant);
   const corps: RendezVousUpdate = {};
   if (f.date !== initial.date || f.heure !== initial.heure) corps.debut = debutLocal(f.date, f.heure);
-  if (f.duree_minutes !== initial.duree_minutes) corps.duree_minutes = duree(f.duree_minutes);
+  if (f.duree_minutes !== initial.duree_minutes) corps.duree_minutes = duree(f.duree_minutes) ?? undefined;
   if (f.type !== initial.type && f.type !== "") corps.type = f.type;
   if (f.lieu !== initial.lieu) corps.lieu = texte(f.lieu);
   if (f.bailleur !== initial.bailleur || f.autres !== initial.autres) {
