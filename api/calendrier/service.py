@@ -18,6 +18,7 @@ from api.core.models import utcnow
 from api.menages.models import Menage
 from api.mesures.models import Mesure, RendezVous, StatutRendezVous
 from api.organisations.models import Organisation, TypeOrganisation, Utilisateur
+from api.rendez_vous import access as rendez_vous_access
 from api.rendez_vous.service import fin_de
 
 # Past rendez-vous still planned stay in the feed a while: the worker has to update them.
@@ -77,6 +78,7 @@ def agenda(session: Session, secret: str, *, instant: datetime) -> bytes:
     if row is None or not row[1].actif or not row[2].actif:
         raise Introuvable("Agenda", "demandé")
     jeton, user, org = row
+    principal = Principal("utilisateur", user.id, org.id, TypeOrganisation(org.type), user.role, jeton.id)
     rdvs = session.exec(
         select(RendezVous, Menage.reference, Menage.id)
         .join(Mesure, col(Mesure.id) == col(RendezVous.mesure_id))
@@ -84,8 +86,9 @@ def agenda(session: Session, secret: str, *, instant: datetime) -> bytes:
         .where(
             RendezVous.statut == StatutRendezVous.planifie.value,
             col(RendezVous.debut) >= instant - timedelta(days=JOURS_PASSES),
-            # the former référent who left the association loses the feed with the access
-            Mesure.association_id == user.organisation_id,
+            # the policy's rendez-vous (the carrying association's): the former référent who
+            # left the association loses the feed with the access
+            rendez_vous_access.condition_visible(principal),
             or_(col(Mesure.referent_id) == user.id, col(RendezVous.cree_par_id) == user.id),
         )
         .order_by(col(RendezVous.debut), col(RendezVous.id))
@@ -104,9 +107,6 @@ def agenda(session: Session, secret: str, *, instant: datetime) -> bytes:
         if rdv.lieu:
             event.add("location", rdv.lieu)
         cal.add_component(event)
-    principal = Principal(
-        "utilisateur", user.id, org.id, TypeOrganisation(org.type), user.role, jeton.id
-    )
     # The feed names households (their reference, the place of the visit): a read of each,
     # logged as such so that it shows in the household's « who viewed » too, not only
     # under its rendez-vous.

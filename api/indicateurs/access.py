@@ -17,6 +17,7 @@ from sqlmodel import col
 from api.auth.principal import Principal
 from api.core.errors import Interdit, Introuvable
 from api.dispositifs.models import Convention, Dispositif
+from api.mesures import access as mesures_access
 from api.mesures.models import Mesure
 from api.organisations.models import TypeOrganisation
 from api.orientations.models import Orientation
@@ -71,9 +72,12 @@ def _dispositifs_de(principal: Principal) -> ColumnElement[bool] | None:
 
 
 def condition_mesures(principal: Principal) -> ColumnElement[bool]:
+    """The mesures behind the figures: for an association or a commission, those the policy
+    gives it in full (``mesure_complete``: carried, or decided); for a funder or the admin,
+    those of its dispositifs, counted only."""
     verifier_acces(principal)
-    if principal.of_type(TypeOrganisation.association):
-        return Mesure.association_id == principal.organisation_id  # type: ignore[return-value]
+    if principal.of_type(*TYPES_DETAIL):
+        return mesures_access.condition_complete(principal)
     cond = _dispositifs_de(principal)
     if cond is None:
         return true()
