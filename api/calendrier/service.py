@@ -88,7 +88,7 @@ def agenda(session: Session, secret: str, *, instant: datetime) -> bytes:
             col(RendezVous.debut) >= instant - timedelta(days=JOURS_PASSES),
             # the policy's rendez-vous (the carrying association's): the former référent who
             # left the association loses the feed with the access
-            rendez_vous_access.condition_visible(principal),
+            rendez_vous_access.condition_sur_mesure(principal),
             or_(col(Mesure.referent_id) == user.id, col(RendezVous.cree_par_id) == user.id),
         )
         .order_by(col(RendezVous.debut), col(RendezVous.id))

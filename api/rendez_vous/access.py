@@ -16,14 +16,18 @@ from api.mesures import access as mesures_access
 from api.mesures.models import Mesure, RendezVous
 
 
-def condition_visible(principal: Principal) -> ColumnElement[bool]:
-    """Rendez-vous whose mesure this principal stands to as the policy's readers of
-    ``rendez_vous`` (the carrying association only)."""
+def condition_sur_mesure(principal: Principal) -> ColumnElement[bool]:
+    """On a query that already joins the mesure: this principal stands to it as the
+    policy's readers of ``rendez_vous`` (the carrying association only)."""
     relations = mesures_access.RELATIONS
     conditions = [relations[r](principal) for r in sorted(lecteurs(Fait.rendez_vous)) if r in relations]
-    if not conditions:
-        return false()
-    return exists().where(col(Mesure.id) == col(RendezVous.mesure_id), or_(*conditions))
+    return or_(*conditions) if conditions else false()
+
+
+def condition_visible(principal: Principal) -> ColumnElement[bool]:
+    """Rendez-vous whose mesure this principal stands to as the policy's readers of
+    ``rendez_vous``."""
+    return exists().where(col(Mesure.id) == col(RendezVous.mesure_id), condition_sur_mesure(principal))
 
 
 def visible_rendez_vous(principal: Principal) -> SelectOfScalar[RendezVous]:
