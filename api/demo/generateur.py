@@ -58,7 +58,7 @@ from api.orientations.models import Orientation, OrientationEvenement, SessionCo
 ECHELLES = {"small": 300, "departement": 100_000}
 DEBUT = date(2021, 1, 1)
 BATCH = 1000  # households per transaction
-ECHANTILLON = 10_000  # households of the dry run that sizes the associations' rosters (≈ 5 % of the load)
+ECHANTILLON = 10_000  # households of the dry run that sizes the associations' rosters (≈ 10 % more CPU)
 
 RESSOURCES = [
     ("rsa", 25),
