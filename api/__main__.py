@@ -47,21 +47,34 @@ def _hint_demo(engine: object) -> None:
             print("Base vide : `make demo` charge un jeu de données de démonstration.", flush=True)
 
 
-def _demo(scale: str, seed: int, menages: int | None) -> None:
+def _demo(scale: str, seed: int, menages: int | None, lister: bool) -> None:
+    from sqlmodel import Session
+
     from api.core.db import make_engine
-    from api.demo import referentiel
+    from api.demo.comptes import comptes_demo, resume
     from api.demo.generateur import charger
 
     settings = get_settings()
-    _migrate()
     engine = make_engine(settings.database_url)
+    if lister:  # the accounts of a demo already loaded, one per line: role, login, organisation
+        with Session(engine) as session:
+            for role, liste in comptes_demo(session).items():
+                for c in liste:
+                    print(f"{role}\t{c.email}\t{c.organisation_id}\t{c.role}")
+        engine.dispose()
+        return
+    _migrate()
     print(f"Chargement de la démonstration ({scale}, graine {seed})…", flush=True)
     compte = charger(engine, echelle=scale, graine=seed, menages=menages, journal=lambda m: print(m, flush=True))
-    engine.dispose()
     for table, n in compte.items():
         print(f"  {table:28} {n:>10}", flush=True)
-    print(f"Comptes de démonstration : <role>.<organisation>@{referentiel.DEMO_DOMAIN} "
-          f"(ex. agent1.espoir@{referentiel.DEMO_DOMAIN}), mot de passe « {referentiel.DEMO_PASSWORD} ».", flush=True)
+    with Session(engine) as session:
+        comptes = comptes_demo(session)
+    engine.dispose()
+    print("\n".join(resume(comptes)), flush=True)
+    print("Liste complète : python -m api demo --comptes", flush=True)
+
+
 def _retention(simulation: bool) -> None:
     from sqlmodel import Session
 
@@ -140,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--scale", choices=["small", "departement"], default="small")
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--menages", type=int, default=None, help="nombre de ménages (remplace l'échelle)")
+    demo.add_argument("--comptes", action="store_true", help="lister les comptes de la démonstration chargée, par rôle")
     hooks = sub.add_parser("webhooks", help="livrer les webhooks en attente, en boucle")
     hooks.add_argument("--intervalle", type=float, default=2.0, help="secondes d'attente quand rien n'est dû")
     ret = sub.add_parser("retention", help="anonymiser les dossiers échus, purger le vieux journal des accès")
@@ -156,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.cmd == "create-admin":
         _create_admin()
     elif args.cmd == "demo":
-        _demo(args.scale, args.seed, args.menages)
+        _demo(args.scale, args.seed, args.menages, args.comptes)
     elif args.cmd == "webhooks":
         _webhooks(args.intervalle)
     elif args.cmd == "retention":

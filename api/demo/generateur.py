@@ -16,6 +16,7 @@ ajournements and waits for information along the way).
 
 from __future__ import annotations
 
+import bisect
 import random
 import time
 import uuid
@@ -25,13 +26,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from faker import Faker
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, func, insert, select, update
 from sqlmodel import Session, SQLModel
 
 from api.core.compteurs import Compteur, aligner_sequences
 from api.core.security import hash_password
 from api.core.texte import normaliser
 from api.demo import referentiel as ref
+from api.demo.equipes import CHARGE, Equipes, email
 from api.dispositifs.models import (
     Cible,
     Convention,
@@ -51,11 +53,12 @@ from api.mesures.models import (
     RendezVous,
 )
 from api.organisations.models import ClientApi, Organisation, Utilisateur
-from api.orientations.models import Orientation, OrientationEvenement
+from api.orientations.models import Orientation, OrientationEvenement, SessionCommission
 
 ECHELLES = {"small": 300, "departement": 100_000}
 DEBUT = date(2021, 1, 1)
 BATCH = 1000  # households per transaction
+ECHANTILLON = 10_000  # households of the dry run that sizes the associations' rosters (≈ 10 % more CPU)
 
 RESSOURCES = [
     ("rsa", 25),
@@ -138,6 +141,11 @@ class Contexte:
     compteurs: dict[str, int] = field(default_factory=dict)
     rangs: dict[uuid.UUID, int] = field(default_factory=dict)
     pools: dict[str, list[str]] = field(default_factory=dict)
+    cles: dict[uuid.UUID, str] = field(default_factory=dict)  # organisation id -> key
+    clients: dict[str, uuid.UUID] = field(default_factory=dict)  # bailleur key -> its API client
+    # per dispositif: the dates of its commission sessions (sorted) and their ids
+    seances: dict[uuid.UUID, tuple[list[date], list[uuid.UUID]]] = field(default_factory=dict)
+    equipes: Equipes | None = None
 
     def pioche(self, kind: str) -> str:
         """A value drawn from a pool made once by Faker (Faker per row is the slow part)."""
@@ -168,6 +176,12 @@ class Contexte:
     def instant(self, d: date, heure: int = 10) -> datetime:
         return datetime(d.year, d.month, d.day, heure, self.rng.choice((0, 15, 30, 45)), tzinfo=UTC)
 
+    def seance(self, dispositif_id: uuid.UUID, au_plus_tot: date) -> tuple[date, uuid.UUID]:
+        """The dispositif's first commission session on or after ``au_plus_tot``."""
+        dates, ids = self.seances[dispositif_id]
+        i = bisect.bisect_left(dates, au_plus_tot)
+        return dates[i], ids[i]
+
 
 def _add_months(d: date, months: int) -> date:
     y, m = divmod(d.month - 1 + months, 12)
@@ -175,37 +189,86 @@ def _add_months(d: date, months: int) -> date:
     return date(d.year + y, m + 1, day)
 
 
-def _partenaires(session: Session, ctx: Contexte) -> None:
-    pwd = hash_password(ref.DEMO_PASSWORD)
-    for key, nom, type_ in ref.ORGANISATIONS:
-        org = Organisation(id=ctx.uid(), nom=nom, type=type_)
-        session.add(org)
-        ctx.orgs[key] = org.id
-        ctx.users[key] = []
-        for role, n in (("responsable", 1), ("agent", 3 if type_ == "association" else 1)):
-            for i in range(n):
-                suffix = "" if n == 1 else str(i + 1)
-                u = Utilisateur(
-                    id=ctx.uid(),
-                    email=f"{role}{suffix}.{key.replace('_', '-')}@{ref.DEMO_DOMAIN}",
-                    nom=ctx.fake.last_name(),
-                    prenom=ctx.fake.first_name(),
-                    organisation_id=org.id,
-                    role=role,
-                    mot_de_passe_hash=pwd,
-                )
-                session.add(u)
-                ctx.users[key].append(u.id)
-    session.flush()
-    session.add(
-        ClientApi(
-            id=ctx.uid(),
-            client_id=ref.DEMO_CLIENT_ID,
-            nom="SI locatif Néotoa",
-            organisation_id=ctx.orgs["neotoa"],
-            secret_hash=hash_password(ref.DEMO_CLIENT_SECRET),
+def _partenaires(session: Session, ctx: Contexte, menages: int, pwd: str) -> None:
+    """Organisations, their staff except the associations' référents, clients, dispositifs, sessions."""
+    echelle = menages / ECHELLES["departement"]
+    utilisateurs: list[dict[str, Any]] = []
+
+    def compte(org: uuid.UUID, adresse: str, role: str, nom: str | None = None, prenom: str | None = None) -> None:
+        utilisateurs.append(
+            {
+                "id": ctx.uid(),
+                "email": adresse,
+                "nom": nom or ctx.fake.last_name(),
+                "prenom": prenom or ctx.fake.first_name(),
+                "organisation_id": org,
+                "role": role,
+                "mot_de_passe_hash": pwd,
+                "actif": True,
+                "cree_le": datetime(DEBUT.year, DEBUT.month, DEBUT.day, 9, tzinfo=UTC),
+                "derniere_connexion": None,
+            }
         )
+
+    for key, nom, type_ in ref.ORGANISATIONS:
+        org_id = ctx.uid()
+        session.execute(
+            insert(Organisation.__table__),
+            [{"id": org_id, "nom": nom, "type": type_, "actif": True, "cree_le": datetime(2020, 12, 1, tzinfo=UTC)}],
+        )
+        ctx.orgs[key] = org_id
+        ctx.cles[org_id] = key
+        ctx.users[key] = []
+        if type_ == "association":
+            continue  # référents and responsables: api/demo/equipes.py
+        responsables, agents, minimum = ref.EFFECTIFS.get(key) or ref.EFFECTIFS[type_]
+        debut = len(utilisateurs)
+        for n in range(1, responsables + 1):
+            compte(org_id, email("responsable", n, key, ref.DEMO_DOMAIN), "responsable")
+        for n in range(1, max(minimum, round(agents * echelle)) + 1):
+            compte(org_id, email("agent", n, key, ref.DEMO_DOMAIN), "agent")
+        ctx.users[key] = [u["id"] for u in utilisateurs[debut:]]
+    # The platform's administrator (an existing admin organisation is reused).
+    admin_org = (
+        session.execute(select(Organisation.id).where(Organisation.type == "admin").order_by(Organisation.cree_le))
+        .scalars()
+        .first()
     )
+    if admin_org is None:
+        admin_org = ctx.uid()
+        session.execute(
+            insert(Organisation.__table__),
+            [
+                {
+                    "id": admin_org,
+                    "nom": "Administration Ancrage",
+                    "type": "admin",
+                    "actif": True,
+                    "cree_le": datetime(2020, 12, 1, tzinfo=UTC),
+                }
+            ],
+        )
+    compte(admin_org, ref.DEMO_ADMIN, "responsable", "Administrateur", "Démonstration")
+    session.execute(insert(Utilisateur.__table__), utilisateurs)
+    # Each bailleur's information system; one secret, hashed once, for all of them.
+    secret = hash_password(ref.DEMO_CLIENT_SECRET)
+    for key, nom, type_ in ref.ORGANISATIONS:
+        if type_ == "bailleur":
+            ctx.clients[key] = ctx.uid()
+            session.execute(
+                insert(ClientApi.__table__),
+                [
+                    {
+                        "id": ctx.clients[key],
+                        "client_id": f"cli_demo_{key}",
+                        "nom": f"SI locatif {nom}",
+                        "organisation_id": ctx.orgs[key],
+                        "secret_hash": secret,
+                        "actif": True,
+                        "cree_le": datetime(2020, 12, 1, tzinfo=UTC),
+                    }
+                ],
+            )
     communes = [c for c, _, _ in ref.COMMUNES_35]
     for spec in ref.DISPOSITIFS:
         disp = Dispositif(
@@ -246,6 +309,26 @@ def _partenaires(session: Session, ctx: Contexte) -> None:
             session.flush()
             session.add_all(ConventionCommune(convention_id=conv.id, commune_insee=c) for c in communes)
         ctx.dispositifs.append({**spec, "id": disp.id})
+        # Commission sessions from the start until three months ahead: the past ones closed.
+        premiere, rythme, lieu = spec["sessions"]
+        dates = [premiere + timedelta(days=rythme * i) for i in range((ctx.aujourd_hui - premiere).days // rythme + 14)]
+        dates = [d for d in dates if d <= ctx.aujourd_hui + timedelta(days=92)]
+        ids = [ctx.uid() for _ in dates]
+        ctx.seances[disp.id] = (dates, ids)
+        session.execute(
+            insert(SessionCommission.__table__),
+            [
+                {
+                    "id": i,
+                    "dispositif_id": disp.id,
+                    "date": d,
+                    "lieu": lieu,
+                    "close": d < ctx.aujourd_hui,
+                    "cree_le": datetime(d.year, d.month, d.day, 9, tzinfo=UTC) - timedelta(days=28),
+                }
+                for d, i in zip(dates, ids, strict=True)
+            ],
+        )
     session.commit()
 
 
@@ -262,6 +345,7 @@ class Lot:
         # Parents before children (foreign keys).
         copy = session.get_bind().dialect.name == "postgresql"
         for model in (
+            Utilisateur,
             Menage,
             Personne,
             Ressource,
@@ -406,6 +490,7 @@ def _evenement_orientation(
     de: str | None,
     vers: str,
     motif: str | None = None,
+    seance: tuple[date, uuid.UUID] | None = None,
 ) -> None:
     # Events of one referral get strictly increasing times, even on the same day.
     rang = ctx.rangs[oid] = ctx.rangs.get(oid, 0) + 1
@@ -423,7 +508,7 @@ def _evenement_orientation(
         vers_statut=vers,
         motif=motif,
         commentaire=None,
-        session_commission_id=None,
+        session_commission_id=seance[1] if seance else None,
     )
 
 
@@ -441,8 +526,14 @@ def _orientation(ctx: Contexte, lot: Lot, menage: dict[str, Any], debut: date) -
         )
     oid = ctx.uid()
     commission = disp["commission"]
-    auteur_c = ("utilisateur", ctx.users[commission][0], ctx.orgs[commission])
-    auteur_p = ("utilisateur", ctx.uid(), prescripteur)
+    # The commission's decisions are signed by one of its secretaries; referrals by a
+    # prescriber's account, or by the bailleur's information system.
+    auteur_c = ("utilisateur", rng.choice(ctx.users[commission]), ctx.orgs[commission])
+    cle_p = ctx.cles[prescripteur]
+    if origine == "bailleur" and rng.random() < 0.6:
+        auteur_p = ("client", ctx.clients[cle_p], prescripteur)
+    else:
+        auteur_p = ("utilisateur", rng.choice(ctx.users[cle_p]), prescripteur)
     cible = ctx.choix([(c, w) for c, _, _, w in disp["cibles"]])
     acces = (
         "acces"
@@ -452,41 +543,51 @@ def _orientation(ctx: Contexte, lot: Lot, menage: dict[str, Any], debut: date) -
     _evenement_orientation(ctx, lot, oid, auteur_p, debut, "brouillon", "soumise")
     d = debut + timedelta(days=rng.randint(3, 20))
     statut = "soumise"
-    if d >= ctx.aujourd_hui:
-        decision = None
-    else:
-        _evenement_orientation(ctx, lot, oid, auteur_c, d, "soumise", "en_commission")
+    decision = None
+    # The session whose agenda the referral is on: the first one at least 3 days after
+    # its inscription. Decisions are taken at a past session, on its date; a referral
+    # whose session is still to come waits there, « en_commission ».
+    seance: tuple[date, uuid.UUID] | None = None
+    if d < ctx.aujourd_hui:
+        seance = ctx.seance(disp["id"], d + timedelta(days=3))
+        _evenement_orientation(ctx, lot, oid, auteur_c, d, "soumise", "en_commission", seance=seance)
         statut = "en_commission"
         for inter in ("ajournee", "attente_infos"):
+            if seance[0] >= ctx.aujourd_hui:
+                break
             if rng.random() < (0.10 if inter == "ajournee" else 0.05):
-                _evenement_orientation(ctx, lot, oid, auteur_c, d, "en_commission", inter)
+                d = seance[0]
+                _evenement_orientation(ctx, lot, oid, auteur_c, d, "en_commission", inter, seance=seance)
                 d2 = d + timedelta(days=rng.randint(14, 35))
                 if d2 >= ctx.aujourd_hui:
                     statut = inter
                     break
-                _evenement_orientation(ctx, lot, oid, auteur_c, d2, inter, "en_commission")
+                seance = ctx.seance(disp["id"], d2 + timedelta(days=3))
+                _evenement_orientation(ctx, lot, oid, auteur_c, d2, inter, "en_commission", seance=seance)
                 d = d2
-        decision = None
-        if statut == "en_commission" and d + timedelta(days=7) < ctx.aujourd_hui:
-            d = d + timedelta(days=rng.randint(0, 7))
+        if statut == "en_commission" and seance[0] < ctx.aujourd_hui:
+            d = seance[0]
             tirage = rng.random()
             if tirage < 0.02:
-                _evenement_orientation(ctx, lot, oid, auteur_c, d, "en_commission", "liste_attente")
-                d = d + timedelta(days=rng.randint(20, 60))
-                if d < ctx.aujourd_hui:
-                    _evenement_orientation(ctx, lot, oid, auteur_c, d, "liste_attente", "acceptee")
+                _evenement_orientation(ctx, lot, oid, auteur_c, d, "en_commission", "liste_attente", seance=seance)
+                suivante = ctx.seance(disp["id"], d + timedelta(days=rng.randint(20, 60)))
+                if suivante[0] < ctx.aujourd_hui:
+                    seance, d = suivante, suivante[0]
+                    _evenement_orientation(ctx, lot, oid, auteur_c, d, "liste_attente", "acceptee", seance=seance)
                     decision = "acceptee"
                 else:
                     statut = "liste_attente"
             elif tirage < 0.73:
                 decision = "acceptee"
-                _evenement_orientation(ctx, lot, oid, auteur_c, d, "en_commission", "acceptee")
+                _evenement_orientation(ctx, lot, oid, auteur_c, d, "en_commission", "acceptee", seance=seance)
             elif tirage < 0.92:
                 decision = "refusee"
-                _evenement_orientation(ctx, lot, oid, auteur_c, d, "en_commission", "refusee", ctx.choix(MOTIFS_REFUS))
+                _evenement_orientation(
+                    ctx, lot, oid, auteur_c, d, "en_commission", "refusee", ctx.choix(MOTIFS_REFUS), seance=seance
+                )
             else:
                 decision = "refus_beneficiaire"
-                _evenement_orientation(ctx, lot, oid, auteur_c, d, "en_commission", "refus_beneficiaire")
+                _evenement_orientation(ctx, lot, oid, auteur_c, d, "en_commission", "refus_beneficiaire", seance=seance)
     statut = decision or statut
     association = None
     mesure_id = None
@@ -523,7 +624,7 @@ def _orientation(ctx: Contexte, lot: Lot, menage: dict[str, Any], debut: date) -
         cible_code=cible if association else None,
         type_accompagnement_code=type_code,
         mesure_id=mesure_id,
-        session_commission_id=None,
+        session_commission_id=seance[1] if seance else None,
         cree_le=ctx.instant(debut, 9),
         modifie_le=ctx.instant(d, 15),
         version=1,
@@ -550,8 +651,7 @@ def _mesure(
 ) -> date:
     rng = ctx.rng
     assoc_key = next(k for k, v in ctx.orgs.items() if v == association)
-    referent = rng.choice(ctx.users[assoc_key])
-    mandat = decision + timedelta(days=rng.randint(0, 15))
+    mandat = min(decision + timedelta(days=rng.randint(0, 15)), ctx.aujourd_hui)  # never in the future
     debut = mandat + timedelta(days=rng.randint(5, 45))
     motif = ctx.choix(MOTIFS_FIN)
     mois = (
@@ -562,7 +662,6 @@ def _mesure(
     fin_prevue = _add_months(debut, disp["duree_max_mois"])
     fin = _add_months(debut, mois) + timedelta(days=rng.randint(0, 25))
     evenements: list[tuple[date, str, str | None, str]] = [(mandat, "mandatement", None, "mandatee")]
-    auteur = ("utilisateur", referent, association)
     statut = "mandatee"
     if debut <= ctx.aujourd_hui:
         evenements.append((debut, "demarrage", "mandatee", "en_evaluation"))
@@ -578,6 +677,9 @@ def _mesure(
     elif statut == "active" and rng.random() < 0.05:
         evenements.append((ctx.aujourd_hui - timedelta(days=rng.randint(1, 40)), "suspension", "active", "suspendue"))
         statut = "suspendue"
+    assert ctx.equipes is not None
+    referent = ctx.equipes.referent(assoc_key, ouverte=not termine, date_fin=fin if termine else None)
+    auteur = ("utilisateur", referent, association)
     modalite = None
     if disp["code"] == "sime-35":
         modalite = "iml_bail_glissant" if type_code == "iml_bail_glissant" else "logement_transition"
@@ -705,6 +807,30 @@ def _foyers(ctx: Contexte, n: int) -> Iterator[Callable[[Lot], None]]:
         yield one
 
 
+def _prevoir(ctx: Contexte, n: int, associations: dict[str, uuid.UUID], graine: int, pwd: str) -> dict[str, int]:
+    """Référents expected per association at the end: a dry run of the first households.
+
+    The run draws from a copy of the generator's state and writes nothing; the real run
+    then starts from the same state, so with n ≤ ECHANTILLON the forecast is exact.
+    """
+    m = min(n, ECHANTILLON)
+    etat, compteurs = ctx.rng.getstate(), dict(ctx.compteurs)
+    ctx.equipes = Equipes(
+        graine=graine,
+        associations=associations,
+        aujourd_hui=ctx.aujourd_hui,
+        mot_de_passe_hash=pwd,
+        domaine=ref.DEMO_DOMAIN,
+        prevus=None,
+    )
+    for foyer in _foyers(ctx, m):
+        foyer(Lot())
+    ouvertes = ctx.equipes.ouvertes
+    ctx.rng.setstate(etat)
+    ctx.compteurs, ctx.rangs = compteurs, {}
+    return {cle: max(1, round(ouvertes[cle] * n / max(m, 1) / CHARGE)) for cle in associations}
+
+
 def charger(
     engine: Engine,
     *,
@@ -714,21 +840,38 @@ def charger(
     aujourd_hui: date | None = None,
     journal: Callable[[str], None] = print,
 ) -> dict[str, int]:
-    """Load the demo population; refuses to load twice into the same database."""
+    """Load the demo population; refuses to load twice into the same database.
+
+    Returns the number of rows per table (and ``secondes``); ``comptes_demo`` lists the
+    accounts it created, by role.
+    """
     n = menages if menages is not None else ECHELLES[echelle]
     rng = random.Random(graine)  # noqa: S311 (synthetic data, not security)
     ctx = Contexte(rng=rng, fake=Faker("fr_FR"), aujourd_hui=aujourd_hui or date.today())
     ctx.fake.seed_instance(graine)
     start = time.perf_counter()
+    pwd = hash_password(ref.DEMO_PASSWORD)  # once: argon2 takes a good part of a second
     with Session(engine) as session:
         if session.exec(select(Organisation).where(Organisation.nom == ref.ORGANISATIONS[0][1])).first():
             raise SystemExit("Les données de démonstration sont déjà chargées dans cette base.")
-        _partenaires(session, ctx)
+        _partenaires(session, ctx, n, pwd)
+        associations = {k: ctx.orgs[k] for k, _, t in ref.ORGANISATIONS if t == "association"}
+        prevus = _prevoir(ctx, n, associations, graine, pwd)
+        equipes = ctx.equipes = Equipes(
+            graine=graine,
+            associations=associations,
+            aujourd_hui=ctx.aujourd_hui,
+            mot_de_passe_hash=pwd,
+            domaine=ref.DEMO_DOMAIN,
+            prevus=prevus,
+        )
         compte: dict[str, int] = {}
         lot = Lot()
         for i, foyer in enumerate(_foyers(ctx, n), start=1):
             foyer(lot)
             if i % BATCH == 0 or i == n:
+                for row in equipes.vider():  # the référents hired for this batch, before their mesures
+                    lot.add(Utilisateur, **row)
                 for model, rows in lot.rows.items():
                     table = str(model.__tablename__)
                     compte[table] = compte.get(table, 0) + len(rows)
@@ -737,6 +880,16 @@ def charger(
                 lot = Lot()
                 if i % (BATCH * 10) == 0:
                     journal(f"  {i} ménages… ({time.perf_counter() - start:.0f} s)")
+        for row in equipes.vider():
+            session.execute(insert(Utilisateur.__table__), [row])
+        anciens = equipes.anciens()
+        for i in range(0, len(anciens), 500):  # former référents: their accounts are closed
+            session.execute(
+                update(Utilisateur.__table__)
+                .where(Utilisateur.__table__.c.id.in_(anciens[i : i + 500]))
+                .values(actif=False)
+            )
+        session.execute(insert(Utilisateur.__table__), equipes.responsables())
         for cle, valeur in ctx.compteurs.items():
             existing = session.get(Compteur, cle)
             if existing:
@@ -745,6 +898,8 @@ def charger(
             else:
                 session.add(Compteur(cle=cle, valeur=valeur))
         session.commit()
+        compte["utilisateur"] = session.execute(select(func.count()).select_from(Utilisateur)).scalar_one()
+        compte["session_commission"] = session.execute(select(func.count()).select_from(SessionCommission)).scalar_one()
     with engine.begin() as conn:
         aligner_sequences(conn)  # PostgreSQL: sequences already drawn from go past the rows
     compte["secondes"] = round(time.perf_counter() - start)

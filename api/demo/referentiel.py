@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 # (INSEE code, name, weight ~ population share among these communes)
@@ -25,9 +26,23 @@ COMMUNES_35: list[tuple[str, str, int]] = [
 ]
 
 DEMO_PASSWORD = "demo-ancrage-2026"
+# One secret for every bailleur's API client (cli_demo_<bailleur>): argon2 is hashed once.
 DEMO_CLIENT_SECRET = "demo-secret-si-neotoa-2026"
 DEMO_CLIENT_ID = "cli_demo_neotoa"
 DEMO_DOMAIN = "ancrage-demo.fr"
+DEMO_ADMIN = f"admin@{DEMO_DOMAIN}"
+
+# Staff of the partners other than associations (whose référents follow their file
+# active, api/demo/equipes.py): (responsables, agents at the département scale, at
+# least); the agents scale with the number of households, 100 000 being 1.
+EFFECTIFS = {
+    "gie": (1, 6, 1),  # commission secretaries
+    "ccapex": (1, 3, 1),
+    "ddets": (1, 4, 2),  # funders' analysts
+    "departement": (1, 4, 2),
+    "bailleur": (1, 6, 2),  # each bailleur, besides its API client
+    "prescripteur": (1, 1, 1),
+}
 
 # (key, name, type)
 ORGANISATIONS = [
@@ -68,6 +83,8 @@ DISPOSITIFS: list[dict[str, Any]] = [
             ("soutien_personnalise", "Soutien personnalisé au logement", None),
         ],
         "associations": {"espoir": 30, "alfadi": 15, "asfad": 10, "ccas_liffre": 2},
+        # commission sessions: first date, days between two sessions, place
+        "sessions": (date(2021, 1, 5), 14, "GIE, salle du conseil, Rennes"),
     },
     {
         "code": "asll-35",
@@ -78,6 +95,7 @@ DISPOSITIFS: list[dict[str, Any]] = [
         "cibles": [("acces", "Accès au logement", False, 60), ("maintien", "Maintien dans le logement", False, 40)],
         "types": [("asll", "ASLL", None)],
         "associations": {"espoir": 30, "alfadi": 30},
+        "sessions": (date(2021, 1, 12), 14, "GIE, salle du conseil, Rennes"),
     },
     {
         "code": "sime-35",
@@ -91,5 +109,6 @@ DISPOSITIFS: list[dict[str, Any]] = [
             ("logement_transition", "Logement de transition", 6),
         ],
         "associations": {"adefo": 40},
+        "sessions": (date(2021, 1, 14), 28, "Préfecture d'Ille-et-Vilaine, salle Anne de Bretagne"),
     },
 ]
