@@ -285,7 +285,9 @@ class Appelant:
 
 
 def _json(r: httpx.Response | None) -> Any:
-    if r is None or not r.is_success:
+    # A body of megabytes (a responsable's alerts) is not parsed: decoding it would hold
+    # the generator's event loop and lengthen the other users' measured times.
+    if r is None or not r.is_success or len(r.content) > 1_000_000:
         return None
     try:
         return r.json()
