@@ -35,6 +35,7 @@ import asyncio
 import os
 import random
 import sys
+import tempfile
 import time
 import uuid
 from collections import Counter
@@ -813,6 +814,8 @@ def main() -> int:
     admin = make_engine(
         demo.set(database="postgres").render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
     )
+    faits: list[Palier] = []
+    journal = tempfile.NamedTemporaryFile(prefix="ancrage-capacite-", suffix=".log", delete=False)  # noqa: SIM115
     # The whole run is bounded: warm-ups, steps, the last answers, then the server stops.
     delai = sum(a.echauffement + a.duree for _ in a.paliers) + 90
     try:
@@ -835,8 +838,13 @@ def main() -> int:
             f"API {a.workers} workers, arrêt au plus tard dans {delai / 60:.0f} min"
         )
         env = {"ANCRAGE_CLIENT_REQUETES_PAR_MINUTE": str(max(120, int(a.push * 120)))}
-        with serveur_processus(url, workers=a.workers, env=env) as (base, pid):
-            paliers = asyncio.run(
+
+        def garder(p: Palier) -> None:
+            afficher_palier(p)
+            faits.append(p)
+
+        with serveur_processus(url, workers=a.workers, env=env, journal=journal) as (base, pid):
+            asyncio.run(
                 asyncio.wait_for(
                     executer(
                         base,
@@ -850,22 +858,31 @@ def main() -> int:
                         client_bailleur=systeme,
                         push=a.push,
                         cpu=CompteurCpu(pid, url),
-                        afficher=afficher_palier,
+                        afficher=garder,
                     ),
                     timeout=delai,
                 )
             )
-        print(f"\nmachine à la fin : {machine()}")
-        afficher_synthese(paliers)
-        return 0
+        fin = 0
     except TimeoutError:
-        print(f"bench-capacite : arrêté au bout de {delai:.0f} s (délai dépassé)", file=sys.stderr)
-        return 1
+        print(f"\nbench-capacite : arrêté au bout de {delai:.0f} s (délai dépassé)")
+        fin = 1
+    except KeyboardInterrupt:
+        print("\nbench-capacite : interrompu")
+        fin = 1
     finally:
+        journal.close()
         if copie is not None:
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{copie}" WITH (FORCE)'))
         admin.dispose()
+    # The steps done, even when interrupted; the server's errors counted, their detail in its log.
+    print(f"\nmachine à la fin : {machine()}")
+    with open(journal.name, encoding="utf-8", errors="replace") as fh:
+        exceptions = fh.read().count("Exception in ASGI application")
+    print(f"journal d'erreurs du serveur : {journal.name} ({exceptions} exceptions)")
+    afficher_synthese(faits)
+    return fin
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import IO
 
 import httpx
 from sqlalchemy import text
@@ -95,9 +96,15 @@ def serveur(url: str, *, workers: int = 2, port: int | None = None, env: dict[st
 
 @contextmanager
 def serveur_processus(
-    url: str, *, workers: int = 2, port: int | None = None, env: dict[str, str] | None = None
+    url: str,
+    *,
+    workers: int = 2,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
+    journal: IO[bytes] | None = None,
 ) -> Iterator[tuple[str, int]]:
-    """Like ``serveur``, yielding the base URL and the server's process id (for CPU readings)."""
+    """Like ``serveur``, yielding the base URL and the server's process id (for CPU readings);
+    its error output goes to ``journal`` when given (a bench that overloads it on purpose)."""
     port = port or port_libre()
     environ = {
         **os.environ,
@@ -126,6 +133,7 @@ def serveur_processus(
         cwd=PROJECT_ROOT,
         env=environ,
         stdout=subprocess.DEVNULL,
+        stderr=journal,
     )
     base = f"http://127.0.0.1:{port}"
     try:
