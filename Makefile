@@ -9,7 +9,7 @@ HAS_FRONT := $(wildcard frontend/package.json)
 # Two test processes (pytest-xdist), one per core; each has its own throwaway database.
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint openapi openapi-check frontend demo bench-ingest bench-indicateurs bench-api retention clean
+.PHONY: install run test lint openapi openapi-check frontend demo bench-ingest bench-indicateurs bench-api bench-capacite retention clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -80,3 +80,11 @@ bench-ingest: install
 
 bench-indicateurs: install
 	$(PY) -m api.bench.indicateurs $(BENCH_ARGS)
+
+# Simulated people (sign-in once, 2–8 s of thought between actions, agents 70 %, responsables,
+# commission, bailleurs and their system, funders) by steps of users on a throwaway copy of the
+# département demo, API with 2 workers on 127.0.0.1: req/s, p50/p95/p99 per endpoint family, errors,
+# CPU of the API, PostgreSQL and the generator; last line « N utilisateurs à p95 ≤ 200 ms ».
+# BENCH_ARGS="--paliers 50,100 --duree 60 --echauffement 20"
+bench-capacite: install
+	$(PY) -m api.bench.capacite $(BENCH_ARGS)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import platform
+import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import IO
 
 import httpx
 from sqlalchemy import text
@@ -94,9 +96,15 @@ def serveur(url: str, *, workers: int = 2, port: int | None = None, env: dict[st
 
 @contextmanager
 def serveur_processus(
-    url: str, *, workers: int = 2, port: int | None = None, env: dict[str, str] | None = None
+    url: str,
+    *,
+    workers: int = 2,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
+    journal: IO[bytes] | None = None,
 ) -> Iterator[tuple[str, int]]:
-    """Like ``serveur``, yielding the base URL and the server's process id (for CPU readings)."""
+    """Like ``serveur``, yielding the base URL and the server's process id (for CPU readings);
+    its error output goes to ``journal`` when given (a bench that overloads it on purpose)."""
     port = port or port_libre()
     environ = {
         **os.environ,
@@ -125,6 +133,7 @@ def serveur_processus(
         cwd=PROJECT_ROOT,
         env=environ,
         stdout=subprocess.DEVNULL,
+        stderr=journal,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -139,11 +148,19 @@ def serveur_processus(
             time.sleep(0.2)
         yield base, proc.pid
     finally:
+        # Its workers too: a worker still inside a long request outlives a killed master,
+        # and would keep its connections to a database the bench is about to drop.
+        enfants = {p: _demarre_le(p) for p in arbre(proc.pid)[1:]}
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait(timeout=5)
+        for p, debut in enfants.items():
+            if debut is not None and _demarre_le(p) == debut:  # still that worker, not a reused pid
+                with suppress(ProcessLookupError):
+                    os.kill(p, signal.SIGKILL)
 
 
 def jeton(base: str, email: str, mot_de_passe: str) -> str:
@@ -154,6 +171,14 @@ def jeton(base: str, email: str, mot_de_passe: str) -> str:
     )
     r.raise_for_status()
     return str(r.json()["access_token"])
+
+
+def _demarre_le(pid: int) -> int | None:
+    """Start time of a process (clock ticks since boot), None if it is gone."""
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _cpu_pid(pid: int) -> float:
