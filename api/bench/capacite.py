@@ -49,8 +49,10 @@ from zoneinfo import ZoneInfo
 import httpx
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
+from sqlmodel import Session
 
 from api.bench.outils import CompteurCpu, machine
+from api.demo.comptes import comptes_demo
 
 PARIS = ZoneInfo("Europe/Paris")
 SEUIL_P95_MS = 200.0
@@ -93,31 +95,13 @@ Comptes = dict[str, list[tuple[str, uuid.UUID, str]]]
 
 
 def comptes(engine: Engine) -> Comptes:
-    """Accounts to simulate, by role of the mix: (email, organisation id, role).
-
-    Read from the tables, whatever demo is loaded: association agents and responsables,
-    every account of a commission (gie), of a bailleur and of a funder. The demo's
-    password is the same for all. One function, to be swapped for ``api.demo.comptes_demo``
-    when the realistic département demo provides it."""
-    roles: Comptes = {r: [] for r in MIX}
-    with engine.connect() as conn:
-        rows = conn.execute(
-            text(
-                "SELECT u.email, u.organisation_id, u.role, o.type FROM utilisateur u "
-                "JOIN organisation o ON o.id = u.organisation_id "
-                "WHERE u.actif AND o.actif ORDER BY o.type, u.email"
-            )
-        ).all()
-    for email, org, role, type_org in rows:
-        cle = {
-            "association": role if role in ("agent", "responsable") else None,
-            "gie": "commission",
-            "bailleur": "bailleur",
-            "financeur": "financeur",
-        }.get(str(type_org))
-        if cle is not None:
-            roles[cle].append((str(email), uuid.UUID(str(org)), str(role)))
-    return roles
+    """Accounts to simulate, by role of the mix: (email, organisation id, role), from the
+    demo's own list (``api.demo.comptes_demo``: référents with ≈ 35 mesures in progress,
+    responsables, commission secretaries, bailleurs' staff, funders' analysts). The demo's
+    password is the same for all."""
+    with Session(engine) as session:
+        demo = comptes_demo(session)
+    return {r: [(c.email, c.organisation_id, c.role) for c in demo.get(r, [])] for r in MIX}
 
 
 def repartir(n: int, comptes_par_role: Comptes, mix: dict[str, int] | None = None) -> list[tuple[str, str]]:
