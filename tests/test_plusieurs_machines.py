@@ -9,7 +9,8 @@ counted across both. What could differ between machines, and why it does not:
 * sign-in and machine-client counters are in Redis (``ANCRAGE_REDIS_URL``);
 * the signing key is ``ANCRAGE_SECRET_KEY``, required in production (the key generated
   under ``var/`` exists only in development, on one machine);
-* the per-process caches (compiled statements, the dummy password hash) hold no data.
+* the per-process caches (compiled statements, the dummy password hash) hold no data;
+* migrations at start-up run one machine at a time (an advisory lock).
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from api.core.config import Settings
+from api.core.migrate import VERROU_DEMARRAGE, un_demarrage_a_la_fois
 from api.main import create_app
 from api.organisations.models import TypeOrganisation
 from tests.factories import MOT_DE_PASSE, organisation, utilisateur
@@ -41,7 +43,7 @@ def _redis_joignable() -> bool:
         return False
 
 
-pytestmark = pytest.mark.skipif(
+redis_requis = pytest.mark.skipif(
     not _redis_joignable(),
     reason="Redis injoignable sur 127.0.0.1:6379 : deux machines d'API sans Redis ne partagent pas "
     "leurs compteurs (la CI a Redis ; `apt-get install redis-server`)",
@@ -61,6 +63,7 @@ def _login(c: TestClient, email: str, password: str) -> Any:
     return c.post(TOKEN, data={"grant_type": "password", "username": email, "password": password})
 
 
+@redis_requis
 def test_une_session_ouverte_sur_une_machine_vit_et_meurt_sur_l_autre(
     settings: Settings, base_dediee: Engine
 ) -> None:
@@ -109,3 +112,17 @@ def test_une_session_ouverte_sur_une_machine_vit_et_meurt_sur_l_autre(
         for app in apps:
             app.state.engine.dispose()
 
+
+
+def test_les_machines_migrent_une_a_la_fois(is_postgres: bool, base_dediee: Engine) -> None:
+    """``python -m api serve`` migrates then creates the admin under an advisory lock: a
+    second machine starting meanwhile waits instead of running the same migration."""
+    if not is_postgres:
+        pytest.skip("verrou de démarrage : PostgreSQL seulement (SQLite n'a qu'une machine)")
+    url = base_dediee.url.render_as_string(hide_password=False)
+    essai = text("SELECT pg_try_advisory_lock(:cle)").bindparams(cle=VERROU_DEMARRAGE)
+    with un_demarrage_a_la_fois(url), base_dediee.connect() as autre:
+        assert autre.execute(essai).scalar_one() is False
+    with base_dediee.connect() as autre:
+        assert autre.execute(essai).scalar_one() is True
+        autre.execute(text("SELECT pg_advisory_unlock(:cle)"), {"cle": VERROU_DEMARRAGE})
