@@ -102,9 +102,13 @@ def _retention(simulation: bool) -> None:
 def _serve(workers: int) -> None:
     import uvicorn
 
+    from api.core.migrate import un_demarrage_a_la_fois
+
     settings = get_settings()
-    _migrate()
-    _create_admin()
+    # Several machines may start at once: one migrates and creates the admin at a time.
+    with un_demarrage_a_la_fois(settings.database_url):
+        _migrate()
+        _create_admin()
     print(f"Ancrage sur http://127.0.0.1:{settings.port}  (API : /docs)", flush=True)
     uvicorn.run(
         "api.asgi:app",

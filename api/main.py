@@ -19,7 +19,7 @@ from api.auth.throttle import ClientRateLimit, LoginGuard
 from api.calendrier.router import router as calendrier_router
 from api.chronologie.router import router as chronologie_router
 from api.core.config import Settings, get_settings
-from api.core.db import make_engine
+from api.core.db import make_engine, make_replica_engine
 from api.core.errors import (
     CorpsTropGros,
     Introuvable,
@@ -73,7 +73,7 @@ def _operation_id(route: APIRoute) -> str:
     return route.operation_id or route.name
 
 
-def create_app(settings: Settings | None = None, *, engine: Any = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, engine: Any = None, engine_lecture: Any = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
     app = FastAPI(
@@ -87,6 +87,13 @@ def create_app(settings: Settings | None = None, *, engine: Any = None) -> FastA
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url, settings)
     app.state.session_factory = lambda: Session(app.state.engine, expire_on_commit=False)
+    # Heavy reads (indicators, minutes, exports) on the read replica when one is configured.
+    if engine_lecture is None and settings.database_replica_url:
+        engine_lecture = make_replica_engine(settings.database_replica_url)
+    app.state.engine_lecture = engine_lecture
+    app.state.session_lecture_factory = (
+        None if engine_lecture is None else lambda: Session(engine_lecture, expire_on_commit=False)
+    )
     app.state.login_guard = LoginGuard(settings)
     app.state.client_rate_limit = ClientRateLimit(settings)
     install_error_handlers(app)

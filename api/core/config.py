@@ -30,6 +30,12 @@ class Settings(BaseSettings):
         default=f"sqlite:///{VAR_DIR / 'ancrage.db'}",
         description="SQLAlchemy URL; SQLite file under var/ by default, PostgreSQL in production.",
     )
+    # A streaming replica of that PostgreSQL server for the heavy reads (indicators,
+    # minutes, a household's export); unset, they read the primary like everything else.
+    database_replica_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of a PostgreSQL read replica for indicators, minutes and exports.",
+    )
     secret_key: SecretStr | None = None
     access_token_minutes: int = Field(default=15, ge=1, le=60)
     refresh_token_days: int = Field(default=14, ge=1, le=90)
@@ -86,6 +92,16 @@ class Settings(BaseSettings):
                     "32 octets aléatoires (par exemple : python -c 'import secrets; "
                     "print(secrets.token_urlsafe(48))')"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _check_replica(self) -> Settings:
+        replica = self.database_replica_url
+        if replica is not None and (not replica.startswith("postgresql") or self.is_sqlite):
+            raise ValueError(
+                "ANCRAGE_DATABASE_REPLICA_URL désigne un réplica PostgreSQL de la base "
+                "ANCRAGE_DATABASE_URL, elle-même PostgreSQL (postgresql://…)"
+            )
         return self
 
     @property

@@ -1,7 +1,13 @@
-"""Database engine, sessions and the metadata naming convention.
+"""Database engines, sessions and the metadata naming convention.
 
 The schema comes only from Alembic migrations (``migrations/``); nothing here
 creates tables.
+
+Two sessions a route may ask for: ``SessionDep`` on the primary, for everything that
+writes or must see the latest state (the principal, so that a revoked session is refused
+at once; the access log), and ``SessionLectureDep`` for the heavy reads (indicators,
+minutes, exports), bound to the read replica when ``ANCRAGE_DATABASE_REPLICA_URL`` names
+one and otherwise the very same session as ``SessionDep``.
 """
 
 from __future__ import annotations
@@ -68,6 +74,23 @@ def make_engine(url: str, settings: Settings | None = None, **kwargs: Any) -> En
     return create_engine(sa_url, **kwargs)
 
 
+def make_replica_engine(url: str) -> Engine:
+    """The read replica's engine. Its transactions are ``READ ONLY`` (psycopg's
+    ``read_only``, sent with each ``BEGIN``, which PgBouncer in transaction mode passes on):
+    a hot standby refuses writes anyway, and a replica URL that names the primary by mistake
+    fails loudly on the first write instead of taking it."""
+    return make_engine(url, execution_options={"postgresql_readonly": True})
+
+
+async def _fermer(session: Session, request: Request) -> None:
+    if session.in_transaction():
+        # Its own threads: a connection is released at once, not after the routes
+        # queued in the shared thread pool (some of which wait for that very connection).
+        await anyio.to_thread.run_sync(session.close, limiter=_liberation(request))
+    else:
+        session.close()
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """One session per request; use cases commit in their service function.
 
@@ -81,12 +104,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     try:
         yield session
     finally:
-        if session.in_transaction():
-            # Its own threads: a connection is released at once, not after the routes
-            # queued in the shared thread pool (some of which wait for that very connection).
-            await anyio.to_thread.run_sync(session.close, limiter=_liberation(request))
-        else:
-            session.close()
+        await _fermer(session, request)
 
 
 def _liberation(request: Request) -> anyio.CapacityLimiter:
@@ -98,3 +116,25 @@ def _liberation(request: Request) -> anyio.CapacityLimiter:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+async def get_session_lecture(request: Request, session: SessionDep) -> AsyncIterator[Session]:
+    """The session of a heavy read: on the replica when there is one, else ``session``.
+
+    A use case that reads here still writes its access-log entries through ``session``
+    (the primary) and commits them there: the replica is read-only, and the entry must be
+    durable before the records leave. Its replica transaction only reads; it ends, rolled
+    back, when the request does. The replica may lag the primary by a fraction of a second
+    (asynchronous streaming): fine for aggregates and exports, not for the principal."""
+    factory = request.app.state.session_lecture_factory
+    if factory is None:
+        yield session
+        return
+    lecture = factory()
+    try:
+        yield lecture
+    finally:
+        await _fermer(lecture, request)
+
+
+SessionLectureDep = Annotated[Session, Depends(get_session_lecture)]

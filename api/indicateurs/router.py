@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from api.auth.principal import CurrentPrincipal
-from api.core.db import SessionDep
+from api.core.db import SessionDep, SessionLectureDep
 from api.core.errors import (
     ErreurValidation,
     Interdit,
@@ -118,7 +118,7 @@ def _filtres(
 )
 def indicateurs_calculer(
     request: Request,
-    session: SessionDep,
+    lecture: SessionLectureDep,
     principal: CurrentPrincipal,
     au: AuQuery = None,
     du: DuQuery = None,
@@ -142,7 +142,7 @@ def indicateurs_calculer(
         )
     f = _filtres(du, au, dispositif, association, commune, cible, tranches_age)
     doc = service.calculer_indicateurs(
-        session, principal, f=f, seuil=request.app.state.settings.secret_statistique_seuil
+        lecture, principal, f=f, seuil=request.app.state.settings.secret_statistique_seuil
     )
     nom = f"indicateurs_{f.du.isoformat()}_{f.au.isoformat()}"
     if format == FormatIndicateurs.csv:
@@ -173,6 +173,7 @@ def indicateurs_calculer(
 )
 def indicateurs_detail(
     session: SessionDep,
+    lecture: SessionLectureDep,
     principal: CurrentPrincipal,
     table: Annotated[
         str, Query(max_length=60, description="Code de la table", examples=["file_active_cible"])
@@ -194,4 +195,6 @@ def indicateurs_detail(
     tranches_age: TranchesQuery = None,
 ) -> DetailCellule:
     f = _filtres(du, au, dispositif, association, commune, cible, tranches_age)
-    return service.detail_cellule(session, principal, f=f, table_code=table, cellule=cellule)
+    return service.detail_cellule(
+        session, principal, f=f, table_code=table, cellule=cellule, lecture=lecture
+    )

@@ -1567,15 +1567,24 @@ LIMITE_DETAIL = 1000
 
 
 def detail_cellule(
-    session: Session, principal: Principal, *, f: Filtres, table_code: str, cellule: str
+    session: Session,
+    principal: Principal,
+    *,
+    f: Filtres,
+    table_code: str,
+    cellule: str,
+    lecture: Session | None = None,
 ) -> DetailCellule:
     """The mesures or orientations that make one cell, as references and links.
 
     Only for those who may open these files (association, commission): a funder
     or anyone else gets 404. Each listed file is written to the access log.
+    The files are read through ``lecture`` (the read replica, when there is one), the
+    log is written and committed through ``session`` (the primary).
     """
     access.verifier_acces_detail(principal, table_code)
-    q = _Requetes(session, principal, f)
+    lu = lecture if lecture is not None else session
+    q = _Requetes(lu, principal, f)
     population, where, dims = _conditions_detail(q, table_code)
     conds = [where]
     for k, v in _parser_cellule(cellule).items():
@@ -1602,11 +1611,11 @@ def detail_cellule(
             .order_by(o.c.reference)
         )
         kind, lien = "orientation", "/api/v1/orientations/"
-    rows = list(session.execute(query.limit(LIMITE_DETAIL + 1)))
+    rows = list(lu.execute(query.limit(LIMITE_DETAIL + 1)))
     total = (
         len(rows)
         if len(rows) <= LIMITE_DETAIL
-        else int(session.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+        else int(lu.execute(select(func.count()).select_from(query.subquery())).scalar_one())
     )
     rows = rows[:LIMITE_DETAIL]
     elements = [ElementDetail(type=kind, id=i, reference=ref, lien=f"{lien}{i}") for i, ref in rows]

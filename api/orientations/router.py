@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from api.auth.principal import CurrentPrincipal
 from api.core.concurrency import IfMatchHeader, set_etag
-from api.core.db import SessionDep
+from api.core.db import SessionDep, SessionLectureDep
 from api.core.errors import (
     Conflit,
     Doublon,
@@ -372,9 +372,9 @@ def commissions_clore(
     },
 )
 def commissions_proces_verbal(
-    session_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
+    session_id: uuid.UUID, session: SessionDep, lecture: SessionLectureDep, principal: CurrentPrincipal
 ) -> Response:
-    nom, contenu = service.proces_verbal_csv(session, principal, session_id=session_id)
+    nom, contenu = service.proces_verbal_csv(session, principal, session_id=session_id, lecture=lecture)
     return Response(
         content=contenu.encode("utf-8-sig"),  # the BOM lets spreadsheet software read the accents
         media_type="text/csv; charset=utf-8",

@@ -875,15 +875,19 @@ COLONNES_PV = [
 ]
 
 
-def proces_verbal_csv(session: Session, principal: Principal, *, session_id: uuid.UUID) -> tuple[str, str]:
+def proces_verbal_csv(
+    session: Session, principal: Principal, *, session_id: uuid.UUID, lecture: Session | None = None
+) -> tuple[str, str]:
     """The minutes of a session: one row per decision taken in it (read from the events,
     so a referral adjourned here then accepted later keeps its row here), as CSV.
-    Logged as an export."""
+    Logged as an export: read through ``lecture`` (the read replica, when there is one),
+    logged and committed through ``session`` (the primary)."""
+    lu = lecture if lecture is not None else session
     from api.mesures.models import Mesure
 
-    s = get_session_commission(session, principal, session_id)
+    s = get_session_commission(lu, principal, session_id)
     decisions = list(
-        session.exec(
+        lu.exec(
             select(OrientationEvenement, Orientation)
             .join(Orientation, col(Orientation.id) == OrientationEvenement.orientation_id)
             .where(
@@ -893,17 +897,17 @@ def proces_verbal_csv(session: Session, principal: Principal, *, session_id: uui
             .order_by(col(Orientation.reference), col(OrientationEvenement.quand))
         )
     )
-    orgs = {org.id: org.nom for org in session.exec(select(Organisation))}
-    commission_id = dispositifs.get_dispositif(session, s.dispositif_id).commission_id
-    libelles = {c.code: c.libelle for c in dispositifs.cibles(session, s.dispositif_id)}
-    types = {t.code: t.libelle for t in dispositifs.types_accompagnement(session, s.dispositif_id)}
+    orgs = {org.id: org.nom for org in lu.exec(select(Organisation))}
+    commission_id = dispositifs.get_dispositif(lu, s.dispositif_id).commission_id
+    libelles = {c.code: c.libelle for c in dispositifs.cibles(lu, s.dispositif_id)}
+    types = {t.code: t.libelle for t in dispositifs.types_accompagnement(lu, s.dispositif_id)}
     buffer = io.StringIO()
     writer = EcrivainCsv(buffer)  # a comment or a name typed as "=…" stays text
     writer.writerow(COLONNES_PV)
     for ev, o in decisions:
-        menage = session.get(Menage, o.menage_id)
+        menage = lu.get(Menage, o.menage_id)
         accepte = ev.vers_statut == S.acceptee.value
-        mesure = session.get(Mesure, o.mesure_id) if accepte and o.mesure_id else None
+        mesure = lu.get(Mesure, o.mesure_id) if accepte and o.mesure_id else None
         valeurs: list[Any] = [
             o.reference,
             menage.reference if menage else "",

@@ -44,23 +44,29 @@ def _sans_tiers(rdv: RendezVousPublic) -> RendezVousPublic:
     return rdv.model_copy(update={"participants": rdv.participants.model_copy(update={"autres": []})})
 
 
-def exporter_menage(session: Session, principal: Principal, *, menage_id: uuid.UUID) -> ExportMenage:
+def exporter_menage(
+    session: Session, principal: Principal, *, menage_id: uuid.UUID, lecture: Session | None = None
+) -> ExportMenage:
     """Export, for the household's request (RGPD art. 15), what this organisation holds on
     it and may show: its view of the file, the referrals, mesures and rendez-vous it may
-    read, each as its detail route shows it. Logged with the number of records."""
-    menage = get_menage(session, principal, menage_id, journal=False)
-    vue = vues(session, principal, [menage])[menage.id]
+    read, each as its detail route shows it. Logged with the number of records.
+
+    Read through ``lecture`` (the read replica, when there is one); the log entry is
+    written and committed through ``session`` (the primary) before the export leaves."""
+    lu = lecture if lecture is not None else session
+    menage = get_menage(lu, principal, menage_id, journal=False)
+    vue = vues(lu, principal, [menage])[menage.id]
     liste_orientations = list(
-        session.exec(
+        lu.exec(
             orientations_access.visible_orientations(principal)
             .where(Orientation.menage_id == menage.id)
             .order_by(col(Orientation.cree_le), col(Orientation.id))
         )
     )
-    o_publics = orientations.publics(session, principal, liste_orientations)
-    o_evenements = orientations.evenements_visibles(session, principal, liste_orientations)
+    o_publics = orientations.publics(lu, principal, liste_orientations)
+    o_evenements = orientations.evenements_visibles(lu, principal, liste_orientations)
     liste_mesures = list(
-        session.exec(
+        lu.exec(
             mesures_access.visible_mesures(principal)
             .where(Mesure.menage_id == menage.id)
             .order_by(col(Mesure.date_mandatement), col(Mesure.id))
@@ -68,7 +74,7 @@ def exporter_menage(session: Session, principal: Principal, *, menage_id: uuid.U
     )
     rdvs: dict[uuid.UUID, list[RendezVous]] = {}
     if liste_mesures:
-        for rdv in session.exec(
+        for rdv in lu.exec(
             rendez_vous_access.visible_rendez_vous(principal)
             .where(col(RendezVous.mesure_id).in_([m.id for m in liste_mesures]))
             .order_by(col(RendezVous.debut), col(RendezVous.id))
@@ -76,14 +82,14 @@ def exporter_menage(session: Session, principal: Principal, *, menage_id: uuid.U
             rdvs.setdefault(rdv.mesure_id, []).append(rdv)
     m_exports = []
     for m in liste_mesures:
-        niveau = mesures_access.niveau(session, principal, m)
+        niveau = mesures_access.niveau(lu, principal, m)
         if niveau is None:
             continue
         m_exports.append(
             MesureExport(
-                mesure=mesures.to_public(session, m, niveau),
-                evenements=mesures.evenements_visibles(session, niveau, [m.id]),
-                rendez_vous=[_sans_tiers(rendez_vous.to_public(session, r, m)) for r in rdvs.get(m.id, [])],
+                mesure=mesures.to_public(lu, m, niveau),
+                evenements=mesures.evenements_visibles(lu, niveau, [m.id]),
+                rendez_vous=[_sans_tiers(rendez_vous.to_public(lu, r, m)) for r in rdvs.get(m.id, [])],
             )
         )
     export = ExportMenage(
