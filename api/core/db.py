@@ -15,6 +15,8 @@ from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
+from api.core.dates_sql import enregistrer_sqlite
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Build the engine; SQLite gets real transactions and foreign keys."""
@@ -37,6 +39,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.close()
+            enregistrer_sqlite(dbapi_conn)
 
         # IMMEDIATE takes the write lock at the start: concurrent writers then wait on the
         # busy timeout instead of failing with "database is locked" when a read

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import calendar
 import functools
 import uuid
 from collections.abc import Callable
@@ -35,6 +34,7 @@ from api.audit.service import COLONNES_JOURNAL_LISTE, journaliser, journaliser_l
 from api.auth.principal import Principal
 from api.core.compteurs import prochaine_reference
 from api.core.concurrency import bump_version, check_if_match
+from api.core.dates_sql import ajouter_mois
 from api.core.errors import (
     Conflit,
     Interdit,
@@ -212,14 +212,6 @@ def sans_trace(fn: Callable[P, R]) -> Callable[P, R]:
 def aujourdhui() -> date:
     """Today in France: the dates of the field are local dates."""
     return datetime.now(ZoneInfo("Europe/Paris")).date()
-
-
-def ajouter_mois(d: date, mois: int) -> date:
-    """Same day ``mois`` months later, clamped to the month's last day (31/08 + 6 → 28/02)."""
-    annee, index = divmod(d.month - 1 + mois, 12)
-    annee += d.year
-    jour = min(d.day, calendar.monthrange(annee, index + 1)[1])
-    return date(annee, index + 1, jour)
 
 
 def date_limite(mesure: Mesure, dispositif: Dispositif) -> date | None:
