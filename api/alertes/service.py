@@ -38,7 +38,7 @@ from api.alertes import access
 from api.alertes.schemas import Alerte, Alertes, Perimetre, TypeAlerte
 from api.audit.service import journaliser_liste
 from api.auth.principal import Principal
-from api.core.dates_sql import PARIS, jour_paris, jours_apres, minutes_apres, mois_apres
+from api.core.fonctions_sql import PARIS, jour_paris, jours_apres, minutes_apres, mois_apres
 from api.core.pagination import PageParams
 from api.dispositifs.models import Dispositif
 from api.menages.models import Menage

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
-from api.core.dates_sql import enregistrer_sqlite
+from api.core.fonctions_sql import enregistrer_sqlite
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -34,7 +34,6 @@ from api.audit.service import COLONNES_JOURNAL_LISTE, journaliser, journaliser_l
 from api.auth.principal import Principal
 from api.core.compteurs import prochaine_reference
 from api.core.concurrency import bump_version, check_if_match
-from api.core.dates_sql import ajouter_mois
 from api.core.errors import (
     Conflit,
     Interdit,
@@ -43,6 +42,7 @@ from api.core.errors import (
     TransitionRefusee,
     champ_invalide,
 )
+from api.core.fonctions_sql import ajouter_mois
 from api.core.pagination import TOTAL_PLAFOND, PageCurseur, PageParams, plafonner
 from api.core.texte import motif_like
 from api.dispositifs.models import Cible, Dispositif, TypeAccompagnement

@@ -1,4 +1,4 @@
-"""Date arithmetic in SQL, written once for PostgreSQL and SQLite.
+"""Date arithmetic and search keys in SQL, written once for PostgreSQL and SQLite.
 
 The alerts are computed set-wise in the database (api/alertes/service.py): their
 dates (mandatement + n days, start + n months, the Paris day of a rendez-vous) must
@@ -6,6 +6,9 @@ be the very dates Python gives (``ajouter_mois``, ``astimezone(PARIS)``). Postgr
 has the operators; SQLite has no time zones and normalises « 31/01 + 1 month » to
 03/03, so on SQLite these are small Python functions registered on each connection
 (``enregistrer_sqlite``, called by ``make_engine``).
+
+``chiffres`` is the digits of a phone number: the household search's key, indexed on
+PostgreSQL by that very expression (migration 0012).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, DateTime
+from sqlalchemy import Date, DateTime, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -55,6 +58,18 @@ class jour_paris(FunctionElement[date]):
     inherit_cache = True
 
 
+class chiffres(FunctionElement[str]):
+    """``chiffres(t)``: the digits of ``t`` (« 06 12-34.56 78 » → « 0612345678 »)."""
+
+    type = String()
+    name = "ancrage_chiffres"
+    inherit_cache = True
+
+
+# Written out, not bound: PostgreSQL uses an expression index only for the same expression.
+CHIFFRES_PG = "regexp_replace({}, '[^0-9]', '', 'g')"
+
+
 def _args(element: Any, compiler: Any, **kw: Any) -> list[str]:
     return [compiler.process(c, **kw) for c in element.clauses]
 
@@ -63,6 +78,7 @@ def _args(element: Any, compiler: Any, **kw: Any) -> list[str]:
 @compiles(mois_apres)
 @compiles(minutes_apres)
 @compiles(jour_paris)
+@compiles(chiffres)
 def _sqlite(element: Any, compiler: Any, **kw: Any) -> str:
     return f"{element.name}({', '.join(_args(element, compiler, **kw))})"
 
@@ -90,6 +106,12 @@ def _pg_minutes(element: Any, compiler: Any, **kw: Any) -> str:
 def _pg_jour_paris(element: Any, compiler: Any, **kw: Any) -> str:
     (t,) = _args(element, compiler, **kw)
     return f"CAST(timezone('Europe/Paris', {t}) AS DATE)"
+
+
+@compiles(chiffres, "postgresql")
+def _pg_chiffres(element: Any, compiler: Any, **kw: Any) -> str:
+    (t,) = _args(element, compiler, **kw)
+    return CHIFFRES_PG.format(t)
 
 
 def ajouter_mois(d: date, mois: int) -> date:
@@ -129,9 +151,14 @@ def _sqlite_jour_paris(t: str | None) -> str | None:
     return None if instant is None else instant.astimezone(PARIS).date().isoformat()
 
 
+def _sqlite_chiffres(t: str | None) -> str | None:
+    return None if t is None else "".join(c for c in t if "0" <= c <= "9")
+
+
 def enregistrer_sqlite(dbapi_conn: Any) -> None:
     """Register the functions above on a new SQLite connection."""
     dbapi_conn.create_function("ancrage_jours_apres", 2, _sqlite_jours, deterministic=True)
     dbapi_conn.create_function("ancrage_mois_apres", 2, _sqlite_mois, deterministic=True)
     dbapi_conn.create_function("ancrage_minutes_apres", 2, _sqlite_minutes, deterministic=True)
     dbapi_conn.create_function("ancrage_jour_paris", 1, _sqlite_jour_paris, deterministic=True)
+    dbapi_conn.create_function("ancrage_chiffres", 1, _sqlite_chiffres, deterministic=True)
