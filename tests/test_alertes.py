@@ -216,3 +216,24 @@ def test_dates_of_the_alerts_are_those_of_the_field(client, monde: Monde, db) ->
     assert rdv["rendez_vous_id"] == str(rdv_tard.id)
     assert rdv["date_reference"] == (t - timedelta(days=3)).isoformat()
     assert f"{t - timedelta(days=3):%d/%m/%Y} à 00:30" in rdv["message"]
+
+
+def test_late_rendez_vous_are_read_from_the_partial_index(db, monde: Monde, is_postgres) -> None:
+    """PostgreSQL: the « rendez-vous à renseigner » come from the index of planned
+    rendez-vous (migration 0013), not from every rendez-vous before now."""
+    import pytest
+    from sqlalchemy import text
+
+    from api.alertes import service
+    from api.alertes.schemas import Perimetre
+    from tests.factories_mesures import principal_de
+
+    if not is_postgres:
+        pytest.skip("plan PostgreSQL")
+    regle = service.PAR_TYPE[service.TypeAlerte.rdv_a_renseigner]
+    requete = service._lignes(regle, principal_de(monde.users["asso_agent"], monde.asso), Perimetre.moi)
+    requete = requete.params(alerte_instant=datetime.now(UTC))
+    sql = requete.compile(db.connection(), compile_kwargs={"literal_binds": True})
+    db.execute(text("SET LOCAL enable_seqscan = off"))
+    plan = "\n".join(db.execute(text(f"EXPLAIN {sql}")).scalars())
+    assert "ix_rendez_vous_planifie_debut" in plan, plan

@@ -27,6 +27,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    literal_column,
     null,
     or_,
     type_coerce,
@@ -131,7 +132,9 @@ REGLES: tuple[RegleAlerte, ...] = (
         # Ended (not merely started) and still « planifié ». ``debut < instant`` is implied
         # by the end; stated, it lets the index on (mesure, statut, …, debut) bound the scan.
         lambda: and_(
-            col(RendezVous.statut) == StatutRendezVous.planifie.value,
+            # Written out, not bound: the partial index ix_rendez_vous_planifie_debut
+            # (migration 0013) is usable only when the planner sees the very value.
+            col(RendezVous.statut) == literal_column(f"'{StatutRendezVous.planifie.value}'"),
             col(RendezVous.debut) < _INSTANT,
             minutes_apres(col(RendezVous.debut), col(RendezVous.duree_minutes)) <= _INSTANT,
         ),
