@@ -26,4 +26,6 @@ HEALTHCHECK --interval=30s --timeout=3s --start-period=20s \
   CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=2).status == 200 else 1)"
 # Migrations, first admin (from ANCRAGE_ADMIN_EMAIL / ANCRAGE_ADMIN_PASSWORD), then uvicorn with several workers.
 # ANCRAGE_DATABASE_URL (PostgreSQL) and ANCRAGE_SECRET_KEY are required in production.
-CMD ["python", "-m", "api", "serve", "--workers", "4"]
+# The container listens on all its interfaces (its network is the boundary); ANCRAGE_WORKERS sets the processes.
+ENV ANCRAGE_HOST=0.0.0.0 ANCRAGE_WORKERS=4
+CMD ["python", "-m", "api", "serve"]

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
-from api.core.config import get_settings
+from api.core.config import Settings, get_settings
 
 
 def _migrate() -> None:
@@ -99,7 +100,24 @@ def _retention(simulation: bool) -> None:
           f"(antérieures au {bilan.date_limite_journal.isoformat(timespec='seconds')})", flush=True)
 
 
-def _serve(workers: int) -> None:
+def options_uvicorn(settings: Settings, workers: int | None = None) -> dict[str, Any]:
+    """uvicorn's options, from the settings (``workers``: the command line's, if given)."""
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "workers": workers or settings.workers,
+        "timeout_keep_alive": settings.keep_alive_secondes,
+        "log_level": settings.log_level.lower(),
+        # X-Forwarded-* are read by the app, from ANCRAGE_TRUSTED_PROXIES only
+        # (api/core/proxy.py): uvicorn's own reading would trust 127.0.0.1 by default,
+        # and a pass-through proxy on the same host would let any client name its address.
+        "proxy_headers": False,
+        "forwarded_allow_ips": "",
+        "access_log": False,
+    }
+
+
+def _serve(workers: int | None) -> None:
     import uvicorn
 
     from api.core.migrate import un_demarrage_a_la_fois
@@ -109,20 +127,12 @@ def _serve(workers: int) -> None:
     with un_demarrage_a_la_fois(settings.database_url):
         _migrate()
         _create_admin()
-    print(f"Ancrage sur http://127.0.0.1:{settings.port}  (API : /docs)", flush=True)
-    uvicorn.run(
-        "api.asgi:app",
-        host="127.0.0.1" if settings.env != "production" else "0.0.0.0",  # noqa: S104
-        port=settings.port,
-        workers=workers,
-        log_level=settings.log_level.lower(),
-        # X-Forwarded-* are read by the app, from ANCRAGE_TRUSTED_PROXIES only
-        # (api/core/proxy.py): uvicorn's own reading would trust 127.0.0.1 by default,
-        # and a pass-through proxy on the same host would let any client name its address.
-        proxy_headers=False,
-        forwarded_allow_ips="",
-        access_log=False,
+    options = options_uvicorn(settings, workers)
+    print(
+        f"Ancrage sur http://{settings.host}:{settings.port}  (API : /docs ; {options['workers']} processus)",
+        flush=True,
     )
+    uvicorn.run("api.asgi:app", **options)
 
 
 def _webhooks(intervalle: float) -> None:
@@ -150,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m api")
     sub = parser.add_subparsers(dest="cmd", required=True)
     serve = sub.add_parser("serve", help="migrer, créer l'admin puis servir")
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--workers", type=int, default=None, help="processus (défaut : ANCRAGE_WORKERS, 1)")
     sub.add_parser("migrate", help="appliquer les migrations Alembic")
     sub.add_parser("create-admin", help="créer le premier administrateur s'il n'y en a pas")
     demo = sub.add_parser("demo", help="charger une population de démonstration reproductible")

@@ -129,3 +129,111 @@ def test_alerts_refusals(client, monde: Monde) -> None:
     assert r.status_code == 403
     for who in ("gie", "bailleur", "bailleur_si", "financeur", "admin"):
         assert client.get(URL, headers=monde.h(who)).status_code == 403, who
+
+
+# --- A work list: pages, a kind filter, counts for the badges (issue 20) --------------------
+
+
+def _cles(items: list[dict]) -> list[tuple[str, str]]:
+    return [(a["type"], a["mesure_id"]) for a in items]
+
+
+def test_the_work_list_is_paginated_with_counts_per_kind(client, monde: Monde, db) -> None:
+    _monde_alertes(db, monde)
+    h = monde.h("asso_agent")
+    complete = client.get(URL, params={"limit": 100}, headers=h).json()
+    assert complete["total"] == 5 and len(complete["items"]) == 5
+    assert complete["par_type"] == {t: 1 for t in (
+        "premier_rdv_en_attente", "fin_prevue_proche", "duree_maximale_depassee", "suivi_du", "rdv_a_renseigner"
+    )}
+    assert all(a["libelle"] for a in complete["items"])
+    pages = [client.get(URL, params={"limit": 2, "offset": o}, headers=h).json() for o in (0, 2, 4)]
+    assert [len(p["items"]) for p in pages] == [2, 2, 1]
+    assert all(p["total"] == 5 and p["par_type"] == complete["par_type"] for p in pages)
+    assert [c for p in pages for c in _cles(p["items"])] == _cles(complete["items"])
+
+
+def test_the_work_list_filters_by_kind_and_keeps_every_count(client, monde: Monde, db) -> None:
+    w = _monde_alertes(db, monde)
+    body = client.get(URL, params={"type": "suivi_du"}, headers=monde.h("asso_agent")).json()
+    assert _cles(body["items"]) == [("suivi_du", str(w["suivi"].id))]
+    assert body["total"] == 1
+    assert sum(body["par_type"].values()) == 5  # the badges still count every kind
+    r = client.get(URL, params={"type": "inconnu"}, headers=monde.h("asso_agent"))
+    assert r.status_code == 422
+
+
+def test_the_access_log_records_what_was_shown(client, monde: Monde, db) -> None:
+    from sqlmodel import func, select
+
+    from api.audit.models import JournalAcces
+
+    _monde_alertes(db, monde)
+    agent = monde.users["asso_agent"]
+
+    def entrees() -> int:
+        return db.exec(
+            select(func.count()).select_from(JournalAcces).where(
+                JournalAcces.principal_id == agent.id, JournalAcces.ressource == "mesure"
+            )
+        ).one()
+
+    avant = entrees()
+    body = client.get(URL, params={"limit": 2}, headers=monde.h("asso_agent")).json()
+    assert body["total"] == 5
+    assert entrees() - avant == len({a["mesure_id"] for a in body["items"]}) == 2
+
+
+def test_dates_of_the_alerts_are_those_of_the_field(client, monde: Monde, db) -> None:
+    """Month ends and the Paris day of a late rendez-vous: computed in SQL, they must be the
+    dates a person reads on the calendar; a closed mesure raises its follow-up only."""
+    t = _today()
+    semestriel = fm.dispositif(db, monde, duree_max_mois=6)
+    fin_aout = fm.mesure(db, monde, semestriel, date_mandatement=date(t.year - 2, 8, 1))
+    fin_aout.statut, fin_aout.date_debut = "active", date(t.year - 2, 8, 31)
+    _rdv(db, fin_aout, datetime(t.year - 2, 9, 1, 9, tzinfo=UTC), "realise")
+    # 00:30 in Paris is still the day before in UTC: the alert's day is the one in Paris.
+    tard = datetime.combine(t - timedelta(days=3), datetime.min.time(), ZoneInfo("Europe/Paris")).replace(
+        hour=0, minute=30
+    )
+    rdv_tard = _rdv(db, fin_aout, tard.astimezone(UTC), "planifie")
+    close = fm.mesure(db, monde, semestriel, date_mandatement=t - timedelta(days=400))
+    close.statut, close.date_fin = "terminee", t - timedelta(days=10)
+    for m in (fin_aout, close):
+        db.add(m)
+    db.flush()
+    body = client.get(URL, params={"limit": 100}, headers=monde.h("asso_agent")).json()
+    par = {(a["type"], a["mesure_id"]): a for a in body["items"]}
+    assert set(par) == {
+        ("duree_maximale_depassee", str(fin_aout.id)),
+        ("rdv_a_renseigner", str(fin_aout.id)),
+    }
+    limite = fm_add3(fm_add3(date(t.year - 2, 8, 31)))  # 31/08 + 6 months: the last day of February
+    assert limite.month == 2
+    assert par[("duree_maximale_depassee", str(fin_aout.id))]["date_reference"] == limite.isoformat()
+    assert f"depuis le {limite:%d/%m/%Y}" in par[("duree_maximale_depassee", str(fin_aout.id))]["message"]
+    rdv = par[("rdv_a_renseigner", str(fin_aout.id))]
+    assert rdv["rendez_vous_id"] == str(rdv_tard.id)
+    assert rdv["date_reference"] == (t - timedelta(days=3)).isoformat()
+    assert f"{t - timedelta(days=3):%d/%m/%Y} à 00:30" in rdv["message"]
+
+
+def test_late_rendez_vous_are_read_from_the_partial_index(db, monde: Monde, is_postgres) -> None:
+    """PostgreSQL: the « rendez-vous à renseigner » come from the index of planned
+    rendez-vous (migration 0015), not from every rendez-vous before now."""
+    import pytest
+    from sqlalchemy import text
+
+    from api.alertes import service
+    from api.alertes.schemas import Perimetre
+    from tests.factories_mesures import principal_de
+
+    if not is_postgres:
+        pytest.skip("plan PostgreSQL")
+    regle = service.PAR_TYPE[service.TypeAlerte.rdv_a_renseigner]
+    requete = service._lignes(regle, principal_de(monde.users["asso_agent"], monde.asso), Perimetre.moi)
+    requete = requete.params(alerte_instant=datetime.now(UTC))
+    sql = requete.compile(db.connection(), compile_kwargs={"literal_binds": True})
+    db.execute(text("SET LOCAL enable_seqscan = off"))
+    plan = "\n".join(db.execute(text(f"EXPLAIN {sql}")).scalars())
+    assert "ix_rendez_vous_planifie_debut" in plan, plan

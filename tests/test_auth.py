@@ -45,6 +45,33 @@ def test_password_grant_gives_access_token_and_refresh_cookie(client, monde: Mon
     assert me.json()["role"] == "agent"
 
 
+def test_the_token_response_says_who_signed_in(client, monde: Monde) -> None:
+    """A client can ask for « my » mesures (referent_id) without calling /auth/me first."""
+    user = monde.users["asso_resp"]
+    body = _login(client, user.email).json()
+    assert body["principal"] == {
+        "type": "utilisateur",
+        "id": str(user.id),
+        "organisation_id": str(monde.asso.id),
+        "organisation_type": "association",
+        "role": "responsable",
+    }
+    h = {"Authorization": f"Bearer {body['access_token']}"}
+    r = client.get("/api/v1/mesures", params={"referent_id": body["principal"]["id"]}, headers=h)
+    assert r.status_code == 200
+    cli = monde.clients["bailleur_si"]
+    body = client.post(
+        TOKEN_URL, data={"grant_type": "client_credentials", "client_id": cli.client_id, "client_secret": MOT_DE_PASSE}
+    ).json()
+    assert body["principal"] == {
+        "type": "client",
+        "id": str(cli.id),
+        "organisation_id": str(monde.bailleur.id),
+        "organisation_type": "bailleur",
+        "role": "client",
+    }
+
+
 def test_wrong_password_and_unknown_user_get_the_same_answer(client, monde: Monde) -> None:
     wrong = _login(client, monde.users["asso_agent"].email, "pas-le-bon-mot-de-passe")
     unknown = _login(client, "personne@nulle-part.test")

@@ -208,3 +208,72 @@ def test_search_wildcards_are_literal(client, monde: Monde) -> None:
     for q in ("%", "_", "\\"):
         r = client.get("/api/v1/menages", params={"q": q}, headers=monde.h("asso_agent"))
         assert r.status_code == 200 and r.json()["total"] == 0, q
+
+
+# --- Search that scales (issue 20) ----------------------------------------------------------
+
+URL = "/api/v1/menages"
+
+
+def test_search_by_phone_whatever_the_separators(client, monde: Monde) -> None:
+    cherche = _create(client, monde, telephone="06 12 34 56 78").json()
+    _create(client, monde, telephone="02 99 00 11 22")
+    _create(client, monde)
+    for q in ("0612345678", "06.12.34", "+33 6 12 34 56 78", "12-34-56"):
+        r = client.get(URL, params={"q": q}, headers=monde.h("asso_agent")).json()
+        assert [m["id"] for m in r["items"]] == [cherche["id"]], q
+    # a short number is not a phone search: no household has « 06 » in its name or reference
+    assert client.get(URL, params={"q": "06 1"}, headers=monde.h("asso_agent")).json()["total"] == 0
+
+
+def test_search_by_part_of_the_reference(client, monde: Monde) -> None:
+    body = _create(client, monde).json()
+    _create(client, monde)
+    r = client.get(URL, params={"q": body["reference"][-4:].lower()}, headers=monde.h("asso_agent")).json()
+    assert body["id"] in [m["id"] for m in r["items"]]
+
+
+def test_list_follows_a_cursor(client, monde: Monde) -> None:
+    crees = {_create(client, monde).json()["id"] for _ in range(3)}
+    h = monde.h("asso_agent")
+    p1 = client.get(URL, params={"limit": 2}, headers=h).json()
+    assert p1["total"] == 3 and p1["total_exact"] is True and p1["suivant"]
+    p2 = client.get(URL, params={"limit": 2, "apres": p1["suivant"]}, headers=h).json()
+    assert len(p2["items"]) == 1 and p2["suivant"] is None
+    vus = [m["id"] for m in p1["items"] + p2["items"]]
+    assert set(vus) == crees and len(vus) == 3
+    assert vus == [m["id"] for m in client.get(URL, params={"limit": 3}, headers=h).json()["items"]]
+    r = client.get(URL, params={"apres": "pas-un-curseur"}, headers=h)
+    assert r.status_code == 422 and r.json()["errors"][0]["champ"] == "apres"
+
+
+def test_total_is_capped_like_the_mesures_list(client, monde: Monde, monkeypatch) -> None:
+    from api.menages import service
+
+    for _ in range(3):
+        _create(client, monde)
+    monkeypatch.setattr(service, "TOTAL_PLAFOND", 2)
+    r = client.get(URL, params={"limit": 1}, headers=monde.h("asso_agent")).json()
+    assert (r["total"], r["total_exact"]) == (2, False)
+    r = client.get(URL, params={"limit": 1, "offset": 1}, headers=monde.h("asso_agent")).json()
+    assert (r["total"], r["total_exact"]) == (3, True)
+
+
+def test_search_is_served_by_the_trigram_indexes(db, is_postgres) -> None:
+    """PostgreSQL: each part of the search (name, reference, phone) can be read from its
+    pg_trgm index (migration 0012) — the plan names the three of them."""
+    import pytest
+    from sqlalchemy import text
+    from sqlmodel import select
+
+    from api.menages.models import Menage
+    from api.menages.service import condition_recherche
+
+    if not is_postgres:
+        pytest.skip("index trigrammes : PostgreSQL seulement (SQLite parcourt)")
+    requete = select(Menage.id).where(condition_recherche("Goff 0612345678"))
+    sql = requete.compile(db.connection(), compile_kwargs={"literal_binds": True})
+    db.execute(text("SET LOCAL enable_seqscan = off"))
+    plan = "\n".join(db.execute(text(f"EXPLAIN {sql}")).scalars())
+    for index in ("ix_personne_nom_recherche_trgm", "ix_menage_reference_trgm", "ix_menage_telephone_trgm"):
+        assert index in plan, plan

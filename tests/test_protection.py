@@ -202,6 +202,28 @@ def _serveur(base: Engine, **reglages: str) -> Iterator[str]:
         proc.wait(timeout=20)
 
 
+def test_serveur_reel_garde_la_connexion_pendant_le_temps_de_reflexion(base_dediee) -> None:
+    """A person thinks a few seconds between two clicks: the connection is still there
+    for the second one (uvicorn's default closed it after 5 s)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    with _serveur(base_dediee) as url:
+        adresse = urlsplit(url)
+        connexion = http.client.HTTPConnection(adresse.hostname or "", adresse.port, timeout=5)
+        try:
+            connexion.request("GET", "/health")
+            assert connexion.getresponse().read() and connexion.sock is not None
+            socket_initial = connexion.sock
+            time.sleep(6.5)
+            # http.client never reconnects by itself: a closed connection raises here.
+            connexion.request("GET", "/health")
+            assert connexion.getresponse().status == 200
+            assert connexion.sock is socket_initial
+        finally:
+            connexion.close()
+
+
 def _essais(url: str, transmis: list[str]) -> list[int]:
     with httpx.Client(base_url=url, timeout=10) as c:
         return [

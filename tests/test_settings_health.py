@@ -33,6 +33,24 @@ def test_settings_read_from_environment(monkeypatch) -> None:
     assert s.access_token_minutes == 5 and s.cors_origins == ["https://ancrage.example"]
 
 
+def test_the_server_is_configured_by_settings(monkeypatch) -> None:
+    """Bind address, processes and keep-alive come from the settings; production binds
+    where it is told (loopback unless ANCRAGE_HOST says otherwise), never a fixed address."""
+    from api.__main__ import options_uvicorn
+
+    prod = Settings(env="production", secret_key="k" * 48)
+    options = options_uvicorn(prod)
+    assert (options["host"], options["workers"]) == ("127.0.0.1", 1)
+    assert options["timeout_keep_alive"] >= 60  # longer than a person's think time (uvicorn: 5 s)
+    assert options["proxy_headers"] is False
+    monkeypatch.setenv("ANCRAGE_HOST", "10.0.0.5")
+    monkeypatch.setenv("ANCRAGE_WORKERS", "3")
+    monkeypatch.setenv("ANCRAGE_KEEP_ALIVE_SECONDES", "120")
+    options = options_uvicorn(Settings(env="production", secret_key="k" * 48))
+    assert (options["host"], options["workers"], options["timeout_keep_alive"]) == ("10.0.0.5", 3, 120)
+    assert options_uvicorn(Settings(), workers=2)["workers"] == 2  # serve --workers wins
+
+
 def test_health(client) -> None:
     assert client.get("/health").json() == {"status": "ok"}
     assert client.get("/health/ready").json() == {"status": "ok"}

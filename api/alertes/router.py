@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 
 from api.alertes import service
-from api.alertes.schemas import Alertes, Perimetre
+from api.alertes.schemas import Alertes, Perimetre, TypeAlerte
 from api.auth.principal import CurrentPrincipal
 from api.core.db import SessionDep
 from api.core.errors import ErreurValidation, Interdit, NonAuthentifie, responses
+from api.core.pagination import PageDep
 from api.mesures.service import aujourdhui
 from api.rendez_vous.service import maintenant
 
@@ -30,7 +33,11 @@ def alertes_lister(
     request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
+    page: PageDep,
     perimetre: Perimetre | None = None,
+    type_alerte: Annotated[
+        TypeAlerte | None, Query(alias="type", description="Un seul type d'alerte (les compteurs restent tous là)")
+    ] = None,
 ) -> Alertes:
     return service.lister_alertes(
         session,
@@ -39,4 +46,6 @@ def alertes_lister(
         aujourdhui=aujourdhui(),
         instant=maintenant(),
         delai_premier_rdv=request.app.state.settings.alerte_premier_rdv_jours,
+        page=page,
+        type=type_alerte,
     )

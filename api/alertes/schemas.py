@@ -24,6 +24,7 @@ class Perimetre(StrEnum):
 
 class Alerte(BaseModel):
     type: TypeAlerte
+    libelle: str = Field(description="Nom du type d'alerte, en français", examples=["Premier rendez-vous en attente"])
     message: str = Field(description="Ce qui demande attention, en français")
     date_reference: date = Field(description="Échéance ou date qui déclenche l'alerte")
     mesure_id: uuid.UUID
@@ -34,7 +35,14 @@ class Alerte(BaseModel):
 
 
 class Alertes(BaseModel):
+    """Une page de la liste de travail, avec le compte de chaque type pour les pastilles."""
+
     perimetre: Perimetre
-    total: int
-    par_type: dict[TypeAlerte, int]
-    items: list[Alerte]
+    total: int = Field(description="Nombre d'alertes correspondant aux filtres (type compris)")
+    par_type: dict[TypeAlerte, int] = Field(
+        description="Nombre d'alertes de chaque type dans le périmètre, quel que soit le filtre « type » "
+        "(les types sans alerte sont absents)"
+    )
+    limit: int
+    offset: int
+    items: list[Alerte] = Field(description="La page : les alertes les plus anciennes d'abord")

@@ -107,7 +107,7 @@ def token(
             guard.fail(None, request)
             raise
     response.headers["Cache-Control"] = "no-store"
-    return JetonAcces(access_token=emission.access_token, expires_in=emission.expires_in)
+    return JetonAcces(access_token=emission.access_token, expires_in=emission.expires_in, principal=emission.titulaire)
 
 
 @router.post(

@@ -8,12 +8,25 @@ from pydantic import BaseModel, Field
 from api.organisations.models import RoleUtilisateur, TypeOrganisation
 
 
+class Titulaire(BaseModel):
+    """Qui vient de se connecter : de quoi demander « mes » mesures sans appeler /auth/me."""
+
+    type: Literal["utilisateur", "client"]
+    id: uuid.UUID
+    organisation_id: uuid.UUID
+    organisation_type: TypeOrganisation
+    role: RoleUtilisateur | Literal["client"]
+
+
 class JetonAcces(BaseModel):
     """Réponse OAuth2 : le jeton d'accès (le jeton de rafraîchissement voyage en cookie httpOnly)."""
 
     access_token: str
     token_type: Literal["bearer"] = "bearer"
     expires_in: int = Field(description="Durée de validité en secondes", examples=[900])
+    principal: Titulaire | None = Field(
+        None, description="Le titulaire du jeton (à la connexion, POST /auth/token ; absent au renouvellement)"
+    )
 
 
 class OrganisationResume(BaseModel):

@@ -11,6 +11,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select, update
 
 from api.auth.models import JetonRafraichissement, SessionAuth
+from api.auth.schemas import Titulaire
 from api.core.config import Settings
 from api.core.errors import IdentifiantsInvalides, NonAuthentifie
 from api.core.models import utcnow
@@ -24,6 +25,7 @@ class Emission:
     expires_in: int
     refresh_token: str | None
     refresh_max_age: int | None
+    titulaire: Titulaire | None = None
 
 
 def _emettre(session: Session, settings: Settings, auth: SessionAuth, sub: str, *, with_refresh: bool) -> Emission:
@@ -60,6 +62,9 @@ def connecter_utilisateur(session: Session, settings: Settings, *, email: str, m
     auth = SessionAuth(utilisateur_id=user.id, expire_le=utcnow() + timedelta(days=settings.refresh_token_days))
     session.add_all([user, auth])
     emission = _emettre(session, settings, auth, f"utilisateur:{user.id}", with_refresh=True)
+    emission.titulaire = Titulaire(
+        type="utilisateur", id=user.id, organisation_id=row[1].id, organisation_type=row[1].type, role=user.role
+    )
     session.commit()
     return emission
 
@@ -81,6 +86,9 @@ def connecter_client(session: Session, settings: Settings, *, client_id: str, cl
     )
     session.add(auth)
     emission = _emettre(session, settings, auth, f"client:{client.id}", with_refresh=False)
+    emission.titulaire = Titulaire(
+        type="client", id=client.id, organisation_id=row[1].id, organisation_type=row[1].type, role="client"
+    )
     session.commit()
     return emission
 

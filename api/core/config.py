@@ -49,7 +49,17 @@ class Settings(BaseSettings):
     # Empty: none, the peer's address is the client's (a rotated header escapes nothing).
     trusted_proxies: list[IPvAnyNetwork] = Field(default_factory=list)
     log_level: str = "INFO"
+    # Where `python -m api serve` listens. Loopback by default, in production too: a
+    # server behind a proxy on the same host needs nothing else; a container or a
+    # separate proxy names its interface (the image sets 0.0.0.0).
+    host: str = "127.0.0.1"
     port: int = 8000
+    # Server processes (uvicorn workers); `serve --workers` overrides it.
+    workers: int = Field(default=1, ge=1, le=64)
+    # An idle keep-alive connection is kept this long: more than a person's think time
+    # between two clicks (uvicorn closes after 5 s by default, and each click then paid
+    # a new TCP, often TLS, connection through the proxy).
+    keep_alive_secondes: int = Field(default=75, ge=1, le=3600)
     # Cookies carrying the refresh token are Secure outside development.
     cookie_secure: bool | None = None
     admin_email: str | None = None

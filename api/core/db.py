@@ -22,6 +22,8 @@ from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
+from api.core.fonctions_sql import enregistrer_sqlite
+
 if TYPE_CHECKING:
     from api.core.config import Settings
 
@@ -59,6 +61,7 @@ def make_engine(url: str, settings: Settings | None = None, **kwargs: Any) -> En
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.close()
+            enregistrer_sqlite(dbapi_conn)
 
         # IMMEDIATE takes the write lock at the start: concurrent writers then wait on the
         # busy timeout instead of failing with "database is locked" when a read

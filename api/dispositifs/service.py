@@ -53,13 +53,32 @@ def cibles_de(session: Session, dispositif_ids: Iterable[uuid.UUID]) -> dict[uui
 
 
 def types_accompagnement(session: Session, dispositif_id: uuid.UUID) -> list[TypeAccompagnement]:
-    return list(
-        session.exec(
-            select(TypeAccompagnement)
-            .where(TypeAccompagnement.dispositif_id == dispositif_id)
-            .order_by(col(TypeAccompagnement.ordre), col(TypeAccompagnement.code))
-        )
-    )
+    return types_accompagnement_de(session, [dispositif_id]).get(dispositif_id, [])
+
+
+def types_accompagnement_de(
+    session: Session, dispositif_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, list[TypeAccompagnement]]:
+    """The types of support of several dispositifs in one query, each list in display order."""
+    out: dict[uuid.UUID, list[TypeAccompagnement]] = {}
+    for t in session.exec(
+        select(TypeAccompagnement)
+        .where(col(TypeAccompagnement.dispositif_id).in_(set(dispositif_ids)))
+        .order_by(col(TypeAccompagnement.ordre), col(TypeAccompagnement.code))
+    ):
+        out.setdefault(t.dispositif_id, []).append(t)
+    return out
+
+
+def _communes_dispositifs(session: Session, dispositif_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+    out: dict[uuid.UUID, list[str]] = {}
+    for dispositif_id, commune in session.exec(
+        select(DispositifCommune.dispositif_id, DispositifCommune.commune_insee)
+        .where(col(DispositifCommune.dispositif_id).in_(set(dispositif_ids)))
+        .order_by(col(DispositifCommune.commune_insee))
+    ):
+        out.setdefault(dispositif_id, []).append(commune)
+    return out
 
 
 def libelle_cible(cible: Cible, principal: Principal) -> str:
@@ -69,24 +88,29 @@ def libelle_cible(cible: Cible, principal: Principal) -> str:
 
 
 def to_public(session: Session, principal: Principal, d: Dispositif) -> DispositifPublic:
-    communes = session.exec(
-        select(DispositifCommune.commune_insee)
-        .where(DispositifCommune.dispositif_id == d.id)
-        .order_by(col(DispositifCommune.commune_insee))
-    )
-    return DispositifPublic(
-        **d.model_dump(),
-        cibles=[
-            CiblePublic(
-                code=c.code, libelle=libelle_cible(c, principal), sensible=c.sensible, ordre=c.ordre
-            )
-            for c in cibles(session, d.id)
-        ],
-        types_accompagnement=[
-            TypeAccompagnementIn.model_validate(t) for t in types_accompagnement(session, d.id)
-        ],
-        communes=list(communes),
-    )
+    return publics(session, principal, [d])[0]
+
+
+def publics(session: Session, principal: Principal, dispositifs: list[Dispositif]) -> list[DispositifPublic]:
+    """These dispositifs with their cibles, types and communes: three queries whatever their number."""
+    ids = [d.id for d in dispositifs]
+    if not ids:
+        return []
+    toutes_cibles = cibles_de(session, ids)
+    tous_types = types_accompagnement_de(session, ids)
+    communes = _communes_dispositifs(session, ids)
+    return [
+        DispositifPublic(
+            **d.model_dump(),
+            cibles=[
+                CiblePublic(code=c.code, libelle=libelle_cible(c, principal), sensible=c.sensible, ordre=c.ordre)
+                for c in toutes_cibles.get(d.id, [])
+            ],
+            types_accompagnement=[TypeAccompagnementIn.model_validate(t) for t in tous_types.get(d.id, [])],
+            communes=communes.get(d.id, []),
+        )
+        for d in dispositifs
+    ]
 
 
 def _verifier_type_org(
@@ -173,17 +197,10 @@ def lister_dispositifs(
             (col(Dispositif.date_fin).is_(None)) | (col(Dispositif.date_fin) >= actifs_le),
         )
     total = count(session, query)
-    rows = session.exec(
-        query.order_by(col(Dispositif.nom), col(Dispositif.id))
-        .offset(page.offset)
-        .limit(page.limit)
+    rows = list(
+        session.exec(query.order_by(col(Dispositif.nom), col(Dispositif.id)).offset(page.offset).limit(page.limit))
     )
-    return Page(
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        items=[to_public(session, principal, d) for d in rows],
-    )
+    return Page(total=total, limit=page.limit, offset=page.offset, items=publics(session, principal, rows))
 
 
 def modifier_dispositif(
@@ -218,18 +235,25 @@ def modifier_dispositif(
 # --- Conventions ---------------------------------------------------------------
 
 
-def _communes_convention(session: Session, convention_id: uuid.UUID) -> list[str]:
-    return list(
-        session.exec(
-            select(ConventionCommune.commune_insee)
-            .where(ConventionCommune.convention_id == convention_id)
-            .order_by(col(ConventionCommune.commune_insee))
-        )
-    )
+def _communes_conventions(session: Session, convention_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+    out: dict[uuid.UUID, list[str]] = {}
+    for convention_id, commune in session.exec(
+        select(ConventionCommune.convention_id, ConventionCommune.commune_insee)
+        .where(col(ConventionCommune.convention_id).in_(set(convention_ids)))
+        .order_by(col(ConventionCommune.commune_insee))
+    ):
+        out.setdefault(convention_id, []).append(commune)
+    return out
 
 
 def convention_public(session: Session, c: Convention) -> ConventionPublic:
-    return ConventionPublic(**c.model_dump(), communes=_communes_convention(session, c.id))
+    return conventions_publiques(session, [c])[0]
+
+
+def conventions_publiques(session: Session, conventions: list[Convention]) -> list[ConventionPublic]:
+    """These conventions with their communes: one query whatever their number."""
+    communes = _communes_conventions(session, [c.id for c in conventions]) if conventions else {}
+    return [ConventionPublic(**c.model_dump(), communes=communes.get(c.id, [])) for c in conventions]
 
 
 def creer_convention(
@@ -277,16 +301,16 @@ def lister_conventions(
     if association_id is not None:
         query = query.where(Convention.association_id == association_id)
     total = count(session, query)
-    rows = session.exec(
-        query.order_by(col(Convention.date_debut).desc(), col(Convention.id))
-        .offset(page.offset)
-        .limit(page.limit)
+    rows = list(
+        session.exec(
+            query.order_by(col(Convention.date_debut).desc(), col(Convention.id)).offset(page.offset).limit(page.limit)
+        )
     )
     return Page(
         total=total,
         limit=page.limit,
         offset=page.offset,
-        items=[convention_public(session, c) for c in rows],
+        items=conventions_publiques(session, rows),
     )
 
 

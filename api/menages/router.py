@@ -18,7 +18,7 @@ from api.core.errors import (
     VersionRequise,
     responses,
 )
-from api.core.pagination import Page, PageDep
+from api.core.pagination import PageCurseur, PageDep
 from api.core.referentiels import INSEE_PATTERN, Composition
 from api.menages import service
 from api.menages.schemas import MenageCreate, MenagePublic, MenageResume, MenageUpdate
@@ -28,7 +28,7 @@ router = APIRouter(prefix="/api/v1/menages", tags=["menages"], responses=respons
 
 @router.get(
     "",
-    response_model=Page[MenageResume],
+    response_model=PageCurseur[MenageResume],
     operation_id="menages_lister",
     summary="Rechercher et lister les ménages visibles",
 )
@@ -37,13 +37,17 @@ def menages_lister(
     principal: CurrentPrincipal,
     page: PageDep,
     q: Annotated[
-        str | None, Query(max_length=100, description="Nom, prénom ou référence (sans accents ni casse)")
+        str | None,
+        Query(max_length=100, description="Nom, prénom, référence ou téléphone (sans accents ni casse)"),
     ] = None,
     commune_insee: Annotated[str | None, Query(pattern=INSEE_PATTERN)] = None,
     composition: Composition | None = None,
-) -> Page[MenageResume]:
+    apres: Annotated[
+        str | None, Query(max_length=200, description="Curseur « suivant » de la page précédente")
+    ] = None,
+) -> PageCurseur[MenageResume]:
     return service.lister_menages(
-        session, principal, page=page, q=q, commune_insee=commune_insee, composition=composition
+        session, principal, page=page, q=q, commune_insee=commune_insee, composition=composition, apres=apres
     )
 
 

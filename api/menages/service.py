@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import exists, or_
+from sqlalchemy import ColumnElement, tuple_, union
 from sqlmodel import Session, col, delete, select
 
 from api.acces.politique import Relation
@@ -18,8 +19,9 @@ from api.auth.principal import Principal
 from api.core.compteurs import prochaine_reference
 from api.core.concurrency import bump_version, check_if_match
 from api.core.errors import Doublon, Interdit, Introuvable, Probleme, champ_invalide
+from api.core.fonctions_sql import chiffres
 from api.core.models import inserer, inserer_objets, new_id, utcnow
-from api.core.pagination import Page, PageParams, count
+from api.core.pagination import TOTAL_PLAFOND, PageCurseur, PageParams, count_plafonne
 from api.core.referentiels import Composition, LienPersonne, Sexe
 from api.core.texte import motif_like, normaliser
 from api.menages import access
@@ -493,6 +495,55 @@ def modifier_menage(
     return public
 
 
+def curseur(modifie_le: datetime, menage_id: uuid.UUID) -> str:
+    """Opaque cursor after this household in the list order (last change, then id)."""
+    return base64.urlsafe_b64encode(f"{modifie_le.isoformat()}|{menage_id}".encode()).decode()
+
+
+def _lire_curseur(apres: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        quand, menage_id = base64.urlsafe_b64decode(apres.encode()).decode().split("|", 1)
+        instant = datetime.fromisoformat(quand)
+        return (instant if instant.tzinfo else instant.replace(tzinfo=UTC)), uuid.UUID(menage_id)
+    except (ValueError, UnicodeDecodeError):
+        raise champ_invalide(
+            "apres", "curseur inconnu : reprenez celui d'une page (champ « suivant »)", apres
+        ) from None
+
+
+# Fewer digits than this in the query is not a phone number (a year, a house number).
+CHIFFRES_TELEPHONE_MIN = 4
+
+
+def numero_national(q: str) -> str:
+    """The digits of a typed number without the French prefix (« +33 6 12 », « 0033 6 12 »
+    and « 06 12 » all give « 612 »): the part every way of writing it contains."""
+    numero = "".join(c for c in q if "0" <= c <= "9")
+    if numero.startswith("0033"):
+        numero = numero[4:]
+    elif q.strip().startswith("+33"):
+        numero = numero[2:]
+    return numero.lstrip("0")
+
+
+def condition_recherche(q: str) -> ColumnElement[bool]:
+    """Households whose reference, a person's name (« nom prénom », without accents or
+    case) or phone number contains ``q``.
+
+    Each part is a list of ids read from its own index (PostgreSQL: pg_trgm GIN indexes,
+    migration 0014), joined by UNION: an OR across the tables would make the planner scan
+    every household and probe its persons. A phone is matched on its digits whatever the
+    separators, and without a leading 0 so that « 06 12… » also finds « +33 6 12… »."""
+    parties: list[Any] = [
+        select(Personne.menage_id).where(col(Personne.nom_recherche).like(motif_like(normaliser(q)), escape="\\")),
+        select(Menage.id).where(col(Menage.reference).ilike(motif_like(q.strip()), escape="\\")),
+    ]
+    numero = numero_national(q)
+    if len(numero) >= CHIFFRES_TELEPHONE_MIN:
+        parties.append(select(Menage.id).where(chiffres(col(Menage.telephone)).like(f"%{numero}%")))
+    return col(Menage.id).in_(union(*parties))
+
+
 def lister_menages(
     session: Session,
     principal: Principal,
@@ -501,25 +552,28 @@ def lister_menages(
     q: str | None = None,
     commune_insee: str | None = None,
     composition: Composition | None = None,
-) -> Page[MenageResume]:
-    """Search by name or reference, accent- and case-insensitive."""
+    apres: str | None = None,
+) -> PageCurseur[MenageResume]:
+    """Search by name, reference or phone, accent- and case-insensitive; last changed first.
+
+    Like the mesures list, the total is counted up to ``TOTAL_PLAFOND`` past ``offset``
+    (``total_exact`` false beyond), and ``apres`` (the previous page's ``suivant``) reads
+    the next page by key instead of skipping rows."""
+    borne = _lire_curseur(apres) if apres is not None else None
     query = access.visible_menages(principal)
-    if q:
-        motif = motif_like(normaliser(q))
-        query = query.where(
-            or_(
-                col(Menage.reference).ilike(motif_like(q.strip()), escape="\\"),
-                exists().where(Personne.menage_id == Menage.id, col(Personne.nom_recherche).like(motif, escape="\\")),
-            )
-        )
+    if q and q.strip():
+        query = query.where(condition_recherche(q))
     if commune_insee:
         query = query.where(Menage.commune_insee == commune_insee)
     if composition:
         query = query.where(Menage.composition == composition.value)
-    total = count(session, query)
+    plafond = TOTAL_PLAFOND + page.offset
+    total, exact = count_plafonne(session, query, plafond)
+    if borne is not None:
+        query = query.where(tuple_(col(Menage.modifie_le), col(Menage.id)) < tuple_(*borne))
     menages = list(
         session.exec(
-            query.order_by(col(Menage.modifie_le).desc(), col(Menage.id)).offset(page.offset).limit(page.limit)
+            query.order_by(col(Menage.modifie_le).desc(), col(Menage.id).desc()).offset(page.offset).limit(page.limit)
         )
     )
     demandeurs = {
@@ -568,4 +622,7 @@ def lister_menages(
         )
     journaliser_liste(session, principal, RESSOURCE, [m.id for m in menages])
     session.commit()
-    return Page(total=total, limit=page.limit, offset=page.offset, items=items)
+    suivant = curseur(menages[-1].modifie_le, menages[-1].id) if len(menages) == page.limit else None
+    return PageCurseur(
+        total=total, total_exact=exact, limit=page.limit, offset=page.offset, items=items, suivant=suivant
+    )

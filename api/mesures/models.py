@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index
+from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel
 
 from api.core.models import new_id, utcnow
@@ -205,6 +205,16 @@ class RendezVous(SQLModel, table=True):
         # and each mesure's first held rendez-vous (not a follow-up) in one probe.
         Index("ix_rendez_vous_indicateurs", "debut", "mesure_id", "type", "statut"),
         Index("ix_rendez_vous_premier_realise", "mesure_id", "statut", "est_suivi", "debut"),
+        # The alerts' « rendez-vous à renseigner »: the planned ones already past are few
+        # (a held one leaves « planifie »), read from this partial index whatever the scope.
+        Index(
+            "ix_rendez_vous_planifie_debut",
+            "debut",
+            "mesure_id",
+            "cree_par_id",
+            postgresql_where=text("statut = 'planifie'"),
+            sqlite_where=text("statut = 'planifie'"),
+        ),
     )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)

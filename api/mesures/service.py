@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import calendar
 import functools
 import uuid
 from collections.abc import Callable
@@ -43,6 +42,7 @@ from api.core.errors import (
     TransitionRefusee,
     champ_invalide,
 )
+from api.core.fonctions_sql import ajouter_mois
 from api.core.pagination import TOTAL_PLAFOND, PageCurseur, PageParams, plafonner
 from api.core.texte import motif_like
 from api.dispositifs.models import Cible, Dispositif, TypeAccompagnement
@@ -212,14 +212,6 @@ def sans_trace(fn: Callable[P, R]) -> Callable[P, R]:
 def aujourdhui() -> date:
     """Today in France: the dates of the field are local dates."""
     return datetime.now(ZoneInfo("Europe/Paris")).date()
-
-
-def ajouter_mois(d: date, mois: int) -> date:
-    """Same day ``mois`` months later, clamped to the month's last day (31/08 + 6 → 28/02)."""
-    annee, index = divmod(d.month - 1 + mois, 12)
-    annee += d.year
-    jour = min(d.day, calendar.monthrange(annee, index + 1)[1])
-    return date(annee, index + 1, jour)
 
 
 def date_limite(mesure: Mesure, dispositif: Dispositif) -> date | None:

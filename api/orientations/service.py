@@ -723,10 +723,21 @@ def transitionner(
 
 
 def _session_public(session: Session, s: SessionCommission) -> SessionPublic:
-    ids = session.exec(
-        select(Orientation.id).where(Orientation.session_commission_id == s.id).order_by(col(Orientation.reference))
-    )
-    return SessionPublic(**s.model_dump(), ordre_du_jour=list(ids))
+    return _sessions_publiques(session, [s])[0]
+
+
+def _sessions_publiques(session: Session, sessions: list[SessionCommission]) -> list[SessionPublic]:
+    """These sessions with their agendas: one query whatever their number."""
+    ordres: dict[uuid.UUID, list[uuid.UUID]] = {s.id: [] for s in sessions}
+    if sessions:
+        for session_id, orientation_id in session.exec(
+            select(Orientation.session_commission_id, Orientation.id)
+            .where(col(Orientation.session_commission_id).in_(list(ordres)))
+            .order_by(col(Orientation.reference))
+        ):
+            if session_id is not None:
+                ordres[session_id].append(orientation_id)
+    return [SessionPublic(**s.model_dump(), ordre_du_jour=ordres[s.id]) for s in sessions]
 
 
 def creer_session(session: Session, principal: Principal, *, data: SessionCreate) -> SessionPublic:
@@ -771,13 +782,14 @@ def lister_sessions(
     if dispositif_id is not None:
         query = query.where(SessionCommission.dispositif_id == dispositif_id)
     total = count(session, query)
-    rows = session.exec(query.order_by(col(SessionCommission.date).desc()).offset(page.offset).limit(page.limit))
-    return Page(
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-        items=[_session_public(session, s) for s in rows],
+    rows = list(
+        session.exec(
+            query.order_by(col(SessionCommission.date).desc(), col(SessionCommission.id))
+            .offset(page.offset)
+            .limit(page.limit)
+        )
     )
+    return Page(total=total, limit=page.limit, offset=page.offset, items=_sessions_publiques(session, rows))
 
 
 def _session_ouverte(session: Session, principal: Principal, session_id: uuid.UUID) -> SessionCommission:
