@@ -1066,6 +1066,12 @@ export interface components {
              * @description Échéance ou date qui déclenche l'alerte
              */
             date_reference: string;
+            /**
+             * Libelle
+             * @description Nom du type d'alerte, en français
+             * @example Premier rendez-vous en attente
+             */
+            libelle: string;
             /** Menage Reference */
             menage_reference: string;
             /**
@@ -1086,16 +1092,32 @@ export interface components {
             rendez_vous_id?: string | null;
             type: components["schemas"]["TypeAlerte"];
         };
-        /** Alertes */
+        /**
+         * Alertes
+         * @description Une page de la liste de travail, avec le compte de chaque type pour les pastilles.
+         */
         Alertes: {
-            /** Items */
+            /**
+             * Items
+             * @description La page : les alertes les plus anciennes d'abord
+             */
             items: components["schemas"]["Alerte"][];
-            /** Par Type */
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /**
+             * Par Type
+             * @description Nombre d'alertes de chaque type dans le périmètre, quel que soit le filtre « type » (les types sans alerte sont absents)
+             */
             par_type: {
                 [key: string]: number;
             };
             perimetre: components["schemas"]["Perimetre"];
-            /** Total */
+            /**
+             * Total
+             * @description Nombre d'alertes correspondant aux filtres (type compris)
+             */
             total: number;
         };
         /** Body_auth_token */
@@ -1895,6 +1917,8 @@ export interface components {
              * @example 900
              */
             expires_in: number;
+            /** @description Le titulaire du jeton (à la connexion, POST /auth/token ; absent au renouvellement) */
+            principal?: components["schemas"]["Titulaire"] | null;
             /**
              * Token Type
              * @default bearer
@@ -2731,6 +2755,31 @@ export interface components {
              */
             total_exact?: boolean;
         };
+        /** PageCurseur[MenageResume] */
+        PageCurseur_MenageResume_: {
+            /** Items */
+            items: components["schemas"]["MenageResume"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /**
+             * Suivant
+             * @description Curseur de la page suivante, à passer tel quel dans « apres » (null : dernière page). Plus rapide qu'un décalage sur les longues listes, et stable si des éléments sont ajoutés entre deux pages.
+             */
+            suivant?: string | null;
+            /**
+             * Total
+             * @description Nombre d'éléments correspondant aux filtres, compté jusqu'à offset + 1000 (au-delà : total_exact vaut false et total vaut ce plafond ; une page atteinte par offset voit donc toujours des pages après elle)
+             */
+            total: number;
+            /**
+             * Total Exact
+             * @description false quand il y a plus d'éléments que le plafond (total)
+             * @default true
+             */
+            total_exact?: boolean;
+        };
         /** Page[AccesDossier] */
         Page_AccesDossier_: {
             /** Items */
@@ -2791,20 +2840,6 @@ export interface components {
         Page_EntreeJournal_: {
             /** Items */
             items: components["schemas"]["EntreeJournal"][];
-            /** Limit */
-            limit: number;
-            /** Offset */
-            offset: number;
-            /**
-             * Total
-             * @description Nombre total d'éléments correspondant aux filtres
-             */
-            total: number;
-        };
-        /** Page[MenageResume] */
-        Page_MenageResume_: {
-            /** Items */
-            items: components["schemas"]["MenageResume"][];
             /** Limit */
             limit: number;
             /** Offset */
@@ -3373,6 +3408,30 @@ export interface components {
              */
             quand: string;
         };
+        /**
+         * Titulaire
+         * @description Qui vient de se connecter : de quoi demander « mes » mesures sans appeler /auth/me.
+         */
+        Titulaire: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Organisation Id
+             * Format: uuid
+             */
+            organisation_id: string;
+            organisation_type: components["schemas"]["TypeOrganisation"];
+            /** Role */
+            role: components["schemas"]["RoleUtilisateur"] | "client";
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "utilisateur" | "client";
+        };
         /** TransitionIn */
         TransitionIn: {
             /**
@@ -3665,6 +3724,12 @@ export interface operations {
         parameters: {
             query?: {
                 perimetre?: components["schemas"]["Perimetre"] | null;
+                /** @description Un seul type d'alerte (les compteurs restent tous là) */
+                type?: components["schemas"]["TypeAlerte"] | null;
+                /** @description Taille de page (100 au plus) */
+                limit?: number;
+                /** @description Décalage */
+                offset?: number;
             };
             header?: never;
             path?: never;
@@ -5888,10 +5953,12 @@ export interface operations {
     menages_lister: {
         parameters: {
             query?: {
-                /** @description Nom, prénom ou référence (sans accents ni casse) */
+                /** @description Nom, prénom, référence ou téléphone (sans accents ni casse) */
                 q?: string | null;
                 commune_insee?: string | null;
                 composition?: components["schemas"]["Composition"] | null;
+                /** @description Curseur « suivant » de la page précédente */
+                apres?: string | null;
                 /** @description Taille de page (100 au plus) */
                 limit?: number;
                 /** @description Décalage */
@@ -5909,7 +5976,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_MenageResume_"];
+                    "application/json": components["schemas"]["PageCurseur_MenageResume_"];
                 };
             };
             /** @description Authentification requise */
