@@ -45,6 +45,7 @@ function Alertes() {
       <p role="status">
         {donnees.total} alerte{donnees.total > 1 ? "s" : ""}
         {perimetre === "association" ? " pour l'association" : ""}
+        {donnees.total > donnees.items.length ? ` (les ${donnees.items.length} plus anciennes)` : ""}
       </p>
       <Table
         caption="Alertes"
