@@ -160,7 +160,12 @@ def test_responsable_bailleur_gere_ses_webhooks(page: Any, serveur: Serveur, cap
     champ = page.locator(".fr-input-group", has=page.locator('input[name="url"]'))
     expect(champ).to_have_class(re.compile("fr-input-group--error"))
 
-    page.locator('input[name="url"]').fill("http://127.0.0.1:9/ancrage/webhook")
+    # An address inside the network (here, the database's port): refused under the field too.
+    page.locator('input[name="url"]').fill("https://127.0.0.1:5432/")
+    page.get_by_role("button", name="Créer le webhook").click()
+    expect(champ).to_have_class(re.compile("fr-input-group--error"))
+
+    page.locator('input[name="url"]').fill("https://si.neotoa.example/ancrage/webhook")
     tire = page.locator('input[name="secret"]').input_value()
     assert re.fullmatch(r"[0-9a-f]{64}", tire)
     page.get_by_role("button", name="Créer le webhook").click()
@@ -169,7 +174,7 @@ def test_responsable_bailleur_gere_ses_webhooks(page: Any, serveur: Serveur, cap
     expect(page.get_by_text("Ce secret ne sera plus jamais affiché")).to_be_visible()
     # The next one gets a fresh secret.
     assert page.locator('input[name="secret"]').input_value() != tire
-    ligne = page.get_by_role("row", name="127.0.0.1:9/ancrage/webhook")
+    ligne = page.get_by_role("row", name="si.neotoa.example/ancrage/webhook")
     expect(ligne).to_contain_text("Actif")
     capture(page, "6d-webhook-secret")
 
@@ -185,7 +190,7 @@ def test_responsable_bailleur_gere_ses_webhooks(page: Any, serveur: Serveur, cap
     expect(confirmation).to_contain_text("Supprimer le webhook")
     capture(page, "6f-webhook-confirmation")
     confirmation.get_by_role("button", name="Annuler").click()
-    expect(page.get_by_role("row", name="127.0.0.1:9")).to_have_count(1)
+    expect(page.get_by_role("row", name="si.neotoa.example")).to_have_count(1)
     page.get_by_role("button", name=re.compile("Supprimer")).click()
     page.get_by_role("button", name="Confirmer la suppression").click()
     expect(page.get_by_text("Aucun webhook déclaré pour votre organisation.")).to_be_visible()
