@@ -142,6 +142,11 @@ def condition_modifiable(principal: Principal) -> ColumnElement[bool]:
     return _selon(principal, modificateurs(Fait.menage_vivant))
 
 
+def memes_lecteurs_et_modificateurs() -> bool:
+    """Whether the policy lets the same relations read and change the live file."""
+    return lecteurs(Fait.menage_vivant) == modificateurs(Fait.menage_vivant)
+
+
 def visible_menages(principal: Principal) -> SelectOfScalar[Menage]:
     return select(Menage).where(condition_visible(principal))
 
