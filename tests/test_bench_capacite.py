@@ -4,7 +4,6 @@ of the mix included, and every request it makes must succeed."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections import Counter
 
@@ -15,6 +14,7 @@ from api.bench import capacite
 from api.bench.outils import CompteurCpu, serveur_processus
 from api.demo import referentiel
 from api.demo.generateur import charger
+from tests import boucle
 
 
 def test_le_melange_tient_a_chaque_palier() -> None:
@@ -34,8 +34,8 @@ def test_le_generateur_simule_chaque_role_sans_erreur(base_dediee: Engine, capsy
     assert systeme is not None and all(comptes.values())
     url = base_dediee.url.render_as_string(hide_password=False)
     with serveur_processus(url, workers=1) as (base, pid):
-        paliers = asyncio.run(
-            capacite.executer(
+        paliers = boucle.executer(
+            lambda: capacite.executer(
                 base,
                 comptes,
                 mot_de_passe=referentiel.DEMO_PASSWORD,

@@ -30,6 +30,7 @@ from sqlalchemy import Engine
 from api.core.config import Settings
 from api.core.db import make_engine
 from api.core.migrate import upgrade
+from tests import boucle
 from tests.conftest import base_jetable
 from tests.factories_orientations import dispositif_payload, orientation_payload
 from tests.test_ingestion_concurrente import monde_reel
@@ -114,7 +115,7 @@ def test_200_requetes_concurrentes_sans_500(serveur_reel) -> None:
             )
 
     debut = time.perf_counter()
-    reponses = asyncio.run(tirer())
+    reponses = boucle.executer(tirer)
     duree = time.perf_counter() - debut
     # A request left without an answer for 60 s counts as « délai dépassé ».
     statuts = Counter(r.status_code if isinstance(r, httpx.Response) else "délai dépassé" for r in reponses)
