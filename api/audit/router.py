@@ -9,10 +9,10 @@ from fastapi import APIRouter, Query
 
 from api.audit import service
 from api.audit.models import ActionAudit
-from api.audit.schemas import AccesDossier, EntreeJournal
+from api.audit.schemas import EntreeJournal
 from api.auth.principal import CurrentPrincipal
 from api.core.db import SessionDep
-from api.core.errors import ErreurValidation, Interdit, Introuvable, NonAuthentifie, responses
+from api.core.errors import ErreurValidation, Interdit, NonAuthentifie, responses
 from api.core.pagination import Page, PageDep
 from api.core.schemas import DateHeureISO
 
@@ -56,17 +56,3 @@ def audit_lister(
         ressource_id=ressource_id,
         action=action,
     )
-
-
-@router.get(
-    "/menages/{menage_id}/acces",
-    response_model=Page[AccesDossier],
-    tags=["menages"],
-    operation_id="menages_acces",
-    summary="Qui a consulté ou modifié ce dossier",
-    responses=responses(Introuvable),
-)
-def menages_acces(
-    menage_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal, page: PageDep
-) -> Page[AccesDossier]:
-    return service.acces_menage(session, principal, menage_id=menage_id, page=page)

@@ -11,13 +11,12 @@ from sqlmodel import Session, col, select
 
 from api.audit import access
 from api.audit.models import ActionAudit, JournalAcces
-from api.audit.schemas import AccesDossier, EntreeJournal
+from api.audit.schemas import EntreeJournal
 from api.auth.principal import Principal
 from api.core.context import request_context
 from api.core.errors import Interdit, champ_invalide
 from api.core.models import new_id, utcnow
 from api.core.pagination import Page, PageParams, count
-from api.organisations.models import Organisation
 
 
 def _entree(
@@ -148,42 +147,3 @@ def lister_journal(
         offset=page.offset,
         items=[EntreeJournal.model_validate(r) for r in rows],
     )
-
-
-def acces_menage(
-    session: Session, principal: Principal, *, menage_id: uuid.UUID, page: PageParams
-) -> Page[AccesDossier]:
-    """Who viewed or changed this household file, among this organisation's own staff
-    (policy: ``journal_acces``): association B never learns that association A works on the
-    file. The read itself is logged: it names who looked at a household."""
-    from api.menages.service import get_menage
-
-    get_menage(session, principal, menage_id, journal=False)  # 404 when not visible
-    query = (
-        select(JournalAcces, Organisation.nom)
-        .join(Organisation, col(Organisation.id) == JournalAcces.organisation_id)
-        .where(
-            JournalAcces.ressource == "menage",
-            JournalAcces.ressource_id == menage_id,
-            condition_journal_visible(principal),
-        )
-    )
-    total = count(session, query)
-    rows = session.exec(
-        query.order_by(col(JournalAcces.quand).desc(), col(JournalAcces.id)).offset(page.offset).limit(page.limit)
-    )
-    items = [
-        AccesDossier(
-            quand=e.quand,
-            principal_type=e.principal_type,
-            principal_id=e.principal_id,
-            organisation_id=e.organisation_id,
-            organisation_nom=nom,
-            role=e.role,
-            action=e.action,
-        )
-        for e, nom in rows
-    ]
-    journaliser(session, principal, ActionAudit.lire, "menage", menage_id)
-    session.commit()
-    return Page(total=total, limit=page.limit, offset=page.offset, items=items)

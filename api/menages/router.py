@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from api.audit.schemas import AccesDossier
 from api.auth.principal import CurrentPrincipal
 from api.core.concurrency import IfMatchHeader, set_etag
 from api.core.db import SessionDep
@@ -18,7 +19,7 @@ from api.core.errors import (
     VersionRequise,
     responses,
 )
-from api.core.pagination import PageCurseur, PageDep
+from api.core.pagination import Page, PageCurseur, PageDep
 from api.core.referentiels import INSEE_PATTERN, Composition
 from api.menages import service
 from api.menages.schemas import MenageCreate, MenagePublic, MenageResume, MenageUpdate
@@ -102,3 +103,17 @@ def menages_modifier(
     public = service.modifier_menage(session, principal, menage_id=menage_id, data=data, if_match=if_match)
     set_etag(response, public.version)
     return public
+
+
+@router.get(
+    "/{menage_id}/acces",
+    response_model=Page[AccesDossier],
+    tags=["audit"],
+    operation_id="menages_acces",
+    summary="Qui a consulté ou modifié ce dossier",
+    responses=responses(Introuvable),
+)
+def menages_acces(
+    menage_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal, page: PageDep
+) -> Page[AccesDossier]:
+    return service.qui_a_consulte(session, principal, menage_id=menage_id, page=page)

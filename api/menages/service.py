@@ -13,7 +13,9 @@ from sqlalchemy import ColumnElement, tuple_, union
 from sqlmodel import Session, col, delete, select
 
 from api.acces.politique import Relation
-from api.audit.models import ActionAudit
+from api.audit import access as audit_access
+from api.audit.models import ActionAudit, JournalAcces
+from api.audit.schemas import AccesDossier
 from api.audit.service import journaliser, journaliser_liste
 from api.auth.principal import Principal
 from api.core.compteurs import prochaine_reference
@@ -21,7 +23,7 @@ from api.core.concurrency import bump_version, check_if_match
 from api.core.errors import Doublon, Interdit, Introuvable, Probleme, champ_invalide
 from api.core.fonctions_sql import chiffres
 from api.core.models import inserer, inserer_objets, new_id, utcnow
-from api.core.pagination import TOTAL_PLAFOND, PageCurseur, PageParams, count_plafonne
+from api.core.pagination import TOTAL_PLAFOND, Page, PageCurseur, PageParams, count, count_plafonne
 from api.core.referentiels import Composition, LienPersonne, Sexe
 from api.core.texte import motif_like, normaliser
 from api.menages import access
@@ -629,3 +631,40 @@ def lister_menages(
     return PageCurseur(
         total=total, total_exact=exact, limit=page.limit, offset=page.offset, items=items, suivant=suivant
     )
+
+
+def qui_a_consulte(
+    session: Session, principal: Principal, *, menage_id: uuid.UUID, page: PageParams
+) -> Page[AccesDossier]:
+    """Who viewed or changed this household file, among this organisation's own staff
+    (policy: ``journal_acces``): association B never learns that association A works on the
+    file. The read itself is logged: it names who looked at a household."""
+    get_menage(session, principal, menage_id, journal=False)  # 404 when not visible
+    query = (
+        select(JournalAcces, Organisation.nom)
+        .join(Organisation, col(Organisation.id) == JournalAcces.organisation_id)
+        .where(
+            JournalAcces.ressource == "menage",
+            JournalAcces.ressource_id == menage_id,
+            audit_access.condition_journal_visible(principal),
+        )
+    )
+    total = count(session, query)  # bounded by one household's entries
+    rows = session.exec(
+        query.order_by(col(JournalAcces.quand).desc(), col(JournalAcces.id)).offset(page.offset).limit(page.limit)
+    )
+    items = [
+        AccesDossier(
+            quand=e.quand,
+            principal_type=e.principal_type,
+            principal_id=e.principal_id,
+            organisation_id=e.organisation_id,
+            organisation_nom=nom,
+            role=e.role,
+            action=e.action,
+        )
+        for e, nom in rows
+    ]
+    journaliser(session, principal, ActionAudit.lire, "menage", menage_id)
+    session.commit()
+    return Page(total=total, limit=page.limit, offset=page.offset, items=items)
