@@ -18,6 +18,7 @@ from api.auth.router import router as auth_router
 from api.auth.throttle import ClientRateLimit, LoginGuard
 from api.calendrier.router import router as calendrier_router
 from api.chronologie.router import router as chronologie_router
+from api.core.cache import CacheDocuments
 from api.core.config import Settings, get_settings
 from api.core.db import make_engine, make_replica_engine
 from api.core.errors import (
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, *, engine: Any = None, engine_l
     )
     app.state.login_guard = LoginGuard(settings)
     app.state.client_rate_limit = ClientRateLimit(settings)
+    app.state.cache_documents = CacheDocuments(settings.indicateurs_cache_secondes, settings.redis_url)
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     frontend_dist: Path = PROJECT_ROOT / "frontend" / "dist"
     secret_statistique_seuil: int = Field(default=0, ge=0)
+    # How old an indicator document may be when served again to the same caller (seconds;
+    # 0: computed at every request). The answer carries its age (Age, Last-Modified).
+    indicateurs_cache_secondes: int = Field(default=120, ge=0, le=3600)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     # Database connections per process. A request that finds none free (or, on SQLite, finds
     # the write lock taken) waits at most db_pool_timeout seconds, then gets a 503 with

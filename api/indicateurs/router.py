@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import time
 import uuid
 from datetime import date
+from email.utils import formatdate
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
 from api.auth.principal import CurrentPrincipal
+from api.core.cache import CacheDocuments
+from api.core.cache import cle as cle_cache
 from api.core.db import SessionDep, SessionLectureDep
 from api.core.errors import (
     ErreurValidation,
@@ -20,7 +25,7 @@ from api.core.errors import (
     responses,
 )
 from api.core.referentiels import INSEE_PATTERN
-from api.indicateurs import service
+from api.indicateurs import access, service
 from api.indicateurs.schemas import DetailCellule, DocumentIndicateurs, FormatIndicateurs
 
 router = APIRouter(
@@ -141,23 +146,46 @@ def indicateurs_calculer(
             else FormatIndicateurs.json
         )
     f = _filtres(du, au, dispositif, association, commune, cible, tranches_age)
-    doc = service.calculer_indicateurs(
-        lecture, principal, f=f, seuil=request.app.state.settings.secret_statistique_seuil
-    )
+    seuil = request.app.state.settings.secret_statistique_seuil
+    def calcul() -> bytes:
+        doc = service.calculer_indicateurs(lecture, principal, f=f, seuil=seuil)
+        return doc.model_dump_json().encode()
+
+    # Only readers of aggregates (funders) get a kept document, at most
+    # ANCRAGE_INDICATEURS_CACHE_SECONDES old; those who record the facts (associations,
+    # commissions) see their own entry at once. Everything the document depends on is in
+    # the key, the caller included: one caller's requests share a computation, never two callers.
+    if access.est_agrege_seulement(principal):
+        cache: CacheDocuments = request.app.state.cache_documents
+        k = cle_cache(
+            [principal.kind, principal.id, principal.organisation_id, principal.organisation_type, principal.role],
+            dataclasses.asdict(f),
+            seuil,
+        )
+        frais = "no-cache" in request.headers.get("cache-control", "")
+        brut, calcule_le = cache.obtenir("indicateurs", k, calcul, frais=frais)
+    else:
+        brut, calcule_le = calcul(), time.time()
+    entetes = {
+        "Age": str(max(0, int(time.time() - calcule_le))),
+        "Last-Modified": formatdate(calcule_le, usegmt=True),
+        "Cache-Control": "private, no-store",
+    }
     nom = f"indicateurs_{f.du.isoformat()}_{f.au.isoformat()}"
+    if format == FormatIndicateurs.json:
+        return Response(brut, media_type="application/json", headers=entetes)
+    doc = DocumentIndicateurs.model_validate_json(brut)
     if format == FormatIndicateurs.csv:
         return Response(
             service.en_csv(doc),
             media_type=MEDIA_CSV,
-            headers={"Content-Disposition": f'attachment; filename="{nom}.csv"'},
+            headers={"Content-Disposition": f'attachment; filename="{nom}.csv"'} | entetes,
         )
-    if format == FormatIndicateurs.xlsx:
-        return Response(
-            service.en_xlsx(doc),
-            media_type=MEDIA_XLSX,
-            headers={"Content-Disposition": f'attachment; filename="{nom}.xlsx"'},
-        )
-    return doc
+    return Response(
+        service.en_xlsx(doc),
+        media_type=MEDIA_XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{nom}.xlsx"'} | entetes,
+    )
 
 
 @router.get(

@@ -1,0 +1,115 @@
+"""A short-lived cache of computed documents (the indicator document first).
+
+Why: an indicator document reads five sources over a whole dispositif; under a
+département's load it was a third of PostgreSQL's CPU (docs/performance.md),
+while the analysts who ask for it read the same document again and again within
+minutes. A figure that is at most ``ANCRAGE_INDICATEURS_CACHE_SECONDES`` old is
+what a funder expects of a statistic; the answer says how old it is (``Age``,
+``Last-Modified``), and ``Cache-Control: no-cache`` from the client asks for a
+fresh computation.
+
+What may be shared: a key is built by the caller from *everything* the document
+depends on, the principal included (the cache never decides who sees what; the
+document it stores was computed under the caller's access policy). Values are
+opaque bytes.
+
+Where: in the worker's memory (``cachetools.TTLCache``), or in Redis
+(``ANCRAGE_REDIS_URL``) when several workers or machines should share one
+computation. A Redis that fails is skipped (the document is computed), never an
+error for the reader. Within a process, concurrent readers of one key wait for
+a single computation (no stampede when a popular document expires).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import struct
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from cachetools import TTLCache
+
+log = logging.getLogger("ancrage.cache")
+
+_ENTETE = struct.Struct("!d")  # computed at (epoch seconds), then the payload
+
+
+def cle(*parties: Any) -> str:
+    """A stable key from JSON-able parts (dates, ids and enums are written as text)."""
+    texte = json.dumps(parties, default=str, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(texte.encode()).hexdigest()
+
+
+class CacheDocuments:
+    """``obtenir(espace, cle, calcul)`` → (bytes, computed at). ``ttl=0`` disables it."""
+
+    def __init__(self, ttl: int, redis_url: str | None = None, *, taille: int = 512) -> None:
+        self.ttl = ttl
+        self._local: TTLCache[str, tuple[float, bytes]] | None = (
+            TTLCache(maxsize=taille, ttl=ttl) if ttl and not redis_url else None
+        )
+        self._redis: Any = None
+        if ttl and redis_url:
+            import redis
+
+            self._redis = redis.Redis.from_url(redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self._verrou = threading.Lock()
+        self._en_cours: dict[str, threading.Lock] = {}
+
+    @property
+    def actif(self) -> bool:
+        return self.ttl > 0
+
+    def _lire(self, k: str) -> tuple[float, bytes] | None:
+        if self._local is not None:
+            with self._verrou:
+                return self._local.get(k)
+        try:
+            brut = self._redis.get(k)
+        except Exception as exc:  # a cache that fails must not fail the reader
+            log.warning("cache Redis illisible (%s) : document recalculé", exc)
+            return None
+        if not brut or len(brut) < _ENTETE.size:
+            return None
+        (calcule_le,) = _ENTETE.unpack_from(brut)
+        return calcule_le, bytes(brut[_ENTETE.size :])
+
+    def _ecrire(self, k: str, valeur: tuple[float, bytes]) -> None:
+        if self._local is not None:
+            with self._verrou:
+                self._local[k] = valeur
+            return
+        try:
+            self._redis.set(k, _ENTETE.pack(valeur[0]) + valeur[1], ex=self.ttl)
+        except Exception as exc:
+            log.warning("cache Redis inaccessible en écriture (%s)", exc)
+
+    def obtenir(
+        self, espace: str, k: str, calcul: Callable[[], bytes], *, frais: bool = False
+    ) -> tuple[bytes, float]:
+        """The cached value of ``espace:k`` if younger than the TTL, else ``calcul()``, kept.
+
+        ``frais=True`` (the client sent ``Cache-Control: no-cache``) recomputes and keeps.
+        """
+        if not self.actif:
+            return calcul(), time.time()
+        k = f"ancrage:{espace}:{k}"
+        if not frais and (trouve := self._lire(k)) is not None:
+            return trouve[1], trouve[0]
+        with self._verrou:
+            verrou = self._en_cours.setdefault(k, threading.Lock())
+        with verrou:
+            # Someone else may have computed it while we waited for the lock.
+            if not frais and (trouve := self._lire(k)) is not None:
+                return trouve[1], trouve[0]
+            try:
+                valeur = (time.time(), calcul())
+                self._ecrire(k, valeur)
+            finally:
+                with self._verrou:
+                    self._en_cours.pop(k, None)
+        return valeur[1], valeur[0]
