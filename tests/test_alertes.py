@@ -6,6 +6,8 @@ import calendar
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from api.mesures.models import RendezVous
 from tests import factories_mesures as fm
 from tests.factories import Monde
@@ -237,3 +239,30 @@ def test_late_rendez_vous_are_read_from_the_partial_index(db, monde: Monde, is_p
     db.execute(text("SET LOCAL enable_seqscan = off"))
     plan = "\n".join(db.execute(text(f"EXPLAIN {sql}")).scalars())
     assert "ix_rendez_vous_planifie_debut" in plan, plan
+
+
+@pytest.mark.parametrize(
+    ("type_alerte", "index"),
+    [("premier_rdv_en_attente", "ix_mesure_ouverte"), ("suivi_du", "ix_mesure_suivi_du")],
+)
+def test_mesure_alerts_read_their_partial_index(db, monde, is_postgres, type_alerte, index) -> None:
+    """Open mesures (and closed ones with a follow-up due) come from their partial index,
+    not from every mesure the association ever carried (migration 0036)."""
+    from sqlalchemy import text
+
+    from api.alertes import service
+    from api.alertes.schemas import Perimetre
+    from tests.factories_mesures import principal_de
+
+    if not is_postgres:
+        pytest.skip("plan PostgreSQL")
+    regle = service.PAR_TYPE[service.TypeAlerte(type_alerte)]
+    for perimetre, who in ((Perimetre.moi, "asso_agent"), (Perimetre.association, "asso_resp")):
+        requete = service._lignes(regle, principal_de(monde.users[who], monde.asso), perimetre)
+        requete = requete.params(
+            alerte_aujourdhui=date.today(), alerte_mandatee_avant=date.today(), alerte_delai=15
+        )
+        sql = requete.compile(db.connection(), compile_kwargs={"literal_binds": True})
+        db.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(db.execute(text(f"EXPLAIN {sql}")).scalars())
+        assert index in plan, plan

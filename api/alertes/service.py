@@ -33,6 +33,7 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
+from sqlalchemy.sql.util import ClauseAdapter
 from sqlmodel import Session, col, select
 
 from api.alertes import access
@@ -54,7 +55,11 @@ _MANDATEE_AVANT = bindparam("alerte_mandatee_avant", type_=Date())
 _DELAI = bindparam("alerte_delai", type_=Integer())
 _INSTANT = bindparam("alerte_instant", type_=DateTime(timezone=True))
 
-_OUVERTE = col(Mesure.statut) != StatutMesure.terminee.value
+# Written out, not bound: the partial indexes ix_mesure_ouverte and ix_mesure_suivi_du
+# (migration 0036) are usable only when the planner sees the very value, also in the
+# generic plan of a statement psycopg has prepared.
+_TERMINEE: ColumnElement[str] = literal_column(f"'{StatutMesure.terminee.value}'")
+_OUVERTE = col(Mesure.statut) != _TERMINEE
 _DEBUT_OU_MANDATEMENT = func.coalesce(col(Mesure.date_debut), col(Mesure.date_mandatement))
 
 
@@ -119,7 +124,7 @@ REGLES: tuple[RegleAlerte, ...] = (
         "Suivi à 6 mois dû",
         # The one kind about closed mesures: only those whose follow-up is due and not done.
         lambda: and_(
-            col(Mesure.statut) == StatutMesure.terminee.value,
+            col(Mesure.statut) == _TERMINEE,
             col(Mesure.suivi_date_prevue) <= _AUJOURDHUI,
             col(Mesure.suivi_realise_le).is_(None),
         ),
@@ -157,11 +162,22 @@ def _lignes(regle: RegleAlerte, principal: Principal, perimetre: Perimetre) -> A
         col(Mesure.reference).label("mesure_reference"),
     )
     if regle.sur_rendez_vous:
+        # The rule's rendez-vous first, from their partial index (few: a held one leaves
+        # « planifié »), then their mesures. Written as a join, PostgreSQL estimated
+        # thousands of past planned ones and probed each of the association's mesures
+        # instead (7,000 pages for a responsable); MATERIALIZED fixes the order.
+        candidats = (
+            select(RendezVous)
+            .where(regle.condition())
+            .cte(f"candidats_{regle.type.value}")
+            .prefix_with("MATERIALIZED", dialect="postgresql")
+        )
+        sur_candidats = ClauseAdapter(candidats)
         return (
-            select(*colonnes)
-            .select_from(RendezVous)
-            .join(Mesure, col(Mesure.id) == col(RendezVous.mesure_id))
-            .where(access.condition_rendez_vous(principal, perimetre), regle.condition())
+            select(*(sur_candidats.traverse(c) for c in colonnes))
+            .select_from(candidats)
+            .join(Mesure, col(Mesure.id) == candidats.c.mesure_id)
+            .where(sur_candidats.traverse(access.condition_rendez_vous(principal, perimetre)))
         )
     return (
         select(*colonnes)
@@ -196,21 +212,17 @@ def lister_alertes(
         "alerte_delai": delai_premier_rdv,
         "alerte_instant": instant.astimezone(UTC),
     }
-    alertes = union_all(*(_lignes(r, principal, perimetre) for r in REGLES)).subquery("alertes")
-    par_type = {
-        TypeAlerte(t): int(n)
-        for t, n in session.execute(
-            select(alertes.c.type, func.count()).group_by(alertes.c.type), valeurs
-        ).all()
-    }
-    total = par_type.get(type, 0) if type is not None else sum(par_type.values())
+    # One statement: the union is evaluated once (a CTE read twice is materialised) for
+    # the counts per kind (the dashboard's badges) and for the page, whose details
+    # (household, dispositif, rendez-vous) are joined to its rows only. The count rows
+    # come after the page rows, with ``n`` set and the page's columns empty.
+    alertes = union_all(*(_lignes(r, principal, perimetre) for r in REGLES)).cte("alertes")
     ordre = (alertes.c.date_reference, alertes.c.type, alertes.c.mesure_reference, alertes.c.rendez_vous_id)
     choisies = select(alertes)
     if type is not None:
         choisies = choisies.where(alertes.c.type == type.value)
     la_page = choisies.order_by(*ordre).offset(page.offset).limit(page.limit).subquery("page")
-    # The page's details (household, dispositif, rendez-vous) are joined to its rows only.
-    lignes = session.execute(
+    lignes_page = (
         select(
             la_page,
             col(Mesure.referent_id),
@@ -218,18 +230,30 @@ def lister_alertes(
             col(Menage.reference).label("menage_reference"),
             col(Dispositif.duree_max_mois),
             col(RendezVous.debut),
+            cast(null(), Integer()).label("n"),
         )
         .select_from(la_page)
         .join(Mesure, col(Mesure.id) == la_page.c.mesure_id)
         .join(Menage, col(Menage.id) == col(Mesure.menage_id))
         .join(Dispositif, col(Dispositif.id) == col(Mesure.dispositif_id))
         .outerjoin(RendezVous, col(RendezVous.id) == la_page.c.rendez_vous_id)
-        .order_by(
-            la_page.c.date_reference, la_page.c.type, la_page.c.mesure_reference, la_page.c.rendez_vous_id
-        ),
-        valeurs,
-    ).mappings()
-    items = [_alerte({**ligne, "delai": delai_premier_rdv}) for ligne in lignes]
+    )
+    comptes = select(
+        alertes.c.type,
+        *(null() for _ in range(9)),
+        func.count().label("n"),
+    ).group_by(alertes.c.type)
+    par_type: dict[TypeAlerte, int] = {}
+    rangees: list[Mapping[str, Any]] = []
+    for ligne in session.execute(union_all(lignes_page, comptes), valeurs).mappings():
+        if ligne["n"] is not None:
+            par_type[TypeAlerte(ligne["type"])] = int(ligne["n"])
+        else:
+            rangees.append(ligne)
+    # A union keeps no order: the page's own, as in its subquery (reference dates first).
+    rangees.sort(key=lambda r: (r["date_reference"], r["type"], r["mesure_reference"], str(r["rendez_vous_id"] or "")))
+    total = par_type.get(type, 0) if type is not None else sum(par_type.values())
+    items = [_alerte({**ligne, "delai": delai_premier_rdv}) for ligne in rangees]
     journaliser_liste(session, principal, "mesure", list(dict.fromkeys(a.mesure_id for a in items)))
     session.commit()
     return Alertes(

@@ -97,6 +97,24 @@ class Mesure(SQLModel, table=True):
         # The page itself: a backward scan gives newest mandatement first, then reference
         # (unique, so the order is total and a keyset cursor can follow it).
         Index("ix_mesure_page", "dispositif_id", "statut", "date_mandatement", "reference"),
+        # The alerts' work list reads an association's (or a référent's) open mesures, a
+        # sixth of all, and the closed ones whose six-month follow-up is still due: two
+        # partial indexes, so neither is a scan of everything the association ever carried.
+        Index(
+            "ix_mesure_ouverte",
+            "association_id",
+            "referent_id",
+            postgresql_where=text("statut <> 'terminee'"),
+            sqlite_where=text("statut <> 'terminee'"),
+        ),
+        Index(
+            "ix_mesure_suivi_du",
+            "association_id",
+            "referent_id",
+            "suivi_date_prevue",
+            postgresql_where=text("statut = 'terminee' AND suivi_realise_le IS NULL"),
+            sqlite_where=text("statut = 'terminee' AND suivi_realise_le IS NULL"),
+        ),
     )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
