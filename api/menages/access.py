@@ -51,11 +51,14 @@ def _par_index(principal: Principal, *relations: Relation) -> ColumnElement[bool
     """Households this principal's organisation stands to in one of these relations: an
     index range on ``menage_acces`` (kept at each write), never a gathering of every mesure
     and referral the organisation ever touched."""
-    return col(Menage.id).in_(
-        select(MenageAcces.menage_id).where(
-            MenageAcces.organisation_id == principal.organisation_id,
-            col(MenageAcces.relation).in_([r.value for r in relations]),
-        )
+    # Correlated EXISTS, not ``id IN (subquery)``: beside other relations (an OR),
+    # PostgreSQL turned the IN into a hash of every grant of the organisation (12,000 rows,
+    # 10 ms) even to check one household; EXISTS is a probe of the primary key
+    # (organisation, relation, household) per row, and still a semi-join for a whole list.
+    return exists().where(
+        MenageAcces.menage_id == Menage.id,
+        MenageAcces.organisation_id == principal.organisation_id,
+        col(MenageAcces.relation).in_([r.value for r in relations]),
     )
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, tuple_, union
+from sqlalchemy import ColumnElement, func, tuple_, union
 from sqlmodel import Session, col, delete, select
 
 from api.acces.politique import Relation
@@ -572,15 +572,24 @@ def lister_menages(
         query = query.where(Menage.commune_insee == commune_insee)
     if composition:
         query = query.where(Menage.composition == composition.value)
-    plafond = TOTAL_PLAFOND + page.offset
-    total, exact = count_plafonne(session, query, plafond)
-    if borne is not None:
-        query = query.where(tuple_(col(Menage.modifie_le), col(Menage.id)) < tuple_(*borne))
-    menages = list(
-        session.exec(
-            query.order_by(col(Menage.modifie_le).desc(), col(Menage.id).desc()).offset(page.offset).limit(page.limit)
-        )
-    )
+    ordre = (col(Menage.modifie_le).desc(), col(Menage.id).desc())
+    if q and q.strip() and borne is None:
+        # A search sorts all its matches anyway (last changed first): the total comes with
+        # the page, in the same pass (``count(*) OVER ()``), exact. Counting apart read every
+        # match twice (« mar »: 1,800 households, 100 ms per pass at département scale).
+        lignes = session.execute(
+            query.add_columns(func.count().over().label("total")).order_by(*ordre).offset(page.offset).limit(page.limit)
+        ).all()
+        menages = [ligne[0] for ligne in lignes]
+        if lignes:
+            total, exact = int(lignes[0][1]), True
+        else:  # past the last match, or none: the count alone says which
+            total, exact = count_plafonne(session, query, TOTAL_PLAFOND + page.offset)
+    else:
+        total, exact = count_plafonne(session, query, TOTAL_PLAFOND + page.offset)
+        if borne is not None:
+            query = query.where(tuple_(col(Menage.modifie_le), col(Menage.id)) < tuple_(*borne))
+        menages = list(session.exec(query.order_by(*ordre).offset(page.offset).limit(page.limit)))
     demandeurs = {
         p.menage_id: p
         for p in session.exec(
