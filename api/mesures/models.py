@@ -97,6 +97,8 @@ class Mesure(SQLModel, table=True):
         # The page itself: a backward scan gives newest mandatement first, then reference
         # (unique, so the order is total and a keyset cursor can follow it).
         Index("ix_mesure_page", "dispositif_id", "statut", "date_mandatement", "reference"),
+        # An association's own mesures, newest first (its list across dispositifs).
+        Index("ix_mesure_association_page", "association_id", "date_mandatement", "reference"),
         # The alerts' work list reads an association's (or a référent's) open mesures, a
         # sixth of all, and the closed ones whose six-month follow-up is still due: two
         # partial indexes, so neither is a scan of everything the association ever carried.

@@ -1,10 +1,13 @@
-"""alertes : index partiels des mesures ouvertes et des suivis dus
+"""alertes et liste : index partiels des mesures ouvertes et des suivis dus, page d'une association
 
 The alerts' work list (api/alertes/service.py) reads the open mesures of an association
 or of a référent (a sixth of all at département scale) and the closed ones whose
 six-month follow-up is not done. With only ``ix_mesure_association_id`` PostgreSQL read
 every mesure the association ever carried (2,500 to 13,000 heap rows per call) and
 filtered them; these partial indexes give exactly the rows the rules look at.
+
+The mesures list of an association across its dispositifs (its own part, newest first)
+reads ``ix_mesure_association_page`` in order and stops at the page.
 
 Revision ID: 0036
 Revises: 0015
@@ -23,6 +26,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_index(
+        "ix_mesure_association_page", "mesure", ["association_id", "date_mandatement", "reference"], unique=False
+    )
     ouverte = sa.text("statut <> 'terminee'")
     op.create_index(
         "ix_mesure_ouverte",
@@ -46,3 +52,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_mesure_suivi_du", table_name="mesure")
     op.drop_index("ix_mesure_ouverte", table_name="mesure")
+    op.drop_index("ix_mesure_association_page", table_name="mesure")
