@@ -3,7 +3,7 @@
 Every table is compared cell for cell, the age tables included: birth dates are
 reduced to 1 January of the year (CNIL: "reduced to year or age bracket"), but the
 indicators count ages at entry, recorded on the mesure at mandatement from the full
-date (api/indicateurs/entree.py), which anonymisation does not touch.
+date (api/mesures/entree.py), which anonymisation does not touch.
 """
 
 from __future__ import annotations

@@ -42,8 +42,8 @@ from api.dispositifs.models import (
     DispositifCommune,
     TypeAccompagnement,
 )
-from api.indicateurs.entree import instantane
 from api.menages.models import Dette, Menage, Personne, Ressource
+from api.mesures.entree import instantane
 from api.mesures.models import (
     Mesure,
     MesureDetteEntree,

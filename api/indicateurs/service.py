@@ -20,7 +20,7 @@ Definitions (also in each table's ``definition`` and in the README):
   the persons by age class ``entree_nb_*``), not at the reference date — what
   social-work reports state, and what survives retention (birth dates reduced to
   the year); the demandeur's sex is snapshotted too, so no figure joins the
-  persons (api/indicateurs/entree.py);
+  persons (api/mesures/entree.py);
 * a month of the period counts for a mesure when it was active at least one
   day of that month (months cut to the period); mois-mesures add them up.
 """
@@ -62,7 +62,6 @@ from api.core.errors import Introuvable, champ_invalide
 from api.core.tableur import EcrivainCsv, classeur
 from api.dispositifs.models import Cible, Convention, Dispositif
 from api.indicateurs import access
-from api.indicateurs.entree import CLASSES_AGE
 from api.indicateurs.libelles import LIBELLES, libelle
 from api.indicateurs.schemas import (
     Cellule,
@@ -86,6 +85,7 @@ from api.indicateurs.sql import (
     tranche,
 )
 from api.menages.models import Menage
+from api.mesures.entree import CLASSES_AGE
 from api.mesures.models import Mesure as MesureModel
 from api.mesures.models import MesureDetteEntree, MesureDomaine, MesureRessourceEntree, RendezVous
 from api.organisations.models import Organisation
@@ -380,7 +380,7 @@ class _Requetes:
         self.fa = and_(
             self.scope_m, m.c.date_mandatement <= d, or_(m.c.date_fin.is_(None), m.c.date_fin > d)
         )
-        # The demandeur's age and sex are those recorded at entry (api/indicateurs/entree.py):
+        # The demandeur's age and sex are those recorded at entry (api/mesures/entree.py):
         # no join to the persons, and retention does not move them.
         self.age = m.c.entree_age_demandeur
         nr = literal("non_renseigne")
