@@ -1,4 +1,4 @@
-"""Retention anonymises households but past indicators stay the same (DOMAIN.md, CNIL).
+"""Retention anonymises households but past indicators stay the same (docs/domaine.md, « Règles de la loi »).
 
 Every table is compared cell for cell, the age tables included: birth dates are
 reduced to 1 January of the year (CNIL: "reduced to year or age bracket"), but the

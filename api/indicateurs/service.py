@@ -9,7 +9,7 @@ ALL — the same SQL on SQLite and PostgreSQL); tables share groupings: the file
 active is grouped once by cible × age × sexe × statut × accès/maintien, and
 each of those tables is a margin of it.
 
-Definitions (also in each table's ``definition`` and in the README):
+Definitions (also in each table's ``definition`` and in docs/indicateurs.md):
 
 * a mesure is active on day J when ``date_mandatement <= J < date_fin``
   (``date_fin`` null: still running). The file active at D is the mesures
@@ -719,7 +719,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
         # The pass over the mesures keeps its row set (45 000 rows of 400 bytes at
         # département scale) for fourteen groupings and hashes the entry tables: with the
         # default 4 MB both spill to temporary files, read back by every grouping (a third
-        # of the statement's time, EXPLAIN in the README). Memory of this backend, for this
+        # of the statement's time, measured with EXPLAIN (ANALYZE, BUFFERS)). Memory of this backend, for this
         # transaction only.
         session.execute(text("SET LOCAL work_mem = '64MB'"))
     # Every grouping of the mesures in one pass (see _Requetes.passe_mesures).

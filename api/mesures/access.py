@@ -1,4 +1,4 @@
-"""Who may see and change which mesure (DOMAIN.md, « Who may see what »).
+"""Who may see and change which mesure (docs/domaine.md, « Qui voit quoi »).
 
 Three ways to see a mesure, from the widest to the narrowest:
 

@@ -1,4 +1,4 @@
-"""Who may see and act on which orientation (DOMAIN.md, « Who may see what »).
+"""Who may see and act on which orientation (docs/domaine.md, « Qui voit quoi »).
 
 * the prescriber organisation sees its own referrals (status, decision, coded motif);
 * the commission organisation of the dispositif sees and decides every submitted
