@@ -20,6 +20,8 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 API = Path(__file__).resolve().parent.parent / "api"
 
 # From the ground up. A package may import the packages of the floors below its own,
@@ -159,3 +161,27 @@ def test_le_parcours_voit_les_fautes() -> None:
     assert "api.mesures.router" in graphe["api.main"]
     assert "api.core.errors" in graphe["api.mesures.service"]
     assert ETAGE["core"] < ETAGE["mesures"] < ETAGE["orientations"]
+
+
+def test_les_points_d_extension_sont_remplis_et_refusent_d_etre_vides(monkeypatch) -> None:
+    """The extension points are filled once the app is imported, and an empty one fails
+    loudly rather than hiding mesures from their prescriber or transmissions from the
+    commission."""
+    import uuid
+
+    import api.main  # noqa: F401  (imports every domain, as a server does)
+    from api.auth.principal import Principal
+    from api.menages import access as menages_access
+    from api.mesures import access as mesures_access
+    from api.organisations.models import TypeOrganisation
+
+    assert "orientations" in mesures_access._PRESCRIPTION
+    assert "commission" in menages_access._LECTEURS_DE_TRANSMISSION
+    bailleur = Principal("utilisateur", uuid.uuid4(), uuid.uuid4(), TypeOrganisation.bailleur, "agent", uuid.uuid4())
+    gie = Principal("utilisateur", uuid.uuid4(), uuid.uuid4(), TypeOrganisation.gie, "agent", uuid.uuid4())
+    monkeypatch.setattr(mesures_access, "_PRESCRIPTION", {})
+    monkeypatch.setattr(menages_access, "_LECTEURS_DE_TRANSMISSION", {})
+    with pytest.raises(RuntimeError, match=r"api\.orientations\.access"):
+        mesures_access.condition_prescripteur(bailleur)
+    with pytest.raises(RuntimeError, match=r"api\.orientations\.access"):
+        menages_access.condition_transmission_visible(gie)
