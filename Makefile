@@ -23,11 +23,24 @@ $(FRONT_STAMP): frontend/package.json $(wildcard frontend/package-lock.json)
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 	touch $(FRONT_STAMP)
 
-# Builds the single-page app into frontend/dist (served by the API at /).
+# Builds the single-page app into frontend/dist (served by the API at /), only when what the
+# build reads changed since the last one: its sources, its configuration, its lockfile (through
+# the install stamp). A build takes ~12 s; `make run` with nothing changed starts at once.
+# frontend/public/dsfr is not listed: the install and the build write it themselves.
+ifneq ($(HAS_FRONT),)
+FRONT_DIST := frontend/dist/index.html
+FRONT_SOURCES := $(shell find frontend/src -type f) frontend/index.html frontend/package.json \
+  frontend/package-lock.json frontend/vite.config.ts frontend/tsconfig.json frontend/public/robots.txt
+
+$(FRONT_DIST): $(FRONT_STAMP) $(FRONT_SOURCES)
+	cd frontend && npm run --silent build
+	@# Newer than every source even if the build kept an unchanged file's old date.
+	touch $(FRONT_DIST)
+endif
+
 frontend:
 ifneq ($(HAS_FRONT),)
-	$(MAKE) $(FRONT_STAMP)
-	cd frontend && npm run --silent build
+	$(MAKE) $(FRONT_DIST)
 endif
 
 run: install frontend

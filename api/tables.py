@@ -1,5 +1,6 @@
 """Every table module, imported so that the metadata is complete (Alembic, tests)."""
 
+from api.annuaire import models as annuaire_models
 from api.audit import models as audit_models
 from api.auth import models as auth_models
 from api.calendrier import models as calendrier_models
@@ -7,11 +8,11 @@ from api.core import compteurs
 from api.dispositifs import models as dispositifs_models
 from api.menages import models as menages_models
 from api.mesures import models as mesures_models
-from api.organisations import models as organisations_models
 from api.orientations import models as orientations_models
 from api.orientations import models_integration as orientations_integration_models
 
 __all__ = [
+    "annuaire_models",
     "audit_models",
     "auth_models",
     "calendrier_models",
@@ -19,7 +20,6 @@ __all__ = [
     "dispositifs_models",
     "menages_models",
     "mesures_models",
-    "organisations_models",
     "orientations_integration_models",
     "orientations_models",
 ]

@@ -9,7 +9,7 @@ export default defineConfig({
   plugins: [react()],
   server: { proxy: { "/api": apiUrl, "/health": apiUrl } },
   build: {
-    // The entry chunk is measured against the 300 kB (gzipped) budget: see README.
+    // The entry chunk is measured against the 300 kB (gzipped) budget: see docs/frontend.md.
     sourcemap: false,
     target: "es2022",
   },

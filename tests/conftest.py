@@ -6,19 +6,25 @@
   migrations, as in production.
 * Each test runs inside one transaction that is rolled back at the end; the
   services' own commits become savepoints.
+* The suite is hermetic: the caller's ``ANCRAGE_*`` variables (a production
+  ``ANCRAGE_SECRET_KEY`` or ``ANCRAGE_ENV``, a Redis, a replica…) are removed
+  before anything reads them, except the few the suite itself is driven by
+  (``VARIABLES_DE_LA_SUITE``), and the settings of the tests are read from their
+  arguments only (``ReglagesDeTest``).
 """
 
 from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
@@ -30,6 +36,31 @@ from api.main import create_app
 from tests import factories
 
 TEST_SECRET = "test-secret-" + "x" * 40
+
+# The ANCRAGE_* variables that drive the suite rather than the application: the server on
+# which it creates its own throwaway database (never a database it would write into), the
+# CI switches that turn a missing Chromium or replica into a failure, and the number of
+# generated examples of the access-policy properties.
+VARIABLES_DE_LA_SUITE = frozenset(
+    {"ANCRAGE_DATABASE_URL", "ANCRAGE_E2E_REQUIRED", "ANCRAGE_REPLICA_REQUIRED", "ANCRAGE_EXEMPLES_POLITIQUE"}
+)
+
+
+def nettoyer_environnement(environ: MutableMapping[str, str]) -> list[str]:
+    """Remove every ANCRAGE_* variable the suite is not driven by; return their names.
+
+    Done when this module is imported, before any test, fixture or pytest-xdist worker
+    exists, so that ``Settings()`` in a test, ``get_settings()`` in the app and the servers
+    the tests start as subprocesses (``{**os.environ, ...}``) all see the same clean
+    environment whatever the developer exported (the README invites exporting
+    ANCRAGE_SECRET_KEY)."""
+    retirees = sorted(k for k in environ if k.startswith("ANCRAGE_") and k not in VARIABLES_DE_LA_SUITE)
+    for nom in retirees:
+        del environ[nom]
+    return retirees
+
+
+nettoyer_environnement(os.environ)
 
 
 def _server_url(url: str) -> str:
@@ -88,17 +119,39 @@ def engine(database_url: str) -> Iterator[Engine]:
     eng.dispose()
 
 
-@pytest.fixture
-def settings(database_url: str) -> Settings:
+class ReglagesDeTest(Settings):
+    """Settings read from their arguments only: no environment variable, no .env file.
+    A test that sets ANCRAGE_* with monkeypatch after the import-time cleaning cannot
+    leak it into the suite's settings either."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
+
+
+def reglages_de_test(database_url: str) -> Settings:
+    """The body of the ``settings`` fixture (tests/test_hermetique.py calls it directly)."""
     # No built frontend in the API tests (whether `make test` built one or not): the
     # end-to-end tests start their own server on frontend/dist.
-    return Settings(
+    return ReglagesDeTest(
         env="test",
         database_url=database_url,
         secret_key=TEST_SECRET,
         log_level="WARNING",
         frontend_dist=Path("/nonexistent-frontend-dist"),
     )
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return reglages_de_test(database_url)
 
 
 @pytest.fixture

@@ -156,6 +156,7 @@ def mesure(
         acces_maintien=AccesMaintien(acces_maintien),
         date_mandatement=mandatement,
         orientation_id=orientation.id if orientation else None,
+        reception_orientation=orientation.date_reception if orientation else None,
     )
     mes.statut = "terminee" if date_fin else statut
     mes.date_debut = date_debut

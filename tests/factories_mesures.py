@@ -127,6 +127,7 @@ def mesure(
         acces_maintien=acces_maintien,
         date_mandatement=date_mandatement,
         orientation_id=orientation_id,
+        reception_orientation=orientation.date_reception if orientation is not None else None,
         referent_id=(referent or m.users["asso_agent"]).id if association.id == m.asso.id else None,
     )
     if orientation is not None:

@@ -1,4 +1,4 @@
-"""The access matrix (DOMAIN.md, « Who may see what »): every route × every kind of principal.
+"""The access matrix (docs/domaine.md, « Qui voit quoi »): every route × every kind of principal.
 
 ONE table, ``MATRICE``: one entry per route of the app (method + path template)
 giving the status each principal must get, run against real records that

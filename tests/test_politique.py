@@ -141,9 +141,9 @@ def test_lire_qui_a_consulte_est_journalise(client, db, monde: Monde) -> None:
     assert len(apres) == avant + 1 and apres[-1].principal_id == monde.users["asso_agent"].id
 
 
-def test_le_readme_donne_la_politique() -> None:
-    """The README's policy table is the policy itself."""
-    assert tableau_markdown() in (RACINE / "README.md").read_text()
+def test_la_doc_du_domaine_donne_la_politique() -> None:
+    """The policy table of docs/domaine.md (« Qui voit quoi ») is the policy itself."""
+    assert tableau_markdown() in (RACINE / "docs" / "domaine.md").read_text()
     assert set(POLITIQUE) == set(Fait)
 
 

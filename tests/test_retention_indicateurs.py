@@ -1,9 +1,9 @@
-"""Retention anonymises households but past indicators stay the same (DOMAIN.md, CNIL).
+"""Retention anonymises households but past indicators stay the same (docs/domaine.md, « Règles de la loi »).
 
 Every table is compared cell for cell, the age tables included: birth dates are
 reduced to 1 January of the year (CNIL: "reduced to year or age bracket"), but the
 indicators count ages at entry, recorded on the mesure at mandatement from the full
-date (api/indicateurs/entree.py), which anonymisation does not touch.
+date (api/mesures/entree.py), which anonymisation does not touch.
 """
 
 from __future__ import annotations

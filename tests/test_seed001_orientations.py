@@ -4,7 +4,7 @@ Referrals from a bailleur's system (Idempotency-Key, webhook) and from a CCAS;
 two commission sessions with ajournement, attente d'informations, refusals with
 each of the five motifs, refus du bénéficiaire, liste d'attente, acceptances
 creating mesures; the bailleur's webhook receives each change, signed; each
-role sees exactly what DOMAIN.md's matrix allows.
+role sees exactly what the policy of docs/domaine.md allows.
 """
 
 from __future__ import annotations

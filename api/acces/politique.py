@@ -1,4 +1,4 @@
-"""The access policy, fact by fact (DOMAIN.md, « Who may see what »).
+"""The access policy, fact by fact (docs/domaine.md, « Qui voit quoi »).
 
 This table is the single statement of who reads and who changes each kind of
 fact. A reader is judged by its *relation to that fact* — not to the household
@@ -15,7 +15,7 @@ checks that no other module reads a fact table for a principal, and
 ``tests/test_politique_proprietes.py`` checks every composite view against an
 oracle that reads this table.
 
-Where DOMAIN.md is silent: least privilege, by fact and by contributor.
+Where docs/domaine.md is silent: least privilege, by fact and by contributor.
 """
 
 from __future__ import annotations
@@ -161,7 +161,7 @@ def modifie(fait: Fait, relations: set[Relation] | frozenset[Relation]) -> bool:
 
 
 def tableau_markdown() -> str:
-    """The policy as the README's table (a test keeps them equal)."""
+    """The policy as the table of docs/domaine.md (a test keeps them equal)."""
     lignes = [
         "| fait | lu par | modifié par | pourquoi |",
         "|---|---|---|---|",

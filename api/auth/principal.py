@@ -13,12 +13,12 @@ from sqlalchemy import Uuid, bindparam, literal
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
+from api.annuaire.models import ClientApi, Organisation, TypeOrganisation, Utilisateur
 from api.auth.models import SessionAuth
 from api.core.db import SessionDep
 from api.core.errors import Interdit, NonAuthentifie
 from api.core.models import utcnow
 from api.core.security import InvalidToken, decode_token
-from api.organisations.models import ClientApi, Organisation, TypeOrganisation, Utilisateur
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Cookie, Depends, Form, Request, Response, status
 from fastapi.security import OAuth2PasswordBearer
 
+from api.annuaire.models import ClientApi, Organisation, TypeOrganisation, Utilisateur
 from api.auth import service
 from api.auth.origine import verifier_origine
 from api.auth.principal import CurrentPrincipal, get_principal
@@ -21,7 +22,6 @@ from api.core.errors import (
     champ_invalide,
     responses,
 )
-from api.organisations.models import ClientApi, Organisation, TypeOrganisation, Utilisateur
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from api.organisations.models import RoleUtilisateur, TypeOrganisation
+from api.annuaire.models import RoleUtilisateur, TypeOrganisation
 
 
 class Titulaire(BaseModel):

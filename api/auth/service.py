@@ -10,13 +10,13 @@ from datetime import timedelta
 from sqlalchemy import or_
 from sqlmodel import Session, col, select, update
 
+from api.annuaire.models import ClientApi, Organisation, Utilisateur
 from api.auth.models import JetonRafraichissement, SessionAuth
 from api.auth.schemas import Titulaire
 from api.core.config import Settings
 from api.core.errors import IdentifiantsInvalides, NonAuthentifie
 from api.core.models import utcnow
 from api.core.security import InvalidToken, create_token, decode_token, verify_and_update_password, verify_password
-from api.organisations.models import ClientApi, Organisation, Utilisateur
 
 
 @dataclass

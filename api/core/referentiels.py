@@ -1,4 +1,4 @@
-"""Value lists shared by several domains (DOMAIN.md, SI-SIAO lists).
+"""Value lists shared by several domains (docs/domaine.md, « Listes de référence »: SI-SIAO lists).
 
 Stored as plain strings in the database so that a list can grow without a
 schema change; validated here at the API's edge.

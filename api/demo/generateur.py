@@ -6,7 +6,7 @@ seeded generator). Rows are inserted in batches with SQLAlchemy Core
 mesures, 1.5 million rendez-vous) loads in minutes on PostgreSQL.
 
 The rows follow the product's rules rather than its HTTP endpoints (one call
-per row would take hours): orientations walk DOMAIN.md's graph with one event
+per row would take hours): orientations walk the graph of docs/domaine.md with one event
 per transition, each accepted orientation gets its mesure with the household's
 situation at entry copied as ``mandater()`` does, mesures end with a motif and a
 housing situation, and the decision mix is seed 001's (≈ 73 % accepted, 24 %
@@ -42,8 +42,8 @@ from api.dispositifs.models import (
     DispositifCommune,
     TypeAccompagnement,
 )
-from api.indicateurs.entree import instantane
 from api.menages.models import Dette, Menage, Personne, Ressource
+from api.mesures.entree import instantane
 from api.mesures.models import (
     Mesure,
     MesureDetteEntree,

@@ -1,4 +1,4 @@
-"""Who sees which indicators (DOMAIN.md, « indicators » row of the access matrix).
+"""Who sees which indicators (docs/indicateurs.md, « Qui voit quoi »; fact « indicateur » of docs/domaine.md).
 
 One place decides the perimeter of every figure: an association its own
 mesures, a commission (gie) its dispositifs, a funder the dispositifs it funds

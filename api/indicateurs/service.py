@@ -9,7 +9,7 @@ ALL — the same SQL on SQLite and PostgreSQL); tables share groupings: the file
 active is grouped once by cible × age × sexe × statut × accès/maintien, and
 each of those tables is a margin of it.
 
-Definitions (also in each table's ``definition`` and in the README):
+Definitions (also in each table's ``definition`` and in docs/indicateurs.md):
 
 * a mesure is active on day J when ``date_mandatement <= J < date_fin``
   (``date_fin`` null: still running). The file active at D is the mesures
@@ -20,7 +20,7 @@ Definitions (also in each table's ``definition`` and in the README):
   the persons by age class ``entree_nb_*``), not at the reference date — what
   social-work reports state, and what survives retention (birth dates reduced to
   the year); the demandeur's sex is snapshotted too, so no figure joins the
-  persons (api/indicateurs/entree.py);
+  persons (api/mesures/entree.py);
 * a month of the period counts for a mesure when it was active at least one
   day of that month (months cut to the period); mois-mesures add them up.
 """
@@ -62,7 +62,6 @@ from api.core.errors import Introuvable, champ_invalide
 from api.core.tableur import EcrivainCsv, classeur
 from api.dispositifs.models import Cible, Convention, Dispositif
 from api.indicateurs import access
-from api.indicateurs.entree import CLASSES_AGE
 from api.indicateurs.libelles import LIBELLES, libelle
 from api.indicateurs.schemas import (
     Cellule,
@@ -86,6 +85,7 @@ from api.indicateurs.sql import (
     tranche,
 )
 from api.menages.models import Menage
+from api.mesures.entree import CLASSES_AGE
 from api.mesures.models import Mesure as MesureModel
 from api.mesures.models import MesureDetteEntree, MesureDomaine, MesureRessourceEntree, RendezVous
 from api.organisations.models import Organisation
@@ -380,7 +380,7 @@ class _Requetes:
         self.fa = and_(
             self.scope_m, m.c.date_mandatement <= d, or_(m.c.date_fin.is_(None), m.c.date_fin > d)
         )
-        # The demandeur's age and sex are those recorded at entry (api/indicateurs/entree.py):
+        # The demandeur's age and sex are those recorded at entry (api/mesures/entree.py):
         # no join to the persons, and retention does not move them.
         self.age = m.c.entree_age_demandeur
         nr = literal("non_renseigne")
@@ -719,7 +719,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
         # The pass over the mesures keeps its row set (45 000 rows of 400 bytes at
         # département scale) for fourteen groupings and hashes the entry tables: with the
         # default 4 MB both spill to temporary files, read back by every grouping (a third
-        # of the statement's time, EXPLAIN in the README). Memory of this backend, for this
+        # of the statement's time, measured with EXPLAIN (ANALYZE, BUFFERS)). Memory of this backend, for this
         # transaction only.
         session.execute(text("SET LOCAL work_mem = '64MB'"))
     # Every grouping of the mesures in one pass (see _Requetes.passe_mesures).

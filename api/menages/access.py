@@ -19,10 +19,8 @@ from sqlmodel.sql.expression import SelectOfScalar
 from api.acces.politique import Fait, Relation, lecteurs, modificateurs
 from api.auth.principal import Principal
 from api.core.errors import Interdit
-from api.dispositifs.models import Dispositif
 from api.menages.models import Menage, MenageAcces, MenageTransmission
 from api.organisations.models import TypeOrganisation
-from api.orientations.models import Orientation, StatutOrientation
 
 # Partners who may open a household file (a funder or the platform admin never does).
 TYPES_CREATEURS = (
@@ -154,6 +152,19 @@ def visible_menages(principal: Principal) -> SelectOfScalar[Menage]:
     return select(Menage).where(condition_visible(principal))
 
 
+# Declared extension point. Who else reads a transmission is a fact of the orientations
+# domain (a commission reads those that came with a referral submitted to it), which stands
+# above this one (tests/test_architecture.py): api/orientations/access.py declares it when
+# imported, and api/main.py imports every domain. Asked before that, it fails loudly
+# instead of hiding transmissions from the commissions.
+_LECTEURS_DE_TRANSMISSION: dict[str, Callable[[Principal], ColumnElement[bool]]] = {}
+
+
+def declarer_lecteur_de_transmission(condition: Callable[[Principal], ColumnElement[bool]]) -> None:
+    """For a GIE principal: the transmissions it reads besides those it sent."""
+    _LECTEURS_DE_TRANSMISSION["commission"] = condition
+
+
 def condition_transmission_visible(principal: Principal) -> ColumnElement[bool]:
     """The transmissions this principal reads: those it sent, and for a commission those
     that came with a referral submitted to one of its dispositifs."""
@@ -161,14 +172,9 @@ def condition_transmission_visible(principal: Principal) -> ColumnElement[bool]:
         return false()
     conditions: list[ColumnElement[bool]] = [MenageTransmission.organisation_id == principal.organisation_id]  # type: ignore[list-item]
     if principal.of_type(TypeOrganisation.gie):
-        conditions.append(
-            exists().where(
-                Orientation.id == MenageTransmission.orientation_id,
-                Orientation.dispositif_id == Dispositif.id,
-                Dispositif.commission_id == principal.organisation_id,
-                Orientation.statut != StatutOrientation.brouillon.value,
-            )
-        )
+        if "commission" not in _LECTEURS_DE_TRANSMISSION:
+            raise RuntimeError("lecteurs des transmissions non déclarés : importez api.orientations.access")
+        conditions.append(_LECTEURS_DE_TRANSMISSION["commission"](principal))
     return or_(*conditions)
 
 

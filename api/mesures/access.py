@@ -1,4 +1,4 @@
-"""Who may see and change which mesure (DOMAIN.md, « Who may see what »).
+"""Who may see and change which mesure (docs/domaine.md, « Qui voit quoi »).
 
 Three ways to see a mesure, from the widest to the narrowest:
 
@@ -15,10 +15,11 @@ Funders, the platform admin and everybody else get 404.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, union
+from sqlalchemy import ColumnElement, and_, exists, false, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -28,7 +29,6 @@ from api.core.errors import Interdit
 from api.dispositifs.models import Dispositif
 from api.mesures.models import Mesure
 from api.organisations.models import TypeOrganisation
-from api.orientations.models import Orientation
 
 
 class Niveau(StrEnum):
@@ -56,35 +56,46 @@ def condition_commission(principal: Principal) -> ColumnElement[bool]:
     )
 
 
+@dataclass(frozen=True)
+class Prescription:
+    """The two SQL forms of « the mesures born of this organisation's referrals »."""
+
+    # Condition on ``Mesure``: the mesure came from one of the principal's referrals.
+    condition: Callable[[Principal], ColumnElement[bool]]
+    # The ids of those mesures as one list (a union the mesures list can start from).
+    ids: Callable[[Principal], Any]
+
+
+# Declared extension point. Who prescribed a mesure is a fact of the orientations domain
+# (the referral it sent), which stands above this one (tests/test_architecture.py):
+# api/orientations/access.py declares it when imported, and api/main.py imports every
+# domain. Asked before that, it fails loudly instead of hiding mesures from prescribers.
+_PRESCRIPTION: dict[str, Prescription] = {}
+
+
+def declarer_prescription(prescription: Prescription) -> None:
+    _PRESCRIPTION["orientations"] = prescription
+
+
+def _prescription() -> Prescription:
+    try:
+        return _PRESCRIPTION["orientations"]
+    except KeyError:
+        raise RuntimeError(
+            "relation prescripteur des mesures non déclarée : importez api.orientations.access"
+        ) from None
+
+
 def condition_prescripteur(principal: Principal) -> ColumnElement[bool]:
     if _exclus(principal):
         return false()
-    # A semi-join on the referrals of this prescriber: PostgreSQL hashes the (small) list
-    # once instead of probing orientations for every mesure (EXPLAIN in issue 8's note).
-    # Both links are checked: mandater() sets Mesure.orientation_id, the commission sets
-    # Orientation.mesure_id.
-    orientations = select(Orientation.id).where(Orientation.prescripteur_organisation_id == principal.organisation_id)
-    mesures = select(Orientation.mesure_id).where(
-        Orientation.prescripteur_organisation_id == principal.organisation_id,
-        col(Orientation.mesure_id).is_not(None),
-    )
-    return or_(col(Mesure.orientation_id).in_(orientations), col(Mesure.id).in_(mesures))
+    return _prescription().condition(principal)
 
 
 def mesures_prescrites(principal: Principal) -> Any:
     """Ids of the mesures born of this organisation's referrals (both links, as in
-    ``condition_prescripteur``), as one list: a semi-join that can start from the
-    prescriber's orientations (the mesures list counts an association's this way)."""
-    par_orientation = (
-        select(Mesure.id)
-        .join(Orientation, col(Orientation.id) == col(Mesure.orientation_id))
-        .where(Orientation.prescripteur_organisation_id == principal.organisation_id)
-    )
-    par_mesure = select(Orientation.mesure_id).where(
-        Orientation.prescripteur_organisation_id == principal.organisation_id,
-        col(Orientation.mesure_id).is_not(None),
-    )
-    return union(par_orientation, par_mesure)
+    ``condition_prescripteur``), as one list."""
+    return _prescription().ids(principal)
 
 
 RELATIONS: dict[Relation, Callable[[Principal], ColumnElement[bool]]] = {

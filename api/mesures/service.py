@@ -47,11 +47,11 @@ from api.core.fonctions_sql import ajouter_mois
 from api.core.pagination import TOTAL_PLAFOND, PageCurseur, PageParams, plafonner
 from api.core.texte import motif_like
 from api.dispositifs.models import Cible, Dispositif, TypeAccompagnement
-from api.indicateurs.entree import instantane
 from api.menages.access import visible_menages
 from api.menages.models import Dette, Menage, Personne, Ressource
 from api.mesures import access
 from api.mesures.access import Niveau
+from api.mesures.entree import instantane
 from api.mesures.models import (
     AccesMaintien,
     DomaineIntervention,
@@ -82,7 +82,6 @@ from api.mesures.schemas import (
     Suivi,
 )
 from api.organisations.models import TypeOrganisation, Utilisateur
-from api.orientations.models import Orientation
 
 
 def mandater(
@@ -97,6 +96,7 @@ def mandater(
     acces_maintien: AccesMaintien,
     date_mandatement: date,
     orientation_id: uuid.UUID | None = None,
+    reception_orientation: date | None = None,
     referent_id: uuid.UUID | None = None,
 ) -> Mesure:
     """Create the mesure at mandatement, with a snapshot of the household's situation.
@@ -109,7 +109,6 @@ def mandater(
     ressources = list(session.exec(select(Ressource).where(Ressource.menage_id == menage.id)))
     personnes = session.exec(select(Personne).where(Personne.menage_id == menage.id)).all()
     dettes = list(session.exec(select(Dette).where(Dette.menage_id == menage.id)))
-    orientation = session.get(Orientation, orientation_id) if orientation_id else None
     mesure = Mesure(
         reference=prochaine_reference(session, "S"),
         menage_id=menage.id,
@@ -129,7 +128,8 @@ def mandater(
         entree_stade_procedure=menage.stade_procedure,
         entree_dette_locative=sum(d.montant for d in dettes if d.type == "loyer"),
         **instantane(((p.lien, p.date_naissance, p.sexe) for p in personnes), date_mandatement),
-        entree_reception_orientation=orientation.date_reception if orientation else None,
+        # Given by the orientations domain, which stands above this one (tests/test_architecture.py).
+        entree_reception_orientation=reception_orientation,
     )
     session.add(mesure)
     session.flush()

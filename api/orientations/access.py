@@ -1,4 +1,4 @@
-"""Who may see and act on which orientation (DOMAIN.md, « Who may see what »).
+"""Who may see and act on which orientation (docs/domaine.md, « Qui voit quoi »).
 
 * the prescriber organisation sees its own referrals (status, decision, coded motif);
 * the commission organisation of the dispositif sees and decides every submitted
@@ -10,8 +10,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, true
+from sqlalchemy import ColumnElement, and_, exists, false, or_, true, union
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -19,6 +20,10 @@ from api.acces.politique import Fait, Relation, lecteurs, lit
 from api.auth.principal import Principal
 from api.core.errors import Interdit
 from api.dispositifs.models import Dispositif
+from api.menages import access as menages_access
+from api.menages.models import MenageTransmission
+from api.mesures import access as mesures_access
+from api.mesures.models import Mesure
 from api.organisations.models import TypeOrganisation
 from api.orientations.models import Orientation, SessionCommission, StatutOrientation
 
@@ -172,3 +177,52 @@ def verifier_abonnable(principal: Principal) -> None:
             "Seuls le système (client API) ou un responsable d'un bailleur ou d'un prescripteur "
             "gèrent les webhooks de leur organisation."
         )
+
+
+# --- What this domain tells the domains below it (their declared extension points) ---
+
+
+def _mesure_prescrite(principal: Principal) -> ColumnElement[bool]:
+    # A semi-join on the referrals of this prescriber: PostgreSQL hashes the (small) list
+    # once instead of probing orientations for every mesure (EXPLAIN in issue 8's note).
+    # Both links are checked: mandater() sets Mesure.orientation_id, the commission sets
+    # Orientation.mesure_id.
+    orientations = select(Orientation.id).where(Orientation.prescripteur_organisation_id == principal.organisation_id)
+    mesures = select(Orientation.mesure_id).where(
+        Orientation.prescripteur_organisation_id == principal.organisation_id,
+        col(Orientation.mesure_id).is_not(None),
+    )
+    return or_(col(Mesure.orientation_id).in_(orientations), col(Mesure.id).in_(mesures))
+
+
+def _ids_mesures_prescrites(principal: Principal) -> Any:
+    """Ids of the mesures born of this organisation's referrals (both links), as one list:
+    a semi-join that can start from the prescriber's orientations (the mesures list counts
+    an association's this way)."""
+    par_orientation = (
+        select(Mesure.id)
+        .join(Orientation, col(Orientation.id) == col(Mesure.orientation_id))
+        .where(Orientation.prescripteur_organisation_id == principal.organisation_id)
+    )
+    par_mesure = select(Orientation.mesure_id).where(
+        Orientation.prescripteur_organisation_id == principal.organisation_id,
+        col(Orientation.mesure_id).is_not(None),
+    )
+    return union(par_orientation, par_mesure)
+
+
+def _transmission_soumise_a_sa_commission(principal: Principal) -> ColumnElement[bool]:
+    """A commission reads the transmissions that came with a referral submitted to one of
+    its dispositifs."""
+    return exists().where(
+        Orientation.id == MenageTransmission.orientation_id,
+        Orientation.dispositif_id == Dispositif.id,
+        Dispositif.commission_id == principal.organisation_id,
+        Orientation.statut != StatutOrientation.brouillon.value,
+    )
+
+
+mesures_access.declarer_prescription(
+    mesures_access.Prescription(condition=_mesure_prescrite, ids=_ids_mesures_prescrites)
+)
+menages_access.declarer_lecteur_de_transmission(_transmission_soumise_a_sa_commission)

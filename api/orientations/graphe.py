@@ -1,4 +1,4 @@
-"""The life of a referral (DOMAIN.md, « The life of a file »), as data."""
+"""The life of a referral (docs/domaine.md, « Vie d'un dossier »), as data."""
 
 from __future__ import annotations
 

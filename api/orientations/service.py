@@ -696,6 +696,7 @@ def _accepter(
         acces_maintien=AccesMaintien(o.acces_maintien),
         date_mandatement=le,
         orientation_id=o.id,
+        reception_orientation=o.date_reception,
     )
     o.association_id, o.cible_code = asso.id, data.cible_code
     o.type_accompagnement_code, o.mesure_id = data.type_accompagnement_code, mesure.id

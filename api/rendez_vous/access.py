@@ -1,7 +1,7 @@
 """Who may see which rendez-vous: only the association that carries the mesure.
 
 The commission, the prescriber, funders and everybody else never see a
-rendez-vous nor its compte rendu (DOMAIN.md: « rendez-vous and notes »).
+rendez-vous nor its compte rendu (docs/domaine.md, « Qui voit quoi »: « rendez_vous », « compte_rendu »).
 """
 
 from __future__ import annotations

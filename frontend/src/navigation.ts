@@ -1,6 +1,6 @@
 /**
- * What each organisation type may open (README « Rôles », DOMAIN.md « Who may
- * see what »). The header's menu, the dashboard's shortcuts and the route
+ * What each organisation type may open (README « Rôles », docs/domaine.md « Qui voit
+ * quoi »). The header's menu, the dashboard's shortcuts and the route
  * guards all read this list: a new screen is one entry here plus one route in
  * routes.tsx.
  */

@@ -1,7 +1,7 @@
 """âge et personnes à l'entrée des mesures
 
 The demandeur's age and sex and the household's persons by age class, on the
-mandatement date, are snapshotted on the mesure (api/indicateurs/entree.py): the
+mandatement date, are snapshotted on the mesure (api/mesures/entree.py): the
 indicators count ages at entry, which retention's anonymisation (birth dates
 reduced to 1 January) no longer changes, and read one row per mesure without
 joining the persons. Existing mesures are backfilled from the persons as they are

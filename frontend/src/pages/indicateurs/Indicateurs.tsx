@@ -1,5 +1,5 @@
 /**
- * Indicateurs: the tables the funders expect (DOMAIN.md « Indicators »), on a
+ * Indicateurs: the tables the funders expect (docs/indicateurs.md), on a
  * scope kept in the URL (dispositif, association, period), with three small
  * charts, the files behind a figure where the role allows it, and the CSV and
  * XLSX downloads of the same document.

@@ -1,6 +1,6 @@
 """The demandeur and the persons of the household *at entry*, snapshotted on the mesure.
 
-Product decision (README, « Indicateurs »): every age an indicator shows is the age at
+Product decision (docs/indicateurs.md, « Définitions »): every age an indicator shows is the age at
 the mesure's entry (its mandatement), in full years, recorded when the mesure is
 created — like the composition or the resources at entry. Three reasons:
 
