@@ -340,7 +340,14 @@ MATRICE: list[Route] = [
         seuls(201, "gie", sinon=403),
         requete=lambda d: {"json": {"dispositif_id": d.dispositif_id, "date": "2023-03-01"}},
     ),
+    Route("GET", "/api/v1/commissions/attente", connecte(200)),  # empty for who decides nothing
     Route("GET", "/api/v1/commissions/{session_id}", seuls(200, "gie", "admin")),
+    Route(
+        "PATCH",
+        "/api/v1/commissions/{session_id}",
+        seuls(200, "gie") | {"admin": 403},
+        requete=lambda d: {"json": {"lieu": "Salle 2", "membres_presents": ["Mme Le Gall"]}},
+    ),
     Route(
         "POST",
         "/api/v1/commissions/{session_id}/ordre-du-jour",
@@ -357,6 +364,8 @@ MATRICE: list[Route] = [
     ),
     Route("POST", "/api/v1/commissions/{session_id}/cloture", seuls(200, "gie") | {"admin": 403}),
     Route("GET", "/api/v1/commissions/{session_id}/proces-verbal.csv", seuls(200, "gie", "admin")),
+    Route("GET", "/api/v1/commissions/{session_id}/proces-verbal.pdf", seuls(200, "gie", "admin")),
+    Route("GET", "/api/v1/commissions/{session_id}/proces-verbal.docx", seuls(200, "gie", "admin")),
     # --- webhooks: the bailleur's (its responsable or machine client) ---------------------------
     Route(
         "POST",
