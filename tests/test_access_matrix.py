@@ -139,6 +139,7 @@ class Dossiers:
             "rdv_id": self.rdv_id,
             "webhook_id": self.webhook_id,
             "jeton": self.jeton,
+            "code": "35238",  # a commune of the référentiel (Rennes)
         }
 
 
@@ -332,6 +333,9 @@ MATRICE: list[Route] = [
         "/api/v1/orientations/{orientation_id}/evenements",
         seuls(200, *ASSO, "gie", "bailleur", "bailleur_si", "admin"),
     ),
+    # --- communes: a public référentiel, for every signed-in reader ---------------------------
+    Route("GET", "/api/v1/communes", connecte(200), requete=lambda d: {"params": {"q": "Rennes"}}),
+    Route("GET", "/api/v1/communes/{code}", connecte(200)),
     # --- commission sessions: the dispositif's commission; the admin reads ----------------------
     Route("GET", "/api/v1/commissions", connecte(200)),
     Route(

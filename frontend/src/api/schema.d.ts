@@ -347,6 +347,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/communes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Chercher une commune par son nom, son code postal ou son code INSEE
+         * @description Référentiel embarqué (@etalab/decoupage-administratif, Licence Ouverte 2.0) : « rennes », « st malo », « 35000 » ou « 35238 ». Les meilleures d'abord.
+         */
+        get: operations["communes_rechercher"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communes/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Une commune par son code INSEE (nom, codes postaux, EPCI, département) */
+        get: operations["communes_lire"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conventions": {
         parameters: {
             query?: never;
@@ -1377,6 +1414,51 @@ export interface components {
             actif?: boolean;
             /** Nom */
             nom?: string;
+        };
+        /** CommunePublic */
+        CommunePublic: {
+            /**
+             * Code
+             * @description Code INSEE (5 caractères, 2A/2B en Corse)
+             * @example 35238
+             */
+            code: string;
+            /**
+             * Codes Postaux
+             * @example [
+             *       "35000",
+             *       "35200",
+             *       "35700"
+             *     ]
+             */
+            codes_postaux: string[];
+            /**
+             * Departement
+             * @description Code du département
+             * @example 35
+             */
+            departement: string;
+            /**
+             * Departement Nom
+             * @example Ille-et-Vilaine
+             */
+            departement_nom: string | null;
+            /**
+             * Epci
+             * @description SIREN de l'intercommunalité (EPCI)
+             * @example 243500139
+             */
+            epci: string | null;
+            /**
+             * Epci Nom
+             * @example Rennes Métropole
+             */
+            epci_nom: string | null;
+            /**
+             * Nom
+             * @example Rennes
+             */
+            nom: string;
         };
         /**
          * Composition
@@ -5569,6 +5651,133 @@ export interface operations {
                 };
                 content: {
                     "application/pdf": unknown;
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Ressource introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    communes_rechercher: {
+        parameters: {
+            query: {
+                /** @description Nom, code postal ou code INSEE */
+                q: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunePublic"][];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    communes_lire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunePublic"];
                 };
             };
             /** @description Authentification requise */

@@ -10,6 +10,7 @@ import { useState } from "react";
 import { Link } from "react-router";
 
 import { api } from "../../../api/client";
+import { NomCommune } from "../../../components/ChampCommune";
 import { messageErreur, type ErreursChamps, type ProblemDetails } from "../../../api/problem";
 import { formatDate } from "../../../lib/dates";
 import { ORIGINES_ORIENTATION, STATUTS_ORIENTATION } from "../../../lib/libelles";
@@ -136,7 +137,9 @@ export function OrdreDuJour({ s, lignes, dispositif, conventions, noms, onDecide
                   <Link to={`/menages/${l.menage.id}`} className="fr-link fr-text--sm">
                     Dossier {l.menage.reference}
                   </Link>
-                  {` — commune ${l.menage.commune_insee ?? "non renseignée"} — `}
+                  {" — commune "}
+                  {l.menage.commune_insee ? <NomCommune code={l.menage.commune_insee} /> : "non renseignée"}
+                  {" — "}
                 </>
               ) : null}
               {ORIGINES_ORIENTATION[l.o.origine]}, {ACCES_MAINTIEN[l.o.acces_maintien]}
