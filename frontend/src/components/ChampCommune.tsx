@@ -52,10 +52,14 @@ export function ChampCommune({ cle, label, erreurs, valeur, onChange, hint, clas
   const [ouvert, setOuvert] = useState(false);
   const [actif, setActif] = useState(-1);
   const choisi = useRef<string | null>(null);
+  const emis = useRef<string | null>(null); // the value sent while typing
 
-  // A code set from outside (the household being edited): show its name.
+  // A value set from outside (the household being edited, codes pasted): shown as it is,
+  // then by its name when it is a known code.
   useEffect(() => {
-    if (!valeur || valeur === choisi.current || !codeTape(valeur)) return;
+    if (valeur === choisi.current || valeur === emis.current) return;
+    setTexte(valeur);
+    if (!codeTape(valeur)) return;
     let actuel = true;
     void lireCommune(valeur).then((c) => {
       if (actuel && c) {
@@ -102,7 +106,8 @@ export function ChampCommune({ cle, label, erreurs, valeur, onChange, hint, clas
     choisi.current = null;
     // Until a commune is chosen the text itself is the value: a code typed as such is kept,
     // anything else is sent as typed and the API names the field.
-    onChange(codeTape(t) ?? t.trim());
+    emis.current = codeTape(t) ?? t.trim();
+    onChange(emis.current);
   };
 
   const quitter = () => {
