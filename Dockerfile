@@ -12,6 +12,9 @@ RUN if [ -f frontend/package.json ]; then \
 FROM python:3.11-slim-bookworm AS runtime
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     ANCRAGE_ENV=production ANCRAGE_PORT=8000
+# Pango and a font: WeasyPrint lays out the procès-verbal's PDF with them.
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+      fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 10001 ancrage
 WORKDIR /app
 COPY pyproject.toml README.md ./

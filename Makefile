@@ -9,7 +9,7 @@ HAS_FRONT := $(wildcard frontend/package.json)
 # Two test processes (pytest-xdist), one per core; each has its own throwaway database.
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint openapi openapi-check frontend demo bench-ingest bench-indicateurs bench-api bench-capacite retention clean
+.PHONY: install run test lint openapi openapi-check frontend communes demo bench-ingest bench-indicateurs bench-api bench-capacite retention clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,11 @@ retention: install
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist var/ancrage.db
+
+# The communes' référentiel (api/communes/donnees/communes.json.gz, committed) from the npm
+# package @etalab/decoupage-administratif pinned in frontend/package.json: run after bumping it.
+communes: install $(FRONT_STAMP)
+	$(PY) -m api.communes.generer
 
 # Demo data (never loaded by `make run`): SCALE=small|departement, SEED=n.
 SCALE ?= small

@@ -52,7 +52,7 @@ def _demo(scale: str, seed: int, menages: int | None, lister: bool) -> None:
     from sqlmodel import Session
 
     from api.core.db import make_engine
-    from api.demo.comptes import comptes_demo, resume
+    from api.demo.comptes import comptes_demo, noms_organisations, resume
     from api.demo.generateur import charger
 
     settings = get_settings()
@@ -71,8 +71,9 @@ def _demo(scale: str, seed: int, menages: int | None, lister: bool) -> None:
         print(f"  {table:28} {n:>10}", flush=True)
     with Session(engine) as session:
         comptes = comptes_demo(session)
+        organisations = noms_organisations(session)
     engine.dispose()
-    print("\n".join(resume(comptes)), flush=True)
+    print("\n".join(resume(comptes, organisations)), flush=True)
     print("Liste complète : python -m api demo --comptes", flush=True)
 
 

@@ -18,6 +18,7 @@ from api.auth.router import router as auth_router
 from api.auth.throttle import ClientRateLimit, LoginGuard
 from api.calendrier.router import router as calendrier_router
 from api.chronologie.router import router as chronologie_router
+from api.communes.router import router as communes_router
 from api.core.cache import CacheDocuments
 from api.core.config import Settings, get_settings
 from api.core.db import make_engine, make_replica_engine
@@ -58,6 +59,7 @@ ROUTERS = [
     indicateurs_router,
     audit_router,
     vie_privee_router,
+    communes_router,
 ]
 
 DESCRIPTION = """API d'Ancrage, la plateforme de l'accompagnement social lié au logement.

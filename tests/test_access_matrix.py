@@ -139,6 +139,7 @@ class Dossiers:
             "rdv_id": self.rdv_id,
             "webhook_id": self.webhook_id,
             "jeton": self.jeton,
+            "code": "35238",  # a commune of the référentiel (Rennes)
         }
 
 
@@ -332,6 +333,9 @@ MATRICE: list[Route] = [
         "/api/v1/orientations/{orientation_id}/evenements",
         seuls(200, *ASSO, "gie", "bailleur", "bailleur_si", "admin"),
     ),
+    # --- communes: a public référentiel, for every signed-in reader ---------------------------
+    Route("GET", "/api/v1/communes", connecte(200), requete=lambda d: {"params": {"q": "Rennes"}}),
+    Route("GET", "/api/v1/communes/{code}", connecte(200)),
     # --- commission sessions: the dispositif's commission; the admin reads ----------------------
     Route("GET", "/api/v1/commissions", connecte(200)),
     Route(
@@ -340,7 +344,14 @@ MATRICE: list[Route] = [
         seuls(201, "gie", sinon=403),
         requete=lambda d: {"json": {"dispositif_id": d.dispositif_id, "date": "2023-03-01"}},
     ),
+    Route("GET", "/api/v1/commissions/attente", connecte(200)),  # empty for who decides nothing
     Route("GET", "/api/v1/commissions/{session_id}", seuls(200, "gie", "admin")),
+    Route(
+        "PATCH",
+        "/api/v1/commissions/{session_id}",
+        seuls(200, "gie") | {"admin": 403},
+        requete=lambda d: {"json": {"lieu": "Salle 2", "membres_presents": ["Mme Le Gall"]}},
+    ),
     Route(
         "POST",
         "/api/v1/commissions/{session_id}/ordre-du-jour",
@@ -357,6 +368,8 @@ MATRICE: list[Route] = [
     ),
     Route("POST", "/api/v1/commissions/{session_id}/cloture", seuls(200, "gie") | {"admin": 403}),
     Route("GET", "/api/v1/commissions/{session_id}/proces-verbal.csv", seuls(200, "gie", "admin")),
+    Route("GET", "/api/v1/commissions/{session_id}/proces-verbal.pdf", seuls(200, "gie", "admin")),
+    Route("GET", "/api/v1/commissions/{session_id}/proces-verbal.docx", seuls(200, "gie", "admin")),
     # --- webhooks: the bailleur's (its responsable or machine client) ---------------------------
     Route(
         "POST",

@@ -32,7 +32,7 @@ ETAGES: list[set[str]] = [
     {"annuaire"},  # the tables of organisations, users and machine clients
     {"auth"},  # who is calling: sessions, tokens, the principal
     {"organisations"},  # administration of the directory (routes, rules)
-    {"audit", "dispositifs"},  # the access log; the dispositifs and their commissions
+    {"audit", "communes", "dispositifs"},  # the access log; the communes référentiel; the dispositifs and their commissions
     {"menages"},  # the household file
     {"mesures"},  # the accompaniments and their life
     {"orientations"},  # referrals, commissions, decisions (they mandate mesures)

@@ -88,7 +88,9 @@ def test_agenda_and_batch_decisions(client, monde: Monde) -> None:
     assert pv.headers["content-type"].startswith("text/csv")
     assert "attachment" in pv.headers["content-disposition"]
     rows = list(csv.reader(io.StringIO(pv.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:6] == [
+    assert rows[0][:8] == [
+        "Date de la séance",
+        "Dispositif",
         "Référence orientation",
         "Référence ménage",
         "Origine",
@@ -96,18 +98,20 @@ def test_agenda_and_batch_decisions(client, monde: Monde) -> None:
         "Accès / maintien",
         "Décision",
     ]
-    by_ref = {row[0]: row for row in rows[1:]}
+    by_ref = {row[2]: row for row in rows[1:]}
     assert len(by_ref) == 3
     accepted = by_ref[os_[0]["reference"]]
-    assert accepted[5] == "acceptee"
-    assert accepted[8] == "Association Espoir 35"
-    assert accepted[9] == "Réassurance du locataire"
-    assert accepted[10] == "Évaluation"
-    assert accepted[11].startswith("S-")
+    assert accepted[0] == "10/03/2026"
+    assert accepted[7] == "Acceptation"
+    assert accepted[10] == "Association Espoir 35"
+    assert accepted[11] == "Réassurance du locataire"
+    assert accepted[12] == "Évaluation"
+    assert accepted[13].startswith("S-")
     refused = by_ref[os_[1]["reference"]]
-    assert (refused[5], refused[7], refused[12]) == (
-        "refusee",
-        "territoire_non_couvert",
+    assert (refused[7], refused[8], refused[9], refused[14]) == (
+        "Refus de la commission",
+        "10/03/2026",
+        "Territoire non couvert par un financement",
         "Commune hors convention",
     )
 

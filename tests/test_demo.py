@@ -188,6 +188,8 @@ def test_staff_in_proportion_sessions_and_accounts(charge) -> None:
             assert any(x.date < AUJOURD_HUI and x.close for x in dates)
             assert any(x.date >= AUJOURD_HUI and not x.close for x in dates)
         assert all(x.close == (x.date < AUJOURD_HUI) for x in sessions.values())
+        # the past sessions name their members (printed in their procès-verbal)
+        assert all(bool(x.membres_presents) == x.close for x in sessions.values())
         orientations = {o.id: o for o in s.execute(select(Orientation)).scalars()}
         # a decision is taken at a session of the referral's dispositif, on its date
         decisions = s.execute(
@@ -201,6 +203,10 @@ def test_staff_in_proportion_sessions_and_accounts(charge) -> None:
             assert seance.dispositif_id == orientations[e.orientation_id].dispositif_id
         en_commission = [o for o in orientations.values() if o.statut == "en_commission"]
         assert en_commission
+        # referrals wait for the commission: received and on no agenda yet, on every dispositif
+        soumises = [o for o in orientations.values() if o.statut == "soumise"]
+        assert {o.dispositif_id for o in soumises} == {x.dispositif_id for x in sessions.values()}
+        assert all(o.session_commission_id is None and o.date_reception < AUJOURD_HUI for o in soumises)
         for o in en_commission:  # waiting on the agenda of an upcoming session
             seance = sessions[o.session_commission_id]
             assert seance.dispositif_id == o.dispositif_id and not seance.close

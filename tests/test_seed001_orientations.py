@@ -266,16 +266,16 @@ def test_seed_001_story(client, monde: Monde, db, settings) -> None:
     pv1 = client.get(f"/api/v1/commissions/{s1['id']}/proces-verbal.csv", headers=monde.h("gie"))
     lignes = pv1.content.decode("utf-8-sig").strip().splitlines()[1:]
     assert len(lignes) == 10
-    assert Counter(ligne.split(";")[5] for ligne in lignes) == {
-        "refusee": 5,
-        "acceptee": 1,
-        "ajournee": 1,
-        "attente_infos": 1,
-        "liste_attente": 1,
-        "refus_beneficiaire": 1,
+    assert Counter(ligne.split(";")[7] for ligne in lignes) == {
+        "Refus de la commission": 5,
+        "Acceptation": 1,
+        "Ajournement": 1,
+        "Attente d'informations": 1,
+        "Liste d'attente": 1,
+        "Refus du bénéficiaire": 1,
     }
     pv2 = client.get(f"/api/v1/commissions/{s2['id']}/proces-verbal.csv", headers=monde.h("gie"))
     lignes2 = sorted(
-        ligne.split(";")[5] for ligne in pv2.content.decode("utf-8-sig").strip().splitlines()[1:]
+        ligne.split(";")[7] for ligne in pv2.content.decode("utf-8-sig").strip().splitlines()[1:]
     )
-    assert lignes2 == ["acceptee", "refus_beneficiaire"]
+    assert lignes2 == ["Acceptation", "Refus du bénéficiaire"]

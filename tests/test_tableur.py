@@ -78,14 +78,14 @@ def test_minutes_csv_neutralise_comments_and_names(client, monde: Monde, db) -> 
     pv = client.get(f"/api/v1/commissions/{s['id']}/proces-verbal.csv", headers=monde.h("gie"))
     assert pv.status_code == 200
     rows = list(csv.reader(io.StringIO(pv.content.decode("utf-8-sig")), delimiter=";"))
-    par_ref = {row[0]: row for row in rows[1:]}
+    par_ref = {row[2]: row for row in rows[1:]}
     accepte, refuse = par_ref[os_[0]["reference"]], par_ref[os_[1]["reference"]]
-    assert accepte[12] == "'" + LIEN  # commentaire
-    assert accepte[3] == "'" + PIEGES[1]  # prescripteur
-    assert accepte[8] == "'" + PIEGES[2]  # association mandatée
-    assert refuse[12] == "'" + PIEGES[3]
+    assert accepte[14] == "'" + LIEN  # commentaire
+    assert accepte[5] == "'" + PIEGES[1]  # prescripteur
+    assert accepte[10] == "'" + PIEGES[2]  # association mandatée
+    assert refuse[14] == "'" + PIEGES[3]
     assert all(_sans_danger(cell) for row in rows for cell in row)
-    assert accepte[6] == "2026-03-10"  # the rest as it was
+    assert accepte[8] == "10/03/2026"  # the rest as it was
 
 
 @pytest.fixture

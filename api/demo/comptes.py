@@ -14,6 +14,17 @@ from api.organisations.models import ClientApi, Organisation, Utilisateur
 
 # The roles of the demo, in the order of the summary.
 ROLES = ("agent", "responsable", "commission", "bailleur", "bailleur_client", "financeur", "prescripteur", "admin")
+PREFERES = {"agent": "agent1.espoir@", "responsable": "responsable.espoir@", "commission": "agent.gie@"}
+LIBELLES_ROLES = {
+    "agent": "Travailleur social",
+    "responsable": "Responsable d'association",
+    "commission": "Secrétaire de commission",
+    "bailleur": "Bailleur",
+    "bailleur_client": "Bailleur (client API)",
+    "financeur": "Financeur",
+    "prescripteur": "Prescripteur (CCAS, CDAS)",
+    "admin": "Administrateur",
+}
 
 
 class CompteDemo(NamedTuple):
@@ -67,12 +78,25 @@ def comptes_demo(session: Session) -> dict[str, list[CompteDemo]]:
     return comptes
 
 
-def resume(comptes: dict[str, list[CompteDemo]], exemples: int = 3) -> list[str]:
-    """Lines of the summary: accounts per role and a few logins of each."""
-    lignes = [f"Comptes de démonstration (mot de passe « {ref.DEMO_PASSWORD} ») :"]
+def resume(comptes: dict[str, list[CompteDemo]], organisations: dict[uuid.UUID, str], exemples: int = 3) -> list[str]:
+    """Lines of the summary: one account to sign in with per role, with its organisation,
+    then how many accounts each role has and a few more logins."""
+    lignes = [f"Comptes de démonstration, un par rôle (mot de passe « {ref.DEMO_PASSWORD} ») :"]
+    for role in ROLES:
+        liste = comptes.get(role, [])
+        if liste:
+            # the account a newcomer would try first: the main association, the GIE (which decides
+            # two dispositifs), else the first in order
+            c = next((x for x in liste if x.email.startswith(PREFERES.get(role, "\0"))), liste[0])
+            lignes.append(f"  {LIBELLES_ROLES[role]:28} {c.email:42} {organisations.get(c.organisation_id, '')}")
+    lignes.append(f"  (secret des clients API : « {ref.DEMO_CLIENT_SECRET} »)")
+    lignes.append("Comptes par rôle :")
     for role in ROLES:
         liste = comptes.get(role, [])
         apercu = ", ".join(c.email for c in liste[:exemples]) + (", …" if len(liste) > exemples else "")
         lignes.append(f"  {role:16} {len(liste):>6}  {apercu}")
-    lignes.append(f"  secret des clients API : « {ref.DEMO_CLIENT_SECRET} »")
     return lignes
+
+
+def noms_organisations(session: Session) -> dict[uuid.UUID, str]:
+    return {i: nom for i, nom in session.execute(select(Organisation.id, Organisation.nom))}

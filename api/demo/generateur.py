@@ -27,7 +27,7 @@ from typing import Any
 
 from faker import Faker
 from sqlalchemy import Engine, func, insert, select, update
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from api.core.compteurs import Compteur, aligner_sequences
 from api.core.security import hash_password
@@ -323,6 +323,9 @@ def _partenaires(session: Session, ctx: Contexte, menages: int, pwd: str) -> Non
                     "dispositif_id": disp.id,
                     "date": d,
                     "lieu": lieu,
+                    # the past sessions sat: their members are known (no draw: the same seed
+                    # gives the same data as before this column)
+                    "membres_presents": "\n".join(spec["membres"]) if d < ctx.aujourd_hui else None,
                     "close": d < ctx.aujourd_hui,
                     "cree_le": datetime(d.year, d.month, d.day, 9, tzinfo=UTC) - timedelta(days=28),
                 }
@@ -831,6 +834,80 @@ def _prevoir(ctx: Contexte, n: int, associations: dict[str, uuid.UUID], graine: 
     return {cle: max(1, round(ouvertes[cle] * n / max(m, 1) / CHARGE)) for cle in associations}
 
 
+# Referrals waiting for the commission, per dispositif: received and not yet on an agenda,
+# and on the agenda of the next session. A fixed number whatever the scale, drawn last with
+# their own seed: the rest of the demo (and the capacity bench measured on it) is unchanged.
+ATTENTE_PAR_DISPOSITIF = (8, 4)
+
+
+def _en_attente(session: Session, ctx: Contexte, graine: int) -> dict[str, int]:
+    """New referrals for households whose earlier referrals were all refused: some received
+    in the last weeks and waiting for a session, some on the next session's agenda."""
+    ctx.rng = random.Random(f"{graine}-attente")  # noqa: S311 (synthetic data)
+    refusees = session.execute(
+        select(Orientation.menage_id, Orientation.dispositif_id, Orientation.origine,
+               Orientation.prescripteur_organisation_id, Orientation.acces_maintien, Orientation.reference)
+        .where(col(Orientation.statut).in_(["refusee", "refus_beneficiaire"]))
+        .order_by(col(Orientation.reference))
+    ).all()
+    occupes = set(
+        session.execute(
+            select(Orientation.menage_id).where(col(Orientation.statut).notin_(["refusee", "refus_beneficiaire"]))
+        ).scalars()
+    )
+    lot = Lot()
+    for disp in ctx.dispositifs:
+        candidats = [r for r in refusees if r.dispositif_id == disp["id"] and r.menage_id not in occupes]
+        en_attente, inscrites = ATTENTE_PAR_DISPOSITIF
+        choisis = ctx.rng.sample(candidats, min(len(candidats), en_attente + inscrites))
+        prochaine = ctx.seance(disp["id"], ctx.aujourd_hui + timedelta(days=1))
+        commission = disp["commission"]
+        for i, r in enumerate(choisis):
+            occupes.add(r.menage_id)
+            oid = ctx.uid()
+            recue = ctx.aujourd_hui - timedelta(days=ctx.rng.randint(1, 45))
+            cle_p = ctx.cles[r.prescripteur_organisation_id]
+            auteur_p = ("utilisateur", ctx.rng.choice(ctx.users[cle_p]), r.prescripteur_organisation_id)
+            _evenement_orientation(ctx, lot, oid, auteur_p, recue, "brouillon", "soumise")
+            seance = None
+            if i >= en_attente:
+                seance = prochaine
+                auteur_c = ("utilisateur", ctx.rng.choice(ctx.users[commission]), ctx.orgs[commission])
+                _evenement_orientation(
+                    ctx, lot, oid, auteur_c, ctx.aujourd_hui, "soumise", "en_commission", seance=seance
+                )
+            lot.add(
+                Orientation,
+                id=oid,
+                reference=ctx.reference("O", recue.year),
+                menage_id=r.menage_id,
+                dispositif_id=disp["id"],
+                statut="en_commission" if seance else "soumise",
+                origine=r.origine,
+                prescripteur_organisation_id=r.prescripteur_organisation_id,
+                prescripteur_nom=ctx.pioche("personne"),
+                prescripteur_utilisateur_id=None,
+                external_ref=None,
+                cible_proposee_code=ctx.choix([(c, w) for c, _, _, w in disp["cibles"]]),
+                acces_maintien=r.acces_maintien,
+                motifs="Nouvelle orientation : la situation du ménage a changé depuis le refus.",
+                date_reception=recue,
+                date_decision=None,
+                motif_refus=None,
+                association_id=None,
+                cible_code=None,
+                type_accompagnement_code=None,
+                mesure_id=None,
+                session_commission_id=seance[1] if seance else None,
+                cree_le=ctx.instant(recue, 9),
+                modifie_le=ctx.instant(ctx.aujourd_hui if seance else recue, 15),
+                version=1,
+            )
+    compte = {str(model.__tablename__): len(rows) for model, rows in lot.rows.items()}
+    lot.ecrire(session)
+    return compte
+
+
 def charger(
     engine: Engine,
     *,
@@ -890,6 +967,8 @@ def charger(
                 .values(actif=False)
             )
         session.execute(insert(Utilisateur.__table__), equipes.responsables())
+        for table, n_lignes in _en_attente(session, ctx, graine).items():
+            compte[table] = compte.get(table, 0) + n_lignes
         for cle, valeur in ctx.compteurs.items():
             existing = session.get(Compteur, cle)
             if existing:

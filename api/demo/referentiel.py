@@ -85,6 +85,13 @@ DISPOSITIFS: list[dict[str, Any]] = [
         "associations": {"espoir": 30, "alfadi": 15, "asfad": 10, "ccas_liffre": 2},
         # commission sessions: first date, days between two sessions, place
         "sessions": (date(2021, 1, 5), 14, "GIE, salle du conseil, Rennes"),
+        # who sits (printed in the procès-verbal of the past sessions)
+        "membres": [
+            "Présidence : GIE des bailleurs sociaux d'Ille-et-Vilaine",
+            "DDETS d'Ille-et-Vilaine",
+            "Département d'Ille-et-Vilaine (CDAS)",
+            "Associations conventionnées (voix consultative)",
+        ],
     },
     {
         "code": "asll-35",
@@ -96,6 +103,7 @@ DISPOSITIFS: list[dict[str, Any]] = [
         "types": [("asll", "ASLL", None)],
         "associations": {"espoir": 30, "alfadi": 30},
         "sessions": (date(2021, 1, 12), 14, "GIE, salle du conseil, Rennes"),
+        "membres": ["Présidence : GIE des bailleurs sociaux d'Ille-et-Vilaine", "Département d'Ille-et-Vilaine (FSL)"],
     },
     {
         "code": "sime-35",
@@ -110,5 +118,7 @@ DISPOSITIFS: list[dict[str, Any]] = [
         ],
         "associations": {"adefo": 40},
         "sessions": (date(2021, 1, 14), 28, "Préfecture d'Ille-et-Vilaine, salle Anne de Bretagne"),
+        "membres": ["Présidence : sous-préfecture (CCAPEX)", "DDETS d'Ille-et-Vilaine", "CAF d'Ille-et-Vilaine",
+                    "Département d'Ille-et-Vilaine"],
     },
 ]

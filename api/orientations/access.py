@@ -152,6 +152,16 @@ def condition_session_visible(principal: Principal) -> ColumnElement[bool]:
     )
 
 
+def condition_decideuse(principal: Principal) -> ColumnElement[bool]:
+    """The referrals whose dispositif this principal's commission decides (the admin reads
+    all): the waiting list is the deciding commission's work, not its prescribers'."""
+    if principal.is_admin:
+        return true()
+    if not principal.of_type(TypeOrganisation.gie):
+        return false()
+    return _commission_de(principal.organisation_id)
+
+
 def visible_sessions(principal: Principal) -> SelectOfScalar[SessionCommission]:
     return select(SessionCommission).where(condition_session_visible(principal))
 

@@ -52,6 +52,8 @@ class SessionCommission(SQLModel, table=True):
     dispositif_id: uuid.UUID = Field(foreign_key="dispositif.id", index=True)
     date: date
     lieu: str | None = Field(default=None, max_length=200)
+    # The members present, one per line (printed in the procès-verbal's header).
+    membres_presents: str | None = Field(default=None, max_length=4000)
     close: bool = False
     cree_le: datetime = Field(default_factory=utcnow)
 

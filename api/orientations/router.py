@@ -37,10 +37,12 @@ from api.orientations.schemas import (
     LotOrientationsPublic,
     OrdreDuJourIn,
     OrientationCreate,
+    OrientationEnAttente,
     OrientationPublic,
     OrientationUpdate,
     SessionCreate,
     SessionPublic,
+    SessionUpdate,
     TransitionIn,
     WebhookCreate,
     WebhookPublic,
@@ -237,7 +239,7 @@ def orientations_modifier(
     tags=["orientations"],
     operation_id="orientations_transitionner",
     summary="Changer l'état d'une orientation (soumettre, décider, annuler…)",
-    responses=responses(Introuvable, Interdit, TransitionRefusee, Conflit, VersionPerimee),
+    responses=responses(Introuvable, Interdit, TransitionRefusee, Conflit, VersionPerimee, service.SeanceAVenir),
 )
 def orientations_transitionner(
     orientation_id: uuid.UUID,
@@ -298,8 +300,31 @@ def commissions_lister(
     principal: CurrentPrincipal,
     page: PageDep,
     dispositif_id: uuid.UUID | None = None,
+    ouvertes: Annotated[
+        bool,
+        Query(description="true : seulement les sessions ouvertes, la plus proche d'abord (sinon les plus récentes)"),
+    ] = False,
 ) -> Page[SessionPublic]:
-    return service.lister_sessions(session, principal, page=page, dispositif_id=dispositif_id)
+    return service.lister_sessions(session, principal, page=page, dispositif_id=dispositif_id, ouvertes=ouvertes)
+
+
+@router.get(
+    "/commissions/attente",
+    response_model=Page[OrientationEnAttente],
+    tags=["commissions"],
+    operation_id="commissions_attente",
+    summary="Orientations qui attendent une séance (la plus ancienne d'abord)",
+    description="Reçues, ajournées, en attente d'informations, ou « en commission » sans séance ouverte "
+    "pour les décider, sur les dispositifs que décide la commission du lecteur ; avec le nombre de jours "
+    "d'attente depuis la réception. Vide pour qui ne décide aucun dispositif.",
+)
+def commissions_attente(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: PageDep,
+    dispositif_id: uuid.UUID | None = None,
+) -> Page[OrientationEnAttente]:
+    return service.lister_attente(session, principal, page=page, dispositif_id=dispositif_id)
 
 
 @router.get(
@@ -314,6 +339,20 @@ def commissions_lire(
     session_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
 ) -> SessionPublic:
     return service.lire_session(session, principal, session_id)
+
+
+@router.patch(
+    "/commissions/{session_id}",
+    response_model=SessionPublic,
+    tags=["commissions"],
+    operation_id="commissions_modifier",
+    summary="Modifier la date, le lieu ou les membres présents d'une session ouverte",
+    responses=responses(Introuvable, Interdit, Conflit),
+)
+def commissions_modifier(
+    session_id: uuid.UUID, data: SessionUpdate, session: SessionDep, principal: CurrentPrincipal
+) -> SessionPublic:
+    return service.modifier_session(session, principal, session_id=session_id, data=data)
 
 
 @router.post(
@@ -338,7 +377,8 @@ def commissions_inscrire(
     tags=["commissions"],
     operation_id="commissions_decider",
     summary="Enregistrer les décisions d'une session (toutes ou aucune)",
-    responses=responses(Introuvable, Interdit, TransitionRefusee, Conflit),
+    description="Seulement à partir de la date de la session (409 « seance-a-venir » avant).",
+    responses=responses(Introuvable, Interdit, TransitionRefusee, Conflit, service.SeanceAVenir),
 )
 def commissions_decider(
     session_id: uuid.UUID, data: DecisionsSession, session: SessionDep, principal: CurrentPrincipal
@@ -360,26 +400,59 @@ def commissions_clore(
     return service.clore_session(session, principal, session_id=session_id)
 
 
+def _fichier(nom: str, contenu: bytes, media: str) -> Response:
+    return Response(content=contenu, media_type=media, headers={"Content-Disposition": f'attachment; filename="{nom}"'})
+
+
 @router.get(
     "/commissions/{session_id}/proces-verbal.csv",
     tags=["commissions"],
     operation_id="commissions_proces_verbal",
-    summary="Procès-verbal de la session (CSV)",
+    summary="Procès-verbal de la session pour un tableur (CSV)",
     response_class=Response,
     responses={
-        200: {"content": {"text/csv": {}}, "description": "CSV, séparateur « ; », UTF-8"},
+        200: {"content": {"text/csv": {}}, "description": "CSV, séparateur « ; », UTF-8, libellés français"},
         **responses(Introuvable),
     },
 )
 def commissions_proces_verbal(
     session_id: uuid.UUID, session: SessionDep, lecture: SessionLectureDep, principal: CurrentPrincipal
 ) -> Response:
-    nom, contenu = service.proces_verbal_csv(session, principal, session_id=session_id, lecture=lecture)
-    return Response(
-        content=contenu.encode("utf-8-sig"),  # the BOM lets spreadsheet software read the accents
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{nom}"'},
-    )
+    return _fichier(*service.proces_verbal(session, principal, session_id=session_id, format="csv", lecture=lecture))
+
+
+@router.get(
+    "/commissions/{session_id}/proces-verbal.pdf",
+    tags=["commissions"],
+    operation_id="commissions_proces_verbal_pdf",
+    summary="Procès-verbal de la session à imprimer et signer (PDF)",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "PDF A4"}, **responses(Introuvable)},
+)
+def commissions_proces_verbal_pdf(
+    session_id: uuid.UUID, session: SessionDep, lecture: SessionLectureDep, principal: CurrentPrincipal
+) -> Response:
+    return _fichier(*service.proces_verbal(session, principal, session_id=session_id, format="pdf", lecture=lecture))
+
+
+@router.get(
+    "/commissions/{session_id}/proces-verbal.docx",
+    tags=["commissions"],
+    operation_id="commissions_proces_verbal_docx",
+    summary="Procès-verbal de la session à modifier (Word, DOCX)",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document": {}},
+            "description": "Document Word modifiable",
+        },
+        **responses(Introuvable),
+    },
+)
+def commissions_proces_verbal_docx(
+    session_id: uuid.UUID, session: SessionDep, lecture: SessionLectureDep, principal: CurrentPrincipal
+) -> Response:
+    return _fichier(*service.proces_verbal(session, principal, session_id=session_id, format="docx", lecture=lecture))
 
 
 # --- Webhooks -----------------------------------------------------------------------

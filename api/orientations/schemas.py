@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from datetime import date as Date
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, model_validator
 
 from api.core.schemas import ModificationPartielle
 from api.menages.schemas import MenageCreate
 from api.mesures.models import AccesMaintien
-from api.orientations.models import MotifRefus, Orientation, OrigineOrientation, StatutOrientation
+from api.orientations.models import (
+    MotifRefus,
+    Orientation,
+    OrigineOrientation,
+    SessionCommission,
+    StatutOrientation,
+)
 
 
 class OrientationCreate(BaseModel):
@@ -159,11 +167,32 @@ class EvenementPublic(BaseModel):
     session_commission_id: uuid.UUID | None
 
 
+MembrePresent = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+MEMBRES_MAX = 30
+
+
 class SessionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     dispositif_id: uuid.UUID
     date: date
     lieu: str | None = Field(default=None, max_length=200)
+    membres_presents: list[MembrePresent] = Field(
+        default_factory=list,
+        max_length=MEMBRES_MAX,
+        description="Membres présents (nom et qualité), imprimés en tête du procès-verbal",
+        examples=[["Mme Le Gall, présidente (GIE)", "M. Robin, DDETS"]],
+    )
+
+
+class SessionUpdate(ModificationPartielle):
+    """Lieu, date et membres présents d'une session encore ouverte."""
+
+    model_config = ConfigDict(extra="forbid")
+    table = SessionCommission
+    date: Date | None = None  # « Date »: the field's name would hide the type
+    lieu: str | None = Field(default=None, max_length=200)
+    membres_presents: list[MembrePresent] | None = Field(default=None, max_length=MEMBRES_MAX)
+    null_permis = frozenset({"membres_presents"})
 
 
 class OrdreDuJourIn(BaseModel):
@@ -176,8 +205,13 @@ class SessionPublic(BaseModel):
     dispositif_id: uuid.UUID
     date: date
     lieu: str | None
+    membres_presents: list[str] = Field(description="Membres présents, imprimés au procès-verbal")
     close: bool
+    decidable: bool = Field(
+        description="La date de la session est arrivée et elle est ouverte : ses décisions s'enregistrent"
+    )
     ordre_du_jour: list[uuid.UUID] = Field(description="Orientations inscrites à la session")
+    a_decider: int = Field(description="Orientations de l'ordre du jour encore « en commission »")
     cree_le: datetime
 
 
@@ -216,3 +250,10 @@ class LivraisonPublic(BaseModel):
     livree_le: datetime | None
     corps: str = Field(description="Corps JSON envoyé (signé)")
     essais: list[TentativePublic]
+
+
+class OrientationEnAttente(OrientationPublic):
+    """Une orientation qui attend une séance : reçue, ajournée, en attente d'informations, ou
+    « en commission » sans séance ouverte pour la décider."""
+
+    jours_attente: int = Field(description="Jours écoulés depuis la réception de l'orientation", examples=[12])

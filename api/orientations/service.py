@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
+from sqlalchemy import and_, exists, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -28,7 +29,6 @@ from api.core.errors import (
 )
 from api.core.models import inserer_objets, new_id, utcnow
 from api.core.pagination import Page, PageParams, count
-from api.core.tableur import EcrivainCsv
 from api.dispositifs import access as dispositifs_access
 from api.dispositifs import service as dispositifs
 from api.dispositifs.models import Cible, Dispositif
@@ -39,6 +39,7 @@ from api.mesures import service as mesures
 from api.mesures.models import AccesMaintien
 from api.organisations.models import Organisation, TypeOrganisation
 from api.orientations import access, graphe, idempotence, webhooks
+from api.orientations import proces_verbal as pv
 from api.orientations.models import (
     MotifRefus,
     Orientation,
@@ -52,16 +53,26 @@ from api.orientations.schemas import (
     LotOrientationsCreate,
     LotOrientationsPublic,
     OrientationCreate,
+    OrientationEnAttente,
     OrientationPublic,
     OrientationUpdate,
     SessionCreate,
     SessionPublic,
+    SessionUpdate,
     TransitionIn,
 )
 
 RESSOURCE = "orientation"
 T = TypeVar("T")
 CODE_CONFIDENTIEL = "confidentielle"
+
+
+class SeanceAVenir(Conflit):
+    """A decision belongs to a session that has not sat yet (its mesure would be mandated
+    in the future)."""
+
+    slug = "seance-a-venir"
+    title = "Séance pas encore tenue"
 
 
 # --- Reading ------------------------------------------------------------------
@@ -589,6 +600,8 @@ def _appliquer(
         )
     if vers != S.refusee and data.motif_refus is not None:
         raise champ_invalide("motif_refus", "seulement pour « refusee »", data.motif_refus.value)
+    if vers in graphe.DECISIONS and access.est_commission(principal, d):
+        _verifier_seance_tenue(session, o, data, session_commission_id or o.session_commission_id)
     date_effet = data.date_effet or utcnow().date()
     bump_version(session, Orientation, o, f"L'orientation {o.reference}")
     if vers == S.acceptee:
@@ -626,6 +639,28 @@ def _appliquer(
     )
     action = ActionAudit.decider if vers in graphe.PAR_COMMISSION else ActionAudit.modifier
     journaliser(session, principal, action, RESSOURCE, o.id)
+
+
+def _verifier_seance_tenue(
+    session: Session, o: Orientation, data: TransitionIn, seance_id: uuid.UUID | None
+) -> None:
+    """A commission decides at or after its sitting, never ahead: a decision dated in the
+    future, or taken for a session still to come, would mandate a mesure in the future."""
+    jour = mesures.aujourdhui()
+    seance = session.get(SessionCommission, seance_id) if seance_id else None
+    if seance is not None and seance.date > jour:
+        raise SeanceAVenir(
+            f"La séance du {seance.date:%d/%m/%Y} n'a pas encore eu lieu : la décision sur l'orientation "
+            f"{o.reference} s'enregistre à partir de cette date (nous sommes le {jour:%d/%m/%Y}).",
+            date_seance=seance.date.isoformat(),
+            aujourd_hui=jour.isoformat(),
+        )
+    if data.date_effet is not None and data.date_effet > jour:
+        raise champ_invalide(
+            "date_effet",
+            f"une décision ne peut pas être datée après aujourd'hui ({jour:%d/%m/%Y})",
+            data.date_effet.isoformat(),
+        )
 
 
 def _accepter(
@@ -727,18 +762,34 @@ def _session_public(session: Session, s: SessionCommission) -> SessionPublic:
     return _sessions_publiques(session, [s])[0]
 
 
+def membres(s: SessionCommission) -> list[str]:
+    return [m for m in (s.membres_presents or "").split("\n") if m]
+
+
 def _sessions_publiques(session: Session, sessions: list[SessionCommission]) -> list[SessionPublic]:
     """These sessions with their agendas: one query whatever their number."""
     ordres: dict[uuid.UUID, list[uuid.UUID]] = {s.id: [] for s in sessions}
+    a_decider: dict[uuid.UUID, int] = {s.id: 0 for s in sessions}
     if sessions:
-        for session_id, orientation_id in session.exec(
-            select(Orientation.session_commission_id, Orientation.id)
+        for session_id, orientation_id, statut in session.exec(
+            select(Orientation.session_commission_id, Orientation.id, Orientation.statut)
             .where(col(Orientation.session_commission_id).in_(list(ordres)))
             .order_by(col(Orientation.reference))
         ):
             if session_id is not None:
                 ordres[session_id].append(orientation_id)
-    return [SessionPublic(**s.model_dump(), ordre_du_jour=ordres[s.id]) for s in sessions]
+                a_decider[session_id] += statut == S.en_commission.value
+    jour = mesures.aujourdhui()
+    return [
+        SessionPublic(
+            **s.model_dump(exclude={"membres_presents"}),
+            membres_presents=membres(s),
+            decidable=not s.close and s.date <= jour,
+            ordre_du_jour=ordres[s.id],
+            a_decider=a_decider[s.id],
+        )
+        for s in sessions
+    ]
 
 
 def creer_session(session: Session, principal: Principal, *, data: SessionCreate) -> SessionPublic:
@@ -753,7 +804,9 @@ def creer_session(session: Session, principal: Principal, *, data: SessionCreate
             "dispositif inconnu ou dont vous n'êtes pas la commission",
             str(data.dispositif_id),
         )
-    s = SessionCommission(dispositif_id=d.id, date=data.date, lieu=data.lieu)
+    s = SessionCommission(
+        dispositif_id=d.id, date=data.date, lieu=data.lieu, membres_presents="\n".join(data.membres_presents) or None
+    )
     session.add(s)
     session.flush()
     public = _session_public(session, s)
@@ -778,18 +831,18 @@ def lister_sessions(
     *,
     page: PageParams,
     dispositif_id: uuid.UUID | None = None,
+    ouvertes: bool = False,
 ) -> Page[SessionPublic]:
+    """The visible sessions, newest first; ``ouvertes``: only the open ones, the earliest
+    first (the secretary's next sittings, and past ones still to decide or close)."""
     query = access.visible_sessions(principal)
     if dispositif_id is not None:
         query = query.where(SessionCommission.dispositif_id == dispositif_id)
+    if ouvertes:
+        query = query.where(col(SessionCommission.close).is_(False))
     total = count(session, query)
-    rows = list(
-        session.exec(
-            query.order_by(col(SessionCommission.date).desc(), col(SessionCommission.id))
-            .offset(page.offset)
-            .limit(page.limit)
-        )
-    )
+    ordre = col(SessionCommission.date) if ouvertes else col(SessionCommission.date).desc()
+    rows = list(session.exec(query.order_by(ordre, col(SessionCommission.id)).offset(page.offset).limit(page.limit)))
     return Page(total=total, limit=page.limit, offset=page.offset, items=_sessions_publiques(session, rows))
 
 
@@ -807,6 +860,25 @@ def clore_session(session: Session, principal: Principal, *, session_id: uuid.UU
     """Close a session: its agenda and decisions are final (its minutes stay readable)."""
     s = _session_ouverte(session, principal, session_id)
     s.close = True
+    session.add(s)
+    session.flush()
+    public = _session_public(session, s)
+    session.commit()
+    return public
+
+
+def modifier_session(
+    session: Session, principal: Principal, *, session_id: uuid.UUID, data: SessionUpdate
+) -> SessionPublic:
+    """Date, place and members present of an open session (a closed one's minutes are final)."""
+    s = _session_ouverte(session, principal, session_id)
+    champs = data.model_dump(exclude_unset=True)
+    if "date" in champs:
+        s.date = champs["date"]
+    if "lieu" in champs:
+        s.lieu = champs["lieu"]
+    if "membres_presents" in champs:
+        s.membres_presents = "\n".join(champs["membres_presents"] or []) or None
     session.add(s)
     session.flush()
     public = _session_public(session, s)
@@ -850,6 +922,14 @@ def decider_session(
 ) -> list[OrientationPublic]:
     """The decisions of a whole session in one transaction: if one is refused, none is kept."""
     s = _session_ouverte(session, principal, session_id)
+    jour = mesures.aujourdhui()
+    if s.date > jour:
+        raise SeanceAVenir(
+            f"La séance du {s.date:%d/%m/%Y} n'a pas encore eu lieu : ses décisions s'enregistrent à partir "
+            f"de cette date (nous sommes le {jour:%d/%m/%Y}). Aucune décision n'a été enregistrée.",
+            date_seance=s.date.isoformat(),
+            aujourd_hui=jour.isoformat(),
+        )
     resultats = []
     for i, decision in enumerate(data.decisions):
         o = get_orientation(session, principal, decision.orientation_id)
@@ -871,34 +951,66 @@ def decider_session(
     return out
 
 
-COLONNES_PV = [
-    "Référence orientation",
-    "Référence ménage",
-    "Origine",
-    "Prescripteur",
-    "Accès / maintien",
-    "Décision",
-    "Date de décision",
-    "Motif de refus",
-    "Association mandatée",
-    "Cible retenue",
-    "Type d'accompagnement",
-    "Référence mesure",
-    "Commentaire",
-]
+# Statuses that wait for a sitting whatever their session: received, adjourned, awaiting
+# information (« en commission » waits only without an open session to decide it).
+EN_ATTENTE = (S.soumise, S.ajournee, S.attente_infos)
 
 
-def proces_verbal_csv(
-    session: Session, principal: Principal, *, session_id: uuid.UUID, lecture: Session | None = None
-) -> tuple[str, str]:
-    """The minutes of a session: one row per decision taken in it (read from the events,
-    so a referral adjourned here then accepted later keeps its row here), as CSV.
-    Logged as an export: read through ``lecture`` (the read replica, when there is one),
-    logged and committed through ``session`` (the primary)."""
-    lu = lecture if lecture is not None else session
+def lister_attente(
+    session: Session, principal: Principal, *, page: PageParams, dispositif_id: uuid.UUID | None = None
+) -> Page[OrientationEnAttente]:
+    """The referrals waiting for a sitting of the reader's commission, the longest waiting
+    first: received, adjourned or awaiting information, or « en commission » on no open
+    session's agenda (none yet, or a closed one that did not decide them)."""
+    seance_ouverte = exists().where(
+        col(SessionCommission.id) == Orientation.session_commission_id, col(SessionCommission.close).is_(False)
+    )
+    query = access.visible_orientations(principal).where(
+        access.condition_decideuse(principal),
+        or_(
+            col(Orientation.statut).in_([x.value for x in EN_ATTENTE]),
+            and_(col(Orientation.statut) == S.en_commission.value, ~seance_ouverte),
+        ),
+    )
+    if dispositif_id is not None:
+        query = query.where(Orientation.dispositif_id == dispositif_id)
+    total = count(session, query)
+    rows = list(
+        session.exec(
+            query.order_by(col(Orientation.date_reception).asc().nulls_last(), col(Orientation.reference))
+            .offset(page.offset)
+            .limit(page.limit)
+        )
+    )
+    journaliser_liste(session, principal, RESSOURCE, [o.id for o in rows])
+    jour = mesures.aujourdhui()
+    items = [
+        OrientationEnAttente(
+            **p.model_dump(),
+            jours_attente=max(0, (jour - (o.date_reception or o.cree_le.date())).days),
+        )
+        for o, p in zip(rows, publics(session, principal, rows), strict=True)
+    ]
+    session.commit()
+    return Page(total=total, limit=page.limit, offset=page.offset, items=items)
+
+
+FORMATS_PV: dict[str, tuple[str, Callable[[pv.ProcesVerbal], bytes]]] = {
+    "csv": ("text/csv; charset=utf-8", pv.en_csv),
+    "pdf": ("application/pdf", pv.en_pdf),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", pv.en_docx),
+}
+
+
+def _lire_proces_verbal(
+    lu: Session, principal: Principal, s: SessionCommission
+) -> tuple[pv.ProcesVerbal, list[uuid.UUID]]:
+    """The decisions taken at this session, read from the events (so a referral adjourned
+    here then accepted later keeps its line here), each fact as this reader may read it:
+    a commission's comment for the commission and its author, a sensitive cible for those
+    who decide or carry the file (« cible confidentielle » for the others)."""
     from api.mesures.models import Mesure
 
-    s = get_session_commission(lu, principal, session_id)
     decisions = list(
         lu.exec(
             select(OrientationEvenement, Orientation)
@@ -910,38 +1022,78 @@ def proces_verbal_csv(
             .order_by(col(Orientation.reference), col(OrientationEvenement.quand))
         )
     )
-    orgs = {org.id: org.nom for org in lu.exec(select(Organisation))}
-    commission_id = dispositifs.get_dispositif(lu, s.dispositif_id).commission_id
-    libelles = {c.code: c.libelle for c in dispositifs.cibles(lu, s.dispositif_id)}
+    d = dispositifs.get_dispositif(lu, s.dispositif_id)
+    org_ids = {d.commission_id} | {
+        x for _, o in decisions for x in (o.prescripteur_organisation_id, o.association_id) if x
+    }
+    orgs = {org.id: org.nom for org in lu.exec(select(Organisation).where(col(Organisation.id).in_(org_ids)))}
+    cibles = {c.code: c for c in dispositifs.cibles(lu, s.dispositif_id)}
     types = {t.code: t.libelle for t in dispositifs.types_accompagnement(lu, s.dispositif_id)}
-    buffer = io.StringIO()
-    writer = EcrivainCsv(buffer)  # a comment or a name typed as "=…" stays text
-    writer.writerow(COLONNES_PV)
+    menages_ = {
+        m.id: m.reference
+        for m in lu.exec(select(Menage).where(col(Menage.id).in_({o.menage_id for _, o in decisions})))
+    }
+    mesure_ids = {o.mesure_id for _, o in decisions if o.mesure_id}
+    refs_mesures = dict(lu.exec(select(Mesure.id, Mesure.reference).where(col(Mesure.id).in_(mesure_ids))).all())
+    lignes = []
     for ev, o in decisions:
-        menage = lu.get(Menage, o.menage_id)
         accepte = ev.vers_statut == S.acceptee.value
-        mesure = lu.get(Mesure, o.mesure_id) if accepte and o.mesure_id else None
-        valeurs: list[Any] = [
-            o.reference,
-            menage.reference if menage else "",
-            o.origine,
-            orgs.get(o.prescripteur_organisation_id, ""),
-            o.acces_maintien,
-            ev.vers_statut,
-            ev.date_effet.isoformat() if ev.date_effet else "",
-            ev.motif or "",
-            orgs.get(o.association_id, "") if accepte and o.association_id else "",
-            libelles.get(o.cible_code or "", "") if accepte else "",
-            types.get(o.type_accompagnement_code or "", "") if accepte else "",
-            mesure.reference if mesure else "",
-            (ev.commentaire or "") if access.voit_commentaire(principal, commission_id, ev.organisation_id) else "",
-        ]
-        writer.writerow(valeurs)
-    ids = sorted({o.id for _, o in decisions})
+        cible = cibles.get(o.cible_code or "") if accepte else None
+        libelle_cible = cible.libelle if cible else ""
+        if cible is not None and cible.sensible and not access.lit_cible_sensible(principal, o, d.commission_id):
+            libelle_cible = CIBLE_CONFIDENTIELLE
+        lignes.append(
+            pv.LignePV.depuis_codes(
+                reference_orientation=o.reference,
+                reference_menage=menages_.get(o.menage_id, ""),
+                origine=o.origine,
+                prescripteur=orgs.get(o.prescripteur_organisation_id, ""),
+                acces_maintien=o.acces_maintien,
+                decision=ev.vers_statut,
+                date_decision=ev.date_effet,
+                motif_refus=ev.motif,
+                association=orgs.get(o.association_id, "") if accepte and o.association_id else "",
+                cible=libelle_cible,
+                type_accompagnement=types.get(o.type_accompagnement_code or "", "") if accepte else "",
+                reference_mesure=refs_mesures.get(o.mesure_id, "") if accepte and o.mesure_id else "",
+                commentaire=(ev.commentaire or "")
+                if access.voit_commentaire(principal, d.commission_id, ev.organisation_id)
+                else "",
+            )
+        )
+    document = pv.ProcesVerbal(
+        instance=orgs.get(d.commission_id, "Commission"),
+        dispositif=d.nom,
+        date=s.date,
+        lieu=s.lieu,
+        membres_presents=membres(s),
+        close=s.close,
+        edite_le=datetime.now(ZoneInfo("Europe/Paris")),
+        lignes=lignes,
+    )
+    return document, sorted({o.id for _, o in decisions})
+
+
+def proces_verbal(
+    session: Session,
+    principal: Principal,
+    *,
+    session_id: uuid.UUID,
+    format: str,
+    lecture: Session | None = None,
+) -> tuple[str, bytes, str]:
+    """The minutes of a session as a file (``format``: csv, pdf or docx): its name, its
+    bytes and its media type. Logged as an export: read through ``lecture`` (the read
+    replica, when there is one), logged and committed through ``session`` (the primary)."""
+    media, rendu = FORMATS_PV[format]
+    lu = lecture if lecture is not None else session
+    s = get_session_commission(lu, principal, session_id)
+    document, ids = _lire_proces_verbal(lu, principal, s)
+    contenu = rendu(document)
     journaliser(session, principal, ActionAudit.exporter, "session_commission", s.id, nombre=len(ids))
     journaliser_liste(session, principal, RESSOURCE, ids)
     session.commit()
-    return f"pv-commission-{s.date.isoformat()}.csv", buffer.getvalue()
+    return f"{document.nom_fichier}.{format}", contenu, media
 
 
 def executer_idempotent(

@@ -33,6 +33,7 @@ const OrientationFiche = lazy(() => import("./pages/orientations/OrientationFich
 const OrientationCreer = lazy(() => import("./pages/orientations/OrientationCreer"));
 const CommissionsListe = lazy(() => import("./pages/commissions/CommissionsListe"));
 const CommissionSession = lazy(() => import("./pages/commissions/CommissionSession"));
+const FileAttente = lazy(() => import("./pages/commissions/FileAttente"));
 const Agenda = lazy(() => import("./pages/rendezVous/Agenda"));
 const RendezVousCreer = lazy(() => import("./pages/rendezVous/RendezVousCreer"));
 const RendezVousModifier = lazy(() => import("./pages/rendezVous/RendezVousModifier"));
@@ -91,6 +92,7 @@ export const router = createBrowserRouter([
         element: <RequireTypes types={TYPES_COMMISSION} />,
         children: [
           { index: true, element: <CommissionsListe /> },
+          { path: "attente", element: <FileAttente /> },
           { path: ":sessionId", element: <CommissionSession /> },
         ],
       },

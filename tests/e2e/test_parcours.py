@@ -88,7 +88,11 @@ def test_agent_association_ouvre_cherche_et_modifie_un_menage(
     expect(champ_commune).to_have_class(re.compile("fr-input-group--error"))
     capture(page, "04-menage-creation-erreur-champ")
 
-    page.locator('input[name="commune_insee"]').fill("35238")
+    # The commune by its name: « Rennes », chosen among the référentiel's suggestions.
+    page.get_by_role("combobox", name=re.compile("^Commune")).fill("Rennes")
+    page.get_by_role("option", name="Rennes — 35000, 35200, 35700 — Ille-et-Vilaine").click()
+    expect(page.get_by_role("combobox", name=re.compile("^Commune"))).to_have_value("Rennes (35)")
+    capture(page, "04-menage-commune-par-son-nom")
     page.get_by_role("button", name="Ouvrir le dossier").click()
     expect(
         page.get_by_role("heading", level=1, name=re.compile(r"^Dossier M-\d{4}-\d{6}$"))
@@ -100,6 +104,7 @@ def test_agent_association_ouvre_cherche_et_modifie_un_menage(
     expect(page.get_by_text("Femme seule avec enfant(s)")).to_be_visible()
     expect(page.get_by_text("Néotoa")).to_be_visible()
     expect(page.get_by_role("cell", name="RSA")).to_be_visible()
+    expect(page.get_by_text("Rennes", exact=True)).to_be_visible()  # the commune by its name, not 35238
     capture(page, "05-menage-fiche")
     url_fiche = page.url
 

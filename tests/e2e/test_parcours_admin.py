@@ -60,7 +60,7 @@ def test_admin_configure_un_dispositif_et_sa_convention(
     page.locator('input[name="communes.0"]').fill("35238")
     page.get_by_label("Ou coller plusieurs codes").fill("3523X, 35047")
     page.get_by_role("button", name="Ajouter ces codes").click()
-    expect(page.locator('input[name="communes.2"]')).to_have_value("35047")
+    expect(page.locator('input[name="communes.2"]')).to_have_value("Bruz (35)")  # a code is read by its name
     page.get_by_role("button", name="Créer le dispositif").click()
 
     # The API's message shows under the commune at fault, not elsewhere.
@@ -75,7 +75,7 @@ def test_admin_configure_un_dispositif_et_sa_convention(
 
     # Remove the wrong row, then save.
     page.get_by_role("button", name="Retirer la commune 2 (3523X)").click()
-    expect(page.locator('input[name="communes.1"]')).to_have_value("35047")
+    expect(page.locator('input[name="communes.1"]')).to_have_value("Bruz (35)")
     page.get_by_role("button", name="Créer le dispositif").click()
     expect(page.get_by_text("Dispositif « Accompagnement renforcé e2e » créé.")).to_be_visible()
     ligne = page.get_by_role("row", name=re.compile("Accompagnement renforcé e2e"))

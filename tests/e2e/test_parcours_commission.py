@@ -1,7 +1,8 @@
 """The referral journey through the screens: the association refers a household from
-its file (a draft, then submitted), the commission creates a session, puts the
-referral on its agenda, accepts it for the association, downloads the minutes and
-closes the session; the association then sees its referral « Acceptée ».
+its file (a draft, then submitted); the commission sees it waiting on its desk, creates
+a session, names the members present, puts the referral on its agenda from the waiting
+list, accepts it for the association, downloads the procès-verbal (PDF, DOCX and CSV,
+each read back) and closes the session; the association then sees its referral « Acceptée ».
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from docx import Document
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from tests.e2e.conftest import Serveur
 from tests.e2e.test_parcours import se_connecter
@@ -127,6 +130,12 @@ def test_orientation_par_formulaire_puis_decision_en_commission(page: Any, serve
 
     # --- The commission: a session, its agenda, the decision ----------------------------
     se_connecter(page, serveur.gie_email, serveur.gie_password)
+    # The commission's desk: what waits for a session, with its days of waiting.
+    bureau = page.get_by_role("region", name="Commission")
+    attente = bureau.get_by_role("table", name="Orientations en attente d'une séance")
+    expect(attente.get_by_role("row", name=re.compile(reference))).to_contain_text("Reçue aujourd'hui")
+    expect(bureau).to_contain_text("Aucune séance à venir.")
+    capture(page, "2x-commission-bureau")
     nav = page.get_by_role("navigation", name="Menu principal")
     nav.get_by_role("link", name="Commission").click()
     expect(page.get_by_role("heading", level=1, name="Commission")).to_be_visible()
@@ -140,7 +149,13 @@ def test_orientation_par_formulaire_puis_decision_en_commission(page: Any, serve
     expect(page.get_by_text(f"Session du {jour} créée.")).to_be_visible()
     expect(page.get_by_text("Aucune orientation inscrite pour l'instant.")).to_be_visible()
 
-    a_inscrire = page.get_by_role("region", name="Orientations à inscrire")
+    # Members present, printed in the procès-verbal's header.
+    membres = page.get_by_role("form", name="Membres présents")
+    membres.get_by_label("Membres présents").fill("Mme Le Gall, présidente\nM. Robin, DDETS")
+    membres.get_by_role("button", name="Enregistrer les membres présents").click()
+    expect(page.get_by_text("Membres présents enregistrés (2).")).to_be_visible()
+
+    a_inscrire = page.get_by_role("region", name="Préparer l'ordre du jour : orientations en attente")
     # DSFR draws its own box over the native checkbox: a person clicks the label.
     a_inscrire.locator("label", has_text=reference).click()
     expect(a_inscrire.get_by_label(re.compile(f"^{reference} "))).to_be_checked()
@@ -174,24 +189,43 @@ def test_orientation_par_formulaire_puis_decision_en_commission(page: Any, serve
     expect(fiche.get_by_label("Décision", exact=True)).to_have_count(0)
     capture(page, "2x-commission-session-decidee")
 
-    # The minutes, fetched with the token and saved as a file.
-    with page.expect_download() as telechargement:
-        page.get_by_role("button", name="Télécharger le procès-verbal").click()
-    fichier = telechargement.value
-    assert fichier.suggested_filename == f"pv-commission-{aujourdhui.isoformat()}.csv"
+    # The minutes, fetched with the token and saved as files: the PDF to print and sign,
+    # the DOCX to edit, the CSV for a spreadsheet; each read back with a reader of its format.
+    def telecharger(libelle: str) -> Any:
+        with page.expect_download() as telechargement:
+            page.get_by_role("button", name=f"Procès-verbal : {libelle}").click()
+        return telechargement.value
+
+    pdf = telecharger("PDF à imprimer et signer")
+    assert pdf.suggested_filename == f"pv-commission-{aujourdhui.isoformat()}.pdf"
+    texte = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(pdf.path()).pages)
+    for attendu in (
+        "Procès-verbal de la commission",
+        f"Date de la séance {jour}",
+        "Salle du conseil, Rennes",
+        "Mme Le Gall, présidente",
+        reference,
+        "Acceptation",
+        "Association Espoir 35",
+        "Accord unanime.",
+        "Nom, date et signature",
+    ):
+        assert attendu in texte, (attendu, texte)
+    docx = telecharger("Word (DOCX) à modifier")
+    assert docx.suggested_filename.endswith(".docx")
+    doc = Document(docx.path())
+    texte_docx = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+    assert "M. Robin, DDETS" in texte_docx and f"Acceptation\nle {jour}" in texte_docx
+    fichier = telecharger("CSV pour un tableur")
     with open(fichier.path(), encoding="utf-8-sig") as f:
-        contenu = f.read()
-    lignes = list(csv.reader(io.StringIO(contenu), delimiter=";"))
-    assert lignes[0][:2] == ["Référence orientation", "Référence ménage"]
+        lignes = list(csv.reader(io.StringIO(f.read()), delimiter=";"))
     assert len(lignes) == 2, lignes
     ligne = dict(zip(lignes[0], lignes[1], strict=True))
     assert ligne["Référence orientation"] == reference
     assert ligne["Référence ménage"] == menage["reference"]
-    assert ligne["Décision"] == "acceptee"
-    assert ligne["Date de décision"] == aujourdhui.isoformat()
+    assert (ligne["Décision"], ligne["Date de décision"]) == ("Acceptation", jour)
     assert ligne["Association mandatée"] == "Association Espoir 35"
     assert ligne["Cible retenue"] == "Réassurance du locataire"
-    assert ligne["Type d'accompagnement"] == "Évaluation"
     assert ligne["Commentaire"] == "Accord unanime."
     assert ligne["Référence mesure"], ligne  # the mesure mandated by the acceptance
 
@@ -199,7 +233,7 @@ def test_orientation_par_formulaire_puis_decision_en_commission(page: Any, serve
     page.get_by_role("button", name="Clore la session").click()
     page.get_by_role("group", name="Confirmer la clôture").get_by_role("button", name="Confirmer la clôture").click()
     expect(page.get_by_text("Session close", exact=True)).to_be_visible()
-    expect(page.get_by_role("region", name="Orientations à inscrire")).to_have_count(0)
+    expect(page.get_by_role("region", name="Préparer l'ordre du jour : orientations en attente")).to_have_count(0)
     expect(page.get_by_role("button", name="Clore la session")).to_have_count(0)
     capture(page, "2x-commission-session-close")
 

@@ -204,6 +204,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/commissions/attente": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Orientations qui attendent une séance (la plus ancienne d'abord)
+         * @description Reçues, ajournées, en attente d'informations, ou « en commission » sans séance ouverte pour les décider, sur les dispositifs que décide la commission du lecteur ; avec le nombre de jours d'attente depuis la réception. Vide pour qui ne décide aucun dispositif.
+         */
+        get: operations["commissions_attente"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/commissions/{session_id}": {
         parameters: {
             query?: never;
@@ -218,7 +238,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Modifier la date, le lieu ou les membres présents d'une session ouverte */
+        patch: operations["commissions_modifier"];
         trace?: never;
     };
     "/api/v1/commissions/{session_id}/cloture": {
@@ -247,7 +268,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Enregistrer les décisions d'une session (toutes ou aucune) */
+        /**
+         * Enregistrer les décisions d'une session (toutes ou aucune)
+         * @description Seulement à partir de la date de la session (409 « seance-a-venir » avant).
+         */
         post: operations["commissions_decider"];
         delete?: never;
         options?: never;
@@ -279,8 +303,79 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Procès-verbal de la session (CSV) */
+        /** Procès-verbal de la session pour un tableur (CSV) */
         get: operations["commissions_proces_verbal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commissions/{session_id}/proces-verbal.docx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Procès-verbal de la session à modifier (Word, DOCX) */
+        get: operations["commissions_proces_verbal_docx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commissions/{session_id}/proces-verbal.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Procès-verbal de la session à imprimer et signer (PDF) */
+        get: operations["commissions_proces_verbal_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Chercher une commune par son nom, son code postal ou son code INSEE
+         * @description Référentiel embarqué (@etalab/decoupage-administratif, Licence Ouverte 2.0) : « rennes », « st malo », « 35000 » ou « 35238 ». Les meilleures d'abord.
+         */
+        get: operations["communes_rechercher"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communes/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Une commune par son code INSEE (nom, codes postaux, EPCI, département) */
+        get: operations["communes_lire"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1319,6 +1414,51 @@ export interface components {
             actif?: boolean;
             /** Nom */
             nom?: string;
+        };
+        /** CommunePublic */
+        CommunePublic: {
+            /**
+             * Code
+             * @description Code INSEE (5 caractères, 2A/2B en Corse)
+             * @example 35238
+             */
+            code: string;
+            /**
+             * Codes Postaux
+             * @example [
+             *       "35000",
+             *       "35200",
+             *       "35700"
+             *     ]
+             */
+            codes_postaux: string[];
+            /**
+             * Departement
+             * @description Code du département
+             * @example 35
+             */
+            departement: string;
+            /**
+             * Departement Nom
+             * @example Ille-et-Vilaine
+             */
+            departement_nom: string | null;
+            /**
+             * Epci
+             * @description SIREN de l'intercommunalité (EPCI)
+             * @example 243500139
+             */
+            epci: string | null;
+            /**
+             * Epci Nom
+             * @example Rennes Métropole
+             */
+            epci_nom: string | null;
+            /**
+             * Nom
+             * @example Rennes
+             */
+            nom: string;
         };
         /**
          * Composition
@@ -2630,6 +2770,92 @@ export interface components {
              */
             soumettre?: boolean;
         };
+        /**
+         * OrientationEnAttente
+         * @description Une orientation qui attend une séance : reçue, ajournée, en attente d'informations, ou
+         *     « en commission » sans séance ouverte pour la décider.
+         */
+        OrientationEnAttente: {
+            acces_maintien: components["schemas"]["AccesMaintien"];
+            /** Association Id */
+            association_id: string | null;
+            /**
+             * Cible Code
+             * @description « confidentielle » pour un bailleur si la cible est sensible
+             */
+            cible_code: string | null;
+            /** Cible Libelle */
+            cible_libelle: string | null;
+            /** Cible Proposee Code */
+            cible_proposee_code: string | null;
+            /**
+             * Cree Le
+             * Format: date-time
+             */
+            cree_le: string;
+            /** Date Decision */
+            date_decision: string | null;
+            /** Date Reception */
+            date_reception: string | null;
+            /**
+             * Dispositif Id
+             * Format: uuid
+             */
+            dispositif_id: string;
+            /** External Ref */
+            external_ref: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Jours Attente
+             * @description Jours écoulés depuis la réception de l'orientation
+             * @example 12
+             */
+            jours_attente: number;
+            /**
+             * Menage Id
+             * Format: uuid
+             */
+            menage_id: string;
+            /** Mesure Id */
+            mesure_id: string | null;
+            /**
+             * Modifie Le
+             * Format: date-time
+             */
+            modifie_le: string;
+            motif_refus: components["schemas"]["MotifRefus"] | null;
+            /** Motifs */
+            motifs: string | null;
+            origine: components["schemas"]["OrigineOrientation"];
+            /** Prescripteur Nom */
+            prescripteur_nom: string | null;
+            /**
+             * Prescripteur Organisation Id
+             * Format: uuid
+             */
+            prescripteur_organisation_id: string;
+            /**
+             * Reference
+             * @example O-2026-000042
+             */
+            reference: string;
+            /** Session Commission Id */
+            session_commission_id: string | null;
+            statut: components["schemas"]["StatutOrientation"];
+            /**
+             * Transitions Permises
+             * @description États atteignables depuis l'état actuel
+             */
+            transitions_permises: components["schemas"]["StatutOrientation"][];
+            /** Type Accompagnement Code */
+            type_accompagnement_code: string | null;
+            /** Version */
+            version: number;
+        };
         /** OrientationExport */
         OrientationExport: {
             /** Evenements */
@@ -2854,6 +3080,20 @@ export interface components {
         Page_OrganisationPublic_: {
             /** Items */
             items: components["schemas"]["OrganisationPublic"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /**
+             * Total
+             * @description Nombre total d'éléments correspondant aux filtres
+             */
+            total: number;
+        };
+        /** Page[OrientationEnAttente] */
+        Page_OrientationEnAttente_: {
+            /** Items */
+            items: components["schemas"]["OrientationEnAttente"][];
             /** Limit */
             limit: number;
             /** Offset */
@@ -3278,9 +3518,23 @@ export interface components {
             dispositif_id: string;
             /** Lieu */
             lieu?: string | null;
+            /**
+             * Membres Presents
+             * @description Membres présents (nom et qualité), imprimés en tête du procès-verbal
+             * @example [
+             *       "Mme Le Gall, présidente (GIE)",
+             *       "M. Robin, DDETS"
+             *     ]
+             */
+            membres_presents?: string[];
         };
         /** SessionPublic */
         SessionPublic: {
+            /**
+             * A Decider
+             * @description Orientations de l'ordre du jour encore « en commission »
+             */
+            a_decider: number;
             /** Close */
             close: boolean;
             /**
@@ -3294,6 +3548,11 @@ export interface components {
              */
             date: string;
             /**
+             * Decidable
+             * @description La date de la session est arrivée et elle est ouverte : ses décisions s'enregistrent
+             */
+            decidable: boolean;
+            /**
              * Dispositif Id
              * Format: uuid
              */
@@ -3306,10 +3565,30 @@ export interface components {
             /** Lieu */
             lieu: string | null;
             /**
+             * Membres Presents
+             * @description Membres présents, imprimés au procès-verbal
+             */
+            membres_presents: string[];
+            /**
              * Ordre Du Jour
              * @description Orientations inscrites à la session
              */
             ordre_du_jour: string[];
+        };
+        /**
+         * SessionUpdate
+         * @description Lieu, date et membres présents d'une session encore ouverte.
+         */
+        SessionUpdate: {
+            /**
+             * Date
+             * Format: date
+             */
+            date?: string;
+            /** Lieu */
+            lieu?: string | null;
+            /** Membres Presents */
+            membres_presents?: string[] | null;
         };
         /**
          * Sexe
@@ -4538,6 +4817,8 @@ export interface operations {
         parameters: {
             query?: {
                 dispositif_id?: string | null;
+                /** @description true : seulement les sessions ouvertes, la plus proche d'abord (sinon les plus récentes) */
+                ouvertes?: boolean;
                 /** @description Taille de page (100 au plus) */
                 limit?: number;
                 /** @description Décalage */
@@ -4683,6 +4964,68 @@ export interface operations {
             };
         };
     };
+    commissions_attente: {
+        parameters: {
+            query?: {
+                dispositif_id?: string | null;
+                /** @description Taille de page (100 au plus) */
+                limit?: number;
+                /** @description Décalage */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_OrientationEnAttente_"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     commissions_lire: {
         parameters: {
             query?: never;
@@ -4714,6 +5057,113 @@ export interface operations {
             };
             /** @description Ressource introuvable */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    commissions_modifier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionPublic"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Ressource introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflit avec l'état actuel */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Type de contenu non supporté */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4886,7 +5336,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Transition refusée / Conflit avec l'état actuel */
+            /** @description Transition refusée / Conflit avec l'état actuel / Séance pas encore tenue */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5060,13 +5510,274 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description CSV, séparateur « ; », UTF-8 */
+            /** @description CSV, séparateur « ; », UTF-8, libellés français */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "text/csv": unknown;
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Ressource introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    commissions_proces_verbal_docx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Document Word modifiable */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": unknown;
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Ressource introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    commissions_proces_verbal_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PDF A4 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Ressource introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    communes_rechercher: {
+        parameters: {
+            query: {
+                /** @description Nom, code postal ou code INSEE */
+                q: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunePublic"][];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    communes_lire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunePublic"];
                 };
             };
             /** @description Authentification requise */
@@ -8925,7 +9636,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Transition refusée / Conflit avec l'état actuel */
+            /** @description Transition refusée / Conflit avec l'état actuel / Séance pas encore tenue */
             409: {
                 headers: {
                     [name: string]: unknown;

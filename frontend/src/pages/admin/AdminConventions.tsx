@@ -7,6 +7,7 @@ import { useSearchParams } from "react-router";
 import { api } from "../../api/client";
 import { echecFormulaire, type ErreursChamps, erreursParChamp, messageErreur, type ProblemDetails } from "../../api/problem";
 import type { ConventionPublic } from "../../api/types";
+import { NomCommune } from "../../components/ChampCommune";
 import { Chargement } from "../../components/Chargement";
 import { ChampListe, ChampTexte, ResumeErreurs } from "../../components/Champs";
 import { ErreurChargement } from "../../components/ErreurChargement";
@@ -123,8 +124,14 @@ export default function AdminConventions() {
                 nombreFr(c.objectif_menages),
                 nombreFr(c.mois_mesures_finances),
                 formatEuros(c.budget_euros),
-                <span key="communes" title={c.communes.join(", ")}>
-                  {c.communes.length <= 3 ? c.communes.join(", ") : `${c.communes.slice(0, 3).join(", ")} et ${c.communes.length - 3} autre(s)`}
+                <span key="communes">
+                  {c.communes.slice(0, 3).map((code, i) => (
+                    <span key={code}>
+                      {i > 0 ? ", " : ""}
+                      <NomCommune code={code} />
+                    </span>
+                  ))}
+                  {c.communes.length > 3 ? ` et ${c.communes.length - 3} autre(s)` : ""}
                 </span>,
                 <Button key={c.id} size="small" priority="tertiary" onClick={() => editer(c)}
                   title={`Modifier la convention de ${nomOrg(c.association_id)}`}>

@@ -9,6 +9,7 @@ import { useSearchParams } from "react-router";
 import { api } from "../../api/client";
 import { echecFormulaire, type ErreursChamps, erreursParChamp, messageErreur, type ProblemDetails } from "../../api/problem";
 import type { OrganisationPublic, TypeOrganisation } from "../../api/types";
+import { ChampCommune, NomCommune } from "../../components/ChampCommune";
 import { Chargement } from "../../components/Chargement";
 import { ChampListe, ChampTexte, ResumeErreurs } from "../../components/Champs";
 import { ErreurChargement } from "../../components/ErreurChargement";
@@ -100,7 +101,7 @@ export default function AdminOrganisations() {
               o.nom,
               TYPES_ORGANISATION[o.type],
               o.siret ?? "—",
-              o.commune_insee ?? "—",
+              <NomCommune key="commune" code={o.commune_insee} />,
               o.actif ? <Badge severity="success" small>Active</Badge> : <Badge small>Inactive</Badge>,
               <Button key={o.id} size="small" priority="tertiary" onClick={() => editer(o)} title={`Modifier ${o.nom}`}>
                 Modifier
@@ -138,8 +139,8 @@ export default function AdminOrganisations() {
             )}
             <ChampTexte className="fr-col-12 fr-col-md-6" cle="siret" label="SIRET" hint="14 chiffres" erreurs={erreurs}
               valeur={saisie.siret} onChange={(v) => setSaisie((s) => ({ ...s, siret: v }))} inputMode="numeric" />
-            <ChampTexte className="fr-col-12 fr-col-md-6" cle="commune_insee" label="Commune du siège (code INSEE)"
-              hint="5 caractères" erreurs={erreurs} valeur={saisie.commune_insee}
+            <ChampCommune className="fr-col-12 fr-col-md-6" cle="commune_insee" label="Commune du siège"
+              erreurs={erreurs} valeur={saisie.commune_insee}
               onChange={(v) => setSaisie((s) => ({ ...s, commune_insee: v }))} />
           </div>
           {saisie.id && (

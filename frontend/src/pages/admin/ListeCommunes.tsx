@@ -3,7 +3,7 @@ import { Input } from "@codegouvfr/react-dsfr/Input";
 import { useState } from "react";
 
 import type { ErreursChamps } from "../../api/problem";
-import { ChampTexte } from "../../components/Champs";
+import { ChampCommune } from "../../components/ChampCommune";
 import { communeVide, decouperCommunes, type CommuneForm } from "./formulaires";
 
 /**
@@ -35,7 +35,7 @@ export function ListeCommunes({
       <legend id="legende-communes" className="fr-fieldset__legend fr-h5">
         Communes couvertes ({communes.filter((c) => c.code.trim()).length})
         <span className="fr-hint-text">
-          Codes INSEE à 5 caractères, par exemple 35238 (Rennes) ; 2A/2B pour la Corse.{requis ? " Une commune au moins." : ""}
+          Par leur nom (Rennes), leur code postal (35200) ou leur code INSEE (35238).{requis ? " Une commune au moins." : ""}
         </span>
       </legend>
       <div className="fr-fieldset__element">
@@ -47,7 +47,7 @@ export function ListeCommunes({
         <div className="fr-grid-row fr-grid-row--gutters">
           {communes.map((c, i) => (
             <div key={c.cle} className="fr-col-12 fr-col-sm-6 fr-col-md-3" role="group" aria-label={`Commune ${i + 1}`}>
-              <ChampTexte cle={`communes.${i}`} label={`Commune ${i + 1}`} erreurs={erreurs} valeur={c.code} maxLength={5}
+              <ChampCommune cle={`communes.${i}`} label={`Commune ${i + 1}`} erreurs={erreurs} valeur={c.code} hint="Nom, code postal ou code INSEE"
                 onChange={(v) => onChange(communes.map((x, j) => (j === i ? { ...x, code: v } : x)))} />
               <Button type="button" priority="tertiary no outline" size="small" iconId="fr-icon-delete-line"
                 onClick={() => onChange(communes.filter((_, j) => j !== i))}>

@@ -85,6 +85,11 @@ export default function CommissionsListe() {
   return (
     <>
       <Titre sousTitre="Les sessions de commission de vos dispositifs : ordre du jour, décisions et procès-verbal.">Commission</Titre>
+      <p>
+        <Link to="/commission/attente" className="fr-link fr-icon-time-line fr-link--icon-left">
+          Orientations en attente d'une séance
+        </Link>
+      </p>
 
       <section className="fr-mb-5w" aria-labelledby="titre-nouvelle-session">
         <h2 id="titre-nouvelle-session" className="fr-h4">

@@ -6,6 +6,7 @@ import { Link, useLocation, useParams } from "react-router";
 import { api } from "../../api/client";
 import type { MenagePublic } from "../../api/types";
 import { useMoi } from "../../auth/AuthContext";
+import { NomCommune } from "../../components/ChampCommune";
 import { Chargement } from "../../components/Chargement";
 import { ErreurChargement } from "../../components/ErreurChargement";
 import { Titre } from "../../components/Titre";
@@ -45,7 +46,7 @@ function Situation({ m }: { m: MenagePublic }) {
       <Ligne terme="Composition">{COMPOSITIONS[m.composition]}</Ligne>
       <Ligne terme="Statut d'occupation">{m.statut_occupation ? SITUATIONS_LOGEMENT[m.statut_occupation] : "Non renseigné"}</Ligne>
       <Ligne terme="Bailleur">{m.bailleur_id ? <Bailleur id={m.bailleur_id} /> : "Aucun"}</Ligne>
-      <Ligne terme="Commune (INSEE)">{m.commune_insee ?? "—"}</Ligne>
+      <Ligne terme="Commune"><NomCommune code={m.commune_insee} /></Ligne>
       <Ligne terme="Adresse">{m.adresse ?? "—"}</Ligne>
       <Ligne terme="Téléphone">{m.telephone ?? "—"}</Ligne>
       <Ligne terme="Courriel">{m.courriel ?? "—"}</Ligne>

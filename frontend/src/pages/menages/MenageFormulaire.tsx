@@ -4,6 +4,7 @@ import type { FormEvent, ReactNode } from "react";
 import { api } from "../../api/client";
 import type { ErreursChamps } from "../../api/problem";
 import type { LienPersonne, Sexe, TypeDette, TypeRessource } from "../../api/types";
+import { ChampCommune } from "../../components/ChampCommune";
 import { ChampListe, ChampTexte } from "../../components/Champs";
 import {
   COMPOSITIONS,
@@ -110,9 +111,8 @@ export function MenageFormulaire({ valeurs, setValeurs, erreurs, envoi, bloque =
             <ChampListe className="fr-col-12 fr-col-md-6" cle="bailleur_id" label="Bailleur" erreurs={erreurs} vide="Aucun"
               valeur={valeurs.bailleur_id} onChange={maj("bailleur_id")}
               options={(bailleurs.donnees?.items ?? []).map((o) => ({ value: o.id, label: o.nom }))} />
-            <ChampTexte className="fr-col-12 fr-col-md-6" cle="commune_insee" label="Commune (code INSEE)" erreurs={erreurs}
-              hint="5 caractères, par exemple 35238 (Rennes) ; 2A/2B pour la Corse" valeur={valeurs.commune_insee}
-              onChange={maj("commune_insee")} maxLength={5} inputMode="text" />
+            <ChampCommune className="fr-col-12 fr-col-md-6" cle="commune_insee" label="Commune" erreurs={erreurs}
+              valeur={valeurs.commune_insee} onChange={maj("commune_insee")} />
             <ChampTexte className="fr-col-12" cle="adresse" label="Adresse" erreurs={erreurs} valeur={valeurs.adresse}
               onChange={maj("adresse")} autoComplete="off" />
             <ChampTexte className="fr-col-12 fr-col-md-6" cle="telephone" label="Téléphone" erreurs={erreurs} type="tel"

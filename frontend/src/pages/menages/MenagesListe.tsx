@@ -7,6 +7,7 @@ import { Link, useSearchParams } from "react-router";
 
 import { api } from "../../api/client";
 import { useMoi } from "../../auth/AuthContext";
+import { NomCommune } from "../../components/ChampCommune";
 import { Chargement } from "../../components/Chargement";
 import { ErreurChargement } from "../../components/ErreurChargement";
 import { Titre } from "../../components/Titre";
@@ -96,7 +97,7 @@ export default function MenagesListe() {
                 `${m.demandeur_nom.toUpperCase()} ${m.demandeur_prenom}`,
                 formatDate(m.demandeur_date_naissance),
                 COMPOSITIONS[m.composition],
-                m.commune_insee ?? "—",
+                <NomCommune key="commune" code={m.commune_insee} />,
                 formatDateHeure(m.modifie_le),
               ])}
             />

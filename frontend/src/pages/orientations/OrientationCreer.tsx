@@ -11,6 +11,7 @@ import { Link, useNavigate, useSearchParams } from "react-router";
 
 import { api } from "../../api/client";
 import { echecFormulaire, type ErreursChamps, messageErreur, type ProblemDetails } from "../../api/problem";
+import { NomCommune } from "../../components/ChampCommune";
 import { ChampListe, ChampTexte, ResumeErreurs } from "../../components/Champs";
 import { Titre } from "../../components/Titre";
 import { jourParis } from "../../lib/dates";
@@ -145,7 +146,8 @@ export default function OrientationCreer() {
                       Dossier {m.reference}
                     </Link>
                     {demandeur ? ` — ${demandeur.prenom} ${demandeur.nom.toUpperCase()}` : ""}
-                    {m.commune_insee ? ` — commune ${m.commune_insee}` : " — commune non renseignée"}
+                    {" — commune "}
+                    {m.commune_insee ? <NomCommune code={m.commune_insee} /> : "non renseignée"}
                   </>
                 ) : menage.erreur ? (
                   <span className="fr-error-text">{menage.erreur}</span>

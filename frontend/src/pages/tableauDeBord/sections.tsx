@@ -18,6 +18,7 @@ import { ErreurChargement } from "../../components/ErreurChargement";
 import { formatDate, formatDateHeure, jourParis } from "../../lib/dates";
 import { STATUTS_MESURE, TYPES_ALERTE, TYPES_RENDEZ_VOUS } from "../../lib/libelles";
 import { useRequete } from "../../lib/useRequete";
+import { BureauCommission } from "../commissions/BureauCommission";
 
 export interface SectionTableauDeBord {
   titre: string;
@@ -129,4 +130,5 @@ export const SECTIONS: readonly SectionTableauDeBord[] = [
   { titre: "Alertes", types: ["association"], Composant: Alertes },
   { titre: "Mes mesures", types: ["association"], Composant: MesMesures },
   { titre: "Mes prochains rendez-vous", types: ["association"], Composant: MesRendezVous },
+  { titre: "Commission", types: ["gie"], Composant: BureauCommission },
 ];

@@ -1,0 +1,144 @@
+"""The référentiel of French communes: names, postcodes, INSEE codes, EPCI and département.
+
+Read once from ``donnees/communes.json.gz`` (generated from ``@etalab/decoupage-administratif``
+by ``make communes``, committed) and kept in memory: 35 000 communes are about 10 MB and a
+search over them takes a few milliseconds, less than a query to the database would.
+
+``territoire`` is the function the indicators' territory filters use: a commune's EPCI and
+département; ``communes_de`` gives the communes of an EPCI or a département.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from api.core.texte import normaliser
+
+FICHIER = Path(__file__).resolve().parent / "donnees" / "communes.json.gz"
+
+
+@dataclass(frozen=True)
+class Commune:
+    code: str  # INSEE
+    nom: str
+    codes_postaux: tuple[str, ...]
+    departement: str
+    epci: str | None  # SIREN of the EPCI, None for the few communes outside any
+    population: int
+
+
+@dataclass(frozen=True)
+class Territoire:
+    commune: str
+    epci: str | None
+    epci_nom: str | None
+    departement: str
+    departement_nom: str | None
+
+
+@dataclass(frozen=True)
+class _Referentiel:
+    source: str
+    licence: str
+    communes: dict[str, Commune]
+    epci: dict[str, str]
+    departements: dict[str, str]
+    cles: list[tuple[str, Commune]]  # normalised name → commune, for the search
+
+
+def _cle(nom: str) -> str:
+    """« Saint-Malo », « st malo », « SAINT MALO » → « saint malo »."""
+    texte = normaliser(nom.replace("-", " ").replace("'", " ").replace("’", " "))
+    return re.sub(r"\bste?\b", lambda m: "sainte" if m.group(0) == "ste" else "saint", texte)
+
+
+@cache
+def referentiel() -> _Referentiel:
+    with gzip.open(FICHIER, "rt", encoding="utf-8") as f:
+        brut = json.load(f)
+    communes = {
+        code: Commune(code, nom, tuple(cps), dep, epci or None, pop)
+        for code, nom, cps, dep, epci, pop in brut["communes"]
+    }
+    return _Referentiel(
+        source=brut["source"],
+        licence=brut["licence"],
+        communes=communes,
+        epci=brut["epci"],
+        departements=brut["departements"],
+        cles=[(_cle(c.nom), c) for c in communes.values()],
+    )
+
+
+def commune(code: str) -> Commune | None:
+    return referentiel().communes.get(code)
+
+
+def nom(code: str | None) -> str | None:
+    """The name of a commune from its INSEE code (None for an unknown code)."""
+    c = commune(code) if code else None
+    return c.nom if c else None
+
+
+def rechercher(texte: str, *, limite: int = 10) -> list[Commune]:
+    """Communes by name, postcode or INSEE code, the best first: an exact name, then names
+    that start with the text, then names that contain it; the most populated first within
+    each (« Saint-Denis » gives the one of 110 000 people before the hamlets)."""
+    ref = referentiel()
+    brut = texte.strip()
+    if not brut:
+        return []
+    if re.fullmatch(r"\d{2,5}|2[abAB]\d{0,3}", brut):
+        code = brut.upper()
+        trouves = [
+            c
+            for c in ref.communes.values()
+            if c.code.startswith(code) or any(cp.startswith(code) for cp in c.codes_postaux)
+        ]
+        trouves.sort(key=lambda c: (c.code != code and code not in c.codes_postaux, -c.population, c.nom))
+        return trouves[:limite]
+    cle = _cle(brut)
+    if not cle:
+        return []
+    classes: list[tuple[int, int, str, Commune]] = []
+    for nom_norm, c in ref.cles:
+        if nom_norm == cle:
+            rang = 0
+        elif nom_norm.startswith(cle):
+            rang = 1
+        elif cle in nom_norm:
+            rang = 2
+        else:
+            continue
+        classes.append((rang, -c.population, c.nom, c))
+    classes.sort(key=lambda x: x[:3])
+    return [c for *_, c in classes[:limite]]
+
+
+def territoire(code: str) -> Territoire | None:
+    """A commune's EPCI and département, for the territory filters of the indicators."""
+    ref = referentiel()
+    c = ref.communes.get(code)
+    if c is None:
+        return None
+    return Territoire(
+        commune=c.code,
+        epci=c.epci,
+        epci_nom=ref.epci.get(c.epci) if c.epci else None,
+        departement=c.departement,
+        departement_nom=ref.departements.get(c.departement),
+    )
+
+
+def communes_de(*, epci: str | None = None, departement: str | None = None) -> list[str]:
+    """The INSEE codes of an EPCI's or a département's communes (both given: those of both)."""
+    return sorted(
+        c.code
+        for c in referentiel().communes.values()
+        if (epci is None or c.epci == epci) and (departement is None or c.departement == departement)
+    )
