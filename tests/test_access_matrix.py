@@ -515,6 +515,13 @@ MATRICE: list[Route] = [
     # --- rapports: an association writes its own, the commission its dispositif's bilan; the
     # commission and the funder read deposited reports; a draft is its author's only ----------
     Route("GET", "/api/v1/rapports/modeles", connecte(200)),
+    Route("GET", "/api/v1/rapports/gabarits", connecte(200)),
+    Route(
+        "POST",
+        "/api/v1/rapports/gabarits",
+        seuls(201, "financeur", sinon=403),
+        requete=lambda d: {"data": {"nom": "Gabarit"}, "files": {"fichier": ("g.docx", _gabarit_docx(), "application/octet-stream")}},
+    ),
     Route("GET", "/api/v1/rapports/modeles/{modele_id}", seuls(200, *ASSO, "asso2_agent", "gie")),
     Route(
         "POST",
@@ -567,6 +574,19 @@ MATRICE: list[Route] = [
     # --- audit: one's own organisation's entries (a machine client has no business there) -----
     Route("GET", "/api/v1/audit", connecte(200, bailleur_si=403)),
 ]
+
+
+def _gabarit_docx() -> bytes:
+    """A funder's Word template with one placeholder."""
+    import io
+
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("File active : {{ file_active.total }}")
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
 
 
 def _routes_de_l_app(app) -> set[tuple[str, str]]:

@@ -18,7 +18,7 @@ from api.auth.principal import Principal
 from api.core.errors import Interdit
 from api.dispositifs.models import Convention, Dispositif
 from api.organisations.models import TypeOrganisation
-from api.rapports.models import Rapport, RapportModele
+from api.rapports.models import GabaritRapport, Rapport, RapportModele
 
 # Types of organisation that write reports: an association (its own), a commission (the bilan
 # of its dispositif).
@@ -106,3 +106,25 @@ def verifier_copie(principal: Principal) -> None:
     if not (peut_ecrire_modeles(principal) and principal.is_responsable):
         raise Interdit("Copier ou modifier un modèle de rapport est réservé aux responsables des associations et "
                        "des commissions.")
+
+
+def verifier_depot_gabarit(principal: Principal) -> None:
+    if not principal.of_type(TypeOrganisation.financeur):
+        raise Interdit("Seul un financeur dépose un gabarit Word pour les rapports des dispositifs qu'il finance.")
+
+
+def condition_gabarits(principal: Principal) -> ColumnElement[bool]:
+    """A funder's own templates; for an association or a commission, those of the funders of
+    the dispositifs it reports on."""
+    org = principal.organisation_id
+    if principal.of_type(TypeOrganisation.financeur):
+        return col(GabaritRapport.organisation_id) == org
+    if principal.of_type(TypeOrganisation.association):
+        dispositifs = select(col(Convention.dispositif_id)).where(col(Convention.association_id) == org)
+    elif principal.of_type(TypeOrganisation.gie):
+        dispositifs = select(col(Dispositif.id)).where(col(Dispositif.commission_id) == org)
+    else:
+        return false()
+    return col(GabaritRapport.organisation_id).in_(
+        select(col(Dispositif.financeur_id)).where(col(Dispositif.id).in_(dispositifs))
+    )

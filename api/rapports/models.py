@@ -73,3 +73,18 @@ class RapportDocument(SQLModel, table=True):
     public: str = Field(max_length=10, primary_key=True)
     sha256: str = Field(max_length=64)
     contenu: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class GabaritRapport(SQLModel, table=True):
+    """A funder's Word template (docxtpl) its associations' reports are rendered into."""
+
+    __tablename__ = "gabarit_rapport"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    organisation_id: uuid.UUID = Field(foreign_key="organisation.id", index=True)
+    nom: str = Field(max_length=200)
+    champs: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    sha256: str = Field(max_length=64)
+    contenu: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    cree_par_id: uuid.UUID
+    cree_le: datetime = Field(default_factory=utcnow)

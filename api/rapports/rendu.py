@@ -75,8 +75,10 @@ GABARIT_HTML = """<!DOCTYPE html>
 <title>{{ c.titre }}</title>
 <style>
 @page { size: A4; margin: 2cm 1.8cm 2.2cm 1.8cm;
-  @bottom-center { content: "Page " counter(page) " sur " counter(pages); font-size: 8pt; color: #555; }
-  @bottom-left { content: "{{ c.pied }}"; font-size: 7pt; color: #777; } }
+  @bottom-right { content: "Page " counter(page) " sur " counter(pages); font-size: 8pt; color: #555;
+    font-family: "DejaVu Sans", sans-serif; width: 25%; }
+  @bottom-left { content: "{{ pied_css | safe }}"; font-size: 7pt; color: #777;
+    font-family: "DejaVu Sans", sans-serif; width: 75%; } }
 body { font-family: "DejaVu Sans", "Liberation Sans", sans-serif; font-size: 10pt; line-height: 1.4; color: #161616; }
 h1.titre { font-size: 20pt; color: #000091; margin-top: 3cm; }
 .sous-titre { font-size: 11pt; color: #3a3a3a; }
@@ -147,6 +149,12 @@ _ENV = Environment(autoescape=select_autoescape(default=True, default_for_string
 _GABARIT = _ENV.from_string(GABARIT_HTML)
 
 
+def _chaine_css(texte: str) -> str:
+    """Text inside a CSS string of the <style> element: every character that could end the
+    string or the element is written as a CSS escape (the title is the user's)."""
+    return "".join(ch if ch.isalnum() or ch in " -—.,:;()/'" else f"\\{ord(ch):x} " for ch in texte)
+
+
 def en_html(c: Contenu) -> str:
     svg = {
         b.code: base64.b64encode(graphique_svg(b.graphique)).decode()
@@ -154,7 +162,7 @@ def en_html(c: Contenu) -> str:
         for b in s.blocs
         if b.graphique
     }
-    return _GABARIT.render(c=c, svg=svg, note_secret=NOTE_SECRET)
+    return _GABARIT.render(c=c, svg=svg, note_secret=NOTE_SECRET, pied_css=_chaine_css(c.pied))
 
 
 def en_pdf(html: str) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 
 from api.auth.principal import CurrentPrincipal
 from api.core.concurrency import IfMatchHeader, set_etag
@@ -25,6 +25,7 @@ from api.rapports import service
 from api.rapports.schemas import (
     Ecarts,
     FormatRapport,
+    GabaritPublic,
     ModeleCopie,
     ModeleModification,
     ModelePublic,
@@ -95,6 +96,45 @@ def rapports_modeles_modifier(
     modele_id: uuid.UUID, data: ModeleModification, session: SessionDep, principal: CurrentPrincipal
 ) -> ModelePublic:
     return service.modifier_modele(session, principal, modele_id, data)
+
+
+@router.get(
+    "/gabarits",
+    response_model=list[GabaritPublic],
+    operation_id="rapports_gabarits_lister",
+    summary="Gabarits Word des financeurs (les vôtres, ou ceux des financeurs de vos dispositifs)",
+)
+def rapports_gabarits_lister(session: SessionDep, principal: CurrentPrincipal) -> list[GabaritPublic]:
+    return service.lister_gabarits(session, principal)
+
+
+@router.post(
+    "/gabarits",
+    response_model=GabaritPublic,
+    status_code=201,
+    operation_id="rapports_gabarits_deposer",
+    summary="Déposer un gabarit Word (docxtpl) : financeur",
+    description=(
+        "Champs permis : `{{ rapport.titre }}` (et `du`, `au`, `periode`, `association`, `dispositif`), "
+        "`{{ narration.<code> }}`, et par table d'indicateurs (code) : `{{ file_active.total }}`, "
+        "`total_n1`, `variation`, `titre`, `unite`, `lignes` (boucle `{%tr for l in "
+        "file_active_cible.lignes %}` … `{{ l.libelle }}` `{{ l.valeur }}` `{{ l.valeur_n1 }}` "
+        "`{{ l.variation }}` `{{ l.pourcentage }}` … `{%tr endfor %}`). Un champ inconnu est refusé "
+        "(422) en le nommant."
+    ),
+    responses=responses(Interdit),
+)
+def rapports_gabarits_deposer(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    fichier: Annotated[UploadFile, File(description="Le gabarit .docx")],
+    nom: Annotated[str, Form(min_length=1, max_length=200)],
+) -> GabaritPublic:
+    try:
+        contenu = fichier.file.read(service.TAILLE_MAX_GABARIT + 1)
+    finally:
+        fichier.file.close()  # a sync route: the spooled file is closed here, not by the event loop
+    return service.deposer_gabarit(session, principal, nom, contenu)
 
 
 @router.post(
@@ -199,8 +239,14 @@ def rapports_document(
     lecture: SessionLectureDep,
     principal: CurrentPrincipal,
     format: Annotated[FormatRapport, Query(description="html, pdf ou docx")] = FormatRapport.pdf,
+    gabarit: Annotated[
+        uuid.UUID | None,
+        Query(description="Rendre dans le gabarit Word du financeur du dispositif (format=docx)"),
+    ] = None,
 ) -> Response:
-    contenu, media, nom = service.document(session, lecture, principal, rapport_id, format, _seuil(request))
+    contenu, media, nom = service.document(
+        session, lecture, principal, rapport_id, format, _seuil(request), gabarit_id=gabarit
+    )
     disposition = "inline" if format == FormatRapport.html else "attachment"
     return Response(contenu, media_type=media, headers={"Content-Disposition": f'{disposition}; filename="{nom}"'})
 

@@ -217,3 +217,14 @@ class Ecarts(BaseModel):
     depose_le: datetime
     calcule_le: datetime
     ecarts: list[Ecart]
+
+
+class GabaritPublic(BaseModel):
+    id: uuid.UUID
+    organisation_id: uuid.UUID = Field(description="Le financeur qui l'a déposé")
+    nom: str
+    champs: list[str] = Field(
+        description="Champs utilisés par le gabarit", examples=[["file_active.total", "rapport.titre"]]
+    )
+    sha256: str
+    cree_le: datetime

@@ -25,13 +25,14 @@ from api.core.pagination import Page, PageParams, count
 from api.dispositifs.models import Dispositif
 from api.indicateurs import service as indicateurs
 from api.organisations.models import Organisation
-from api.rapports import access, rendu
+from api.rapports import access, gabarits, rendu
 from api.rapports.composition import Contenu, composer, verifier_sections
-from api.rapports.models import Rapport, RapportDocument, RapportModele
+from api.rapports.models import GabaritRapport, Rapport, RapportDocument, RapportModele
 from api.rapports.schemas import (
     Ecart,
     Ecarts,
     FormatRapport,
+    GabaritPublic,
     ModeleContenu,
     ModeleCopie,
     ModeleModification,
@@ -422,11 +423,56 @@ def _source_brouillon(session: Session, lecture: Session, principal: Principal, 
     )
 
 
+def _periode_texte(du: date, au: date) -> str:
+    from api.rapports.typo import jour
+
+    if (du, au) == (date(au.year, 1, 1), date(au.year, 12, 31)):
+        return f"Année {au.year}"
+    return f"Du {jour(du)} au {jour(au)}"
+
+
+def _dans_gabarit(
+    session: Session, lecture: Session, principal: Principal, r: Rapport, gabarit_id: uuid.UUID, seuil: int
+) -> bytes:
+    """The report's figures and narration in a funder's template: for a deposited report,
+    the frozen ones (the funder's under statistical secrecy)."""
+    g = session.exec(
+        select(GabaritRapport).where(GabaritRapport.id == gabarit_id, access.condition_gabarits(principal))
+    ).first()
+    d = session.get(Dispositif, r.dispositif_id)
+    if g is None or d is None or g.organisation_id != d.financeur_id:
+        raise Introuvable("Gabarit du financeur de ce dispositif", gabarit_id)
+    if r.fige is not None:
+        s = access.agrege_seulement(principal)
+        doc_n = masquer(r.fige["doc_n"], seuil) if s else r.fige["doc_n"]
+        doc_n1 = masquer(r.fige["doc_n1"], seuil) if s else r.fige["doc_n1"]
+        assert doc_n is not None
+        noms, narration = r.fige["noms"], r.fige["narration"]
+    else:
+        src = _source_brouillon(session, lecture, principal, r, seuil)
+        doc_n, doc_n1, noms, narration = src.doc_n, src.doc_n1, src.noms, src.narration
+    ctx = gabarits.contexte(
+        titre=r.titre, periode=_periode_texte(r.du, r.au), noms=noms, du=r.du, au=r.au, narration=narration,
+        doc_n=doc_n, doc_n1=doc_n1,
+    )
+    return gabarits.rendre(g.contenu, ctx)
+
+
 def document(
-    session: Session, lecture: Session, principal: Principal, rapport_id: uuid.UUID, format: FormatRapport, seuil: int
+    session: Session,
+    lecture: Session,
+    principal: Principal,
+    rapport_id: uuid.UUID,
+    format: FormatRapport,
+    seuil: int,
+    gabarit_id: uuid.UUID | None = None,
 ) -> tuple[bytes, str, str]:
     r = _visible(session, principal, rapport_id)
     nom = f"rapport_{r.id}.{format.value}"
+    if gabarit_id is not None:
+        if format != FormatRapport.docx:
+            raise champ_invalide("format", "un gabarit Word se rend en docx", format.value)
+        return _dans_gabarit(session, lecture, principal, r, gabarit_id, seuil), MEDIAS[format], nom
     if r.statut == "depose":
         public = "agrege" if access.agrege_seulement(principal) else "complet"
         d = session.get(RapportDocument, (r.id, format.value, public))
@@ -541,3 +587,34 @@ def ecarts(session: Session, lecture: Session, principal: Principal, rapport_id:
                     )
                 )
     return Ecarts(rapport_id=r.id, depose_le=r.depose_le, calcule_le=utcnow(), ecarts=out)
+
+
+# --- funders' Word templates ---------------------------------------------------------------
+
+TAILLE_MAX_GABARIT = 2 * 1024 * 1024
+
+
+def deposer_gabarit(session: Session, principal: Principal, nom: str, contenu: bytes) -> GabaritPublic:
+    """A funder's template, refused with the unknown placeholder named."""
+    access.verifier_depot_gabarit(principal)
+    if len(contenu) > TAILLE_MAX_GABARIT:
+        raise champ_invalide("fichier", f"{TAILLE_MAX_GABARIT // 1024 // 1024} Mo au plus", len(contenu))
+    champs = gabarits.verifier(contenu)
+    g = GabaritRapport(
+        organisation_id=principal.organisation_id,
+        nom=nom,
+        champs=champs,
+        sha256=hashlib.sha256(contenu).hexdigest(),
+        contenu=contenu,
+        cree_par_id=principal.id,
+    )
+    session.add(g)
+    session.commit()
+    return GabaritPublic.model_validate(g, from_attributes=True)
+
+
+def lister_gabarits(session: Session, principal: Principal) -> list[GabaritPublic]:
+    rows = session.exec(
+        select(GabaritRapport).where(access.condition_gabarits(principal)).order_by(col(GabaritRapport.cree_le))
+    ).all()
+    return [GabaritPublic.model_validate(g, from_attributes=True) for g in rows]
