@@ -44,7 +44,8 @@ def _figure(g: Graphique) -> Any:
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.spines[["top", "right"]].set_visible(False)
     if len(g.series) > 1:
-        ax.legend(fontsize=7, frameon=False)
+        # A fixed place beside the plot: « best » searches the bars, and warns when that is slow.
+        ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
     return fig
 
