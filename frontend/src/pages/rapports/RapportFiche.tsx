@@ -23,8 +23,8 @@ type Format = "html" | "pdf" | "docx";
 
 export default function RapportFiche() {
   const { rapportId = "" } = useParams();
-  const lu = useRequete(() => api.GET("/api/v1/rapports/{rapport_id}", { params: { path: { rapport_id: rapportId } } }), [rapportId]);
   const [rapport, setRapport] = useState<RapportPublic | undefined>();
+  const [erreurLecture, setErreurLecture] = useState<string | null>(null);
   const [etag, setEtag] = useState<string | null>(null);
   const [textes, setTextes] = useState<Record<string, string>>({});
   const [apercu, setApercu] = useState<string | null>(null);
@@ -35,11 +35,25 @@ export default function RapportFiche() {
   const [occupe, setOccupe] = useState<string | null>(null);
 
   useEffect(() => {
-    if (!lu.donnees) return;
-    setRapport(lu.donnees);
-    setTextes(lu.donnees.narration);
-    api.GET("/api/v1/rapports/{rapport_id}", { params: { path: { rapport_id: rapportId } } }).then(({ response }) => setEtag(response.headers.get("ETag")));
-  }, [lu.donnees, rapportId]);
+    let actuel = true;
+    api
+      .GET("/api/v1/rapports/{rapport_id}", { params: { path: { rapport_id: rapportId } } })
+      .then(({ data, error, response }) => {
+        if (!actuel) return;
+        if (!data) {
+          setErreurLecture(messageErreur(error, response.status));
+          return;
+        }
+        setRapport(data);
+        setTextes(data.narration);
+        // The version the texts are based on: sent back in If-Match.
+        setEtag(response.headers.get("ETag"));
+      })
+      .catch((e: unknown) => actuel && setErreurLecture(messageErreur(e)));
+    return () => {
+      actuel = false;
+    };
+  }, [rapportId]);
 
   useEffect(() => {
     let actuel = true;
@@ -62,8 +76,8 @@ export default function RapportFiche() {
     [rapport?.statut, rapportId],
   );
 
-  if (lu.chargement && !rapport) return <Chargement />;
-  if (lu.erreur || !rapport) return <ErreurChargement message={lu.erreur ?? "Rapport introuvable."} />;
+  if (erreurLecture) return <ErreurChargement message={erreurLecture} />;
+  if (!rapport) return <Chargement />;
 
   async function enregistrerTextes() {
     setErreur(null);
@@ -111,7 +125,6 @@ export default function RapportFiche() {
   return (
     <>
       <Titre>{rapport.titre}</Titre>
-      <h1>{rapport.titre}</h1>
       <p>
         Du {formatDate(rapport.du)} au {formatDate(rapport.au)} —{" "}
         {rapport.statut === "depose" ? `déposé le ${formatDate(rapport.depose_le ?? "")} (empreinte du PDF : ${rapport.pdf_sha256?.slice(0, 12)}…)` : "brouillon"}

@@ -46,7 +46,6 @@ export default function Rapports() {
   return (
     <>
       <Titre>Rapports</Titre>
-      <h1>Rapports</h1>
       {rapports.chargement && <Chargement />}
       {rapports.erreur && <ErreurChargement message={rapports.erreur} />}
       {rapports.donnees && (
