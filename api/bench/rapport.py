@@ -63,8 +63,8 @@ def _mesurer(url: str, annee: int, tours: int) -> None:
             r = c.post("/api/v1/rapports", json={"modele_id": modele["id"], "dispositif_id": dispositif, "annee": annee})
             r.raise_for_status()
             rid = r.json()["id"]
-            fa = c.get("/api/v1/indicateurs", params={"du": f"{annee}-01-01", "au": f"{annee}-12-31",
-                                                      "dispositif": dispositif})
+            periode = {"du": f"{annee}-01-01", "au": f"{annee}-12-31", "dispositif": dispositif}
+            fa = c.get("/api/v1/indicateurs", params=periode)
             total = next(t for t in fa.json()["tableaux"] if t["code"] == "file_active")["cellules"][-1]["valeur"]
             print(f"association {responsable.organisation_id}, année {annee} : file active au 31/12 = {total}")
             for tour in range(tours):
