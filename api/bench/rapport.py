@@ -60,7 +60,8 @@ def _mesurer(url: str, annee: int, tours: int) -> None:
             conv = c.get("/api/v1/conventions", params={"association_id": str(responsable.organisation_id)}).json()
             dispositif = conv["items"][0]["dispositif_id"]
             modele = next(m for m in c.get("/api/v1/rapports/modeles").json() if m["code"] == "rapport_activite_annuel")
-            r = c.post("/api/v1/rapports", json={"modele_id": modele["id"], "dispositif_id": dispositif, "annee": annee})
+            corps = {"modele_id": modele["id"], "dispositif_id": dispositif, "annee": annee}
+            r = c.post("/api/v1/rapports", json=corps)
             r.raise_for_status()
             rid = r.json()["id"]
             periode = {"du": f"{annee}-01-01", "au": f"{annee}-12-31", "dispositif": dispositif}
