@@ -9,7 +9,7 @@ HAS_FRONT := $(wildcard frontend/package.json)
 # Two test processes (pytest-xdist), one per core; each has its own throwaway database.
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint openapi openapi-check frontend communes demo bench-ingest bench-indicateurs bench-api bench-capacite retention clean
+.PHONY: install run test lint openapi openapi-check frontend communes demo bench-ingest bench-indicateurs bench-rapport bench-api bench-capacite retention clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -98,6 +98,11 @@ bench-ingest: install
 
 bench-indicateurs: install
 	$(PY) -m api.bench.indicateurs $(BENCH_ARGS)
+
+# The annual report of one association, PDF then DOCX, by a one-worker server: time and the
+# worker's peak memory. Small demo on SQLite by default; BENCH_ARGS="--postgres" for the département.
+bench-rapport: install
+	$(PY) -m api.bench.rapport $(BENCH_ARGS)
 
 # Simulated people (sign-in once, 2–8 s of thought between actions, agents 70 %, responsables,
 # commission, bailleurs and their system, funders) by steps of users on a throwaway copy of the

@@ -41,6 +41,7 @@ from api.menages.router import router as menages_router
 from api.mesures.router import router as mesures_router
 from api.organisations.router import router as organisations_router
 from api.orientations.router import router as orientations_router
+from api.rapports.router import router as rapports_router
 from api.rendez_vous.router import router as rendez_vous_router
 from api.vie_privee.router import router as vie_privee_router
 
@@ -57,6 +58,7 @@ ROUTERS = [
     chronologie_router,
     calendrier_router,
     indicateurs_router,
+    rapports_router,
     audit_router,
     vie_privee_router,
     communes_router,

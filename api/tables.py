@@ -10,6 +10,7 @@ from api.menages import models as menages_models
 from api.mesures import models as mesures_models
 from api.orientations import models as orientations_models
 from api.orientations import models_integration as orientations_integration_models
+from api.rapports import models as rapports_models
 
 __all__ = [
     "annuaire_models",
@@ -22,4 +23,5 @@ __all__ = [
     "mesures_models",
     "orientations_integration_models",
     "orientations_models",
+    "rapports_models",
 ]

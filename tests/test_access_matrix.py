@@ -24,12 +24,14 @@ from typing import Any
 
 import pytest
 from fastapi.routing import iter_route_contexts
+from sqlmodel import select
 
 from api.calendrier.service import creer_jeton
 from api.dispositifs.models import Convention, ConventionCommune
 from api.mesures.models import Mesure, MotifFin, RendezVous, StatutMesure, TypeRendezVous
 from api.orientations.models import Orientation, SessionCommission, StatutOrientation
 from api.orientations.models_integration import AbonnementWebhook
+from api.rapports.models import Rapport, RapportDocument, RapportModele
 from tests import factories_mesures as fm
 from tests.factories import MOT_DE_PASSE, Monde, client_api, menage_payload
 from tests.factories_orientations import dispositif_payload, orientation_payload
@@ -117,6 +119,11 @@ class Dossiers:
     rdv_version: int
     webhook_id: str
     jeton: str
+    # reports: the shipped annual model, asso's own copy, a draft of asso and a deposited one
+    modele_id: str = ""
+    modele_copie_id: str = ""
+    rapport_id: str = ""
+    rapport_depose_id: str = ""
 
     def ids(self) -> dict[str, str]:
         return {
@@ -140,6 +147,10 @@ class Dossiers:
             "webhook_id": self.webhook_id,
             "jeton": self.jeton,
             "code": "35238",  # a commune of the référentiel (Rennes)
+            "modele_id": self.modele_id,
+            "modele_copie_id": self.modele_copie_id,
+            "rapport_id": self.rapport_id,
+            "rapport_depose_id": self.rapport_depose_id,
         }
 
 
@@ -514,9 +525,81 @@ MATRICE: list[Route] = [
         connecte(200, bailleur=403, bailleur_si=403, financeur=404, admin=404),
         requete=lambda d: {"params": {"table": "file_active_cible", "cellule": "total"}},
     ),
+    # --- rapports: an association writes its own, the commission its dispositif's bilan; the
+    # commission and the funder read deposited reports; a draft is its author's only ----------
+    Route("GET", "/api/v1/rapports/modeles", connecte(200)),
+    Route("GET", "/api/v1/rapports/gabarits", connecte(200)),
+    Route(
+        "POST",
+        "/api/v1/rapports/gabarits",
+        seuls(201, "financeur", sinon=403),
+        requete=lambda d: {"data": {"nom": "Gabarit"}, "files": {"fichier": ("g.docx", _gabarit_docx(), "application/octet-stream")}},
+    ),
+    Route("GET", "/api/v1/rapports/modeles/{modele_id}", seuls(200, *ASSO, "asso2_agent", "gie")),
+    Route(
+        "POST",
+        "/api/v1/rapports/modeles/{modele_id}/copie",
+        seuls(201, "asso_resp", sinon=403),
+        requete=lambda d: {"json": {"nom": "Notre rapport"}},
+    ),
+    Route(
+        "PATCH",
+        "/api/v1/rapports/modeles/{modele_id}",
+        seuls(201, "asso_resp", sinon=403),
+        requete=lambda d: {"json": {"nom": "Notre rapport, v2"}},
+        ids={"modele_id": "modele_copie_id"},
+    ),
+    Route(
+        "POST",
+        "/api/v1/rapports",
+        seuls(201, *ASSO, "gie", sinon=403),
+        requete=lambda d: {"json": {"modele_id": d.modele_id, "dispositif_id": d.dispositif_id, "annee": 2023}},
+    ),
+    Route("GET", "/api/v1/rapports", connecte(200)),
+    Route("GET", "/api/v1/rapports/{rapport_id}", seuls(200, *ASSO)),
+    Route(
+        "PATCH",
+        "/api/v1/rapports/{rapport_id}",
+        seuls(200, *ASSO),
+        requete=lambda d: {"json": {"narration": {"perspectives": "Texte."}}, "headers": {"If-Match": '"1"'}},
+    ),
+    Route(
+        "GET",
+        "/api/v1/rapports/{rapport_id}/document",
+        seuls(200, *ASSO, "gie", "financeur"),
+        requete=lambda d: {"params": {"format": "html"}},
+        ids={"rapport_id": "rapport_depose_id"},
+    ),
+    # deposing a deposited report: 409 for those who read it (the 200 is in tests/test_rapports.py)
+    Route(
+        "POST",
+        "/api/v1/rapports/{rapport_id}/deposer",
+        seuls(409, *ASSO, "gie", "financeur"),
+        requete=lambda d: {"headers": {"If-Match": '"2"'}},
+        ids={"rapport_id": "rapport_depose_id"},
+    ),
+    Route(
+        "GET",
+        "/api/v1/rapports/{rapport_id}/ecarts",
+        seuls(200, *ASSO, "gie", "financeur"),
+        ids={"rapport_id": "rapport_depose_id"},
+    ),
     # --- audit: one's own organisation's entries (a machine client has no business there) -----
     Route("GET", "/api/v1/audit", connecte(200, bailleur_si=403)),
 ]
+
+
+def _gabarit_docx() -> bytes:
+    """A funder's Word template with one placeholder."""
+    import io
+
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("File active : {{ file_active.total }}")
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
 
 
 def _routes_de_l_app(app) -> set[tuple[str, str]]:
@@ -605,6 +688,26 @@ def dossiers(client, monde: Monde) -> Dossiers:
     _, jeton = creer_jeton(db, fm.principal_de(m.users["asso_agent"], m.asso))
     orientation = db.get(Orientation, mes.orientation_id)
     assert orientation is not None
+    annuel = db.exec(select(RapportModele).where(RapportModele.code == "rapport_activite_annuel")).first()
+    copie = RapportModele(famille=uuid.uuid4(), code="copie", nom="Copie", nature="annuel", sections=annuel.sections,
+                          organisation_id=m.asso.id)
+    brouillon = Rapport(titre="Rapport 2023", modele_id=annuel.id, dispositif_id=disp.id, association_id=m.asso.id,
+                        du=date(2023, 1, 1), au=date(2023, 12, 31), auteur_id=m.asso.id,
+                        cree_par_id=m.users["asso_agent"].id, narration={})
+    # deposited: a frozen model without computed section (the écarts recompute nothing costly)
+    depose = Rapport(titre="Rapport 2022", modele_id=annuel.id, dispositif_id=disp.id, association_id=m.asso.id,
+                     du=date(2022, 1, 1), au=date(2022, 12, 31), auteur_id=m.asso.id,
+                     cree_par_id=m.users["asso_agent"].id, narration={}, statut="depose", version=2,
+                     depose_le=datetime(2023, 1, 15, tzinfo=UTC), pdf_sha256="0" * 64,
+                     fige={"modele": {"id": str(annuel.id), "code": annuel.code, "nom": annuel.nom, "version": 1,
+                                      "nature": "annuel", "sections": []},
+                           "narration": {}, "noms": {}, "doc_n": {"parametres": {}, "tableaux": []}, "doc_n1": None})
+    db.add_all([copie, brouillon, depose])
+    db.flush()
+    for fmt in ("html", "pdf", "docx"):
+        for public in ("complet", "agrege"):
+            db.add(RapportDocument(rapport_id=depose.id, format=fmt, public=public, sha256="0" * 64, contenu=b"<p>x</p>"))
+    db.flush()
     return Dossiers(
         m=m,
         menage_id=str(propre.id),
@@ -629,6 +732,10 @@ def dossiers(client, monde: Monde) -> Dossiers:
         rdv_version=rdv.version,
         webhook_id=str(webhook.id),
         jeton=jeton,
+        modele_id=str(annuel.id),
+        modele_copie_id=str(copie.id),
+        rapport_id=str(brouillon.id),
+        rapport_depose_id=str(depose.id),
     )
 
 

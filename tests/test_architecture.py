@@ -38,6 +38,7 @@ ETAGES: list[set[str]] = [
     {"orientations"},  # referrals, commissions, decisions (they mandate mesures)
     {"rendez_vous"},  # appointments of a mesure
     {"alertes", "calendrier", "chronologie", "indicateurs"},  # views over the domains below
+    {"rapports"},  # reports written around the indicators
     {"tables"},  # every table, for migrations and retention
     {"health", "vie_privee"},  # health checks; retention and the household's export
     {"demo"},  # demo data

@@ -40,6 +40,7 @@ class Fait(StrEnum):
     compte_rendu = "compte_rendu"  # the written account of a rendez-vous
     journal_acces = "journal_acces"  # who read or changed a file, and when
     indicateur = "indicateur"  # aggregated figures (counts, never a row for a funder)
+    rapport = "rapport"  # a report: its narration and frozen aggregates (a draft: its author only)
 
 
 class Relation(StrEnum):
@@ -139,6 +140,13 @@ POLITIQUE: dict[Fait, Regle] = {
         lecture=_r(R.porteur, R.commission, R.financeur, R.administration),
         modification=_r(),
         pourquoi="Chiffres agrégés ; un financeur n'a jamais une ligne ni un nom.",
+    ),
+    Fait.rapport: Regle(
+        lecture=_r(R.auteur, R.commission, R.financeur),
+        modification=_r(R.auteur),
+        pourquoi="L'association écrit ses rapports, la commission le bilan de son dispositif ; "
+        "commission et financeur lisent les rapports déposés (agrégats, secret statistique pour le "
+        "financeur), jamais un brouillon.",
     ),
 }
 

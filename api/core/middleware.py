@@ -48,6 +48,8 @@ _DOCS_CSP = (
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 # The token endpoint speaks OAuth2 (form-encoded); every other body is JSON.
 _FORM_PATHS = {"/api/v1/auth/token"}
+# File uploads (a funder's Word template): multipart only.
+_MULTIPART_PATHS = {"/api/v1/rapports/gabarits"}
 
 
 async def _send_problem(send: Send, problem: Probleme, path: str) -> None:
@@ -106,7 +108,13 @@ class PlumbingMiddleware:
                     return
                 ctype = headers.get("content-type", "").split(";")[0].strip().lower()
                 has_body = (length and length != "0") or "transfer-encoding" in headers
-                wanted = "application/x-www-form-urlencoded" if path in _FORM_PATHS else "application/json"
+                wanted = (
+                    "application/x-www-form-urlencoded"
+                    if path in _FORM_PATHS
+                    else "multipart/form-data"
+                    if path in _MULTIPART_PATHS
+                    else "application/json"
+                )
                 if has_body and ctype != wanted and not (path in _FORM_PATHS and ctype == "multipart/form-data"):
                     await _send_problem(
                         send,
@@ -319,9 +327,11 @@ async def _nuls_du_corps(body: bytes, ctype: str, scope: Scope) -> list[ErreurCh
             formulaire = await MultiPartParser(Headers(scope=scope), flux()).parse()
         except MultiPartException:
             return []
-        return _erreurs(
+        erreurs = _erreurs(
             "body", (((k,), v) for k, v in formulaire.multi_items() if isinstance(v, str) and "\x00" in k + v)
         )
+        await formulaire.close()  # a file part (an uploaded .docx) is spooled: closed once read
+        return erreurs
     return []
 
 

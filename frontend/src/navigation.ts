@@ -43,6 +43,9 @@ export const TYPES_LECTEURS_MESURE: readonly TypeOrganisation[] = ["association"
 /** Who may read indicators (api/indicateurs/access.py, TYPES_AUTORISES); funders get aggregates only. */
 export const TYPES_LECTEURS_INDICATEURS: readonly TypeOrganisation[] = ["association", "gie", "financeur", "admin"];
 
+/** Who reads reports (api/rapports/access.py): authors, and commissions and funders for deposited ones. */
+export const TYPES_RAPPORTS: readonly TypeOrganisation[] = ["association", "gie", "financeur"];
+
 export const NAVIGATION: readonly EntreeNavigation[] = [
   {
     libelle: "Ménages",
@@ -79,6 +82,12 @@ export const NAVIGATION: readonly EntreeNavigation[] = [
     chemin: "/indicateurs",
     description: "Les tables des bilans (file active, entrées, sorties…), en CSV ou XLSX.",
     types: TYPES_LECTEURS_INDICATEURS,
+  },
+  {
+    libelle: "Rapports",
+    chemin: "/rapports",
+    description: "Le rapport d'activité et le bilan : écrire, télécharger en PDF ou DOCX, déposer.",
+    types: TYPES_RAPPORTS,
   },
   {
     libelle: "Webhooks",

@@ -17,6 +17,7 @@ import {
   TYPES_LECTEURS_ORIENTATION,
   TYPES_PARTENAIRES,
   TYPES_PRESCRIPTEURS,
+  TYPES_RAPPORTS,
   TYPES_RENDEZ_VOUS,
   TYPES_WEBHOOKS,
 } from "./navigation";
@@ -40,6 +41,8 @@ const RendezVousModifier = lazy(() => import("./pages/rendezVous/RendezVousModif
 const MesuresListe = lazy(() => import("./pages/mesures/MesuresListe"));
 const MesureFiche = lazy(() => import("./pages/mesures/MesureFiche"));
 const Indicateurs = lazy(() => import("./pages/indicateurs/Indicateurs"));
+const Rapports = lazy(() => import("./pages/rapports/Rapports"));
+const RapportFiche = lazy(() => import("./pages/rapports/RapportFiche"));
 const AdminOrganisations = lazy(() => import("./pages/admin/AdminOrganisations"));
 const AdminUtilisateurs = lazy(() => import("./pages/admin/AdminUtilisateurs"));
 const AdminClientsApi = lazy(() => import("./pages/admin/AdminClientsApi"));
@@ -117,6 +120,14 @@ export const router = createBrowserRouter([
         path: "indicateurs",
         element: <RequireTypes types={TYPES_LECTEURS_INDICATEURS} />,
         children: [{ index: true, element: <Indicateurs /> }],
+      },
+      {
+        path: "rapports",
+        element: <RequireTypes types={TYPES_RAPPORTS} />,
+        children: [
+          { index: true, element: <Rapports /> },
+          { path: ":rapportId", element: <RapportFiche /> },
+        ],
       },
       {
         path: "admin",

@@ -920,6 +920,175 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/rapports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lister les rapports visibles (les vôtres ; les rapports déposés de vos dispositifs) */
+        get: operations["rapports_lister"];
+        put?: never;
+        /**
+         * Créer un rapport (brouillon) : périmètre et modèle
+         * @description Une association écrit ses propres rapports ; la commission d'un dispositif écrit son bilan (toutes les associations, ou une). Période : `annee`, ou `du`/`au`.
+         */
+        post: operations["rapports_creer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rapports/gabarits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Gabarits Word des financeurs (les vôtres, ou ceux des financeurs de vos dispositifs) */
+        get: operations["rapports_gabarits_lister"];
+        put?: never;
+        /**
+         * Déposer un gabarit Word (docxtpl) : financeur
+         * @description Champs permis : `{{ rapport.titre }}` (et `du`, `au`, `periode`, `association`, `dispositif`), `{{ narration.<code> }}`, et par table d'indicateurs (code) : `{{ file_active.total }}`, `total_n1`, `variation`, `titre`, `unite`, `lignes` (boucle `{%tr for l in file_active_cible.lignes %}` … `{{ l.libelle }}` `{{ l.valeur }}` `{{ l.valeur_n1 }}` `{{ l.variation }}` `{{ l.pourcentage }}` … `{%tr endfor %}`). Un champ inconnu est refusé (422) en le nommant.
+         */
+        post: operations["rapports_gabarits_deposer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rapports/modeles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Modèles de rapport utilisables (livrés, et les copies de votre organisation) */
+        get: operations["rapports_modeles_lister"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rapports/modeles/{modele_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lire un modèle de rapport (une version) */
+        get: operations["rapports_modeles_lire"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Nouvelle version d'un modèle de votre organisation (réordonner, retirer, ajouter des sections)
+         * @description Crée la version suivante ; les rapports déjà écrits gardent la leur.
+         */
+        patch: operations["rapports_modeles_modifier"];
+        trace?: never;
+    };
+    "/api/v1/rapports/modeles/{modele_id}/copie": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Copier un modèle pour votre organisation (responsable) */
+        post: operations["rapports_modeles_copier"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rapports/{rapport_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lire un rapport (ETag : à renvoyer en If-Match pour le modifier ou le déposer) */
+        get: operations["rapports_lire"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Écrire les sections narratives d'un brouillon (If-Match) */
+        patch: operations["rapports_modifier"];
+        trace?: never;
+    };
+    "/api/v1/rapports/{rapport_id}/deposer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Déposer le rapport : chiffres, narration et modèle figés, empreinte du PDF (If-Match) */
+        post: operations["rapports_deposer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rapports/{rapport_id}/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Le rapport rendu : HTML, PDF ou DOCX
+         * @description Un brouillon est calculé à la lecture ; un rapport déposé rend, octet pour octet, le document figé au dépôt (pour un financeur : la version sous secret statistique).
+         */
+        get: operations["rapports_document"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rapports/{rapport_id}/ecarts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Chiffres d'un rapport déposé dont la valeur d'aujourd'hui diffère (avant → après) */
+        get: operations["rapports_ecarts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rendez-vous": {
         parameters: {
             query?: never;
@@ -1215,6 +1384,23 @@ export interface components {
              */
             total: number;
         };
+        /** BlocTable */
+        BlocTable: {
+            /**
+             * Phrase
+             * @description Phrase générée depuis les chiffres. Champs permis : {du}, {au}, {du_n1}, {au_n1}, {total}, {total_n1}, {variation}, {unite}
+             * @example Au {au}, le service accompagne {total} ménages, contre {total_n1} un an plus tôt.
+             */
+            phrase?: string | null;
+            /** @default tableau */
+            rendu?: components["schemas"]["Rendu"];
+            /**
+             * Table
+             * @description Code d'une table d'indicateurs
+             * @example file_active
+             */
+            table: string;
+        };
         /** Body_auth_token */
         Body_auth_token: {
             /**
@@ -1239,6 +1425,16 @@ export interface components {
              * @description Courriel (grant password)
              */
             username?: string | null;
+        };
+        /** Body_rapports_gabarits_deposer */
+        Body_rapports_gabarits_deposer: {
+            /**
+             * Fichier
+             * @description Le gabarit .docx
+             */
+            fichier: string;
+            /** Nom */
+            nom: string;
         };
         /** Cellule */
         Cellule: {
@@ -1840,6 +2036,67 @@ export interface components {
          * @enum {string}
          */
         DomaineIntervention: "acces_logement" | "maintien" | "relogement" | "appropriation_logement" | "insertion_quartier" | "budget_dettes" | "acces_droits" | "sante" | "emploi" | "parentalite" | "vieillissement" | "mediation_locative";
+        /** Ecart */
+        Ecart: {
+            /**
+             * Apres
+             * @description Valeur calculée aujourd'hui
+             */
+            apres: number | null;
+            /**
+             * Avant
+             * @description Valeur déposée
+             */
+            avant: number | null;
+            /**
+             * Cellule
+             * @description Clé de la cellule
+             * @example total
+             */
+            cellule: string;
+            /**
+             * Detail
+             * @description Dossiers derrière la valeur d'aujourd'hui (/api/v1/indicateurs/detail), pour qui peut les lire
+             */
+            detail?: string | null;
+            /**
+             * Libelle
+             * @example Total
+             */
+            libelle: string;
+            /**
+             * Periode
+             * @enum {string}
+             */
+            periode: "N" | "N-1";
+            /**
+             * Table
+             * @example file_active
+             */
+            table: string;
+            /** Table Titre */
+            table_titre: string;
+        };
+        /** Ecarts */
+        Ecarts: {
+            /**
+             * Calcule Le
+             * Format: date-time
+             */
+            calcule_le: string;
+            /**
+             * Depose Le
+             * Format: date-time
+             */
+            depose_le: string;
+            /** Ecarts */
+            ecarts: components["schemas"]["Ecart"][];
+            /**
+             * Rapport Id
+             * Format: uuid
+             */
+            rapport_id: string;
+        };
         /** ElementDetail */
         ElementDetail: {
             /**
@@ -2044,6 +2301,43 @@ export interface components {
          * @enum {string}
          */
         FormatIndicateurs: "json" | "csv" | "xlsx";
+        /**
+         * FormatRapport
+         * @enum {string}
+         */
+        FormatRapport: "html" | "pdf" | "docx";
+        /** GabaritPublic */
+        GabaritPublic: {
+            /**
+             * Champs
+             * @description Champs utilisés par le gabarit
+             * @example [
+             *       "file_active.total",
+             *       "rapport.titre"
+             *     ]
+             */
+            champs: string[];
+            /**
+             * Cree Le
+             * Format: date-time
+             */
+            cree_le: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Nom */
+            nom: string;
+            /**
+             * Organisation Id
+             * Format: uuid
+             * @description Le financeur qui l'a déposé
+             */
+            organisation_id: string;
+            /** Sha256 */
+            sha256: string;
+        };
         /**
          * JetonAcces
          * @description Réponse OAuth2 : le jeton d'accès (le jeton de rafraîchissement voyage en cookie httpOnly).
@@ -2610,6 +2904,78 @@ export interface components {
          * @enum {string}
          */
         ModaliteLogement: "bail_direct" | "sous_location_gla" | "iml_bail_glissant" | "logement_transition" | "hebergement";
+        /** ModeleCopie */
+        ModeleCopie: {
+            /**
+             * Nom
+             * @description Défaut : « Copie de … »
+             */
+            nom?: string | null;
+        };
+        /**
+         * ModeleModification
+         * @description Nouvelle version d'un modèle de l'organisation (les rapports gardent l'ancienne).
+         */
+        ModeleModification: {
+            /** Description */
+            description?: string | null;
+            /** Nom */
+            nom?: string | null;
+            /** Sections */
+            sections?: (components["schemas"]["SectionTexte"] | components["schemas"]["SectionCalcul"])[] | null;
+        };
+        /** ModelePublic */
+        ModelePublic: {
+            /** Code */
+            code: string;
+            /**
+             * Cree Le
+             * Format: date-time
+             */
+            cree_le: string;
+            /** Description */
+            description: string;
+            /**
+             * Famille
+             * Format: uuid
+             * @description Commun à toutes les versions d'un même modèle
+             */
+            famille: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            nature: components["schemas"]["NatureModele"];
+            /** Nom */
+            nom: string;
+            /**
+             * Organisation Id
+             * @description null : modèle livré avec Ancrage
+             */
+            organisation_id: string | null;
+            /** Sections */
+            sections: (components["schemas"]["SectionTexte"] | components["schemas"]["SectionCalcul"])[];
+            /** Source Id */
+            source_id: string | null;
+            /** Version */
+            version: number;
+        };
+        /** ModeleResume */
+        ModeleResume: {
+            /** Code */
+            code: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            nature: components["schemas"]["NatureModele"];
+            /** Nom */
+            nom: string;
+            /** Version */
+            version: number;
+        };
         /**
          * Moi
          * @description Le principal courant : une personne ou un système (client API).
@@ -2643,6 +3009,11 @@ export interface components {
          * @enum {string}
          */
         MotifRefus: "droit_commun" | "hors_cible" | "territoire_non_couvert" | "financement_non_disponible" | "parc_prive" | "autre";
+        /**
+         * NatureModele
+         * @enum {string}
+         */
+        NatureModele: "annuel" | "bilan";
         /** OrdreDuJourIn */
         OrdreDuJourIn: {
             /** Orientation Ids */
@@ -3118,6 +3489,20 @@ export interface components {
              */
             total: number;
         };
+        /** Page[RapportPublic] */
+        Page_RapportPublic_: {
+            /** Items */
+            items: components["schemas"]["RapportPublic"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /**
+             * Total
+             * @description Nombre total d'éléments correspondant aux filtres
+             */
+            total: number;
+        };
         /** Page[RendezVousPublic] */
         Page_RendezVousPublic_: {
             /** Items */
@@ -3329,6 +3714,144 @@ export interface components {
              */
             derogation_motif?: string | null;
         };
+        /**
+         * RapportCreate
+         * @example {
+         *       "annee": 2023,
+         *       "association_id": "5a4c2e11-8f7d-4b0a-bb8e-8a2f7c6d9e10",
+         *       "dispositif_id": "0b6f3f5e-3a51-4e44-9a0e-61a0e0d2c7a3",
+         *       "modele_id": "7d0b5a8e-4a3c-4d7e-9d38-2f1b0c9e1a11",
+         *       "titre": "Rapport d'activité 2023 du SIME"
+         *     }
+         */
+        RapportCreate: {
+            /**
+             * Annee
+             * @description Une année civile (ou du/au)
+             */
+            annee?: number | null;
+            /**
+             * Association Id
+             * @description Association du rapport (obligatoire pour une association : la sienne) ; vide pour le bilan d'une commission (toutes les associations du dispositif)
+             */
+            association_id?: string | null;
+            /**
+             * Au
+             * @description Fin de la période et date des stocks, incluse
+             */
+            au?: string | null;
+            /**
+             * Dispositif Id
+             * Format: uuid
+             */
+            dispositif_id: string;
+            /**
+             * Du
+             * @description Début de la période, inclus
+             */
+            du?: string | null;
+            /**
+             * Modele Id
+             * Format: uuid
+             */
+            modele_id: string;
+            /**
+             * Narration
+             * @description Texte des sections narratives, par code de section
+             */
+            narration?: {
+                [key: string]: string;
+            };
+            /** Titre */
+            titre?: string | null;
+        };
+        /** RapportPublic */
+        RapportPublic: {
+            /** Association Id */
+            association_id: string | null;
+            /**
+             * Au
+             * Format: date
+             */
+            au: string;
+            /**
+             * Auteur Id
+             * Format: uuid
+             * @description Organisation qui écrit le rapport
+             */
+            auteur_id: string;
+            /**
+             * Cree Le
+             * Format: date-time
+             */
+            cree_le: string;
+            /** Depose Le */
+            depose_le: string | null;
+            /**
+             * Dispositif Id
+             * Format: uuid
+             */
+            dispositif_id: string;
+            /**
+             * Du
+             * Format: date
+             */
+            du: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            modele: components["schemas"]["ModeleResume"];
+            /**
+             * Modifiable
+             * @description true : le demandeur peut écrire ce rapport (brouillon, auteur)
+             */
+            modifiable: boolean;
+            /**
+             * Modifie Le
+             * Format: date-time
+             */
+            modifie_le: string;
+            /** Narration */
+            narration: {
+                [key: string]: string;
+            };
+            /**
+             * Pdf Sha256
+             * @description SHA-256 du PDF déposé
+             */
+            pdf_sha256: string | null;
+            /**
+             * Sections
+             * @description Les sections du modèle (figées au dépôt)
+             */
+            sections: (components["schemas"]["SectionTexte"] | components["schemas"]["SectionCalcul"])[];
+            statut: components["schemas"]["StatutRapport"];
+            /** Titre */
+            titre: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * RapportUpdate
+         * @example {
+         *       "narration": {
+         *         "evenements_marquants": "Un temps d'échange avec la DDETS en mai…"
+         *       }
+         *     }
+         */
+        RapportUpdate: {
+            /**
+             * Narration
+             * @description Sections narratives à remplacer (les autres restent) ; chaîne vide : efface
+             */
+            narration?: {
+                [key: string]: string;
+            } | null;
+            /** Titre */
+            titre?: string | null;
+        };
         /** RendezVousCreate */
         RendezVousCreate: {
             /**
@@ -3455,6 +3978,11 @@ export interface components {
             statut?: components["schemas"]["StatutRendezVous"];
             type?: components["schemas"]["TypeRendezVous"];
         };
+        /**
+         * Rendu
+         * @enum {string}
+         */
+        Rendu: "tableau" | "graphique" | "tableau_graphique";
         /** Reorientation */
         Reorientation: {
             /** Cible Code */
@@ -3503,6 +4031,73 @@ export interface components {
              * @constant
              */
             status?: "ok";
+        };
+        /**
+         * SectionCalcul
+         * @description Un bloc calculé : une ou plusieurs tables d'indicateurs.
+         */
+        SectionCalcul: {
+            /**
+             * Code
+             * @example file_active
+             */
+            code: string;
+            /**
+             * Comparer N1
+             * @description Montrer N-1 et la variation à côté de N
+             * @default true
+             */
+            comparer_n1?: boolean;
+            /**
+             * Niveau
+             * @default 2
+             */
+            niveau?: number;
+            /** Tables */
+            tables: components["schemas"]["BlocTable"][];
+            /**
+             * Titre
+             * @example La file active
+             */
+            titre: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "calcul";
+        };
+        /**
+         * SectionTexte
+         * @description Un texte écrit dans l'application par l'auteur du rapport.
+         */
+        SectionTexte: {
+            /**
+             * Aide
+             * @description Ce qu'on attend dans cette section
+             * @default
+             */
+            aide?: string;
+            /**
+             * Code
+             * @example evenements_marquants
+             */
+            code: string;
+            /**
+             * Niveau
+             * @description 1 : partie ; 2 : sous-partie
+             * @default 1
+             */
+            niveau?: number;
+            /**
+             * Titre
+             * @example Événements marquants de l'année
+             */
+            titre: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "texte";
         };
         /** SessionCreate */
         SessionCreate: {
@@ -3617,6 +4212,11 @@ export interface components {
          * @enum {string}
          */
         StatutOrientation: "brouillon" | "soumise" | "en_commission" | "acceptee" | "ajournee" | "attente_infos" | "liste_attente" | "refusee" | "refus_beneficiaire" | "annulee";
+        /**
+         * StatutRapport
+         * @enum {string}
+         */
+        StatutRapport: "brouillon" | "depose";
         /**
          * StatutRendezVous
          * @enum {string}
@@ -9665,6 +10265,1073 @@ export interface operations {
             };
             /** @description Type de contenu non supporté */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    rapports_lister: {
+        parameters: {
+            query?: {
+                /** @description Limiter à un dispositif */
+                dispositif_id?: string | null;
+                /** @description Limiter à une association */
+                association_id?: string | null;
+                /** @description brouillon ou depose */
+                statut?: components["schemas"]["StatutRapport"] | null;
+                /** @description Taille de page (100 au plus) */
+                limit?: number;
+                /** @description Décalage */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_RapportPublic_"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    rapports_creer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RapportCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RapportPublic"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Ressource introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Type de contenu non supporté */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    rapports_gabarits_lister: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GabaritPublic"][];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    rapports_gabarits_deposer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_rapports_gabarits_deposer"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GabaritPublic"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Type de contenu non supporté */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    rapports_modeles_lister: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelePublic"][];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    rapports_modeles_lire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                modele_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelePublic"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Ressource introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    rapports_modeles_modifier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                modele_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModeleModification"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelePublic"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Ressource introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflit avec l'état actuel */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Type de contenu non supporté */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    rapports_modeles_copier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                modele_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModeleCopie"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelePublic"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Ressource introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Type de contenu non supporté */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    rapports_lire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rapport_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RapportPublic"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Ressource introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    rapports_modifier: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag de la version lue (obligatoire pour modifier : 428 sinon, 412 si périmé) */
+                "If-Match"?: string | null;
+            };
+            path: {
+                rapport_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RapportUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RapportPublic"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Ressource introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflit avec l'état actuel */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Version périmée */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Type de contenu non supporté */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description En-tête If-Match requis */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    rapports_deposer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag de la version lue (obligatoire pour modifier : 428 sinon, 412 si périmé) */
+                "If-Match"?: string | null;
+            };
+            path: {
+                rapport_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RapportPublic"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Ressource introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflit avec l'état actuel */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Version périmée */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description En-tête If-Match requis */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    rapports_document: {
+        parameters: {
+            query?: {
+                /** @description html, pdf ou docx */
+                format?: components["schemas"]["FormatRapport"];
+                /** @description Rendre dans le gabarit Word du financeur du dispositif (format=docx) */
+                gabarit?: string | null;
+            };
+            header?: never;
+            path: {
+                rapport_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "text/html": string;
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Ressource introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    rapports_ecarts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rapport_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ecarts"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Ressource introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflit avec l'état actuel */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -67,3 +67,6 @@ export type Dimension = S["Dimension"];
 export type Unite = S["Unite"];
 export type DetailCellule = S["DetailCellule"];
 export type ElementDetail = S["ElementDetail"];
+export type RapportPublic = S["RapportPublic"];
+export type ModelePublic = S["ModelePublic"];
+export type Ecarts = S["Ecarts"];
