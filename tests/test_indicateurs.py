@@ -62,12 +62,24 @@ def test_boundaries_mesure_ending_on_d_birthday_on_d(client, db, monde) -> None:
     doc = _get(client, monde, du="2020-01-01")
     # a ends on D (out), b starts on D (in), c and e in, f after D (out).
     assert cellules(doc, "file_active")["total"] == 3
+    # Default: the age at D (30/06/2020): c and e are 31, b is 50.
     age = cellules(doc, "file_active_age_cible")
+    assert age["tranche_age=30-40"] == 2
+    assert age["tranche_age=20-30"] == 0
+    assert age["tranche_age=50-60"] == 1
+    assert cellules(doc, "file_active_age_extremes") == {
+        "indicateur=plus_jeune": 31,
+        "indicateur=plus_age": 50,
+    }
+    assert doc["parametres"]["age"] == "au_jour"
+    # The age at entry, on demand.
+    entree = _get(client, monde, du="2020-01-01", age="a_l_entree")
+    age = cellules(entree, "file_active_age_cible")
     assert age["tranche_age=30-40"] == 1  # c, 30 on its mandatement day
-    assert age["tranche_age=20-30"] == 1  # e, 29 at entry (30 since, but ages are at entry)
+    assert age["tranche_age=20-30"] == 1  # e, 29 at entry (30 the day after)
     assert age["tranche_age=50-60"] == 1  # b, born 1970-01-01, mandated on D: 50
     assert age["tranche_age=60-70"] == 0  # a has ended
-    assert cellules(doc, "file_active_age_extremes") == {
+    assert cellules(entree, "file_active_age_extremes") == {
         "indicateur=plus_jeune": 29,
         "indicateur=plus_age": 50,
     }
@@ -84,7 +96,8 @@ def test_boundaries_mesure_ending_on_d_birthday_on_d(client, db, monde) -> None:
     # Day before D: a is still in, b not yet.
     veille = _get(client, monde, au="2020-06-29", du="2020-06-01")
     assert cellules(veille, "file_active")["total"] == 3
-    # The age is the age at entry: it does not depend on the reference date.
+    # The age at entry does not depend on the reference date.
+    veille = _get(client, monde, au="2020-06-29", du="2020-06-01", age="a_l_entree")
     assert cellules(veille, "file_active_age_cible")["tranche_age=30-40"] == 1  # c
 
 
@@ -365,6 +378,7 @@ def test_detail_lists_the_files_of_a_cell_and_logs_them(client, db, monde) -> No
             **params,
             "table": "file_active_age_cible",
             "cellule": "cible=habitat_adapte;tranche_age=30-40",
+            "age": "a_l_entree",
         },
         headers=monde.h("gie"),
     )
@@ -379,6 +393,13 @@ def test_detail_lists_the_files_of_a_cell_and_logs_them(client, db, monde) -> No
         )
     ).all()
     assert len(logged) == 1 and logged[0].action == "lister"
+    # at D (the default) e is 31 too: the detail reads the same age as the table
+    au_jour = client.get(
+        URL + "/detail",
+        params={**params, "table": "file_active_age_cible", "cellule": "tranche_age=30-40"},
+        headers=monde.h("gie"),
+    ).json()
+    assert sorted(x["reference"] for x in au_jour["elements"]) == sorted([c.reference, e.reference])
     r = client.get(
         URL + "/detail",
         params={**params, "table": "file_active", "cellule": "total"},

@@ -65,14 +65,14 @@ def seed_001(db, m):
     for cible, ligne in AGE_CIBLE.items():
         for j, nb in enumerate(ligne):
             for i in range(nb):
-                # The report's ages are ages at entry (mandatement), like every age of the
-                # indicators: born on the 1st of the mandatement's month, ``age`` years before.
+                # The report's ages are « âge au 30/04/2016 », the indicators' default (age at
+                # the reference date): born on the 1st of April, ``age`` years before.
                 mandat = date(2015, 3, 1) + timedelta(days=7 * n)
                 age = _age(20 + 10 * j, i)
-                naissance = date(mandat.year - age, mandat.month, 1)
+                naissance = date(2016 - age, 4, 1)
                 if cible == "sante_mentale" and j == 1 and i == 0:
-                    # birthday on the mandatement day: 30 years old that very day
-                    naissance = date(mandat.year - 30, mandat.month, mandat.day)
+                    # birthday on the reference day: 30 years old that very day
+                    naissance = date(1986, 4, 30)
                     age = 30
                 ages_vus.append(age)
                 femme = n < 20
@@ -302,7 +302,7 @@ def test_seed_001_json_csv_xlsx(client, db, monde) -> None:
     assert wb["Paramètres"]["B4"].value == "2016-04-30"
     (nom,) = [n for n in wb.sheetnames if n.endswith("file_active_age_cible")]
     ws = wb[nom]
-    assert ws["A1"].value == "File active par cible et tranche d'âge à l'entrée"
+    assert ws["A1"].value == "File active par cible et tranche d'âge au 30/04/2016"
     entetes = [c.value for c in ws[5]]
     assert entetes[2:8] == [
         "20 à 30 ans",
