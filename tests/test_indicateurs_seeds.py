@@ -291,6 +291,11 @@ def test_seed_001_json_csv_xlsx(client, db, monde) -> None:
     ] == [7, 2, 3, 0, 12, 24]
     sexe = {ln[5]: int(ln[9]) for ln in lignes[1:] if ln[0] == "file_active_sexe"}
     assert (sexe["homme"], sexe["femme"]) == (39, 20)
+    # French spreadsheets: a BOM, « ; », and a decimal comma (39 of 59 = 66,1 %)
+    assert r.content.startswith("\ufeff".encode())
+    pct = {ln[5]: ln[10] for ln in lignes[1:] if ln[0] == "file_active_sexe"}
+    assert (pct["homme"], pct["femme"], pct["total"]) == ("66,1", "33,9", "100")
+    assert not any("." in ln[9] + ln[10] for ln in lignes[1:])
 
     # XLSX: parameters first, then the age × cible sheet laid out like the seed's table.
     r = client.get(

@@ -67,7 +67,8 @@ class Settings(BaseSettings):
     # Redis shares rate-limit counters between workers; memory is enough for one worker.
     redis_url: str | None = None
     frontend_dist: Path = PROJECT_ROOT / "frontend" / "dist"
-    secret_statistique_seuil: int = Field(default=0, ge=0)
+    # Statistical secrecy for funders (docs/indicateurs.md): counts below it are masked.
+    secret_statistique_seuil: int = Field(default=5, ge=0)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     # Database connections per process. A request that finds none free (or, on SQLite, finds
     # the write lock taken) waits at most db_pool_timeout seconds, then gets a 503 with

@@ -27,7 +27,6 @@ Definitions (also in each table's ``definition`` and in the README):
 
 from __future__ import annotations
 
-import io
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -59,11 +58,12 @@ from sqlmodel import Session
 from api.audit.service import journaliser_liste
 from api.auth.principal import Principal
 from api.core.errors import Introuvable, champ_invalide
-from api.core.tableur import EcrivainCsv, classeur
 from api.dispositifs.models import Cible, Convention, Dispositif, TypeAccompagnement
-from api.indicateurs import access
+from api.indicateurs import access, secret
 from api.indicateurs.entree import CLASSES_AGE
 from api.indicateurs.libelles import LIBELLES, libelle
+from api.indicateurs.rendu import en_csv as en_csv  # the router's names (rendering: rendu.py)
+from api.indicateurs.rendu import en_xlsx as en_xlsx
 from api.indicateurs.schemas import (
     Cellule,
     DetailCellule,
@@ -107,15 +107,6 @@ DECISIONS = (
 # Brackets of the duration of a sortie in full months: (upper bound, code); then 36_plus.
 DUREES = ((6, "moins_6"), (12, "6_12"), (24, "12_24"), (36, "24_36"))
 MINIMA_SOCIAUX = ("aah", "rsa", "are")
-# Counts of households or files: the only cells a statistical-secrecy threshold masks.
-UNITES_COMPTAGE = {
-    Unite.mesures,
-    Unite.menages,
-    Unite.personnes,
-    Unite.orientations,
-    Unite.decisions,
-    Unite.rendez_vous,
-}
 MAX_MOIS = 120
 TOTAL = "total"
 
@@ -1411,17 +1402,6 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
     return tableaux
 
 
-def _masquer(tableaux: list[Tableau], seuil: int) -> None:
-    """Statistical secrecy for funders: a count below the threshold (but not zero) is
-    withheld; totals stay exact."""
-    for t in tableaux:
-        if t.unite not in UNITES_COMPTAGE:
-            continue
-        for c in t.cellules:
-            if not c.total and c.valeur is not None and 0 < c.valeur < seuil:
-                c.valeur, c.pourcentage, c.masque = None, None, True
-
-
 def _parametres(principal: Principal, f: Filtres, seuil: int) -> Parametres:
     return Parametres(
         du=f.du,
@@ -1437,6 +1417,45 @@ def _parametres(principal: Principal, f: Filtres, seuil: int) -> Parametres:
     )
 
 
+def seuil_secret(session: Session, principal: Principal, f: Filtres, defaut: int) -> int:
+    """The statistical-secrecy threshold for this request: 0 for those who may see the
+    files (associations, commissions, admin); for a funder, the threshold of the
+    dispositif asked for (its own, or the platform's ``defaut``), or the highest among
+    the dispositifs it funds when it asks for all of them."""
+    if not access.est_agrege_seulement(principal):
+        return 0
+    d = table(Dispositif)
+    q = select(func.coalesce(d.c.secret_statistique_seuil, defaut)).where(
+        d.c.financeur_id == principal.organisation_id
+    )
+    if f.dispositif:
+        q = q.where(d.c.id == f.dispositif)
+    seuils = [int(v) for v in session.execute(q).scalars()]
+    return max(seuils) if seuils else defaut
+
+
+def verifier_filtres(f: Filtres, seuil: int) -> None:
+    """Under statistical secrecy, no filter below the dispositif: two requests differing by
+    one commune, cible or association would be subtracted cell by cell, and give the
+    counts of that commune, cible or association that the secrecy masks in its own
+    request. The tables by commune and by cible are there, with their masked cells."""
+    if not seuil:
+        return
+    for champ, valeur in (
+        ("commune", ",".join(f.commune) or None),
+        ("cible", f.cible),
+        ("association", str(f.association) if f.association else None),
+    ):
+        if valeur:
+            raise champ_invalide(
+                champ,
+                f"sous secret statistique (seuil {seuil}), un financeur ne restreint pas les "
+                "indicateurs en deçà du dispositif : lisez les tables par commune et par cible "
+                "du document",
+                valeur,
+            )
+
+
 def calculer_indicateurs(session: Session, principal: Principal, *, f: Filtres, seuil: int) -> DocumentIndicateurs:
     """The whole indicator document for the caller's perimeter and the filters.
 
@@ -1444,10 +1463,11 @@ def calculer_indicateurs(session: Session, principal: Principal, *, f: Filtres, 
     masked (``ANCRAGE_SECRET_STATISTIQUE_SEUIL``) and never a detail link.
     """
     access.verifier_acces(principal)
+    seuil_applique = seuil_secret(session, principal, f, seuil)
+    verifier_filtres(f, seuil_applique)
     tableaux = calculer_tableaux(session, principal, f)
-    seuil_applique = seuil if access.est_agrege_seulement(principal) else 0
     if seuil_applique:
-        _masquer(tableaux, seuil_applique)
+        secret.masquer(tableaux, seuil_applique)
     if not access.detail_disponible(principal):
         for t in tableaux:
             t.detail_disponible = False
@@ -1636,129 +1656,3 @@ def detail_cellule(
         total=total,
         elements=elements,
     )
-
-
-# --- CSV and XLSX --------------------------------------------------------------------
-
-
-def _libelle_valeur(dim: Dimension, code: str) -> str:
-    if code == TOTAL:
-        return "Total"
-    return next((m.libelle for m in dim.valeurs if m.code == code), code)
-
-
-def _fmt(v: float | None) -> float | int | None:
-    if v is None:
-        return None
-    return int(v) if float(v).is_integer() else v
-
-
-ENTETES_CSV = [
-    "Code de l'indicateur",
-    "Indicateur",
-    "Unité",
-    "Dimension 1",
-    "Valeur de la dimension 1",
-    "Code de la valeur 1",
-    "Dimension 2",
-    "Valeur de la dimension 2",
-    "Code de la valeur 2",
-    "Valeur",
-    "Pourcentage",
-    "Masqué",
-]
-
-
-def en_csv(doc: DocumentIndicateurs) -> str:
-    """One long table: one line per cell (indicator, dimensions, value); separator « ; »."""
-    buf = io.StringIO()
-    w = EcrivainCsv(buf)
-    w.writerow(ENTETES_CSV)
-    for t in doc.tableaux:
-        for c in t.cellules:
-            dims: list[Any] = []
-            for d in t.dimensions[:2]:
-                code = c.dimensions.get(d.code, "")
-                dims += [d.titre, _libelle_valeur(d, code), code]
-            dims += [""] * (6 - len(dims))
-            w.writerow(
-                [
-                    t.code,
-                    t.titre,
-                    t.unite.value,
-                    *dims,
-                    "" if c.valeur is None else _fmt(c.valeur),
-                    "" if c.pourcentage is None else c.pourcentage,
-                    "oui" if c.masque else "non",
-                ]
-            )
-    return "\ufeff" + buf.getvalue()  # BOM: spreadsheet software then reads UTF-8
-
-
-def en_xlsx(doc: DocumentIndicateurs) -> bytes:
-    """A workbook: the parameters on the first sheet, then one sheet per table."""
-    buf = io.BytesIO()
-    wb = classeur(buf)  # texts neutralised against formulas, numbers stay numbers
-    gras = wb.add_format({"bold": True})
-    titre_f = wb.add_format({"bold": True, "font_size": 14})
-    ws = wb.add_worksheet("Paramètres")
-    ws.write(0, 0, "Indicateurs Ancrage", titre_f)
-    p = doc.parametres
-    lignes = [
-        ("Début de la période (du)", p.du.isoformat()),
-        ("Date de référence (au)", p.au.isoformat()),
-        ("Périmètre", p.perimetre),
-        ("Dispositif", str(p.dispositif or "tous")),
-        ("Association", str(p.association or "toutes")),
-        ("Communes (INSEE)", ", ".join(p.commune) or "toutes"),
-        ("Cible", p.cible or "toutes"),
-        ("Bornes des tranches d'âge", ", ".join(map(str, p.tranches_age))),
-        ("Seuil du secret statistique", str(p.secret_statistique_seuil or "aucun")),
-    ]
-    for i, (k, v) in enumerate(lignes, start=2):
-        ws.write(i, 0, k, gras)
-        ws.write(i, 1, v)
-    ws.write(len(lignes) + 3, 0, "Tables", gras)
-    for i, t in enumerate(doc.tableaux):
-        ws.write(len(lignes) + 4 + i, 0, f"T{i + 1:02d}")
-        ws.write(len(lignes) + 4 + i, 1, t.titre)
-    ws.set_column(0, 0, 32)
-    ws.set_column(1, 1, 70)
-    for i, t in enumerate(doc.tableaux):
-        sh = wb.add_worksheet(f"T{i + 1:02d} {t.code}"[:31])
-        sh.write(0, 0, t.titre, titre_f)
-        sh.write(1, 0, t.definition)
-        sh.write(2, 0, f"Code : {t.code} ; unité : {t.unite.value}")
-        val = {tuple(c.dimensions.get(d.code) for d in t.dimensions): c for c in t.cellules}
-
-        def ecrire(r: int, col: int, c: Cellule | None, sh: Any = sh) -> None:
-            if c is None:
-                return
-            if c.masque:
-                sh.write(r, col, "masqué")
-            elif c.valeur is not None:
-                sh.write_number(r, col, c.valeur)
-
-        if len(t.dimensions) == 2:
-            d1, d2 = t.dimensions
-            cols = [*(m.code for m in d2.valeurs), TOTAL]
-            sh.write(4, 0, f"{d1.titre} \\ {d2.titre}", gras)
-            for j, k in enumerate(cols, start=1):
-                sh.write(4, j, _libelle_valeur(d2, k), gras)
-            for r, a in enumerate([*(m.code for m in d1.valeurs), TOTAL], start=5):
-                sh.write(r, 0, _libelle_valeur(d1, a), gras)
-                for j, b in enumerate(cols, start=1):
-                    ecrire(r, j, val.get((a, b)))
-        else:
-            d = t.dimensions[0]
-            sh.write(4, 0, d.titre, gras)
-            sh.write(4, 1, "Valeur", gras)
-            sh.write(4, 2, "%", gras)
-            for r, c in enumerate(t.cellules, start=5):
-                sh.write(r, 0, _libelle_valeur(d, c.dimensions.get(d.code, "")))
-                ecrire(r, 1, c)
-                if c.pourcentage is not None:
-                    sh.write_number(r, 2, c.pourcentage)
-        sh.set_column(0, 0, 40)
-    wb.close()
-    return buf.getvalue()
