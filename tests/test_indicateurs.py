@@ -141,8 +141,43 @@ def test_mois_mesures_months_cut_to_the_period(client, db, monde) -> None:
         "indicateur=activite_moyenne": 1.2,
         "indicateur=objectif_menages": 4,
         "indicateur=taux_activite": 31.2,
+        "indicateur=mois_mesures_finances": None,  # the convention does not say
+        "indicateur=taux_mois_mesures": None,
+        "indicateur=budget_periode": None,
+        "indicateur=menages_accompagnes": 2,
+        "indicateur=cout_par_menage": None,
+        "indicateur=cout_par_mois_mesure": None,
     }
     assert cellules(doc, "sorties_duree")["duree=moins_6"] == 1  # 31/01 → 01/03: 1 month
+
+
+def test_successive_conventions_weighted_by_days_and_costs(client, db, monde) -> None:
+    """Two 2023 conventions, 35 for January–June then 40 for July–December: the target of
+    the year is about 37.5 (Σ target × days covered ÷ days), not 75."""
+    d = fi.dispositif(db, monde)
+    for i in range(3):
+        fi.mesure(db, monde, fi.menage(db, monde.asso), d, mandatement=date(2022, 6, 1 + i))
+    fi.convention(db, d, monde.asso, date(2023, 1, 1), date(2023, 6, 30), 35)
+    c2 = fi.convention(db, d, monde.asso, date(2023, 7, 1), date(2023, 12, 31), 40)
+    # the second convention states its budget and mois-mesures (seed 003: k€ per household)
+    c2.budget_euros, c2.mois_mesures_finances = 18_000, 240
+    db.add(c2)
+    db.flush()
+    act = cellules(_get(client, monde, du="2023-01-01", au="2023-12-31"), "activite")
+    # (35 × 181 + 40 × 184) ÷ 365 = 37.52
+    assert act["indicateur=objectif_menages"] == 37.5
+    assert act["indicateur=mois_mesures"] == 36 and act["indicateur=activite_moyenne"] == 3.0
+    assert act["indicateur=taux_activite"] == round(100 * 3 / ((35 * 181 + 40 * 184) / 365), 1) == 8.0
+    assert act["indicateur=budget_periode"] == 18_000
+    assert act["indicateur=mois_mesures_finances"] == 240
+    assert act["indicateur=taux_mois_mesures"] == 15.0  # 36 of 240
+    assert act["indicateur=menages_accompagnes"] == 3
+    assert act["indicateur=cout_par_menage"] == 6_000
+    assert act["indicateur=cout_par_mois_mesure"] == 500
+    # half the year: half the second convention's budget and mois-mesures, its target alone
+    act = cellules(_get(client, monde, du="2023-10-01", au="2023-12-31"), "activite")
+    assert act["indicateur=objectif_menages"] == 40
+    assert act["indicateur=budget_periode"] == round(18_000 * 92 / 184)
 
 
 def test_empty_scope(client, db, monde) -> None:

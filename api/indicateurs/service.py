@@ -549,7 +549,7 @@ class _Requetes:
             "delai_rdv": case((entree, jours_entre(m.c.date_mandatement, jour(premier_rdv, dia), dia))),
         }
         p_sel = (
-            select(m.c.id, *(e.label(k) for k, e in cols.items()))
+            select(m.c.id, m.c.menage_id, *(e.label(k) for k, e in cols.items()))
             .select_from(self.m_h)
             .where(self.scope_m, or_(periode, entree, sortie, suivi))
         )
@@ -636,7 +636,7 @@ class _Requetes:
                 [n],
             ),
             ("spans", p, p.c.sp, [p.c.premier, p.c.dernier], [n]),
-            ("periode", p, p.c.pe, [], [n]),
+            ("periode", p, p.c.pe, [], [n, func.count(p.c.menage_id.distinct())]),
             (
                 "domaines",
                 dom,
@@ -700,6 +700,34 @@ def _cibles(q: _Requetes, model: type[Cible] | type[TypeAccompagnement] = Cible)
     for code, lib in q.session.execute(query.order_by(c.c.ordre, c.c.code)):
         out.setdefault(code, lib)
     return list(out.items())
+
+
+def _arrondi(v: float | None) -> int | float | None:
+    if v is None:
+        return None
+    return int(v) if float(v).is_integer() else round(v, 1)
+
+
+def _financement(conventions: Sequence[Any], du: date, au: date) -> dict[str, float | None]:
+    """The conventions' targets over the period, each weighted by the days of the period
+    it covers: two successive conventions of 35 (January–June) and 40 (July–December)
+    give 37.5 for the year, not 75. Mois-mesures financés and budgets are taken pro rata
+    of the convention's own days falling in the period."""
+    jours_periode = (au - du).days + 1
+    objectif = 0.0
+    mmf: float | None = None
+    budget: float | None = None
+    for debut, fin, obj, mois_finances, budget_euros in conventions:
+        couverts = (min(fin, au) - max(debut, du)).days + 1
+        if couverts <= 0:
+            continue
+        objectif += (obj or 0) * couverts / jours_periode
+        part = couverts / ((fin - debut).days + 1)
+        if mois_finances is not None:
+            mmf = (mmf or 0) + mois_finances * part
+        if budget_euros is not None:
+            budget = (budget or 0) + budget_euros * part
+    return {"objectif": objectif or None, "mois_mesures_finances": mmf, "budget": budget}
 
 
 def _dim(code: str, titre: str, valeurs: list[Modalite]) -> Dimension:
@@ -1150,19 +1178,34 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
         cconds.append(conv.c.dispositif_id == f.dispositif)
     if f.association:
         cconds.append(conv.c.association_id == f.association)
-    (objectif,) = q.une(select(func.sum(conv.c.objectif_menages)).where(*cconds))
+    conventions = q.session.execute(
+        select(
+            conv.c.date_debut,
+            conv.c.date_fin,
+            conv.c.objectif_menages,
+            conv.c.mois_mesures_finances,
+            conv.c.budget_euros,
+        ).where(*cconds)
+    ).all()
     mois_mesures = sum(actifs.values())
     moyenne = round(mois_mesures / len(mois), 1)
+    financement = _financement(conventions, f.du, f.au)
+    objectif = financement["objectif"]
+    menages_periode = sum(int(r[1] or 0) for r in g["periode"])
+    budget = financement["budget"]
+    mmf = financement["mois_mesures_finances"]
     tableaux.append(
         _t0(
             _Spec(
                 "activite",
-                "Mois-mesures, activité moyenne et taux d'activité",
+                "Mois-mesures, activité moyenne, taux d'activité et coûts",
                 f"Mois-mesures {periode} ; activité moyenne = mois-mesures ÷ nombre de mois de "
-                f"la période ; "
-                "taux d'activité = activité moyenne ÷ somme des objectifs (ménages) des "
-                "conventions du périmètre "
-                "qui couvrent une partie de la période, en %.",
+                "la période ; objectif = objectifs (ménages) des conventions du périmètre pondérés "
+                "par les jours de la période que chacune couvre (Σ objectif × jours couverts ÷ "
+                "jours de la période) ; taux d'activité = activité moyenne ÷ objectif, en % ; "
+                "quand les conventions les donnent, mois-mesures financés et budget au prorata "
+                "des jours couverts, taux de réalisation des mois-mesures, coût par ménage "
+                "accompagné sur la période et par mois-mesure réalisé, en euros.",
                 Unite.ratio,
                 detail=False,
             ),
@@ -1177,6 +1220,12 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
                         "activite_moyenne",
                         "objectif_menages",
                         "taux_activite",
+                        "mois_mesures_finances",
+                        "taux_mois_mesures",
+                        "budget_periode",
+                        "menages_accompagnes",
+                        "cout_par_menage",
+                        "cout_par_mois_mesure",
                     )
                 ],
             ),
@@ -1184,8 +1233,14 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
                 "mois_mesures": mois_mesures,
                 "mois_periode": len(mois),
                 "activite_moyenne": moyenne,
-                "objectif_menages": int(objectif) if objectif else None,
-                "taux_activite": round(100 * mois_mesures / len(mois) / int(objectif), 1) if objectif else None,
+                "objectif_menages": _arrondi(objectif),
+                "taux_activite": round(100 * mois_mesures / len(mois) / objectif, 1) if objectif else None,
+                "mois_mesures_finances": _arrondi(mmf),
+                "taux_mois_mesures": round(100 * mois_mesures / mmf, 1) if mmf else None,
+                "budget_periode": _arrondi(budget),
+                "menages_accompagnes": menages_periode,
+                "cout_par_menage": round(budget / menages_periode) if budget and menages_periode else None,
+                "cout_par_mois_mesure": round(budget / mois_mesures) if budget and mois_mesures else None,
             },
         )
     )
