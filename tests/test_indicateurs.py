@@ -265,7 +265,9 @@ def test_each_filter(client, db, monde) -> None:
     assert communes == {"commune=2A004": 1, "commune=35047": 1, "commune=35238": 3, "total": 5}
 
 
-def test_each_role_sees_its_perimeter(client, db, monde) -> None:
+def test_each_role_sees_its_perimeter(client, app, db, monde) -> None:
+    # the perimeter, not the secrecy (tests/test_indicateurs_secret.py): exact counts
+    app.state.settings = monde.settings.model_copy(update={"secret_statistique_seuil": 0})
     _, _, autre_fin, autre_gie = _deux_dispositifs(db, monde)
     vus = {
         who: cellules(_get(client, monde, who=who), "file_active")["total"]
@@ -703,7 +705,9 @@ def test_every_cell_opens_on_exactly_its_files(client, db, monde) -> None:
     assert ouvertes > 100
 
 
-def test_orientations_perimeter_and_filters(client, db, monde) -> None:
+def test_orientations_perimeter_and_filters(client, app, db, monde) -> None:
+    # the perimeter, not the secrecy (tests/test_indicateurs_secret.py): exact counts
+    app.state.settings = monde.settings.model_copy(update={"secret_statistique_seuil": 0})
     d1, d2, autre_fin, autre_gie = _deux_dispositifs(db, monde)
     r = date(2020, 3, 1)
     fi.orientation(

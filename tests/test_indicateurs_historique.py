@@ -41,7 +41,7 @@ from tests.test_indicateurs_seeds import cellules
 
 URL = "/api/v1/indicateurs"
 D = date(2020, 12, 31)
-EXEMPLES = int(os.environ.get("ANCRAGE_EXEMPLES_HISTORIQUE", "8"))
+EXEMPLES = int(os.environ.get("ANCRAGE_EXEMPLES_HISTORIQUE", "6"))
 
 
 def _si(mes: Mesure) -> str:

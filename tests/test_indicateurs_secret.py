@@ -30,8 +30,15 @@ def _recalculables(doc: dict, seuil: int) -> list[str]:
     return fautes
 
 
-def test_secrecy_is_on_by_default_with_secondary_suppression(client, db, monde: Monde) -> None:
-    seed_001(db, monde)
+def test_secrecy_on_by_default_secondary_per_dispositif_no_differencing(client, db, monde: Monde) -> None:
+    """One seed 001 world (the costly part), four checks."""
+    d = seed_001(db, monde)
+    _defaut_et_secondaire(client, monde)
+    _filtres_refuses(client, monde)
+    _seuil_par_dispositif(client, monde, str(d.id))
+
+
+def _defaut_et_secondaire(client, monde: Monde) -> None:
     doc = client.get(URL, params=PARAMS, headers=monde.h("financeur")).json()
     assert doc["parametres"]["secret_statistique_seuil"] == 5  # the default setting
     assert _recalculables(doc, 5) == []
@@ -51,8 +58,8 @@ def test_secrecy_is_on_by_default_with_secondary_suppression(client, db, monde: 
     assert _recalculables(gie, 5)
 
 
-def test_admin_sets_the_threshold_per_dispositif(client, db, monde: Monde) -> None:
-    did = str(seed_001(db, monde).id)
+def _seuil_par_dispositif(client, monde: Monde, did: str) -> None:
+    """The administrator sets the threshold of one dispositif."""
     r = client.patch(f"/api/v1/dispositifs/{did}", json={"secret_statistique_seuil": 0}, headers=monde.h("admin"))
     assert r.status_code == 200, r.text
     assert r.json()["secret_statistique_seuil"] == 0
@@ -70,10 +77,9 @@ def test_admin_sets_the_threshold_per_dispositif(client, db, monde: Monde) -> No
     assert _recalculables(doc, 10) == []
 
 
-def test_no_differencing_by_a_filter_value(client, db, monde: Monde) -> None:
+def _filtres_refuses(client, monde: Monde) -> None:
     """A request by commune or cible minus the request without it would give back the cells
     the secrecy masks: a funder under secrecy cannot restrict below the dispositif."""
-    seed_001(db, monde)
     for param, valeur in (("commune", "35238"), ("cible", "sante_mentale"), ("association", str(monde.asso.id))):
         r = client.get(URL, params={**PARAMS, param: valeur}, headers=monde.h("financeur"))
         assert r.status_code == 422, r.text
