@@ -14,13 +14,13 @@ Definitions (also in each table's ``definition`` and in the README):
 * a mesure is active on day J when ``date_mandatement <= J < date_fin``
   (``date_fin`` null: still running). The file active at D is the mesures
   active on D: mandated on or before D and not ended on or before D;
-* a mesure's age, sex, composition… are those of its household's demandeur
-  and of its situation at entry (the snapshot taken at mandatement). Product
-  decision: ages are ages *at entry* in full years (``entree_age_demandeur``, and
-  the persons by age class ``entree_nb_*``), not at the reference date — what
-  social-work reports state, and what survives retention (birth dates reduced to
-  the year); the demandeur's sex is snapshotted too, so no figure joins the
-  persons (api/indicateurs/entree.py);
+* a mesure's cible, type, statut, accès/maintien and modalité de logement are those
+  in force on the date the table speaks of (``mesure_historique``,
+  api/mesures/historique.py): a later event never moves a past bilan;
+* the demandeur's age is the age at that date, to the month (default), or at entry
+  (``age=a_l_entree``); sex, composition, resources… are those of the situation at
+  entry (the snapshot taken at mandatement), so no figure joins the persons and
+  retention moves none (api/indicateurs/entree.py, docs/indicateurs.md);
 * a month of the period counts for a mesure when it was active at least one
   day of that month (months cut to the period); mois-mesures add them up.
 """
