@@ -27,8 +27,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("mesure", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("entree_naissance_demandeur", sa.Integer(), nullable=True))
+    # A plain ADD COLUMN (not a batch copy of the table: on SQLite the access triggers
+    # name the table, and a copy-and-rename breaks them).
+    op.add_column("mesure", sa.Column("entree_naissance_demandeur", sa.Integer(), nullable=True))
     if op.get_bind().dialect.name == "postgresql":
         yyyymm = "CAST(to_char(p.date_naissance, 'YYYYMM') AS INTEGER)"
     else:
@@ -43,5 +44,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("mesure", schema=None) as batch_op:
-        batch_op.drop_column("entree_naissance_demandeur")
+    op.drop_column("mesure", "entree_naissance_demandeur")

@@ -22,10 +22,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("dispositif", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("secret_statistique_seuil", sa.Integer(), nullable=True))
+    # A plain ADD COLUMN (not a batch copy of the table: on SQLite the access triggers
+    # name the table, and a copy-and-rename breaks them).
+    op.add_column("dispositif", sa.Column("secret_statistique_seuil", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("dispositif", schema=None) as batch_op:
-        batch_op.drop_column("secret_statistique_seuil")
+    op.drop_column("dispositif", "secret_statistique_seuil")
