@@ -5,11 +5,16 @@ from __future__ import annotations
 import csv
 import io
 
+from api.mesures.service import aujourdhui
 from tests.factories import Monde
 from tests.factories_orientations import creer_convention, creer_dispositif, orienter
 
+# Sessions are held on a day that exists: not before the referrals they decide were
+# received (today), not in the future.
+AUJOURDHUI = aujourdhui().isoformat()
 
-def _session(client, monde: Monde, d: dict, date: str = "2026-03-10") -> dict:
+
+def _session(client, monde: Monde, d: dict, date: str = AUJOURDHUI) -> dict:
     r = client.post(
         "/api/v1/commissions",
         json={"dispositif_id": d["id"], "date": date, "lieu": "Rennes"},
@@ -24,7 +29,7 @@ def test_only_the_commission_organises_sessions(client, monde: Monde) -> None:
     for who in ("asso_resp", "bailleur", "financeur"):
         r = client.post(
             "/api/v1/commissions",
-            json={"dispositif_id": d["id"], "date": "2026-03-10"},
+            json={"dispositif_id": d["id"], "date": AUJOURDHUI},
             headers=monde.h(who),
         )
         # a wrong role has its own status (dispositifs are public: nothing to hide)
@@ -82,7 +87,7 @@ def test_agenda_and_batch_decisions(client, monde: Monde) -> None:
     )
     assert r.status_code == 200, r.text
     assert [o["statut"] for o in r.json()] == ["acceptee", "refusee", "ajournee"]
-    assert r.json()[0]["date_decision"] == "2026-03-10"  # the session's date by default
+    assert r.json()[0]["date_decision"] == AUJOURDHUI  # the session's date by default
     pv = client.get(f"/api/v1/commissions/{s['id']}/proces-verbal.csv", headers=monde.h("gie"))
     assert pv.status_code == 200
     assert pv.headers["content-type"].startswith("text/csv")
@@ -101,7 +106,7 @@ def test_agenda_and_batch_decisions(client, monde: Monde) -> None:
     by_ref = {row[2]: row for row in rows[1:]}
     assert len(by_ref) == 3
     accepted = by_ref[os_[0]["reference"]]
-    assert accepted[0] == "10/03/2026"
+    assert accepted[0] == aujourdhui().strftime("%d/%m/%Y")
     assert accepted[7] == "Acceptation"
     assert accepted[10] == "Association Espoir 35"
     assert accepted[11] == "Réassurance du locataire"
@@ -110,7 +115,7 @@ def test_agenda_and_batch_decisions(client, monde: Monde) -> None:
     refused = by_ref[os_[1]["reference"]]
     assert (refused[7], refused[8], refused[9], refused[14]) == (
         "Refus de la commission",
-        "10/03/2026",
+        aujourdhui().strftime("%d/%m/%Y"),
         "Territoire non couvert par un financement",
         "Commune hors convention",
     )

@@ -15,7 +15,12 @@ from sqlmodel import Session
 from api.mesures.service import aujourdhui
 from api.orientations.models import Orientation
 from tests.factories import Monde
+
 from tests.factories_orientations import creer_convention, creer_dispositif, orienter, transition
+
+# The sitting of these tests is today's (a decision is never dated in the future, nor
+# before the referral's reception): its date as the procès-verbal writes it.
+JOUR = aujourdhui().strftime("%d/%m/%Y")
 
 
 def _seance(client, monde: Monde, d: dict, quand: date, **extra) -> dict:
@@ -144,7 +149,7 @@ def _session_decidee(client, monde: Monde) -> tuple[dict, list[dict]]:
     creer_convention(client, monde, d["id"])
     os_ = [orienter(client, monde, d["id"]) for _ in range(3)]
     s = _seance(
-        client, monde, d, date(2026, 3, 10), membres_presents=["Mme Le Gall, présidente", "M. Robin, DDETS"]
+        client, monde, d, aujourdhui(), membres_presents=["Mme Le Gall, présidente", "M. Robin, DDETS"]
     )
     _inscrire(client, monde, s, [o["id"] for o in os_])
     r = client.post(
@@ -181,12 +186,12 @@ def test_proces_verbal_as_pdf_docx_and_csv(client, monde: Monde) -> None:
     r = client.get(f"{url}.pdf", headers=monde.h("gie"))
     assert r.status_code == 200, r.text
     assert r.headers["content-type"] == "application/pdf"
-    assert 'filename="pv-commission-2026-03-10.pdf"' in r.headers["content-disposition"]
+    assert f'filename="pv-commission-{aujourdhui().isoformat()}.pdf"' in r.headers["content-disposition"]
     texte = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(r.content)).pages)
     for attendu in (
         "Procès-verbal de la commission",
         "GIE Bailleurs 35",  # the instance
-        "10/03/2026",
+        JOUR,
         "Rennes, salle du GIE",
         "Mme Le Gall, présidente",
         "M. Robin, DDETS",
@@ -200,7 +205,7 @@ def test_proces_verbal_as_pdf_docx_and_csv(client, monde: Monde) -> None:
         *(o["reference"] for o in os_),
     ):
         assert attendu in texte, attendu
-    assert "2026-03-10" not in texte and "territoire_non_couvert" not in texte and "acceptee" not in texte
+    assert aujourdhui().isoformat() not in texte and "territoire_non_couvert" not in texte and "acceptee" not in texte
 
     r = client.get(f"{url}.docx", headers=monde.h("gie"))
     assert r.status_code == 200
@@ -208,7 +213,7 @@ def test_proces_verbal_as_pdf_docx_and_csv(client, monde: Monde) -> None:
     doc = Document(io.BytesIO(r.content))
     cellules = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     texte_docx = "\n".join([p.text for p in doc.paragraphs] + cellules)
-    for attendu in ("Membres présents", "M. Robin, DDETS", "10/03/2026", "Refus de la commission",
+    for attendu in ("Membres présents", "M. Robin, DDETS", JOUR, "Refus de la commission",
                     "Territoire non couvert par un financement", "Nom, date et signature", os_[1]["reference"]):
         assert attendu in texte_docx, attendu
 
@@ -217,7 +222,7 @@ def test_proces_verbal_as_pdf_docx_and_csv(client, monde: Monde) -> None:
     assert lignes[0][:3] == ["Date de la séance", "Dispositif", "Référence orientation"]
     par_ref = {ligne[2]: ligne for ligne in lignes[1:]}
     refus = par_ref[os_[1]["reference"]]
-    assert refus[0] == "10/03/2026" and refus[7] == "Refus de la commission" and refus[8] == "10/03/2026"
+    assert refus[0] == JOUR and refus[7] == "Refus de la commission" and refus[8] == JOUR
     assert refus[9] == "Territoire non couvert par un financement" and refus[14] == "Commune hors convention"
     assert par_ref[os_[0]["reference"]][11] == "Santé mentale"
 

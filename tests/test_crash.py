@@ -21,10 +21,15 @@ from sqlmodel import Session
 from api.bench.outils import port_libre
 from api.core.config import PROJECT_ROOT, Settings
 from api.mesures.models import Mesure
+from api.mesures.service import aujourdhui
 from api.organisations.models import TypeOrganisation
 from api.orientations.models import Orientation
 from tests import factories
 from tests.factories_orientations import dispositif_payload, orientation_payload
+
+# Sessions are held on a day that exists: not before the referrals they decide were
+# received (today), not in the future.
+AUJOURDHUI = aujourdhui().isoformat()
 
 SECRET = "crash-" + "s" * 48
 N = 200
@@ -82,7 +87,7 @@ def test_sigkill_during_batch_of_decisions_leaves_all_or_nothing(base_dediee) ->
                 r = c.post("/api/v1/orientations", json=orientation_payload(d["id"]), headers=h_bailleur)
                 assert r.status_code == 201, r.text
                 ids.append(r.json()["id"])
-            session = c.post("/api/v1/commissions", json={"dispositif_id": d["id"], "date": "2026-03-10"}, headers=h_gie).json()
+            session = c.post("/api/v1/commissions", json={"dispositif_id": d["id"], "date": AUJOURDHUI}, headers=h_gie).json()
             r = c.post(f"/api/v1/commissions/{session['id']}/ordre-du-jour", json={"orientation_ids": ids}, headers=h_gie)
             assert r.status_code == 200, r.text
         decisions = [

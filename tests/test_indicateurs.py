@@ -62,12 +62,24 @@ def test_boundaries_mesure_ending_on_d_birthday_on_d(client, db, monde) -> None:
     doc = _get(client, monde, du="2020-01-01")
     # a ends on D (out), b starts on D (in), c and e in, f after D (out).
     assert cellules(doc, "file_active")["total"] == 3
+    # Default: the age at D (30/06/2020): c and e are 31, b is 50.
     age = cellules(doc, "file_active_age_cible")
+    assert age["tranche_age=30-40"] == 2
+    assert age["tranche_age=20-30"] == 0
+    assert age["tranche_age=50-60"] == 1
+    assert cellules(doc, "file_active_age_extremes") == {
+        "indicateur=plus_jeune": 31,
+        "indicateur=plus_age": 50,
+    }
+    assert doc["parametres"]["age"] == "au_jour"
+    # The age at entry, on demand.
+    entree = _get(client, monde, du="2020-01-01", age="a_l_entree")
+    age = cellules(entree, "file_active_age_cible")
     assert age["tranche_age=30-40"] == 1  # c, 30 on its mandatement day
-    assert age["tranche_age=20-30"] == 1  # e, 29 at entry (30 since, but ages are at entry)
+    assert age["tranche_age=20-30"] == 1  # e, 29 at entry (30 the day after)
     assert age["tranche_age=50-60"] == 1  # b, born 1970-01-01, mandated on D: 50
     assert age["tranche_age=60-70"] == 0  # a has ended
-    assert cellules(doc, "file_active_age_extremes") == {
+    assert cellules(entree, "file_active_age_extremes") == {
         "indicateur=plus_jeune": 29,
         "indicateur=plus_age": 50,
     }
@@ -84,7 +96,8 @@ def test_boundaries_mesure_ending_on_d_birthday_on_d(client, db, monde) -> None:
     # Day before D: a is still in, b not yet.
     veille = _get(client, monde, au="2020-06-29", du="2020-06-01")
     assert cellules(veille, "file_active")["total"] == 3
-    # The age is the age at entry: it does not depend on the reference date.
+    # The age at entry does not depend on the reference date.
+    veille = _get(client, monde, au="2020-06-29", du="2020-06-01", age="a_l_entree")
     assert cellules(veille, "file_active_age_cible")["tranche_age=30-40"] == 1  # c
 
 
@@ -128,8 +141,43 @@ def test_mois_mesures_months_cut_to_the_period(client, db, monde) -> None:
         "indicateur=activite_moyenne": 1.2,
         "indicateur=objectif_menages": 4,
         "indicateur=taux_activite": 31.2,
+        "indicateur=mois_mesures_finances": None,  # the convention does not say
+        "indicateur=taux_mois_mesures": None,
+        "indicateur=budget_periode": None,
+        "indicateur=menages_accompagnes": 2,
+        "indicateur=cout_par_menage": None,
+        "indicateur=cout_par_mois_mesure": None,
     }
     assert cellules(doc, "sorties_duree")["duree=moins_6"] == 1  # 31/01 → 01/03: 1 month
+
+
+def test_successive_conventions_weighted_by_days_and_costs(client, db, monde) -> None:
+    """Two 2023 conventions, 35 for January–June then 40 for July–December: the target of
+    the year is about 37.5 (Σ target × days covered ÷ days), not 75."""
+    d = fi.dispositif(db, monde)
+    for i in range(3):
+        fi.mesure(db, monde, fi.menage(db, monde.asso), d, mandatement=date(2022, 6, 1 + i))
+    fi.convention(db, d, monde.asso, date(2023, 1, 1), date(2023, 6, 30), 35)
+    c2 = fi.convention(db, d, monde.asso, date(2023, 7, 1), date(2023, 12, 31), 40)
+    # the second convention states its budget and mois-mesures (seed 003: k€ per household)
+    c2.budget_euros, c2.mois_mesures_finances = 18_000, 240
+    db.add(c2)
+    db.flush()
+    act = cellules(_get(client, monde, du="2023-01-01", au="2023-12-31"), "activite")
+    # (35 × 181 + 40 × 184) ÷ 365 = 37.52
+    assert act["indicateur=objectif_menages"] == 37.5
+    assert act["indicateur=mois_mesures"] == 36 and act["indicateur=activite_moyenne"] == 3.0
+    assert act["indicateur=taux_activite"] == round(100 * 3 / ((35 * 181 + 40 * 184) / 365), 1) == 8.0
+    assert act["indicateur=budget_periode"] == 18_000
+    assert act["indicateur=mois_mesures_finances"] == 240
+    assert act["indicateur=taux_mois_mesures"] == 15.0  # 36 of 240
+    assert act["indicateur=menages_accompagnes"] == 3
+    assert act["indicateur=cout_par_menage"] == 6_000
+    assert act["indicateur=cout_par_mois_mesure"] == 500
+    # half the year: half the second convention's budget and mois-mesures, its target alone
+    act = cellules(_get(client, monde, du="2023-10-01", au="2023-12-31"), "activite")
+    assert act["indicateur=objectif_menages"] == 40
+    assert act["indicateur=budget_periode"] == round(18_000 * 92 / 184)
 
 
 def test_empty_scope(client, db, monde) -> None:
@@ -217,7 +265,9 @@ def test_each_filter(client, db, monde) -> None:
     assert communes == {"commune=2A004": 1, "commune=35047": 1, "commune=35238": 3, "total": 5}
 
 
-def test_each_role_sees_its_perimeter(client, db, monde) -> None:
+def test_each_role_sees_its_perimeter(client, app, db, monde) -> None:
+    # the perimeter, not the secrecy (tests/test_indicateurs_secret.py): exact counts
+    app.state.settings = monde.settings.model_copy(update={"secret_statistique_seuil": 0})
     _, _, autre_fin, autre_gie = _deux_dispositifs(db, monde)
     vus = {
         who: cellules(_get(client, monde, who=who), "file_active")["total"]
@@ -316,7 +366,8 @@ def test_funder_gets_numbers_never_a_name_and_masked_small_cells(client, app, db
     assert age["cible=sante_mentale;tranche_age=20-30"] is None  # 2 < 5
     assert age["cible=sante_mentale;tranche_age=30-40"] == 9
     assert age["cible=sante_mentale;tranche_age=80_plus"] == 0  # zero is not masked
-    assert age["cible=sortants_prison"] == 3 and age["total"] == 59  # margins are totals
+    # a margin below the threshold isolates a small group: masked too; the grand total stays
+    assert age["cible=sortants_prison"] is None and age["total"] == 59
     assert all(not t["detail_disponible"] for t in doc["tableaux"])
     # The commission is not subject to the threshold.
     gie = client.get(URL, params=params, headers=monde.h("gie")).json()
@@ -365,6 +416,7 @@ def test_detail_lists_the_files_of_a_cell_and_logs_them(client, db, monde) -> No
             **params,
             "table": "file_active_age_cible",
             "cellule": "cible=habitat_adapte;tranche_age=30-40",
+            "age": "a_l_entree",
         },
         headers=monde.h("gie"),
     )
@@ -379,6 +431,13 @@ def test_detail_lists_the_files_of_a_cell_and_logs_them(client, db, monde) -> No
         )
     ).all()
     assert len(logged) == 1 and logged[0].action == "lister"
+    # at D (the default) e is 31 too: the detail reads the same age as the table
+    au_jour = client.get(
+        URL + "/detail",
+        params={**params, "table": "file_active_age_cible", "cellule": "tranche_age=30-40"},
+        headers=monde.h("gie"),
+    ).json()
+    assert sorted(x["reference"] for x in au_jour["elements"]) == sorted([c.reference, e.reference])
     r = client.get(
         URL + "/detail",
         params={**params, "table": "file_active", "cellule": "total"},
@@ -646,7 +705,9 @@ def test_every_cell_opens_on_exactly_its_files(client, db, monde) -> None:
     assert ouvertes > 100
 
 
-def test_orientations_perimeter_and_filters(client, db, monde) -> None:
+def test_orientations_perimeter_and_filters(client, app, db, monde) -> None:
+    # the perimeter, not the secrecy (tests/test_indicateurs_secret.py): exact counts
+    app.state.settings = monde.settings.model_copy(update={"secret_statistique_seuil": 0})
     d1, d2, autre_fin, autre_gie = _deux_dispositifs(db, monde)
     r = date(2020, 3, 1)
     fi.orientation(

@@ -7,6 +7,7 @@ import uuid
 from sqlmodel import select
 
 from api.mesures.models import Mesure
+from api.mesures.service import aujourdhui
 from tests.factories import Monde, menage_payload
 from tests.factories_orientations import (
     creer_convention,
@@ -14,6 +15,9 @@ from tests.factories_orientations import (
     orienter,
     transition,
 )
+
+# A decision is dated on a day that exists: not before the referral's reception (today).
+AUJOURDHUI = aujourdhui().isoformat()
 
 
 def _en_commission(client, monde: Monde, d: dict, **kw) -> dict:
@@ -188,7 +192,7 @@ def test_acceptance_needs_a_covering_convention_and_creates_the_mesure(
         "association_id": str(monde.asso.id),
         "cible_code": "sante_mentale",
         "type_accompagnement_code": "evaluation",
-        "date_effet": "2026-03-02",
+        "date_effet": AUJOURDHUI,
     }
     r = transition(client, monde, o["id"], **accept)
     assert r.status_code == 409
@@ -213,7 +217,7 @@ def test_acceptance_needs_a_covering_convention_and_creates_the_mesure(
     mesure = db.exec(select(Mesure).where(Mesure.orientation_id == uuid.UUID(o["id"]))).one()
     assert str(mesure.id) == body["mesure_id"]
     assert (mesure.cible_code, mesure.type_accompagnement_code) == ("sante_mentale", "evaluation")
-    assert str(mesure.date_mandatement) == "2026-03-02"
+    assert str(mesure.date_mandatement) == AUJOURDHUI
     assert mesure.entree_commune_insee == "35238"
     assert mesure.entree_dette_locative == 2300
     # the association now sees it; the bailleur sees "cible confidentielle"

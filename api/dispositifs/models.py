@@ -26,6 +26,9 @@ class Dispositif(SQLModel, table=True):
     duree_max_mois: int | None = None
     adhesion_requise: bool = True
     creation_directe: bool = False  # an association may open a mesure without a referral
+    # Statistical secrecy for the funders of this dispositif: None = the platform's setting
+    # (ANCRAGE_SECRET_STATISTIQUE_SEUIL); 0 when the partners' convention allows exact counts.
+    secret_statistique_seuil: int | None = None
     date_debut: date
     date_fin: date | None = None
     cree_le: datetime = Field(default_factory=utcnow)

@@ -89,6 +89,16 @@ class DispositifBase(BaseModel):
     )
     date_debut: date
     date_fin: date | None = None
+    secret_statistique_seuil: int | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        description=(
+            "Secret statistique des indicateurs donnés aux financeurs : effectif en dessous "
+            "duquel une cellule est masquée ; vide : le réglage de la plateforme (5 par défaut) ; "
+            "0 : chiffres exacts, quand la convention des partenaires le prévoit"
+        ),
+    )
 
 
 class DispositifCreate(DispositifBase):
@@ -125,6 +135,7 @@ class DispositifUpdate(ModificationPartielle):
     adhesion_requise: bool | None = None
     creation_directe: bool | None = None
     date_fin: date | None = None
+    secret_statistique_seuil: int | None = Field(default=None, ge=0, le=100)
     cibles: list[CibleIn] | None = Field(default=None, min_length=1, max_length=50)
     types_accompagnement: list[TypeAccompagnementIn] | None = Field(
         default=None, min_length=1, max_length=50

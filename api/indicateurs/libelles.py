@@ -189,6 +189,12 @@ LIBELLES: dict[str, dict[str, str]] = {
         "activite_moyenne": "Mesures actives en moyenne par mois",
         "objectif_menages": "Objectif des conventions (ménages)",
         "taux_activite": "Taux d'activité (%)",
+        "mois_mesures_finances": "Mois-mesures financés (au prorata de la période)",
+        "taux_mois_mesures": "Mois-mesures réalisés ÷ financés (%)",
+        "budget_periode": "Budget des conventions (au prorata de la période, euros)",
+        "menages_accompagnes": "Ménages accompagnés sur la période",
+        "cout_par_menage": "Coût par ménage accompagné (euros)",
+        "cout_par_mois_mesure": "Coût par mois-mesure réalisé (euros)",
     },
 }
 

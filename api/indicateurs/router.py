@@ -26,7 +26,7 @@ from api.core.errors import (
 )
 from api.core.referentiels import INSEE_PATTERN
 from api.indicateurs import access, service
-from api.indicateurs.schemas import DetailCellule, DocumentIndicateurs, FormatIndicateurs
+from api.indicateurs.schemas import DetailCellule, DocumentIndicateurs, FormatIndicateurs, ModeAge
 
 router = APIRouter(
     prefix="/api/v1/indicateurs",
@@ -75,6 +75,16 @@ TranchesQuery = Annotated[
     ),
 ]
 
+AgeQuery = Annotated[
+    ModeAge | None,
+    Query(
+        description=(
+            "Âge compté dans les tables d'âge : au_jour (défaut, âge à la date « au ») ou "
+            "a_l_entree (âge au mandatement)"
+        )
+    ),
+]
+
 
 def _filtres(
     du: date | None,
@@ -84,6 +94,7 @@ def _filtres(
     commune: list[str] | None,
     cible: str | None,
     tranches_age: str | None,
+    age: ModeAge | None = None,
 ) -> service.Filtres:
     for c in commune or []:
         if not re.fullmatch(INSEE_PATTERN, c):
@@ -98,6 +109,7 @@ def _filtres(
         commune=commune or (),
         cible=cible,
         tranches_age=tranches_age,
+        age=age,
     )
 
 
@@ -132,6 +144,7 @@ def indicateurs_calculer(
     commune: CommuneQuery = None,
     cible: CibleQuery = None,
     tranches_age: TranchesQuery = None,
+    age: AgeQuery = None,
     format: Annotated[
         FormatIndicateurs | None, Query(description="json (défaut), csv ou xlsx")
     ] = None,
@@ -145,7 +158,7 @@ def indicateurs_calculer(
             if MEDIA_XLSX in accept
             else FormatIndicateurs.json
         )
-    f = _filtres(du, au, dispositif, association, commune, cible, tranches_age)
+    f = _filtres(du, au, dispositif, association, commune, cible, tranches_age, age)
     seuil = request.app.state.settings.secret_statistique_seuil
     def calcul() -> bytes:
         doc = service.calculer_indicateurs(lecture, principal, f=f, seuil=seuil)
@@ -221,8 +234,9 @@ def indicateurs_detail(
     commune: CommuneQuery = None,
     cible: CibleQuery = None,
     tranches_age: TranchesQuery = None,
+    age: AgeQuery = None,
 ) -> DetailCellule:
-    f = _filtres(du, au, dispositif, association, commune, cible, tranches_age)
+    f = _filtres(du, au, dispositif, association, commune, cible, tranches_age, age)
     return service.detail_cellule(
         session, principal, f=f, table_code=table, cellule=cellule, lecture=lecture
     )

@@ -15,6 +15,13 @@ class FormatIndicateurs(StrEnum):
     xlsx = "xlsx"
 
 
+class ModeAge(StrEnum):
+    """Which age of the demandeur the age tables count."""
+
+    au_jour = "au_jour"
+    a_l_entree = "a_l_entree"
+
+
 class Unite(StrEnum):
     mesures = "mesures"
     menages = "menages"
@@ -85,6 +92,13 @@ class Parametres(BaseModel):
     )
     cible: str | None = None
     tranches_age: list[int] = Field(description="Bornes des tranches d'âge (borne basse incluse)")
+    age: ModeAge = Field(
+        default=ModeAge.au_jour,
+        description=(
+            "Âge compté dans les tables d'âge : au_jour (à la date « au », au mois près) ou "
+            "a_l_entree (au jour du mandatement)"
+        ),
+    )
     perimetre: str = Field(
         description="Ce que le demandeur voit (son association, ses dispositifs…)"
     )

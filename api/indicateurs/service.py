@@ -14,20 +14,19 @@ Definitions (also in each table's ``definition`` and in docs/indicateurs.md):
 * a mesure is active on day J when ``date_mandatement <= J < date_fin``
   (``date_fin`` null: still running). The file active at D is the mesures
   active on D: mandated on or before D and not ended on or before D;
-* a mesure's age, sex, composition… are those of its household's demandeur
-  and of its situation at entry (the snapshot taken at mandatement). Product
-  decision: ages are ages *at entry* in full years (``entree_age_demandeur``, and
-  the persons by age class ``entree_nb_*``), not at the reference date — what
-  social-work reports state, and what survives retention (birth dates reduced to
-  the year); the demandeur's sex is snapshotted too, so no figure joins the
-  persons (api/mesures/entree.py);
+* a mesure's cible, type, statut, accès/maintien and modalité de logement are those
+  in force on the date the table speaks of (``mesure_historique``,
+  api/mesures/historique.py): a later event never moves a past bilan;
+* the demandeur's age is the age at that date, to the month (default), or at entry
+  (``age=a_l_entree``); sex, composition, resources… are those of the situation at
+  entry (the snapshot taken at mandatement), so no figure joins the persons and
+  retention moves none (api/mesures/entree.py, docs/indicateurs.md);
 * a month of the period counts for a mesure when it was active at least one
   day of that month (months cut to the period); mois-mesures add them up.
 """
 
 from __future__ import annotations
 
-import io
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -59,10 +58,11 @@ from sqlmodel import Session
 from api.audit.service import journaliser_liste
 from api.auth.principal import Principal
 from api.core.errors import Introuvable, champ_invalide
-from api.core.tableur import EcrivainCsv, classeur
-from api.dispositifs.models import Cible, Convention, Dispositif
-from api.indicateurs import access
+from api.dispositifs.models import Cible, Convention, Dispositif, TypeAccompagnement
+from api.indicateurs import access, secret
 from api.indicateurs.libelles import LIBELLES, libelle
+from api.indicateurs.rendu import en_csv as en_csv  # the router's names (rendering: rendu.py)
+from api.indicateurs.rendu import en_xlsx as en_xlsx
 from api.indicateurs.schemas import (
     Cellule,
     DetailCellule,
@@ -70,11 +70,13 @@ from api.indicateurs.schemas import (
     DocumentIndicateurs,
     ElementDetail,
     Modalite,
+    ModeAge,
     Parametres,
     Tableau,
     Unite,
 )
 from api.indicateurs.sql import (
+    age_au_mois,
     annee_mois,
     codes_tranches,
     jour,
@@ -86,8 +88,9 @@ from api.indicateurs.sql import (
 )
 from api.menages.models import Menage
 from api.mesures.entree import CLASSES_AGE
+from api.mesures.historique import ATTRIBUTS as ATTRIBUTS_HISTORIQUE
 from api.mesures.models import Mesure as MesureModel
-from api.mesures.models import MesureDetteEntree, MesureDomaine, MesureRessourceEntree, RendezVous
+from api.mesures.models import MesureDetteEntree, MesureDomaine, MesureHistorique, MesureRessourceEntree, RendezVous
 from api.organisations.models import Organisation
 from api.orientations.models import Orientation as OrientationModel
 from api.orientations.models import OrientationEvenement
@@ -104,15 +107,6 @@ DECISIONS = (
 # Brackets of the duration of a sortie in full months: (upper bound, code); then 36_plus.
 DUREES = ((6, "moins_6"), (12, "6_12"), (24, "12_24"), (36, "24_36"))
 MINIMA_SOCIAUX = ("aah", "rsa", "are")
-# Counts of households or files: the only cells a statistical-secrecy threshold masks.
-UNITES_COMPTAGE = {
-    Unite.mesures,
-    Unite.menages,
-    Unite.personnes,
-    Unite.orientations,
-    Unite.decisions,
-    Unite.rendez_vous,
-}
 MAX_MOIS = 120
 TOTAL = "total"
 
@@ -126,6 +120,7 @@ class Filtres:
     commune: tuple[str, ...] = ()
     cible: str | None = None
     tranches_age: tuple[int, ...] = TRANCHES_AGE_DEFAUT
+    age: ModeAge = ModeAge.au_jour
 
 
 def filtres(
@@ -137,14 +132,13 @@ def filtres(
     commune: Sequence[str] = (),
     cible: str | None = None,
     tranches_age: str | None = None,
+    age: ModeAge | None = None,
 ) -> Filtres:
     """Validated parameters: ``au`` defaults to today, ``du`` to January 1st of ``au``'s year."""
     au = au or date.today()
     du = du or date(au.year, 1, 1)
     if du > au:
-        raise champ_invalide(
-            "du", f"doit être antérieure ou égale à au ({au.isoformat()})", du.isoformat()
-        )
+        raise champ_invalide("du", f"doit être antérieure ou égale à au ({au.isoformat()})", du.isoformat())
     if (au.year - du.year) * 12 + au.month - du.month + 1 > MAX_MOIS:
         raise champ_invalide("du", f"la période couvre au plus {MAX_MOIS} mois", du.isoformat())
     bornes: tuple[int, ...] = TRANCHES_AGE_DEFAUT
@@ -155,12 +149,7 @@ def filtres(
             raise champ_invalide(
                 "tranches_age", "liste d'entiers séparés par des virgules attendue", tranches_age
             ) from None
-        if (
-            not (2 <= len(bornes) <= 15)
-            or list(bornes) != sorted(set(bornes))
-            or bornes[0] < 0
-            or bornes[-1] > 130
-        ):
+        if not (2 <= len(bornes) <= 15) or list(bornes) != sorted(set(bornes)) or bornes[0] < 0 or bornes[-1] > 130:
             raise champ_invalide(
                 "tranches_age",
                 "de 2 à 15 bornes strictement croissantes entre 0 et 130 (ex. 20,30,40)",
@@ -174,6 +163,7 @@ def filtres(
         commune=tuple(commune),
         cible=cible,
         tranches_age=bornes,
+        age=age or ModeAge.au_jour,
     )
 
 
@@ -183,9 +173,7 @@ def _mois_periode(du: date, au: date) -> list[tuple[str, date, date]]:
     y, m = du.year, du.month
     while (y, m) <= (au.year, au.month):
         suivant = date(y + (m == 12), m % 12 + 1, 1)
-        out.append(
-            (f"{y:04d}-{m:02d}", max(date(y, m, 1), du), min(suivant - timedelta(days=1), au))
-        )
+        out.append((f"{y:04d}-{m:02d}", max(date(y, m, 1), du), min(suivant - timedelta(days=1), au)))
         y, m = suivant.year, suivant.month
     return out
 
@@ -198,9 +186,7 @@ def _ym(v: Any) -> str:
 # --- table shaping ---------------------------------------------------------------
 
 
-def _modalites(
-    liste: str, vus: Iterable[str] = (), connus: Sequence[tuple[str, str]] | None = None
-) -> list[Modalite]:
+def _modalites(liste: str, vus: Iterable[str] = (), connus: Sequence[tuple[str, str]] | None = None) -> list[Modalite]:
     base = list(connus) if connus is not None else list(LIBELLES[liste].items())
     codes = {c for c, _ in base}
     extra = sorted({v for v in vus if v not in codes})
@@ -227,9 +213,7 @@ class _Spec:
 def _t0(spec: _Spec, dim: Dimension, valeurs: dict[str, float | None]) -> Tableau:
     """A table of named figures (no total): one cell per value of ``dim``."""
     cellules = [
-        Cellule(
-            dimensions={dim.code: m.code}, cle=f"{dim.code}={m.code}", valeur=valeurs.get(m.code)
-        )
+        Cellule(dimensions={dim.code: m.code}, cle=f"{dim.code}={m.code}", valeur=valeurs.get(m.code))
         for m in dim.valeurs
     ]
     return Tableau(
@@ -284,20 +268,14 @@ def _t1(
     )
 
 
-def _t2(
-    spec: _Spec, d1: Dimension, d2: Dimension, valeurs: dict[tuple[str, str], float]
-) -> Tableau:
+def _t2(spec: _Spec, d1: Dimension, d2: Dimension, valeurs: dict[tuple[str, str], float]) -> Tableau:
     """Two dimensions (rows × columns) with their margins and the grand total."""
     cellules = []
     for a in [*d1.valeurs, None]:
         for b in [*d2.valeurs, None]:
             ka = a.code if a else TOTAL
             kb = b.code if b else TOTAL
-            v = sum(
-                n
-                for (x, y), n in valeurs.items()
-                if (a is None or x == ka) and (b is None or y == kb)
-            )
+            v = sum(n for (x, y), n in valeurs.items() if (a is None or x == ka) and (b is None or y == kb))
             cle = ";".join(f"{d.code}={k}" for d, k in ((d1, ka), (d2, kb)) if k != TOTAL) or TOTAL
             cellules.append(
                 Cellule(
@@ -366,6 +344,37 @@ class _Requetes:
         self.o = table(OrientationModel)
         self.ev = table(OrientationEvenement)
         m = self.m
+        d = f.au
+        # What was in force at D (api/mesures/historique.py): the history periods that
+        # contain D, one row per mesure that changed since (a LEFT JOIN; a mesure without
+        # such a period has had its current values since D). ``a_x`` tells a period found
+        # from none: a modalité may have been « none » at D.
+        mh = table(MesureHistorique)
+        self.h = (
+            select(
+                mh.c.mesure_id,
+                *(
+                    e
+                    for a in ATTRIBUTS_HISTORIQUE
+                    for e in (
+                        func.max(case((mh.c.attribut == a, 1))).label(f"a_{a}"),
+                        func.max(case((mh.c.attribut == a, mh.c.valeur))).label(a),
+                    )
+                ),
+            )
+            .where(mh.c.du <= d, mh.c.jusqu_au > d)
+            .group_by(mh.c.mesure_id)
+            .subquery("h")
+        )
+        self.m_h: FromClause = m.outerjoin(self.h, self.h.c.mesure_id == m.c.id)
+
+        def au_jour(attribut: str) -> ColumnElement[Any]:
+            return case(
+                (self.h.c[f"a_{attribut}"] == 1, self.h.c[attribut]),
+                else_=m.c[ATTRIBUTS_HISTORIQUE[attribut]],
+            )
+
+        self.au_jour = au_jour
         conds: list[ColumnElement[bool]] = [access.condition_mesures(principal)]
         if f.dispositif:
             conds.append(m.c.dispositif_id == f.dispositif)
@@ -374,34 +383,45 @@ class _Requetes:
         if f.commune:
             conds.append(m.c.entree_commune_insee.in_(f.commune))
         if f.cible:
-            conds.append(m.c.cible_code == f.cible)
+            # the cible in force at D (a correlated probe: the scope is also used by
+            # queries that do not join the history)
+            periode = (
+                select(mh.c.valeur)
+                .where(
+                    mh.c.mesure_id == m.c.id,
+                    mh.c.attribut == "cible",
+                    mh.c.du <= d,
+                    mh.c.jusqu_au > d,
+                )
+                .limit(1)
+                .scalar_subquery()
+            )
+            conds.append(func.coalesce(periode, m.c.cible_code) == f.cible)
         self.scope_m = and_(*conds)
-        d = f.au
-        self.fa = and_(
-            self.scope_m, m.c.date_mandatement <= d, or_(m.c.date_fin.is_(None), m.c.date_fin > d)
-        )
-        # The demandeur's age and sex are those recorded at entry (api/mesures/entree.py):
-        # no join to the persons, and retention does not move them.
-        self.age = m.c.entree_age_demandeur
+        self.fa = and_(self.scope_m, m.c.date_mandatement <= d, or_(m.c.date_fin.is_(None), m.c.date_fin > d))
+        # The demandeur's age: at D from the month and year of birth, or at entry; both
+        # recorded on the mesure (api/mesures/entree.py): no join to the persons, and
+        # retention does not move them. Literal constants: the expression is grouped.
+        if f.age == ModeAge.a_l_entree:
+            self.age: ColumnElement[Any] = m.c.entree_age_demandeur
+        else:
+            self.age = age_au_mois(m.c.entree_naissance_demandeur, d)
         nr = literal("non_renseigne")
         self.dims_fa: dict[str, ColumnElement[Any]] = {
-            "cible": m.c.cible_code,
+            "cible": au_jour("cible"),
             "tranche_age": tranche(self.age, f.tranches_age),
             "sexe": func.coalesce(m.c.entree_sexe_demandeur, nr),
-            "statut_mesure": m.c.statut,
-            "acces_maintien": m.c.acces_maintien,
-            "modalite_logement": func.coalesce(m.c.modalite_logement, nr),
+            "statut_mesure": au_jour("statut"),
+            "acces_maintien": au_jour("acces_maintien"),
+            "modalite_logement": func.coalesce(au_jour("modalite_logement"), nr),
+            "type_accompagnement": au_jour("type_accompagnement"),
             "composition": func.coalesce(m.c.entree_composition, nr),
             "statut_occupation": func.coalesce(m.c.entree_statut_occupation, nr),
             # the reception date recorded at entry: no join to the orientations
-            "annee_orientation": partie(
-                "year", func.coalesce(m.c.entree_reception_orientation, m.c.date_mandatement)
-            ),
+            "annee_orientation": partie("year", func.coalesce(m.c.entree_reception_orientation, m.c.date_mandatement)),
             "commune": func.coalesce(m.c.entree_commune_insee, nr),
         }
-        self.entrees = and_(
-            self.scope_m, m.c.date_mandatement >= f.du, m.c.date_mandatement <= f.au
-        )
+        self.entrees = and_(self.scope_m, m.c.date_mandatement >= f.du, m.c.date_mandatement <= f.au)
         self.sorties = and_(self.scope_m, m.c.date_fin >= f.du, m.c.date_fin <= f.au)
         # Active at least one day of the period.
         self.periode = and_(
@@ -427,9 +447,7 @@ class _Requetes:
             oconds.append(func.coalesce(o.c.cible_code, o.c.cible_proposee_code) == f.cible)
         if f.commune:
             men = table(Menage)
-            oconds.append(
-                exists().where(men.c.id == o.c.menage_id, men.c.commune_insee.in_(f.commune))
-            )
+            oconds.append(exists().where(men.c.id == o.c.menage_id, men.c.commune_insee.in_(f.commune)))
         self.scope_o = and_(*oconds)
         self.recues = and_(self.scope_o, o.c.date_reception >= f.du, o.c.date_reception <= f.au)
         self.date_ev = func.coalesce(self.ev.c.date_effet, jour(self.ev.c.quand, self.dialect))
@@ -453,9 +471,7 @@ class _Requetes:
         """GROUP BY the named expressions. They are computed in a subquery and grouped by
         name outside: PostgreSQL would not match a CASE with bound parameters repeated in
         GROUP BY."""
-        cols = [e.label(k) for k, e in dims.items()] + [
-            e.label(k) for k, e in (valeurs or {}).items()
-        ]
+        cols = [e.label(k) for k, e in dims.items()] + [e.label(k) for k, e in (valeurs or {}).items()]
         sub = select(*cols).select_from(from_).where(where).subquery()
         keys = [sub.c[k] for k in dims]
         agg = aggs(sub.c) if aggs else [func.count()]
@@ -479,9 +495,7 @@ class _Requetes:
         fa = and_(m.c.date_mandatement <= f.au, or_(m.c.date_fin.is_(None), m.c.date_fin > f.au))
         entree = and_(m.c.date_mandatement >= f.du, m.c.date_mandatement <= f.au)
         sortie = and_(m.c.date_fin >= f.du, m.c.date_fin <= f.au)
-        periode = and_(
-            m.c.date_mandatement <= f.au, or_(m.c.date_fin.is_(None), m.c.date_fin > f.du)
-        )
+        periode = and_(m.c.date_mandatement <= f.au, or_(m.c.date_fin.is_(None), m.c.date_fin > f.du))
         suivi = and_(m.c.suivi_date_prevue >= f.du, m.c.suivi_date_prevue <= f.au)
         n_mois = len(_mois_periode(f.du, f.au))
 
@@ -507,7 +521,7 @@ class _Requetes:
             # a mesure active on [mandatement, fin): spans count its months of the period
             "sp": and_(periode, or_(m.c.date_fin.is_(None), m.c.date_fin > m.c.date_mandatement)),
             **{k: self.dims_fa[k] for k in self.dims_fa},
-            "age": m.c.entree_age_demandeur,
+            "age": self.age,
             **{c: m.c[c] for c, _ in CLASSES_AGE},
             "procedures": case(
                 (m.c.entree_nb_procedures_expulsion >= 3, "3_plus"),
@@ -532,13 +546,11 @@ class _Requetes:
                 else_=rang(m.c.date_fin) - case((partie("day", m.c.date_fin) == 1, 1), else_=0),
             ),
             "suivi_fait": case((m.c.suivi_realise_le.is_not(None), 1), else_=0),
-            "delai_rdv": case(
-                (entree, jours_entre(m.c.date_mandatement, jour(premier_rdv, dia), dia))
-            ),
+            "delai_rdv": case((entree, jours_entre(m.c.date_mandatement, jour(premier_rdv, dia), dia))),
         }
         p_sel = (
-            select(m.c.id, *(e.label(k) for k, e in cols.items()))
-            .select_from(m)
+            select(m.c.id, m.c.menage_id, *(e.label(k) for k, e in cols.items()))
+            .select_from(self.m_h)
             .where(self.scope_m, or_(periode, entree, sortie, suivi))
         )
         p = p_sel.cte("p").prefix_with("MATERIALIZED")
@@ -550,10 +562,7 @@ class _Requetes:
         n = func.count()
         # Literal bounds and codes: a bound parameter would be a different one in GROUP BY.
         duree = case(
-            *(
-                (p.c.duree_mois < literal_column(str(borne)), literal_column(f"'{code}'"))
-                for borne, code in DUREES
-            ),
+            *((p.c.duree_mois < literal_column(str(borne)), literal_column(f"'{code}'")) for borne, code in DUREES),
             else_=literal_column("'36_plus'"),
         )
         age_cols = [func.sum(p.c[c]) for c, _ in CLASSES_AGE]
@@ -574,10 +583,7 @@ class _Requetes:
                 "a",
                 p,
                 fa_,
-                [
-                    p.c[k]
-                    for k in ("cible", "tranche_age", "sexe", "statut_mesure", "acces_maintien")
-                ],
+                [p.c[k] for k in ("cible", "tranche_age", "sexe", "statut_mesure", "acces_maintien")],
                 [n, func.min(p.c.age), func.max(p.c.age), *age_cols],
             ),
             (
@@ -596,6 +602,7 @@ class _Requetes:
                 [n],
             ),
             ("commune", p, fa_, [p.c.commune], [n]),
+            ("type_accompagnement", p, fa_, [p.c.type_accompagnement], [n]),
             (
                 "procedures",
                 p,
@@ -629,7 +636,7 @@ class _Requetes:
                 [n],
             ),
             ("spans", p, p.c.sp, [p.c.premier, p.c.dernier], [n]),
-            ("periode", p, p.c.pe, [], [n]),
+            ("periode", p, p.c.pe, [], [n, func.count(p.c.menage_id.distinct())]),
             (
                 "domaines",
                 dom,
@@ -672,18 +679,16 @@ class _Requetes:
         taille = {g[0]: (len(g[3]), len(g[4])) for g in groupes}
         for ligne in self.session.execute(union_all(*branches)):
             k, a = taille[ligne[0]]
-            out[ligne[0]].append(
-                (*ligne[1 : 1 + k], *(_nombre(v) for v in ligne[1 + nk : 1 + nk + a]))
-            )
+            out[ligne[0]].append((*ligne[1 : 1 + k], *(_nombre(v) for v in ligne[1 + nk : 1 + nk + a])))
         return out
 
 
 # --- the document ------------------------------------------------------------------
 
 
-def _cibles(q: _Requetes) -> list[tuple[str, str]]:
-    """Cible labels of the dispositifs in scope (configuration rows, not counted)."""
-    c = table(Cible)
+def _cibles(q: _Requetes, model: type[Cible] | type[TypeAccompagnement] = Cible) -> list[tuple[str, str]]:
+    """Cible (or type) labels of the dispositifs in scope (configuration rows, not counted)."""
+    c = table(model)
     d = table(Dispositif)
     query = select(c.c.code, c.c.libelle).select_from(c.join(d, d.c.id == c.c.dispositif_id))
     if q.f.dispositif:
@@ -695,6 +700,34 @@ def _cibles(q: _Requetes) -> list[tuple[str, str]]:
     for code, lib in q.session.execute(query.order_by(c.c.ordre, c.c.code)):
         out.setdefault(code, lib)
     return list(out.items())
+
+
+def _arrondi(v: float | None) -> int | float | None:
+    if v is None:
+        return None
+    return int(v) if float(v).is_integer() else round(v, 1)
+
+
+def _financement(conventions: Sequence[Any], du: date, au: date) -> dict[str, float | None]:
+    """The conventions' targets over the period, each weighted by the days of the period
+    it covers: two successive conventions of 35 (January–June) and 40 (July–December)
+    give 37.5 for the year, not 75. Mois-mesures financés and budgets are taken pro rata
+    of the convention's own days falling in the period."""
+    jours_periode = (au - du).days + 1
+    objectif = 0.0
+    mmf: float | None = None
+    budget: float | None = None
+    for debut, fin, obj, mois_finances, budget_euros in conventions:
+        couverts = (min(fin, au) - max(debut, du)).days + 1
+        if couverts <= 0:
+            continue
+        objectif += (obj or 0) * couverts / jours_periode
+        part = couverts / ((fin - debut).days + 1)
+        if mois_finances is not None:
+            mmf = (mmf or 0) + mois_finances * part
+        if budget_euros is not None:
+            budget = (budget or 0) + budget_euros * part
+    return {"objectif": objectif or None, "mois_mesures_finances": mmf, "budget": budget}
 
 
 def _dim(code: str, titre: str, valeurs: list[Modalite]) -> Dimension:
@@ -727,16 +760,14 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
     # File active: one grouping, five tables (and the persons by age class at entry).
     rows_a = g["a"]
     total_fa = int(sum(r[5] for r in rows_a))
-    d_statut = _dim(
-        "statut_mesure", "Statut de la mesure", _modalites("statut_mesure", _marge(rows_a, [3], 5))
-    )
+    d_statut = _dim("statut_mesure", "Statut de la mesure", _modalites("statut_mesure", _marge(rows_a, [3], 5)))
     tableaux.append(
         _t1(
             _Spec(
                 "file_active",
                 "File active par statut",
-                fa_def + ", par statut actuel de la mesure (à une date passée, une mesure terminée "
-                "depuis compte comme « terminée »).",
+                fa_def + ", par statut de la mesure ce jour (statut en vigueur à cette date, "
+                "lu dans l'historique de la mesure).",
                 Unite.mesures,
             ),
             d_statut,
@@ -749,7 +780,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             _Spec(
                 "file_active_cible",
                 "File active par cible",
-                fa_def + ", par cible.",
+                fa_def + ", par cible en vigueur ce jour (une réorientation postérieure ne la change pas).",
                 Unite.mesures,
             ),
             d_cible,
@@ -762,8 +793,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             _Spec(
                 "file_active_sexe",
                 "File active par sexe du demandeur",
-                fa_def + ", par sexe de la personne « demandeur » du ménage, relevé à l'entrée (au "
-                "mandatement).",
+                fa_def + ", par sexe de la personne « demandeur » du ménage, relevé à l'entrée (au mandatement).",
                 Unite.mesures,
             ),
             d_sexe,
@@ -771,19 +801,28 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             pct=True,
         )
     )
+    if f.age == ModeAge.a_l_entree:
+        age_titre, age_def = (
+            "à l'entrée",
+            "à l'entrée : en années révolues au jour du mandatement",
+        )
+    else:
+        age_titre, age_def = (
+            f"au {d_au}",
+            f"au {d_au} : en années révolues, au mois près (l'anniversaire compté au premier "
+            "jour du mois de naissance, le jour n'étant pas conservé)",
+        )
     d_tranche = _dim(
         "tranche_age",
-        "Tranche d'âge du demandeur à l'entrée",
+        f"Tranche d'âge du demandeur {age_titre}",
         _modalites("tranche_age", connus=codes_tranches(f.tranches_age)),
     )
     tableaux.append(
         _t2(
             _Spec(
                 "file_active_age_cible",
-                "File active par cible et tranche d'âge à l'entrée",
-                fa_def
-                + ", par cible et par âge du demandeur à l'entrée : en années révolues au jour du "
-                "mandatement (borne basse incluse).",
+                f"File active par cible et tranche d'âge {age_titre}",
+                fa_def + f", par cible en vigueur ce jour et par âge du demandeur {age_def} (borne basse incluse).",
                 Unite.mesures,
             ),
             d_cible,
@@ -796,19 +835,15 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
         _t0(
             _Spec(
                 "file_active_age_extremes",
-                "Âge à l'entrée du plus jeune et du plus âgé",
-                "Âge à l'entrée (en années révolues au jour du mandatement) du demandeur le plus "
-                "jeune et du plus âgé de la file active.",
+                f"Âge {age_titre} du plus jeune et du plus âgé",
+                f"Âge {age_def}, du demandeur le plus jeune et du plus âgé de la file active.",
                 Unite.ans,
                 detail=False,
             ),
             _dim(
                 "indicateur",
                 "Indicateur",
-                [
-                    Modalite(code=k, libelle=libelle("mesure_indicateur", k))
-                    for k in ("plus_jeune", "plus_age")
-                ],
+                [Modalite(code=k, libelle=libelle("mesure_indicateur", k)) for k in ("plus_jeune", "plus_age")],
             ),
             {
                 "plus_jeune": int(min(ages)) if ages else None,
@@ -822,8 +857,8 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             _Spec(
                 "file_active_acces_maintien",
                 "File active : accès ou maintien",
-                fa_def + ", selon que la mesure vise l'accès à un logement ou le maintien dans le "
-                "logement, avec leur part en %.",
+                fa_def + ", selon que la mesure vise ce jour l'accès à un logement ou le maintien "
+                "dans le logement, avec leur part en %.",
                 Unite.mesures,
             ),
             _dim("acces_maintien", "Accès / maintien", _modalites("acces_maintien", am)),
@@ -841,7 +876,8 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
                 "File active par modalité de logement",
                 "modalite_logement",
                 "Modalité de logement",
-                "par modalité de logement de la mesure (bail direct, sous-location / GLA, IML…).",
+                "par modalité de logement en vigueur ce jour (bail direct, sous-location / GLA, "
+                "IML…), à partir de sa date de début.",
             ),
             (
                 "file_active_composition",
@@ -903,6 +939,24 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
         )
     )
 
+    types = _marge(g["type_accompagnement"], [0], 1)
+    tableaux.append(
+        _t1(
+            _Spec(
+                "file_active_type_accompagnement",
+                "File active par type d'accompagnement",
+                fa_def + ", par type d'accompagnement en vigueur ce jour.",
+                Unite.mesures,
+            ),
+            _dim(
+                "type_accompagnement",
+                "Type d'accompagnement",
+                _modalites("type_accompagnement", types, _cibles(q, TypeAccompagnement)),
+            ),
+            types,
+        )
+    )
+
     # Resources, debts and procedures at entry.
     # (mesure_id, type) is the key of the entry snapshot: once per type without DISTINCT.
     v = _marge(g["ressources"], [0], 1)
@@ -929,8 +983,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             _Spec(
                 "file_active_minima_sociaux",
                 "Ménages bénéficiaires de l'AAH, du RSA ou de l'ARE",
-                fa_def
-                + " ; ménages percevant à l'entrée au moins l'une de ces ressources (comptés une fois).",
+                fa_def + " ; ménages percevant à l'entrée au moins l'une de ces ressources (comptés une fois).",
                 Unite.menages,
                 detail=False,
             ),
@@ -944,8 +997,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             _Spec(
                 "file_active_dettes",
                 "File active par type de dette à l'entrée",
-                fa_def
-                + " ; nombre de ménages ayant à l'entrée une dette de chaque type (une fois par type).",
+                fa_def + " ; nombre de ménages ayant à l'entrée une dette de chaque type (une fois par type).",
                 Unite.menages,
             ),
             _dim("dette", "Type de dette", _modalites("dette", v)),
@@ -1005,8 +1057,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             _Spec(
                 "file_active_personnes_age",
                 "Personnes des ménages de la file active par classe d'âge à l'entrée",
-                fa_def
-                + " ; les personnes du ménage à l'entrée de chaque mesure (relevées au mandatement ; "
+                fa_def + " ; les personnes du ménage à l'entrée de chaque mesure (relevées au mandatement ; "
                 "une personne née depuis n'y est pas), par âge en années révolues au jour du "
                 "mandatement (mineurs, 18–25 ans, 26–64 ans, 65 ans et plus).",
                 Unite.personnes,
@@ -1083,8 +1134,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             _Spec(
                 "sorties_duree",
                 "Durée des mesures terminées",
-                sorties_def
-                + ", par durée en mois révolus du début de l'accompagnement (ou du mandatement "
+                sorties_def + ", par durée en mois révolus du début de l'accompagnement (ou du mandatement "
                 "s'il n'a jamais commencé) à la fin.",
                 Unite.mesures,
             ),
@@ -1128,19 +1178,34 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
         cconds.append(conv.c.dispositif_id == f.dispositif)
     if f.association:
         cconds.append(conv.c.association_id == f.association)
-    (objectif,) = q.une(select(func.sum(conv.c.objectif_menages)).where(*cconds))
+    conventions = q.session.execute(
+        select(
+            conv.c.date_debut,
+            conv.c.date_fin,
+            conv.c.objectif_menages,
+            conv.c.mois_mesures_finances,
+            conv.c.budget_euros,
+        ).where(*cconds)
+    ).all()
     mois_mesures = sum(actifs.values())
     moyenne = round(mois_mesures / len(mois), 1)
+    financement = _financement(conventions, f.du, f.au)
+    objectif = financement["objectif"]
+    menages_periode = sum(int(r[1] or 0) for r in g["periode"])
+    budget = financement["budget"]
+    mmf = financement["mois_mesures_finances"]
     tableaux.append(
         _t0(
             _Spec(
                 "activite",
-                "Mois-mesures, activité moyenne et taux d'activité",
+                "Mois-mesures, activité moyenne, taux d'activité et coûts",
                 f"Mois-mesures {periode} ; activité moyenne = mois-mesures ÷ nombre de mois de "
-                f"la période ; "
-                "taux d'activité = activité moyenne ÷ somme des objectifs (ménages) des "
-                "conventions du périmètre "
-                "qui couvrent une partie de la période, en %.",
+                "la période ; objectif = objectifs (ménages) des conventions du périmètre pondérés "
+                "par les jours de la période que chacune couvre (Σ objectif × jours couverts ÷ "
+                "jours de la période) ; taux d'activité = activité moyenne ÷ objectif, en % ; "
+                "quand les conventions les donnent, mois-mesures financés et budget au prorata "
+                "des jours couverts, taux de réalisation des mois-mesures, coût par ménage "
+                "accompagné sur la période et par mois-mesure réalisé, en euros.",
                 Unite.ratio,
                 detail=False,
             ),
@@ -1155,6 +1220,12 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
                         "activite_moyenne",
                         "objectif_menages",
                         "taux_activite",
+                        "mois_mesures_finances",
+                        "taux_mois_mesures",
+                        "budget_periode",
+                        "menages_accompagnes",
+                        "cout_par_menage",
+                        "cout_par_mois_mesure",
                     )
                 ],
             ),
@@ -1162,10 +1233,14 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
                 "mois_mesures": mois_mesures,
                 "mois_periode": len(mois),
                 "activite_moyenne": moyenne,
-                "objectif_menages": int(objectif) if objectif else None,
-                "taux_activite": round(100 * mois_mesures / len(mois) / int(objectif), 1)
-                if objectif
-                else None,
+                "objectif_menages": _arrondi(objectif),
+                "taux_activite": round(100 * mois_mesures / len(mois) / objectif, 1) if objectif else None,
+                "mois_mesures_finances": _arrondi(mmf),
+                "taux_mois_mesures": round(100 * mois_mesures / mmf, 1) if mmf else None,
+                "budget_periode": _arrondi(budget),
+                "menages_accompagnes": menages_periode,
+                "cout_par_menage": round(budget / menages_periode) if budget and menages_periode else None,
+                "cout_par_mois_mesure": round(budget / mois_mesures) if budget and mois_mesures else None,
             },
         )
     )
@@ -1273,11 +1348,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
                 _modalites(
                     "motif_refus",
                     v,
-                    [
-                        (k, lib)
-                        for k, lib in LIBELLES["motif_refus"].items()
-                        if k != "non_renseigne" or k in v
-                    ],
+                    [(k, lib) for k, lib in LIBELLES["motif_refus"].items() if k != "non_renseigne" or k in v],
                 ),
             ),
             v,
@@ -1286,10 +1357,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
     d_ind = _dim(
         "indicateur",
         "Indicateur",
-        [
-            Modalite(code=k, libelle=libelle("mesure_indicateur", k))
-            for k in ("moyenne", "mediane", "nombre")
-        ],
+        [Modalite(code=k, libelle=libelle("mesure_indicateur", k)) for k in ("moyenne", "mediane", "nombre")],
     )
     delai = _moyenne_mediane(list(_marge([r for r in rows_d if r[2] is not None], [2], 3).items()))
     tableaux.append(
@@ -1389,17 +1457,6 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
     return tableaux
 
 
-def _masquer(tableaux: list[Tableau], seuil: int) -> None:
-    """Statistical secrecy for funders: a count below the threshold (but not zero) is
-    withheld; totals stay exact."""
-    for t in tableaux:
-        if t.unite not in UNITES_COMPTAGE:
-            continue
-        for c in t.cellules:
-            if not c.total and c.valeur is not None and 0 < c.valeur < seuil:
-                c.valeur, c.pourcentage, c.masque = None, None, True
-
-
 def _parametres(principal: Principal, f: Filtres, seuil: int) -> Parametres:
     return Parametres(
         du=f.du,
@@ -1409,30 +1466,67 @@ def _parametres(principal: Principal, f: Filtres, seuil: int) -> Parametres:
         commune=list(f.commune),
         cible=f.cible,
         tranches_age=list(f.tranches_age),
+        age=f.age,
         perimetre=access.perimetre(principal),
         secret_statistique_seuil=seuil,
     )
 
 
-def calculer_indicateurs(
-    session: Session, principal: Principal, *, f: Filtres, seuil: int
-) -> DocumentIndicateurs:
+def seuil_secret(session: Session, principal: Principal, f: Filtres, defaut: int) -> int:
+    """The statistical-secrecy threshold for this request: 0 for those who may see the
+    files (associations, commissions, admin); for a funder, the threshold of the
+    dispositif asked for (its own, or the platform's ``defaut``), or the highest among
+    the dispositifs it funds when it asks for all of them."""
+    if not access.est_agrege_seulement(principal):
+        return 0
+    d = table(Dispositif)
+    q = select(func.coalesce(d.c.secret_statistique_seuil, defaut)).where(
+        d.c.financeur_id == principal.organisation_id
+    )
+    if f.dispositif:
+        q = q.where(d.c.id == f.dispositif)
+    seuils = [int(v) for v in session.execute(q).scalars()]
+    return max(seuils) if seuils else defaut
+
+
+def verifier_filtres(f: Filtres, seuil: int) -> None:
+    """Under statistical secrecy, no filter below the dispositif: two requests differing by
+    one commune, cible or association would be subtracted cell by cell, and give the
+    counts of that commune, cible or association that the secrecy masks in its own
+    request. The tables by commune and by cible are there, with their masked cells."""
+    if not seuil:
+        return
+    for champ, valeur in (
+        ("commune", ",".join(f.commune) or None),
+        ("cible", f.cible),
+        ("association", str(f.association) if f.association else None),
+    ):
+        if valeur:
+            raise champ_invalide(
+                champ,
+                f"sous secret statistique (seuil {seuil}), un financeur ne restreint pas les "
+                "indicateurs en deçà du dispositif : lisez les tables par commune et par cible "
+                "du document",
+                valeur,
+            )
+
+
+def calculer_indicateurs(session: Session, principal: Principal, *, f: Filtres, seuil: int) -> DocumentIndicateurs:
     """The whole indicator document for the caller's perimeter and the filters.
 
     Aggregates only: no file, no name. A funder gets the cells below ``seuil``
     masked (``ANCRAGE_SECRET_STATISTIQUE_SEUIL``) and never a detail link.
     """
     access.verifier_acces(principal)
+    seuil_applique = seuil_secret(session, principal, f, seuil)
+    verifier_filtres(f, seuil_applique)
     tableaux = calculer_tableaux(session, principal, f)
-    seuil_applique = seuil if access.est_agrege_seulement(principal) else 0
     if seuil_applique:
-        _masquer(tableaux, seuil_applique)
+        secret.masquer(tableaux, seuil_applique)
     if not access.detail_disponible(principal):
         for t in tableaux:
             t.detail_disponible = False
-    return DocumentIndicateurs(
-        parametres=_parametres(principal, f, seuil_applique), tableaux=tableaux
-    )
+    return DocumentIndicateurs(parametres=_parametres(principal, f, seuil_applique), tableaux=tableaux)
 
 
 # --- behind a cell: the files -----------------------------------------------------
@@ -1478,9 +1572,7 @@ def _conditions_detail(
     sorties = {k: egal(e) for k, e in q.dims_sorties.items()}
     sorties["mois"] = mois(m.c.date_fin)
     o = q.o
-    specs: dict[
-        str, tuple[str, ColumnElement[bool], dict[str, Callable[[str], ColumnElement[bool]]]]
-    ] = {
+    specs: dict[str, tuple[str, ColumnElement[bool], dict[str, Callable[[str], ColumnElement[bool]]]]] = {
         "file_active": ("fa", q.fa, fa),
         "file_active_cible": ("fa", q.fa, fa),
         "file_active_sexe": ("fa", q.fa, fa),
@@ -1495,6 +1587,7 @@ def _conditions_detail(
         "file_active_statut_occupation": ("fa", q.fa, fa),
         "file_active_annee_orientation": ("fa", q.fa, fa),
         "file_active_commune": ("fa", q.fa, fa),
+        "file_active_type_accompagnement": ("fa", q.fa, fa),
         "file_active_ressources": ("fa", q.fa, {"ressource": dans(MesureRessourceEntree, "type")}),
         "file_active_dettes": ("fa", q.fa, {"dette": dans(MesureDetteEntree, "type")}),
         "file_active_procedures_expulsion": ("fa", q.fa, {"procedures": proc}),
@@ -1511,11 +1604,7 @@ def _conditions_detail(
         "suivis_6_mois": (
             "mesures",
             and_(q.scope_m, m.c.suivi_date_prevue >= q.f.du, m.c.suivi_date_prevue <= q.f.au),
-            {
-                "suivi": lambda v: (
-                    m.c.suivi_realise_le.is_not(None) if v == "realise" else literal(True)
-                )
-            },
+            {"suivi": lambda v: m.c.suivi_realise_le.is_not(None) if v == "realise" else literal(True)},
         ),
         "orientations_statut": (
             "orientations",
@@ -1599,17 +1688,11 @@ def detail_cellule(
         conds.append(dims[k](v))
     m, o = q.m, q.o
     if population in ("fa", "mesures"):
-        query = select(m.c.id, m.c.reference).where(*conds).order_by(m.c.reference)
+        query = select(m.c.id, m.c.reference).select_from(q.m_h).where(*conds).order_by(m.c.reference)
         kind, lien = "mesure", "/api/v1/mesures/"
     else:
         from_ = q.from_dec if population == "decisions" else o
-        query = (
-            select(o.c.id, o.c.reference)
-            .select_from(from_)
-            .where(*conds)
-            .distinct()
-            .order_by(o.c.reference)
-        )
+        query = select(o.c.id, o.c.reference).select_from(from_).where(*conds).distinct().order_by(o.c.reference)
         kind, lien = "orientation", "/api/v1/orientations/"
     rows = list(lu.execute(query.limit(LIMITE_DETAIL + 1)))
     total = (
@@ -1628,129 +1711,3 @@ def detail_cellule(
         total=total,
         elements=elements,
     )
-
-
-# --- CSV and XLSX --------------------------------------------------------------------
-
-
-def _libelle_valeur(dim: Dimension, code: str) -> str:
-    if code == TOTAL:
-        return "Total"
-    return next((m.libelle for m in dim.valeurs if m.code == code), code)
-
-
-def _fmt(v: float | None) -> float | int | None:
-    if v is None:
-        return None
-    return int(v) if float(v).is_integer() else v
-
-
-ENTETES_CSV = [
-    "Code de l'indicateur",
-    "Indicateur",
-    "Unité",
-    "Dimension 1",
-    "Valeur de la dimension 1",
-    "Code de la valeur 1",
-    "Dimension 2",
-    "Valeur de la dimension 2",
-    "Code de la valeur 2",
-    "Valeur",
-    "Pourcentage",
-    "Masqué",
-]
-
-
-def en_csv(doc: DocumentIndicateurs) -> str:
-    """One long table: one line per cell (indicator, dimensions, value); separator « ; »."""
-    buf = io.StringIO()
-    w = EcrivainCsv(buf)
-    w.writerow(ENTETES_CSV)
-    for t in doc.tableaux:
-        for c in t.cellules:
-            dims: list[Any] = []
-            for d in t.dimensions[:2]:
-                code = c.dimensions.get(d.code, "")
-                dims += [d.titre, _libelle_valeur(d, code), code]
-            dims += [""] * (6 - len(dims))
-            w.writerow(
-                [
-                    t.code,
-                    t.titre,
-                    t.unite.value,
-                    *dims,
-                    "" if c.valeur is None else _fmt(c.valeur),
-                    "" if c.pourcentage is None else c.pourcentage,
-                    "oui" if c.masque else "non",
-                ]
-            )
-    return "\ufeff" + buf.getvalue()  # BOM: spreadsheet software then reads UTF-8
-
-
-def en_xlsx(doc: DocumentIndicateurs) -> bytes:
-    """A workbook: the parameters on the first sheet, then one sheet per table."""
-    buf = io.BytesIO()
-    wb = classeur(buf)  # texts neutralised against formulas, numbers stay numbers
-    gras = wb.add_format({"bold": True})
-    titre_f = wb.add_format({"bold": True, "font_size": 14})
-    ws = wb.add_worksheet("Paramètres")
-    ws.write(0, 0, "Indicateurs Ancrage", titre_f)
-    p = doc.parametres
-    lignes = [
-        ("Début de la période (du)", p.du.isoformat()),
-        ("Date de référence (au)", p.au.isoformat()),
-        ("Périmètre", p.perimetre),
-        ("Dispositif", str(p.dispositif or "tous")),
-        ("Association", str(p.association or "toutes")),
-        ("Communes (INSEE)", ", ".join(p.commune) or "toutes"),
-        ("Cible", p.cible or "toutes"),
-        ("Bornes des tranches d'âge", ", ".join(map(str, p.tranches_age))),
-        ("Seuil du secret statistique", str(p.secret_statistique_seuil or "aucun")),
-    ]
-    for i, (k, v) in enumerate(lignes, start=2):
-        ws.write(i, 0, k, gras)
-        ws.write(i, 1, v)
-    ws.write(len(lignes) + 3, 0, "Tables", gras)
-    for i, t in enumerate(doc.tableaux):
-        ws.write(len(lignes) + 4 + i, 0, f"T{i + 1:02d}")
-        ws.write(len(lignes) + 4 + i, 1, t.titre)
-    ws.set_column(0, 0, 32)
-    ws.set_column(1, 1, 70)
-    for i, t in enumerate(doc.tableaux):
-        sh = wb.add_worksheet(f"T{i + 1:02d} {t.code}"[:31])
-        sh.write(0, 0, t.titre, titre_f)
-        sh.write(1, 0, t.definition)
-        sh.write(2, 0, f"Code : {t.code} ; unité : {t.unite.value}")
-        val = {tuple(c.dimensions.get(d.code) for d in t.dimensions): c for c in t.cellules}
-
-        def ecrire(r: int, col: int, c: Cellule | None, sh: Any = sh) -> None:
-            if c is None:
-                return
-            if c.masque:
-                sh.write(r, col, "masqué")
-            elif c.valeur is not None:
-                sh.write_number(r, col, c.valeur)
-
-        if len(t.dimensions) == 2:
-            d1, d2 = t.dimensions
-            cols = [*(m.code for m in d2.valeurs), TOTAL]
-            sh.write(4, 0, f"{d1.titre} \\ {d2.titre}", gras)
-            for j, k in enumerate(cols, start=1):
-                sh.write(4, j, _libelle_valeur(d2, k), gras)
-            for r, a in enumerate([*(m.code for m in d1.valeurs), TOTAL], start=5):
-                sh.write(r, 0, _libelle_valeur(d1, a), gras)
-                for j, b in enumerate(cols, start=1):
-                    ecrire(r, j, val.get((a, b)))
-        else:
-            d = t.dimensions[0]
-            sh.write(4, 0, d.titre, gras)
-            sh.write(4, 1, "Valeur", gras)
-            sh.write(4, 2, "%", gras)
-            for r, c in enumerate(t.cellules, start=5):
-                sh.write(r, 0, _libelle_valeur(d, c.dimensions.get(d.code, "")))
-                ecrire(r, 1, c)
-                if c.pourcentage is not None:
-                    sh.write_number(r, 2, c.pourcentage)
-        sh.set_column(0, 0, 40)
-    wb.close()
-    return buf.getvalue()

@@ -7,10 +7,11 @@ that every query gives the same figure on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+from datetime import date
 from itertools import pairwise
 from typing import Any, cast
 
-from sqlalchemy import Date, Integer, Table, case, extract, func
+from sqlalchemy import Date, Integer, Table, case, extract, func, literal_column
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
@@ -57,6 +58,30 @@ def _partie_pg(element: _PartieDate, compiler: Any, **kw: Any) -> str:
     return f"CAST(date_part('{element.champ}', {compiler.process(expr, **kw)}) AS INTEGER)"
 
 
+class _DivisionEntiere(FunctionElement[int]):
+    """Integer division of two integers: ``a / b`` on both databases (SQLAlchemy's ``//``
+    goes through FLOOR and a float on SQLite)."""
+
+    type = Integer()
+    name = "division_entiere"
+    inherit_cache = True
+
+
+@compiles(_DivisionEntiere)
+def _division_entiere(element: _DivisionEntiere, compiler: Any, **kw: Any) -> str:
+    a, b = element.clauses
+    return f"(({compiler.process(a, **kw)}) / ({compiler.process(b, **kw)}))"
+
+
+def age_au_mois(naissance_yyyymm: ColumnElement[Any], d: date) -> ColumnElement[Any]:
+    """Age in full years at ``d`` from a month of birth YYYYMM, the birthday taken as the
+    first of the month (api/mesures/entree.py: ``age_au_mois``). Literal constants:
+    the expression is grouped by."""
+    n = naissance_yyyymm
+    mois_naissance = _DivisionEntiere(n, literal_column("100")) * literal_column("12") + n % literal_column("100")
+    return _DivisionEntiere(literal_column(str(d.year * 12 + d.month)) - mois_naissance, literal_column("12"))
+
+
 def partie(champ: str, d: Any) -> ColumnElement[Any]:
     classe = {"year": annee_de, "month": mois_de, "day": jour_de}[champ]
     return classe(d)
@@ -89,9 +114,7 @@ def jour(horodatage: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
     return sql_cast(func.timezone("UTC", horodatage), Date)
 
 
-def jours_entre(
-    debut: ColumnElement[Any], fin: ColumnElement[Any], dialect: str
-) -> ColumnElement[Any]:
+def jours_entre(debut: ColumnElement[Any], fin: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
     """Days from ``debut`` to ``fin`` (two dates)."""
     if dialect == "sqlite":
         return sql_cast(func.julianday(fin) - func.julianday(debut), Integer)

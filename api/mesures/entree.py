@@ -1,14 +1,17 @@
 """The demandeur and the persons of the household *at entry*, snapshotted on the mesure.
 
-Product decision (docs/indicateurs.md, « Définitions »): every age an indicator shows is the age at
-the mesure's entry (its mandatement), in full years, recorded when the mesure is
-created — like the composition or the resources at entry. Three reasons:
+Two ages are available in the indicators (docs/indicateurs.md, « Âges »):
 
-* it is what social-work reporting states (« âge à l'entrée dans le dispositif »);
-* it survives retention: anonymisation reduces birth dates to 1 January of the year,
-  after which an age *at an arbitrary date* can no longer be computed exactly, while
-  the snapshot was taken from the full date and never moves;
-* the indicators read one row per mesure, with no join to the persons.
+* the age **at the date the table speaks of** (default, ``age=au_jour``), as the seeds
+  read it (« âge au 30/04/2016 »): computed from the demandeur's month and year of
+  birth (``entree_naissance_demandeur``, YYYYMM), the birthday taken as the first of
+  the month. The day is dropped on purpose: retention keeps the month and the year on
+  the anonymised mesure, so that this age is the same before and after anonymisation;
+* the age **at entry** (``age=a_l_entree``): full years on the mandatement day, from
+  the full birth date, recorded when the mesure is created.
+
+Both survive retention (anonymisation reduces the persons' birth dates to 1 January of
+the year) and the indicators read one row per mesure, with no join to the persons.
 
 The demandeur's sex is snapshotted for the same last reason (it is not anonymised).
 The persons of the household are counted by age class at entry; a person born after
@@ -36,6 +39,18 @@ def age_a(naissance: date, d: date) -> int:
     return d.year - naissance.year - ((naissance.month, naissance.day) > (d.month, d.day))
 
 
+def naissance_mois(naissance: date) -> int:
+    """YYYYMM: the month and year of birth kept for ages at a date."""
+    return naissance.year * 100 + naissance.month
+
+
+def age_au_mois(naissance_yyyymm: int, d: date) -> int:
+    """Age at ``d`` from the month and year of birth, the birthday being the first of the
+    month (the same rule as the SQL of the indicators)."""
+    mois = d.year * 12 + d.month - (naissance_yyyymm // 100 * 12 + naissance_yyyymm % 100)
+    return mois // 12
+
+
 def classe_age(age: int | None) -> str:
     if age is None:
         return "entree_nb_age_inconnu"
@@ -54,6 +69,7 @@ def instantane(personnes: Iterable[tuple[str, date | None, str | None]], d: date
     out: dict[str, Any] = {col: 0 for col, _ in CLASSES_AGE}
     out["entree_age_demandeur"] = None
     out["entree_sexe_demandeur"] = None
+    out["entree_naissance_demandeur"] = None
     for lien, naissance, sexe in personnes:
         if naissance is not None and naissance > d:
             continue  # not born yet at entry
@@ -62,4 +78,5 @@ def instantane(personnes: Iterable[tuple[str, date | None, str | None]], d: date
         if lien == "demandeur":
             out["entree_age_demandeur"] = age
             out["entree_sexe_demandeur"] = sexe
+            out["entree_naissance_demandeur"] = naissance_mois(naissance) if naissance else None
     return out

@@ -154,6 +154,10 @@ class Mesure(SQLModel, table=True):
     # The demandeur and the persons at entry (api/mesures/entree.py): ages in full
     # years on the mandatement date, so that age figures survive retention.
     entree_age_demandeur: int | None = None
+    # The demandeur's month and year of birth (YYYYMM), the day dropped: ages *at a date*
+    # are computed from it (api/mesures/entree.py), and retention keeps it so that
+    # every age table is the same before and after anonymisation (docs/indicateurs.md).
+    entree_naissance_demandeur: int | None = None
     entree_sexe_demandeur: str | None = Field(default=None, max_length=20)
     entree_nb_mineurs: int = 0
     entree_nb_18_25: int = 0
@@ -195,6 +199,28 @@ class MesureDomaine(SQLModel, table=True):
 
     mesure_id: uuid.UUID = Field(foreign_key="mesure.id", primary_key=True, ondelete="CASCADE")
     domaine: str = Field(max_length=40, primary_key=True)
+
+
+class MesureHistorique(SQLModel, table=True):
+    """A past value of one attribute of a mesure and the days it was in force:
+    ``du`` included, ``jusqu_au`` excluded. The current value is on the mesure, in force
+    from the latest ``jusqu_au`` (or the mandatement); indicators at a past date read
+    the value in force that day (api/mesures/historique.py)."""
+
+    __tablename__ = "mesure_historique"
+    __table_args__ = (
+        Index("ix_mesure_historique_mesure", "mesure_id", "attribut", "jusqu_au"),
+        # Indicators at D: the periods containing D, whatever the mesure.
+        Index("ix_mesure_historique_periode", "jusqu_au", "du", "mesure_id"),
+    )
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    mesure_id: uuid.UUID = Field(foreign_key="mesure.id", ondelete="CASCADE")
+    attribut: str = Field(max_length=30)
+    valeur: str | None = Field(default=None, max_length=60)
+    du: date
+    jusqu_au: date
+    cree_le: datetime = Field(default_factory=utcnow)
 
 
 class MesureEvenement(SQLModel, table=True):

@@ -49,7 +49,7 @@ from api.core.texte import motif_like
 from api.dispositifs.models import Cible, Dispositif, TypeAccompagnement
 from api.menages.access import visible_menages
 from api.menages.models import Dette, Menage, Personne, Ressource
-from api.mesures import access
+from api.mesures import access, historique
 from api.mesures.access import Niveau
 from api.mesures.entree import instantane
 from api.mesures.models import (
@@ -773,6 +773,7 @@ def _changer_referent(
         return None
     _verifier_referent(session, mesure.association_id, referent_id)
     ancien = mesure.referent_id
+    historique.noter(session, mesure, "referent", effet=aujourdhui(), champ="referent_id")
     mesure.referent_id = referent_id
     return _evenement(
         principal,
@@ -808,6 +809,9 @@ def modifier_mesure(
         if ev is not None:
             evenements.append(ev)
     modifies: dict[str, Any] = {}
+    ancienne_modalite = mesure.modalite_logement
+    if data.acces_maintien is not None and data.acces_maintien.value != mesure.acces_maintien:
+        historique.noter(session, mesure, "acces_maintien", effet=aujourdhui(), champ="acces_maintien")
     for champ in (
         "acces_maintien",
         "modalite_logement",
@@ -821,6 +825,28 @@ def modifier_mesure(
             if getattr(mesure, champ) != valeur:
                 setattr(mesure, champ, valeur)
                 modifies[champ] = valeur.isoformat() if isinstance(valeur, date) else valeur
+    if "modalite_logement" in modifies:
+        # In force from its start date when given; the first modalité recorded without a
+        # date is taken as in force since the mandatement (what the file says), a later
+        # change without a date from today.
+        debut = historique.debut_valeur(session, mesure, "modalite_logement")
+        if "modalite_date_debut" in changes and mesure.modalite_date_debut is not None:
+            effet = mesure.modalite_date_debut
+            if ancienne_modalite is None and effet < debut:
+                effet = debut  # a household already in its dwelling before the mesure
+        else:
+            effet = debut if ancienne_modalite is None else aujourdhui()
+        historique.noter(
+            session,
+            mesure,
+            "modalite_logement",
+            effet=effet,
+            champ="modalite_date_debut",
+            ancienne=ancienne_modalite,
+            prendre_ancienne=False,
+        )
+    elif "modalite_date_debut" in modifies and mesure.modalite_date_debut is not None:
+        historique.redater_modalite(session, mesure, mesure.modalite_date_debut)
     if mesure.date_glissement is not None and mesure.modalite_logement != ModaliteLogement.iml_bail_glissant.value:
         raise champ_invalide(
             "date_glissement",
@@ -897,6 +923,7 @@ def demarrer(
     _noter_adhesion(mesure, data.adhesion_date, data.adhesion_modalite, aujourdhui)
     if vers == StatutMesure.active.value:
         _verifier_adhesion(session, mesure)
+    historique.noter(session, mesure, "statut", effet=data.date_debut, champ="date_debut")
     mesure.date_debut = data.date_debut
     dispositif = session.get(Dispositif, mesure.dispositif_id)
     assert dispositif is not None
@@ -958,6 +985,7 @@ def _changer_statut(
         mesure.date_debut or mesure.date_mandatement,
         "le début de la mesure",
     )
+    historique.noter(session, mesure, "statut", effet=date_effet, champ="date_effet")
     de = mesure.statut
     mesure.statut = vers.value
     ev = _evenement(
@@ -1082,6 +1110,7 @@ def reorienter(
     if data.cible_code is not None and data.cible_code != mesure.cible_code:
         _verifier_code(session, Cible, mesure.dispositif_id, "cible_code", data.cible_code)
         donnees |= {"ancienne_cible": mesure.cible_code, "nouvelle_cible": data.cible_code}
+        historique.noter(session, mesure, "cible", effet=data.date_effet, champ="date_effet")
         mesure.cible_code = data.cible_code
     if data.type_accompagnement_code is not None and data.type_accompagnement_code != mesure.type_accompagnement_code:
         _verifier_code(
@@ -1095,6 +1124,7 @@ def reorienter(
             "ancien_type": mesure.type_accompagnement_code,
             "nouveau_type": data.type_accompagnement_code,
         }
+        historique.noter(session, mesure, "type_accompagnement", effet=data.date_effet, champ="date_effet")
         mesure.type_accompagnement_code = data.type_accompagnement_code
     if not donnees:
         raise champ_invalide(
@@ -1207,6 +1237,7 @@ def terminer(
         mesure.date_debut or mesure.date_mandatement,
         "le début de la mesure",
     )
+    historique.noter(session, mesure, "statut", effet=data.date_fin, champ="date_fin")
     de = mesure.statut
     mesure.statut = StatutMesure.terminee.value
     mesure.date_fin = data.date_fin

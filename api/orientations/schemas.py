@@ -51,6 +51,15 @@ class OrientationCreate(BaseModel):
     soumettre: bool = Field(
         default=False, description="true : l'orientation est soumise aussitôt (sinon brouillon)"
     )
+    date_reception: date | None = Field(
+        default=None,
+        description=(
+            "Date de réception de l'orientation, pour reprendre un historique (défaut : "
+            "aujourd'hui) : avec soumettre=true seulement, ni dans le futur ; réservée aux "
+            "systèmes partenaires (clients API) et aux commissions"
+        ),
+        examples=["2023-03-14"],
+    )
 
     @model_validator(mode="after")
     def _un_menage(self) -> OrientationCreate:

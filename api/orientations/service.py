@@ -386,11 +386,40 @@ def _verifier_lot(
         refus.setdefault(i, ("menage.personnes", probleme))
     for i, probleme in menages.bailleurs_invalides(session, [m.bailleur_id if m else None for m in nouveaux]):
         refus.setdefault(i, ("menage.bailleur_id", probleme))
+    aujourdhui = mesures.aujourdhui()
+    for i, d in enumerate(demandes):
+        if d.date_reception is None:
+            continue
+        refus_date = _refus_date_reception(principal, d, aujourdhui)
+        if refus_date is not None:
+            refus.setdefault(i, ("date_reception", refus_date))
     if refus:
         premier = min(refus)
         champ, probleme = refus[premier]
         raise _dans_le_lot(probleme, premier, champ) if en_lot else probleme
     return cibles
+
+
+def _refus_date_reception(principal: Principal, d: OrientationCreate, aujourdhui: date) -> Probleme | None:
+    """A reception date given at creation: for integrations taking over a history (API
+    clients) and commissions recording referrals received on paper; a submitted
+    referral only; never in the future (a figure would count it before it exists)."""
+    assert d.date_reception is not None
+    valeur = d.date_reception.isoformat()
+    if not (principal.is_client or principal.of_type(TypeOrganisation.gie)):
+        return champ_invalide(
+            "date_reception",
+            "réservée aux systèmes partenaires (clients API) et aux commissions ; omettez-la : "
+            "la date de réception est celle de la soumission",
+            valeur,
+        )
+    if not d.soumettre:
+        return champ_invalide("date_reception", "seulement avec soumettre=true (un brouillon n'est pas reçu)", valeur)
+    if d.date_reception > aujourdhui:
+        return champ_invalide(
+            "date_reception", f"ne peut pas être postérieure à aujourd'hui ({aujourdhui.isoformat()})", valeur
+        )
+    return None
 
 
 def _external_refs_prises(
@@ -454,7 +483,7 @@ def _ecrire_lot(
             "motifs": d.motifs,
             # inserted already submitted (no UPDATE), with both events of its history
             "statut": (S.soumise if d.soumettre else S.brouillon).value,
-            "date_reception": aujourdhui if d.soumettre else None,
+            "date_reception": (d.date_reception or aujourdhui) if d.soumettre else None,
         }
         for d, reference, menage_id in zip(demandes, references["O"], menage_ids, strict=True)
     ]
@@ -476,7 +505,9 @@ def _ecrire_lot(
     for o, d in zip(orientations, demandes, strict=True):
         historique.append(_valeurs_evenement(principal, o.id, de=None, vers=S.brouillon))
         if d.soumettre:
-            historique.append(_valeurs_evenement(principal, o.id, de=S.brouillon, vers=S.soumise))
+            historique.append(
+                _valeurs_evenement(principal, o.id, de=S.brouillon, vers=S.soumise, date_effet=o.date_reception)
+            )
     evenements = inserer_objets(session, OrientationEvenement, historique)
     # The household as it goes with each referral: what the prescriber and the commission read.
     menages.transmettre(session, principal, [(o.menage_id, o.id) for o in orientations])
@@ -574,6 +605,25 @@ def _verifier_acteur(principal: Principal, o: Orientation, d: Dispositif, vers: 
     raise Interdit(f"Le passage à « {vers.value} » est réservé à {qui}.")
 
 
+def _verifier_date_effet(o: Orientation, vers: S, date_effet: date) -> None:
+    """A transition happens on a day that exists: not in the future (a decision dated 2027
+    would create a mesure that can neither start nor end), and, after the reception, not
+    before it (a negative delay between orientation and decision)."""
+    aujourdhui = mesures.aujourdhui()
+    if date_effet > aujourdhui:
+        raise champ_invalide(
+            "date_effet",
+            f"ne peut pas être postérieure à aujourd'hui ({aujourdhui.isoformat()})",
+            date_effet.isoformat(),
+        )
+    if vers != S.soumise and o.date_reception is not None and date_effet < o.date_reception:
+        raise champ_invalide(
+            "date_effet",
+            f"ne peut pas précéder la réception de l'orientation ({o.date_reception.isoformat()})",
+            date_effet.isoformat(),
+        )
+
+
 def _appliquer(
     session: Session,
     principal: Principal,
@@ -603,6 +653,7 @@ def _appliquer(
     if vers in graphe.DECISIONS and access.est_commission(principal, d):
         _verifier_seance_tenue(session, o, data, session_commission_id or o.session_commission_id)
     date_effet = data.date_effet or utcnow().date()
+    _verifier_date_effet(o, vers, date_effet)
     bump_version(session, Orientation, o, f"L'orientation {o.reference}")
     if vers == S.acceptee:
         _accepter(session, principal, o, d, data, date_effet)
@@ -908,7 +959,9 @@ def inscrire(
             session,
             principal,
             o,
-            TransitionIn(vers_statut=S.en_commission, date_effet=s.date),
+            # Placed on the agenda today for a sitting to come: the move happens now (a
+            # transition is never dated in the future); for a past sitting, on its date.
+            TransitionIn(vers_statut=S.en_commission, date_effet=min(s.date, utcnow().date())),
             session_commission_id=s.id,
         )
     session.flush()

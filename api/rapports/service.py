@@ -24,7 +24,8 @@ from api.core.models import utcnow
 from api.core.pagination import Page, PageParams, count
 from api.dispositifs.models import Dispositif
 from api.indicateurs import service as indicateurs
-from api.organisations.models import Organisation
+from api.indicateurs.secret import UNITES_COMPTAGE
+from api.organisations.models import Organisation, TypeOrganisation
 from api.rapports import access, gabarits, rendu
 from api.rapports.composition import Contenu, composer, verifier_sections
 from api.rapports.models import GabaritRapport, Rapport, RapportDocument, RapportModele
@@ -337,7 +338,7 @@ def masquer(doc: dict[str, Any] | None, seuil: int) -> dict[str, Any] | None:
     if doc is None or seuil <= 0:
         return doc
     doc = copy.deepcopy(doc)
-    comptages = {u.value for u in indicateurs.UNITES_COMPTAGE}
+    comptages = {u.value for u in UNITES_COMPTAGE}
     for t in doc["tableaux"]:
         t["detail_disponible"] = False
         if t["unite"] not in comptages:
@@ -551,7 +552,20 @@ def ecarts(session: Session, lecture: Session, principal: Principal, rapport_id:
     agrege = access.agrege_seulement(principal)
     seuil_lecteur = seuil if agrege else 0
     sections = r.fige["modele"]["sections"]
-    vivant_n, vivant_n1 = _documents(lecture, principal, r, sections, seuil)
+    if agrege:
+        # A funder reads the deposited report, whose figures are its author's perimeter
+        # (one association): today's figures are computed on that same perimeter and masked
+        # the same way as the frozen ones. Computed as the funder itself, the association
+        # filter would be refused (it would isolate masked cells by differencing).
+        auteur = session.get(Organisation, r.auteur_id)
+        assert auteur is not None
+        comme_auteur = Principal(
+            "utilisateur", uuid.UUID(int=0), auteur.id, TypeOrganisation(auteur.type), "agent", uuid.UUID(int=0)
+        )
+        exact_n, exact_n1 = _documents(lecture, comme_auteur, r, sections, 0)
+        vivant_n, vivant_n1 = masquer(exact_n, seuil_lecteur), masquer(exact_n1, seuil_lecteur)
+    else:
+        vivant_n, vivant_n1 = _documents(lecture, principal, r, sections, seuil)
     periodes = (
         ("N", masquer(r.fige["doc_n"], seuil_lecteur), vivant_n, r.du, r.au),
         ("N-1", masquer(r.fige["doc_n1"], seuil_lecteur), vivant_n1, moins_un_an(r.du), moins_un_an(r.au)),

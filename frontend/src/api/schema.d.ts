@@ -1939,6 +1939,11 @@ export interface components {
              * @example 300 logements accompagnés
              */
             nom: string;
+            /**
+             * Secret Statistique Seuil
+             * @description Secret statistique des indicateurs donnés aux financeurs : effectif en dessous duquel une cellule est masquée ; vide : le réglage de la plateforme (5 par défaut) ; 0 : chiffres exacts, quand la convention des partenaires le prévoit
+             */
+            secret_statistique_seuil?: number | null;
             /** Types Accompagnement */
             types_accompagnement: components["schemas"]["TypeAccompagnementIn"][];
         };
@@ -2000,6 +2005,11 @@ export interface components {
              * @example 300 logements accompagnés
              */
             nom: string;
+            /**
+             * Secret Statistique Seuil
+             * @description Secret statistique des indicateurs donnés aux financeurs : effectif en dessous duquel une cellule est masquée ; vide : le réglage de la plateforme (5 par défaut) ; 0 : chiffres exacts, quand la convention des partenaires le prévoit
+             */
+            secret_statistique_seuil?: number | null;
             /** Types Accompagnement */
             types_accompagnement: components["schemas"]["TypeAccompagnementIn"][];
         };
@@ -2022,6 +2032,8 @@ export interface components {
             duree_max_mois?: number | null;
             /** Nom */
             nom?: string;
+            /** Secret Statistique Seuil */
+            secret_statistique_seuil?: number | null;
             /** Types Accompagnement */
             types_accompagnement?: components["schemas"]["TypeAccompagnementIn"][] | null;
         };
@@ -2904,6 +2916,12 @@ export interface components {
          * @enum {string}
          */
         ModaliteLogement: "bail_direct" | "sous_location_gla" | "iml_bail_glissant" | "logement_transition" | "hebergement";
+        /**
+         * ModeAge
+         * @description Which age of the demandeur the age tables count.
+         * @enum {string}
+         */
+        ModeAge: "au_jour" | "a_l_entree";
         /** ModeleCopie */
         ModeleCopie: {
             /**
@@ -3106,6 +3124,12 @@ export interface components {
              * @description Code d'une cible du dispositif
              */
             cible_proposee_code?: string | null;
+            /**
+             * Date Reception
+             * @description Date de réception de l'orientation, pour reprendre un historique (défaut : aujourd'hui) : avec soumettre=true seulement, ni dans le futur ; réservée aux systèmes partenaires (clients API) et aux commissions
+             * @example 2023-03-14
+             */
+            date_reception?: string | null;
             /**
              * Dispositif Id
              * Format: uuid
@@ -3547,6 +3571,11 @@ export interface components {
         };
         /** Parametres */
         Parametres: {
+            /**
+             * @description Âge compté dans les tables d'âge : au_jour (à la date « au », au mois près) ou a_l_entree (au jour du mandatement)
+             * @default au_jour
+             */
+            age?: components["schemas"]["ModeAge"];
             /** Association */
             association?: string | null;
             /**
@@ -7101,6 +7130,8 @@ export interface operations {
                 cible?: string | null;
                 /** @description Bornes des tranches d'âge, borne basse incluse (défaut : 20,30,40,50,60,70,80) */
                 tranches_age?: string | null;
+                /** @description Âge compté dans les tables d'âge : au_jour (défaut, âge à la date « au ») ou a_l_entree (âge au mandatement) */
+                age?: components["schemas"]["ModeAge"] | null;
                 /** @description json (défaut), csv ou xlsx */
                 format?: components["schemas"]["FormatIndicateurs"] | null;
             };
@@ -7189,6 +7220,8 @@ export interface operations {
                 cible?: string | null;
                 /** @description Bornes des tranches d'âge, borne basse incluse (défaut : 20,30,40,50,60,70,80) */
                 tranches_age?: string | null;
+                /** @description Âge compté dans les tables d'âge : au_jour (défaut, âge à la date « au ») ou a_l_entree (âge au mandatement) */
+                age?: components["schemas"]["ModeAge"] | null;
             };
             header?: never;
             path?: never;
