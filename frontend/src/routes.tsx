@@ -1,25 +1,13 @@
 /**
  * Routes. Each screen is loaded on demand (React.lazy) so that the initial
  * JavaScript stays small; a new screen is a route here plus an entry in
- * navigation.ts.
+ * navigation.ts. Each group is guarded by the capability (GET /auth/me) that opens it.
  */
 import { lazy } from "react";
 import { createBrowserRouter, Navigate } from "react-router";
 
-import { RequireAuth, RequireTypes } from "./auth/guards";
+import { RequireAuth, RequireCapacite } from "./auth/guards";
 import { Layout } from "./layout/Layout";
-import {
-  TYPES_COMMISSION,
-  TYPES_CREATEURS_MENAGE,
-  TYPES_LECTEURS_INDICATEURS,
-  TYPES_LECTEURS_MENAGE,
-  TYPES_LECTEURS_MESURE,
-  TYPES_LECTEURS_ORIENTATION,
-  TYPES_PARTENAIRES,
-  TYPES_PRESCRIPTEURS,
-  TYPES_RENDEZ_VOUS,
-  TYPES_WEBHOOKS,
-} from "./navigation";
 import { Connexion } from "./pages/Connexion";
 import { PageIntrouvable } from "./pages/PageIntrouvable";
 
@@ -61,12 +49,12 @@ export const router = createBrowserRouter([
       { index: true, element: <TableauDeBord /> },
       {
         path: "menages",
-        element: <RequireTypes types={TYPES_LECTEURS_MENAGE} />,
+        element: <RequireCapacite capacite="lire_menages" />,
         children: [
           { index: true, element: <MenagesListe /> },
           {
             path: "nouveau",
-            element: <RequireTypes types={TYPES_CREATEURS_MENAGE} />,
+            element: <RequireCapacite capacite="ouvrir_menage" />,
             children: [{ index: true, element: <MenageCreer /> }],
           },
           { path: ":menageId", element: <MenageFiche /> },
@@ -75,12 +63,12 @@ export const router = createBrowserRouter([
       },
       {
         path: "orientations",
-        element: <RequireTypes types={TYPES_LECTEURS_ORIENTATION} />,
+        element: <RequireCapacite capacite="lire_orientations" />,
         children: [
           { index: true, element: <OrientationsListe /> },
           {
             path: "nouvelle",
-            element: <RequireTypes types={TYPES_PRESCRIPTEURS} />,
+            element: <RequireCapacite capacite="orienter" />,
             children: [{ index: true, element: <OrientationCreer /> }],
           },
           { path: ":orientationId", element: <OrientationFiche /> },
@@ -88,7 +76,7 @@ export const router = createBrowserRouter([
       },
       {
         path: "commission",
-        element: <RequireTypes types={TYPES_COMMISSION} />,
+        element: <RequireCapacite capacite="organiser_commission" />,
         children: [
           { index: true, element: <CommissionsListe /> },
           { path: ":sessionId", element: <CommissionSession /> },
@@ -96,7 +84,7 @@ export const router = createBrowserRouter([
       },
       {
         path: "rendez-vous",
-        element: <RequireTypes types={TYPES_RENDEZ_VOUS} />,
+        element: <RequireCapacite capacite="rendez_vous" />,
         children: [
           { index: true, element: <Agenda /> },
           { path: "nouveau", element: <RendezVousCreer /> },
@@ -105,7 +93,7 @@ export const router = createBrowserRouter([
       },
       {
         path: "mesures",
-        element: <RequireTypes types={TYPES_LECTEURS_MESURE} />,
+        element: <RequireCapacite capacite="lire_mesures" />,
         children: [
           { index: true, element: <MesuresListe /> },
           { path: ":mesureId", element: <MesureFiche /> },
@@ -113,12 +101,12 @@ export const router = createBrowserRouter([
       },
       {
         path: "indicateurs",
-        element: <RequireTypes types={TYPES_LECTEURS_INDICATEURS} />,
+        element: <RequireCapacite capacite="indicateurs" />,
         children: [{ index: true, element: <Indicateurs /> }],
       },
       {
         path: "admin",
-        element: <RequireTypes types={["admin"]} />,
+        element: <RequireCapacite capacite="administrer" />,
         children: [
           { index: true, element: <Navigate to="/admin/organisations" replace /> },
           { path: "organisations", element: <AdminOrganisations /> },
@@ -131,12 +119,12 @@ export const router = createBrowserRouter([
       },
       {
         path: "comptes",
-        element: <RequireTypes types={TYPES_PARTENAIRES} />,
+        element: <RequireCapacite capacite="gerer_comptes" />,
         children: [{ index: true, element: <AdminUtilisateurs /> }],
       },
       {
         path: "webhooks",
-        element: <RequireTypes types={TYPES_WEBHOOKS} />,
+        element: <RequireCapacite capacite="webhooks" />,
         children: [
           { index: true, element: <Webhooks /> },
           { path: ":webhookId", element: <WebhookLivraisons /> },

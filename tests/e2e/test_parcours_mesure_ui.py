@@ -212,7 +212,7 @@ def test_agent_mene_une_mesure_de_bout_en_bout(page: Any, serveur: Serveur, capt
     actions.get_by_role("button", name="Terminer la mesure").click()
     formulaire = page.get_by_role("form", name="Terminer la mesure")
     formulaire.get_by_role("button", name="Enregistrer la fin de la mesure").click()
-    expect(formulaire.get_by_text("champ obligatoire")).to_have_count(2)
+    expect(formulaire.get_by_text(re.compile("est obligatoire"))).to_have_count(2)
     capture(page, "3g-fin-champs-obligatoires")
     formulaire.get_by_label("Motif de fin").select_option("relogement")
     formulaire.get_by_label("Situation de logement à la sortie").select_option("locataire_parc_public")

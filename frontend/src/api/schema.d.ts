@@ -1145,6 +1145,87 @@ export interface components {
              */
             username?: string | null;
         };
+        /**
+         * Capacites
+         * @description Ce que le principal peut faire quelque part : l'interface n'offre que cela.
+         */
+        Capacites: {
+            /**
+             * Administrer
+             * @description Administrer la plateforme (organisations, clients API, dispositifs)
+             */
+            administrer: boolean;
+            /**
+             * Alertes
+             * @description Recevoir des alertes sur ses dossiers
+             */
+            alertes: boolean;
+            /**
+             * Faits Lus
+             * @description Les faits que la politique d'accès lui laisse lire quelque part
+             */
+            faits_lus: components["schemas"]["Fait"][];
+            /**
+             * Faits Modifies
+             * @description Les faits qu'elle lui laisse modifier quelque part
+             */
+            faits_modifies: components["schemas"]["Fait"][];
+            /**
+             * Gerer Comptes
+             * @description Gérer les comptes des personnes de son organisation
+             */
+            gerer_comptes: boolean;
+            /**
+             * Indicateurs
+             * @description Lire les indicateurs (agrégés pour un financeur)
+             */
+            indicateurs: boolean;
+            /**
+             * Lire Menages
+             * @description Rechercher et lire des dossiers ménage
+             */
+            lire_menages: boolean;
+            /**
+             * Lire Mesures
+             * @description Lire les mesures en entier (dates, cible, historique)
+             */
+            lire_mesures: boolean;
+            /**
+             * Lire Orientations
+             * @description Lire des orientations (les siennes, celles qu'on décide…)
+             */
+            lire_orientations: boolean;
+            /**
+             * Modifier Mesures
+             * @description Agir sur une mesure (référent, suivi, fin…)
+             */
+            modifier_mesures: boolean;
+            /**
+             * Organiser Commission
+             * @description Organiser les sessions de commission et décider
+             */
+            organiser_commission: boolean;
+            /**
+             * Orienter
+             * @description Orienter un ménage vers un dispositif
+             */
+            orienter: boolean;
+            /**
+             * Ouvrir Menage
+             * @description Ouvrir le dossier d'un nouveau ménage
+             */
+            ouvrir_menage: boolean;
+            /**
+             * Rendez Vous
+             * @description Lire et planifier des rendez-vous, écrire leurs comptes rendus
+             */
+            rendez_vous: boolean;
+            /**
+             * Webhooks
+             * @description Gérer les webhooks de son organisation
+             */
+            webhooks: boolean;
+        };
         /** Cellule */
         Cellule: {
             /**
@@ -1886,6 +1967,12 @@ export interface components {
             /** Orientations */
             orientations: components["schemas"]["OrientationExport"][];
         };
+        /**
+         * Fait
+         * @description The kinds of facts the product holds about a household.
+         * @enum {string}
+         */
+        Fait: "menage_vivant" | "menage_transmis" | "orientation" | "statut_orientation" | "commentaire" | "mesure_complete" | "mesure_statut" | "cible_sensible" | "note_mesure" | "rendez_vous" | "compte_rendu" | "journal_acces" | "indicateur";
         /** Fin */
         Fin: {
             /** Commentaire */
@@ -2475,6 +2562,8 @@ export interface components {
          * @description Le principal courant : une personne ou un système (client API).
          */
         Moi: {
+            /** @description Ce que ce principal peut faire, dérivé de la politique d'accès et des contrôles des domaines : l'interface n'offre que cela */
+            capacites: components["schemas"]["Capacites"];
             /** Email */
             email?: string | null;
             /**

@@ -3,7 +3,7 @@ import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import type { InputHTMLAttributes } from "react";
 
-import type { ErreursChamps } from "../api/problem";
+import { type ErreursChamps, phraseChamp } from "../api/problem";
 
 interface Commun {
   cle: string;
@@ -13,9 +13,9 @@ interface Commun {
   className?: string;
 }
 
-function etat(erreurs: ErreursChamps, cle: string) {
+function etat(erreurs: ErreursChamps, cle: string, label: string) {
   const message = erreurs[cle];
-  return message ? ({ state: "error", stateRelatedMessage: message } as const) : ({ state: "default" } as const);
+  return message ? ({ state: "error", stateRelatedMessage: phraseChamp(label, message) } as const) : ({ state: "default" } as const);
 }
 
 export function ChampTexte({
@@ -33,7 +33,7 @@ export function ChampTexte({
       label={label}
       hintText={hint}
       className={className}
-      {...etat(erreurs, cle)}
+      {...etat(erreurs, cle, label)}
       nativeInputProps={{ name: cle, value: valeur, onChange: (e) => onChange(e.target.value), ...natifs }}
     />
   );
@@ -63,7 +63,7 @@ export function ChampListe<K extends string>({
       label={label}
       hint={hint}
       className={className}
-      {...etat(erreurs, cle)}
+      {...etat(erreurs, cle, label)}
       nativeSelectProps={{ name: cle, value: valeur, required, onChange: (e) => onChange(e.target.value as K | "") }}
     >
       {vide !== undefined && <option value="">{vide}</option>}

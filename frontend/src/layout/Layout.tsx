@@ -15,7 +15,7 @@ export function Layout() {
   const estActif = (chemin: string) => pathname === chemin || pathname.startsWith(chemin + "/");
   const navigation: MainNavigationProps.Item[] = [
     { text: "Tableau de bord", linkProps: { to: "/" }, isActive: pathname === "/" },
-    ...navigationPour(moi.organisation.type, moi.role).map((e): MainNavigationProps.Item =>
+    ...navigationPour(moi.capacites).map((e): MainNavigationProps.Item =>
       e.sousMenu?.length
         ? {
             text: e.libelle,

@@ -20,7 +20,6 @@ import {
   TYPES_RESSOURCE,
 } from "../../lib/libelles";
 import { useRequete } from "../../lib/useRequete";
-import { TYPES_CREATEURS_MENAGE, TYPES_PRESCRIPTEURS } from "../../navigation";
 import { SECTIONS_FICHE } from "./sectionsFiche";
 
 function Bailleur({ id }: { id: string }) {
@@ -73,7 +72,6 @@ export default function MenageFiche() {
   const demandeur = m.personnes.find((p) => p.lien === "demandeur");
   const totalRessources = m.ressources.reduce((s, r) => s + (r.montant_mensuel ?? 0), 0);
   const totalDettes = m.dettes.reduce((s, d) => s + d.montant, 0);
-  const type = moi.organisation.type;
 
   return (
     <>
@@ -97,12 +95,14 @@ export default function MenageFiche() {
           <Titre sousTitre={demandeur ? `${demandeur.prenom} ${demandeur.nom.toUpperCase()}` : undefined}>{`Dossier ${m.reference}`}</Titre>
         </div>
         <div className="ancrage-pied-formulaire">
-          {TYPES_PRESCRIPTEURS.includes(type) && (
+          {/* Offered to who holds the file (the API's « modifiable »): a commission reading the household
+              as submitted, or a bailleur once an association carries it, is not offered what it does not hold. */}
+          {moi.capacites.orienter && m.modifiable && (
             <Button linkProps={{ to: `/orientations/nouvelle?menage=${m.id}` }} iconId="fr-icon-send-plane-line">
               Orienter ce ménage
             </Button>
           )}
-          {TYPES_CREATEURS_MENAGE.includes(type) && m.modifiable && (
+          {m.modifiable && (
             <Button linkProps={{ to: `/menages/${m.id}/modifier` }} iconId="fr-icon-edit-line" priority="secondary">
               Modifier
             </Button>
@@ -188,7 +188,7 @@ export default function MenageFiche() {
         </section>
       </div>
 
-      {SECTIONS_FICHE.filter((s) => s.types.includes(type)).map(({ titre, Composant }) => (
+      {SECTIONS_FICHE.filter((s) => moi.capacites[s.capacite]).map(({ titre, Composant }) => (
         <section key={titre} className="fr-mb-4w" aria-label={titre}>
           <h2 className="fr-h4">{titre}</h2>
           <Composant menage={m} />

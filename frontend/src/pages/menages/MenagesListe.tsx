@@ -13,7 +13,6 @@ import { Titre } from "../../components/Titre";
 import { formatDate, formatDateHeure } from "../../lib/dates";
 import { COMPOSITIONS } from "../../lib/libelles";
 import { useRequete } from "../../lib/useRequete";
-import { TYPES_CREATEURS_MENAGE } from "../../navigation";
 
 const PAR_PAGE = 20;
 
@@ -48,7 +47,7 @@ export default function MenagesListe() {
     <>
       <div className="fr-grid-row fr-grid-row--middle fr-mb-2w" style={{ justifyContent: "space-between" }}>
         <Titre>Ménages</Titre>
-        {TYPES_CREATEURS_MENAGE.includes(moi.organisation.type) && (
+        {moi.capacites.ouvrir_menage && (
           <Button linkProps={{ to: "/menages/nouveau" }} iconId="fr-icon-add-line">
             Nouveau ménage
           </Button>

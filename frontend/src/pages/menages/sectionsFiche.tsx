@@ -6,16 +6,17 @@
  */
 import type { ComponentType } from "react";
 
-import type { MenagePublic, TypeOrganisation } from "../../api/types";
+import type { MenagePublic } from "../../api/types";
+import type { Capacite } from "../../navigation";
 import { MesuresDuMenage } from "../mesures/MesuresDuMenage";
 
 export interface SectionFiche {
   titre: string;
-  types: readonly TypeOrganisation[];
+  capacite: Capacite;
   Composant: ComponentType<{ menage: MenagePublic }>;
 }
 
 export const SECTIONS_FICHE: readonly SectionFiche[] = [
   // Those who carry or decide the mesure read it in full (api/mesures/access.py).
-  { titre: "Mesures", types: ["association", "gie"], Composant: MesuresDuMenage },
+  { titre: "Mesures", capacite: "lire_mesures", Composant: MesuresDuMenage },
 ];

@@ -1,5 +1,5 @@
 /**
- * Sections of the tableau de bord, shown to the organisation types listed.
+ * Sections of the tableau de bord, shown to the principals with the capability named.
  * Alerts, mesures and rendez-vous are the association's (api/alertes,
  * api/mesures/access.py, api/rendez_vous/access.py): an agent sees their own,
  * a responsable the whole association's.
@@ -11,17 +11,18 @@ import type { ComponentType } from "react";
 import { Link } from "react-router";
 
 import { api } from "../../api/client";
-import type { MesureResume, TypeOrganisation } from "../../api/types";
+import type { MesureResume } from "../../api/types";
 import { useMoi } from "../../auth/AuthContext";
 import { Chargement } from "../../components/Chargement";
 import { ErreurChargement } from "../../components/ErreurChargement";
 import { formatDate, formatDateHeure, jourParis } from "../../lib/dates";
 import { STATUTS_MESURE, TYPES_ALERTE, TYPES_RENDEZ_VOUS } from "../../lib/libelles";
 import { useRequete } from "../../lib/useRequete";
+import type { Capacite } from "../../navigation";
 
 export interface SectionTableauDeBord {
   titre: string;
-  types: readonly TypeOrganisation[];
+  capacite: Capacite;
   Composant: ComponentType;
 }
 
@@ -126,7 +127,7 @@ function MesRendezVous() {
 }
 
 export const SECTIONS: readonly SectionTableauDeBord[] = [
-  { titre: "Alertes", types: ["association"], Composant: Alertes },
-  { titre: "Mes mesures", types: ["association"], Composant: MesMesures },
-  { titre: "Mes prochains rendez-vous", types: ["association"], Composant: MesRendezVous },
+  { titre: "Alertes", capacite: "alertes", Composant: Alertes },
+  { titre: "Mes mesures", capacite: "modifier_mesures", Composant: MesMesures },
+  { titre: "Mes prochains rendez-vous", capacite: "rendez_vous", Composant: MesRendezVous },
 ];
