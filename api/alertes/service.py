@@ -42,6 +42,7 @@ from api.auth.principal import Principal
 from api.core.fonctions_sql import PARIS, jour_paris, jours_apres, minutes_apres, mois_apres
 from api.core.pagination import PageParams
 from api.dispositifs.models import Dispositif
+from api.menages import noms
 from api.menages.models import Menage
 from api.mesures.models import Mesure, RendezVous, StatutMesure, StatutRendezVous
 
@@ -210,18 +211,22 @@ def lister_alertes(
         choisies = choisies.where(alertes.c.type == type.value)
     la_page = choisies.order_by(*ordre).offset(page.offset).limit(page.limit).subquery("page")
     # The page's details (household, dispositif, rendez-vous) are joined to its rows only.
+    demandeur = noms.demandeur()
     lignes = session.execute(
         select(
             la_page,
             col(Mesure.referent_id),
             col(Mesure.date_mandatement),
             col(Menage.reference).label("menage_reference"),
+            col(demandeur.prenom).label("demandeur_prenom"),
+            col(demandeur.nom).label("demandeur_nom"),
             col(Dispositif.duree_max_mois),
             col(RendezVous.debut),
         )
         .select_from(la_page)
         .join(Mesure, col(Mesure.id) == la_page.c.mesure_id)
         .join(Menage, col(Menage.id) == col(Mesure.menage_id))
+        .outerjoin(demandeur, noms.jointure(demandeur, col(Menage.id)))
         .join(Dispositif, col(Dispositif.id) == col(Mesure.dispositif_id))
         .outerjoin(RendezVous, col(RendezVous.id) == la_page.c.rendez_vous_id)
         .order_by(
@@ -247,6 +252,7 @@ def _alerte(ligne: Mapping[str, Any]) -> Alerte:
         mesure_id=ligne["mesure_id"],
         mesure_reference=ligne["mesure_reference"],
         menage_reference=ligne["menage_reference"],
+        demandeur=noms.libelle(ligne["demandeur_prenom"], ligne["demandeur_nom"]),
         referent_id=ligne["referent_id"],
         rendez_vous_id=ligne["rendez_vous_id"],
     )

@@ -1067,6 +1067,12 @@ export interface components {
              */
             date_reference: string;
             /**
+             * Demandeur
+             * @description Prénom et NOM du demandeur
+             * @example Claire VALLÉE
+             */
+            demandeur?: string | null;
+            /**
              * Libelle
              * @description Nom du type d'alerte, en français
              * @example Premier rendez-vous en attente
@@ -2456,6 +2462,12 @@ export interface components {
              */
             date_mandatement: string;
             /**
+             * Demandeur
+             * @description Prénom et NOM du demandeur, pour l'association qui porte le ménage (absent pour la commission)
+             * @example Claire VALLÉE
+             */
+            demandeur?: string | null;
+            /**
              * Dispositif Id
              * Format: uuid
              */
@@ -3234,6 +3246,12 @@ export interface components {
              * Format: date-time
              */
             debut: string;
+            /**
+             * Demandeur
+             * @description Prénom et NOM du demandeur
+             * @example Claire VALLÉE
+             */
+            demandeur?: string | null;
             /** Duree Minutes */
             duree_minutes: number;
             /** Est Suivi */
@@ -6606,6 +6624,8 @@ export interface operations {
                 cible?: string | null;
                 /** @description Référence (ou partie) de la mesure ou de son ménage */
                 reference?: string | null;
+                /** @description Recherche : référence (ou partie) de la mesure ou du ménage, ou nom d'une personne du ménage (sans accents ni majuscules) parmi les mesures que votre association porte */
+                q?: string | null;
                 /** @description Curseur « suivant » de la page précédente : la page qui la suit (pagination par clé, à préférer à offset sur les longues listes) */
                 apres?: string | null;
                 /** @description Taille de page (100 au plus) */
@@ -9090,6 +9110,8 @@ export interface operations {
                 /** @description Dernier jour de la période, inclus */
                 au?: string | null;
                 statut?: components["schemas"]["StatutRendezVous"] | null;
+                /** @description Référence (mesure, ménage) ou nom d'une personne du ménage */
+                q?: string | null;
                 /** @description Taille de page (100 au plus) */
                 limit?: number;
                 /** @description Décalage */

@@ -1,7 +1,7 @@
 /** DSFR fields wired to a form's error map: the API's message shows under its field. */
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
-import type { InputHTMLAttributes } from "react";
+import { type InputHTMLAttributes, useEffect, useState } from "react";
 
 import { type ErreursChamps, phraseChamp } from "../api/problem";
 
@@ -92,6 +92,58 @@ export function ResumeErreurs({ titre, message, orphelines }: { titre: string; m
           ))}
         </ul>
       )}
+    </div>
+  );
+}
+
+/**
+ * A choice among many, found by typing (a name, a reference): a text field with the
+ * browser's own suggestion list (<datalist>), so it stays a labelled input for screen
+ * readers and keyboards. The value is the chosen option's id; typing something that is
+ * no option's label leaves it empty (the API then says the field is required).
+ */
+export function ChampRecherche({
+  cle,
+  label,
+  erreurs,
+  hint,
+  className,
+  valeur,
+  onChange,
+  options,
+  required,
+}: Commun & { valeur: string; onChange: (v: string) => void; options: { value: string; label: string }[]; required?: boolean }) {
+  const libelleDe = (id: string) => options.find((o) => o.value === id)?.label ?? "";
+  const [saisie, setSaisie] = useState(() => libelleDe(valeur));
+  // The value chosen from elsewhere (the address's ?mesure=, a reset) shows in the field.
+  useEffect(() => {
+    if (valeur) setSaisie(libelleDe(valeur));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [valeur, options]);
+  const liste = `${cle}-choix`;
+  return (
+    <div className={className}>
+      <Input
+        label={label}
+        hintText={hint}
+        {...etat(erreurs, cle, label)}
+        nativeInputProps={{
+          name: cle,
+          list: liste,
+          value: saisie,
+          required,
+          autoComplete: "off",
+          onChange: (e) => {
+            setSaisie(e.target.value);
+            onChange(options.find((o) => o.label === e.target.value)?.value ?? "");
+          },
+        }}
+      />
+      <datalist id={liste}>
+        {options.map((o) => (
+          <option key={o.value} value={o.label} />
+        ))}
+      </datalist>
     </div>
   );
 }

@@ -10,7 +10,7 @@ const MARQUE = (
 );
 
 /** The DSFR header, with the navigation and quick access of the signed-in user when given. */
-export function EnTete(props: Pick<HeaderProps, "navigation" | "quickAccessItems">) {
+export function EnTete(props: Pick<HeaderProps, "navigation" | "quickAccessItems" | "onSearchButtonClick" | "renderSearchInput">) {
   return (
     <Header
       brandTop={MARQUE}

@@ -1,6 +1,6 @@
 import type { MainNavigationProps } from "@codegouvfr/react-dsfr/MainNavigation";
 import { Suspense } from "react";
-import { Outlet, useLocation } from "react-router";
+import { Outlet, useLocation, useNavigate } from "react-router";
 
 import { useAuth, useMoi } from "../auth/AuthContext";
 import { Chargement } from "../components/Chargement";
@@ -11,6 +11,19 @@ export function Layout() {
   const moi = useMoi();
   const { deconnecter } = useAuth();
   const { pathname } = useLocation();
+  const naviguer = useNavigate();
+  // One search box for the whole app: a household by name, reference, phone or address,
+  // among those this reader may see (GET /menages?q=, the same access rules as the list).
+  const recherche = moi.capacites.lire_menages
+    ? {
+        onSearchButtonClick: (texte: string) => {
+          if (texte.trim()) void naviguer(`/menages?q=${encodeURIComponent(texte.trim())}`);
+        },
+        renderSearchInput: ({ className, id, type }: { className: string; id: string; type: "search" }) => (
+          <input className={className} id={id} name={id} type={type} placeholder="Nom, référence, téléphone, adresse" aria-label="Rechercher un ménage : nom, référence, téléphone ou adresse" />
+        ),
+      }
+    : {};
 
   const estActif = (chemin: string) => pathname === chemin || pathname.startsWith(chemin + "/");
   const navigation: MainNavigationProps.Item[] = [
@@ -42,6 +55,7 @@ export function Layout() {
           },
         ]}
         navigation={navigation}
+        {...recherche}
       />
       <main id="contenu" className="fr-container fr-py-6w ancrage-main" tabIndex={-1}>
         <Suspense fallback={<Chargement />}>

@@ -2,7 +2,7 @@ import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Pagination } from "@codegouvfr/react-dsfr/Pagination";
 import { Table } from "@codegouvfr/react-dsfr/Table";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
 
 import { api } from "../../api/client";
@@ -22,6 +22,8 @@ export default function MenagesListe() {
   const q = params.get("q") ?? "";
   const page = Math.max(1, Number(params.get("page")) || 1);
   const [saisie, setSaisie] = useState(q);
+  // A search from the header changes the URL while this page is open.
+  useEffect(() => setSaisie(q), [q]);
 
   const { donnees, erreur, chargement } = useRequete(
     () => api.GET("/api/v1/menages", { params: { query: { q: q || undefined, limit: PAR_PAGE, offset: (page - 1) * PAR_PAGE } } }),

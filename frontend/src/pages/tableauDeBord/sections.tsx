@@ -11,7 +11,7 @@ import type { ComponentType } from "react";
 import { Link } from "react-router";
 
 import { api } from "../../api/client";
-import type { MesureResume } from "../../api/types";
+import type { Alerte, MesureResume } from "../../api/types";
 import { useMoi } from "../../auth/AuthContext";
 import { Chargement } from "../../components/Chargement";
 import { ErreurChargement } from "../../components/ErreurChargement";
@@ -27,6 +27,37 @@ export interface SectionTableauDeBord {
 }
 
 const LIMITE = 10;
+
+/** A person first, her file's reference under it (the reference is what the phone call quotes). */
+function Personne({ nom, reference }: { nom?: string | null; reference: string }) {
+  return (
+    <>
+      {nom ?? reference}
+      {nom && <span className="fr-text--xs fr-mb-0 ancrage-reference">{reference}</span>}
+    </>
+  );
+}
+
+/** What to do about an alert: open the rendez-vous to report, plan the first one, or open the mesure. */
+function ActionAlerte({ alerte }: { alerte: Alerte }) {
+  if (alerte.rendez_vous_id)
+    return (
+      <Link to={`/rendez-vous/${alerte.rendez_vous_id}`} className="fr-link">
+        Renseigner le rendez-vous
+      </Link>
+    );
+  if (alerte.type === "premier_rdv_en_attente")
+    return (
+      <Link to={`/rendez-vous/nouveau?mesure=${alerte.mesure_id}`} className="fr-link">
+        Planifier
+      </Link>
+    );
+  return (
+    <Link to={`/mesures/${alerte.mesure_id}`} className="fr-link">
+      Ouvrir la mesure {alerte.mesure_reference}
+    </Link>
+  );
+}
 
 /** An agent's own records; a responsable's whole association (undefined = no filter). */
 function useReferent(): string | undefined {
@@ -52,15 +83,15 @@ function Alertes() {
         caption="Alertes"
         noCaption
         fixed
-        headers={["Alerte", "Message", "Mesure", "Ménage", "Date"]}
+        headers={["Date", "Ménage", "Alerte", "Message", "Action"]}
         data={donnees.items.map((a) => [
-          <Badge key="type" severity="warning" small noIcon>
+          formatDate(a.date_reference),
+          <Personne key="menage" nom={a.demandeur} reference={a.menage_reference} />,
+          <Badge key="type" severity={a.date_reference < jourParis() ? "error" : "warning"} small noIcon>
             {TYPES_ALERTE[a.type]}
           </Badge>,
           a.message,
-          a.mesure_reference,
-          a.menage_reference,
-          formatDate(a.date_reference),
+          <ActionAlerte key="action" alerte={a} />,
         ])}
       />
     </>
@@ -94,7 +125,7 @@ function MesMesures() {
             {m.reference}
           </Link>,
           <Link key="menage" to={`/menages/${m.menage_id}`} className="fr-link">
-            {m.menage_reference}
+            {m.demandeur ?? m.menage_reference}
           </Link>,
           STATUTS_MESURE[m.statut],
           formatDate(m.date_mandatement),
@@ -120,8 +151,18 @@ function MesRendezVous() {
       caption="Mes prochains rendez-vous"
       noCaption
       fixed
-      headers={["Date", "Type", "Ménage", "Mesure", "Lieu"]}
-      data={donnees.items.map((r) => [formatDateHeure(r.debut), TYPES_RENDEZ_VOUS[r.type], r.menage_reference, r.mesure_reference, r.lieu ?? "—"])}
+      headers={["Date", "Ménage", "Type", "Lieu", "Mesure"]}
+      data={donnees.items.map((r) => [
+        <Link key="date" to={`/rendez-vous/${r.id}`} className="fr-link">
+          {formatDateHeure(r.debut)}
+        </Link>,
+        <Personne key="menage" nom={r.demandeur} reference={r.menage_reference} />,
+        TYPES_RENDEZ_VOUS[r.type],
+        r.lieu ?? "—",
+        <Link key="mesure" to={`/mesures/${r.mesure_id}`} className="fr-link">
+          {r.mesure_reference}
+        </Link>,
+      ])}
     />
   );
 }
