@@ -3,14 +3,16 @@
  * JavaScript stays small; a new screen is a route here plus an entry in
  * navigation.ts. Each group is guarded by the capability (GET /auth/me) that opens it.
  */
-import { lazy } from "react";
+import { lazy, Suspense } from "react";
 import { createBrowserRouter, Navigate } from "react-router";
 
 import { RequireAuth, RequireCapacite } from "./auth/guards";
+import { Chargement } from "./components/Chargement";
 import { Layout } from "./layout/Layout";
 import { Connexion } from "./pages/Connexion";
 import { PageIntrouvable } from "./pages/PageIntrouvable";
 
+const Accessibilite = lazy(() => import("./pages/Accessibilite"));
 const TableauDeBord = lazy(() => import("./pages/TableauDeBord"));
 const MenagesListe = lazy(() => import("./pages/menages/MenagesListe"));
 const MenageFiche = lazy(() => import("./pages/menages/MenageFiche"));
@@ -38,6 +40,15 @@ const WebhookLivraisons = lazy(() => import("./pages/webhooks/WebhookLivraisons"
 
 export const router = createBrowserRouter([
   { path: "/connexion", element: <Connexion /> },
+  // Reachable without an account: the footer of every page links to it.
+  {
+    path: "/accessibilite",
+    element: (
+      <Suspense fallback={<Chargement />}>
+        <Accessibilite />
+      </Suspense>
+    ),
+  },
   {
     path: "/",
     element: (
