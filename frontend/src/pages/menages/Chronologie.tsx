@@ -21,10 +21,10 @@ import { useRequete } from "../../lib/useRequete";
 export type Entree = components["schemas"]["EntreeChronologie"];
 type Nature = Entree["nature"];
 
-const NATURES: Record<Nature, { libelle: string; severite: "info" | "success" | "new" }> = {
-  orientation: { libelle: "Orientation", severite: "info" },
-  mesure: { libelle: "Mesure", severite: "success" },
-  rendez_vous: { libelle: "Rendez-vous", severite: "new" },
+const NATURES: Record<Nature, { libelle: string; pluriel: string; severite: "info" | "success" | "new" }> = {
+  orientation: { libelle: "Orientation", pluriel: "Orientations", severite: "info" },
+  mesure: { libelle: "Mesure", pluriel: "Mesures", severite: "success" },
+  rendez_vous: { libelle: "Rendez-vous", pluriel: "Rendez-vous", severite: "new" },
 };
 
 /** What happened, in words. */
@@ -60,7 +60,7 @@ export function Chronologie({ menage }: { menage: MenagePublic }) {
   if (toutes.length === 0) return <p>Rien n'est encore arrivé à ce dossier que vous puissiez voir.</p>;
   const presentes = (Object.keys(NATURES) as Nature[]).filter((n) => toutes.some((e) => e.nature === n));
   const segment = (n: Nature | undefined) =>
-    n && { label: `${NATURES[n].libelle}s`, nativeInputProps: { checked: filtre === n, onChange: () => setFiltre(n) } };
+    n && { label: NATURES[n].pluriel, nativeInputProps: { checked: filtre === n, onChange: () => setFiltre(n) } };
   const visibles = filtre === "tout" ? toutes : toutes.filter((e) => e.nature === filtre);
   return (
     <>
@@ -88,7 +88,7 @@ export function Chronologie({ menage }: { menage: MenagePublic }) {
               <span className="ancrage-chronologie__date">
                 {e.nature === "rendez_vous" ? formatDateHeure(e.quand) : formatDate(e.date_effet ?? e.quand)}
               </span>{" "}
-              <Badge small noIcon severity={NATURES[e.nature].severite}>
+              <Badge as="span" small noIcon severity={NATURES[e.nature].severite}>
                 {NATURES[e.nature].libelle}
               </Badge>{" "}
               <strong>{libelleEntree(e)}</strong>
