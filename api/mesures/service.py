@@ -570,7 +570,8 @@ _COLONNES_LISTE = tuple(
 
 # The same columns read back from the ``page`` CTE, built once (constant expressions).
 _COLONNES_PAGE: tuple[Any, ...] = tuple(
-    literal_column(f"page.{n}").label(n) for n in [c.key for c in _COLONNES_LISTE] + ["menage_reference"]
+    literal_column(f"page.{n}").label(n)
+    for n in [c.key for c in _COLONNES_LISTE] + ["menage_reference", "demandeur_nom", "demandeur_prenom"]
 )
 
 
