@@ -7,7 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlmodel import select
 
+from api.menages.models import Personne
 from api.mesures.models import RendezVous
 from tests import factories_mesures as fm
 from tests.factories import Monde
@@ -95,6 +97,14 @@ def test_alerts_of_a_worker(client, monde: Monde, db) -> None:
     # sorted by date
     dates = [a["date_reference"] for a in body["items"]]
     assert dates == sorted(dates)
+    # a person, not only a reference (issue 14): the demandeur of each household
+    demandeurs = {
+        str(p.menage_id): f"{p.prenom} {p.nom.upper()}"
+        for p in db.exec(select(Personne).where(Personne.lien == "demandeur"))
+    }
+    menages = {str(m.id): str(m.menage_id) for m in w.values() if hasattr(m, "menage_id") and hasattr(m, "reference")}
+    for a in body["items"]:
+        assert a["demandeur"] == demandeurs[menages[a["mesure_id"]]], a
 
 
 def fm_add3(d: date) -> date:

@@ -39,6 +39,7 @@ ETAGES: list[set[str]] = [
     {"rendez_vous"},  # appointments of a mesure
     {"alertes", "calendrier", "chronologie", "indicateurs"},  # views over the domains below
     {"rapports"},  # reports written around the indicators
+    {"capacites"},  # what a principal may do: asks every domain's checks (declared into auth)
     {"tables"},  # every table, for migrations and retention
     {"health", "vie_privee"},  # health checks; retention and the household's export
     {"demo"},  # demo data

@@ -226,6 +226,18 @@ def test_search_by_phone_whatever_the_separators(client, monde: Monde) -> None:
     assert client.get(URL, params={"q": "06 1"}, headers=monde.h("asso_agent")).json()["total"] == 0
 
 
+def test_search_by_part_of_the_address(client, monde: Monde) -> None:
+    """The header's search box finds a household by its address too (issue 14); a
+    household the reader may not see stays out of it."""
+    cherche = _create(client, monde, adresse="12 rue de la Vallée, Rennes").json()
+    _create(client, monde, adresse="3 place Sainte-Anne, Rennes")
+    r = client.get(URL, params={"q": "RUE DE LA VALL"}, headers=monde.h("asso_agent")).json()
+    assert [m["id"] for m in r["items"]] == [cherche["id"]]
+    assert client.get(URL, params={"q": "rue de la vall"}, headers=monde.h("asso2_agent")).json()["total"] == 0
+    # two characters match every address: not an address search
+    assert client.get(URL, params={"q": "ue"}, headers=monde.h("asso_agent")).json()["total"] == 0
+
+
 def test_search_by_part_of_the_reference(client, monde: Monde) -> None:
     body = _create(client, monde).json()
     _create(client, monde)
@@ -275,5 +287,6 @@ def test_search_is_served_by_the_trigram_indexes(db, is_postgres) -> None:
     sql = requete.compile(db.connection(), compile_kwargs={"literal_binds": True})
     db.execute(text("SET LOCAL enable_seqscan = off"))
     plan = "\n".join(db.execute(text(f"EXPLAIN {sql}")).scalars())
-    for index in ("ix_personne_nom_recherche_trgm", "ix_menage_reference_trgm", "ix_menage_telephone_trgm"):
+    indexes = ("ix_personne_nom_recherche_trgm", "ix_menage_reference_trgm", "ix_menage_telephone_trgm", "ix_menage_adresse_trgm")
+    for index in indexes:
         assert index in plan, plan

@@ -41,6 +41,38 @@ def test_list_finds_by_part_of_the_mesure_or_household_reference(client, monde: 
     assert refs("%") == set()
 
 
+def _personnes(nom: str, prenom: str) -> list[dict]:
+    return [
+        {"nom": nom, "prenom": prenom, "date_naissance": "1980-05-17", "sexe": "femme", "lien": "demandeur"},
+        {"nom": "Autre", "prenom": "Enfant", "date_naissance": "2012-09-01", "sexe": "homme", "lien": "enfant"},
+    ]
+
+
+def test_list_names_the_demandeur_and_finds_by_name_for_the_carrying_association(
+    client, monde: Monde, db
+) -> None:
+    """Issue 14: « vallee » finds Mme Vallée's mesure, and the list names her, for the
+    association that carries the household; the commission gets neither the name nor a
+    match on it (it reads the household as submitted, not the live file)."""
+    disp = fm.dispositif(db, monde)
+    vallee = fm.mesure(db, monde, disp, men=fm.menage(db, monde, personnes=_personnes("Vallée", "Claire")))
+    autre = fm.mesure(db, monde, disp)
+    h = monde.h("asso_agent")
+    r = client.get("/api/v1/mesures", params={"q": "vallee"}, headers=h)
+    assert r.status_code == 200, r.text
+    assert [(i["reference"], i["demandeur"]) for i in r.json()["items"]] == [(vallee.reference, "Claire VALLÉE")]
+    tous = client.get("/api/v1/mesures", headers=h).json()["items"]
+    assert {i["reference"]: i["demandeur"] is not None for i in tous} == {vallee.reference: True, autre.reference: True}
+    # q also finds by reference, as « reference » does
+    assert [i["reference"] for i in client.get("/api/v1/mesures", params={"q": autre.reference.lower()}, headers=h).json()["items"]] == [autre.reference]
+    gie = monde.h("gie")
+    assert client.get("/api/v1/mesures", params={"q": "vallee"}, headers=gie).json()["items"] == []
+    vues = client.get("/api/v1/mesures", headers=gie).json()["items"]
+    assert vues and all(i["demandeur"] is None for i in vues)
+    # another association sees neither
+    assert client.get("/api/v1/mesures", params={"q": "vallee"}, headers=monde.h("asso2_agent")).json()["items"] == []
+
+
 def test_detail_with_etag_and_entry_snapshot(client, monde: Monde, db) -> None:
     disp = fm.dispositif(db, monde)
     mes = fm.mesure(db, monde, disp)

@@ -57,7 +57,12 @@ def test_models_match_migrations(engine) -> None:
 # Autogenerate cannot compare expressions, so they are not declared on the models.
 INDEX_EXPRESSIONS = {"ix_orientation_evenement_decisions"}
 # PostgreSQL only (0014: pg_trgm GIN indexes of the household search); SQLite scans.
-INDEX_POSTGRESQL = {"ix_personne_nom_recherche_trgm", "ix_menage_reference_trgm", "ix_menage_telephone_trgm"}
+INDEX_POSTGRESQL = {
+    "ix_personne_nom_recherche_trgm",
+    "ix_menage_reference_trgm",
+    "ix_menage_telephone_trgm",
+    "ix_menage_adresse_trgm",  # 0028: the header search by address (issue 14)
+}
 
 
 def test_expression_indexes_exist(engine) -> None:

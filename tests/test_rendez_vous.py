@@ -37,6 +37,30 @@ def _terminer(client, monde: Monde, mes) -> None:
     assert r.status_code == 200, r.text
 
 
+def test_list_names_the_demandeur_and_finds_by_name(client, monde: Monde, db) -> None:
+    """Issue 14: the agenda says who is visited, and « vallee » finds Mme Vallée's visits."""
+    disp = fm.dispositif(db, monde)
+    men = fm.menage(
+        db,
+        monde,
+        personnes=[
+            {"nom": "Vallée", "prenom": "Claire", "date_naissance": "1980-05-17", "sexe": "femme", "lien": "demandeur"}
+        ],
+    )
+    vallee = fm.mesure(db, monde, disp, men=men)
+    autre = fm.mesure(db, monde, disp)
+    assert _rdv(client, monde, vallee).status_code == 201
+    cree = _rdv(client, monde, autre, debut="2023-02-15T09:30:00").json()
+    h = monde.h("asso_agent")
+    tous = client.get(URL, headers=h).json()["items"]
+    assert tous[0]["demandeur"] == "Claire VALLÉE" and tous[1]["demandeur"] and tous[1]["demandeur"] != "Claire VALLÉE"
+    assert cree["demandeur"] == tous[1]["demandeur"]  # the detail names her too
+    trouves = client.get(URL, params={"q": "VALLEE"}, headers=h).json()
+    assert [i["mesure_reference"] for i in trouves["items"]] == [vallee.reference] and trouves["total"] == 1
+    assert client.get(URL, params={"q": autre.reference.lower()}, headers=h).json()["total"] == 1
+    assert client.get(URL, params={"q": "vallee"}, headers=monde.h("asso2_agent")).json()["total"] == 0
+
+
 def test_create_read_and_list(client, monde: Monde, db) -> None:
     disp = fm.dispositif(db, monde)
     mes = fm.mesure(db, monde, disp, date_mandatement=date(2023, 1, 10))

@@ -30,6 +30,7 @@ class Alerte(BaseModel):
     mesure_id: uuid.UUID
     mesure_reference: str
     menage_reference: str
+    demandeur: str | None = Field(default=None, description="Prénom et NOM du demandeur", examples=["Claire VALLÉE"])
     referent_id: uuid.UUID | None
     rendez_vous_id: uuid.UUID | None = None
 

@@ -43,6 +43,7 @@ from api.auth.principal import Principal
 from api.core.fonctions_sql import PARIS, jour_paris, jours_apres, minutes_apres, mois_apres
 from api.core.pagination import PageParams
 from api.dispositifs.models import Dispositif
+from api.menages import noms
 from api.menages.models import Menage
 from api.mesures.models import Mesure, RendezVous, StatutMesure, StatutRendezVous
 
@@ -222,12 +223,15 @@ def lister_alertes(
     if type is not None:
         choisies = choisies.where(alertes.c.type == type.value)
     la_page = choisies.order_by(*ordre).offset(page.offset).limit(page.limit).subquery("page")
+    demandeur = noms.demandeur()
     lignes_page = (
         select(
             la_page,
             col(Mesure.referent_id),
             col(Mesure.date_mandatement),
             col(Menage.reference).label("menage_reference"),
+            col(demandeur.prenom).label("demandeur_prenom"),
+            col(demandeur.nom).label("demandeur_nom"),
             col(Dispositif.duree_max_mois),
             col(RendezVous.debut),
             cast(null(), Integer()).label("n"),
@@ -235,12 +239,13 @@ def lister_alertes(
         .select_from(la_page)
         .join(Mesure, col(Mesure.id) == la_page.c.mesure_id)
         .join(Menage, col(Menage.id) == col(Mesure.menage_id))
+        .outerjoin(demandeur, noms.jointure(demandeur, col(Menage.id)))
         .join(Dispositif, col(Dispositif.id) == col(Mesure.dispositif_id))
         .outerjoin(RendezVous, col(RendezVous.id) == la_page.c.rendez_vous_id)
     )
     comptes = select(
         alertes.c.type,
-        *(null() for _ in range(9)),
+        *(null() for _ in range(11)),
         func.count().label("n"),
     ).group_by(alertes.c.type)
     par_type: dict[TypeAlerte, int] = {}
@@ -271,6 +276,7 @@ def _alerte(ligne: Mapping[str, Any]) -> Alerte:
         mesure_id=ligne["mesure_id"],
         mesure_reference=ligne["mesure_reference"],
         menage_reference=ligne["menage_reference"],
+        demandeur=noms.libelle(ligne["demandeur_prenom"], ligne["demandeur_nom"]),
         referent_id=ligne["referent_id"],
         rendez_vous_id=ligne["rendez_vous_id"],
     )

@@ -123,7 +123,7 @@ def lister_journal(
     if principal.is_client:
         raise Interdit("Le journal des accès se consulte avec un compte personnel, pas un client API.")
     if du is not None and au is not None and au < du:
-        raise champ_invalide("au", "doit être postérieure ou égale à « du »", au.isoformat())
+        raise champ_invalide("au", "la date de fin doit suivre la date de début", au.isoformat())
     query = select(JournalAcces).where(condition_journal_visible(principal))
     if du is not None:
         query = query.where(col(JournalAcces.quand) >= du)

@@ -9,6 +9,7 @@ from fastapi.security import OAuth2PasswordBearer
 
 from api.annuaire.models import ClientApi, Organisation, TypeOrganisation, Utilisateur
 from api.auth import service
+from api.auth.capacites import capacites
 from api.auth.origine import verifier_origine
 from api.auth.principal import CurrentPrincipal, get_principal
 from api.auth.schemas import JetonAcces, Moi, OrganisationResume
@@ -176,7 +177,14 @@ def me(principal: CurrentPrincipal, session: SessionDep) -> Moi:
     if principal.is_client:
         client = session.get(ClientApi, principal.id)
         assert client is not None
-        return Moi(type="client", id=client.id, nom=client.nom, role="client", organisation=orga)
+        return Moi(
+            type="client",
+            id=client.id,
+            nom=client.nom,
+            role="client",
+            organisation=orga,
+            capacites=capacites(principal),
+        )
     user = session.get(Utilisateur, principal.id)
     assert user is not None
     return Moi(
@@ -186,4 +194,5 @@ def me(principal: CurrentPrincipal, session: SessionDep) -> Moi:
         email=user.email,
         role=user.role,
         organisation=orga,
+        capacites=capacites(principal),
     )

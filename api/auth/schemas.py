@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from api.annuaire.models import RoleUtilisateur, TypeOrganisation
+from api.auth.capacites import Capacites
 
 
 class Titulaire(BaseModel):
@@ -44,3 +45,7 @@ class Moi(BaseModel):
     email: str | None = None
     role: RoleUtilisateur | Literal["client"]
     organisation: OrganisationResume
+    capacites: Capacites = Field(
+        description="Ce que ce principal peut faire, dérivé de la politique d'accès et des contrôles des "
+        "domaines : l'interface n'offre que cela"
+    )

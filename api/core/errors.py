@@ -281,6 +281,9 @@ def _message(err: dict[str, Any]) -> str:
     ctx = dict(err.get("ctx") or {})
     if err.get("type") == "string_pattern_mismatch" and ctx.get("pattern") in _FORMATS:
         return "format invalide : " + _FORMATS[ctx["pattern"]]
+    if err.get("type") == "string_too_short" and ctx.get("min_length") == 1:
+        # An empty text is, to the person typing, a field left blank.
+        return _MESSAGES["missing"]
     if template:
         try:
             return template.format(**ctx)

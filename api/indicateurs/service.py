@@ -138,7 +138,7 @@ def filtres(
     au = au or date.today()
     du = du or date(au.year, 1, 1)
     if du > au:
-        raise champ_invalide("du", f"doit être antérieure ou égale à au ({au.isoformat()})", du.isoformat())
+        raise champ_invalide("du", "la date de début doit précéder la date de fin", du.isoformat())
     if (au.year - du.year) * 12 + au.month - du.month + 1 > MAX_MOIS:
         raise champ_invalide("du", f"la période couvre au plus {MAX_MOIS} mois", du.isoformat())
     bornes: tuple[int, ...] = TRANCHES_AGE_DEFAUT

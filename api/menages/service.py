@@ -518,6 +518,8 @@ def _lire_curseur(apres: str) -> tuple[datetime, uuid.UUID]:
 
 # Fewer digits than this in the query is not a phone number (a year, a house number).
 CHIFFRES_TELEPHONE_MIN = 4
+# Fewer characters than a trigram: every address would match, and no index serves it.
+ADRESSE_CARACTERES_MIN = 3
 
 
 def numero_national(q: str) -> str:
@@ -533,7 +535,7 @@ def numero_national(q: str) -> str:
 
 def condition_recherche(q: str) -> ColumnElement[bool]:
     """Households whose reference, a person's name (« nom prénom », without accents or
-    case) or phone number contains ``q``.
+    case), address (three characters or more) or phone number contains ``q``.
 
     Each part is a list of ids read from its own index (PostgreSQL: pg_trgm GIN indexes,
     migration 0014), joined by UNION: an OR across the tables would make the planner scan
@@ -543,6 +545,9 @@ def condition_recherche(q: str) -> ColumnElement[bool]:
         select(Personne.menage_id).where(col(Personne.nom_recherche).like(motif_like(normaliser(q)), escape="\\")),
         select(Menage.id).where(col(Menage.reference).ilike(motif_like(q.strip()), escape="\\")),
     ]
+    if len(q.strip()) >= ADRESSE_CARACTERES_MIN:
+        # The address, as typed (case-insensitive; pg_trgm index of migration 0028).
+        parties.append(select(Menage.id).where(col(Menage.adresse).ilike(motif_like(q.strip()), escape="\\")))
     numero = numero_national(q)
     if len(numero) >= CHIFFRES_TELEPHONE_MIN:
         parties.append(select(Menage.id).where(chiffres(col(Menage.telephone)).like(f"%{numero}%")))

@@ -74,6 +74,14 @@ def mesures_lister(
         str | None,
         Query(max_length=30, description="Référence (ou partie) de la mesure ou de son ménage"),
     ] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="Recherche : référence (ou partie) de la mesure ou du ménage, ou nom d'une personne du "
+            "ménage (sans accents ni majuscules) parmi les mesures que votre association porte",
+        ),
+    ] = None,
     apres: Annotated[
         str | None,
         Query(
@@ -93,6 +101,7 @@ def mesures_lister(
         menage_id=menage_id,
         cible=cible,
         reference=reference,
+        q=q,
         apres=apres,
     )
     return reponse_json(_PAGE_MESURES, page_mesures)

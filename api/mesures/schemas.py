@@ -137,6 +137,11 @@ class MesureResume(BaseModel):
     date_fin_prevue: date | None
     date_fin: date | None
     motif_fin: MotifFin | None
+    demandeur: str | None = Field(
+        default=None,
+        description="Prénom et NOM du demandeur, pour l'association qui porte le ménage (absent pour la commission)",
+        examples=["Claire VALLÉE"],
+    )
 
 
 MesureResumeVue = Annotated[MesureResume | MesureStatut, Field(discriminator="vue")]

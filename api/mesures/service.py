@@ -45,7 +45,8 @@ from api.core.errors import (
 )
 from api.core.fonctions_sql import ajouter_mois
 from api.core.pagination import TOTAL_PLAFOND, PageCurseur, PageParams, plafonner
-from api.core.texte import motif_like
+from api.core.referentiels import LienPersonne
+from api.core.texte import motif_like, normaliser
 from api.dispositifs.models import Cible, Dispositif, TypeAccompagnement
 from api.menages.access import visible_menages
 from api.menages.models import Dette, Menage, Personne, Ressource
@@ -427,6 +428,7 @@ def lister_mesures(
     menage_id: uuid.UUID | None = None,
     cible: str | None = None,
     reference: str | None = None,
+    q: str | None = None,
     apres: str | None = None,
 ) -> PageCurseur[MesureResume | MesureStatut]:
     """Visible mesures, newest mandatement first, then by reference (unique: the order is
@@ -439,6 +441,7 @@ def lister_mesures(
     reference or of its ménage's: the person at the desk knows one or the other.
     """
     reference = reference.strip() if reference and reference.strip() else None
+    q = q.strip() if q and q.strip() else None
     # The cursor is read before anything is built: a bad one is the caller's error.
     jour, ref = _lire_curseur(apres) if apres is not None else (None, None)
     dialecte = session.connection().dialect.name
@@ -452,6 +455,7 @@ def lister_mesures(
         reference=reference is not None,
         apres=apres is not None,
         postgresql=dialecte == "postgresql",
+        q=q is not None,
     )
     requetes = _requetes_liste(forme)
     # The cap moves with the offset: a page reached by offset always sees pages after it.
@@ -464,6 +468,8 @@ def lister_mesures(
         "liste_cible": cible,
         "liste_referent_id": referent_id,
         "liste_motif": motif_like(reference) if reference else None,
+        "liste_q": motif_like(q) if q else None,
+        "liste_q_nom": motif_like(normaliser(q)) if q else None,
         "liste_jour": jour,
         "liste_ref": ref,
         "liste_offset": page.offset,
@@ -499,7 +505,12 @@ def lister_mesures(
     for m in lignes:
         niveau = access.niveau_ligne(principal, m["association_id"], commissions.get(m["dispositif_id"]))
         if access.lit_complete(niveau):
-            items.append(MesureResume(**m))
+            # The name is the live file's: read by the association that carries the
+            # household (policy: menage_vivant), not by the commission.
+            nom = m.pop("demandeur_nom")
+            prenom = m.pop("demandeur_prenom")
+            demandeur = f"{prenom} {nom.upper()}" if niveau == Niveau.porteur and nom is not None else None
+            items.append(MesureResume(**m, demandeur=demandeur))
         else:
             items.append(
                 MesureStatut(
@@ -531,6 +542,18 @@ def count_plafonne_lie(session: Session, compte: Any, valeurs: dict[str, Any], p
 
 
 _MENAGE_RECHERCHE = aliased(Menage)
+_PERSONNE_RECHERCHE = aliased(Personne)
+_DEMANDEUR = aliased(Personne)
+# The household's reference and its demandeur's name, beside each row of the list; one
+# demandeur per household (api/menages: « exactement un demandeur »): one row.
+_COLONNES_MENAGE: tuple[Any, ...] = (
+    col(Menage.reference).label("menage_reference"),
+    col(_DEMANDEUR.nom).label("demandeur_nom"),
+    col(_DEMANDEUR.prenom).label("demandeur_prenom"),
+)
+_JOINTURE_DEMANDEUR = and_(
+    col(_DEMANDEUR.menage_id) == col(Menage.id), col(_DEMANDEUR.lien) == LienPersonne.demandeur.value
+)
 
 # What a list row shows (MesureResume, MesureStatut): not the whole mesure.
 _COLONNES_LISTE = tuple(
@@ -558,7 +581,8 @@ _COLONNES_LISTE = tuple(
 
 # The same columns read back from the ``page`` CTE, built once (constant expressions).
 _COLONNES_PAGE: tuple[Any, ...] = tuple(
-    literal_column(f"page.{n}").label(n) for n in [c.key for c in _COLONNES_LISTE] + ["menage_reference"]
+    literal_column(f"page.{n}").label(n)
+    for n in [c.key for c in _COLONNES_LISTE] + ["menage_reference", "demandeur_nom", "demandeur_prenom"]
 )
 
 
@@ -575,6 +599,7 @@ class _FormeListe:
     reference: bool
     apres: bool
     postgresql: bool
+    q: bool = False
 
 
 @dataclass(frozen=True)
@@ -632,6 +657,26 @@ def _requetes_liste(forme: _FormeListe) -> _RequetesListe:
                 ),
             )
         )
+    if forme.q:
+        # A reference (of the mesure or its ménage) or, among the mesures it carries, the
+        # name of a person of the household: a commission does not probe live names.
+        motif_q: Any = bindparam("liste_q")
+        filtres.append(
+            or_(
+                col(Mesure.reference).ilike(motif_q, escape="\\"),
+                exists().where(
+                    col(_MENAGE_RECHERCHE.id) == col(Mesure.menage_id),
+                    col(_MENAGE_RECHERCHE.reference).ilike(motif_q, escape="\\"),
+                ),
+                and_(
+                    access.condition_porteur(gabarit),
+                    exists().where(
+                        col(_PERSONNE_RECHERCHE.menage_id) == col(Mesure.menage_id),
+                        col(_PERSONNE_RECHERCHE.nom_recherche).like(bindparam("liste_q_nom"), escape="\\"),
+                    ),
+                ),
+            )
+        )
     query = access.visible_mesures(gabarit).where(*filtres)
     page_query: Any = query
     if forme.apres:
@@ -670,16 +715,18 @@ def _requetes_liste(forme: _FormeListe) -> _RequetesListe:
         autres = and_(col(Mesure.id).in_(access.mesures_prescrites(gabarit)), not_(siennes))
         parts = union_all(partie(siennes), partie(autres)).subquery("parts")
         page_query = (
-            select(*(parts.c[c.key] for c in _COLONNES_LISTE), col(Menage.reference).label("menage_reference"))
+            select(*(parts.c[c.key] for c in _COLONNES_LISTE), *_COLONNES_MENAGE)
             .join(Menage, col(Menage.id) == parts.c.menage_id)
+            .outerjoin(_DEMANDEUR, _JOINTURE_DEMANDEUR)
             .order_by(parts.c.date_mandatement.desc(), parts.c.reference.desc())
             .offset(offset)
             .limit(limit)
         )
     else:
         page_query = (
-            page_query.with_only_columns(*_COLONNES_LISTE, col(Menage.reference).label("menage_reference"))
+            page_query.with_only_columns(*_COLONNES_LISTE, *_COLONNES_MENAGE)
             .join(Menage, col(Menage.id) == col(Mesure.menage_id))
+            .outerjoin(_DEMANDEUR, _JOINTURE_DEMANDEUR)
             .order_by(*ordre)
             .offset(offset)
             .limit(limit)

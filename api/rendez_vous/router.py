@@ -50,6 +50,10 @@ def rendez_vous_lister(
     ] = None,
     au: Annotated[date | None, Query(description="Dernier jour de la période, inclus")] = None,
     statut: StatutRendezVous | None = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=100, description="Référence (mesure, ménage) ou nom d'une personne du ménage"),
+    ] = None,
 ) -> Page[RendezVousPublic]:
     return service.lister_rendez_vous(
         session,
@@ -60,6 +64,7 @@ def rendez_vous_lister(
         du=du,
         au=au,
         statut=statut,
+        q=q,
     )
 
 

@@ -93,6 +93,7 @@ class RendezVousPublic(BaseModel):
     mesure_id: uuid.UUID
     mesure_reference: str
     menage_reference: str
+    demandeur: str | None = Field(default=None, description="Prénom et NOM du demandeur", examples=["Claire VALLÉE"])
     debut: datetime
     fin: datetime
     duree_minutes: int

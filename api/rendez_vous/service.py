@@ -15,6 +15,8 @@ from api.auth.principal import Principal
 from api.core.concurrency import bump_version, check_if_match
 from api.core.errors import Conflit, Interdit, Introuvable, TransitionRefusee, champ_invalide
 from api.core.pagination import Page, PageParams, count
+from api.core.texte import motif_like, normaliser
+from api.menages import noms
 from api.menages.models import Menage, Personne
 from api.mesures.access import Niveau
 from api.mesures.models import Mesure, RendezVous, StatutMesure, StatutRendezVous
@@ -67,10 +69,15 @@ def to_public(session: Session, rdv: RendezVous, mesure: Mesure | None = None) -
     assert mesure is not None
     menage = session.get(Menage, mesure.menage_id)
     assert menage is not None
-    return _public(rdv, mesure.reference, menage.reference)
+    d = session.exec(
+        select(Personne).where(Personne.menage_id == menage.id, Personne.lien == "demandeur")
+    ).first()
+    return _public(rdv, mesure.reference, menage.reference, noms.libelle(d.prenom, d.nom) if d else None)
 
 
-def _public(rdv: RendezVous, mesure_reference: str, menage_reference: str) -> RendezVousPublic:
+def _public(
+    rdv: RendezVous, mesure_reference: str, menage_reference: str, demandeur: str | None = None
+) -> RendezVousPublic:
     return RendezVousPublic(
         **rdv.model_dump(exclude={"participants", "debut"}),
         debut=_aware(rdv.debut),
@@ -78,6 +85,7 @@ def _public(rdv: RendezVous, mesure_reference: str, menage_reference: str) -> Re
         participants=Participants.model_validate(rdv.participants or {}),
         mesure_reference=mesure_reference,
         menage_reference=menage_reference,
+        demandeur=demandeur,
     )
 
 
@@ -253,8 +261,11 @@ def lister_rendez_vous(
     du: date | None = None,
     au: date | None = None,
     statut: StatutRendezVous | None = None,
+    q: str | None = None,
 ) -> Page[RendezVousPublic]:
-    """Rendez-vous of the association, by mesure, référent of the mesure or period (Paris dates)."""
+    """Rendez-vous of the association, by mesure, référent of the mesure, period (Paris
+    dates) or ``q``: a reference (mesure, ménage) or the name of a person of the household
+    (the rendez-vous are the carrying association's, which reads the live file)."""
     if du is not None and au is not None and au < du:
         raise champ_invalide(
             "au", f"la fin de période doit suivre son début ({du.isoformat()})", au.isoformat()
@@ -279,21 +290,43 @@ def lister_rendez_vous(
         )
     if statut is not None:
         query = query.where(RendezVous.statut == statut.value)
+    if q and q.strip():
+        motif = motif_like(q.strip())
+        recherche_m, recherche_p = aliased(Mesure), aliased(Menage)
+        query = query.where(
+            col(RendezVous.mesure_id).in_(
+                select(recherche_m.id)
+                .join(recherche_p, col(recherche_p.id) == col(recherche_m.menage_id))
+                .where(
+                    col(recherche_m.reference).ilike(motif, escape="\\")
+                    | col(recherche_p.reference).ilike(motif, escape="\\")
+                    | col(recherche_m.menage_id).in_(
+                        select(Personne.menage_id).where(
+                            col(Personne.nom_recherche).like(motif_like(normaliser(q)), escape="\\")
+                        )
+                    )
+                )
+            )
+        )
     total = count(session, query)
     # Each row with its mesure's and household's references, in the same statement (one
     # ``session.get`` per row was a quarter of the agenda's time at département scale).
     # Aliases: the visibility rule's EXISTS reads ``Mesure`` itself and must not be
     # correlated to this join.
-    mesure, menage = aliased(Mesure), aliased(Menage)
+    mesure, menage, demandeur = aliased(Mesure), aliased(Menage), noms.demandeur()
     lignes = session.execute(
-        query.add_columns(col(mesure.reference), col(menage.reference))
+        query.add_columns(col(mesure.reference), col(menage.reference), col(demandeur.prenom), col(demandeur.nom))
         .join(mesure, col(mesure.id) == col(RendezVous.mesure_id))
         .join(menage, col(menage.id) == col(mesure.menage_id))
+        .outerjoin(demandeur, noms.jointure(demandeur, col(menage.id)))
         .order_by(col(RendezVous.debut), col(RendezVous.id))
         .offset(page.offset)
         .limit(page.limit)
     ).all()
-    items = [_public(rdv, mesure_ref, menage_ref) for rdv, mesure_ref, menage_ref in lignes]
+    items = [
+        _public(rdv, mesure_ref, menage_ref, noms.libelle(prenom, nom))
+        for rdv, mesure_ref, menage_ref, prenom, nom in lignes
+    ]
     journaliser_liste(session, principal, RESSOURCE, [i.id for i in items])
     session.commit()
     return Page(total=total, limit=page.limit, offset=page.offset, items=items)

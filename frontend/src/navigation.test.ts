@@ -1,38 +1,47 @@
 import { describe, expect, it } from "vitest";
 
-import { navigationPour } from "./navigation";
+import type { Capacites } from "./api/types";
+import { navigationPour, ouvre } from "./navigation";
 
-const libelles = (t: Parameters<typeof navigationPour>[0]) => navigationPour(t).map((e) => e.libelle);
+const RIEN: Capacites = {
+  lire_menages: false,
+  ouvrir_menage: false,
+  rapports: false,
+  lire_orientations: false,
+  orienter: false,
+  organiser_commission: false,
+  lire_mesures: false,
+  modifier_mesures: false,
+  rendez_vous: false,
+  alertes: false,
+  indicateurs: false,
+  webhooks: false,
+  gerer_comptes: false,
+  administrer: false,
+  faits_lus: [],
+  faits_modifies: [],
+};
+const libelles = (c: Partial<Capacites>) => navigationPour({ ...RIEN, ...c }).map((e) => e.libelle);
 
 describe("navigationPour", () => {
-  it("shows household files to those who hold or decide them", () => {
-    expect(libelles("association")).toEqual(["Ménages", "Orientations", "Mesures", "Rendez-vous", "Indicateurs", "Rapports"]);
-    expect(libelles("gie")).toEqual(["Ménages", "Orientations", "Commission", "Mesures", "Indicateurs", "Rapports"]);
-    expect(libelles("bailleur")).toEqual(["Ménages", "Orientations", "Webhooks"]);
-    expect(libelles("prescripteur")).toEqual(["Ménages", "Orientations", "Webhooks"]);
+  it("opens nothing without a capability", () => {
+    expect(libelles({})).toEqual([]);
   });
-  it("shows the commission's screen to the commission (gie) only", () => {
-    for (const t of ["association", "bailleur", "prescripteur", "financeur", "admin"] as const) {
-      expect(libelles(t)).not.toContain("Commission");
-    }
+  it("opens each screen with its capability, in the menu's order", () => {
+    expect(libelles({ lire_menages: true, lire_orientations: true, lire_mesures: true, rendez_vous: true, indicateurs: true })).toEqual([
+      "Ménages",
+      "Orientations",
+      "Mesures",
+      "Rendez-vous",
+      "Indicateurs",
+    ]);
+    expect(libelles({ organiser_commission: true })).toEqual(["Commission"]);
+    expect(libelles({ webhooks: true })).toEqual(["Webhooks"]);
   });
-  it("shows mesures only to the association that carries them and the commission", () => {
-    for (const t of ["bailleur", "prescripteur", "financeur", "admin"] as const) expect(libelles(t)).not.toContain("Mesures");
-  });
-  it("never shows household files to a funder or to the platform admin", () => {
-    expect(libelles("financeur")).toEqual(["Indicateurs", "Rapports"]);
-    expect(libelles("admin")).toEqual(["Orientations", "Indicateurs", "Administration"]);
-  });
-  it("gives indicators to whom api/indicateurs/access.py allows, not to bailleurs and prescribers", () => {
-    for (const t of ["association", "gie", "financeur", "admin"] as const) expect(libelles(t)).toContain("Indicateurs");
-    for (const t of ["bailleur", "prescripteur"] as const) expect(libelles(t)).not.toContain("Indicateurs");
-  });
-  it("gives reports to their authors and to the funders (api/rapports/access.py)", () => {
-    for (const t of ["association", "gie", "financeur"] as const) expect(libelles(t)).toContain("Rapports");
-    for (const t of ["bailleur", "prescripteur", "admin"] as const) expect(libelles(t)).not.toContain("Rapports");
-  });
-  it("gives the admin its administration screens", () => {
-    const admin = navigationPour("admin").find((e) => e.chemin === "/admin");
+  it("gives accounts to a partner's responsable, the admin its own menu instead", () => {
+    expect(libelles({ gerer_comptes: true })).toEqual(["Comptes"]);
+    expect(libelles({ gerer_comptes: true, administrer: true })).toEqual(["Administration"]);
+    const admin = navigationPour({ ...RIEN, administrer: true }).find((e) => e.chemin === "/admin");
     expect(admin?.sousMenu?.map((s) => s.chemin)).toEqual([
       "/admin/organisations",
       "/admin/utilisateurs",
@@ -41,13 +50,7 @@ describe("navigationPour", () => {
       "/admin/conventions",
     ]);
   });
-  it("shows the accounts screen to a partner's responsable only", () => {
-    expect(navigationPour("association", "responsable").map((e) => e.libelle)).toContain("Comptes");
-    expect(navigationPour("association", "agent").map((e) => e.libelle)).not.toContain("Comptes");
-    expect(navigationPour("financeur", "responsable").map((e) => e.libelle)).toEqual(["Indicateurs", "Rapports", "Comptes"]);
-    expect(navigationPour("admin", "responsable").map((e) => e.libelle)).not.toContain("Comptes");
-  });
-  it("shows webhooks only to the organisations whose referrals they report (bailleur, prescripteur)", () => {
-    for (const t of ["association", "gie", "financeur", "admin"] as const) expect(libelles(t)).not.toContain("Webhooks");
+  it("reads « sauf » as a refusal", () => {
+    expect(ouvre({ ...RIEN, gerer_comptes: true, administrer: true }, { capacite: "gerer_comptes", sauf: "administrer" })).toBe(false);
   });
 });

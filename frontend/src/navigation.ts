@@ -1,131 +1,90 @@
 /**
- * What each organisation type may open (README « Rôles », docs/domaine.md « Qui voit
- * quoi »). The header's menu, the dashboard's shortcuts and the route
- * guards all read this list: a new screen is one entry here plus one route in
- * routes.tsx.
+ * The screens, each opened by one capability of the principal (GET /auth/me,
+ * `capacites`, api/auth/capacites.py). The header's menu, the dashboard's
+ * shortcuts and the route guards all read this list; none of them copies a
+ * list of organisation types or roles: the API says what this person may do.
+ * A new screen is one entry here plus one route in routes.tsx.
  */
-import type { Moi, TypeOrganisation } from "./api/types";
+import type { Capacites } from "./api/types";
+
+/** The yes/no capabilities (the others are lists of facts). */
+export type Capacite = { [K in keyof Capacites]: Capacites[K] extends boolean ? K : never }[keyof Capacites];
 
 export interface EntreeNavigation {
   libelle: string;
   chemin: string;
   description: string;
-  types: readonly TypeOrganisation[];
-  /** Only these roles (absent: every role of those types). */
-  roles?: readonly RoleMoi[];
+  /** Shown when the principal has this capability… */
+  capacite: Capacite;
+  /** …and not this one (the admin manages accounts from its own menu). */
+  sauf?: Capacite;
   sousMenu?: readonly EntreeNavigation[];
 }
 
-export type RoleMoi = Moi["role"];
-
-/** Who may open a household file (api/menages/access.py, TYPES_CREATEURS). */
-export const TYPES_CREATEURS_MENAGE: readonly TypeOrganisation[] = ["association", "prescripteur", "bailleur", "gie"];
-/** Who may see household files at all: funders never see a name, admin has no access by default. */
-export const TYPES_LECTEURS_MENAGE: readonly TypeOrganisation[] = ["association", "gie", "bailleur", "prescripteur"];
-
-/** Who may refer a household (api/orientations/access.py, TYPES_PRESCRIPTEURS). */
-export const TYPES_PRESCRIPTEURS: readonly TypeOrganisation[] = ["association", "prescripteur", "bailleur", "gie"];
-/** Who organises commission sessions and decides referrals (api/orientations/service.py). */
-export const TYPES_COMMISSION: readonly TypeOrganisation[] = ["gie"];
-/** Whose organisation may subscribe webhooks (api/orientations/webhooks.py, TYPES_ABONNES). */
-export const TYPES_WEBHOOKS: readonly TypeOrganisation[] = ["bailleur", "prescripteur"];
-
-/** Organisations whose responsable manages its own accounts (api/organisations/access.py). */
-export const TYPES_PARTENAIRES: readonly TypeOrganisation[] = ["association", "gie", "bailleur", "prescripteur", "financeur"];
-
-/** Who may list referrals (api/orientations/access.py). */
-export const TYPES_LECTEURS_ORIENTATION: readonly TypeOrganisation[] = ["association", "gie", "bailleur", "prescripteur", "admin"];
-
-/** Who sees rendez-vous: the association that carries the mesure (api/rendez_vous/access.py). */
-export const TYPES_RENDEZ_VOUS: readonly TypeOrganisation[] = ["association"];
-/** Who reads mesures in full: the association that carries them, the commission of their dispositif. */
-export const TYPES_LECTEURS_MESURE: readonly TypeOrganisation[] = ["association", "gie"];
-/** Who may read indicators (api/indicateurs/access.py, TYPES_AUTORISES); funders get aggregates only. */
-export const TYPES_LECTEURS_INDICATEURS: readonly TypeOrganisation[] = ["association", "gie", "financeur", "admin"];
-
-/** Who reads reports (api/rapports/access.py): authors, and commissions and funders for deposited ones. */
-export const TYPES_RAPPORTS: readonly TypeOrganisation[] = ["association", "gie", "financeur"];
-
 export const NAVIGATION: readonly EntreeNavigation[] = [
-  {
-    libelle: "Ménages",
-    chemin: "/menages",
-    description: "Rechercher un dossier ménage, en ouvrir un nouveau.",
-    types: TYPES_LECTEURS_MENAGE,
-  },
-  {
-    libelle: "Orientations",
-    chemin: "/orientations",
-    description: "Les orientations vers un dispositif, par statut.",
-    types: TYPES_LECTEURS_ORIENTATION,
-  },
+  { libelle: "Ménages", chemin: "/menages", description: "Rechercher un dossier ménage, en ouvrir un nouveau.", capacite: "lire_menages" },
+  { libelle: "Orientations", chemin: "/orientations", description: "Les orientations vers un dispositif, par statut.", capacite: "lire_orientations" },
   {
     libelle: "Commission",
     chemin: "/commission",
     description: "Sessions de commission : ordre du jour, décisions, procès-verbal.",
-    types: TYPES_COMMISSION,
+    capacite: "organiser_commission",
   },
   {
     libelle: "Mesures",
     chemin: "/mesures",
     description: "Les mesures d'accompagnement : statut, référent, actions, historique.",
-    types: TYPES_LECTEURS_MESURE,
+    capacite: "lire_mesures",
   },
   {
     libelle: "Rendez-vous",
     chemin: "/rendez-vous",
     description: "L'agenda de la semaine, planifier un rendez-vous, écrire son compte rendu.",
-    types: TYPES_RENDEZ_VOUS,
+    capacite: "rendez_vous",
   },
   {
     libelle: "Indicateurs",
     chemin: "/indicateurs",
     description: "Les tables des bilans (file active, entrées, sorties…), en CSV ou XLSX.",
-    types: TYPES_LECTEURS_INDICATEURS,
+    capacite: "indicateurs",
   },
   {
     libelle: "Rapports",
     chemin: "/rapports",
     description: "Le rapport d'activité et le bilan : écrire, télécharger en PDF ou DOCX, déposer.",
-    types: TYPES_RAPPORTS,
+    capacite: "rapports",
   },
   {
     libelle: "Webhooks",
     chemin: "/webhooks",
     description: "Votre système informé des changements de statut de vos orientations.",
-    types: TYPES_WEBHOOKS,
+    capacite: "webhooks",
   },
-  {
-    libelle: "Comptes",
-    chemin: "/comptes",
-    description: "Les comptes des personnes de votre organisation.",
-    types: TYPES_PARTENAIRES,
-    roles: ["responsable"],
-  },
+  { libelle: "Comptes", chemin: "/comptes", description: "Les comptes des personnes de votre organisation.", capacite: "gerer_comptes", sauf: "administrer" },
   {
     libelle: "Administration",
     chemin: "/admin",
     description: "Organisations, comptes, clients API, dispositifs et conventions.",
-    types: ["admin"],
+    capacite: "administrer",
     sousMenu: [
-      { libelle: "Organisations", chemin: "/admin/organisations", description: "Partenaires de la plateforme.", types: ["admin"] },
-      { libelle: "Utilisateurs", chemin: "/admin/utilisateurs", description: "Comptes des personnes.", types: ["admin"] },
-      { libelle: "Clients API", chemin: "/admin/clients-api", description: "Systèmes des bailleurs.", types: ["admin"] },
-      { libelle: "Dispositifs", chemin: "/admin/dispositifs", description: "Cibles, types d'accompagnement, communes.", types: ["admin"] },
-      { libelle: "Conventions", chemin: "/admin/conventions", description: "Financement des associations.", types: ["admin"] },
+      { libelle: "Organisations", chemin: "/admin/organisations", description: "Partenaires de la plateforme.", capacite: "administrer" },
+      { libelle: "Utilisateurs", chemin: "/admin/utilisateurs", description: "Comptes des personnes.", capacite: "administrer" },
+      { libelle: "Clients API", chemin: "/admin/clients-api", description: "Systèmes des bailleurs.", capacite: "administrer" },
+      { libelle: "Dispositifs", chemin: "/admin/dispositifs", description: "Cibles, types d'accompagnement, communes.", capacite: "administrer" },
+      { libelle: "Conventions", chemin: "/admin/conventions", description: "Financement des associations.", capacite: "administrer" },
     ],
   },
 ];
 
-/** The screens of an organisation type; with a role, those reserved to other roles are left out. */
-export function navigationPour(type: TypeOrganisation, role?: RoleMoi): EntreeNavigation[] {
-  const ouvert = (e: EntreeNavigation) => e.types.includes(type) && (!e.roles || (role !== undefined && e.roles.includes(role)));
-  return NAVIGATION.filter(ouvert).map((e) => ({
-    ...e,
-    sousMenu: e.sousMenu?.filter(ouvert),
-  }));
+/** Whether these capabilities open that entry. */
+export function ouvre(capacites: Capacites, e: Pick<EntreeNavigation, "capacite" | "sauf">): boolean {
+  return capacites[e.capacite] && !(e.sauf && capacites[e.sauf]);
 }
 
-export function peutOuvrir(type: TypeOrganisation, types: readonly TypeOrganisation[]): boolean {
-  return types.includes(type);
+/** The screens these capabilities open. */
+export function navigationPour(capacites: Capacites): EntreeNavigation[] {
+  return NAVIGATION.filter((e) => ouvre(capacites, e)).map((e) => ({
+    ...e,
+    sousMenu: e.sousMenu?.filter((s) => ouvre(capacites, s)),
+  }));
 }

@@ -1,29 +1,18 @@
 /**
  * Routes. Each screen is loaded on demand (React.lazy) so that the initial
  * JavaScript stays small; a new screen is a route here plus an entry in
- * navigation.ts.
+ * navigation.ts. Each group is guarded by the capability (GET /auth/me) that opens it.
  */
-import { lazy } from "react";
+import { lazy, Suspense } from "react";
 import { createBrowserRouter, Navigate } from "react-router";
 
-import { RequireAuth, RequireTypes } from "./auth/guards";
+import { RequireAuth, RequireCapacite } from "./auth/guards";
+import { Chargement } from "./components/Chargement";
 import { Layout } from "./layout/Layout";
-import {
-  TYPES_COMMISSION,
-  TYPES_CREATEURS_MENAGE,
-  TYPES_LECTEURS_INDICATEURS,
-  TYPES_LECTEURS_MENAGE,
-  TYPES_LECTEURS_MESURE,
-  TYPES_LECTEURS_ORIENTATION,
-  TYPES_PARTENAIRES,
-  TYPES_PRESCRIPTEURS,
-  TYPES_RAPPORTS,
-  TYPES_RENDEZ_VOUS,
-  TYPES_WEBHOOKS,
-} from "./navigation";
 import { Connexion } from "./pages/Connexion";
 import { PageIntrouvable } from "./pages/PageIntrouvable";
 
+const Accessibilite = lazy(() => import("./pages/Accessibilite"));
 const TableauDeBord = lazy(() => import("./pages/TableauDeBord"));
 const MenagesListe = lazy(() => import("./pages/menages/MenagesListe"));
 const MenageFiche = lazy(() => import("./pages/menages/MenageFiche"));
@@ -34,26 +23,35 @@ const OrientationFiche = lazy(() => import("./pages/orientations/OrientationFich
 const OrientationCreer = lazy(() => import("./pages/orientations/OrientationCreer"));
 const CommissionsListe = lazy(() => import("./pages/commissions/CommissionsListe"));
 const CommissionSession = lazy(() => import("./pages/commissions/CommissionSession"));
-const FileAttente = lazy(() => import("./pages/commissions/FileAttente"));
 const Agenda = lazy(() => import("./pages/rendezVous/Agenda"));
 const RendezVousCreer = lazy(() => import("./pages/rendezVous/RendezVousCreer"));
 const RendezVousModifier = lazy(() => import("./pages/rendezVous/RendezVousModifier"));
 const MesuresListe = lazy(() => import("./pages/mesures/MesuresListe"));
 const MesureFiche = lazy(() => import("./pages/mesures/MesureFiche"));
 const Indicateurs = lazy(() => import("./pages/indicateurs/Indicateurs"));
-const Rapports = lazy(() => import("./pages/rapports/Rapports"));
-const RapportFiche = lazy(() => import("./pages/rapports/RapportFiche"));
 const AdminOrganisations = lazy(() => import("./pages/admin/AdminOrganisations"));
 const AdminUtilisateurs = lazy(() => import("./pages/admin/AdminUtilisateurs"));
 const AdminClientsApi = lazy(() => import("./pages/admin/AdminClientsApi"));
 const AdminDispositifs = lazy(() => import("./pages/admin/AdminDispositifs"));
 const AdminDispositif = lazy(() => import("./pages/admin/AdminDispositif"));
 const AdminConventions = lazy(() => import("./pages/admin/AdminConventions"));
+const FileAttente = lazy(() => import("./pages/commissions/FileAttente"));
+const Rapports = lazy(() => import("./pages/rapports/Rapports"));
+const RapportFiche = lazy(() => import("./pages/rapports/RapportFiche"));
 const Webhooks = lazy(() => import("./pages/webhooks/Webhooks"));
 const WebhookLivraisons = lazy(() => import("./pages/webhooks/WebhookLivraisons"));
 
 export const router = createBrowserRouter([
   { path: "/connexion", element: <Connexion /> },
+  // Reachable without an account: the footer of every page links to it.
+  {
+    path: "/accessibilite",
+    element: (
+      <Suspense fallback={<Chargement />}>
+        <Accessibilite />
+      </Suspense>
+    ),
+  },
   {
     path: "/",
     element: (
@@ -65,12 +63,12 @@ export const router = createBrowserRouter([
       { index: true, element: <TableauDeBord /> },
       {
         path: "menages",
-        element: <RequireTypes types={TYPES_LECTEURS_MENAGE} />,
+        element: <RequireCapacite capacite="lire_menages" />,
         children: [
           { index: true, element: <MenagesListe /> },
           {
             path: "nouveau",
-            element: <RequireTypes types={TYPES_CREATEURS_MENAGE} />,
+            element: <RequireCapacite capacite="ouvrir_menage" />,
             children: [{ index: true, element: <MenageCreer /> }],
           },
           { path: ":menageId", element: <MenageFiche /> },
@@ -79,12 +77,12 @@ export const router = createBrowserRouter([
       },
       {
         path: "orientations",
-        element: <RequireTypes types={TYPES_LECTEURS_ORIENTATION} />,
+        element: <RequireCapacite capacite="lire_orientations" />,
         children: [
           { index: true, element: <OrientationsListe /> },
           {
             path: "nouvelle",
-            element: <RequireTypes types={TYPES_PRESCRIPTEURS} />,
+            element: <RequireCapacite capacite="orienter" />,
             children: [{ index: true, element: <OrientationCreer /> }],
           },
           { path: ":orientationId", element: <OrientationFiche /> },
@@ -92,7 +90,7 @@ export const router = createBrowserRouter([
       },
       {
         path: "commission",
-        element: <RequireTypes types={TYPES_COMMISSION} />,
+        element: <RequireCapacite capacite="organiser_commission" />,
         children: [
           { index: true, element: <CommissionsListe /> },
           { path: "attente", element: <FileAttente /> },
@@ -101,7 +99,7 @@ export const router = createBrowserRouter([
       },
       {
         path: "rendez-vous",
-        element: <RequireTypes types={TYPES_RENDEZ_VOUS} />,
+        element: <RequireCapacite capacite="rendez_vous" />,
         children: [
           { index: true, element: <Agenda /> },
           { path: "nouveau", element: <RendezVousCreer /> },
@@ -110,7 +108,7 @@ export const router = createBrowserRouter([
       },
       {
         path: "mesures",
-        element: <RequireTypes types={TYPES_LECTEURS_MESURE} />,
+        element: <RequireCapacite capacite="lire_mesures" />,
         children: [
           { index: true, element: <MesuresListe /> },
           { path: ":mesureId", element: <MesureFiche /> },
@@ -118,12 +116,12 @@ export const router = createBrowserRouter([
       },
       {
         path: "indicateurs",
-        element: <RequireTypes types={TYPES_LECTEURS_INDICATEURS} />,
+        element: <RequireCapacite capacite="indicateurs" />,
         children: [{ index: true, element: <Indicateurs /> }],
       },
       {
         path: "rapports",
-        element: <RequireTypes types={TYPES_RAPPORTS} />,
+        element: <RequireCapacite capacite="rapports" />,
         children: [
           { index: true, element: <Rapports /> },
           { path: ":rapportId", element: <RapportFiche /> },
@@ -131,7 +129,7 @@ export const router = createBrowserRouter([
       },
       {
         path: "admin",
-        element: <RequireTypes types={["admin"]} />,
+        element: <RequireCapacite capacite="administrer" />,
         children: [
           { index: true, element: <Navigate to="/admin/organisations" replace /> },
           { path: "organisations", element: <AdminOrganisations /> },
@@ -144,12 +142,12 @@ export const router = createBrowserRouter([
       },
       {
         path: "comptes",
-        element: <RequireTypes types={TYPES_PARTENAIRES} />,
+        element: <RequireCapacite capacite="gerer_comptes" />,
         children: [{ index: true, element: <AdminUtilisateurs /> }],
       },
       {
         path: "webhooks",
-        element: <RequireTypes types={TYPES_WEBHOOKS} />,
+        element: <RequireCapacite capacite="webhooks" />,
         children: [
           { index: true, element: <Webhooks /> },
           { path: ":webhookId", element: <WebhookLivraisons /> },

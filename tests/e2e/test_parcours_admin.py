@@ -66,7 +66,7 @@ def test_admin_configure_un_dispositif_et_sa_convention(
     # The API's message shows under the commune at fault, not elsewhere.
     champ = page.locator(".fr-input-group", has=page.locator('input[name="communes.1"]'))
     expect(champ).to_have_class(re.compile("fr-input-group--error"))
-    expect(champ).to_contain_text("code commune INSEE invalide")
+    expect(champ).to_contain_text(re.compile("code commune INSEE invalide", re.IGNORECASE))
     expect(
         page.locator(".fr-input-group", has=page.locator('input[name="communes.0"]'))
     ).not_to_have_class(re.compile("fr-input-group--error"))

@@ -108,7 +108,7 @@ def test_orientation_par_formulaire_puis_decision_en_commission(page: Any, serve
     page.get_by_role("link", name="Nouvelle orientation").click()
     expect(page.get_by_role("heading", level=1, name="Nouvelle orientation")).to_be_visible()
     page.get_by_label("Rechercher le ménage").fill("quemener")
-    page.get_by_role("button", name="Chercher").click()
+    page.get_by_role("button", name="Chercher", exact=True).click()
     choix = page.get_by_label("Ménage orienté")
     expect(choix.locator("option", has_text=menage["reference"])).to_have_count(1)
     choix.select_option(label=f"{menage['reference']} — Soizic QUÉMÉNER")
@@ -177,7 +177,7 @@ def test_orientation_par_formulaire_puis_decision_en_commission(page: Any, serve
     fiche.get_by_label("Type d'accompagnement").select_option(label="Évaluation (3 mois au plus)")
     fiche.get_by_role("button", name=f"Enregistrer la décision pour {reference}").click()
     champ_asso = fiche.locator(".fr-select-group", has=page.get_by_label("Association mandatée"))
-    expect(champ_asso).to_contain_text("obligatoire pour accepter")
+    expect(champ_asso).to_contain_text(re.compile("obligatoire pour accepter", re.IGNORECASE))
     capture(page, "2x-commission-decision-erreur")
 
     fiche.get_by_label("Association mandatée").select_option(label="Association Espoir 35")

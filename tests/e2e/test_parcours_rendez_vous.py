@@ -82,7 +82,8 @@ def test_agenda_creer_modifier_compte_rendu_et_adresse_ics(page: Any, serveur: S
     # 1. From the mesure's page (its link carries ?mesure=): yesterday's home visit.
     page.goto(f"/rendez-vous/nouveau?mesure={mesure['id']}")
     expect(page.get_by_role("heading", level=1, name="Nouveau rendez-vous")).to_be_visible()
-    expect(page.get_by_label("Mesure")).to_have_value(mesure["id"])
+    # The searchable picker shows the person and the references (issue 14).
+    expect(page.get_by_label("Ménage et mesure")).to_have_value(re.compile(mesure["reference"]))
     page.get_by_label(re.compile(r"^Date")).fill(hier.isoformat())
     page.get_by_label("Heure de début").fill("10:00")
     page.get_by_label("Durée (minutes)").fill("90")
@@ -107,7 +108,9 @@ def test_agenda_creer_modifier_compte_rendu_et_adresse_ics(page: Any, serveur: S
     # 2. Tomorrow's office meeting, the mesure chosen among the agent's own.
     page.get_by_role("link", name="Nouveau rendez-vous").click()
     expect(page.get_by_role("heading", level=1, name="Nouveau rendez-vous")).to_be_visible()
-    page.get_by_label("Mesure").select_option(mesure["id"])
+    choix = page.locator(f"datalist#mesure_id-choix option[value*='{mesure['reference']}']").get_attribute("value")
+    assert choix
+    page.get_by_label("Ménage et mesure").fill(choix)
     page.get_by_label(re.compile(r"^Date")).fill(demain.isoformat())
     page.get_by_label("Heure de début").fill("14:00")
     page.get_by_label("Type de rendez-vous").select_option("entretien_bureau")

@@ -8,6 +8,7 @@ import {
   formatDelai,
   messageErreur,
   messageFormulaire,
+  phraseChamp,
   type ProblemDetails,
 } from "./problem";
 
@@ -97,5 +98,17 @@ describe("messageFormulaire", () => {
   it("keeps the API's detail for any other refusal", () => {
     const interdit: ProblemDetails = { type: "/problemes/role-insuffisant", title: "Rôle", status: 403, detail: "Votre organisation peut lire ce dossier mais pas le modifier." };
     expect(messageFormulaire(interdit, 403, {})).toBe(interdit.detail);
+  });
+});
+
+describe("phraseChamp", () => {
+  it("says what is wrong with the field's own label, in the user's words", () => {
+    expect(phraseChamp("Nom", "champ obligatoire")).toBe("« Nom » est obligatoire.");
+    expect(phraseChamp("Motif (facultatif)", "texte trop court (3 caractère(s) au moins)")).toBe("« Motif » : au moins 3 caractères.");
+    expect(phraseChamp("Nom", "texte trop long (100 caractères au plus)")).toBe("« Nom » : 100 caractères au plus.");
+  });
+  it("keeps a message it does not know, capitalised, and each of several", () => {
+    expect(phraseChamp("Du", "la date de début doit précéder la date de fin")).toBe("La date de début doit précéder la date de fin");
+    expect(phraseChamp("Nom", "champ obligatoire ; doit être un texte")).toBe("« Nom » est obligatoire. Doit être un texte");
   });
 });

@@ -42,6 +42,26 @@ export function erreursParChamp(probleme: ProblemDetails | null | undefined): Er
   return out;
 }
 
+/**
+ * The API's message for a field, said with the field's label as the form shows it:
+ * « Nom est obligatoire » rather than « champ obligatoire ». Messages it does not
+ * know are kept, after the label.
+ */
+export function phraseChamp(libelle: string, message: string): string {
+  const nom = libelle.replace(/\s*\(.*\)\s*$/, "").trim();
+  return message
+    .split(" ; ")
+    .map((m) => {
+      if (m === "champ obligatoire") return `« ${nom} » est obligatoire.`;
+      const court = /^texte trop court \((\d+) caractère\(s\) au moins\)$/.exec(m);
+      if (court) return `« ${nom} » : au moins ${court[1]} caractères.`;
+      const long = /^texte trop long \((\d+) caractères au plus\)$/.exec(m);
+      if (long) return `« ${nom} » : ${long[1]} caractères au plus.`;
+      return m.charAt(0).toUpperCase() + m.slice(1);
+    })
+    .join(" ");
+}
+
 /** The errors whose key is not among the fields the screen shows (to list them at the top). */
 export function erreursOrphelines(erreurs: ErreursChamps, clesAffichees: Iterable<string>): ErreursChamps {
   const affichees = new Set(clesAffichees);

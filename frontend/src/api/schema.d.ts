@@ -1331,6 +1331,12 @@ export interface components {
              */
             date_reference: string;
             /**
+             * Demandeur
+             * @description Prénom et NOM du demandeur
+             * @example Claire VALLÉE
+             */
+            demandeur?: string | null;
+            /**
              * Libelle
              * @description Nom du type d'alerte, en français
              * @example Premier rendez-vous en attente
@@ -1435,6 +1441,92 @@ export interface components {
             fichier: string;
             /** Nom */
             nom: string;
+        };
+        /**
+         * Capacites
+         * @description Ce que le principal peut faire quelque part : l'interface n'offre que cela.
+         */
+        Capacites: {
+            /**
+             * Administrer
+             * @description Administrer la plateforme (organisations, clients API, dispositifs)
+             */
+            administrer: boolean;
+            /**
+             * Alertes
+             * @description Recevoir des alertes sur ses dossiers
+             */
+            alertes: boolean;
+            /**
+             * Faits Lus
+             * @description Les faits que la politique d'accès lui laisse lire quelque part
+             */
+            faits_lus: components["schemas"]["Fait"][];
+            /**
+             * Faits Modifies
+             * @description Les faits qu'elle lui laisse modifier quelque part
+             */
+            faits_modifies: components["schemas"]["Fait"][];
+            /**
+             * Gerer Comptes
+             * @description Gérer les comptes des personnes de son organisation
+             */
+            gerer_comptes: boolean;
+            /**
+             * Indicateurs
+             * @description Lire les indicateurs (agrégés pour un financeur)
+             */
+            indicateurs: boolean;
+            /**
+             * Lire Menages
+             * @description Rechercher et lire des dossiers ménage
+             */
+            lire_menages: boolean;
+            /**
+             * Lire Mesures
+             * @description Lire les mesures en entier (dates, cible, historique)
+             */
+            lire_mesures: boolean;
+            /**
+             * Lire Orientations
+             * @description Lire des orientations (les siennes, celles qu'on décide…)
+             */
+            lire_orientations: boolean;
+            /**
+             * Modifier Mesures
+             * @description Agir sur une mesure (référent, suivi, fin…)
+             */
+            modifier_mesures: boolean;
+            /**
+             * Organiser Commission
+             * @description Organiser les sessions de commission et décider
+             */
+            organiser_commission: boolean;
+            /**
+             * Orienter
+             * @description Orienter un ménage vers un dispositif
+             */
+            orienter: boolean;
+            /**
+             * Ouvrir Menage
+             * @description Ouvrir le dossier d'un nouveau ménage
+             */
+            ouvrir_menage: boolean;
+            /**
+             * Rapports
+             * @description Écrire ou lire des rapports (déposés seulement pour un financeur)
+             */
+            rapports: boolean;
+            /**
+             * Rendez Vous
+             * @description Lire et planifier des rendez-vous, écrire leurs comptes rendus
+             */
+            rendez_vous: boolean;
+            /**
+             * Webhooks
+             * @description Gérer les webhooks de son organisation
+             */
+            webhooks: boolean;
         };
         /** Cellule */
         Cellule: {
@@ -2295,6 +2387,12 @@ export interface components {
             /** Orientations */
             orientations: components["schemas"]["OrientationExport"][];
         };
+        /**
+         * Fait
+         * @description The kinds of facts the product holds about a household.
+         * @enum {string}
+         */
+        Fait: "menage_vivant" | "menage_transmis" | "orientation" | "statut_orientation" | "commentaire" | "mesure_complete" | "mesure_statut" | "cible_sensible" | "note_mesure" | "rendez_vous" | "compte_rendu" | "journal_acces" | "indicateur" | "rapport";
         /** Fin */
         Fin: {
             /** Commentaire */
@@ -2815,6 +2913,12 @@ export interface components {
              */
             date_mandatement: string;
             /**
+             * Demandeur
+             * @description Prénom et NOM du demandeur, pour l'association qui porte le ménage (absent pour la commission)
+             * @example Claire VALLÉE
+             */
+            demandeur?: string | null;
+            /**
              * Dispositif Id
              * Format: uuid
              */
@@ -2999,6 +3103,8 @@ export interface components {
          * @description Le principal courant : une personne ou un système (client API).
          */
         Moi: {
+            /** @description Ce que ce principal peut faire, dérivé de la politique d'accès et des contrôles des domaines : l'interface n'offre que cela */
+            capacites: components["schemas"]["Capacites"];
             /** Email */
             email?: string | null;
             /**
@@ -3937,6 +4043,12 @@ export interface components {
              * Format: date-time
              */
             debut: string;
+            /**
+             * Demandeur
+             * @description Prénom et NOM du demandeur
+             * @example Claire VALLÉE
+             */
+            demandeur?: string | null;
             /** Duree Minutes */
             duree_minutes: number;
             /** Est Suivi */
@@ -7861,6 +7973,8 @@ export interface operations {
                 cible?: string | null;
                 /** @description Référence (ou partie) de la mesure ou de son ménage */
                 reference?: string | null;
+                /** @description Recherche : référence (ou partie) de la mesure ou du ménage, ou nom d'une personne du ménage (sans accents ni majuscules) parmi les mesures que votre association porte */
+                q?: string | null;
                 /** @description Curseur « suivant » de la page précédente : la page qui la suit (pagination par clé, à préférer à offset sur les longues listes) */
                 apres?: string | null;
                 /** @description Taille de page (100 au plus) */
@@ -11412,6 +11526,8 @@ export interface operations {
                 /** @description Dernier jour de la période, inclus */
                 au?: string | null;
                 statut?: components["schemas"]["StatutRendezVous"] | null;
+                /** @description Référence (mesure, ménage) ou nom d'une personne du ménage */
+                q?: string | null;
                 /** @description Taille de page (100 au plus) */
                 limit?: number;
                 /** @description Décalage */

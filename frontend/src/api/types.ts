@@ -4,6 +4,7 @@ import type { components } from "./schema";
 type S = components["schemas"];
 
 export type Moi = S["Moi"];
+export type Capacites = S["Capacites"];
 export type TypeOrganisation = S["TypeOrganisation"];
 export type RoleUtilisateur = S["RoleUtilisateur"];
 export type Composition = S["Composition"];

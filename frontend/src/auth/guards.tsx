@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { Navigate, Outlet, useLocation } from "react-router";
 
-import type { TypeOrganisation } from "../api/types";
+import type { Capacite } from "../navigation";
 import { Chargement } from "../components/Chargement";
 import { PageInterdite } from "../pages/PageInterdite";
 import { useAuth, useMoi } from "./AuthContext";
@@ -19,8 +19,8 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
-/** Only the organisation types that may open these screens (navigation.ts). */
-export function RequireTypes({ types }: { types: readonly TypeOrganisation[] }) {
+/** Only the principals whose capabilities (GET /auth/me) open these screens. */
+export function RequireCapacite({ capacite }: { capacite: Capacite }) {
   const moi = useMoi();
-  return types.includes(moi.organisation.type) ? <Outlet /> : <PageInterdite />;
+  return moi.capacites[capacite] ? <Outlet /> : <PageInterdite />;
 }

@@ -1,9 +1,9 @@
 /** DSFR fields wired to a form's error map: the API's message shows under its field. */
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
-import type { InputHTMLAttributes } from "react";
+import { type InputHTMLAttributes, useEffect, useState } from "react";
 
-import type { ErreursChamps } from "../api/problem";
+import { type ErreursChamps, phraseChamp } from "../api/problem";
 
 interface Commun {
   cle: string;
@@ -13,9 +13,9 @@ interface Commun {
   className?: string;
 }
 
-function etat(erreurs: ErreursChamps, cle: string) {
+function etat(erreurs: ErreursChamps, cle: string, label: string) {
   const message = erreurs[cle];
-  return message ? ({ state: "error", stateRelatedMessage: message } as const) : ({ state: "default" } as const);
+  return message ? ({ state: "error", stateRelatedMessage: phraseChamp(label, message) } as const) : ({ state: "default" } as const);
 }
 
 export function ChampTexte({
@@ -33,7 +33,7 @@ export function ChampTexte({
       label={label}
       hintText={hint}
       className={className}
-      {...etat(erreurs, cle)}
+      {...etat(erreurs, cle, label)}
       nativeInputProps={{ name: cle, value: valeur, onChange: (e) => onChange(e.target.value), ...natifs }}
     />
   );
@@ -63,7 +63,7 @@ export function ChampListe<K extends string>({
       label={label}
       hint={hint}
       className={className}
-      {...etat(erreurs, cle)}
+      {...etat(erreurs, cle, label)}
       nativeSelectProps={{ name: cle, value: valeur, required, onChange: (e) => onChange(e.target.value as K | "") }}
     >
       {vide !== undefined && <option value="">{vide}</option>}
@@ -92,6 +92,58 @@ export function ResumeErreurs({ titre, message, orphelines }: { titre: string; m
           ))}
         </ul>
       )}
+    </div>
+  );
+}
+
+/**
+ * A choice among many, found by typing (a name, a reference): a text field with the
+ * browser's own suggestion list (<datalist>), so it stays a labelled input for screen
+ * readers and keyboards. The value is the chosen option's id; typing something that is
+ * no option's label leaves it empty (the API then says the field is required).
+ */
+export function ChampRecherche({
+  cle,
+  label,
+  erreurs,
+  hint,
+  className,
+  valeur,
+  onChange,
+  options,
+  required,
+}: Commun & { valeur: string; onChange: (v: string) => void; options: { value: string; label: string }[]; required?: boolean }) {
+  const libelleDe = (id: string) => options.find((o) => o.value === id)?.label ?? "";
+  const [saisie, setSaisie] = useState(() => libelleDe(valeur));
+  // The value chosen from elsewhere (the address's ?mesure=, a reset) shows in the field.
+  useEffect(() => {
+    if (valeur) setSaisie(libelleDe(valeur));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [valeur, options]);
+  const liste = `${cle}-choix`;
+  return (
+    <div className={className}>
+      <Input
+        label={label}
+        hintText={hint}
+        {...etat(erreurs, cle, label)}
+        nativeInputProps={{
+          name: cle,
+          list: liste,
+          value: saisie,
+          required,
+          autoComplete: "off",
+          onChange: (e) => {
+            setSaisie(e.target.value);
+            onChange(options.find((o) => o.label === e.target.value)?.value ?? "");
+          },
+        }}
+      />
+      <datalist id={liste}>
+        {options.map((o) => (
+          <option key={o.value} value={o.label} />
+        ))}
+      </datalist>
     </div>
   );
 }

@@ -3,22 +3,22 @@ import { Card } from "@codegouvfr/react-dsfr/Card";
 import { useMoi } from "../auth/AuthContext";
 import { Titre } from "../components/Titre";
 import { ROLES, TYPES_ORGANISATION } from "../lib/libelles";
-import { navigationPour, TYPES_CREATEURS_MENAGE } from "../navigation";
+import { navigationPour } from "../navigation";
 import { SECTIONS } from "./tableauDeBord/sections";
 
 export default function TableauDeBord() {
   const moi = useMoi();
   const type = moi.organisation.type;
-  const raccourcis = navigationPour(type, moi.role).flatMap((e) => (e.sousMenu?.length ? e.sousMenu : [e]));
-  if (TYPES_CREATEURS_MENAGE.includes(type)) {
+  const raccourcis = navigationPour(moi.capacites).flatMap((e) => (e.sousMenu?.length ? e.sousMenu : [e]));
+  if (moi.capacites.ouvrir_menage) {
     raccourcis.splice(1, 0, {
       libelle: "Nouveau ménage",
       chemin: "/menages/nouveau",
       description: "Ouvrir le dossier d'un ménage.",
-      types: TYPES_CREATEURS_MENAGE,
+      capacite: "ouvrir_menage",
     });
   }
-  const sections = SECTIONS.filter((s) => s.types.includes(type));
+  const sections = SECTIONS.filter((s) => moi.capacites[s.capacite]);
 
   return (
     <>

@@ -48,7 +48,7 @@ export default function MenageCreer() {
 
   return (
     <>
-      <Titre sousTitre="Les champs marqués d'une erreur sont indiqués par l'API au moment de l'enregistrement.">Nouveau ménage</Titre>
+      <Titre sousTitre="Les champs à corriger sont signalés à l'enregistrement, sous chacun d'eux.">Nouveau ménage</Titre>
       {echec && <ResumeErreurs titre="Le dossier n'a pas été ouvert" message={echec.message} orphelines={echec.orphelines} />}
       {doublon && (
         <div className="fr-mb-3w">

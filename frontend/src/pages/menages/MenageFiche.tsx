@@ -1,9 +1,11 @@
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Table } from "@codegouvfr/react-dsfr/Table";
+import { useState } from "react";
 import { Link, useLocation, useParams } from "react-router";
 
 import { api } from "../../api/client";
+import { messageErreur } from "../../api/problem";
 import type { MenagePublic } from "../../api/types";
 import { useMoi } from "../../auth/AuthContext";
 import { NomCommune } from "../../components/ChampCommune";
@@ -21,8 +23,26 @@ import {
   TYPES_RESSOURCE,
 } from "../../lib/libelles";
 import { useRequete } from "../../lib/useRequete";
-import { TYPES_CREATEURS_MENAGE, TYPES_PRESCRIPTEURS } from "../../navigation";
+import { ImpressionEnTete } from "./Impression";
+import { QuiAConsulte } from "./QuiAConsulte";
 import { SECTIONS_FICHE } from "./sectionsFiche";
+
+/** « Exporter pour le ménage »: what this organisation holds on the household (RGPD, art. 15
+ * and 20), as the API gives it, saved as a JSON file the worker hands over. */
+async function exporter(menageId: string, reference: string, setMessage: (m: string) => void) {
+  const { data, error, response } = await api.GET("/api/v1/menages/{menage_id}/export", { params: { path: { menage_id: menageId } } });
+  if (!data) {
+    setMessage(messageErreur(error, response.status));
+    return;
+  }
+  const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: "application/json" }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = `export-${reference}.json`;
+  a.click();
+  URL.revokeObjectURL(url);
+  setMessage("");
+}
 
 function Bailleur({ id }: { id: string }) {
   const { donnees } = useRequete(() => api.GET("/api/v1/organisations/{organisation_id}", { params: { path: { organisation_id: id } } }), [id]);
@@ -63,6 +83,7 @@ export default function MenageFiche() {
   const location = useLocation();
   const moi = useMoi();
   const message = (location.state as { message?: string } | null)?.message;
+  const [echecExport, setEchecExport] = useState("");
   const { donnees: m, erreur, chargement } = useRequete(
     () => api.GET("/api/v1/menages/{menage_id}", { params: { path: { menage_id: menageId } } }),
     [menageId],
@@ -74,7 +95,6 @@ export default function MenageFiche() {
   const demandeur = m.personnes.find((p) => p.lien === "demandeur");
   const totalRessources = m.ressources.reduce((s, r) => s + (r.montant_mensuel ?? 0), 0);
   const totalDettes = m.dettes.reduce((s, d) => s + d.montant, 0);
-  const type = moi.organisation.type;
 
   return (
     <>
@@ -92,22 +112,32 @@ export default function MenageFiche() {
           </li>
         </ol>
       </nav>
+      <ImpressionEnTete organisation={moi.organisation.nom} />
       {message && <Alert severity="success" small description={message} className="fr-mb-3w" closable />}
+      {echecExport && <Alert severity="error" small description={`L'export n'a pas abouti : ${echecExport}`} className="fr-mb-3w" />}
       <div className="fr-grid-row fr-grid-row--middle fr-mb-2w" style={{ justifyContent: "space-between" }}>
         <div>
           <Titre sousTitre={demandeur ? `${demandeur.prenom} ${demandeur.nom.toUpperCase()}` : undefined}>{`Dossier ${m.reference}`}</Titre>
         </div>
-        <div className="ancrage-pied-formulaire">
-          {TYPES_PRESCRIPTEURS.includes(type) && (
+        <div className="ancrage-pied-formulaire ancrage-sans-impression">
+          {/* Offered to who holds the file (the API's « modifiable »): a commission reading the household
+              as submitted, or a bailleur once an association carries it, is not offered what it does not hold. */}
+          {moi.capacites.orienter && m.modifiable && (
             <Button linkProps={{ to: `/orientations/nouvelle?menage=${m.id}` }} iconId="fr-icon-send-plane-line">
               Orienter ce ménage
             </Button>
           )}
-          {TYPES_CREATEURS_MENAGE.includes(type) && m.modifiable && (
+          {m.modifiable && (
             <Button linkProps={{ to: `/menages/${m.id}/modifier` }} iconId="fr-icon-edit-line" priority="secondary">
               Modifier
             </Button>
           )}
+          <Button iconId="fr-icon-download-line" priority="tertiary" onClick={() => void exporter(m.id, m.reference, setEchecExport)}>
+            Exporter pour le ménage
+          </Button>
+          <Button iconId="fr-icon-printer-line" priority="tertiary" onClick={() => window.print()}>
+            Imprimer
+          </Button>
         </div>
       </div>
       {m.vue === "transmis" ? (
@@ -189,12 +219,13 @@ export default function MenageFiche() {
         </section>
       </div>
 
-      {SECTIONS_FICHE.filter((s) => s.types.includes(type)).map(({ titre, Composant }) => (
+      {SECTIONS_FICHE.filter((s) => moi.capacites[s.capacite]).map(({ titre, Composant }) => (
         <section key={titre} className="fr-mb-4w" aria-label={titre}>
           <h2 className="fr-h4">{titre}</h2>
           <Composant menage={m} />
         </section>
       ))}
+      <QuiAConsulte menage={m} />
     </>
   );
 }

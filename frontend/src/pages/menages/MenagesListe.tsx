@@ -2,7 +2,7 @@ import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Pagination } from "@codegouvfr/react-dsfr/Pagination";
 import { Table } from "@codegouvfr/react-dsfr/Table";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
 
 import { api } from "../../api/client";
@@ -14,7 +14,6 @@ import { Titre } from "../../components/Titre";
 import { formatDate, formatDateHeure } from "../../lib/dates";
 import { COMPOSITIONS } from "../../lib/libelles";
 import { useRequete } from "../../lib/useRequete";
-import { TYPES_CREATEURS_MENAGE } from "../../navigation";
 
 const PAR_PAGE = 20;
 
@@ -24,6 +23,8 @@ export default function MenagesListe() {
   const q = params.get("q") ?? "";
   const page = Math.max(1, Number(params.get("page")) || 1);
   const [saisie, setSaisie] = useState(q);
+  // A search from the header changes the URL while this page is open.
+  useEffect(() => setSaisie(q), [q]);
 
   const { donnees, erreur, chargement } = useRequete(
     () => api.GET("/api/v1/menages", { params: { query: { q: q || undefined, limit: PAR_PAGE, offset: (page - 1) * PAR_PAGE } } }),
@@ -49,7 +50,7 @@ export default function MenagesListe() {
     <>
       <div className="fr-grid-row fr-grid-row--middle fr-mb-2w" style={{ justifyContent: "space-between" }}>
         <Titre>Ménages</Titre>
-        {TYPES_CREATEURS_MENAGE.includes(moi.organisation.type) && (
+        {moi.capacites.ouvrir_menage && (
           <Button linkProps={{ to: "/menages/nouveau" }} iconId="fr-icon-add-line">
             Nouveau ménage
           </Button>

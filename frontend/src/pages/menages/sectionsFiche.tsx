@@ -1,21 +1,25 @@
 /**
- * Extra sections of the household file, after its own data. The timeline,
- * orientations and mesures slot in here when their API is merged, e.g.
- *   { titre: "Parcours", types: ["association", "gie"], Composant: Parcours }
- * Each Composant receives the ménage and loads what it needs through `api`.
+ * Extra sections of the household file, after its own data, each shown to the
+ * principals with the capability named (GET /auth/me). Each Composant receives the
+ * ménage and loads what it needs through `api`; the API gives each reader what the
+ * access policy lets it see.
  */
 import type { ComponentType } from "react";
 
-import type { MenagePublic, TypeOrganisation } from "../../api/types";
+import type { MenagePublic } from "../../api/types";
+import type { Capacite } from "../../navigation";
 import { MesuresDuMenage } from "../mesures/MesuresDuMenage";
+import { Chronologie } from "./Chronologie";
 
 export interface SectionFiche {
   titre: string;
-  types: readonly TypeOrganisation[];
+  capacite: Capacite;
   Composant: ComponentType<{ menage: MenagePublic }>;
 }
 
 export const SECTIONS_FICHE: readonly SectionFiche[] = [
   // Those who carry or decide the mesure read it in full (api/mesures/access.py).
-  { titre: "Mesures", types: ["association", "gie"], Composant: MesuresDuMenage },
+  { titre: "Mesures", capacite: "lire_mesures", Composant: MesuresDuMenage },
+  // One timeline: referrals, decisions, mesures' events, rendez-vous — filtered by the API.
+  { titre: "Historique du dossier", capacite: "lire_menages", Composant: Chronologie },
 ];

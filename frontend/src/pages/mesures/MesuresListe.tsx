@@ -40,7 +40,8 @@ export default function MesuresListe() {
             statut: filtres.statut,
             dispositif_id: filtres.dispositif_id,
             referent_id: filtres.referent_id,
-            reference: filtres.reference,
+            // « q »: a reference, or a name among the mesures the association carries.
+            q: filtres.reference,
             limit: PAR_PAGE,
             offset: (filtres.page - 1) * PAR_PAGE,
           },
@@ -137,9 +138,9 @@ export default function MesuresListe() {
         <div className="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
           <div className="fr-col-12 fr-col-md-8">
             <Input
-              label="Rechercher par référence"
-              hintText="Référence de la mesure (S-2026-000042) ou du ménage (M-2026-000123), ou une partie"
-              nativeInputProps={{ type: "search", name: "reference", value: saisie, onChange: (e) => setSaisie(e.target.value), maxLength: 30 }}
+              label="Rechercher par nom ou référence"
+              hintText="Nom d'une personne du ménage (vallee), référence de la mesure (S-2026-000042) ou du ménage (M-2026-000123), ou une partie"
+              nativeInputProps={{ type: "search", name: "reference", value: saisie, onChange: (e) => setSaisie(e.target.value), maxLength: 100 }}
             />
           </div>
           <div className="fr-col-12 fr-col-md-4">
@@ -171,9 +172,12 @@ export default function MesuresListe() {
                 <Link key="mesure" to={`/mesures/${m.id}`} className="fr-link">
                   {m.reference}
                 </Link>,
-                <Link key="menage" to={`/menages/${m.menage_id}`} className="fr-link" title={`Dossier du ménage ${m.menage_reference}`}>
-                  {m.menage_reference}
-                </Link>,
+                <span key="menage">
+                  <Link to={`/menages/${m.menage_id}`} className="fr-link">
+                    {m.demandeur ?? m.menage_reference}
+                  </Link>
+                  {m.demandeur && <span className="fr-text--xs fr-mb-0 ancrage-reference">{m.menage_reference}</span>}
+                </span>,
                 <BadgeStatut key="statut" statut={m.statut} />,
                 nomDispositif(m.dispositif_id),
                 libelleCible(m.dispositif_id, m.cible_code),

@@ -20,7 +20,27 @@ const AUTRE_ASSO = "22222222-2222-2222-2222-222222222222";
 const MOI = "33333333-3333-3333-3333-333333333333";
 
 function moi(type: Moi["organisation"]["type"] = "association", organisation = ASSO, genre: Moi["type"] = "utilisateur"): Moi {
-  return { id: MOI, nom: "Claire Martin", role: "agent", type: genre, organisation: { id: organisation, nom: "Espoir 35", type } };
+  // The capabilities GET /auth/me gives (tests/test_capacites.py): only an association changes a mesure.
+  const porteur = type === "association";
+  const capacites = {
+    lire_menages: true,
+    ouvrir_menage: true,
+    lire_orientations: true,
+    orienter: true,
+    organiser_commission: type === "gie",
+    lire_mesures: true,
+    modifier_mesures: porteur,
+    rendez_vous: porteur,
+    alertes: porteur,
+    indicateurs: true,
+    rapports: false,
+    webhooks: false,
+    gerer_comptes: false,
+    administrer: false,
+    faits_lus: [],
+    faits_modifies: [],
+  };
+  return { id: MOI, nom: "Claire Martin", role: "agent", type: genre, organisation: { id: organisation, nom: "Espoir 35", type }, capacites };
 }
 
 function mesure(statut: StatutMesure, extra: Partial<MesurePublic> = {}): MesurePublic {

@@ -44,9 +44,10 @@ export const LIBELLES_ACTIONS: Record<ActionMesure, { bouton: string; titre: str
   suivi: { bouton: "Renseigner le suivi à 6 mois", titre: "Suivi à 6 mois", envoi: "Enregistrer le suivi" },
 };
 
-/** The association that carries the mesure reads and writes it; the commission only reads. */
-export function estPorteur(m: Pick<MesurePublic, "association_id">, moi: Pick<Moi, "organisation">): boolean {
-  return moi.organisation.type === "association" && m.association_id === moi.organisation.id;
+/** The association that carries the mesure reads and writes it; the commission only reads
+ * (its capabilities say it changes no mesure). */
+export function estPorteur(m: Pick<MesurePublic, "association_id">, moi: Pick<Moi, "organisation" | "capacites">): boolean {
+  return moi.capacites.modifier_mesures && m.association_id === moi.organisation.id;
 }
 
 const EN_COURS: readonly StatutMesure[] = ["mandatee", "en_evaluation", "active", "suspendue"];
@@ -60,7 +61,7 @@ const EN_COURS: readonly StatutMesure[] = ["mandatee", "en_evaluation", "active"
  */
 export function actionsPermises(
   m: Pick<MesurePublic, "association_id" | "statut" | "date_fin_prevue">,
-  moi: Pick<Moi, "organisation">,
+  moi: Pick<Moi, "organisation" | "capacites">,
 ): ActionMesure[] {
   if (!estPorteur(m, moi)) return [];
   const out: ActionMesure[] = [];
@@ -91,7 +92,7 @@ export function peutDevenirReferent(m: Pick<MesurePublic, "association_id" | "st
 }
 
 /** Domaines and modalité de logement: the carrying association, at any stage (corrections after the end included). */
-export function peutModifier(m: Pick<MesurePublic, "association_id">, moi: Pick<Moi, "organisation">): boolean {
+export function peutModifier(m: Pick<MesurePublic, "association_id">, moi: Pick<Moi, "organisation" | "capacites">): boolean {
   return estPorteur(m, moi);
 }
 

@@ -15,7 +15,6 @@ import { Titre } from "../../components/Titre";
 import { formatDate, formatDateHeure } from "../../lib/dates";
 import { MOTIFS_REFUS, ORIGINES_ORIENTATION, STATUTS_ORIENTATION } from "../../lib/libelles";
 import { useRequete } from "../../lib/useRequete";
-import { TYPES_LECTEURS_MENAGE } from "../../navigation";
 import { actionsPrescripteur } from "./orientation";
 
 const LIBELLES_ACTION: Partial<Record<StatutOrientation, string>> = {
@@ -153,7 +152,7 @@ export default function OrientationFiche() {
   if (chargement && !o) return <Chargement libelle="Chargement de l'orientation…" />;
   if (statut === 404) return <ErreurChargement titre="Orientation introuvable" message="Cette orientation n'existe pas ou ne vous est pas accessible." />;
   if (erreur || !o) return <ErreurChargement message={erreur ?? "Réponse vide"} />;
-  const lienMenage = TYPES_LECTEURS_MENAGE.includes(moi.organisation.type);
+  const lienMenage = moi.capacites.lire_menages;
   const prescripteur = o.prescripteur_organisation_id === moi.organisation.id;
   const commission = moi.organisation.type === "gie" && !prescripteur;
   return (

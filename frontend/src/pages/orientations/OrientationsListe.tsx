@@ -13,7 +13,6 @@ import { Titre } from "../../components/Titre";
 import { formatDate } from "../../lib/dates";
 import { options, ORIGINES_ORIENTATION, STATUTS_ORIENTATION } from "../../lib/libelles";
 import { useRequete } from "../../lib/useRequete";
-import { TYPES_LECTEURS_MENAGE, TYPES_PRESCRIPTEURS } from "../../navigation";
 
 const PAR_PAGE = 20;
 
@@ -28,7 +27,7 @@ export default function OrientationsListe() {
   const statut = estStatut(brut) ? brut : undefined;
   const page = Math.max(1, Number(params.get("page")) || 1);
   // Admin sees referrals without their household (no access to ménages by default).
-  const lienMenage = TYPES_LECTEURS_MENAGE.includes(moi.organisation.type);
+  const lienMenage = moi.capacites.lire_menages;
 
   const { donnees, erreur, chargement } = useRequete(
     () => api.GET("/api/v1/orientations", { params: { query: { statut, limit: PAR_PAGE, offset: (page - 1) * PAR_PAGE } } }),
@@ -55,7 +54,7 @@ export default function OrientationsListe() {
         <div>
           <Titre>Orientations</Titre>
         </div>
-        {TYPES_PRESCRIPTEURS.includes(moi.organisation.type) && (
+        {moi.capacites.orienter && (
           <Button linkProps={{ to: "/orientations/nouvelle" }} iconId="fr-icon-add-line">
             Nouvelle orientation
           </Button>

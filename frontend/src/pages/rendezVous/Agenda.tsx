@@ -86,6 +86,7 @@ function VueSemaine({ lundi, rdvs, aujourdhui }: { lundi: string; rdvs: RendezVo
                     <Link to={`/rendez-vous/${r.id}`} className={`ancrage-rdv ancrage-rdv--${r.statut}`}>
                       <span className="ancrage-rdv__heure">{horaire(r.debut, r.fin)}</span>
                       <span>{TYPES_RENDEZ_VOUS[r.type]}</span>
+                      {r.demandeur && <strong>{r.demandeur}</strong>}
                       <span>{r.menage_reference}</span>
                       {r.lieu && <span className="ancrage-rdv__lieu">{r.lieu}</span>}
                       <Etiquettes r={r} maintenant={maintenant} />
@@ -120,7 +121,7 @@ function VueListe({ lundi, rdvs }: { lundi: string; rdvs: RendezVousPublic[] }) 
         </Link>,
         horaire(r.debut, r.fin),
         TYPES_RENDEZ_VOUS[r.type],
-        r.menage_reference,
+        r.demandeur ? `${r.demandeur} (${r.menage_reference})` : r.menage_reference,
         r.mesure_reference,
         r.lieu ?? "—",
         aRenseigner(r, maintenant) ? "Planifié, à renseigner" : STATUTS_RENDEZ_VOUS[r.statut],

@@ -5,7 +5,7 @@ import type { FormEvent, ReactNode } from "react";
 
 import type { ErreursChamps } from "../../api/problem";
 import type { StatutRendezVous, TypeRendezVous } from "../../api/types";
-import { ChampListe, ChampTexte } from "../../components/Champs";
+import { ChampListe, ChampRecherche, ChampTexte } from "../../components/Champs";
 import { STATUTS_MESURE, STATUTS_RENDEZ_VOUS, TYPES_RENDEZ_VOUS, options } from "../../lib/libelles";
 import { STATUTS_PERMIS, type MesureChoix, type RendezVousForm } from "./formulaire";
 
@@ -44,7 +44,8 @@ function ZoneTexte({ cle, label, hint, erreurs, valeur, onChange, rows = 4, maxL
 }
 
 export function libelleMesure(m: MesureChoix): string {
-  return `${m.reference} — ménage ${m.menage_reference} (${STATUTS_MESURE[m.statut].toLowerCase()})`;
+  const qui = m.demandeur ? `${m.demandeur} — ${m.menage_reference}` : `ménage ${m.menage_reference}`;
+  return `${qui} — mesure ${m.reference} (${STATUTS_MESURE[m.statut].toLowerCase()})`;
 }
 
 export function RendezVousFormulaire({ valeurs, setValeurs, erreurs, mesures, statutActuel, envoi, bloque = false, libelleEnvoi, onSubmit, annuler }: Props) {
@@ -66,13 +67,16 @@ export function RendezVousFormulaire({ valeurs, setValeurs, erreurs, mesures, st
         <div className="fr-fieldset__element">
           <div className="fr-grid-row fr-grid-row--gutters">
             {mesures && (
-              <ChampListe
+              <ChampRecherche
                 className="fr-col-12"
                 cle="mesure_id"
-                label="Mesure"
-                hint={mesures.length === 0 ? "Aucune mesure ne vous est confiée." : "Les mesures dont vous êtes référent·e."}
+                label="Ménage et mesure"
+                hint={
+                  mesures.length === 0
+                    ? "Aucune mesure ne vous est confiée."
+                    : "Tapez un nom ou une référence, puis choisissez dans la liste (les mesures dont vous êtes référent·e)."
+                }
                 erreurs={erreurs}
-                vide="Choisir une mesure"
                 required
                 valeur={valeurs.mesure_id}
                 onChange={(v) => {

@@ -152,6 +152,8 @@ export interface MesureChoix {
   id: string;
   reference: string;
   menage_reference: string;
+  /** The demandeur's name, when the list gives it (the association that carries the file). */
+  demandeur?: string | null;
   statut: StatutMesure;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Sections of the tableau de bord, shown to the organisation types listed.
+ * Sections of the tableau de bord, shown to the principals with the capability named.
  * Alerts, mesures and rendez-vous are the association's (api/alertes,
  * api/mesures/access.py, api/rendez_vous/access.py): an agent sees their own,
  * a responsable the whole association's.
@@ -11,7 +11,7 @@ import type { ComponentType } from "react";
 import { Link } from "react-router";
 
 import { api } from "../../api/client";
-import type { MesureResume, TypeOrganisation } from "../../api/types";
+import type { Alerte, MesureResume } from "../../api/types";
 import { useMoi } from "../../auth/AuthContext";
 import { Chargement } from "../../components/Chargement";
 import { ErreurChargement } from "../../components/ErreurChargement";
@@ -19,14 +19,46 @@ import { formatDate, formatDateHeure, jourParis } from "../../lib/dates";
 import { STATUTS_MESURE, TYPES_ALERTE, TYPES_RENDEZ_VOUS } from "../../lib/libelles";
 import { useRequete } from "../../lib/useRequete";
 import { BureauCommission } from "../commissions/BureauCommission";
+import type { Capacite } from "../../navigation";
 
 export interface SectionTableauDeBord {
   titre: string;
-  types: readonly TypeOrganisation[];
+  capacite: Capacite;
   Composant: ComponentType;
 }
 
 const LIMITE = 10;
+
+/** A person first, her file's reference under it (the reference is what the phone call quotes). */
+function Personne({ nom, reference }: { nom?: string | null; reference: string }) {
+  return (
+    <>
+      {nom ?? reference}
+      {nom && <span className="fr-text--xs fr-mb-0 ancrage-reference">{reference}</span>}
+    </>
+  );
+}
+
+/** What to do about an alert: open the rendez-vous to report, plan the first one, or open the mesure. */
+function ActionAlerte({ alerte }: { alerte: Alerte }) {
+  if (alerte.rendez_vous_id)
+    return (
+      <Link to={`/rendez-vous/${alerte.rendez_vous_id}`} className="fr-link">
+        Renseigner le rendez-vous
+      </Link>
+    );
+  if (alerte.type === "premier_rdv_en_attente")
+    return (
+      <Link to={`/rendez-vous/nouveau?mesure=${alerte.mesure_id}`} className="fr-link">
+        Planifier
+      </Link>
+    );
+  return (
+    <Link to={`/mesures/${alerte.mesure_id}`} className="fr-link">
+      Ouvrir la mesure {alerte.mesure_reference}
+    </Link>
+  );
+}
 
 /** An agent's own records; a responsable's whole association (undefined = no filter). */
 function useReferent(): string | undefined {
@@ -52,15 +84,15 @@ function Alertes() {
         caption="Alertes"
         noCaption
         fixed
-        headers={["Alerte", "Message", "Mesure", "Ménage", "Date"]}
+        headers={["Date", "Ménage", "Alerte", "Message", "Action"]}
         data={donnees.items.map((a) => [
-          <Badge key="type" severity="warning" small noIcon>
+          formatDate(a.date_reference),
+          <Personne key="menage" nom={a.demandeur} reference={a.menage_reference} />,
+          <Badge key="type" severity={a.date_reference < jourParis() ? "error" : "warning"} small noIcon>
             {TYPES_ALERTE[a.type]}
           </Badge>,
           a.message,
-          a.mesure_reference,
-          a.menage_reference,
-          formatDate(a.date_reference),
+          <ActionAlerte key="action" alerte={a} />,
         ])}
       />
     </>
@@ -94,7 +126,7 @@ function MesMesures() {
             {m.reference}
           </Link>,
           <Link key="menage" to={`/menages/${m.menage_id}`} className="fr-link">
-            {m.menage_reference}
+            {m.demandeur ?? m.menage_reference}
           </Link>,
           STATUTS_MESURE[m.statut],
           formatDate(m.date_mandatement),
@@ -120,15 +152,25 @@ function MesRendezVous() {
       caption="Mes prochains rendez-vous"
       noCaption
       fixed
-      headers={["Date", "Type", "Ménage", "Mesure", "Lieu"]}
-      data={donnees.items.map((r) => [formatDateHeure(r.debut), TYPES_RENDEZ_VOUS[r.type], r.menage_reference, r.mesure_reference, r.lieu ?? "—"])}
+      headers={["Date", "Ménage", "Type", "Lieu", "Mesure"]}
+      data={donnees.items.map((r) => [
+        <Link key="date" to={`/rendez-vous/${r.id}`} className="fr-link">
+          {formatDateHeure(r.debut)}
+        </Link>,
+        <Personne key="menage" nom={r.demandeur} reference={r.menage_reference} />,
+        TYPES_RENDEZ_VOUS[r.type],
+        r.lieu ?? "—",
+        <Link key="mesure" to={`/mesures/${r.mesure_id}`} className="fr-link">
+          {r.mesure_reference}
+        </Link>,
+      ])}
     />
   );
 }
 
 export const SECTIONS: readonly SectionTableauDeBord[] = [
-  { titre: "Alertes", types: ["association"], Composant: Alertes },
-  { titre: "Mes mesures", types: ["association"], Composant: MesMesures },
-  { titre: "Mes prochains rendez-vous", types: ["association"], Composant: MesRendezVous },
-  { titre: "Commission", types: ["gie"], Composant: BureauCommission },
+  { titre: "Alertes", capacite: "alertes", Composant: Alertes },
+  { titre: "Mes mesures", capacite: "modifier_mesures", Composant: MesMesures },
+  { titre: "Mes prochains rendez-vous", capacite: "rendez_vous", Composant: MesRendezVous },
+  { titre: "Commission", capacite: "organiser_commission", Composant: BureauCommission },
 ];
