@@ -89,15 +89,20 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
+def settings(database_url: str, tmp_path: Path) -> Settings:
     # No built frontend in the API tests (whether `make test` built one or not): the
     # end-to-end tests start their own server on frontend/dist.
+    # Documents go to the test's own directory; no antivirus unless a test starts one
+    # (tests/clamd.py): uploads are then stored marked « non analysé », as in development.
     return Settings(
         env="test",
         database_url=database_url,
         secret_key=TEST_SECRET,
         log_level="WARNING",
         frontend_dist=Path("/nonexistent-frontend-dist"),
+        documents_repertoire=tmp_path / "documents",
+        clamav_adresse="unix:///nonexistent/clamd.sock",
+        antivirus_obligatoire=False,
     )
 
 

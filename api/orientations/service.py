@@ -37,6 +37,7 @@ from api.menages import service as menages
 from api.menages.models import Menage
 from api.mesures import service as mesures
 from api.mesures.models import AccesMaintien
+from api.notifications import service as notifications
 from api.organisations.models import Organisation, TypeOrganisation
 from api.orientations import access, graphe, idempotence, webhooks
 from api.orientations.models import (
@@ -289,6 +290,16 @@ def _evenement(
     session.add(ev)
     session.flush()
     webhooks.programmer(session, o, ev)
+    notifications.orientation_evenement(
+        session,
+        orientation_id=o.id,
+        reference=o.reference,
+        prescripteur_organisation_id=o.prescripteur_organisation_id,
+        prescripteur_utilisateur_id=o.prescripteur_utilisateur_id,
+        dispositif_id=o.dispositif_id,
+        vers_statut=ev.vers_statut,
+        session_commission_id=ev.session_commission_id or o.session_commission_id,
+    )
     return ev
 
 
