@@ -232,3 +232,44 @@ def test_coupures_des_resumes_heure_de_paris() -> None:
     # Monday 16 March, 06:30 Paris: last week's Monday still
     c = coupures(datetime(2026, 3, 16, 5, 30, tzinfo=UTC), 7)
     assert c[Frequence.hebdomadaire] == datetime(2026, 3, 9, 6, 0, tzinfo=UTC)
+
+
+def test_alertes_du_referent_au_rythme_choisi(client, db: Session, monde: Monde, smtp) -> None:
+    """A mesure mandated long ago with no held rendez-vous: its référent is told once per
+    week by default (a count and a link, no reference), once per day if they chose so."""
+    from api.notifications.alertes import notifier_alertes
+    from tests import factories_secu as f
+
+    boite, config = smtp
+    disp = f.dispositif(db, monde)
+    men = f.menage(db, monde)
+    mes = f.mesure(db, monde, men, disp, statut="mandatee")  # 2020: first rendez-vous long overdue
+    mes.referent_id = monde.users["asso_agent"].id
+    db.add(mes)
+    db.flush()
+    maintenant = datetime.now(UTC)
+    kwargs = {"heure_resume": 7, "delai_premier_rdv": 15}
+    assert notifier_alertes(db, maintenant=maintenant, **kwargs) == 1
+    assert notifier_alertes(db, maintenant=maintenant + timedelta(minutes=15), **kwargs) == 0  # once per period
+    [n] = db.exec(select(Notification).where(Notification.utilisateur_id == monde.users["asso_agent"].id)).all()
+    assert n.type == "alerte_dossier" and "1 alerte(s)" in n.phrase and "Premier rendez-vous" in n.phrase
+    assert mes.reference not in n.phrase and men.reference not in n.phrase
+    assert preparer(db, url=URL, heure_resume=7, maintenant=maintenant) == 1
+    livrer(db, config, maintenant=maintenant)
+    [(_, rcpt, m)] = boite.recus
+    assert rcpt == [monde.users["asso_agent"].email] and f"{URL}/" in m.get_content().splitlines()
+    assert "santé" not in m.as_string().lower() and mes.reference not in m.as_string()
+    # the responsable is no référent here: nothing; a week later, again
+    assert db.exec(select(Notification).where(Notification.utilisateur_id == monde.users["asso_resp"].id)).all() == []
+    assert notifier_alertes(db, maintenant=maintenant + timedelta(days=7), **kwargs) == 1
+    # « jamais »: in the app, no e-mail
+    r = client.put("/api/v1/notifications/preferences", json=[{"type": "alerte_dossier", "frequence": "jamais"}],
+                   headers=monde.h("asso_agent"))
+    assert r.status_code == 200
+    assert notifier_alertes(db, maintenant=maintenant + timedelta(days=14), **kwargs) == 1
+    assert preparer(db, url=URL, heure_resume=7, maintenant=maintenant + timedelta(days=14)) == 1  # the 2nd week's only
+    # « quotidien »: every day
+    client.put("/api/v1/notifications/preferences", json=[{"type": "alerte_dossier", "frequence": "quotidien"}],
+               headers=monde.h("asso_agent"))
+    assert notifier_alertes(db, maintenant=maintenant + timedelta(days=15), **kwargs) == 1
+    assert notifier_alertes(db, maintenant=maintenant + timedelta(days=16), **kwargs) == 1

@@ -189,20 +189,9 @@ def lister_alertes(
     The access log records the mesures of the page, those the person was shown."""
     access.verifier_acces(principal)
     perimetre = access.perimetre_effectif(principal, perimetre)
-    valeurs = {
-        "alerte_aujourdhui": aujourdhui,
-        "alerte_fin_proche": aujourdhui + timedelta(days=JOURS_FIN_PROCHE),
-        "alerte_mandatee_avant": aujourdhui - timedelta(days=delai_premier_rdv),
-        "alerte_delai": delai_premier_rdv,
-        "alerte_instant": instant.astimezone(UTC),
-    }
+    valeurs = _valeurs(aujourdhui, instant, delai_premier_rdv)
     alertes = union_all(*(_lignes(r, principal, perimetre) for r in REGLES)).subquery("alertes")
-    par_type = {
-        TypeAlerte(t): int(n)
-        for t, n in session.execute(
-            select(alertes.c.type, func.count()).group_by(alertes.c.type), valeurs
-        ).all()
-    }
+    par_type = _par_type(session, alertes, valeurs)
     total = par_type.get(type, 0) if type is not None else sum(par_type.values())
     ordre = (alertes.c.date_reference, alertes.c.type, alertes.c.mesure_reference, alertes.c.rendez_vous_id)
     choisies = select(alertes)
@@ -235,6 +224,33 @@ def lister_alertes(
     return Alertes(
         perimetre=perimetre, total=total, par_type=par_type, limit=page.limit, offset=page.offset, items=items
     )
+
+
+def _valeurs(aujourdhui: date, instant: datetime, delai_premier_rdv: int) -> dict[str, Any]:
+    return {
+        "alerte_aujourdhui": aujourdhui,
+        "alerte_fin_proche": aujourdhui + timedelta(days=JOURS_FIN_PROCHE),
+        "alerte_mandatee_avant": aujourdhui - timedelta(days=delai_premier_rdv),
+        "alerte_delai": delai_premier_rdv,
+        "alerte_instant": instant.astimezone(UTC),
+    }
+
+
+def _par_type(session: Session, alertes: Any, valeurs: dict[str, Any]) -> dict[TypeAlerte, int]:
+    return {
+        TypeAlerte(t): int(n)
+        for t, n in session.execute(select(alertes.c.type, func.count()).group_by(alertes.c.type), valeurs).all()
+    }
+
+
+def compter_alertes(
+    session: Session, principal: Principal, *, aujourdhui: date, instant: datetime, delai_premier_rdv: int
+) -> dict[TypeAlerte, int]:
+    """How many alerts of each kind a person has on their own files (``moi``): counts only,
+    no row read, so nothing for the access log (the notifications' worker asks this)."""
+    access.verifier_acces(principal)
+    alertes = union_all(*(_lignes(r, principal, Perimetre.moi) for r in REGLES)).subquery("alertes")
+    return _par_type(session, alertes, _valeurs(aujourdhui, instant, delai_premier_rdv))
 
 
 def _alerte(ligne: Mapping[str, Any]) -> Alerte:

@@ -242,10 +242,22 @@ def livrer(
 
 def boucle(fabrique: Callable[[], Session], settings: Settings, *, intervalle: float) -> None:  # pragma: no cover
     """The worker: prepare and send, then wait when nothing was due."""
+    from api.notifications.alertes import notifier_alertes
+
     config = ConfigSmtp.depuis(settings)
     url = url_publique(settings)
+    alertes_le = 0.0
     while True:
         try:
+            # The référents' alerts are counted every quarter of an hour (each person is told
+            # once per period of their choice): not at every turn of the loop.
+            if time.monotonic() - alertes_le > 900:
+                with fabrique() as session:
+                    notifier_alertes(
+                        session, maintenant=utcnow(), heure_resume=settings.notifications_heure_resume,
+                        delai_premier_rdv=settings.alerte_premier_rdv_jours,
+                    )
+                alertes_le = time.monotonic()
             with fabrique() as session:
                 prepares = preparer(session, url=url, heure_resume=settings.notifications_heure_resume)
             with fabrique() as session:

@@ -80,13 +80,19 @@ def notifier(
     phrase: str,
     lien: str,
     instant: datetime | None = None,
+    frequence_courriel: Frequence | None = None,
 ) -> int:
-    """One notification per person, in the caller's transaction (does not commit)."""
+    """One notification per person, in the caller's transaction (does not commit).
+
+    ``frequence_courriel``: when the notification itself comes at the person's chosen pace
+    (the alerts' round-up), its e-mail goes at once — unless they chose « jamais »."""
     ids = list(dict.fromkeys(utilisateur_ids))
     if not ids:
         return 0
     quand = instant or utcnow()
     par_personne = frequences(session, ids, type)
+    if frequence_courriel is not None:
+        par_personne = {u: f if f == Frequence.jamais else frequence_courriel for u, f in par_personne.items()}
     inserer(
         session,
         Notification,
