@@ -34,7 +34,8 @@ _SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
     (
         b"content-security-policy",
-        b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        # blob: for the preview of a document (fetched with the session's token, shown from a blob).
+        b"default-src 'self'; img-src 'self' data: blob:; frame-src 'self' blob:; style-src 'self' 'unsafe-inline'; "
         b"font-src 'self' data:; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
         b"base-uri 'self'; form-action 'self'",
     ),

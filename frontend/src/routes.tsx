@@ -24,6 +24,7 @@ import { Connexion } from "./pages/Connexion";
 import { PageIntrouvable } from "./pages/PageIntrouvable";
 
 const TableauDeBord = lazy(() => import("./pages/TableauDeBord"));
+const Notifications = lazy(() => import("./pages/notifications/Notifications"));
 const MenagesListe = lazy(() => import("./pages/menages/MenagesListe"));
 const MenageFiche = lazy(() => import("./pages/menages/MenageFiche"));
 const MenageCreer = lazy(() => import("./pages/menages/MenageCreer"));
@@ -142,6 +143,7 @@ export const router = createBrowserRouter([
           { path: ":webhookId", element: <WebhookLivraisons /> },
         ],
       },
+      { path: "notifications", element: <Notifications /> },
       { path: "*", element: <PageIntrouvable /> },
     ],
   },

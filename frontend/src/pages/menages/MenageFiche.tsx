@@ -7,6 +7,7 @@ import { api } from "../../api/client";
 import type { MenagePublic } from "../../api/types";
 import { useMoi } from "../../auth/AuthContext";
 import { Chargement } from "../../components/Chargement";
+import { Documents } from "../../components/Documents";
 import { ErreurChargement } from "../../components/ErreurChargement";
 import { Titre } from "../../components/Titre";
 import { age, formatDate, formatDateHeure, formatEuros } from "../../lib/dates";
@@ -194,6 +195,7 @@ export default function MenageFiche() {
           <Composant menage={m} />
         </section>
       ))}
+      <Documents rattachement={{ menage_id: m.id }} peutDeposer={m.modifiable} />
     </>
   );
 }
