@@ -282,3 +282,14 @@ def test_la_retention_supprime_les_fichiers(client, db: Session, monde: Monde, s
     assert bilan.documents == 1
     assert db.exec(select(Document).where(Document.menage_id == vieux.id)).all() == []
     assert [p.name for p in _fichiers(settings)] == [cle_recent]
+
+
+def test_l_analyse_ne_se_desactive_pas_en_production() -> None:
+    from pydantic import ValidationError
+
+    from api.core.config import Settings
+
+    with pytest.raises(ValidationError, match="ANCRAGE_ANTIVIRUS_OBLIGATOIRE"):
+        Settings(env="production", secret_key="k" * 48, antivirus_obligatoire=False)
+    with pytest.raises(ValidationError, match="ANCRAGE_S3_BUCKET"):
+        Settings(documents_stockage="s3")
