@@ -141,7 +141,10 @@ export function Documents({ rattachement, peutDeposer = true }: { rattachement: 
           {donnees.items.map((d) => (
             <li key={d.id} className="fr-mb-1w">
               <strong>{d.titre}</strong> — {d.type_libelle}, du {formatDate(d.date_document)} ({d.format.toUpperCase()},{" "}
-              {taille(d.taille)}){d.confidentiel && <span className="fr-badge fr-badge--sm fr-ml-1w">Confidentiel</span>}{" "}
+              {taille(d.taille)}){d.confidentiel && <span className="fr-badge fr-badge--sm fr-ml-1w">Confidentiel</span>}
+              {d.analyse === "non_analysee" && (
+                <span className="fr-badge fr-badge--warning fr-badge--sm fr-ml-1w">Non analysé par l'antivirus</span>
+              )}{" "}
               {d.apercu && (
                 <Button priority="tertiary" size="small" onClick={() => setApercu(d)}>
                   Aperçu
