@@ -1,4 +1,4 @@
-"""Commands: ``python -m api serve|migrate|create-admin|demo|webhooks|retention|openapi|revision``.
+"""Commands: ``python -m api serve|migrate|create-admin|demo|webhooks|notifications|retention|openapi|revision``.
 
 Each is what the Makefile and the Dockerfile run, so they stay the same.
 """
@@ -81,6 +81,7 @@ def _retention(simulation: bool) -> None:
     from sqlmodel import Session
 
     from api.core.db import make_engine
+    from api.documents.stockage import stockage_depuis
     from api.vie_privee.retention import appliquer_retention
 
     settings = get_settings()
@@ -89,6 +90,7 @@ def _retention(simulation: bool) -> None:
         bilan = appliquer_retention(
             session, simulation=simulation, annees_menage=settings.retention_menage_annees,
             mois_journal=settings.retention_journal_mois,
+            stockage=stockage_depuis(settings),
         )
     engine.dispose()
     verbe = "seraient" if simulation else "ont été"
@@ -97,6 +99,8 @@ def _retention(simulation: bool) -> None:
     refs = " : " + ", ".join(bilan.menages) if bilan.menages else ""
     print(f"- {len(bilan.menages)} ménage(s) {verbe} anonymisé(s) (dernier contact au plus tard "
           f"le {bilan.date_limite_menages.isoformat()}){refs}")
+    if not simulation:
+        print(f"- {bilan.documents} fichier(s) de document supprimé(s) du stockage")
     print(f"- {bilan.entrees_journal} entrée(s) du journal des accès {verbe} purgée(s) "
           f"(antérieures au {bilan.date_limite_journal.isoformat(timespec='seconds')})", flush=True)
 
@@ -157,6 +161,30 @@ def _webhooks(intervalle: float) -> None:
     )
 
 
+def _notifications(intervalle: float) -> None:
+    """The e-mail worker of the notifications, beside the webhooks' one: builds the e-mails
+    (immediate ones, daily and weekly digests) and sends them through SMTP, with retries."""
+    from sqlmodel import Session
+
+    from api import tables  # noqa: F401  (every table: the flush sorts them by foreign key)
+    from api.alertes.notifications import notifier_alertes
+    from api.core.db import make_engine
+    from api.core.logging import configure_logging
+    from api.notifications.courriel import boucle
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    engine = make_engine(settings.database_url)
+    hote = settings.smtp_hote or "aucun serveur SMTP (ANCRAGE_SMTP_HOTE) : les courriels attendent"
+    print(f"Envoi des courriels de notification via {hote} (toutes les {intervalle:g} s au repos)", flush=True)
+    boucle(
+        lambda: Session(engine, expire_on_commit=False),
+        settings,
+        intervalle=intervalle,
+        notifier_alertes=notifier_alertes,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m api")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -171,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--comptes", action="store_true", help="lister les comptes de la démonstration chargée, par rôle")
     hooks = sub.add_parser("webhooks", help="livrer les webhooks en attente, en boucle")
     hooks.add_argument("--intervalle", type=float, default=2.0, help="secondes d'attente quand rien n'est dû")
+    notif = sub.add_parser("notifications", help="préparer et envoyer les courriels de notification, en boucle")
+    notif.add_argument("--intervalle", type=float, default=10.0, help="secondes d'attente quand rien n'est dû")
     ret = sub.add_parser("retention", help="anonymiser les dossiers échus, purger le vieux journal des accès")
     ret.add_argument("--dry-run", action="store_true", help="dire ce qui serait fait, sans rien modifier")
     sub.add_parser("openapi", help="écrire le document OpenAPI trié sur la sortie standard")
@@ -188,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
         _demo(args.scale, args.seed, args.menages, args.comptes)
     elif args.cmd == "webhooks":
         _webhooks(args.intervalle)
+    elif args.cmd == "notifications":
+        _notifications(args.intervalle)
     elif args.cmd == "retention":
         _retention(args.dry_run)
     elif args.cmd == "openapi":

@@ -37,10 +37,14 @@ from api.core.errors import (
 from api.core.logging import configure_logging
 from api.core.middleware import AdmissionMiddleware, PlumbingMiddleware
 from api.dispositifs.router import router as dispositifs_router
+from api.documents.antivirus import analyseur_depuis
+from api.documents.router import router as documents_router
+from api.documents.stockage import stockage_depuis
 from api.health import router as health_router
 from api.indicateurs.router import router as indicateurs_router
 from api.menages.router import router as menages_router
 from api.mesures.router import router as mesures_router
+from api.notifications.router import router as notifications_router
 from api.organisations.router import router as organisations_router
 from api.orientations.router import router as orientations_router
 from api.rapports.router import router as rapports_router
@@ -56,6 +60,8 @@ ROUTERS = [
     orientations_router,
     mesures_router,
     rendez_vous_router,
+    documents_router,
+    notifications_router,
     alertes_router,
     chronologie_router,
     calendrier_router,
@@ -101,6 +107,8 @@ def create_app(settings: Settings | None = None, *, engine: Any = None, engine_l
     app.state.session_lecture_factory = (
         None if engine_lecture is None else lambda: Session(engine_lecture, expire_on_commit=False)
     )
+    app.state.stockage = stockage_depuis(settings)
+    app.state.analyseur = analyseur_depuis(settings)
     app.state.login_guard = LoginGuard(settings)
     app.state.client_rate_limit = ClientRateLimit(settings)
     app.state.cache_documents = CacheDocuments(settings.indicateurs_cache_secondes, settings.redis_url)
@@ -127,6 +135,8 @@ def create_app(settings: Settings | None = None, *, engine: Any = None, engine_l
         max_body_bytes=settings.max_body_bytes,
         hsts=settings.env == "production",
         trusted_proxies=settings.trusted_proxies,
+        # A document's upload: its file, plus room for the form's other fields.
+        fichiers={"/api/v1/documents": settings.documents_taille_max + 64 * 1024},
     )
     # Outermost: every text response above 1 kB (the app's JavaScript and CSS, the API's
     # JSON) leaves compressed when the client accepts gzip. Starlette's own middleware

@@ -6,8 +6,11 @@ from api.auth import models as auth_models
 from api.calendrier import models as calendrier_models
 from api.core import compteurs
 from api.dispositifs import models as dispositifs_models
+from api.documents import models as documents_models
 from api.menages import models as menages_models
 from api.mesures import models as mesures_models
+from api.notifications import models as notifications_models
+from api.organisations import models as organisations_models
 from api.orientations import models as orientations_models
 from api.orientations import models_integration as orientations_integration_models
 from api.rapports import models as rapports_models
@@ -19,8 +22,11 @@ __all__ = [
     "calendrier_models",
     "compteurs",
     "dispositifs_models",
+    "documents_models",
     "menages_models",
     "mesures_models",
+    "notifications_models",
+    "organisations_models",
     "orientations_integration_models",
     "orientations_models",
     "rapports_models",

@@ -136,22 +136,27 @@ class ReglagesDeTest(Settings):
         return (init_settings,)
 
 
-def reglages_de_test(database_url: str) -> Settings:
+def reglages_de_test(database_url: str, documents: Path = Path("/nonexistent-documents")) -> Settings:
     """The body of the ``settings`` fixture (tests/test_hermetique.py calls it directly)."""
     # No built frontend in the API tests (whether `make test` built one or not): the
     # end-to-end tests start their own server on frontend/dist.
+    # Documents go to the test's own directory; no antivirus unless a test starts one
+    # (tests/clamd.py): uploads are then stored marked « non analysé », as in development.
     return ReglagesDeTest(
         env="test",
         database_url=database_url,
         secret_key=TEST_SECRET,
         log_level="WARNING",
         frontend_dist=Path("/nonexistent-frontend-dist"),
+        documents_repertoire=documents,
+        clamav_adresse="unix:///nonexistent/clamd.sock",
+        antivirus_obligatoire=False,
     )
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return reglages_de_test(database_url)
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return reglages_de_test(database_url, tmp_path / "documents")
 
 
 @pytest.fixture

@@ -28,11 +28,15 @@ from sqlmodel import select
 
 from api.calendrier.service import creer_jeton
 from api.dispositifs.models import Convention, ConventionCommune
+from api.documents.models import Document
+from api.documents.stockage import nouvelle_cle
 from api.mesures.models import Mesure, MotifFin, RendezVous, StatutMesure, TypeRendezVous
+from api.notifications.models import EnvoiCourriel, Notification
 from api.orientations.models import Orientation, SessionCommission, StatutOrientation
 from api.orientations.models_integration import AbonnementWebhook
 from api.rapports.models import Rapport, RapportDocument, RapportModele
 from tests import factories_mesures as fm
+from tests.clamd import PDF
 from tests.factories import MOT_DE_PASSE, Monde, client_api, menage_payload
 from tests.factories_orientations import dispositif_payload, orientation_payload
 
@@ -119,6 +123,9 @@ class Dossiers:
     rdv_version: int
     webhook_id: str
     jeton: str
+    document_id: str  # deposited by asso on the accepted referral: shared with the commission
+    notification_id: str  # addressed to asso_agent (nobody else, not even its colleagues)
+    envoi_id: str  # an e-mail given up by the worker (the admin's dead-letter view)
     # reports: the shipped annual model, asso's own copy, a draft of asso and a deposited one
     modele_id: str = ""
     modele_copie_id: str = ""
@@ -145,6 +152,9 @@ class Dossiers:
             "mesure_terminee_id": self.mesure_terminee_id,
             "rdv_id": self.rdv_id,
             "webhook_id": self.webhook_id,
+            "document_id": self.document_id,
+            "notification_id": self.notification_id,
+            "envoi_id": self.envoi_id,
             "jeton": self.jeton,
             "code": "35238",  # a commune of the référentiel (Rennes)
             "modele_id": self.modele_id,
@@ -504,6 +514,35 @@ MATRICE: list[Route] = [
             "headers": {"If-Match": f'"{d.rdv_version}"'},
         },
     ),
+    # --- documents: the organisation that deposited it; a referral's, the deciding commission --
+    Route(
+        "POST",
+        "/api/v1/documents",
+        seuls(201, *ASSO),
+        requete=lambda d: {
+            "data": {"type": "evaluation", "titre": "Bilan", "date_document": "2023-02-01", "menage_id": d.menage_id},
+            "files": {"fichier": ("bilan.pdf", PDF, "application/pdf")},
+        },
+    ),
+    Route("GET", "/api/v1/documents", connecte(200)),
+    Route("GET", "/api/v1/documents/{document_id}", seuls(200, *ASSO, "gie")),
+    Route("GET", "/api/v1/documents/{document_id}/contenu", seuls(200, *ASSO, "gie")),
+    Route("DELETE", "/api/v1/documents/{document_id}", seuls(204, *ASSO) | {"gie": 403}),
+    # --- notifications: one's own (a machine client has none); the dead letters: the admin ----
+    Route("GET", "/api/v1/notifications", connecte(200, bailleur_si=403)),
+    Route("GET", "/api/v1/notifications/compteur", connecte(200)),
+    Route("POST", "/api/v1/notifications/tout-lu", connecte(200, bailleur_si=403)),
+    Route("GET", "/api/v1/notifications/preferences", connecte(200, bailleur_si=403)),
+    Route(
+        "PUT",
+        "/api/v1/notifications/preferences",
+        connecte(200, bailleur_si=403),
+        requete=lambda d: {"json": [{"type": "alerte_dossier", "frequence": "quotidien"}]},
+    ),
+    Route("POST", "/api/v1/notifications/{notification_id}/lue", seuls(200, "asso_agent") | {"bailleur_si": 403}),
+    Route("POST", "/api/v1/notifications/{notification_id}/non-lue", seuls(200, "asso_agent") | {"bailleur_si": 403}),
+    Route("GET", "/api/v1/notifications/echecs", seuls(200, "admin", sinon=403)),
+    Route("POST", "/api/v1/notifications/echecs/{envoi_id}/relancer", seuls(200, "admin", sinon=403)),
     # --- alertes: association users only ------------------------------------------------------
     Route("GET", "/api/v1/alertes", seuls(200, *ASSO, "asso2_agent", sinon=403)),
     # --- chronologie: who sees the household's file or one of its referrals/mesures ----------
@@ -707,6 +746,23 @@ def dossiers(client, monde: Monde) -> Dossiers:
     for fmt in ("html", "pdf", "docx"):
         for public in ("complet", "agrege"):
             db.add(RapportDocument(rapport_id=depose.id, format=fmt, public=public, sha256="0" * 64, contenu=b"<p>x</p>"))
+    document = Document(
+        menage_id=men.id, orientation_id=orientation.id, organisation_id=m.asso.id, depose_par_id=m.users["asso_agent"].id,
+        type="evaluation", titre="Évaluation", date_document=date(2023, 1, 15), format="pdf", taille=len(PDF),
+        sha256="0" * 64, cle_stockage=nouvelle_cle(), analyse="saine",
+    )
+    db.add(document)
+    db.flush()
+    client.app.state.stockage.ecrire(document.cle_stockage, PDF)
+    notification = Notification(
+        utilisateur_id=m.users["asso_agent"].id, type="mandatement", phrase="Mandatée.", lien=f"/mesures/{mes.id}",
+        frequence="immediat", courriel="a_envoyer",
+    )
+    envoi = EnvoiCourriel(
+        utilisateur_id=m.users["asso_agent"].id, destinataire="agent@asso.test", sujet="Ancrage", corps="…",
+        statut="echec", tentatives=6,
+    )
+    db.add_all([notification, envoi])
     db.flush()
     return Dossiers(
         m=m,
@@ -736,6 +792,9 @@ def dossiers(client, monde: Monde) -> Dossiers:
         modele_copie_id=str(copie.id),
         rapport_id=str(brouillon.id),
         rapport_depose_id=str(depose.id),
+        document_id=str(document.id),
+        notification_id=str(notification.id),
+        envoi_id=str(envoi.id),
     )
 
 

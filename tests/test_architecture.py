@@ -33,12 +33,14 @@ ETAGES: list[set[str]] = [
     {"auth"},  # who is calling: sessions, tokens, the principal
     {"organisations"},  # administration of the directory (routes, rules)
     {"audit", "communes", "dispositifs"},  # the access log; the communes référentiel; the dispositifs and their commissions
+    {"notifications"},  # what professionals are told (written by the domains above)
     {"menages"},  # the household file
     {"mesures"},  # the accompaniments and their life
     {"orientations"},  # referrals, commissions, decisions (they mandate mesures)
     {"rendez_vous"},  # appointments of a mesure
     {"alertes", "calendrier", "chronologie", "indicateurs"},  # views over the domains below
     {"rapports"},  # reports written around the indicators
+    {"documents"},  # papers of a file
     {"capacites"},  # what a principal may do: asks every domain's checks (declared into auth)
     {"tables"},  # every table, for migrations and retention
     {"health", "vie_privee"},  # health checks; retention and the household's export

@@ -37,6 +37,7 @@ from api.mesures.models import Mesure, MesureEvenement, RendezVous
 from api.organisations.models import TypeOrganisation
 from api.orientations.models import Orientation, OrientationEvenement
 from tests import acces_index, factories
+from tests.clamd import PDF
 from tests.factories import Monde, menage_payload
 
 EXEMPLES = int(os.environ.get("ANCRAGE_EXEMPLES_POLITIQUE", "12"))
@@ -89,10 +90,21 @@ class MesureTiree:
 
 
 @dataclass
+class DocumentTire:
+    """A document: which of the facts that take one (household, referral, mesure) and which of
+    the organisations allowed to deposit on it, by index into the lists built; confidential?"""
+
+    cible: int
+    deposant: int
+    confidentiel: bool
+
+
+@dataclass
 class MenageTire:
     createur: str
     orientations: list[OrientationTiree]
     mesures: list[MesureTiree]
+    documents: list[DocumentTire] = field(default_factory=list)
 
 
 @st.composite
@@ -127,6 +139,17 @@ def menages(draw: st.DrawFn) -> MenageTire:
                 max_size=2,
             )
         ),
+        documents=draw(
+            st.lists(
+                st.builds(
+                    DocumentTire,
+                    cible=st.integers(0, 20),
+                    deposant=st.integers(0, 20),
+                    confidentiel=st.booleans(),
+                ),
+                max_size=2,
+            )
+        ),
     )
 
 
@@ -147,6 +170,7 @@ class Construit:
     mesures: dict[str, tuple[str, Relations]] = field(default_factory=dict)  # id -> (dispositif, rel)
     marques_mesure: dict[str, set[str]] = field(default_factory=dict)  # mesure id -> its markers
     rendez_vous: dict[str, str] = field(default_factory=dict)  # id -> mesure id
+    documents: dict[str, tuple[Fait, Relations]] = field(default_factory=dict)  # id -> (fact, rel)
 
     def ajouter(self, marque: str, fait: Fait, rel: Relations) -> None:
         self.faits.append((marque, fait, rel))
@@ -402,7 +426,49 @@ def _construire(client, db: Session, m2: Monde2, tire: MenageTire, disp: dict[st
         c.ajouter(envoye, Fait.menage_vivant, men_rel)
         c.ajouter(envoye, Fait.menage_transmis, men_rel)
         c.marques_menage = {envoye}
+    _documents(client, m2, c, tire, men_rel, marque)
     return c
+
+
+def _documents(client, m2: Monde2, c: Construit, tire: MenageTire, men_rel: Relations, marque) -> None:
+    """Documents deposited through the API by organisations the policy lets deposit: who reads
+    the live file (household), the referral (not the admin) or the full mesure."""
+    cibles: list[tuple[str, str | None, list[str]]] = [
+        ("menage_id", c.menage_id, [o for o in TYPES if lit(Fait.menage_vivant, men_rel[o])])
+    ]
+    for oid, (_, o_rel) in c.orientations.items():
+        cibles.append(("orientation_id", oid, [o for o in TYPES if o != "admin" and lit(Fait.orientation, o_rel[o])]))
+    for mid, (_, m_rel) in c.mesures.items():
+        cibles.append(("mesure_id", mid, [o for o in TYPES if lit(Fait.mesure_complete, m_rel[o])]))
+    cibles = [x for x in cibles if x[2]]
+    for dt in tire.documents:
+        if not cibles:
+            return
+        champ, cible_id, deposants = cibles[dt.cible % len(cibles)]
+        deposant = deposants[dt.deposant % len(deposants)]
+        titre = marque("DOC")
+        r = client.post(
+            "/api/v1/documents",
+            data={"type": "evaluation", "titre": titre, "date_document": "2024-03-01",
+                  "confidentiel": str(dt.confidentiel).lower(), champ: cible_id},
+            files={"fichier": ("piece.pdf", PDF, "application/pdf")},
+            headers=m2.headers_org[deposant],
+        )
+        assert r.status_code == 201, (deposant, champ, r.text)
+        commission = None
+        if champ == "orientation_id":
+            dispositif = c.orientations[cible_id][0]  # type: ignore[index]
+            ot_soumise = Relation.commission in c.orientations[cible_id][1][COMMISSION[dispositif]]  # type: ignore[index]
+            commission = COMMISSION[dispositif] if ot_soumise else None
+        rel: Relations = {
+            org: ({Relation.auteur} if org == deposant else set())
+            | ({Relation.commission} if org == commission else set())
+            for org in TYPES
+        }
+        fait = Fait.document_confidentiel if dt.confidentiel else Fait.document
+        c.documents[r.json()["id"]] = (fait, rel)
+        c.ajouter(r.json()["id"], fait, rel)
+        c.ajouter(titre, fait, rel)
 
 
 # --- The property ------------------------------------------------------------------------------
@@ -486,6 +552,14 @@ def _verifier(client, m2: Monde2, c: Construit, toutes: set[str]) -> None:
             assert {m for m in vu if m.startswith(("LIEU", "CR"))} == {
                 m for m in propres if m.startswith(("LIEU", "CR"))
             }, (ctx, mid)
+        statut, _, corps = lecteur.get(f"/api/v1/documents?menage_id={c.menage_id}&limit=100", "documents")
+        lus = {d for d, (fait, rel) in c.documents.items() if lit(fait, rel.get(org, set()))}
+        assert {d["id"] for d in corps["items"]} == lus, ctx  # type: ignore[index]
+        for did, (fait, rel) in c.documents.items():
+            statut, _, _ = lecteur.get(f"/api/v1/documents/{did}", "document")
+            assert (statut == 200) == lit(fait, rel.get(org, set())), (ctx, did)
+            r = client.get(f"/api/v1/documents/{did}/contenu", headers=lecteur.h)
+            assert (r.status_code == 200) == (did in lus) and r.status_code in (200, 404), (ctx, did, r.status_code)
         for rid, mid in c.rendez_vous.items():
             statut, _, _ = lecteur.get(f"/api/v1/rendez-vous/{rid}", "rendez-vous")
             assert (statut == 200) == bool(c.marques_mesure[mid] & c.de(org, Fait.rendez_vous)), (ctx, rid)

@@ -41,6 +41,10 @@ class Fait(StrEnum):
     journal_acces = "journal_acces"  # who read or changed a file, and when
     indicateur = "indicateur"  # aggregated figures (counts, never a row for a funder)
     rapport = "rapport"  # a report: its narration and frozen aggregates (a draft: its author only)
+    document = "document"  # a deposited paper (report, evaluation, justificatif…) and its file
+    document_confidentiel = "document_confidentiel"  # one flagged confidential by who deposited it
+    notification = "notification"  # what a professional is told (a sentence and a link, no name)
+    courriel_en_echec = "courriel_en_echec"  # an e-mail the worker gave up sending (dead letter)
 
 
 class Relation(StrEnum):
@@ -55,6 +59,7 @@ class Relation(StrEnum):
     financeur = "financeur"  # it funds the dispositif
     meme_organisation = "meme_organisation"  # the fact belongs to its own organisation (access log)
     administration = "administration"  # the platform's operator
+    personne = "personne"  # the fact is addressed to this very person (a notification)
 
 
 @dataclass(frozen=True)
@@ -147,6 +152,27 @@ POLITIQUE: dict[Fait, Regle] = {
         pourquoi="L'association écrit ses rapports, la commission le bilan de son dispositif ; "
         "commission et financeur lisent les rapports déposés (agrégats, secret statistique pour le "
         "financeur), jamais un brouillon.",
+    ),
+    Fait.document: Regle(
+        lecture=_r(R.auteur, R.commission),
+        modification=_r(R.auteur),
+        pourquoi="Un document est à l'organisation qui l'a déposé ; joint à une orientation, il est "
+        "partagé avec la commission qui la décide.",
+    ),
+    Fait.document_confidentiel: Regle(
+        lecture=_r(R.auteur),
+        modification=_r(R.auteur),
+        pourquoi="Marqué confidentiel, il ne sort pas de l'organisation qui l'a déposé, commission comprise.",
+    ),
+    Fait.notification: Regle(
+        lecture=_r(R.personne),
+        modification=_r(R.personne),
+        pourquoi="Une notification est à la personne à qui elle s'adresse, pas à son organisation.",
+    ),
+    Fait.courriel_en_echec: Regle(
+        lecture=_r(R.administration),
+        modification=_r(R.administration),
+        pourquoi="Les envois abandonnés sont l'affaire de l'exploitant ; ils ne contiennent ni nom ni cible.",
     ),
 }
 

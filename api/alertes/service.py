@@ -266,6 +266,33 @@ def lister_alertes(
     )
 
 
+def _valeurs(aujourdhui: date, instant: datetime, delai_premier_rdv: int) -> dict[str, Any]:
+    return {
+        "alerte_aujourdhui": aujourdhui,
+        "alerte_fin_proche": aujourdhui + timedelta(days=JOURS_FIN_PROCHE),
+        "alerte_mandatee_avant": aujourdhui - timedelta(days=delai_premier_rdv),
+        "alerte_delai": delai_premier_rdv,
+        "alerte_instant": instant.astimezone(UTC),
+    }
+
+
+def _par_type(session: Session, alertes: Any, valeurs: dict[str, Any]) -> dict[TypeAlerte, int]:
+    return {
+        TypeAlerte(t): int(n)
+        for t, n in session.execute(select(alertes.c.type, func.count()).group_by(alertes.c.type), valeurs).all()
+    }
+
+
+def compter_alertes(
+    session: Session, principal: Principal, *, aujourdhui: date, instant: datetime, delai_premier_rdv: int
+) -> dict[TypeAlerte, int]:
+    """How many alerts of each kind a person has on their own files (``moi``): counts only,
+    no row read, so nothing for the access log (the notifications' worker asks this)."""
+    access.verifier_acces(principal)
+    alertes = union_all(*(_lignes(r, principal, Perimetre.moi) for r in REGLES)).subquery("alertes")
+    return _par_type(session, alertes, _valeurs(aujourdhui, instant, delai_premier_rdv))
+
+
 def _alerte(ligne: Mapping[str, Any]) -> Alerte:
     regle = PAR_TYPE[TypeAlerte(ligne["type"])]
     return Alerte(

@@ -18,6 +18,8 @@ class ActionAudit(StrEnum):
     modifier = "modifier"
     exporter = "exporter"
     decider = "decider"
+    telecharger = "telecharger"  # the file of a document
+    supprimer = "supprimer"
 
 
 class JournalAcces(SQLModel, table=True):

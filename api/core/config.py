@@ -96,6 +96,36 @@ class Settings(BaseSettings):
     # is allowed here by name, as a JSON list of CIDR (e.g. ["10.20.0.0/16"]). Empty: none.
     webhooks_reseaux_autorises: list[IPv4Network | IPv6Network] = Field(default_factory=list)
 
+    # Documents (docs/documents-notifications.md). Above this size an upload is a 413.
+    documents_taille_max: int = Field(default=15 * 1024 * 1024, ge=1024, le=200 * 1024 * 1024)
+    # Where the files are: a directory (named by random ids) or S3-compatible object storage.
+    documents_stockage: Literal["repertoire", "s3"] = "repertoire"
+    documents_repertoire: Path = VAR_DIR / "documents"
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None  # e.g. https://s3.fr-par.scw.cloud; empty: AWS
+    s3_region: str | None = None
+    s3_cle_acces: str | None = None
+    s3_secret: SecretStr | None = None
+    s3_prefixe: str = "documents/"
+    # ClamAV's clamd: unix:///run/clamav/clamd.ctl (Debian's clamav-daemon) or tcp://hôte:3310.
+    clamav_adresse: str = "unix:///var/run/clamav/clamd.ctl"
+    clamav_delai_secondes: float = Field(default=30.0, gt=0, le=600)
+    # An upload is refused (503) when the scanner cannot be reached; off only in development,
+    # where an unscanned file is then stored and marked « non analysé ».
+    antivirus_obligatoire: bool = True
+    # E-mail of the notifications (docs/documents-notifications.md), sent by
+    # `python -m api notifications`. No host: nothing is sent, the e-mails wait in their table.
+    smtp_hote: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    # « starttls » (port 587), « ssl » (implicit TLS, port 465) or « aucun » (a relay on localhost).
+    smtp_tls: Literal["starttls", "ssl", "aucun"] = "starttls"
+    smtp_utilisateur: str | None = None
+    smtp_mot_de_passe: SecretStr | None = None
+    smtp_expediteur: str = "Ancrage <ne-pas-repondre@ancrage.invalid>"
+    smtp_delai_secondes: float = Field(default=20.0, gt=0, le=300)
+    # The hour (Paris) from which the daily and weekly digests go out.
+    notifications_heure_resume: int = Field(default=7, ge=0, le=23)
+
     @model_validator(mode="after")
     def _check_secret(self) -> Settings:
         if self.env == "production":
@@ -116,6 +146,14 @@ class Settings(BaseSettings):
                 "ANCRAGE_DATABASE_REPLICA_URL désigne un réplica PostgreSQL de la base "
                 "ANCRAGE_DATABASE_URL, elle-même PostgreSQL (postgresql://…)"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _check_documents(self) -> Settings:
+        if self.env == "production" and not self.antivirus_obligatoire:
+            raise ValueError("ANCRAGE_ANTIVIRUS_OBLIGATOIRE ne se désactive pas en production")
+        if self.documents_stockage == "s3" and not self.s3_bucket:
+            raise ValueError("ANCRAGE_DOCUMENTS_STOCKAGE=s3 demande ANCRAGE_S3_BUCKET")
         return self
 
     @property

@@ -34,7 +34,8 @@ _SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
     (
         b"content-security-policy",
-        b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        # blob: for the preview of a document (fetched with the session's token, shown from a blob).
+        b"default-src 'self'; img-src 'self' data: blob:; frame-src 'self' blob:; style-src 'self' 'unsafe-inline'; "
         b"font-src 'self' data:; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
         b"base-uri 'self'; form-action 'self'",
     ),
@@ -64,10 +65,18 @@ class PlumbingMiddleware:
     """Pure ASGI (no BaseHTTPMiddleware): cheap, and streaming-safe."""
 
     def __init__(
-        self, app: ASGIApp, *, max_body_bytes: int, hsts: bool, trusted_proxies: Sequence[Reseau] = ()
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        hsts: bool,
+        trusted_proxies: Sequence[Reseau] = (),
+        fichiers: dict[str, int] | None = None,
     ) -> None:
         self.app = app
         self.max_body = max_body_bytes
+        # Paths that take a file (multipart/form-data), each with its own body limit.
+        self.fichiers = dict(fichiers or {})
         self.hsts = hsts
         self.trusted_proxies = list(trusted_proxies)
 
@@ -98,11 +107,13 @@ class PlumbingMiddleware:
         status_holder = {"status": 500}
 
         try:
+            fichier = method == "POST" and path in self.fichiers
+            max_body = self.fichiers[path] if fichier else self.max_body
             if method in _BODY_METHODS and path.startswith("/api/"):
                 length = headers.get("content-length")
-                if length and length.isdigit() and int(length) > self.max_body:
+                if length and length.isdigit() and int(length) > max_body:
                     await _send_problem(
-                        send, CorpsTropGros(f"Le corps fait {length} octets ; {self.max_body} au plus."), path
+                        send, CorpsTropGros(f"Le corps fait {length} octets ; {max_body} au plus."), path
                     )
                     status_holder["status"] = 413
                     return
@@ -115,6 +126,8 @@ class PlumbingMiddleware:
                     if path in _MULTIPART_PATHS
                     else "application/json"
                 )
+                if fichier:
+                    wanted = "multipart/form-data"
                 if has_body and ctype != wanted and not (path in _FORM_PATHS and ctype == "multipart/form-data"):
                     await _send_problem(
                         send,
@@ -128,10 +141,10 @@ class PlumbingMiddleware:
                 # The whole body, bounded, before the app sees it: a chunked body (no
                 # Content-Length) over the limit is a 413 here, not a decoding error later.
                 try:
-                    body = await _lire_corps(receive, self.max_body)
+                    body = await _lire_corps(receive, max_body)
                 except _TooLarge:
                     status_holder["status"] = 413
-                    await _send_problem(send, CorpsTropGros(f"Le corps dépasse {self.max_body} octets."), path)
+                    await _send_problem(send, CorpsTropGros(f"Le corps dépasse {max_body} octets."), path)
                     return
                 erreurs = await _nuls_du_corps(body, ctype, scope)
                 if erreurs:
@@ -153,7 +166,7 @@ class PlumbingMiddleware:
                 message = await receive()
                 if message["type"] == "http.request":
                     received += len(message.get("body", b""))
-                    if received > self.max_body:
+                    if received > max_body:
                         raise _TooLarge()
                 return message
 
@@ -178,7 +191,7 @@ class PlumbingMiddleware:
                 await self.app(scope, limited_receive, send_wrapper)
             except _TooLarge:
                 status_holder["status"] = 413
-                await _send_problem(send, CorpsTropGros(f"Le corps dépasse {self.max_body} octets."), path)
+                await _send_problem(send, CorpsTropGros(f"Le corps dépasse {max_body} octets."), path)
         finally:
             # Path only, never the query string: a search may contain a name.
             logger.info(
@@ -327,11 +340,12 @@ async def _nuls_du_corps(body: bytes, ctype: str, scope: Scope) -> list[ErreurCh
             formulaire = await MultiPartParser(Headers(scope=scope), flux()).parse()
         except MultiPartException:
             return []
-        erreurs = _erreurs(
-            "body", (((k,), v) for k, v in formulaire.multi_items() if isinstance(v, str) and "\x00" in k + v)
-        )
-        await formulaire.close()  # a file part (an uploaded .docx) is spooled: closed once read
-        return erreurs
+        try:
+            return _erreurs(
+                "body", (((k,), v) for k, v in formulaire.multi_items() if isinstance(v, str) and "\x00" in k + v)
+            )
+        finally:
+            await formulaire.close()  # the files it spooled (a PDF or a PNG has NUL bytes)
     return []
 
 

@@ -82,6 +82,7 @@ from api.mesures.schemas import (
     RessourceEntree,
     Suivi,
 )
+from api.notifications import service as notifications
 from api.organisations.models import TypeOrganisation, Utilisateur
 
 
@@ -158,6 +159,10 @@ def mandater(
             vers_statut=StatutMesure.mandatee.value,
         )
     )
+    if association_id != principal.organisation_id:  # an association opening its own mesure knows it
+        notifications.mesure_mandatee(
+            session, mesure_id=mesure.id, reference=mesure.reference, association_id=association_id
+        )
     return mesure
 
 

@@ -236,3 +236,9 @@ mesures_access.declarer_prescription(
     mesures_access.Prescription(condition=_mesure_prescrite, ids=_ids_mesures_prescrites)
 )
 menages_access.declarer_lecteur_de_transmission(_transmission_soumise_a_sa_commission)
+
+
+def peut_dater_reception(principal: Principal) -> bool:
+    """Who may give a referral's reception date at creation: integrations taking over a
+    history (API clients) and commissions recording referrals received on paper."""
+    return principal.is_client or principal.of_type(TypeOrganisation.gie)

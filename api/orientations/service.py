@@ -37,6 +37,7 @@ from api.menages import service as menages
 from api.menages.models import Menage
 from api.mesures import service as mesures
 from api.mesures.models import AccesMaintien
+from api.notifications import service as notifications
 from api.organisations.models import Organisation, TypeOrganisation
 from api.orientations import access, graphe, idempotence, webhooks
 from api.orientations import proces_verbal as pv
@@ -300,6 +301,16 @@ def _evenement(
     session.add(ev)
     session.flush()
     webhooks.programmer(session, o, ev)
+    notifications.orientation_evenement(
+        session,
+        orientation_id=o.id,
+        reference=o.reference,
+        prescripteur_organisation_id=o.prescripteur_organisation_id,
+        prescripteur_utilisateur_id=o.prescripteur_utilisateur_id,
+        dispositif_id=o.dispositif_id,
+        vers_statut=ev.vers_statut,
+        session_commission_id=ev.session_commission_id or o.session_commission_id,
+    )
     return ev
 
 
@@ -406,7 +417,7 @@ def _refus_date_reception(principal: Principal, d: OrientationCreate, aujourdhui
     referral only; never in the future (a figure would count it before it exists)."""
     assert d.date_reception is not None
     valeur = d.date_reception.isoformat()
-    if not (principal.is_client or principal.of_type(TypeOrganisation.gie)):
+    if not access.peut_dater_reception(principal):
         return champ_invalide(
             "date_reception",
             "réservée aux systèmes partenaires (clients API) et aux commissions ; omettez-la : "

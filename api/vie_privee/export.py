@@ -17,6 +17,7 @@ from api.audit.models import ActionAudit
 from api.audit.service import journaliser
 from api.auth.principal import Principal
 from api.core.models import utcnow
+from api.documents import service as documents
 from api.menages.service import get_menage, vues
 from api.mesures import access as mesures_access
 from api.mesures import service as mesures
@@ -92,6 +93,7 @@ def exporter_menage(
                 rendez_vous=[_sans_tiers(rendez_vous.to_public(lu, r, m)) for r in rdvs.get(m.id, [])],
             )
         )
+    liste_documents = documents.documents_du_menage(lu, principal, menage.id)
     export = ExportMenage(
         genere_le=utcnow(),
         organisation_id=principal.organisation_id,
@@ -105,9 +107,10 @@ def exporter_menage(
             for o, p in zip(liste_orientations, o_publics, strict=True)
         ],
         mesures=m_exports,
+        documents=liste_documents,
         exclusions=EXCLUSIONS,
     )
-    nombre = 1 + len(liste_orientations) + len(m_exports) + sum(len(v) for v in rdvs.values())
+    nombre = 1 + len(liste_orientations) + len(m_exports) + sum(len(v) for v in rdvs.values()) + len(liste_documents)
     journaliser(session, principal, ActionAudit.exporter, "menage", menage.id, nombre=nombre)
     session.commit()
     return export

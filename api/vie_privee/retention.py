@@ -19,6 +19,8 @@ from sqlmodel import Session, col, select
 from api import tables  # noqa: F401  (every table: a flush sorts them by foreign key, even in the CLI)
 from api.audit.models import JournalAcces
 from api.core.models import utcnow
+from api.documents import service as documents
+from api.documents.stockage import Stockage
 from api.menages.models import Menage, MenageTransmission, Personne
 from api.mesures.models import Mesure, MesureEvenement, RendezVous, StatutMesure, StatutRendezVous
 from api.orientations.models import Orientation, OrientationEvenement, StatutOrientation
@@ -42,6 +44,7 @@ class BilanRetention:
     date_limite_journal: datetime
     menages: list[str] = field(default_factory=list)  # references
     entrees_journal: int = 0
+    documents: int = 0  # files removed from storage
     simulation: bool = False
 
 
@@ -107,8 +110,11 @@ def menages_a_anonymiser(
     return limite, [m for m in candidats if dernier_contact(session, m) <= limite]
 
 
-def anonymiser(session: Session, menage: Menage) -> None:
-    """Remove what identifies the household; keep what indicators count. Does not commit."""
+def anonymiser(session: Session, menage: Menage) -> list[str]:
+    """Remove what identifies the household; keep what indicators count. Does not commit.
+
+    Its documents go whole (a report, a payslip: nothing in them is a figure anyone counts);
+    the storage keys of their files are returned, to be removed once this is committed."""
     menage.adresse = None
     menage.telephone = None
     menage.courriel = None
@@ -156,6 +162,7 @@ def anonymiser(session: Session, menage: Menage) -> None:
         .values(compte_rendu=None, lieu=None, participants=None)
         .execution_options(synchronize_session=False)
     )
+    return documents.retirer_du_menage(session, menage.id)
 
 
 def autoriser_purge(session: Session) -> None:
@@ -174,6 +181,7 @@ def appliquer_retention(
     simulation: bool = False,
     annees_menage: int = 2,
     mois_journal: int = 12,
+    stockage: Stockage | None = None,
 ) -> BilanRetention:
     """Anonymise the files past their retention and purge the old access log, in one commit.
 
@@ -196,8 +204,9 @@ def appliquer_retention(
     if simulation:
         bilan.entrees_journal = len(session.exec(vieilles).all())
         return bilan
+    cles: list[str] = []
     for menage in menages:
-        anonymiser(session, menage)
+        cles += anonymiser(session, menage)
     autoriser_purge(session)
     result = session.execute(
         delete(JournalAcces)
@@ -206,4 +215,13 @@ def appliquer_retention(
     )
     bilan.entrees_journal = int(getattr(result, "rowcount", 0) or 0)  # a CursorResult
     session.commit()
+    # The files after the rows: a failed removal leaves a file nobody reaches, never a row
+    # pointing to nothing.
+    if cles:
+        if stockage is None:
+            from api.core.config import get_settings
+            from api.documents.stockage import stockage_depuis
+
+            stockage = stockage_depuis(get_settings())
+        bilan.documents = documents.supprimer_fichiers(stockage, cles)
     return bilan

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from api.documents.schemas import DocumentPublic
 from api.menages.schemas import MenagePublic
 from api.mesures.schemas import EvenementPublic as EvenementMesure
 from api.mesures.schemas import MesureVue
@@ -43,4 +44,7 @@ class ExportMenage(BaseModel):
     anonymise_le: datetime | None
     orientations: list[OrientationExport]
     mesures: list[MesureExport]
+    documents: list[DocumentPublic] = Field(
+        description="Documents que l'organisation qui exporte peut lire (le fichier se télécharge à part)"
+    )
     exclusions: list[str] = Field(description="Ce qui n'est pas exporté, et pourquoi")

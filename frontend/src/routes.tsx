@@ -14,6 +14,7 @@ import { PageIntrouvable } from "./pages/PageIntrouvable";
 
 const Accessibilite = lazy(() => import("./pages/Accessibilite"));
 const TableauDeBord = lazy(() => import("./pages/TableauDeBord"));
+const Notifications = lazy(() => import("./pages/notifications/Notifications"));
 const MenagesListe = lazy(() => import("./pages/menages/MenagesListe"));
 const MenageFiche = lazy(() => import("./pages/menages/MenageFiche"));
 const MenageCreer = lazy(() => import("./pages/menages/MenageCreer"));
@@ -153,6 +154,7 @@ export const router = createBrowserRouter([
           { path: ":webhookId", element: <WebhookLivraisons /> },
         ],
       },
+      { path: "notifications", element: <Notifications /> },
       { path: "*", element: <PageIntrouvable /> },
     ],
   },

@@ -224,6 +224,11 @@ def serveur(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Ite
         "ANCRAGE_ADMIN_PASSWORD": ADMIN_PASSWORD,
         "ANCRAGE_LOG_LEVEL": "WARNING",
         "ANCRAGE_PORT": str(port),
+        # Documents in the run's own directory; no clamd here (tests/test_documents.py scans
+        # with a real one): uploads are stored marked « non analysé », as in development.
+        "ANCRAGE_DOCUMENTS_REPERTOIRE": str(tmp / "documents"),
+        "ANCRAGE_ANTIVIRUS_OBLIGATOIRE": "false",
+        "ANCRAGE_CLAMAV_ADRESSE": f"unix://{tmp / 'pas-de-clamd.sock'}",
     }
     subprocess.run([sys.executable, "-m", "api", "migrate"], env=env, cwd=ROOT, check=True, capture_output=True)
     subprocess.run(

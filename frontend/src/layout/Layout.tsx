@@ -2,8 +2,10 @@ import type { MainNavigationProps } from "@codegouvfr/react-dsfr/MainNavigation"
 import { Suspense, useEffect } from "react";
 import { Outlet, useLocation, useNavigate } from "react-router";
 
+import { api } from "../api/client";
 import { useAuth, useMoi } from "../auth/AuthContext";
 import { Chargement } from "../components/Chargement";
+import { useRequete } from "../lib/useRequete";
 import { navigationPour } from "../navigation";
 import { EnTete, PiedDePage } from "./Cadre";
 
@@ -44,6 +46,15 @@ export function Layout() {
       }
     : {};
 
+  // The unread counter: read again at each page change and when a page says it changed.
+  const compteur = useRequete(() => api.GET("/api/v1/notifications/compteur"), [pathname]);
+  const { recharger } = compteur;
+  useEffect(() => {
+    window.addEventListener("ancrage:notifications", recharger);
+    return () => window.removeEventListener("ancrage:notifications", recharger);
+  }, [recharger]);
+  const nonLues = compteur.donnees?.non_lues ?? 0;
+
   const estActif = (chemin: string) => pathname === chemin || pathname.startsWith(chemin + "/");
   const navigation: MainNavigationProps.Item[] = [
     { text: "Tableau de bord", linkProps: { to: "/" }, isActive: pathname === "/" },
@@ -62,6 +73,11 @@ export function Layout() {
     <>
       <EnTete
         quickAccessItems={[
+          {
+            iconId: "fr-icon-notification-3-line",
+            text: nonLues ? `Notifications (${nonLues} non lue${nonLues > 1 ? "s" : ""})` : "Notifications",
+            linkProps: { to: "/notifications" },
+          },
           {
             iconId: "fr-icon-account-circle-line",
             text: `${moi.nom} — ${moi.organisation.nom}`,

@@ -10,6 +10,7 @@ import type { MenagePublic } from "../../api/types";
 import { useMoi } from "../../auth/AuthContext";
 import { NomCommune } from "../../components/ChampCommune";
 import { Chargement } from "../../components/Chargement";
+import { Documents } from "../../components/Documents";
 import { ErreurChargement } from "../../components/ErreurChargement";
 import { Titre } from "../../components/Titre";
 import { age, formatDate, formatDateHeure, formatEuros } from "../../lib/dates";
@@ -226,6 +227,7 @@ export default function MenageFiche() {
         </section>
       ))}
       <QuiAConsulte menage={m} />
+      <Documents rattachement={{ menage_id: m.id }} peutDeposer={m.modifiable} />
     </>
   );
 }

@@ -9,6 +9,7 @@ import { messageErreur } from "../../api/problem";
 import type { DispositifPublic, MesurePublic } from "../../api/types";
 import { useMoi } from "../../auth/AuthContext";
 import { Chargement } from "../../components/Chargement";
+import { Documents } from "../../components/Documents";
 import { ErreurChargement } from "../../components/ErreurChargement";
 import { Titre } from "../../components/Titre";
 import { formatDate, formatDateHeure, jourParis } from "../../lib/dates";
@@ -304,6 +305,8 @@ export default function MesureFiche() {
           onPerime={versionPerimee}
         />
       </section>
+
+      <Documents rattachement={{ mesure_id: m.id }} />
 
       <section className="fr-mb-4w" aria-labelledby="titre-historique">
         <h2 id="titre-historique" className="fr-h4">

@@ -8,6 +8,7 @@ import { Link, useLocation, useParams } from "react-router";
 import { api } from "../../api/client";
 import { messageErreur, type ProblemDetails } from "../../api/problem";
 import type { OrientationPublic, StatutOrientation } from "../../api/types";
+import { Documents } from "../../components/Documents";
 import { useMoi } from "../../auth/AuthContext";
 import { Chargement } from "../../components/Chargement";
 import { ErreurChargement } from "../../components/ErreurChargement";
@@ -212,6 +213,7 @@ export default function OrientationFiche() {
           }}
         />
       )}
+      <Documents rattachement={{ orientation_id: o.id }} />
       <section aria-labelledby="historique">
         <h2 id="historique" className="fr-h4">
           Historique
