@@ -34,6 +34,7 @@ from api.core.logging import configure_logging
 from api.core.middleware import AdmissionMiddleware, PlumbingMiddleware
 from api.dispositifs.router import router as dispositifs_router
 from api.health import router as health_router
+from api.imports.router import router as imports_router
 from api.indicateurs.router import router as indicateurs_router
 from api.menages.router import router as menages_router
 from api.mesures.router import router as mesures_router
@@ -57,6 +58,7 @@ ROUTERS = [
     indicateurs_router,
     audit_router,
     vie_privee_router,
+    imports_router,
 ]
 
 DESCRIPTION = """API d'Ancrage, la plateforme de l'accompagnement social lié au logement.
@@ -117,6 +119,7 @@ def create_app(settings: Settings | None = None, *, engine: Any = None, engine_l
     app.add_middleware(
         PlumbingMiddleware,
         max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.import_max_octets,
         hsts=settings.env == "production",
         trusted_proxies=settings.trusted_proxies,
     )

@@ -5,6 +5,7 @@ from api.auth import models as auth_models
 from api.calendrier import models as calendrier_models
 from api.core import compteurs
 from api.dispositifs import models as dispositifs_models
+from api.imports import models as imports_models
 from api.menages import models as menages_models
 from api.mesures import models as mesures_models
 from api.organisations import models as organisations_models
@@ -17,6 +18,7 @@ __all__ = [
     "calendrier_models",
     "compteurs",
     "dispositifs_models",
+    "imports_models",
     "menages_models",
     "mesures_models",
     "organisations_models",

@@ -139,6 +139,7 @@ class Dossiers:
             "rdv_id": self.rdv_id,
             "webhook_id": self.webhook_id,
             "jeton": self.jeton,
+            "feuille_import": "mesures",
         }
 
 
@@ -503,7 +504,31 @@ MATRICE: list[Route] = [
     ),
     # --- audit: one's own organisation's entries (a machine client has no business there) -----
     Route("GET", "/api/v1/audit", connecte(200, bailleur_si=403)),
+    # --- imports: an association's responsable for its own; the admin names the association ---
+    Route("GET", "/api/v1/imports/modele.xlsx", connecte(403, asso_resp=200, admin=422)),
+    Route(
+        "GET",
+        "/api/v1/imports/modele/{feuille}.csv",
+        connecte(403, asso_resp=200, admin=422),
+        ids={"feuille": "feuille_import"},
+    ),
+    # The file names an unknown dispositif: a report (dry run), a 422 writing nothing (import).
+    Route("POST", "/api/v1/imports/essai", connecte(403, asso_resp=200, admin=422), requete=lambda d: _depot_import()),
+    Route("POST", "/api/v1/imports", connecte(403, asso_resp=422, admin=422), requete=lambda d: _depot_import()),
+    Route("GET", "/api/v1/imports", connecte(403, asso_resp=200, admin=422)),
 ]
+
+
+def _depot_import() -> dict[str, Any]:
+    menages = "reference_menage;nom;prenom;lien\nM1;Durand;Ana;demandeur\n"
+    mesures = "reference_mesure;reference_menage;dispositif;cible;type_accompagnement;acces_maintien;date_mandatement\n"
+    mesures += "S1;M1;inconnu;x;y;acces;01/01/2024\n"
+    return {
+        "files": [
+            ("fichiers", ("menages.csv", menages.encode(), "text/csv")),
+            ("fichiers", ("mesures.csv", mesures.encode(), "text/csv")),
+        ]
+    }
 
 
 def _routes_de_l_app(app) -> set[tuple[str, str]]:

@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     frontend_dist: Path = PROJECT_ROOT / "frontend" / "dist"
     secret_statistique_seuil: int = Field(default=0, ge=0)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    # Caseload import (api/imports/): the upload's size (all its files together) and its lines.
+    import_max_octets: int = Field(default=20_000_000, ge=1024)
+    import_max_lignes: int = Field(default=20_000, ge=1)
     # Database connections per process. A request that finds none free (or, on SQLite, finds
     # the write lock taken) waits at most db_pool_timeout seconds, then gets a 503 with
     # Retry-After: a client told to come back soon is better served than one held 30 s

@@ -48,6 +48,8 @@ _DOCS_CSP = (
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 # The token endpoint speaks OAuth2 (form-encoded); every other body is JSON.
 _FORM_PATHS = {"/api/v1/auth/token"}
+# File uploads (multipart/form-data), with their own size limit.
+_UPLOAD_PREFIXES = ("/api/v1/imports",)
 
 
 async def _send_problem(send: Send, problem: Probleme, path: str) -> None:
@@ -62,10 +64,17 @@ class PlumbingMiddleware:
     """Pure ASGI (no BaseHTTPMiddleware): cheap, and streaming-safe."""
 
     def __init__(
-        self, app: ASGIApp, *, max_body_bytes: int, hsts: bool, trusted_proxies: Sequence[Reseau] = ()
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        hsts: bool,
+        trusted_proxies: Sequence[Reseau] = (),
+        max_upload_bytes: int | None = None,
     ) -> None:
         self.app = app
         self.max_body = max_body_bytes
+        self.max_upload = max_upload_bytes or max_body_bytes
         self.hsts = hsts
         self.trusted_proxies = list(trusted_proxies)
 
@@ -96,17 +105,25 @@ class PlumbingMiddleware:
         status_holder = {"status": 500}
 
         try:
+            televersement = path.startswith(_UPLOAD_PREFIXES)
+            max_body = self.max_upload if televersement else self.max_body
             if method in _BODY_METHODS and path.startswith("/api/"):
                 length = headers.get("content-length")
-                if length and length.isdigit() and int(length) > self.max_body:
+                if length and length.isdigit() and int(length) > max_body:
                     await _send_problem(
-                        send, CorpsTropGros(f"Le corps fait {length} octets ; {self.max_body} au plus."), path
+                        send, CorpsTropGros(f"Le corps fait {length} octets ; {max_body} au plus."), path
                     )
                     status_holder["status"] = 413
                     return
                 ctype = headers.get("content-type", "").split(";")[0].strip().lower()
                 has_body = (length and length != "0") or "transfer-encoding" in headers
-                wanted = "application/x-www-form-urlencoded" if path in _FORM_PATHS else "application/json"
+                wanted = (
+                    "multipart/form-data"
+                    if televersement
+                    else "application/x-www-form-urlencoded"
+                    if path in _FORM_PATHS
+                    else "application/json"
+                )
                 if has_body and ctype != wanted and not (path in _FORM_PATHS and ctype == "multipart/form-data"):
                     await _send_problem(
                         send,
@@ -120,10 +137,10 @@ class PlumbingMiddleware:
                 # The whole body, bounded, before the app sees it: a chunked body (no
                 # Content-Length) over the limit is a 413 here, not a decoding error later.
                 try:
-                    body = await _lire_corps(receive, self.max_body)
+                    body = await _lire_corps(receive, max_body)
                 except _TooLarge:
                     status_holder["status"] = 413
-                    await _send_problem(send, CorpsTropGros(f"Le corps dépasse {self.max_body} octets."), path)
+                    await _send_problem(send, CorpsTropGros(f"Le corps dépasse {max_body} octets."), path)
                     return
                 erreurs = await _nuls_du_corps(body, ctype, scope)
                 if erreurs:
@@ -145,7 +162,7 @@ class PlumbingMiddleware:
                 message = await receive()
                 if message["type"] == "http.request":
                     received += len(message.get("body", b""))
-                    if received > self.max_body:
+                    if received > max_body:
                         raise _TooLarge()
                 return message
 
@@ -319,9 +336,13 @@ async def _nuls_du_corps(body: bytes, ctype: str, scope: Scope) -> list[ErreurCh
             formulaire = await MultiPartParser(Headers(scope=scope), flux()).parse()
         except MultiPartException:
             return []
-        return _erreurs(
+        erreurs = _erreurs(
             "body", (((k,), v) for k, v in formulaire.multi_items() if isinstance(v, str) and "\x00" in k + v)
         )
+        # Uploaded files (an XLSX is a zip: NUL bytes are its own) were spooled to be looked
+        # at; the app reads its own copy.
+        await formulaire.close()
+        return erreurs
     return []
 
 

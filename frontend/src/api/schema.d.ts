@@ -361,6 +361,78 @@ export interface paths {
         patch: operations["dispositifs_modifier"];
         trace?: never;
     };
+    "/api/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Historique des imports de l'association (50 derniers) */
+        get: operations["imports_historique"];
+        put?: never;
+        /**
+         * Import tout ou rien (une transaction) ; rejouable par vos références
+         * @description Écrit le fichier s'il ne contient aucune erreur ; sinon 422 avec les erreurs par ligne (champ « Feuille, ligne N, colonne ») et rien n'est écrit. Réimporter le même fichier ne change rien ; un fichier corrigé met à jour ce qui a changé.
+         */
+        post: operations["imports_importer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/essai": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Essai à blanc : le rapport par ligne et par champ, rien n'est écrit */
+        post: operations["imports_essai"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/modele.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Modèle XLSX à remplir (une feuille par nature, notes et listes de valeurs) */
+        get: operations["imports_modele_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/modele/{feuille}.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Une feuille du modèle en CSV (mêmes colonnes) */
+        get: operations["imports_modele_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/indicateurs": {
         parameters: {
             query?: never;
@@ -1145,6 +1217,22 @@ export interface components {
              */
             username?: string | null;
         };
+        /** Body_imports_essai */
+        Body_imports_essai: {
+            /**
+             * Fichiers
+             * @description Le classeur XLSX du modèle, ou un fichier CSV par feuille (nommé comme elle : mesures.csv…)
+             */
+            fichiers: string[];
+        };
+        /** Body_imports_importer */
+        Body_imports_importer: {
+            /**
+             * Fichiers
+             * @description Le classeur XLSX du modèle, ou un fichier CSV par feuille (nommé comme elle : mesures.csv…)
+             */
+            fichiers: string[];
+        };
         /** Cellule */
         Cellule: {
             /**
@@ -1325,6 +1413,24 @@ export interface components {
          * @enum {string}
          */
         Composition: "homme_seul" | "femme_seule" | "couple_sans_enfant" | "femme_seule_avec_enfants" | "homme_seul_avec_enfants" | "couple_avec_enfants" | "groupe_adultes" | "groupe_avec_enfants";
+        /** Compteurs */
+        Compteurs: {
+            /**
+             * Cree
+             * @default 0
+             */
+            cree?: number;
+            /**
+             * Inchange
+             * @default 0
+             */
+            inchange?: number;
+            /**
+             * Modifie
+             * @default 0
+             */
+            modifie?: number;
+        };
         /** ConventionCreate */
         ConventionCreate: {
             /**
@@ -1857,6 +1963,38 @@ export interface components {
             valeur?: unknown;
         };
         /**
+         * ErreurImport
+         * @description Une erreur du fichier, là où l'utilisateur la corrige.
+         */
+        ErreurImport: {
+            /**
+             * Colonne
+             * @example cible
+             */
+            colonne: string | null;
+            /**
+             * Feuille
+             * @example Mesures
+             */
+            feuille: string;
+            /**
+             * Ligne
+             * @description Numéro de ligne dans la feuille (l'en-tête est la ligne 1)
+             * @example 4
+             */
+            ligne: number | null;
+            /**
+             * Message
+             * @description Ce qui ne va pas et ce qui est permis, en français
+             */
+            message: string;
+            /**
+             * Valeur
+             * @description La valeur refusée
+             */
+            valeur?: unknown;
+        };
+        /**
          * ExportMenage
          * @description Ce que l'organisation qui exporte détient sur un ménage et peut montrer : chaque
          *     responsable de traitement répond pour sa part.
@@ -1904,6 +2042,53 @@ export interface components {
          * @enum {string}
          */
         FormatIndicateurs: "json" | "csv" | "xlsx";
+        /** ImportPublic */
+        ImportPublic: {
+            /**
+             * Association Id
+             * Format: uuid
+             */
+            association_id: string;
+            /**
+             * Auteur Id
+             * Format: uuid
+             */
+            auteur_id: string;
+            /**
+             * Bilan
+             * @description Par nature (menage, mesure, rendez_vous) : créés, modifiés, inchangés (pour un essai : ce que l'import ferait)
+             */
+            bilan: {
+                [key: string]: components["schemas"]["Compteurs"];
+            };
+            /**
+             * Empreinte
+             * @description SHA-256 des fichiers déposés
+             */
+            empreinte: string;
+            /**
+             * Essai
+             * @description true : essai à blanc, rien n'a été écrit
+             */
+            essai: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Nb Erreurs */
+            nb_erreurs: number;
+            /** Nb Lignes */
+            nb_lignes: number;
+            /** Nom Fichier */
+            nom_fichier: string;
+            /**
+             * Quand
+             * Format: date-time
+             */
+            quand: string;
+            statut: components["schemas"]["StatutImport"];
+        };
         /**
          * JetonAcces
          * @description Réponse OAuth2 : le jeton d'accès (le jeton de rafraîchissement voyage en cookie httpOnly).
@@ -3089,6 +3274,58 @@ export interface components {
              */
             derogation_motif?: string | null;
         };
+        /** RapportImport */
+        RapportImport: {
+            /**
+             * Association Id
+             * Format: uuid
+             */
+            association_id: string;
+            /**
+             * Auteur Id
+             * Format: uuid
+             */
+            auteur_id: string;
+            /**
+             * Bilan
+             * @description Par nature (menage, mesure, rendez_vous) : créés, modifiés, inchangés (pour un essai : ce que l'import ferait)
+             */
+            bilan: {
+                [key: string]: components["schemas"]["Compteurs"];
+            };
+            /**
+             * Empreinte
+             * @description SHA-256 des fichiers déposés
+             */
+            empreinte: string;
+            /**
+             * Erreurs
+             * @description Erreurs par feuille, ligne et colonne ; vide : import possible
+             */
+            erreurs: components["schemas"]["ErreurImport"][];
+            /**
+             * Essai
+             * @description true : essai à blanc, rien n'a été écrit
+             */
+            essai: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Nb Erreurs */
+            nb_erreurs: number;
+            /** Nb Lignes */
+            nb_lignes: number;
+            /** Nom Fichier */
+            nom_fichier: string;
+            /**
+             * Quand
+             * Format: date-time
+             */
+            quand: string;
+            statut: components["schemas"]["StatutImport"];
+        };
         /** RendezVousCreate */
         RendezVousCreate: {
             /**
@@ -3328,6 +3565,11 @@ export interface components {
          * @enum {string}
          */
         StadeProcedure: "aucune" | "impayes" | "commandement_payer" | "assignation" | "jugement_resiliation" | "commandement_quitter" | "concours_force_publique_demande" | "concours_force_publique_accorde" | "expulsion_realisee";
+        /**
+         * StatutImport
+         * @enum {string}
+         */
+        StatutImport: "essai_valide" | "essai_erreurs" | "importe" | "refuse";
         /**
          * StatutMesure
          * @enum {string}
@@ -5737,6 +5979,392 @@ export interface operations {
             };
             /** @description Type de contenu non supporté */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    imports_historique: {
+        parameters: {
+            query?: {
+                /** @description Administrateur : l'association pour laquelle il importe */
+                association_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPublic"][];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    imports_importer: {
+        parameters: {
+            query?: {
+                /** @description Administrateur : l'association pour laquelle il importe */
+                association_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_imports_importer"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RapportImport"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Type de contenu non supporté */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    imports_essai: {
+        parameters: {
+            query?: {
+                /** @description Administrateur : l'association pour laquelle il importe */
+                association_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_imports_essai"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RapportImport"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Type de contenu non supporté */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    imports_modele_xlsx: {
+        parameters: {
+            query?: {
+                /** @description Administrateur : l'association pour laquelle il importe */
+                association_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Le modèle */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    imports_modele_csv: {
+        parameters: {
+            query?: {
+                /** @description Administrateur : l'association pour laquelle il importe */
+                association_id?: string | null;
+            };
+            header?: never;
+            path: {
+                feuille: "menages" | "ressources_dettes" | "mesures" | "rendez_vous";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La feuille */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
