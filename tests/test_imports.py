@@ -20,6 +20,7 @@ from api.menages.models import Menage, Personne
 from api.mesures.models import Mesure, MesureEvenement, RendezVous
 from tests import factories_mesures as fm
 from tests.factories import Monde, utilisateur
+from tests.test_indicateurs_seeds import cellules
 
 URL = "/api/v1/imports"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -233,6 +234,17 @@ def test_essai_puis_import_puis_reimport_identique_puis_telephone_change(client,
     ).all()
     assert [j.principal_id for j in journal] == [monde.users["asso_resp"].id]
 
+    # The indicators of past years see the imported caseload as it stood then.
+    fin_2023 = client.get(
+        "/api/v1/indicateurs", params={"au": "2023-12-31", "du": "2023-01-01"}, headers=monde.h("asso_resp")
+    ).json()
+    assert cellules(fin_2023, "file_active")["total"] == 2
+    fin_2024 = client.get(
+        "/api/v1/indicateurs", params={"au": "2024-12-31", "du": "2024-01-01"}, headers=monde.h("asso_resp")
+    ).json()
+    assert cellules(fin_2024, "file_active")["total"] == 1
+    assert cellules(fin_2024, "sorties_par_mois")["mois=2024-06"] == 1
+
     # The same file again: nothing changes.
     r = _poster(client, monde, contenu, essai=False)
     assert r.status_code == 201, r.text
@@ -425,3 +437,21 @@ def test_transaction_reelle_tout_ou_rien(base_dediee, settings) -> None:
         assert s.exec(select(func.count()).select_from(Menage)).one() == 2
         assert s.exec(select(func.count()).select_from(Mesure)).one() == 2
         assert s.exec(select(func.count()).select_from(ImportObjet)).one() == 6
+
+
+def test_limites_de_taille_et_de_lignes_en_reglage(settings, engine, db, monde: Monde, contexte) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.core.db import get_session
+    from api.main import create_app
+
+    disp, referent = contexte
+    contenu = _fichier(disp.code, referent.email)
+    app = create_app(settings.model_copy(update={"import_max_octets": 2000, "import_max_lignes": 3}), engine=engine)
+    app.dependency_overrides[get_session] = lambda: db
+    with TestClient(app) as client:
+        r = _poster(client, monde, contenu, essai=True)
+        assert r.status_code == 413 and "2000" in r.json()["detail"]
+        petit = "reference_menage;nom;prenom;lien\n" + "".join(f"M{i};Nom{i};Ana;demandeur\n" for i in range(4))
+        r = _poster(client, monde, petit.encode(), essai=True, nom="menages.csv", ctype="text/csv")
+        assert r.status_code == 422 and "dépasse 3 lignes" in r.json()["detail"]
