@@ -86,7 +86,9 @@ def _retention(simulation: bool) -> None:
     engine = make_engine(settings.database_url)
     with Session(engine) as session:
         bilan = appliquer_retention(
-            session, simulation=simulation, annees_menage=settings.retention_menage_annees,
+            session,
+            simulation=simulation,
+            annees_menage=settings.retention_menage_annees,
             mois_journal=settings.retention_journal_mois,
         )
     engine.dispose()
@@ -94,10 +96,15 @@ def _retention(simulation: bool) -> None:
     mode = " (simulation : rien n'est modifié)" if simulation else ""
     print(f"Rétention{mode} :", flush=True)
     refs = " : " + ", ".join(bilan.menages) if bilan.menages else ""
-    print(f"- {len(bilan.menages)} ménage(s) {verbe} anonymisé(s) (dernier contact au plus tard "
-          f"le {bilan.date_limite_menages.isoformat()}){refs}")
-    print(f"- {bilan.entrees_journal} entrée(s) du journal des accès {verbe} purgée(s) "
-          f"(antérieures au {bilan.date_limite_journal.isoformat(timespec='seconds')})", flush=True)
+    print(
+        f"- {len(bilan.menages)} ménage(s) {verbe} anonymisé(s) (dernier contact au plus tard "
+        f"le {bilan.date_limite_menages.isoformat()}){refs}"
+    )
+    print(
+        f"- {bilan.entrees_journal} entrée(s) du journal des accès {verbe} purgée(s) "
+        f"(antérieures au {bilan.date_limite_journal.isoformat(timespec='seconds')})",
+        flush=True,
+    )
 
 
 def options_uvicorn(settings: Settings, workers: int | None = None) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from api.alertes.router import router as alertes_router
 from api.audit.router import router as audit_router
 from api.auth.router import router as auth_router
+from api.auth.router_proconnect import router as proconnect_router
 from api.auth.throttle import ClientRateLimit, LoginGuard
 from api.calendrier.router import router as calendrier_router
 from api.chronologie.router import router as chronologie_router
@@ -59,6 +60,7 @@ ROUTERS = [
     audit_router,
     vie_privee_router,
     imports_router,
+    proconnect_router,
 ]
 
 DESCRIPTION = """API d'Ancrage, la plateforme de l'accompagnement social lié au logement.

@@ -504,6 +504,11 @@ MATRICE: list[Route] = [
     ),
     # --- audit: one's own organisation's entries (a machine client has no business there) -----
     Route("GET", "/api/v1/audit", connecte(200, bailleur_si=403)),
+    # --- ProConnect: public; off in the tests' settings (tests/test_proconnect.py runs it on) ---
+    Route("GET", "/api/v1/auth/proconnect/etat", ouvert(200)),
+    Route("GET", "/api/v1/auth/proconnect/connexion", ouvert(404)),
+    Route("GET", "/api/v1/auth/proconnect/retour", ouvert(404)),
+    Route("GET", "/api/v1/auth/proconnect/deconnexion", ouvert(404)),
     # --- imports: an association's responsable for its own; the admin names the association ---
     Route("GET", "/api/v1/imports/modele.xlsx", connecte(403, asso_resp=200, admin=422)),
     Route(

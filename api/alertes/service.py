@@ -91,8 +91,7 @@ REGLES: tuple[RegleAlerte, ...] = (
         # The bound date (today − delay) keeps the condition on the column itself: sargable.
         lambda: and_(_OUVERTE, col(Mesure.date_mandatement) <= _MANDATEE_AVANT, _sans_rdv_realise()),
         lambda: jours_apres(col(Mesure.date_mandatement), _DELAI),
-        lambda r: f"Mandatée le {r['date_mandatement']:%d/%m/%Y} : aucun rendez-vous réalisé après "
-        f"{r['delai']} jours.",
+        lambda r: f"Mandatée le {r['date_mandatement']:%d/%m/%Y} : aucun rendez-vous réalisé après {r['delai']} jours.",
     ),
     RegleAlerte(
         TypeAlerte.fin_prevue_proche,
@@ -111,8 +110,10 @@ REGLES: tuple[RegleAlerte, ...] = (
             or_(col(Mesure.derogation_duree_motif).is_(None), col(Mesure.derogation_duree_motif) == ""),
         ),
         lambda: mois_apres(_DEBUT_OU_MANDATEMENT, col(Dispositif.duree_max_mois)),
-        lambda r: f"Durée maximale du dispositif ({r['duree_max_mois']} mois) dépassée "
-        f"depuis le {r['date_reference']:%d/%m/%Y}, sans dérogation.",
+        lambda r: (
+            f"Durée maximale du dispositif ({r['duree_max_mois']} mois) dépassée "
+            f"depuis le {r['date_reference']:%d/%m/%Y}, sans dérogation."
+        ),
     ),
     RegleAlerte(
         TypeAlerte.suivi_du,
@@ -139,8 +140,9 @@ REGLES: tuple[RegleAlerte, ...] = (
             minutes_apres(col(RendezVous.debut), col(RendezVous.duree_minutes)) <= _INSTANT,
         ),
         lambda: jour_paris(col(RendezVous.debut)),
-        lambda r: f"Rendez-vous du {_debut_paris(r):%d/%m/%Y à %H:%M} toujours « planifié » : "
-        "réalisé, annulé ou absent ?",
+        lambda r: (
+            f"Rendez-vous du {_debut_paris(r):%d/%m/%Y à %H:%M} toujours « planifié » : réalisé, annulé ou absent ?"
+        ),
         sur_rendez_vous=True,
     ),
 )
@@ -199,9 +201,7 @@ def lister_alertes(
     alertes = union_all(*(_lignes(r, principal, perimetre) for r in REGLES)).subquery("alertes")
     par_type = {
         TypeAlerte(t): int(n)
-        for t, n in session.execute(
-            select(alertes.c.type, func.count()).group_by(alertes.c.type), valeurs
-        ).all()
+        for t, n in session.execute(select(alertes.c.type, func.count()).group_by(alertes.c.type), valeurs).all()
     }
     total = par_type.get(type, 0) if type is not None else sum(par_type.values())
     ordre = (alertes.c.date_reference, alertes.c.type, alertes.c.mesure_reference, alertes.c.rendez_vous_id)
@@ -224,9 +224,7 @@ def lister_alertes(
         .join(Menage, col(Menage.id) == col(Mesure.menage_id))
         .join(Dispositif, col(Dispositif.id) == col(Mesure.dispositif_id))
         .outerjoin(RendezVous, col(RendezVous.id) == la_page.c.rendez_vous_id)
-        .order_by(
-            la_page.c.date_reference, la_page.c.type, la_page.c.mesure_reference, la_page.c.rendez_vous_id
-        ),
+        .order_by(la_page.c.date_reference, la_page.c.type, la_page.c.mesure_reference, la_page.c.rendez_vous_id),
         valeurs,
     ).mappings()
     items = [_alerte({**ligne, "delai": delai_premier_rdv}) for ligne in lignes]

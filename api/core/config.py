@@ -94,6 +94,20 @@ class Settings(BaseSettings):
     # Webhooks reach public Internet addresses only; an on-premise receiver's private range
     # is allowed here by name, as a JSON list of CIDR (e.g. ["10.20.0.0/16"]). Empty: none.
     webhooks_reseaux_autorises: list[IPv4Network | IPv6Network] = Field(default_factory=list)
+    # ProConnect (OpenID Connect of the State, docs/import-proconnect.md). Off unless enabled;
+    # production refuses to start with it enabled and incomplete.
+    proconnect_actif: bool = False
+    proconnect_issuer: str | None = Field(default=None, max_length=300, description="URL de l'émetteur (issuer)")
+    proconnect_client_id: str | None = Field(default=None, max_length=200)
+    proconnect_client_secret: SecretStr | None = None
+    proconnect_scopes: str = "openid email given_name usual_name"
+    # acr values asked for and accepted (ProConnect: eidas1); empty: none asked, any accepted.
+    proconnect_acr: list[str] = Field(default_factory=list)
+    # The callback and the after-logout pages as the provider knows them; by default built
+    # from the request's address (…/api/v1/auth/proconnect/retour, /connexion).
+    proconnect_url_retour: str | None = None
+    proconnect_url_apres_deconnexion: str | None = None
+    proconnect_delai_secondes: float = Field(default=10.0, gt=0, le=60)
 
     @model_validator(mode="after")
     def _check_secret(self) -> Settings:
@@ -104,6 +118,29 @@ class Settings(BaseSettings):
                     "ANCRAGE_SECRET_KEY est obligatoire en production et doit contenir au moins "
                     "32 octets aléatoires (par exemple : python -c 'import secrets; "
                     "print(secrets.token_urlsafe(48))')"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _check_proconnect(self) -> Settings:
+        if self.env == "production" and self.proconnect_actif:
+            manquants = [
+                nom
+                for nom, valeur in (
+                    ("ANCRAGE_PROCONNECT_ISSUER", self.proconnect_issuer),
+                    ("ANCRAGE_PROCONNECT_CLIENT_ID", self.proconnect_client_id),
+                    ("ANCRAGE_PROCONNECT_CLIENT_SECRET", self.proconnect_client_secret),
+                    ("ANCRAGE_PROCONNECT_URL_RETOUR", self.proconnect_url_retour),
+                )
+                if not valeur
+            ]
+            if self.proconnect_issuer and not self.proconnect_issuer.startswith("https://"):
+                manquants.append("ANCRAGE_PROCONNECT_ISSUER en https://")
+            if manquants:
+                raise ValueError(
+                    "ProConnect est activé (ANCRAGE_PROCONNECT_ACTIF) mais incomplet : "
+                    + ", ".join(manquants)
+                    + " ; voir docs/import-proconnect.md"
                 )
         return self
 

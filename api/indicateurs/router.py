@@ -35,19 +35,12 @@ MEDIA_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AuQuery = Annotated[
     date | None,
     Query(
-        description=(
-            "Date de référence des stocks (file active) et fin de la période, incluse "
-            "(défaut : aujourd'hui)"
-        )
+        description=("Date de référence des stocks (file active) et fin de la période, incluse (défaut : aujourd'hui)")
     ),
 ]
 DuQuery = Annotated[
     date | None,
-    Query(
-        description=(
-            "Début de la période des flux, inclus (défaut : 1er janvier de l'année de « au »)"
-        )
-    ),
+    Query(description=("Début de la période des flux, inclus (défaut : 1er janvier de l'année de « au »)")),
 ]
 DispositifQuery = Annotated[uuid.UUID | None, Query(description="Limiter à un dispositif")]
 AssociationQuery = Annotated[uuid.UUID | None, Query(description="Limiter à une association")]
@@ -63,9 +56,7 @@ TranchesQuery = Annotated[
     str | None,
     Query(
         max_length=100,
-        description=(
-            "Bornes des tranches d'âge, borne basse incluse (défaut : 20,30,40,50,60,70,80)"
-        ),
+        description=("Bornes des tranches d'âge, borne basse incluse (défaut : 20,30,40,50,60,70,80)"),
         examples=["20,30,40,50,60,70,80"],
     ),
 ]
@@ -82,9 +73,7 @@ def _filtres(
 ) -> service.Filtres:
     for c in commune or []:
         if not re.fullmatch(INSEE_PATTERN, c):
-            raise champ_invalide(
-                "commune", "code INSEE à 5 caractères attendu (2A/2B pour la Corse)", c
-            )
+            raise champ_invalide("commune", "code INSEE à 5 caractères attendu (2A/2B pour la Corse)", c)
     return service.filtres(
         du=du,
         au=au,
@@ -127,9 +116,7 @@ def indicateurs_calculer(
     commune: CommuneQuery = None,
     cible: CibleQuery = None,
     tranches_age: TranchesQuery = None,
-    format: Annotated[
-        FormatIndicateurs | None, Query(description="json (défaut), csv ou xlsx")
-    ] = None,
+    format: Annotated[FormatIndicateurs | None, Query(description="json (défaut), csv ou xlsx")] = None,
 ) -> DocumentIndicateurs | Response:
     if format is None:
         accept = request.headers.get("accept", "")
@@ -166,8 +153,7 @@ def indicateurs_calculer(
     operation_id="indicateurs_detail",
     summary="Dossiers (mesures ou orientations) qui composent une cellule d'indicateur",
     description=(
-        "Pour l'association et la commission seulement ; un financeur reçoit 404. "
-        "Chaque dossier listé est journalisé."
+        "Pour l'association et la commission seulement ; un financeur reçoit 404. Chaque dossier listé est journalisé."
     ),
     responses=responses(Introuvable),
 )
@@ -175,9 +161,7 @@ def indicateurs_detail(
     session: SessionDep,
     lecture: SessionLectureDep,
     principal: CurrentPrincipal,
-    table: Annotated[
-        str, Query(max_length=60, description="Code de la table", examples=["file_active_cible"])
-    ],
+    table: Annotated[str, Query(max_length=60, description="Code de la table", examples=["file_active_cible"])],
     cellule: Annotated[
         str,
         Query(
@@ -195,6 +179,4 @@ def indicateurs_detail(
     tranches_age: TranchesQuery = None,
 ) -> DetailCellule:
     f = _filtres(du, au, dispositif, association, commune, cible, tranches_age)
-    return service.detail_cellule(
-        session, principal, f=f, table_code=table, cellule=cellule, lecture=lecture
-    )
+    return service.detail_cellule(session, principal, f=f, table_code=table, cellule=cellule, lecture=lecture)

@@ -142,9 +142,7 @@ def filtres(
     au = au or date.today()
     du = du or date(au.year, 1, 1)
     if du > au:
-        raise champ_invalide(
-            "du", f"doit être antérieure ou égale à au ({au.isoformat()})", du.isoformat()
-        )
+        raise champ_invalide("du", f"doit être antérieure ou égale à au ({au.isoformat()})", du.isoformat())
     if (au.year - du.year) * 12 + au.month - du.month + 1 > MAX_MOIS:
         raise champ_invalide("du", f"la période couvre au plus {MAX_MOIS} mois", du.isoformat())
     bornes: tuple[int, ...] = TRANCHES_AGE_DEFAUT
@@ -155,12 +153,7 @@ def filtres(
             raise champ_invalide(
                 "tranches_age", "liste d'entiers séparés par des virgules attendue", tranches_age
             ) from None
-        if (
-            not (2 <= len(bornes) <= 15)
-            or list(bornes) != sorted(set(bornes))
-            or bornes[0] < 0
-            or bornes[-1] > 130
-        ):
+        if not (2 <= len(bornes) <= 15) or list(bornes) != sorted(set(bornes)) or bornes[0] < 0 or bornes[-1] > 130:
             raise champ_invalide(
                 "tranches_age",
                 "de 2 à 15 bornes strictement croissantes entre 0 et 130 (ex. 20,30,40)",
@@ -183,9 +176,7 @@ def _mois_periode(du: date, au: date) -> list[tuple[str, date, date]]:
     y, m = du.year, du.month
     while (y, m) <= (au.year, au.month):
         suivant = date(y + (m == 12), m % 12 + 1, 1)
-        out.append(
-            (f"{y:04d}-{m:02d}", max(date(y, m, 1), du), min(suivant - timedelta(days=1), au))
-        )
+        out.append((f"{y:04d}-{m:02d}", max(date(y, m, 1), du), min(suivant - timedelta(days=1), au)))
         y, m = suivant.year, suivant.month
     return out
 
@@ -198,9 +189,7 @@ def _ym(v: Any) -> str:
 # --- table shaping ---------------------------------------------------------------
 
 
-def _modalites(
-    liste: str, vus: Iterable[str] = (), connus: Sequence[tuple[str, str]] | None = None
-) -> list[Modalite]:
+def _modalites(liste: str, vus: Iterable[str] = (), connus: Sequence[tuple[str, str]] | None = None) -> list[Modalite]:
     base = list(connus) if connus is not None else list(LIBELLES[liste].items())
     codes = {c for c, _ in base}
     extra = sorted({v for v in vus if v not in codes})
@@ -227,9 +216,7 @@ class _Spec:
 def _t0(spec: _Spec, dim: Dimension, valeurs: dict[str, float | None]) -> Tableau:
     """A table of named figures (no total): one cell per value of ``dim``."""
     cellules = [
-        Cellule(
-            dimensions={dim.code: m.code}, cle=f"{dim.code}={m.code}", valeur=valeurs.get(m.code)
-        )
+        Cellule(dimensions={dim.code: m.code}, cle=f"{dim.code}={m.code}", valeur=valeurs.get(m.code))
         for m in dim.valeurs
     ]
     return Tableau(
@@ -284,20 +271,14 @@ def _t1(
     )
 
 
-def _t2(
-    spec: _Spec, d1: Dimension, d2: Dimension, valeurs: dict[tuple[str, str], float]
-) -> Tableau:
+def _t2(spec: _Spec, d1: Dimension, d2: Dimension, valeurs: dict[tuple[str, str], float]) -> Tableau:
     """Two dimensions (rows × columns) with their margins and the grand total."""
     cellules = []
     for a in [*d1.valeurs, None]:
         for b in [*d2.valeurs, None]:
             ka = a.code if a else TOTAL
             kb = b.code if b else TOTAL
-            v = sum(
-                n
-                for (x, y), n in valeurs.items()
-                if (a is None or x == ka) and (b is None or y == kb)
-            )
+            v = sum(n for (x, y), n in valeurs.items() if (a is None or x == ka) and (b is None or y == kb))
             cle = ";".join(f"{d.code}={k}" for d, k in ((d1, ka), (d2, kb)) if k != TOTAL) or TOTAL
             cellules.append(
                 Cellule(
@@ -377,9 +358,7 @@ class _Requetes:
             conds.append(m.c.cible_code == f.cible)
         self.scope_m = and_(*conds)
         d = f.au
-        self.fa = and_(
-            self.scope_m, m.c.date_mandatement <= d, or_(m.c.date_fin.is_(None), m.c.date_fin > d)
-        )
+        self.fa = and_(self.scope_m, m.c.date_mandatement <= d, or_(m.c.date_fin.is_(None), m.c.date_fin > d))
         # The demandeur's age and sex are those recorded at entry (api/indicateurs/entree.py):
         # no join to the persons, and retention does not move them.
         self.age = m.c.entree_age_demandeur
@@ -394,14 +373,10 @@ class _Requetes:
             "composition": func.coalesce(m.c.entree_composition, nr),
             "statut_occupation": func.coalesce(m.c.entree_statut_occupation, nr),
             # the reception date recorded at entry: no join to the orientations
-            "annee_orientation": partie(
-                "year", func.coalesce(m.c.entree_reception_orientation, m.c.date_mandatement)
-            ),
+            "annee_orientation": partie("year", func.coalesce(m.c.entree_reception_orientation, m.c.date_mandatement)),
             "commune": func.coalesce(m.c.entree_commune_insee, nr),
         }
-        self.entrees = and_(
-            self.scope_m, m.c.date_mandatement >= f.du, m.c.date_mandatement <= f.au
-        )
+        self.entrees = and_(self.scope_m, m.c.date_mandatement >= f.du, m.c.date_mandatement <= f.au)
         self.sorties = and_(self.scope_m, m.c.date_fin >= f.du, m.c.date_fin <= f.au)
         # Active at least one day of the period.
         self.periode = and_(
@@ -427,9 +402,7 @@ class _Requetes:
             oconds.append(func.coalesce(o.c.cible_code, o.c.cible_proposee_code) == f.cible)
         if f.commune:
             men = table(Menage)
-            oconds.append(
-                exists().where(men.c.id == o.c.menage_id, men.c.commune_insee.in_(f.commune))
-            )
+            oconds.append(exists().where(men.c.id == o.c.menage_id, men.c.commune_insee.in_(f.commune)))
         self.scope_o = and_(*oconds)
         self.recues = and_(self.scope_o, o.c.date_reception >= f.du, o.c.date_reception <= f.au)
         self.date_ev = func.coalesce(self.ev.c.date_effet, jour(self.ev.c.quand, self.dialect))
@@ -453,9 +426,7 @@ class _Requetes:
         """GROUP BY the named expressions. They are computed in a subquery and grouped by
         name outside: PostgreSQL would not match a CASE with bound parameters repeated in
         GROUP BY."""
-        cols = [e.label(k) for k, e in dims.items()] + [
-            e.label(k) for k, e in (valeurs or {}).items()
-        ]
+        cols = [e.label(k) for k, e in dims.items()] + [e.label(k) for k, e in (valeurs or {}).items()]
         sub = select(*cols).select_from(from_).where(where).subquery()
         keys = [sub.c[k] for k in dims]
         agg = aggs(sub.c) if aggs else [func.count()]
@@ -479,9 +450,7 @@ class _Requetes:
         fa = and_(m.c.date_mandatement <= f.au, or_(m.c.date_fin.is_(None), m.c.date_fin > f.au))
         entree = and_(m.c.date_mandatement >= f.du, m.c.date_mandatement <= f.au)
         sortie = and_(m.c.date_fin >= f.du, m.c.date_fin <= f.au)
-        periode = and_(
-            m.c.date_mandatement <= f.au, or_(m.c.date_fin.is_(None), m.c.date_fin > f.du)
-        )
+        periode = and_(m.c.date_mandatement <= f.au, or_(m.c.date_fin.is_(None), m.c.date_fin > f.du))
         suivi = and_(m.c.suivi_date_prevue >= f.du, m.c.suivi_date_prevue <= f.au)
         n_mois = len(_mois_periode(f.du, f.au))
 
@@ -532,9 +501,7 @@ class _Requetes:
                 else_=rang(m.c.date_fin) - case((partie("day", m.c.date_fin) == 1, 1), else_=0),
             ),
             "suivi_fait": case((m.c.suivi_realise_le.is_not(None), 1), else_=0),
-            "delai_rdv": case(
-                (entree, jours_entre(m.c.date_mandatement, jour(premier_rdv, dia), dia))
-            ),
+            "delai_rdv": case((entree, jours_entre(m.c.date_mandatement, jour(premier_rdv, dia), dia))),
         }
         p_sel = (
             select(m.c.id, *(e.label(k) for k, e in cols.items()))
@@ -550,10 +517,7 @@ class _Requetes:
         n = func.count()
         # Literal bounds and codes: a bound parameter would be a different one in GROUP BY.
         duree = case(
-            *(
-                (p.c.duree_mois < literal_column(str(borne)), literal_column(f"'{code}'"))
-                for borne, code in DUREES
-            ),
+            *((p.c.duree_mois < literal_column(str(borne)), literal_column(f"'{code}'")) for borne, code in DUREES),
             else_=literal_column("'36_plus'"),
         )
         age_cols = [func.sum(p.c[c]) for c, _ in CLASSES_AGE]
@@ -574,10 +538,7 @@ class _Requetes:
                 "a",
                 p,
                 fa_,
-                [
-                    p.c[k]
-                    for k in ("cible", "tranche_age", "sexe", "statut_mesure", "acces_maintien")
-                ],
+                [p.c[k] for k in ("cible", "tranche_age", "sexe", "statut_mesure", "acces_maintien")],
                 [n, func.min(p.c.age), func.max(p.c.age), *age_cols],
             ),
             (
@@ -672,9 +633,7 @@ class _Requetes:
         taille = {g[0]: (len(g[3]), len(g[4])) for g in groupes}
         for ligne in self.session.execute(union_all(*branches)):
             k, a = taille[ligne[0]]
-            out[ligne[0]].append(
-                (*ligne[1 : 1 + k], *(_nombre(v) for v in ligne[1 + nk : 1 + nk + a]))
-            )
+            out[ligne[0]].append((*ligne[1 : 1 + k], *(_nombre(v) for v in ligne[1 + nk : 1 + nk + a])))
         return out
 
 
@@ -727,9 +686,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
     # File active: one grouping, five tables (and the persons by age class at entry).
     rows_a = g["a"]
     total_fa = int(sum(r[5] for r in rows_a))
-    d_statut = _dim(
-        "statut_mesure", "Statut de la mesure", _modalites("statut_mesure", _marge(rows_a, [3], 5))
-    )
+    d_statut = _dim("statut_mesure", "Statut de la mesure", _modalites("statut_mesure", _marge(rows_a, [3], 5)))
     tableaux.append(
         _t1(
             _Spec(
@@ -762,8 +719,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             _Spec(
                 "file_active_sexe",
                 "File active par sexe du demandeur",
-                fa_def + ", par sexe de la personne « demandeur » du ménage, relevé à l'entrée (au "
-                "mandatement).",
+                fa_def + ", par sexe de la personne « demandeur » du ménage, relevé à l'entrée (au mandatement).",
                 Unite.mesures,
             ),
             d_sexe,
@@ -781,8 +737,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             _Spec(
                 "file_active_age_cible",
                 "File active par cible et tranche d'âge à l'entrée",
-                fa_def
-                + ", par cible et par âge du demandeur à l'entrée : en années révolues au jour du "
+                fa_def + ", par cible et par âge du demandeur à l'entrée : en années révolues au jour du "
                 "mandatement (borne basse incluse).",
                 Unite.mesures,
             ),
@@ -805,10 +760,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             _dim(
                 "indicateur",
                 "Indicateur",
-                [
-                    Modalite(code=k, libelle=libelle("mesure_indicateur", k))
-                    for k in ("plus_jeune", "plus_age")
-                ],
+                [Modalite(code=k, libelle=libelle("mesure_indicateur", k)) for k in ("plus_jeune", "plus_age")],
             ),
             {
                 "plus_jeune": int(min(ages)) if ages else None,
@@ -929,8 +881,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             _Spec(
                 "file_active_minima_sociaux",
                 "Ménages bénéficiaires de l'AAH, du RSA ou de l'ARE",
-                fa_def
-                + " ; ménages percevant à l'entrée au moins l'une de ces ressources (comptés une fois).",
+                fa_def + " ; ménages percevant à l'entrée au moins l'une de ces ressources (comptés une fois).",
                 Unite.menages,
                 detail=False,
             ),
@@ -944,8 +895,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             _Spec(
                 "file_active_dettes",
                 "File active par type de dette à l'entrée",
-                fa_def
-                + " ; nombre de ménages ayant à l'entrée une dette de chaque type (une fois par type).",
+                fa_def + " ; nombre de ménages ayant à l'entrée une dette de chaque type (une fois par type).",
                 Unite.menages,
             ),
             _dim("dette", "Type de dette", _modalites("dette", v)),
@@ -1005,8 +955,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             _Spec(
                 "file_active_personnes_age",
                 "Personnes des ménages de la file active par classe d'âge à l'entrée",
-                fa_def
-                + " ; les personnes du ménage à l'entrée de chaque mesure (relevées au mandatement ; "
+                fa_def + " ; les personnes du ménage à l'entrée de chaque mesure (relevées au mandatement ; "
                 "une personne née depuis n'y est pas), par âge en années révolues au jour du "
                 "mandatement (mineurs, 18–25 ans, 26–64 ans, 65 ans et plus).",
                 Unite.personnes,
@@ -1083,8 +1032,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             _Spec(
                 "sorties_duree",
                 "Durée des mesures terminées",
-                sorties_def
-                + ", par durée en mois révolus du début de l'accompagnement (ou du mandatement "
+                sorties_def + ", par durée en mois révolus du début de l'accompagnement (ou du mandatement "
                 "s'il n'a jamais commencé) à la fin.",
                 Unite.mesures,
             ),
@@ -1163,9 +1111,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
                 "mois_periode": len(mois),
                 "activite_moyenne": moyenne,
                 "objectif_menages": int(objectif) if objectif else None,
-                "taux_activite": round(100 * mois_mesures / len(mois) / int(objectif), 1)
-                if objectif
-                else None,
+                "taux_activite": round(100 * mois_mesures / len(mois) / int(objectif), 1) if objectif else None,
             },
         )
     )
@@ -1273,11 +1219,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
                 _modalites(
                     "motif_refus",
                     v,
-                    [
-                        (k, lib)
-                        for k, lib in LIBELLES["motif_refus"].items()
-                        if k != "non_renseigne" or k in v
-                    ],
+                    [(k, lib) for k, lib in LIBELLES["motif_refus"].items() if k != "non_renseigne" or k in v],
                 ),
             ),
             v,
@@ -1286,10 +1228,7 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
     d_ind = _dim(
         "indicateur",
         "Indicateur",
-        [
-            Modalite(code=k, libelle=libelle("mesure_indicateur", k))
-            for k in ("moyenne", "mediane", "nombre")
-        ],
+        [Modalite(code=k, libelle=libelle("mesure_indicateur", k)) for k in ("moyenne", "mediane", "nombre")],
     )
     delai = _moyenne_mediane(list(_marge([r for r in rows_d if r[2] is not None], [2], 3).items()))
     tableaux.append(
@@ -1414,9 +1353,7 @@ def _parametres(principal: Principal, f: Filtres, seuil: int) -> Parametres:
     )
 
 
-def calculer_indicateurs(
-    session: Session, principal: Principal, *, f: Filtres, seuil: int
-) -> DocumentIndicateurs:
+def calculer_indicateurs(session: Session, principal: Principal, *, f: Filtres, seuil: int) -> DocumentIndicateurs:
     """The whole indicator document for the caller's perimeter and the filters.
 
     Aggregates only: no file, no name. A funder gets the cells below ``seuil``
@@ -1430,9 +1367,7 @@ def calculer_indicateurs(
     if not access.detail_disponible(principal):
         for t in tableaux:
             t.detail_disponible = False
-    return DocumentIndicateurs(
-        parametres=_parametres(principal, f, seuil_applique), tableaux=tableaux
-    )
+    return DocumentIndicateurs(parametres=_parametres(principal, f, seuil_applique), tableaux=tableaux)
 
 
 # --- behind a cell: the files -----------------------------------------------------
@@ -1478,9 +1413,7 @@ def _conditions_detail(
     sorties = {k: egal(e) for k, e in q.dims_sorties.items()}
     sorties["mois"] = mois(m.c.date_fin)
     o = q.o
-    specs: dict[
-        str, tuple[str, ColumnElement[bool], dict[str, Callable[[str], ColumnElement[bool]]]]
-    ] = {
+    specs: dict[str, tuple[str, ColumnElement[bool], dict[str, Callable[[str], ColumnElement[bool]]]]] = {
         "file_active": ("fa", q.fa, fa),
         "file_active_cible": ("fa", q.fa, fa),
         "file_active_sexe": ("fa", q.fa, fa),
@@ -1511,11 +1444,7 @@ def _conditions_detail(
         "suivis_6_mois": (
             "mesures",
             and_(q.scope_m, m.c.suivi_date_prevue >= q.f.du, m.c.suivi_date_prevue <= q.f.au),
-            {
-                "suivi": lambda v: (
-                    m.c.suivi_realise_le.is_not(None) if v == "realise" else literal(True)
-                )
-            },
+            {"suivi": lambda v: m.c.suivi_realise_le.is_not(None) if v == "realise" else literal(True)},
         ),
         "orientations_statut": (
             "orientations",
@@ -1603,13 +1532,7 @@ def detail_cellule(
         kind, lien = "mesure", "/api/v1/mesures/"
     else:
         from_ = q.from_dec if population == "decisions" else o
-        query = (
-            select(o.c.id, o.c.reference)
-            .select_from(from_)
-            .where(*conds)
-            .distinct()
-            .order_by(o.c.reference)
-        )
+        query = select(o.c.id, o.c.reference).select_from(from_).where(*conds).distinct().order_by(o.c.reference)
         kind, lien = "orientation", "/api/v1/orientations/"
     rows = list(lu.execute(query.limit(LIMITE_DETAIL + 1)))
     total = (

@@ -89,9 +89,7 @@ def jour(horodatage: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
     return sql_cast(func.timezone("UTC", horodatage), Date)
 
 
-def jours_entre(
-    debut: ColumnElement[Any], fin: ColumnElement[Any], dialect: str
-) -> ColumnElement[Any]:
+def jours_entre(debut: ColumnElement[Any], fin: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
     """Days from ``debut`` to ``fin`` (two dates)."""
     if dialect == "sqlite":
         return sql_cast(func.julianday(fin) - func.julianday(debut), Integer)

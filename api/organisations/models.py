@@ -34,6 +34,8 @@ class Organisation(SQLModel, table=True):
     siret: str | None = Field(default=None, max_length=14)
     commune_insee: str | None = Field(default=None, max_length=5)
     actif: bool = True
+    # Its accounts may sign in through ProConnect (set by the admin; docs/import-proconnect.md).
+    proconnect_autorise: bool = False
     cree_le: datetime = Field(default_factory=utcnow)
 
 
