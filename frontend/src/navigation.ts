@@ -87,6 +87,13 @@ export const NAVIGATION: readonly EntreeNavigation[] = [
     types: TYPES_WEBHOOKS,
   },
   {
+    libelle: "Importer des dossiers",
+    chemin: "/import",
+    description: "Reprendre votre file active depuis un tableur : modèle, essai à blanc, import.",
+    types: ["association"],
+    roles: ["responsable"],
+  },
+  {
     libelle: "Comptes",
     chemin: "/comptes",
     description: "Les comptes des personnes de votre organisation.",

@@ -46,6 +46,7 @@ const AdminDispositifs = lazy(() => import("./pages/admin/AdminDispositifs"));
 const AdminDispositif = lazy(() => import("./pages/admin/AdminDispositif"));
 const AdminConventions = lazy(() => import("./pages/admin/AdminConventions"));
 const Webhooks = lazy(() => import("./pages/webhooks/Webhooks"));
+const ImportDossiers = lazy(() => import("./pages/imports/ImportDossiers"));
 const WebhookLivraisons = lazy(() => import("./pages/webhooks/WebhookLivraisons"));
 
 export const router = createBrowserRouter([
@@ -128,6 +129,11 @@ export const router = createBrowserRouter([
           { path: "dispositifs/:dispositifId", element: <AdminDispositif /> },
           { path: "conventions", element: <AdminConventions /> },
         ],
+      },
+      {
+        path: "import",
+        element: <RequireTypes types={["association"]} />,
+        children: [{ index: true, element: <ImportDossiers /> }],
       },
       {
         path: "comptes",
