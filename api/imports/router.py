@@ -10,7 +10,7 @@ from fastapi import APIRouter, File, Query, Request, Response, UploadFile, statu
 from api.auth.principal import CurrentPrincipal
 from api.core.db import SessionDep
 from api.core.errors import ErreurChamp, ErreurValidation, Interdit, NonAuthentifie, responses
-from api.imports import service
+from api.imports import access, service
 from api.imports.colonnes import FEUILLES
 from api.imports.lecture import FichierDepose
 from api.imports.modele import modele_csv, modele_xlsx
@@ -54,7 +54,7 @@ def _rapport(resultat: service.Resultat) -> RapportImport:
 def imports_modele_xlsx(
     session: SessionDep, principal: CurrentPrincipal, association_id: AssociationParam = None
 ) -> Response:
-    service.principal_pour(session, principal, association_id)
+    access.principal_pour(session, principal, association_id)
     return Response(
         modele_xlsx(session),
         media_type=XLSX,
@@ -72,7 +72,7 @@ def imports_modele_xlsx(
 def imports_modele_csv(
     feuille: FeuilleCsv, session: SessionDep, principal: CurrentPrincipal, association_id: AssociationParam = None
 ) -> Response:
-    service.principal_pour(session, principal, association_id)
+    access.principal_pour(session, principal, association_id)
     f = next(x for x in FEUILLES if x.cle == feuille)
     return Response(
         modele_csv(f),

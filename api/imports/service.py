@@ -32,9 +32,10 @@ from api.audit.models import ActionAudit
 from api.audit.service import journaliser
 from api.auth.principal import Principal
 from api.core.concurrency import etag
-from api.core.errors import Interdit, Probleme, champ_invalide
+from api.core.errors import Probleme, champ_invalide
 from api.core.referentiels import Composition, LienPersonne, Sexe
 from api.dispositifs.models import Dispositif
+from api.imports.access import principal_pour
 from api.imports.colonnes import MENAGES, MESURES, RENDEZ_VOUS, RESSOURCES_DETTES
 from api.imports.lecture import FichierDepose, lire
 from api.imports.models import ImportFichier, ImportObjet, NatureObjet, StatutImport
@@ -53,7 +54,6 @@ from api.mesures.models import (
     StatutMesure,
 )
 from api.mesures.schemas import ChangementReferent, Demarrage, Fin, MesureUpdate
-from api.organisations.models import Organisation, TypeOrganisation
 from api.rendez_vous import service as rendez_vous
 from api.rendez_vous.schemas import RendezVousCreate, RendezVousUpdate
 
@@ -76,31 +76,6 @@ class Bilan:
 class Resultat:
     import_fichier: ImportFichier
     erreurs: list[ErreurLigne]
-
-
-def principal_pour(session: Session, principal: Principal, association_id: uuid.UUID | None) -> Principal:
-    """Who the import acts as. An association's responsable imports for its own association;
-    the platform's admin for any association, acting as that association (the access log
-    keeps the admin's own account as the author of each write)."""
-    if principal.is_admin:
-        if association_id is None:
-            raise champ_invalide("association_id", "obligatoire pour l'administrateur : l'association importée", None)
-        org = session.get(Organisation, association_id)
-        if org is None or org.type != TypeOrganisation.association.value or not org.actif:
-            raise champ_invalide("association_id", "doit désigner une association active", str(association_id))
-        return Principal(
-            kind=principal.kind,
-            id=principal.id,
-            organisation_id=org.id,
-            organisation_type=TypeOrganisation.association,
-            role="responsable",
-            session_id=principal.session_id,
-        )
-    if principal.is_client or not principal.of_type(TypeOrganisation.association) or not principal.is_responsable:
-        raise Interdit("Seul un responsable d'association (ou l'administrateur) importe des dossiers.")
-    if association_id is not None and association_id != principal.organisation_id:
-        raise Interdit("Vous importez pour votre propre association seulement.")
-    return principal
 
 
 @contextmanager
