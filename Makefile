@@ -6,10 +6,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 FRONT_STAMP := frontend/node_modules/.installed-stamp
 HAS_FRONT := $(wildcard frontend/package.json)
+# The OpenID provider the ProConnect tests sign in against (tests/oidc/, oidc-provider on node).
+OIDC_STAMP := tests/oidc/node_modules/.installed-stamp
 # Two test processes (pytest-xdist), one per core; each has its own throwaway database.
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint openapi openapi-check frontend communes demo bench-ingest bench-indicateurs bench-rapport bench-api bench-capacite retention clean
+.PHONY: install oidc run test lint openapi openapi-check frontend communes demo bench-ingest bench-indicateurs bench-rapport bench-api bench-capacite retention clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +24,12 @@ install: $(STAMP)
 $(FRONT_STAMP): frontend/package.json $(wildcard frontend/package-lock.json)
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 	touch $(FRONT_STAMP)
+
+$(OIDC_STAMP): tests/oidc/package.json tests/oidc/package-lock.json
+	cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error
+	touch $(OIDC_STAMP)
+
+oidc: $(OIDC_STAMP)
 
 # Builds the single-page app into frontend/dist (served by the API at /), only when what the
 # build reads changed since the last one: its sources, its configuration, its lockfile (through
@@ -46,7 +54,7 @@ endif
 run: install frontend
 	$(PY) -m api serve
 
-test: install
+test: install oidc
 ifneq ($(HAS_FRONT),)
 	$(MAKE) frontend
 endif

@@ -88,7 +88,9 @@ def _retention(simulation: bool) -> None:
     engine = make_engine(settings.database_url)
     with Session(engine) as session:
         bilan = appliquer_retention(
-            session, simulation=simulation, annees_menage=settings.retention_menage_annees,
+            session,
+            simulation=simulation,
+            annees_menage=settings.retention_menage_annees,
             mois_journal=settings.retention_journal_mois,
             stockage=stockage_depuis(settings),
         )

@@ -17,6 +17,7 @@ import api.capacites  # noqa: F401  (declares the capabilities into api/auth/cap
 from api.alertes.router import router as alertes_router
 from api.audit.router import router as audit_router
 from api.auth.router import router as auth_router
+from api.auth.router_proconnect import router as proconnect_router
 from api.auth.throttle import ClientRateLimit, LoginGuard
 from api.calendrier.router import router as calendrier_router
 from api.chronologie.router import router as chronologie_router
@@ -41,6 +42,7 @@ from api.documents.antivirus import analyseur_depuis
 from api.documents.router import router as documents_router
 from api.documents.stockage import stockage_depuis
 from api.health import router as health_router
+from api.imports.router import router as imports_router
 from api.indicateurs.router import router as indicateurs_router
 from api.menages.router import router as menages_router
 from api.mesures.router import router as mesures_router
@@ -70,6 +72,8 @@ ROUTERS = [
     audit_router,
     vie_privee_router,
     communes_router,
+    imports_router,
+    proconnect_router,
 ]
 
 DESCRIPTION = """API d'Ancrage, la plateforme de l'accompagnement social lié au logement.
@@ -136,7 +140,12 @@ def create_app(settings: Settings | None = None, *, engine: Any = None, engine_l
         hsts=settings.env == "production",
         trusted_proxies=settings.trusted_proxies,
         # A document's upload: its file, plus room for the form's other fields.
-        fichiers={"/api/v1/documents": settings.documents_taille_max + 64 * 1024},
+        fichiers={
+            "/api/v1/documents": settings.documents_taille_max + 64 * 1024,
+            # A caseload's spreadsheet (dry run and import).
+            "/api/v1/imports": settings.import_max_octets,
+            "/api/v1/imports/essai": settings.import_max_octets,
+        },
     )
     # Outermost: every text response above 1 kB (the app's JavaScript and CSS, the API's
     # JSON) leaves compressed when the client accepts gzip. Starlette's own middleware

@@ -7,6 +7,7 @@ from api.calendrier import models as calendrier_models
 from api.core import compteurs
 from api.dispositifs import models as dispositifs_models
 from api.documents import models as documents_models
+from api.imports import models as imports_models
 from api.menages import models as menages_models
 from api.mesures import models as mesures_models
 from api.notifications import models as notifications_models
@@ -23,6 +24,7 @@ __all__ = [
     "compteurs",
     "dispositifs_models",
     "documents_models",
+    "imports_models",
     "menages_models",
     "mesures_models",
     "notifications_models",

@@ -161,6 +161,7 @@ class Dossiers:
             "modele_copie_id": self.modele_copie_id,
             "rapport_id": self.rapport_id,
             "rapport_depose_id": self.rapport_depose_id,
+            "feuille_import": "mesures",
         }
 
 
@@ -625,6 +626,23 @@ MATRICE: list[Route] = [
     ),
     # --- audit: one's own organisation's entries (a machine client has no business there) -----
     Route("GET", "/api/v1/audit", connecte(200, bailleur_si=403)),
+    # --- ProConnect: public; off in the tests' settings (tests/test_proconnect.py runs it on) ---
+    Route("GET", "/api/v1/auth/proconnect/etat", ouvert(200)),
+    Route("GET", "/api/v1/auth/proconnect/connexion", ouvert(404)),
+    Route("GET", "/api/v1/auth/proconnect/retour", ouvert(404)),
+    Route("GET", "/api/v1/auth/proconnect/deconnexion", ouvert(404)),
+    # --- imports: an association's responsable for its own; the admin names the association ---
+    Route("GET", "/api/v1/imports/modele.xlsx", connecte(403, asso_resp=200, admin=422)),
+    Route(
+        "GET",
+        "/api/v1/imports/modele/{feuille}.csv",
+        connecte(403, asso_resp=200, admin=422),
+        ids={"feuille": "feuille_import"},
+    ),
+    # The file names an unknown dispositif: a report (dry run), a 422 writing nothing (import).
+    Route("POST", "/api/v1/imports/essai", connecte(403, asso_resp=200, admin=422), requete=lambda d: _depot_import()),
+    Route("POST", "/api/v1/imports", connecte(403, asso_resp=422, admin=422), requete=lambda d: _depot_import()),
+    Route("GET", "/api/v1/imports", connecte(403, asso_resp=200, admin=422)),
 ]
 
 
@@ -639,6 +657,18 @@ def _gabarit_docx() -> bytes:
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()
+
+
+def _depot_import() -> dict[str, Any]:
+    menages = "reference_menage;nom;prenom;lien\nM1;Durand;Ana;demandeur\n"
+    mesures = "reference_mesure;reference_menage;dispositif;cible;type_accompagnement;acces_maintien;date_mandatement\n"
+    mesures += "S1;M1;inconnu;x;y;acces;01/01/2024\n"
+    return {
+        "files": [
+            ("fichiers", ("menages.csv", menages.encode(), "text/csv")),
+            ("fichiers", ("mesures.csv", mesures.encode(), "text/csv")),
+        ]
+    }
 
 
 def _routes_de_l_app(app) -> set[tuple[str, str]]:

@@ -40,7 +40,7 @@ ETAGES: list[set[str]] = [
     {"rendez_vous"},  # appointments of a mesure
     {"alertes", "calendrier", "chronologie", "indicateurs"},  # views over the domains below
     {"rapports"},  # reports written around the indicators
-    {"documents"},  # papers of a file
+    {"documents", "imports"},  # papers of a file; a caseload brought from a spreadsheet
     {"capacites"},  # what a principal may do: asks every domain's checks (declared into auth)
     {"tables"},  # every table, for migrations and retention
     {"health", "vie_privee"},  # health checks; retention and the household's export

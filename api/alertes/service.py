@@ -97,8 +97,7 @@ REGLES: tuple[RegleAlerte, ...] = (
         # The bound date (today − delay) keeps the condition on the column itself: sargable.
         lambda: and_(_OUVERTE, col(Mesure.date_mandatement) <= _MANDATEE_AVANT, _sans_rdv_realise()),
         lambda: jours_apres(col(Mesure.date_mandatement), _DELAI),
-        lambda r: f"Mandatée le {r['date_mandatement']:%d/%m/%Y} : aucun rendez-vous réalisé après "
-        f"{r['delai']} jours.",
+        lambda r: f"Mandatée le {r['date_mandatement']:%d/%m/%Y} : aucun rendez-vous réalisé après {r['delai']} jours.",
     ),
     RegleAlerte(
         TypeAlerte.fin_prevue_proche,
@@ -117,8 +116,10 @@ REGLES: tuple[RegleAlerte, ...] = (
             or_(col(Mesure.derogation_duree_motif).is_(None), col(Mesure.derogation_duree_motif) == ""),
         ),
         lambda: mois_apres(_DEBUT_OU_MANDATEMENT, col(Dispositif.duree_max_mois)),
-        lambda r: f"Durée maximale du dispositif ({r['duree_max_mois']} mois) dépassée "
-        f"depuis le {r['date_reference']:%d/%m/%Y}, sans dérogation.",
+        lambda r: (
+            f"Durée maximale du dispositif ({r['duree_max_mois']} mois) dépassée "
+            f"depuis le {r['date_reference']:%d/%m/%Y}, sans dérogation."
+        ),
     ),
     RegleAlerte(
         TypeAlerte.suivi_du,
@@ -145,8 +146,9 @@ REGLES: tuple[RegleAlerte, ...] = (
             minutes_apres(col(RendezVous.debut), col(RendezVous.duree_minutes)) <= _INSTANT,
         ),
         lambda: jour_paris(col(RendezVous.debut)),
-        lambda r: f"Rendez-vous du {_debut_paris(r):%d/%m/%Y à %H:%M} toujours « planifié » : "
-        "réalisé, annulé ou absent ?",
+        lambda r: (
+            f"Rendez-vous du {_debut_paris(r):%d/%m/%Y à %H:%M} toujours « planifié » : réalisé, annulé ou absent ?"
+        ),
         sur_rendez_vous=True,
     ),
 )

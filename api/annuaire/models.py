@@ -37,6 +37,8 @@ class Organisation(SQLModel, table=True):
     commune_insee: str | None = Field(default=None, max_length=5)
     actif: bool = True
     cree_le: datetime = Field(default_factory=utcnow)
+    # Its accounts may sign in through ProConnect (set by the admin; docs/import-proconnect.md).
+    proconnect_autorise: bool = False
 
 
 class Utilisateur(SQLModel, table=True):

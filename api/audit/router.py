@@ -16,9 +16,7 @@ from api.core.errors import ErreurValidation, Interdit, NonAuthentifie, response
 from api.core.pagination import Page, PageDep
 from api.core.schemas import DateHeureISO
 
-router = APIRouter(
-    prefix="/api/v1", tags=["audit"], responses=responses(NonAuthentifie, ErreurValidation)
-)
+router = APIRouter(prefix="/api/v1", tags=["audit"], responses=responses(NonAuthentifie, ErreurValidation))
 
 
 @router.get(
@@ -34,15 +32,9 @@ def audit_lister(
     page: PageDep,
     du: Annotated[DateHeureISO | None, Query(description="Depuis (ISO 8601, inclus)")] = None,
     au: Annotated[DateHeureISO | None, Query(description="Jusqu'à (ISO 8601, inclus)")] = None,
-    principal_id: Annotated[
-        uuid.UUID | None, Query(description="Compte ou client API auteur")
-    ] = None,
-    ressource: Annotated[
-        str | None, Query(max_length=30, description="Type d'enregistrement, ex. menage")
-    ] = None,
-    ressource_id: Annotated[
-        uuid.UUID | None, Query(description="Identifiant de l'enregistrement")
-    ] = None,
+    principal_id: Annotated[uuid.UUID | None, Query(description="Compte ou client API auteur")] = None,
+    ressource: Annotated[str | None, Query(max_length=30, description="Type d'enregistrement, ex. menage")] = None,
+    ressource_id: Annotated[uuid.UUID | None, Query(description="Identifiant de l'enregistrement")] = None,
     action: Annotated[ActionAudit | None, Query(description="Action journalisée")] = None,
 ) -> Page[EntreeJournal]:
     return service.lister_journal(

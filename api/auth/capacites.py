@@ -30,6 +30,7 @@ class Capacites(BaseModel):
     rendez_vous: bool = Field(description="Lire et planifier des rendez-vous, écrire leurs comptes rendus")
     alertes: bool = Field(description="Recevoir des alertes sur ses dossiers")
     indicateurs: bool = Field(description="Lire les indicateurs (agrégés pour un financeur)")
+    importer: bool = Field(description="Importer la file active de son association depuis un tableur")
     rapports: bool = Field(description="Écrire ou lire des rapports (déposés seulement pour un financeur)")
     webhooks: bool = Field(description="Gérer les webhooks de son organisation")
     gerer_comptes: bool = Field(description="Gérer les comptes des personnes de son organisation")

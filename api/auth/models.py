@@ -38,3 +38,27 @@ class JetonRafraichissement(SQLModel, table=True):
     emis_le: datetime = Field(default_factory=utcnow)
     expire_le: datetime
     utilise_le: datetime | None = None
+
+
+class ProConnectTentative(SQLModel, table=True):
+    """A sign-in started towards ProConnect: its ``state`` (also in a cookie of the browser
+    that started it), ``nonce`` and PKCE verifier, used once at the callback and valid a
+    few minutes."""
+
+    __tablename__ = "proconnect_tentative"
+
+    state: str = Field(primary_key=True, max_length=100)
+    nonce: str = Field(max_length=100)
+    code_verifier: str = Field(max_length=128)
+    cree_le: datetime = Field(default_factory=utcnow, index=True)
+
+
+class ProConnectSession(SQLModel, table=True):
+    """An Ancrage session opened through ProConnect, with the provider's ID token: logging
+    out ends the provider's session too (RP-initiated logout, ``id_token_hint``)."""
+
+    __tablename__ = "proconnect_session"
+
+    session_id: uuid.UUID = Field(primary_key=True, foreign_key="session_auth.id", ondelete="CASCADE")
+    id_token: str = Field(max_length=8000)
+    cree_le: datetime = Field(default_factory=utcnow)

@@ -80,7 +80,6 @@ class ClientRateLimit:
             reset = self.limiter.get_window_stats(self.item, key).reset_time
             retry = max(1, math.ceil(reset - time.time()))
             raise TropDeRequetes(
-                f"Ce client API a dépassé {self.item.amount} requêtes par minute. "
-                f"Réessayez dans {retry} seconde(s).",
+                f"Ce client API a dépassé {self.item.amount} requêtes par minute. Réessayez dans {retry} seconde(s).",
                 retry_after=retry,
             )

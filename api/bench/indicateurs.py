@@ -132,11 +132,7 @@ def _mesurer(url: str, runs: int, du: date, au: date) -> tuple[float, float, flo
 def _memoire(pid: int) -> dict[str, float]:
     """VmRSS and VmHWM (peak) of a process, in MB."""
     with open(f"/proc/{pid}/status") as fh:
-        return {
-            line.split(":")[0]: int(line.split()[1]) / 1024
-            for line in fh
-            if line.startswith(("VmRSS", "VmHWM"))
-        }
+        return {line.split(":")[0]: int(line.split()[1]) / 1024 for line in fh if line.startswith(("VmRSS", "VmHWM"))}
 
 
 def _rss_serveur(url: str, du: date, au: date) -> tuple[float, float]:

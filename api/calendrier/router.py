@@ -24,9 +24,7 @@ router = APIRouter(prefix="/api/v1/calendrier", tags=["calendrier"])
     summary="Créer (ou remplacer) l'adresse secrète de mon agenda",
     responses=responses(NonAuthentifie, Interdit),
 )
-def calendrier_creer_jeton(
-    request: Request, session: SessionDep, principal: CurrentPrincipal
-) -> JetonPublic:
+def calendrier_creer_jeton(request: Request, session: SessionDep, principal: CurrentPrincipal) -> JetonPublic:
     jeton, secret = service.creer_jeton(session, principal)
     url = str(request.url_for("calendrier_ics", jeton=secret))
     return JetonPublic(id=jeton.id, url=url, cree_le=jeton.cree_le)

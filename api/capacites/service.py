@@ -21,6 +21,7 @@ from api.alertes import access as alertes_access
 from api.auth.capacites import Capacites, declarer_calcul
 from api.auth.principal import Principal
 from api.core.errors import Interdit
+from api.imports import access as imports_access
 from api.indicateurs import access as indicateurs_access
 from api.menages import access as menages_access
 from api.organisations import access as organisations_access
@@ -70,6 +71,7 @@ def capacites(principal: Principal) -> Capacites:
         rendez_vous=lit(Fait.rendez_vous, relations),
         alertes=_permis(alertes_access.verifier_acces, principal),
         indicateurs=_permis(indicateurs_access.verifier_acces, principal),
+        importer=imports_access.importe_sa_file(principal),
         rapports=lit(Fait.rapport, relations),
         webhooks=_permis(orientations_access.verifier_abonnable, principal),
         gerer_comptes=organisations_access.peut_gerer_utilisateurs(principal, principal.organisation_id),

@@ -12,16 +12,11 @@ from pydantic import BaseModel, Field
 class EntreeChronologie(BaseModel):
     nature: Literal["orientation", "mesure", "rendez_vous"]
     quand: datetime = Field(description="Enregistrement de l'événement, ou heure du rendez-vous")
-    date_effet: date | None = Field(
-        description="Date à laquelle l'événement a pris effet (tri principal)"
-    )
+    date_effet: date | None = Field(description="Date à laquelle l'événement a pris effet (tri principal)")
     objet_id: uuid.UUID = Field(description="Orientation, mesure ou rendez-vous concerné")
     objet_reference: str | None
     evenement: str = Field(
-        description=(
-            "Type : statut d'orientation atteint, événement de mesure (demarrage, fin…), "
-            "type de rendez-vous"
-        ),
+        description=("Type : statut d'orientation atteint, événement de mesure (demarrage, fin…), type de rendez-vous"),
         examples=["reorientation"],
     )
     de_statut: str | None = None

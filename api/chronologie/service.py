@@ -27,9 +27,7 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _orientations(
-    session: Session, principal: Principal, menage_id: uuid.UUID
-) -> list[EntreeChronologie]:
+def _orientations(session: Session, principal: Principal, menage_id: uuid.UUID) -> list[EntreeChronologie]:
     """The referrals this principal reads, with their events as ``/orientations/{id}/evenements``
     shows them (a comment only for its author and the commission)."""
     orientations = list(
@@ -56,12 +54,8 @@ def _orientations(
     return out
 
 
-def _mesures(
-    session: Session, principal: Principal, menage_id: uuid.UUID
-) -> list[EntreeChronologie]:
-    mesures = list(
-        session.exec(mesures_access.visible_mesures(principal).where(Mesure.menage_id == menage_id))
-    )
+def _mesures(session: Session, principal: Principal, menage_id: uuid.UUID) -> list[EntreeChronologie]:
+    mesures = list(session.exec(mesures_access.visible_mesures(principal).where(Mesure.menage_id == menage_id)))
     out: list[EntreeChronologie] = []
     for m in mesures:
         niveau = mesures_access.niveau(session, principal, m)
@@ -115,9 +109,7 @@ def _cle(e: EntreeChronologie) -> tuple[date, datetime, str]:
     return (jour, e.quand, str(e.objet_id))
 
 
-def chronologie(
-    session: Session, principal: Principal, menage_id: uuid.UUID
-) -> list[EntreeChronologie]:
+def chronologie(session: Session, principal: Principal, menage_id: uuid.UUID) -> list[EntreeChronologie]:
     """Everything that happened to a household, oldest first (by effective date, then by
     recording time), filtered by what the reader may see: the commission reads referrals
     and mesure events of its dispositifs but no rendez-vous, a prescriber only the

@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     # 0: computed at every request). The answer carries its age (Age, Last-Modified).
     indicateurs_cache_secondes: int = Field(default=120, ge=0, le=3600)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    # Caseload import (api/imports/): the upload's size (all its files together) and its lines.
+    import_max_octets: int = Field(default=20_000_000, ge=1024)
+    import_max_lignes: int = Field(default=20_000, ge=1)
     # Database connections per process. A request that finds none free (or, on SQLite, finds
     # the write lock taken) waits at most db_pool_timeout seconds, then gets a 503 with
     # Retry-After: a client told to come back soon is better served than one held 30 s
@@ -95,6 +98,20 @@ class Settings(BaseSettings):
     # Webhooks reach public Internet addresses only; an on-premise receiver's private range
     # is allowed here by name, as a JSON list of CIDR (e.g. ["10.20.0.0/16"]). Empty: none.
     webhooks_reseaux_autorises: list[IPv4Network | IPv6Network] = Field(default_factory=list)
+    # ProConnect (OpenID Connect of the State, docs/import-proconnect.md). Off unless enabled;
+    # production refuses to start with it enabled and incomplete.
+    proconnect_actif: bool = False
+    proconnect_issuer: str | None = Field(default=None, max_length=300, description="URL de l'émetteur (issuer)")
+    proconnect_client_id: str | None = Field(default=None, max_length=200)
+    proconnect_client_secret: SecretStr | None = None
+    proconnect_scopes: str = "openid email given_name usual_name"
+    # acr values asked for and accepted (ProConnect: eidas1); empty: none asked, any accepted.
+    proconnect_acr: list[str] = Field(default_factory=list)
+    # The callback and the after-logout pages as the provider knows them; by default built
+    # from the request's address (…/api/v1/auth/proconnect/retour, /connexion).
+    proconnect_url_retour: str | None = None
+    proconnect_url_apres_deconnexion: str | None = None
+    proconnect_delai_secondes: float = Field(default=10.0, gt=0, le=60)
 
     # Documents (docs/documents-notifications.md). Above this size an upload is a 413.
     documents_taille_max: int = Field(default=15 * 1024 * 1024, ge=1024, le=200 * 1024 * 1024)
@@ -135,6 +152,29 @@ class Settings(BaseSettings):
                     "ANCRAGE_SECRET_KEY est obligatoire en production et doit contenir au moins "
                     "32 octets aléatoires (par exemple : python -c 'import secrets; "
                     "print(secrets.token_urlsafe(48))')"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _check_proconnect(self) -> Settings:
+        if self.env == "production" and self.proconnect_actif:
+            manquants = [
+                nom
+                for nom, valeur in (
+                    ("ANCRAGE_PROCONNECT_ISSUER", self.proconnect_issuer),
+                    ("ANCRAGE_PROCONNECT_CLIENT_ID", self.proconnect_client_id),
+                    ("ANCRAGE_PROCONNECT_CLIENT_SECRET", self.proconnect_client_secret),
+                    ("ANCRAGE_PROCONNECT_URL_RETOUR", self.proconnect_url_retour),
+                )
+                if not valeur
+            ]
+            if self.proconnect_issuer and not self.proconnect_issuer.startswith("https://"):
+                manquants.append("ANCRAGE_PROCONNECT_ISSUER en https://")
+            if manquants:
+                raise ValueError(
+                    "ProConnect est activé (ANCRAGE_PROCONNECT_ACTIF) mais incomplet : "
+                    + ", ".join(manquants)
+                    + " ; voir docs/import-proconnect.md"
                 )
         return self
 

@@ -396,9 +396,7 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 400:
             # FastAPI's answer to a body it cannot decode (not UTF-8, not JSON): the same
             # documented 422 as any other invalid body.
-            erreur = ErreurChamp(
-                champ="body", message="corps JSON mal formé ou mal encodé (UTF-8 attendu)"
-            )
+            erreur = ErreurChamp(champ="body", message="corps JSON mal formé ou mal encodé (UTF-8 attendu)")
             illisible = ErreurValidation("Requête invalide : body (corps illisible).", errors=[erreur])
             return _problem_response(illisible, request)
         headers = dict(exc.headers) if exc.headers else None

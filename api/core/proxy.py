@@ -23,9 +23,7 @@ def _de_confiance(adresse: str, mandataires: Sequence[Reseau]) -> bool:
     return any(ip in reseau for reseau in mandataires)
 
 
-def client_reel(
-    pair: str | None, transmis_pour: Sequence[str], mandataires: Sequence[Reseau]
-) -> str | None:
+def client_reel(pair: str | None, transmis_pour: Sequence[str], mandataires: Sequence[Reseau]) -> str | None:
     """The client's address: the peer, unless the peer is a trusted proxy; then the
     rightmost address of ``X-Forwarded-For`` that is not a trusted proxy.
 
@@ -41,9 +39,7 @@ def client_reel(
     return chaine[0] if chaine else pair
 
 
-def schema_reel(
-    pair: str | None, schema: str, transmis_proto: str | None, mandataires: Sequence[Reseau]
-) -> str:
+def schema_reel(pair: str | None, schema: str, transmis_proto: str | None, mandataires: Sequence[Reseau]) -> str:
     """``https`` when a trusted proxy says it terminated TLS; the connection's own otherwise."""
     if transmis_proto is None or pair is None or not mandataires or not _de_confiance(pair, mandataires):
         return schema

@@ -188,9 +188,7 @@ def client(politique: PolitiqueSortante) -> httpx.Client:
 
 
 def _timeout(politique: PolitiqueSortante) -> httpx.Timeout:
-    return httpx.Timeout(
-        politique.delai_lecture, connect=politique.delai_connexion, pool=politique.delai_connexion
-    )
+    return httpx.Timeout(politique.delai_lecture, connect=politique.delai_connexion, pool=politique.delai_connexion)
 
 
 @dataclass(frozen=True)

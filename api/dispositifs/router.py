@@ -42,9 +42,7 @@ def dispositifs_lister(
     session: SessionDep,
     principal: CurrentPrincipal,
     page: PageDep,
-    actifs_le: Annotated[
-        date | None, Query(description="Seulement les dispositifs ouverts à cette date")
-    ] = None,
+    actifs_le: Annotated[date | None, Query(description="Seulement les dispositifs ouverts à cette date")] = None,
 ) -> Page[DispositifPublic]:
     return service.lister_dispositifs(session, principal, page=page, actifs_le=actifs_le)
 
@@ -74,9 +72,7 @@ def dispositifs_creer(
     summary="Lire un dispositif",
     responses=responses(Introuvable),
 )
-def dispositifs_lire(
-    dispositif_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
-) -> DispositifPublic:
+def dispositifs_lire(dispositif_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> DispositifPublic:
     return service.lire_dispositif(session, principal, dispositif_id)
 
 
@@ -138,9 +134,7 @@ def conventions_creer(
     summary="Lire une convention",
     responses=responses(Introuvable),
 )
-def conventions_lire(
-    convention_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
-) -> ConventionPublic:
+def conventions_lire(convention_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> ConventionPublic:
     return service.lire_convention(session, principal, convention_id)
 
 

@@ -26,9 +26,7 @@ Code = Field(
 def _code_insee(valeur: str) -> str:
     """Checked per item, so that an error names its row (``communes.2``) for the form."""
     if not re.fullmatch(INSEE_PATTERN, valeur):
-        raise ValueError(
-            f"code commune INSEE invalide : « {valeur} » (5 caractères, 2A/2B pour la Corse)"
-        )
+        raise ValueError(f"code commune INSEE invalide : « {valeur} » (5 caractères, 2A/2B pour la Corse)")
     return valeur
 
 
@@ -42,17 +40,14 @@ class CibleIn(BaseModel):
     libelle: str = Field(min_length=1, max_length=200, examples=["Santé mentale"])
     sensible: bool = Field(
         default=False,
-        description="Santé, justice, violences : jamais montrée à un bailleur "
-        "(« cible confidentielle »)",
+        description="Santé, justice, violences : jamais montrée à un bailleur (« cible confidentielle »)",
     )
     ordre: int = Field(default=0, ge=0, le=1000)
 
 
 class CiblePublic(BaseModel):
     code: str
-    libelle: str = Field(
-        description="Libellé ; « cible confidentielle » pour un bailleur si sensible"
-    )
+    libelle: str = Field(description="Libellé ; « cible confidentielle » pour un bailleur si sensible")
     sensible: bool
     ordre: int
 
@@ -61,9 +56,7 @@ class TypeAccompagnementIn(BaseModel):
     model_config = ConfigDict(extra="forbid", from_attributes=True)
     code: str = Code
     libelle: str = Field(min_length=1, max_length=200, examples=["Évaluation"])
-    duree_max_mois: int | None = Field(
-        default=None, ge=1, le=120, description="Durée maximale en mois"
-    )
+    duree_max_mois: int | None = Field(default=None, ge=1, le=120, description="Durée maximale en mois")
     ordre: int = Field(default=0, ge=0, le=1000)
 
 
@@ -80,13 +73,9 @@ class DispositifBase(BaseModel):
     nom: str = Field(min_length=1, max_length=200, examples=["300 logements accompagnés"])
     financeur_id: uuid.UUID = Field(description="Organisation qui finance (type financeur)")
     commission_id: uuid.UUID = Field(description="Organisation qui décide en commission (type gie)")
-    duree_max_mois: int | None = Field(
-        default=None, ge=1, le=120, description="Durée maximale d'une mesure"
-    )
+    duree_max_mois: int | None = Field(default=None, ge=1, le=120, description="Durée maximale d'une mesure")
     adhesion_requise: bool = True
-    creation_directe: bool = Field(
-        default=False, description="Une association peut ouvrir une mesure sans orientation"
-    )
+    creation_directe: bool = Field(default=False, description="Une association peut ouvrir une mesure sans orientation")
     date_debut: date
     date_fin: date | None = None
     secret_statistique_seuil: int | None = Field(
@@ -137,9 +126,7 @@ class DispositifUpdate(ModificationPartielle):
     date_fin: date | None = None
     secret_statistique_seuil: int | None = Field(default=None, ge=0, le=100)
     cibles: list[CibleIn] | None = Field(default=None, min_length=1, max_length=50)
-    types_accompagnement: list[TypeAccompagnementIn] | None = Field(
-        default=None, min_length=1, max_length=50
-    )
+    types_accompagnement: list[TypeAccompagnementIn] | None = Field(default=None, min_length=1, max_length=50)
     communes: list[CodeInsee] | None = Field(default=None, max_length=2000)
 
     @field_validator("communes")
@@ -175,9 +162,7 @@ class DispositifPublic(DispositifBase):
 class ConventionBase(BaseModel):
     date_debut: date
     date_fin: date
-    objectif_menages: int = Field(
-        ge=0, le=100_000, description="Ménages accompagnés en même temps, financés"
-    )
+    objectif_menages: int = Field(ge=0, le=100_000, description="Ménages accompagnés en même temps, financés")
     mois_mesures_finances: int | None = Field(default=None, ge=0, le=10_000_000)
     budget_euros: int | None = Field(default=None, ge=0, le=1_000_000_000)
 
@@ -186,9 +171,7 @@ class ConventionCreate(ConventionBase):
     model_config = ConfigDict(extra="forbid")
     dispositif_id: uuid.UUID
     association_id: uuid.UUID = Field(description="Association (type association) conventionnée")
-    communes: list[CodeInsee] = Field(
-        min_length=1, max_length=2000, description="Codes INSEE couverts"
-    )
+    communes: list[CodeInsee] = Field(min_length=1, max_length=2000, description="Codes INSEE couverts")
 
     @field_validator("communes")
     @classmethod

@@ -113,9 +113,7 @@ def publics(session: Session, principal: Principal, dispositifs: list[Dispositif
     ]
 
 
-def _verifier_type_org(
-    session: Session, champ: str, org_id: uuid.UUID, *types: TypeOrganisation
-) -> None:
+def _verifier_type_org(session: Session, champ: str, org_id: uuid.UUID, *types: TypeOrganisation) -> None:
     org = session.get(Organisation, org_id)
     if org is None or org.type not in {t.value for t in types}:
         noms = " ou ".join(t.value for t in types)
@@ -126,9 +124,7 @@ def _ecrire_cibles(session: Session, d: Dispositif, data: list[CibleIn]) -> None
     """Replace cibles by code: a code already used by referrals keeps its row (and id)."""
     existantes = {c.code: c for c in cibles(session, d.id)}
     for item in data:
-        cible = existantes.pop(item.code, None) or Cible(
-            dispositif_id=d.id, code=item.code, libelle=item.libelle
-        )
+        cible = existantes.pop(item.code, None) or Cible(dispositif_id=d.id, code=item.code, libelle=item.libelle)
         cible.libelle, cible.sensible, cible.ordre = item.libelle, item.sensible, item.ordre
         session.add(cible)
     for reste in existantes.values():
@@ -152,16 +148,12 @@ def _ecrire_communes(session: Session, d: Dispositif, communes: list[str]) -> No
     session.add_all(DispositifCommune(dispositif_id=d.id, commune_insee=c) for c in communes)
 
 
-def creer_dispositif(
-    session: Session, principal: Principal, *, data: DispositifCreate
-) -> DispositifPublic:
+def creer_dispositif(session: Session, principal: Principal, *, data: DispositifCreate) -> DispositifPublic:
     """Create a dispositif with its cibles, types and communes (admin only: the route checks)."""
     _verifier_type_org(session, "financeur_id", data.financeur_id, TypeOrganisation.financeur)
     _verifier_type_org(session, "commission_id", data.commission_id, TypeOrganisation.gie)
     if session.exec(select(Dispositif.id).where(Dispositif.code == data.code)).first() is not None:
-        raise Conflit(
-            f"Un dispositif de code « {data.code} » existe déjà.", champ="code", valeur=data.code
-        )
+        raise Conflit(f"Un dispositif de code « {data.code} » existe déjà.", champ="code", valeur=data.code)
     d = Dispositif(**data.model_dump(exclude={"cibles", "types_accompagnement", "communes"}))
     session.add(d)
     session.flush()
@@ -181,9 +173,7 @@ def get_dispositif(session: Session, dispositif_id: uuid.UUID) -> Dispositif:
     return d
 
 
-def lire_dispositif(
-    session: Session, principal: Principal, dispositif_id: uuid.UUID
-) -> DispositifPublic:
+def lire_dispositif(session: Session, principal: Principal, dispositif_id: uuid.UUID) -> DispositifPublic:
     return to_public(session, principal, get_dispositif(session, dispositif_id))
 
 
@@ -224,9 +214,7 @@ def modifier_dispositif(
         session.flush()
     except IntegrityError:
         session.rollback()
-        raise Conflit(
-            "Modification impossible : une cible ou un type supprimé est encore utilisé."
-        ) from None
+        raise Conflit("Modification impossible : une cible ou un type supprimé est encore utilisé.") from None
     public = to_public(session, principal, d)
     session.commit()
     return public
@@ -256,9 +244,7 @@ def conventions_publiques(session: Session, conventions: list[Convention]) -> li
     return [ConventionPublic(**c.model_dump(), communes=communes.get(c.id, [])) for c in conventions]
 
 
-def creer_convention(
-    session: Session, principal: Principal, *, data: ConventionCreate
-) -> ConventionPublic:
+def creer_convention(session: Session, principal: Principal, *, data: ConventionCreate) -> ConventionPublic:
     """A funding agreement: dispositif × association × period, with targets and communes."""
     get_dispositif(session, data.dispositif_id)
     _verifier_type_org(session, "association_id", data.association_id, TypeOrganisation.association)
@@ -273,17 +259,13 @@ def creer_convention(
 
 
 def get_convention(session: Session, principal: Principal, convention_id: uuid.UUID) -> Convention:
-    c = session.exec(
-        access.visible_conventions(principal).where(Convention.id == convention_id)
-    ).first()
+    c = session.exec(access.visible_conventions(principal).where(Convention.id == convention_id)).first()
     if c is None:
         raise Introuvable("Convention", convention_id)
     return c
 
 
-def lire_convention(
-    session: Session, principal: Principal, convention_id: uuid.UUID
-) -> ConventionPublic:
+def lire_convention(session: Session, principal: Principal, convention_id: uuid.UUID) -> ConventionPublic:
     return convention_public(session, get_convention(session, principal, convention_id))
 
 
@@ -325,12 +307,8 @@ def modifier_convention(
         raise champ_invalide("date_fin", "doit suivre date_debut", c.date_fin.isoformat())
     session.add(c)
     if data.communes is not None:
-        session.execute(
-            delete(ConventionCommune).where(col(ConventionCommune.convention_id) == c.id)
-        )
-        session.add_all(
-            ConventionCommune(convention_id=c.id, commune_insee=x) for x in data.communes
-        )
+        session.execute(delete(ConventionCommune).where(col(ConventionCommune.convention_id) == c.id))
+        session.add_all(ConventionCommune(convention_id=c.id, commune_insee=x) for x in data.communes)
     session.flush()
     public = convention_public(session, c)
     session.commit()
@@ -353,9 +331,7 @@ def convention_couvrant(
             col(Convention.date_debut) <= le,
             col(Convention.date_fin) >= le,
             col(Convention.id).in_(
-                select(ConventionCommune.convention_id).where(
-                    ConventionCommune.commune_insee == commune_insee
-                )
+                select(ConventionCommune.convention_id).where(ConventionCommune.commune_insee == commune_insee)
             ),
         )
     ).first()

@@ -40,19 +40,12 @@ MEDIA_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AuQuery = Annotated[
     date | None,
     Query(
-        description=(
-            "Date de référence des stocks (file active) et fin de la période, incluse "
-            "(défaut : aujourd'hui)"
-        )
+        description=("Date de référence des stocks (file active) et fin de la période, incluse (défaut : aujourd'hui)")
     ),
 ]
 DuQuery = Annotated[
     date | None,
-    Query(
-        description=(
-            "Début de la période des flux, inclus (défaut : 1er janvier de l'année de « au »)"
-        )
-    ),
+    Query(description=("Début de la période des flux, inclus (défaut : 1er janvier de l'année de « au »)")),
 ]
 DispositifQuery = Annotated[uuid.UUID | None, Query(description="Limiter à un dispositif")]
 AssociationQuery = Annotated[uuid.UUID | None, Query(description="Limiter à une association")]
@@ -68,9 +61,7 @@ TranchesQuery = Annotated[
     str | None,
     Query(
         max_length=100,
-        description=(
-            "Bornes des tranches d'âge, borne basse incluse (défaut : 20,30,40,50,60,70,80)"
-        ),
+        description=("Bornes des tranches d'âge, borne basse incluse (défaut : 20,30,40,50,60,70,80)"),
         examples=["20,30,40,50,60,70,80"],
     ),
 ]
@@ -98,9 +89,7 @@ def _filtres(
 ) -> service.Filtres:
     for c in commune or []:
         if not re.fullmatch(INSEE_PATTERN, c):
-            raise champ_invalide(
-                "commune", "code INSEE à 5 caractères attendu (2A/2B pour la Corse)", c
-            )
+            raise champ_invalide("commune", "code INSEE à 5 caractères attendu (2A/2B pour la Corse)", c)
     return service.filtres(
         du=du,
         au=au,
@@ -207,8 +196,7 @@ def indicateurs_calculer(
     operation_id="indicateurs_detail",
     summary="Dossiers (mesures ou orientations) qui composent une cellule d'indicateur",
     description=(
-        "Pour l'association et la commission seulement ; un financeur reçoit 404. "
-        "Chaque dossier listé est journalisé."
+        "Pour l'association et la commission seulement ; un financeur reçoit 404. Chaque dossier listé est journalisé."
     ),
     responses=responses(Introuvable),
 )
@@ -216,9 +204,7 @@ def indicateurs_detail(
     session: SessionDep,
     lecture: SessionLectureDep,
     principal: CurrentPrincipal,
-    table: Annotated[
-        str, Query(max_length=60, description="Code de la table", examples=["file_active_cible"])
-    ],
+    table: Annotated[str, Query(max_length=60, description="Code de la table", examples=["file_active_cible"])],
     cellule: Annotated[
         str,
         Query(

@@ -56,16 +56,10 @@ class Cellule(BaseModel):
         description="Identifiant de la cellule, à passer à /indicateurs/detail",
         examples=["cible=sante_mentale;tranche_age=30-40"],
     )
-    valeur: int | float | None = Field(
-        description="Valeur ; null si masquée (secret statistique) ou non calculable"
-    )
-    pourcentage: float | None = Field(
-        default=None, description="Part du total de la table, en %, arrondie au dixième"
-    )
+    valeur: int | float | None = Field(description="Valeur ; null si masquée (secret statistique) ou non calculable")
+    pourcentage: float | None = Field(default=None, description="Part du total de la table, en %, arrondie au dixième")
     total: bool = Field(default=False, description="Cellule de total (jamais masquée)")
-    masque: bool = Field(
-        default=False, description="true : valeur masquée au titre du secret statistique"
-    )
+    masque: bool = Field(default=False, description="true : valeur masquée au titre du secret statistique")
 
 
 class Tableau(BaseModel):
@@ -82,14 +76,10 @@ class Tableau(BaseModel):
 
 class Parametres(BaseModel):
     du: date = Field(description="Début de la période (flux), inclus")
-    au: date = Field(
-        description="Date de référence des stocks et fin de la période (flux), incluse"
-    )
+    au: date = Field(description="Date de référence des stocks et fin de la période (flux), incluse")
     dispositif: uuid.UUID | None = None
     association: uuid.UUID | None = None
-    commune: list[str] = Field(
-        default_factory=list, description="Codes INSEE du territoire (vide : tout)"
-    )
+    commune: list[str] = Field(default_factory=list, description="Codes INSEE du territoire (vide : tout)")
     cible: str | None = None
     tranches_age: list[int] = Field(description="Bornes des tranches d'âge (borne basse incluse)")
     age: ModeAge = Field(

@@ -43,9 +43,7 @@ def menages_lister(
     ] = None,
     commune_insee: Annotated[str | None, Query(pattern=INSEE_PATTERN)] = None,
     composition: Composition | None = None,
-    apres: Annotated[
-        str | None, Query(max_length=200, description="Curseur « suivant » de la page précédente")
-    ] = None,
+    apres: Annotated[str | None, Query(max_length=200, description="Curseur « suivant » de la page précédente")] = None,
 ) -> PageCurseur[MenageResume]:
     return service.lister_menages(
         session, principal, page=page, q=q, commune_insee=commune_insee, composition=composition, apres=apres

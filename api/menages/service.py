@@ -286,18 +286,24 @@ def doublons(
         qui = f"Un ménage dont le demandeur s'appelle {demandeur.prenom} {demandeur.nom}, né(e) le {cle[1]:%d/%m/%Y}, "
         homonyme = connus.get(cle)
         if homonyme is not None:
-            yield i, Doublon(
-                f"{qui}existe déjà ({homonyme.reference}). Utilisez-le, ou renvoyez la demande avec "
-                "doublon_confirme=true s'il s'agit d'une autre personne.",
-                existant_id=str(homonyme.id),
-                existant_reference=homonyme.reference,
-                existant_url=f"/api/v1/menages/{homonyme.id}",
+            yield (
+                i,
+                Doublon(
+                    f"{qui}existe déjà ({homonyme.reference}). Utilisez-le, ou renvoyez la demande avec "
+                    "doublon_confirme=true s'il s'agit d'une autre personne.",
+                    existant_id=str(homonyme.id),
+                    existant_reference=homonyme.reference,
+                    existant_url=f"/api/v1/menages/{homonyme.id}",
+                ),
             )
         elif premier != i:
-            yield i, Doublon(
-                f"{qui}figure déjà au n° {premier + 1} du lot. Envoyez-le une seule fois, ou renvoyez "
-                "le lot avec doublon_confirme=true s'il s'agit d'une autre personne.",
-                existant_index=premier,
+            yield (
+                i,
+                Doublon(
+                    f"{qui}figure déjà au n° {premier + 1} du lot. Envoyez-le une seule fois, ou renvoyez "
+                    "le lot avec doublon_confirme=true s'il s'agit d'une autre personne.",
+                    existant_index=premier,
+                ),
             )
 
 

@@ -145,18 +145,13 @@ def niveau(session: Session, principal: Principal, mesure: Mesure) -> Niveau | N
     """How this principal sees this mesure (None: not at all)."""
     if _exclus(principal):
         return None
-    if (
-        principal.of_type(TypeOrganisation.association)
-        and mesure.association_id == principal.organisation_id
-    ):
+    if principal.of_type(TypeOrganisation.association) and mesure.association_id == principal.organisation_id:
         return Niveau.porteur
     for n, cond in (
         (Niveau.commission, condition_commission),
         (Niveau.prescripteur, condition_prescripteur),
     ):
-        if session.exec(
-            select(Mesure.id).where(and_(col(Mesure.id) == mesure.id, cond(principal)))
-        ).first():
+        if session.exec(select(Mesure.id).where(and_(col(Mesure.id) == mesure.id, cond(principal)))).first():
             return n
     return None
 

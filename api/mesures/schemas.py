@@ -38,17 +38,11 @@ class MesureCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     menage_id: uuid.UUID
     dispositif_id: uuid.UUID
-    cible_code: str = Field(
-        max_length=50, description="Code d'une cible du dispositif", examples=["habitat_adapte"]
-    )
-    type_accompagnement_code: str = Field(
-        max_length=50, description="Code d'un type d'accompagnement du dispositif"
-    )
+    cible_code: str = Field(max_length=50, description="Code d'une cible du dispositif", examples=["habitat_adapte"])
+    type_accompagnement_code: str = Field(max_length=50, description="Code d'un type d'accompagnement du dispositif")
     acces_maintien: AccesMaintien
     date_mandatement: date = Field(description="AAAA-MM-JJ")
-    referent_id: uuid.UUID | None = Field(
-        default=None, description="Travailleur social de l'association"
-    )
+    referent_id: uuid.UUID | None = Field(default=None, description="Travailleur social de l'association")
 
 
 class MesurePublic(BaseModel):
@@ -72,9 +66,7 @@ class MesurePublic(BaseModel):
     date_mandatement: date
     date_debut: date | None
     date_fin_prevue: date | None
-    date_limite: date | None = Field(
-        description="Fin au plus tard selon la durée maximale du dispositif"
-    )
+    date_limite: date | None = Field(description="Fin au plus tard selon la durée maximale du dispositif")
     date_fin: date | None
     motif_fin: MotifFin | None
     situation_sortie: SituationLogement | None
@@ -159,9 +151,7 @@ class MesureUpdate(ModificationPartielle):
     modalite_logement: ModaliteLogement | None = None
     modalite_date_debut: date | None = None
     modalite_date_fin: date | None = None
-    date_glissement: date | None = Field(
-        default=None, description="IML bail glissant : date du glissement du bail"
-    )
+    date_glissement: date | None = Field(default=None, description="IML bail glissant : date du glissement du bail")
     referent_id: uuid.UUID | None = None
 
 
@@ -179,9 +169,7 @@ class Demarrage(BaseModel):
         description="Comment l'adhésion a été recueillie",
         examples=["en CCAPEX"],
     )
-    date_fin_prevue: date | None = Field(
-        default=None, description="Par défaut : début + durée maximale du dispositif"
-    )
+    date_fin_prevue: date | None = Field(default=None, description="Par défaut : début + durée maximale du dispositif")
     commentaire: str | None = Field(default=None, max_length=2000)
 
 
@@ -211,9 +199,7 @@ class Reorientation(BaseModel):
     @model_validator(mode="after")
     def _quelque_chose(self) -> Reorientation:
         if self.cible_code is None and self.type_accompagnement_code is None:
-            raise ValueError(
-                "indiquez une nouvelle cible_code et/ou un nouveau type_accompagnement_code"
-            )
+            raise ValueError("indiquez une nouvelle cible_code et/ou un nouveau type_accompagnement_code")
         return self
 
 
@@ -249,9 +235,7 @@ class Suivi(BaseModel):
     model_config = ConfigDict(extra="forbid")
     realise_le: date
     joint: bool = Field(description="Le ménage a-t-il pu être joint ?")
-    situation: SituationLogement | None = Field(
-        default=None, description="Obligatoire si le ménage a été joint"
-    )
+    situation: SituationLogement | None = Field(default=None, description="Obligatoire si le ménage a été joint")
     commentaire: str | None = Field(default=None, max_length=2000)
 
     @model_validator(mode="after")

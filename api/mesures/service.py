@@ -760,9 +760,7 @@ def _compte(gabarit: Principal, query: Any, filtres: list[Any]) -> Any:
         return select(plafonne(query))
     siennes = access.condition_porteur(gabarit)
     autres = and_(col(Mesure.id).in_(access.mesures_prescrites(gabarit)), not_(siennes))
-    return select(
-        plafonne(select(Mesure).where(siennes, *filtres)) + plafonne(select(Mesure).where(autres, *filtres))
-    )
+    return select(plafonne(select(Mesure).where(siennes, *filtres)) + plafonne(select(Mesure).where(autres, *filtres)))
 
 
 def _page_journalisee(page_query: Any, total: Any) -> Any:

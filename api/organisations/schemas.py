@@ -29,12 +29,16 @@ class OrganisationUpdate(ModificationPartielle):
     siret: str | None = Field(default=None, pattern=r"^\d{14}$")
     commune_insee: str | None = Field(default=None, pattern=INSEE)
     actif: bool | None = None
+    proconnect_autorise: bool | None = Field(
+        default=None, description="Ses comptes peuvent se connecter avec ProConnect (administrateur seulement)"
+    )
 
 
 class OrganisationPublic(OrganisationBase):
     model_config = ConfigDict(from_attributes=True)
     id: uuid.UUID
     actif: bool
+    proconnect_autorise: bool = Field(default=False, description="Ses comptes peuvent se connecter avec ProConnect")
     cree_le: datetime
 
 

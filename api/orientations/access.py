@@ -37,9 +37,7 @@ TYPES_PRESCRIPTEURS = (
 
 
 def _commission_de(org: object) -> ColumnElement[bool]:
-    return exists().where(
-        col(Dispositif.id) == Orientation.dispositif_id, col(Dispositif.commission_id) == org
-    )
+    return exists().where(col(Dispositif.id) == Orientation.dispositif_id, col(Dispositif.commission_id) == org)
 
 
 def _prescripteur(principal: Principal) -> ColumnElement[bool]:
@@ -129,15 +127,10 @@ def est_prescripteur(principal: Principal, orientation: Orientation) -> bool:
 
 
 def est_commission(principal: Principal, dispositif: Dispositif) -> bool:
-    return (
-        principal.of_type(TypeOrganisation.gie)
-        and dispositif.commission_id == principal.organisation_id
-    )
+    return principal.of_type(TypeOrganisation.gie) and dispositif.commission_id == principal.organisation_id
 
 
-def voit_commentaires_de(
-    principal: Principal, dispositif: Dispositif, organisation_auteure: object
-) -> bool:
+def voit_commentaires_de(principal: Principal, dispositif: Dispositif, organisation_auteure: object) -> bool:
     return voit_commentaire(principal, dispositif.commission_id, organisation_auteure)
 
 

@@ -52,9 +52,7 @@ class LivraisonWebhook(SQLModel, table=True):
     __tablename__ = "livraison_webhook"
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
-    abonnement_id: uuid.UUID = Field(
-        foreign_key="abonnement_webhook.id", index=True, ondelete="CASCADE"
-    )
+    abonnement_id: uuid.UUID = Field(foreign_key="abonnement_webhook.id", index=True, ondelete="CASCADE")
     orientation_id: uuid.UUID = Field(foreign_key="orientation.id", index=True)
     evenement_id: uuid.UUID
     corps: str = Field(sa_column=Column(Text, nullable=False))
@@ -71,9 +69,7 @@ class TentativeLivraison(SQLModel, table=True):
     __tablename__ = "tentative_livraison"
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
-    livraison_id: uuid.UUID = Field(
-        foreign_key="livraison_webhook.id", index=True, ondelete="CASCADE"
-    )
+    livraison_id: uuid.UUID = Field(foreign_key="livraison_webhook.id", index=True, ondelete="CASCADE")
     numero: int
     quand: datetime = Field(default_factory=utcnow)
     code_http: int | None = None

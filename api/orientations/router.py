@@ -119,8 +119,7 @@ def orientations_lister(
     modifie_depuis: Annotated[
         DateHeureISO | None,
         Query(
-            description="ISO 8601 : seulement les orientations modifiées après cet instant, "
-            "les plus anciennes d'abord"
+            description="ISO 8601 : seulement les orientations modifiées après cet instant, les plus anciennes d'abord"
         ),
     ] = None,
 ) -> Page[OrientationPublic]:
@@ -249,9 +248,7 @@ def orientations_transitionner(
     response: Response,
     if_match: IfMatchHeader = None,
 ) -> OrientationPublic:
-    public = service.transitionner(
-        session, principal, orientation_id=orientation_id, data=data, if_match=if_match
-    )
+    public = service.transitionner(session, principal, orientation_id=orientation_id, data=data, if_match=if_match)
     set_etag(response, public.version)
     return public
 
@@ -282,9 +279,7 @@ def orientations_evenements(
     summary="Créer une session de commission",
     responses=responses(Interdit),
 )
-def commissions_creer(
-    data: SessionCreate, session: SessionDep, principal: CurrentPrincipal
-) -> SessionPublic:
+def commissions_creer(data: SessionCreate, session: SessionDep, principal: CurrentPrincipal) -> SessionPublic:
     return service.creer_session(session, principal, data=data)
 
 
@@ -335,9 +330,7 @@ def commissions_attente(
     summary="Lire une session et son ordre du jour",
     responses=responses(Introuvable),
 )
-def commissions_lire(
-    session_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
-) -> SessionPublic:
+def commissions_lire(session_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> SessionPublic:
     return service.lire_session(session, principal, session_id)
 
 
@@ -366,9 +359,7 @@ def commissions_modifier(
 def commissions_inscrire(
     session_id: uuid.UUID, data: OrdreDuJourIn, session: SessionDep, principal: CurrentPrincipal
 ) -> SessionPublic:
-    return service.inscrire(
-        session, principal, session_id=session_id, orientation_ids=data.orientation_ids
-    )
+    return service.inscrire(session, principal, session_id=session_id, orientation_ids=data.orientation_ids)
 
 
 @router.post(
@@ -394,9 +385,7 @@ def commissions_decider(
     summary="Clore une session (plus d'inscription ni de décision)",
     responses=responses(Introuvable, Interdit, Conflit),
 )
-def commissions_clore(
-    session_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
-) -> SessionPublic:
+def commissions_clore(session_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> SessionPublic:
     return service.clore_session(session, principal, session_id=session_id)
 
 
@@ -493,9 +482,7 @@ def webhooks_lister(session: SessionDep, principal: CurrentPrincipal) -> list[We
     summary="Supprimer un webhook",
     responses=responses(Introuvable, Interdit),
 )
-def webhooks_supprimer(
-    webhook_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
-) -> Response:
+def webhooks_supprimer(webhook_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> Response:
     webhooks.supprimer_webhook(session, principal, webhook_id=webhook_id)
     return Response(status_code=204)
 

@@ -32,18 +32,14 @@ class OrientationCreate(BaseModel):
         description="Données du ménage : un dossier est ouvert (règle des doublons : 409)",
     )
     origine: OrigineOrientation
-    prescripteur_nom: str | None = Field(
-        default=None, max_length=200, description="Personne qui oriente"
-    )
+    prescripteur_nom: str | None = Field(default=None, max_length=200, description="Personne qui oriente")
     external_ref: str | None = Field(
         default=None,
         min_length=1,
         max_length=100,
         description="Référence dans le système du prescripteur (unique)",
     )
-    cible_proposee_code: str | None = Field(
-        default=None, max_length=50, description="Code d'une cible du dispositif"
-    )
+    cible_proposee_code: str | None = Field(default=None, max_length=50, description="Code d'une cible du dispositif")
     acces_maintien: AccesMaintien
     motifs: str | None = Field(
         default=None, max_length=5000, description="Motifs de l'orientation (texte libre)"
@@ -96,20 +92,12 @@ class OrientationUpdate(ModificationPartielle):
 
 class TransitionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    vers_statut: StatutOrientation = Field(
-        description="Nouvel état (voir le graphe des orientations)"
-    )
+    vers_statut: StatutOrientation = Field(description="Nouvel état (voir le graphe des orientations)")
     motif_refus: MotifRefus | None = Field(default=None, description="Obligatoire pour « refusee »")
     commentaire: str | None = Field(default=None, max_length=2000)
-    date_effet: date | None = Field(
-        default=None, description="Date de la décision (aujourd'hui par défaut)"
-    )
-    association_id: uuid.UUID | None = Field(
-        default=None, description="Pour « acceptee » : association mandatée"
-    )
-    cible_code: str | None = Field(
-        default=None, max_length=50, description="Pour « acceptee » : cible retenue"
-    )
+    date_effet: date | None = Field(default=None, description="Date de la décision (aujourd'hui par défaut)")
+    association_id: uuid.UUID | None = Field(default=None, description="Pour « acceptee » : association mandatée")
+    cible_code: str | None = Field(default=None, max_length=50, description="Pour « acceptee » : cible retenue")
     type_accompagnement_code: str | None = Field(
         default=None, max_length=50, description="Pour « acceptee » : type d'accompagnement"
     )
@@ -130,9 +118,7 @@ class OrientationPublic(BaseModel):
     menage_id: uuid.UUID
     dispositif_id: uuid.UUID
     statut: StatutOrientation
-    transitions_permises: list[StatutOrientation] = Field(
-        description="États atteignables depuis l'état actuel"
-    )
+    transitions_permises: list[StatutOrientation] = Field(description="États atteignables depuis l'état actuel")
     origine: OrigineOrientation
     prescripteur_organisation_id: uuid.UUID
     prescripteur_nom: str | None
@@ -144,9 +130,7 @@ class OrientationPublic(BaseModel):
     date_decision: date | None
     motif_refus: MotifRefus | None
     association_id: uuid.UUID | None
-    cible_code: str | None = Field(
-        description="« confidentielle » pour un bailleur si la cible est sensible"
-    )
+    cible_code: str | None = Field(description="« confidentielle » pour un bailleur si la cible est sensible")
     cible_libelle: str | None
     type_accompagnement_code: str | None
     mesure_id: uuid.UUID | None
@@ -170,9 +154,7 @@ class EvenementPublic(BaseModel):
     de_statut: StatutOrientation | None
     vers_statut: StatutOrientation
     motif: str | None = Field(description="Motif codé (refus)")
-    commentaire: str | None = Field(
-        description="Visible de la commission et de l'organisation auteure"
-    )
+    commentaire: str | None = Field(description="Visible de la commission et de l'organisation auteure")
     session_commission_id: uuid.UUID | None
 
 
@@ -227,9 +209,7 @@ class SessionPublic(BaseModel):
 class WebhookCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     url: HttpUrl = Field(description="Adresse qui reçoit les changements d'état (POST JSON signé)")
-    secret: str = Field(
-        min_length=24, max_length=200, description="Secret partagé pour la signature HMAC-SHA256"
-    )
+    secret: str = Field(min_length=24, max_length=200, description="Secret partagé pour la signature HMAC-SHA256")
 
 
 class WebhookPublic(BaseModel):

@@ -458,12 +458,15 @@ def _external_refs_prises(
         if d.external_ref in existantes:
             yield i, _doublon_external_ref(existantes[d.external_ref])
         elif premiere != i:
-            yield i, Conflit(
-                f"La référence externe « {d.external_ref} » est déjà celle de l'orientation n° {premiere + 1} "
-                "du lot : une seule orientation par référence externe.",
-                champ="external_ref",
-                valeur=d.external_ref,
-                existant_index=premiere,
+            yield (
+                i,
+                Conflit(
+                    f"La référence externe « {d.external_ref} » est déjà celle de l'orientation n° {premiere + 1} "
+                    "du lot : une seule orientation par référence externe.",
+                    champ="external_ref",
+                    valeur=d.external_ref,
+                    existant_index=premiere,
+                ),
             )
 
 

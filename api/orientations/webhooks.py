@@ -230,9 +230,7 @@ _verifier_abonnable = access.verifier_abonnable
 
 
 def _public(ab: AbonnementWebhook) -> WebhookPublic:
-    return WebhookPublic(
-        id=ab.id, organisation_id=ab.organisation_id, url=ab.url, actif=ab.actif, cree_le=ab.cree_le
-    )
+    return WebhookPublic(id=ab.id, organisation_id=ab.organisation_id, url=ab.url, actif=ab.actif, cree_le=ab.cree_le)
 
 
 def creer_webhook(
@@ -249,9 +247,7 @@ def creer_webhook(
         verifier_url(str(data.url), politique)
     except AdresseInterdite as exc:
         raise champ_invalide("url", str(exc), str(data.url)) from exc
-    ab = AbonnementWebhook(
-        organisation_id=principal.organisation_id, url=str(data.url), secret=data.secret
-    )
+    ab = AbonnementWebhook(organisation_id=principal.organisation_id, url=str(data.url), secret=data.secret)
     session.add(ab)
     session.flush()
     public = _public(ab)

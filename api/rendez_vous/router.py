@@ -45,9 +45,7 @@ def rendez_vous_lister(
     page: PageDep,
     mesure_id: uuid.UUID | None = None,
     referent_id: Annotated[uuid.UUID | None, Query(description="Référent de la mesure")] = None,
-    du: Annotated[
-        date | None, Query(description="Premier jour de la période (AAAA-MM-JJ, heure de Paris)")
-    ] = None,
+    du: Annotated[date | None, Query(description="Premier jour de la période (AAAA-MM-JJ, heure de Paris)")] = None,
     au: Annotated[date | None, Query(description="Dernier jour de la période, inclus")] = None,
     statut: StatutRendezVous | None = None,
     q: Annotated[

@@ -29,9 +29,7 @@ class Participants(BaseModel):
         max_length=20,
         description="Personnes du ménage présentes (identifiants)",
     )
-    bailleur: bool = Field(
-        default=False, description="Le bailleur participe (rencontre tripartite)"
-    )
+    bailleur: bool = Field(default=False, description="Le bailleur participe (rencontre tripartite)")
     autres: list[Annotated[str, Field(max_length=200)]] = Field(
         default_factory=list,
         max_length=10,
@@ -54,9 +52,7 @@ class RendezVousChamps(BaseModel):
         examples=["2026-03-14T09:30:00+01:00"],
     )
     duree_minutes: int | None = Field(default=None, ge=1, le=1440)
-    fin: DateHeureISO | None = Field(
-        default=None, description="Autre façon de donner la durée : heure de fin"
-    )
+    fin: DateHeureISO | None = Field(default=None, description="Autre façon de donner la durée : heure de fin")
     type: TypeRendezVous | None = None
     lieu: str | None = Field(default=None, max_length=300, examples=["Domicile"])
     participants: Participants | None = None
@@ -75,9 +71,7 @@ class RendezVousCreate(RendezVousChamps):
     mesure_id: uuid.UUID
     debut: DateHeureISO = Field(description="Date et heure ISO 8601 ; sans décalage, heure de Paris")
     type: TypeRendezVous
-    est_suivi: bool = Field(
-        default=False, description="Contact du suivi à 6 mois (permis après la fin)"
-    )
+    est_suivi: bool = Field(default=False, description="Contact du suivi à 6 mois (permis après la fin)")
 
 
 class RendezVousUpdate(RendezVousChamps, ModificationPartielle):

@@ -93,14 +93,10 @@ def _duree(data: RendezVousChamps, debut: datetime, actuelle: int | None) -> int
     """The duration, given directly or by an end time that must follow the start."""
     if data.fin is not None:
         if data.fin <= debut:
-            raise champ_invalide(
-                "fin", f"la fin doit suivre le début ({debut.isoformat()})", data.fin.isoformat()
-            )
+            raise champ_invalide("fin", f"la fin doit suivre le début ({debut.isoformat()})", data.fin.isoformat())
         minutes = int((data.fin - debut).total_seconds() // 60)
         if minutes > 1440:
-            raise champ_invalide(
-                "fin", "un rendez-vous dure 24 heures au plus", data.fin.isoformat()
-            )
+            raise champ_invalide("fin", "un rendez-vous dure 24 heures au plus", data.fin.isoformat())
         return minutes
     return data.duree_minutes or actuelle or DUREE_PAR_DEFAUT
 
@@ -108,10 +104,7 @@ def _duree(data: RendezVousChamps, debut: datetime, actuelle: int | None) -> int
 def _verifier(session: Session, mesure: Mesure, rdv: RendezVous, instant: datetime) -> None:
     """Rules that hold whatever the way the rendez-vous got there (creation or update)."""
     debut = _aware(rdv.debut)
-    if (
-        rdv.statut in (StatutRendezVous.realise.value, StatutRendezVous.absent.value)
-        and debut > instant
-    ):
+    if rdv.statut in (StatutRendezVous.realise.value, StatutRendezVous.absent.value) and debut > instant:
         raise champ_invalide(
             "statut",
             f"un rendez-vous daté dans le futur ({debut.astimezone(PARIS):%d/%m/%Y à %H:%M}) "
@@ -122,16 +115,12 @@ def _verifier(session: Session, mesure: Mesure, rdv: RendezVous, instant: dateti
     if debut.astimezone(PARIS).date() < mesure.date_mandatement:
         raise champ_invalide(
             "debut",
-            "ne peut pas précéder le mandatement de la mesure "
-            f"({mesure.date_mandatement.isoformat()})",
+            f"ne peut pas précéder le mandatement de la mesure ({mesure.date_mandatement.isoformat()})",
             debut.isoformat(),
         )
     personnes = (rdv.participants or {}).get("personnes") or []
     if personnes:
-        du_menage = {
-            str(p)
-            for p in session.exec(select(Personne.id).where(Personne.menage_id == mesure.menage_id))
-        }
+        du_menage = {str(p) for p in session.exec(select(Personne.id).where(Personne.menage_id == mesure.menage_id))}
         inconnues = [p for p in personnes if p not in du_menage]
         if inconnues:
             raise champ_invalide(
@@ -190,9 +179,7 @@ def creer_rendez_vous(
     return public
 
 
-def get_rendez_vous(
-    session: Session, principal: Principal, rdv_id: uuid.UUID, *, journal: bool = True
-) -> RendezVous:
+def get_rendez_vous(session: Session, principal: Principal, rdv_id: uuid.UUID, *, journal: bool = True) -> RendezVous:
     rdv = session.exec(access.visible_rendez_vous(principal).where(RendezVous.id == rdv_id)).first()
     if rdv is None:
         raise Introuvable("Rendez-vous", rdv_id)
@@ -267,26 +254,17 @@ def lister_rendez_vous(
     dates) or ``q``: a reference (mesure, ménage) or the name of a person of the household
     (the rendez-vous are the carrying association's, which reads the live file)."""
     if du is not None and au is not None and au < du:
-        raise champ_invalide(
-            "au", f"la fin de période doit suivre son début ({du.isoformat()})", au.isoformat()
-        )
+        raise champ_invalide("au", f"la fin de période doit suivre son début ({du.isoformat()})", au.isoformat())
     query = access.visible_rendez_vous(principal)
     if mesure_id is not None:
         query = query.where(RendezVous.mesure_id == mesure_id)
     if referent_id is not None:
-        query = query.where(
-            col(RendezVous.mesure_id).in_(
-                select(Mesure.id).where(Mesure.referent_id == referent_id)
-            )
-        )
+        query = query.where(col(RendezVous.mesure_id).in_(select(Mesure.id).where(Mesure.referent_id == referent_id)))
     if du is not None:
-        query = query.where(
-            col(RendezVous.debut) >= datetime.combine(du, datetime.min.time(), PARIS)
-        )
+        query = query.where(col(RendezVous.debut) >= datetime.combine(du, datetime.min.time(), PARIS))
     if au is not None:
         query = query.where(
-            col(RendezVous.debut)
-            < datetime.combine(au + timedelta(days=1), datetime.min.time(), PARIS)
+            col(RendezVous.debut) < datetime.combine(au + timedelta(days=1), datetime.min.time(), PARIS)
         )
     if statut is not None:
         query = query.where(RendezVous.statut == statut.value)

@@ -77,9 +77,7 @@ def dernier_contact(session: Session, menage: Menage) -> date:
     return max(dates)
 
 
-def menages_a_anonymiser(
-    session: Session, *, aujourd_hui: date, annees: int = 2
-) -> tuple[date, list[Menage]]:
+def menages_a_anonymiser(session: Session, *, aujourd_hui: date, annees: int = 2) -> tuple[date, list[Menage]]:
     """The not-yet-anonymised files whose last contact is on or before the cut-off date."""
     limite = moins_mois(aujourd_hui, 12 * annees)
     en_cours = or_(
@@ -91,9 +89,7 @@ def menages_a_anonymiser(
         )
         .exists(),
         select(Orientation.id)
-        .where(
-            Orientation.menage_id == Menage.id, col(Orientation.statut).in_(_ORIENTATIONS_EN_COURS)
-        )
+        .where(Orientation.menage_id == Menage.id, col(Orientation.statut).in_(_ORIENTATIONS_EN_COURS))
         .exists(),
     )
     # Cheap pre-filter in SQL (an old last update is necessary), then the exact rule in Python.
@@ -101,8 +97,7 @@ def menages_a_anonymiser(
         select(Menage)
         .where(
             col(Menage.anonymise_le).is_(None),
-            col(Menage.modifie_le)
-            < datetime.combine(limite + timedelta(days=1), time.min, tzinfo=UTC),
+            col(Menage.modifie_le) < datetime.combine(limite + timedelta(days=1), time.min, tzinfo=UTC),
             ~en_cours,
         )
         .order_by(col(Menage.reference))
@@ -188,12 +183,8 @@ def appliquer_retention(
     With ``simulation`` nothing changes: the report says what would be done.
     """
     maintenant = maintenant or utcnow()
-    limite, menages = menages_a_anonymiser(
-        session, aujourd_hui=maintenant.date(), annees=annees_menage
-    )
-    limite_journal = datetime.combine(
-        moins_mois(maintenant.date(), mois_journal), maintenant.timetz()
-    )
+    limite, menages = menages_a_anonymiser(session, aujourd_hui=maintenant.date(), annees=annees_menage)
+    limite_journal = datetime.combine(moins_mois(maintenant.date(), mois_journal), maintenant.timetz())
     vieilles = select(JournalAcces.id).where(col(JournalAcces.quand) < limite_journal)
     bilan = BilanRetention(
         date_limite_menages=limite,
@@ -209,9 +200,7 @@ def appliquer_retention(
         cles += anonymiser(session, menage)
     autoriser_purge(session)
     result = session.execute(
-        delete(JournalAcces)
-        .where(col(JournalAcces.id).in_(vieilles))
-        .execution_options(synchronize_session=False)
+        delete(JournalAcces).where(col(JournalAcces.id).in_(vieilles)).execution_options(synchronize_session=False)
     )
     bilan.entrees_journal = int(getattr(result, "rowcount", 0) or 0)  # a CursorResult
     session.commit()

@@ -12,9 +12,7 @@ from api.core.errors import ErreurValidation, Introuvable, NonAuthentifie, respo
 from api.vie_privee.export import exporter_menage
 from api.vie_privee.schemas import ExportMenage
 
-router = APIRouter(
-    prefix="/api/v1", tags=["menages"], responses=responses(NonAuthentifie, ErreurValidation)
-)
+router = APIRouter(prefix="/api/v1", tags=["menages"], responses=responses(NonAuthentifie, ErreurValidation))
 
 
 @router.get(

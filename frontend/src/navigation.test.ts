@@ -7,6 +7,7 @@ const RIEN: Capacites = {
   lire_menages: false,
   ouvrir_menage: false,
   rapports: false,
+  importer: false,
   lire_orientations: false,
   orienter: false,
   organiser_commission: false,

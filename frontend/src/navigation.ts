@@ -60,6 +60,12 @@ export const NAVIGATION: readonly EntreeNavigation[] = [
     description: "Votre système informé des changements de statut de vos orientations.",
     capacite: "webhooks",
   },
+  {
+    libelle: "Importer des dossiers",
+    chemin: "/import",
+    description: "Reprendre votre file active depuis un tableur : modèle, essai à blanc, import.",
+    capacite: "importer",
+  },
   { libelle: "Comptes", chemin: "/comptes", description: "Les comptes des personnes de votre organisation.", capacite: "gerer_comptes", sauf: "administrer" },
   {
     libelle: "Administration",

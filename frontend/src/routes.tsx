@@ -40,6 +40,7 @@ const FileAttente = lazy(() => import("./pages/commissions/FileAttente"));
 const Rapports = lazy(() => import("./pages/rapports/Rapports"));
 const RapportFiche = lazy(() => import("./pages/rapports/RapportFiche"));
 const Webhooks = lazy(() => import("./pages/webhooks/Webhooks"));
+const ImportDossiers = lazy(() => import("./pages/imports/ImportDossiers"));
 const WebhookLivraisons = lazy(() => import("./pages/webhooks/WebhookLivraisons"));
 
 export const router = createBrowserRouter([
@@ -140,6 +141,11 @@ export const router = createBrowserRouter([
           { path: "dispositifs/:dispositifId", element: <AdminDispositif /> },
           { path: "conventions", element: <AdminConventions /> },
         ],
+      },
+      {
+        path: "import",
+        element: <RequireCapacite capacite="importer" />,
+        children: [{ index: true, element: <ImportDossiers /> }],
       },
       {
         path: "comptes",

@@ -210,7 +210,9 @@ def chromium_path() -> str:
 # One server and one database per test file: each journey starts from the same
 # seeded partners whatever ran before it (and whichever xdist worker runs it).
 @pytest.fixture(scope="module")
-def serveur(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[Serveur]:
+def serveur(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, chromium_path: str
+) -> Iterator[Serveur]:
     if not (DIST / "index.html").exists():
         _indisponible("frontend/dist absent : lancez `make frontend` (make test le fait)")
     tmp = tmp_path_factory.mktemp("e2e")
@@ -230,6 +232,11 @@ def serveur(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Ite
         "ANCRAGE_ANTIVIRUS_OBLIGATOIRE": "false",
         "ANCRAGE_CLAMAV_ADRESSE": f"unix://{tmp / 'pas-de-clamd.sock'}",
     }
+    # A journey module may add settings that depend on the server's port (ENV_SERVEUR(port)),
+    # e.g. the ProConnect journey's provider, which must know the callback address.
+    extra = getattr(request.module, "ENV_SERVEUR", None)
+    if extra is not None:
+        env.update(extra(port))
     subprocess.run([sys.executable, "-m", "api", "migrate"], env=env, cwd=ROOT, check=True, capture_output=True)
     subprocess.run(
         [sys.executable, "-m", "api", "create-admin"],

@@ -75,6 +75,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/proconnect/connexion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Commencer une connexion ProConnect (redirige vers le fournisseur) */
+        get: operations["proconnect_connexion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/proconnect/deconnexion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Se déconnecter d'Ancrage et de ProConnect (redirige vers le fournisseur)
+         * @description The refresh cookie (SameSite=Strict: only a navigation from Ancrage itself carries it)
+         *     names the session; it is revoked, then the provider ends its own.
+         */
+        get: operations["proconnect_deconnexion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/proconnect/etat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ProConnect est-il proposé sur la page de connexion ? */
+        get: operations["proconnect_etat"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/proconnect/retour": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retour du fournisseur : ouvre la session Ancrage et renvoie vers l'application */
+        get: operations["proconnect_retour"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/refresh": {
         parameters: {
             query?: never;
@@ -504,6 +576,78 @@ export interface paths {
         };
         /** Télécharger le fichier d'un document (journalisé) */
         get: operations["documents_telecharger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Historique des imports de l'association (50 derniers) */
+        get: operations["imports_historique"];
+        put?: never;
+        /**
+         * Import tout ou rien (une transaction) ; rejouable par vos références
+         * @description Écrit le fichier s'il ne contient aucune erreur ; sinon 422 avec les erreurs par ligne (champ « Feuille, ligne N, colonne ») et rien n'est écrit. Réimporter le même fichier ne change rien ; un fichier corrigé met à jour ce qui a changé.
+         */
+        post: operations["imports_importer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/essai": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Essai à blanc : le rapport par ligne et par champ, rien n'est écrit */
+        post: operations["imports_essai"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/modele.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Modèle XLSX à remplir (une feuille par nature, notes et listes de valeurs) */
+        get: operations["imports_modele_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/modele/{feuille}.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Une feuille du modèle en CSV (mêmes colonnes) */
+        get: operations["imports_modele_csv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1663,6 +1807,22 @@ export interface components {
             /** @description Nature du document */
             type: components["schemas"]["TypeDocument"];
         };
+        /** Body_imports_essai */
+        Body_imports_essai: {
+            /**
+             * Fichiers
+             * @description Le classeur XLSX du modèle, ou un fichier CSV par feuille (nommé comme elle : mesures.csv…)
+             */
+            fichiers: string[];
+        };
+        /** Body_imports_importer */
+        Body_imports_importer: {
+            /**
+             * Fichiers
+             * @description Le classeur XLSX du modèle, ou un fichier CSV par feuille (nommé comme elle : mesures.csv…)
+             */
+            fichiers: string[];
+        };
         /** Body_rapports_gabarits_deposer */
         Body_rapports_gabarits_deposer: {
             /**
@@ -1703,6 +1863,11 @@ export interface components {
              * @description Gérer les comptes des personnes de son organisation
              */
             gerer_comptes: boolean;
+            /**
+             * Importer
+             * @description Importer la file active de son association depuis un tableur
+             */
+            importer: boolean;
             /**
              * Indicateurs
              * @description Lire les indicateurs (agrégés pour un financeur)
@@ -1988,6 +2153,24 @@ export interface components {
         Compteur: {
             /** Non Lues */
             non_lues: number;
+        };
+        /** Compteurs */
+        Compteurs: {
+            /**
+             * Cree
+             * @default 0
+             */
+            cree?: number;
+            /**
+             * Inchange
+             * @default 0
+             */
+            inchange?: number;
+            /**
+             * Modifie
+             * @default 0
+             */
+            modifie?: number;
         };
         /** ConventionCreate */
         ConventionCreate: {
@@ -2706,6 +2889,46 @@ export interface components {
             valeur?: unknown;
         };
         /**
+         * ErreurImport
+         * @description Une erreur du fichier, là où l'utilisateur la corrige.
+         */
+        ErreurImport: {
+            /**
+             * Colonne
+             * @example cible
+             */
+            colonne: string | null;
+            /**
+             * Feuille
+             * @example Mesures
+             */
+            feuille: string;
+            /**
+             * Ligne
+             * @description Numéro de ligne dans la feuille (l'en-tête est la ligne 1)
+             * @example 4
+             */
+            ligne: number | null;
+            /**
+             * Message
+             * @description Ce qui ne va pas et ce qui est permis, en français
+             */
+            message: string;
+            /**
+             * Valeur
+             * @description La valeur refusée
+             */
+            valeur?: unknown;
+        };
+        /** EtatProConnect */
+        EtatProConnect: {
+            /**
+             * Actif
+             * @description Le bouton « S'identifier avec ProConnect » est proposé
+             */
+            actif: boolean;
+        };
+        /**
          * ExportMenage
          * @description Ce que l'organisation qui exporte détient sur un ménage et peut montrer : chaque
          *     responsable de traitement répond pour sa part.
@@ -2811,6 +3034,53 @@ export interface components {
             organisation_id: string;
             /** Sha256 */
             sha256: string;
+        };
+        /** ImportPublic */
+        ImportPublic: {
+            /**
+             * Association Id
+             * Format: uuid
+             */
+            association_id: string;
+            /**
+             * Auteur Id
+             * Format: uuid
+             */
+            auteur_id: string;
+            /**
+             * Bilan
+             * @description Par nature (menage, mesure, rendez_vous) : créés, modifiés, inchangés (pour un essai : ce que l'import ferait)
+             */
+            bilan: {
+                [key: string]: components["schemas"]["Compteurs"];
+            };
+            /**
+             * Empreinte
+             * @description SHA-256 des fichiers déposés
+             */
+            empreinte: string;
+            /**
+             * Essai
+             * @description true : essai à blanc, rien n'a été écrit
+             */
+            essai: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Nb Erreurs */
+            nb_erreurs: number;
+            /** Nb Lignes */
+            nb_lignes: number;
+            /** Nom Fichier */
+            nom_fichier: string;
+            /**
+             * Quand
+             * Format: date-time
+             */
+            quand: string;
+            statut: components["schemas"]["StatutImport"];
         };
         /**
          * JetonAcces
@@ -3588,6 +3858,12 @@ export interface components {
              */
             nom: string;
             /**
+             * Proconnect Autorise
+             * @description Ses comptes peuvent se connecter avec ProConnect
+             * @default false
+             */
+            proconnect_autorise?: boolean;
+            /**
              * Siret
              * @description SIRET (14 chiffres)
              */
@@ -3614,6 +3890,11 @@ export interface components {
             commune_insee?: string | null;
             /** Nom */
             nom?: string;
+            /**
+             * Proconnect Autorise
+             * @description Ses comptes peuvent se connecter avec ProConnect (administrateur seulement)
+             */
+            proconnect_autorise?: boolean;
             /** Siret */
             siret?: string | null;
         };
@@ -4353,6 +4634,58 @@ export interface components {
             /** Titre */
             titre?: string | null;
         };
+        /** RapportImport */
+        RapportImport: {
+            /**
+             * Association Id
+             * Format: uuid
+             */
+            association_id: string;
+            /**
+             * Auteur Id
+             * Format: uuid
+             */
+            auteur_id: string;
+            /**
+             * Bilan
+             * @description Par nature (menage, mesure, rendez_vous) : créés, modifiés, inchangés (pour un essai : ce que l'import ferait)
+             */
+            bilan: {
+                [key: string]: components["schemas"]["Compteurs"];
+            };
+            /**
+             * Empreinte
+             * @description SHA-256 des fichiers déposés
+             */
+            empreinte: string;
+            /**
+             * Erreurs
+             * @description Erreurs par feuille, ligne et colonne ; vide : import possible
+             */
+            erreurs: components["schemas"]["ErreurImport"][];
+            /**
+             * Essai
+             * @description true : essai à blanc, rien n'a été écrit
+             */
+            essai: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Nb Erreurs */
+            nb_erreurs: number;
+            /** Nb Lignes */
+            nb_lignes: number;
+            /** Nom Fichier */
+            nom_fichier: string;
+            /**
+             * Quand
+             * Format: date-time
+             */
+            quand: string;
+            statut: components["schemas"]["StatutImport"];
+        };
         /** RapportPublic */
         RapportPublic: {
             /** Association Id */
@@ -4801,6 +5134,11 @@ export interface components {
          * @enum {string}
          */
         StatutEnvoi: "en_attente" | "envoye" | "echec";
+        /**
+         * StatutImport
+         * @enum {string}
+         */
+        StatutImport: "essai_valide" | "essai_erreurs" | "importe" | "refuse";
         /**
          * StatutMesure
          * @enum {string}
@@ -5428,6 +5766,182 @@ export interface operations {
             };
             /** @description Authentification requise */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    proconnect_connexion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Ressource introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    proconnect_deconnexion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Ressource introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    proconnect_etat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EtatProConnect"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    proconnect_retour: {
+        parameters: {
+            query?: {
+                code?: string | null;
+                state?: string | null;
+                error?: string | null;
+                error_description?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Page HTML : connexion refusée */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Ressource introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8031,6 +8545,392 @@ export interface operations {
             };
             /** @description Ressource introuvable */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    imports_historique: {
+        parameters: {
+            query?: {
+                /** @description Administrateur : l'association pour laquelle il importe */
+                association_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPublic"][];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    imports_importer: {
+        parameters: {
+            query?: {
+                /** @description Administrateur : l'association pour laquelle il importe */
+                association_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_imports_importer"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RapportImport"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Type de contenu non supporté */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    imports_essai: {
+        parameters: {
+            query?: {
+                /** @description Administrateur : l'association pour laquelle il importe */
+                association_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_imports_essai"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RapportImport"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Type de contenu non supporté */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    imports_modele_xlsx: {
+        parameters: {
+            query?: {
+                /** @description Administrateur : l'association pour laquelle il importe */
+                association_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Le modèle */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    imports_modele_csv: {
+        parameters: {
+            query?: {
+                /** @description Administrateur : l'association pour laquelle il importe */
+                association_id?: string | null;
+            };
+            header?: never;
+            path: {
+                feuille: "menages" | "ressources_dettes" | "mesures" | "rendez_vous";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La feuille */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

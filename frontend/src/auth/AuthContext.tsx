@@ -78,6 +78,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const deconnecter = useCallback(async () => {
+    // With ProConnect on, the server ends the session and, for a session that came through
+    // it, the provider's too (RP-initiated logout): a navigation, not a fetch.
+    const { data } = await api.GET("/api/v1/auth/proconnect/etat").catch(() => ({ data: undefined }));
+    if (data?.actif) {
+      jeton.set(null);
+      window.location.assign("/api/v1/auth/proconnect/deconnexion");
+      return;
+    }
     try {
       await api.POST("/api/v1/auth/logout");
     } finally {

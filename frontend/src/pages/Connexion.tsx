@@ -2,9 +2,11 @@ import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { PasswordInput } from "@codegouvfr/react-dsfr/blocks/PasswordInput";
-import { useState, type FormEvent } from "react";
+import { ProConnectButton } from "@codegouvfr/react-dsfr/ProConnectButton";
+import { useEffect, useState, type FormEvent } from "react";
 import { Navigate, useLocation } from "react-router";
 
+import { api } from "../api/client";
 import { useAuth } from "../auth/AuthContext";
 import { EnTete, PiedDePage } from "../layout/Cadre";
 import { Titre } from "../components/Titre";
@@ -22,6 +24,14 @@ export function Connexion() {
   const [motDePasse, setMotDePasse] = useState("");
   const [erreur, setErreur] = useState<string | null>(null);
   const [envoi, setEnvoi] = useState(false);
+  // The ProConnect button only where the platform has it configured (api/auth/router_proconnect.py).
+  const [proconnect, setProconnect] = useState(false);
+  useEffect(() => {
+    api
+      .GET("/api/v1/auth/proconnect/etat")
+      .then(({ data }) => setProconnect(Boolean(data?.actif)))
+      .catch(() => setProconnect(false));
+  }, []);
 
   if (etat.statut === "connecte") {
     const retour = navigation.retour && navigation.retour !== "/connexion" ? navigation.retour : "/";
@@ -56,6 +66,16 @@ export function Connexion() {
           {erreur && (
             <div>
               <Alert severity="error" title="Connexion refusée" description={erreur} className="fr-mb-3w" />
+            </div>
+          )}
+          {proconnect && (
+            <div className="fr-mb-4w">
+              <h2 className="fr-h5">Se connecter avec ProConnect</h2>
+              <p className="fr-text--sm">
+                Agents publics et professionnels : votre compte Ancrage doit exister avec la même adresse de courriel.
+              </p>
+              <ProConnectButton url="/api/v1/auth/proconnect/connexion" />
+              <p className="fr-hr-or fr-mt-3w">ou</p>
             </div>
           )}
           <form onSubmit={soumettre} noValidate>

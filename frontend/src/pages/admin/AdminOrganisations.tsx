@@ -18,7 +18,7 @@ import { options, TYPES_ORGANISATION } from "../../lib/libelles";
 import { useRequete } from "../../lib/useRequete";
 
 const PAR_PAGE = 20;
-const CHAMPS = ["nom", "type", "siret", "commune_insee", "actif"];
+const CHAMPS = ["nom", "type", "siret", "commune_insee", "actif", "proconnect_autorise"];
 
 interface Saisie {
   id?: string;
@@ -27,9 +27,10 @@ interface Saisie {
   siret: string;
   commune_insee: string;
   actif: boolean;
+  proconnect_autorise: boolean;
 }
 
-const VIDE: Saisie = { nom: "", type: "", siret: "", commune_insee: "", actif: true };
+const VIDE: Saisie = { nom: "", type: "", siret: "", commune_insee: "", actif: true, proconnect_autorise: false };
 const ouNull = (v: string) => (v.trim() === "" ? null : v.trim());
 
 export default function AdminOrganisations() {
@@ -46,7 +47,7 @@ export default function AdminOrganisations() {
   const [envoi, setEnvoi] = useState(false);
 
   const editer = (o: OrganisationPublic) => {
-    setSaisie({ id: o.id, nom: o.nom, type: o.type, siret: o.siret ?? "", commune_insee: o.commune_insee ?? "", actif: o.actif });
+    setSaisie({ id: o.id, nom: o.nom, type: o.type, siret: o.siret ?? "", commune_insee: o.commune_insee ?? "", actif: o.actif, proconnect_autorise: o.proconnect_autorise ?? false });
     setErreurs({});
     setEchec(null);
     setSucces(null);
@@ -62,7 +63,7 @@ export default function AdminOrganisations() {
       const { data, error, response } = saisie.id
         ? await api.PATCH("/api/v1/organisations/{organisation_id}", {
             params: { path: { organisation_id: saisie.id } },
-            body: { ...corps, actif: saisie.actif },
+            body: { ...corps, actif: saisie.actif, proconnect_autorise: saisie.proconnect_autorise },
           })
         : await api.POST("/api/v1/organisations", { body: { ...corps, type: saisie.type as TypeOrganisation } });
       if (data) {
@@ -96,13 +97,14 @@ export default function AdminOrganisations() {
           <Table
             caption="Organisations"
             noCaption
-            headers={["Nom", "Type", "SIRET", "Commune (INSEE)", "État", "Action"]}
+            headers={["Nom", "Type", "SIRET", "Commune (INSEE)", "État", "ProConnect", "Action"]}
             data={liste.donnees.items.map((o) => [
               o.nom,
               TYPES_ORGANISATION[o.type],
               o.siret ?? "—",
               <NomCommune key="commune" code={o.commune_insee} />,
               o.actif ? <Badge severity="success" small>Active</Badge> : <Badge small>Inactive</Badge>,
+              o.proconnect_autorise ? "Autorisé" : "—",
               <Button key={o.id} size="small" priority="tertiary" onClick={() => editer(o)} title={`Modifier ${o.nom}`}>
                 Modifier
               </Button>,
@@ -150,6 +152,14 @@ export default function AdminOrganisations() {
                   label: "Organisation active",
                   hintText: "Une organisation inactive n'apparaît plus dans les choix",
                   nativeInputProps: { checked: saisie.actif, onChange: (e) => setSaisie((s) => ({ ...s, actif: e.target.checked })) },
+                },
+                {
+                  label: "Connexion avec ProConnect autorisée",
+                  hintText: "Ses comptes existants peuvent se connecter avec ProConnect (même adresse de courriel) ; aucun compte n'est créé",
+                  nativeInputProps: {
+                    checked: saisie.proconnect_autorise,
+                    onChange: (e) => setSaisie((s) => ({ ...s, proconnect_autorise: e.target.checked })),
+                  },
                 },
               ]}
             />

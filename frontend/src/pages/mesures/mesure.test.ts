@@ -34,6 +34,7 @@ function moi(type: Moi["organisation"]["type"] = "association", organisation = A
     alertes: porteur,
     indicateurs: true,
     rapports: false,
+    importer: false,
     webhooks: false,
     gerer_comptes: false,
     administrer: false,

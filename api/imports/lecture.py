@@ -1,0 +1,195 @@
+"""Reading an uploaded file into rows of text, whatever its form.
+
+An XLSX (one sheet per kind) is read by openpyxl; a CSV stands for one sheet, named by its
+file name (« mesures.csv »), separated by « ; » or « , », encoded in UTF-8 (with or without
+BOM) or Windows-1252 (what Excel writes on a French Windows). Every refusal here is about
+the file as a whole (wrong type, empty, a sheet or a column missing, too many lines): the
+per-cell checks come after, in ``service.py``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from api.core.errors import ErreurChamp, ErreurValidation
+from api.imports.colonnes import FEUILLES, Feuille, cle_entete, feuille_nommee
+
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+@dataclass
+class Ligne:
+    numero: int  # the line number the user sees in the spreadsheet (header = 1)
+    valeurs: dict[str, str]  # column key → text, stripped; an empty cell is absent
+
+
+@dataclass
+class FeuilleLue:
+    feuille: Feuille
+    source: str  # « fichier.xlsx, feuille Mesures » or « mesures.csv »
+    lignes: list[Ligne] = field(default_factory=list)
+
+
+@dataclass
+class FichierDepose:
+    nom: str
+    contenu: bytes
+
+
+def _refus(champ: str, message: str, valeur: object = None) -> ErreurValidation:
+    return ErreurValidation(message, errors=[ErreurChamp(champ=champ, message=message, valeur=valeur)])
+
+
+def _texte(valeur: object) -> str:
+    """A cell as text: a spreadsheet's date is written ISO, a whole float without « .0 »."""
+    if valeur is None:
+        return ""
+    if isinstance(valeur, datetime):
+        if valeur.time() == time(0, 0):
+            return valeur.date().isoformat()
+        return valeur.isoformat(timespec="minutes")
+    if isinstance(valeur, date | time):
+        return valeur.isoformat()
+    if isinstance(valeur, float) and valeur.is_integer():
+        return str(int(valeur))
+    return str(valeur).strip()
+
+
+def _colonnes(feuille: Feuille, entetes: list[str], source: str) -> dict[int, str]:
+    """Column index → key, from the header row (keys or French labels, any case or accents).
+    A required column missing, or a header twice, refuses the file."""
+    connues = {}
+    for c in feuille.colonnes:
+        connues[cle_entete(c.cle)] = c.cle
+        connues[cle_entete(c.libelle)] = c.cle
+    index: dict[int, str] = {}
+    vues: set[str] = set()
+    for i, entete in enumerate(entetes):
+        if not entete.strip():
+            continue
+        cle = connues.get(cle_entete(entete))
+        if cle is None:
+            continue  # a column of the user's own (notes, « Erreurs ») is ignored
+        if cle in vues:
+            raise _refus("fichier", f"{source} : la colonne « {entete} » figure deux fois.", entete)
+        vues.add(cle)
+        index[i] = cle
+    manquantes = [c for c in feuille.colonnes if c.obligatoire and c.cle not in vues]
+    if manquantes:
+        noms = ", ".join(f"« {c.cle} » ({c.libelle})" for c in manquantes)
+        raise _refus(
+            "fichier",
+            f"{source} : colonne(s) obligatoire(s) absente(s) : {noms}. Partez du modèle téléchargeable.",
+            [c.cle for c in manquantes],
+        )
+    return index
+
+
+def _lignes(feuille: Feuille, rangees: list[list[object]], source: str, max_lignes: int, deja: int) -> FeuilleLue:
+    lue = FeuilleLue(feuille, source)
+    if not rangees:
+        return lue
+    index = _colonnes(feuille, [_texte(v) for v in rangees[0]], source)
+    for n, rangee in enumerate(rangees[1:], start=2):
+        valeurs = {cle: t for i, cle in index.items() if i < len(rangee) and (t := _texte(rangee[i]))}
+        if not valeurs:
+            continue
+        if "\x00" in "".join(valeurs.values()):
+            raise _refus("fichier", f"{source}, ligne {n} : caractère nul (octet 0) refusé.", n)
+        lue.lignes.append(Ligne(n, valeurs))
+        if deja + len(lue.lignes) > max_lignes:
+            raise _refus(
+                "fichier",
+                f"Le fichier dépasse {max_lignes} lignes (réglage ANCRAGE_IMPORT_MAX_LIGNES) : "
+                "découpez-le en plusieurs imports.",
+                max_lignes,
+            )
+    return lue
+
+
+def _decoder(contenu: bytes) -> str:
+    """UTF-8 (BOM or not) first: a Windows-1252 file is almost never valid UTF-8 once it has
+    an accent, the reverse is not true (every byte decodes in 1252)."""
+    try:
+        return contenu.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return contenu.decode("cp1252", errors="replace")
+
+
+def _csv(fichier: FichierDepose, max_lignes: int, deja: int) -> FeuilleLue:
+    feuille = feuille_nommee(fichier.nom)
+    if feuille is None:
+        noms = ", ".join(f"« {f.cle}.csv »" for f in FEUILLES)
+        raise _refus(
+            "fichier",
+            f"« {fichier.nom} » : le nom d'un fichier CSV dit quelle feuille il contient ; noms permis : {noms}.",
+            fichier.nom,
+        )
+    texte = _decoder(fichier.contenu)
+    premiere = texte.split("\n", 1)[0]
+    separateur = ";" if premiere.count(";") >= premiere.count(",") else ","
+    rangees: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(texte, newline=""), delimiter=separateur)]
+    return _lignes(feuille, rangees, f"{fichier.nom}", max_lignes, deja)
+
+
+def _xlsx(fichier: FichierDepose, max_lignes: int) -> list[FeuilleLue]:
+    from openpyxl import load_workbook  # only when an XLSX is sent
+
+    try:
+        classeur = load_workbook(io.BytesIO(fichier.contenu), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise _refus("fichier", f"« {fichier.nom} » n'est pas un classeur XLSX lisible ({exc}).", fichier.nom) from None
+    lues: list[FeuilleLue] = []
+    total = 0
+    try:
+        for onglet in classeur.worksheets:
+            feuille = feuille_nommee(onglet.title)
+            if feuille is None:
+                continue  # « Listes », « Lisez-moi »: the template's own sheets
+            rangees = [list(r) for r in onglet.iter_rows(values_only=True)]
+            lue = _lignes(feuille, rangees, f"{fichier.nom}, feuille « {onglet.title} »", max_lignes, total)
+            total += len(lue.lignes)
+            lues.append(lue)
+    finally:
+        classeur.close()
+    return lues
+
+
+def lire(fichiers: list[FichierDepose], *, max_lignes: int) -> dict[str, FeuilleLue]:
+    """The sheets of the upload by key. Refuses (422, naming the file) what is not an XLSX or
+    a CSV, an empty upload, a required sheet missing or empty."""
+    if not fichiers:
+        raise _refus("fichiers", "Aucun fichier reçu : déposez le classeur XLSX ou les fichiers CSV.")
+    lues: dict[str, FeuilleLue] = {}
+    for fichier in fichiers:
+        nom = fichier.nom.lower()
+        if not fichier.contenu.strip():
+            raise _refus("fichier", f"« {fichier.nom} » est vide.", fichier.nom)
+        if fichier.contenu.startswith(XLSX_MAGIC) and nom.endswith((".xlsx", ".xlsm")):
+            feuilles = _xlsx(fichier, max_lignes)
+        elif nom.endswith(".csv") and not fichier.contenu.startswith(XLSX_MAGIC):
+            feuilles = [_csv(fichier, max_lignes, sum(len(f.lignes) for f in lues.values()))]
+        else:
+            raise _refus(
+                "fichier",
+                f"« {fichier.nom} » : type de fichier non pris en charge ; déposez un classeur XLSX "
+                "(modèle à télécharger) ou des fichiers CSV.",
+                fichier.nom,
+            )
+        for f in feuilles:
+            if f.feuille.cle in lues:
+                raise _refus("fichier", f"La feuille « {f.feuille.nom} » est fournie deux fois.", f.feuille.nom)
+            lues[f.feuille.cle] = f
+    for feuille in FEUILLES:
+        if feuille.obligatoire and not (feuille.cle in lues and lues[feuille.cle].lignes):
+            raise _refus(
+                "fichier",
+                f"La feuille « {feuille.nom} » est absente ou vide : elle est obligatoire "
+                f"(feuilles obligatoires : {', '.join(f.nom for f in FEUILLES if f.obligatoire)}).",
+                feuille.nom,
+            )
+    return lues

@@ -1,0 +1,64 @@
+"""The imports of a caseload: each upload (dry run or import), and the association's own
+references of what it imported (the key that makes a second import update, not duplicate)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+from api.core.models import new_id, utcnow
+
+
+class StatutImport(StrEnum):
+    essai_valide = "essai_valide"  # dry run without error: the import may follow
+    essai_erreurs = "essai_erreurs"  # dry run with errors: nothing may be written
+    importe = "importe"  # written, in one transaction
+    refuse = "refuse"  # import asked with errors: nothing written
+
+
+class NatureObjet(StrEnum):
+    menage = "menage"
+    mesure = "mesure"
+    rendez_vous = "rendez_vous"
+
+
+class ImportFichier(SQLModel, table=True):
+    """One upload, kept as the history of the association's imports. No nominative data:
+    the file's name and fingerprint, who, when, and the counts; the per-line report is
+    given back with the answer, never stored."""
+
+    __tablename__ = "import_fichier"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    association_id: uuid.UUID = Field(foreign_key="organisation.id", index=True)
+    auteur_id: uuid.UUID
+    auteur_organisation_id: uuid.UUID
+    quand: datetime = Field(default_factory=utcnow, index=True)
+    essai: bool
+    statut: str = Field(max_length=20)
+    nom_fichier: str = Field(max_length=300)
+    empreinte: str = Field(max_length=64, description="SHA-256 des fichiers déposés")
+    nb_lignes: int = 0
+    nb_erreurs: int = 0
+    # {"menage": {"cree": 3, "modifie": 1, "inchange": 30}, "mesure": {...}, "rendez_vous": {...}}
+    bilan: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class ImportObjet(SQLModel, table=True):
+    """An association's own reference (its spreadsheet's) of a fact it imported: the
+    idempotence key. One row per (association, nature, reference), pointing at the
+    ménage, mesure or rendez-vous it became, and the last import that wrote it."""
+
+    __tablename__ = "import_objet"
+
+    association_id: uuid.UUID = Field(foreign_key="organisation.id", primary_key=True)
+    nature: str = Field(max_length=20, primary_key=True)
+    reference_externe: str = Field(max_length=60, primary_key=True)
+    objet_id: uuid.UUID = Field(index=True)
+    import_id: uuid.UUID = Field(foreign_key="import_fichier.id", index=True)
+    cree_par_import_id: uuid.UUID = Field(foreign_key="import_fichier.id")

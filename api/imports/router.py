@@ -1,0 +1,169 @@
+"""Import of a caseload (file active) from a spreadsheet: template, dry run, import, history."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
+
+from api.auth.principal import CurrentPrincipal
+from api.core.db import SessionDep
+from api.core.errors import ErreurChamp, ErreurValidation, Interdit, NonAuthentifie, responses
+from api.imports import access, service
+from api.imports.colonnes import FEUILLES
+from api.imports.lecture import FichierDepose
+from api.imports.modele import modele_csv, modele_xlsx
+from api.imports.schemas import ErreurImport, ImportPublic, RapportImport
+from api.mesures.service import aujourdhui
+
+router = APIRouter(prefix="/api/v1/imports", tags=["imports"], responses=responses(NonAuthentifie, Interdit))
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+AssociationParam = Annotated[
+    uuid.UUID | None, Query(description="Administrateur : l'association pour laquelle il importe")
+]
+Fichiers = Annotated[
+    list[UploadFile],
+    File(description="Le classeur XLSX du modèle, ou un fichier CSV par feuille (nommé comme elle : mesures.csv…)"),
+]
+FeuilleCsv = Literal["menages", "ressources_dettes", "mesures", "rendez_vous"]
+
+
+async def _lire(fichiers: list[UploadFile]) -> list[FichierDepose]:
+    depot = []
+    for f in fichiers:
+        depot.append(FichierDepose(nom=f.filename or "fichier", contenu=await f.read()))
+        await f.close()
+    return depot
+
+
+def _rapport(resultat: service.Resultat) -> RapportImport:
+    return RapportImport(
+        **ImportPublic.model_validate(resultat.import_fichier, from_attributes=True).model_dump(),
+        erreurs=[ErreurImport(**e.__dict__) for e in resultat.erreurs],
+    )
+
+
+@router.get(
+    "/modele.xlsx",
+    operation_id="imports_modele_xlsx",
+    summary="Modèle XLSX à remplir (une feuille par nature, notes et listes de valeurs)",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}, "description": "Le modèle"}},
+)
+def imports_modele_xlsx(
+    session: SessionDep, principal: CurrentPrincipal, association_id: AssociationParam = None
+) -> Response:
+    access.principal_pour(session, principal, association_id)
+    return Response(
+        modele_xlsx(session),
+        media_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="ancrage-import-file-active.xlsx"'},
+    )
+
+
+@router.get(
+    "/modele/{feuille}.csv",
+    operation_id="imports_modele_csv",
+    summary="Une feuille du modèle en CSV (mêmes colonnes)",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "La feuille"}},
+)
+def imports_modele_csv(
+    feuille: FeuilleCsv, session: SessionDep, principal: CurrentPrincipal, association_id: AssociationParam = None
+) -> Response:
+    access.principal_pour(session, principal, association_id)
+    f = next(x for x in FEUILLES if x.cle == feuille)
+    return Response(
+        modele_csv(f),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{f.cle}.csv"'},
+    )
+
+
+@router.post(
+    "/essai",
+    response_model=RapportImport,
+    operation_id="imports_essai",
+    summary="Essai à blanc : le rapport par ligne et par champ, rien n'est écrit",
+    responses=responses(ErreurValidation),
+)
+async def imports_essai(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    fichiers: Fichiers,
+    association_id: AssociationParam = None,
+) -> RapportImport:
+    depot = await _lire(fichiers)
+    resultat = service.importer(
+        session,
+        principal,
+        fichiers=depot,
+        essai=True,
+        aujourdhui=aujourdhui(),
+        max_lignes=request.app.state.settings.import_max_lignes,
+        association_id=association_id,
+    )
+    return _rapport(resultat)
+
+
+@router.post(
+    "",
+    response_model=RapportImport,
+    status_code=status.HTTP_201_CREATED,
+    operation_id="imports_importer",
+    summary="Import tout ou rien (une transaction) ; rejouable par vos références",
+    description="Écrit le fichier s'il ne contient aucune erreur ; sinon 422 avec les erreurs par ligne "
+    "(champ « Feuille, ligne N, colonne ») et rien n'est écrit. Réimporter le même fichier ne change rien ; "
+    "un fichier corrigé met à jour ce qui a changé.",
+    responses=responses(ErreurValidation),
+)
+async def imports_importer(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    fichiers: Fichiers,
+    association_id: AssociationParam = None,
+) -> RapportImport:
+    depot = await _lire(fichiers)
+    resultat = service.importer(
+        session,
+        principal,
+        fichiers=depot,
+        essai=False,
+        aujourdhui=aujourdhui(),
+        max_lignes=request.app.state.settings.import_max_lignes,
+        association_id=association_id,
+    )
+    if resultat.erreurs:
+        n = len(resultat.erreurs)
+        raise ErreurValidation(
+            f"Le fichier contient {n} erreur(s) : rien n'a été importé. Corrigez-les (voir errors, ou l'essai "
+            "à blanc) puis déposez-le à nouveau.",
+            errors=[
+                ErreurChamp(
+                    champ=f"{e.feuille}, ligne {e.ligne}, colonne {e.colonne}",
+                    message=e.message,
+                    valeur=e.valeur,
+                )
+                for e in resultat.erreurs[:500]
+            ],
+            import_id=str(resultat.import_fichier.id),
+        )
+    return _rapport(resultat)
+
+
+@router.get(
+    "",
+    response_model=list[ImportPublic],
+    operation_id="imports_historique",
+    summary="Historique des imports de l'association (50 derniers)",
+)
+def imports_historique(
+    session: SessionDep, principal: CurrentPrincipal, association_id: AssociationParam = None
+) -> list[ImportPublic]:
+    return [
+        ImportPublic.model_validate(i, from_attributes=True)
+        for i in service.historique(session, principal, association_id=association_id)
+    ]

@@ -1,0 +1,665 @@
+"""Import of a caseload: dry run, then all or nothing.
+
+Both run the same path: the file is read (``lecture.py``), checked cell by cell
+(``verification.py``), then every household is written through the domains' own use cases
+(``creer_menage``/``modifier_menage``, ``mandater``, ``demarrer``, ``modifier_mesure``,
+``creer_rendez_vous``, ``terminer``…) in ONE transaction of its own, each household under
+a savepoint so that the refusal of one (a homonym, a start before the mandatement, an
+adhésion the dispositif requires) is reported on its line and the others still get
+checked. A dry run, or an import with any refusal, then rolls the whole transaction back:
+the dry run's report is exactly what the import would meet. An import without refusal
+commits it, once.
+
+Idempotence: the association's own references (``import_objet``) say what each line
+became; importing the same file again compares and calls a service only for what changed
+(one changed phone number: one ``modifier_menage``, nothing else).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, event
+from sqlmodel import Session, col, select
+
+from api.audit.models import ActionAudit
+from api.audit.service import journaliser
+from api.auth.principal import Principal
+from api.core.concurrency import etag
+from api.core.errors import Probleme, champ_invalide
+from api.core.referentiels import Composition, LienPersonne, Sexe
+from api.dispositifs.models import Dispositif
+from api.imports.access import principal_pour
+from api.imports.colonnes import MENAGES, MESURES, RENDEZ_VOUS, RESSOURCES_DETTES
+from api.imports.lecture import FichierDepose, lire
+from api.imports.models import ImportFichier, ImportObjet, NatureObjet, StatutImport
+from api.imports.verification import ErreurLigne, MenagePlan, MesurePlan, Plan, RendezVousPlan, planifier
+from api.menages import service as menages
+from api.menages.access import visible_menages
+from api.menages.models import Dette, Menage, Personne, Ressource
+from api.menages.schemas import DetteIn, MenageCreate, MenageUpdate, PersonneIn, RessourceIn
+from api.mesures import service as mesures
+from api.mesures.models import (
+    AccesMaintien,
+    Mesure,
+    MesureDomaine,
+    MesureEvenement,
+    RendezVous,
+    StatutMesure,
+)
+from api.mesures.schemas import ChangementReferent, Demarrage, Fin, MesureUpdate
+from api.rendez_vous import service as rendez_vous
+from api.rendez_vous.schemas import RendezVousCreate, RendezVousUpdate
+
+RESSOURCE = "import"
+
+
+@dataclass
+class Bilan:
+    """Per nature, how many were created, changed, left as they were."""
+
+    compteurs: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {n.value: {"cree": 0, "modifie": 0, "inchange": 0} for n in NatureObjet}
+    )
+
+    def noter(self, nature: NatureObjet, quoi: str) -> None:
+        self.compteurs[nature.value][quoi] += 1
+
+
+@dataclass
+class Resultat:
+    import_fichier: ImportFichier
+    erreurs: list[ErreurLigne]
+
+
+@contextmanager
+def _transaction_a_part(session: Session) -> Iterator[tuple[Session, Any]]:
+    """A transaction of the import's own, whatever the services commit inside it: a session
+    whose every ``commit`` only releases a savepoint (SQLAlchemy's « join an external
+    transaction » recipe). The caller commits or rolls back the returned transaction.
+
+    The request's session ends its own transaction first: on SQLite it holds the single
+    write lock (BEGIN IMMEDIATE) that this transaction needs."""
+    session.commit()
+    bind = session.get_bind()
+    propre = isinstance(bind, Engine)
+    conn: Connection = bind.connect() if isinstance(bind, Engine) else bind  # tests: their connection
+    transaction = conn.begin() if propre else conn.begin_nested()
+    s = Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield s, transaction
+    finally:
+        s.close()
+        if transaction.is_active:
+            transaction.rollback()
+        if propre:
+            conn.close()
+
+
+def _marquer_importes(s: Session, import_id: uuid.UUID) -> None:
+    """Every event of a mesure written during the import says so (``donnees.import_id``):
+    the timeline shows which facts came from a file, and which file."""
+
+    @event.listens_for(s, "before_flush")
+    def _marquer(session: Session, _ctx: Any, _instances: Any) -> None:
+        for obj in session.new:
+            if isinstance(obj, MesureEvenement):
+                obj.donnees = (obj.donnees or {}) | {"import_id": str(import_id)}
+
+
+# --- Errors of the services, on the user's line and column ----------------------------
+
+_CHAMPS_MESURE = {
+    "referent_id": "referent_courriel",
+    "date_effet": "date_fin",
+    "date_fin_prevue": "date_debut",
+    "cible_code": "cible",
+    "type_accompagnement_code": "type_accompagnement",
+}
+_CHAMPS_RDV = {"debut": "date", "fin": "duree_minutes", "est_suivi": "reference_mesure"}
+
+
+def _sur_la_ligne(
+    exc: Probleme, feuille: str, ligne: int, colonnes: set[str], defaut: str, traduction: dict[str, str]
+) -> list[ErreurLigne]:
+    if not exc.errors:
+        champ = traduction.get(str(exc.extra.get("champ")), str(exc.extra.get("champ")))
+        return [ErreurLigne(feuille, ligne, champ if champ in colonnes else defaut, None, exc.detail)]
+    out = []
+    for e in exc.errors:
+        champ = e.champ.removeprefix("body.").split(".")[-1] if "." in e.champ else e.champ
+        champ = traduction.get(champ, champ)
+        out.append(ErreurLigne(feuille, ligne, champ if champ in colonnes else defaut, e.valeur, e.message))
+    return out
+
+
+# --- Ménages ----------------------------------------------------------------------------
+
+
+def _personnes_in(plan: MenagePlan, existantes: list[Personne]) -> list[PersonneIn]:
+    """The persons of the file; one already known (same name and birth date) keeps its id."""
+    libres = {(p.nom_recherche, p.date_naissance): p.id for p in existantes}
+    out = []
+    for p in plan.personnes:
+        data = PersonneIn(
+            nom=p.nom, prenom=p.prenom, date_naissance=p.date_naissance, sexe=Sexe(p.sexe), lien=LienPersonne(p.lien)
+        )
+        data.id = libres.pop((menages.nom_recherche(data), p.date_naissance), None)
+        out.append(data)
+    return out
+
+
+def _ecrire_menage(
+    s: Session, principal: Principal, plan: MenagePlan, menage_id: uuid.UUID | None, bilan: Bilan
+) -> uuid.UUID:
+    personnes = _personnes_in(plan, [])
+    situation = plan.situation
+    ressources = (
+        None if plan.ressources is None else [RessourceIn(type=t, montant_mensuel=m) for t, m in plan.ressources]
+    )
+    dettes = None if plan.dettes is None else [DetteIn(type=t, montant=m) for t, m in plan.dettes]
+    if menage_id is None:
+        data = MenageCreate(personnes=personnes, ressources=ressources, dettes=dettes, **situation)
+        cree = menages.creer_menage(s, principal, data=data)
+        bilan.noter(NatureObjet.menage, "cree")
+        return cree.id
+    menage = s.exec(visible_menages(principal).where(Menage.id == menage_id)).first()
+    if menage is None:
+        raise champ_invalide(
+            "reference_menage", "ce ménage importé n'est plus visible de votre association", plan.reference
+        )
+    existantes = list(s.exec(select(Personne).where(Personne.menage_id == menage.id)))
+    changes: dict[str, Any] = {}
+    for cle, valeur in situation.items():
+        if getattr(menage, cle) != valeur:
+            changes[cle] = valeur
+    voulues = sorted((p.nom, p.prenom, p.date_naissance, p.sexe, p.lien) for p in plan.personnes)
+    actuelles = sorted((p.nom, p.prenom, p.date_naissance, p.sexe, p.lien) for p in existantes)
+    if voulues != actuelles:
+        changes["personnes"] = _personnes_in(plan, existantes)
+        changes["composition"] = menages.deduire_composition(changes["personnes"])
+    if ressources is not None:
+        actuelles_r = sorted(
+            (r.type, r.montant_mensuel or -1) for r in s.exec(select(Ressource).where(Ressource.menage_id == menage.id))
+        )
+        if actuelles_r != sorted((r.type.value, r.montant_mensuel or -1) for r in ressources):
+            changes["ressources"] = ressources
+    if dettes is not None:
+        actuelles_d = sorted((d.type, d.montant) for d in s.exec(select(Dette).where(Dette.menage_id == menage.id)))
+        if actuelles_d != sorted((d.type.value, d.montant) for d in dettes):
+            changes["dettes"] = dettes
+    if not changes:
+        bilan.noter(NatureObjet.menage, "inchange")
+        return menage.id
+    if isinstance(changes.get("composition"), Composition):
+        changes["composition"] = changes["composition"]
+    menages.modifier_menage(
+        s, principal, menage_id=menage.id, data=MenageUpdate(**changes), if_match=etag(menage.version)
+    )
+    bilan.noter(NatureObjet.menage, "modifie")
+    return menage.id
+
+
+# --- Mesures ----------------------------------------------------------------------------
+
+
+def _creer_mesure(s: Session, principal: Principal, plan: MesurePlan, menage_id: uuid.UUID, aujourdhui: date) -> Mesure:
+    """A mesure already running elsewhere comes in at its past mandatement, by ``mandater``
+    (the snapshot of the household at entry), whatever the dispositif's way of opening
+    mesures: it was decided before Ancrage."""
+    menage = s.get(Menage, menage_id)
+    assert menage is not None
+    mesure = mesures.mandater(
+        s,
+        principal,
+        menage=menage,
+        dispositif_id=plan.dispositif.id,
+        association_id=principal.organisation_id,
+        cible_code=plan.cible,
+        type_accompagnement_code=plan.type_accompagnement,
+        acces_maintien=AccesMaintien(plan.acces_maintien),
+        date_mandatement=plan.date_mandatement,
+        referent_id=plan.referent_id,
+    )
+    journaliser(s, principal, ActionAudit.creer, mesures.RESSOURCE, mesure.id)
+    s.commit()
+    return mesure
+
+
+def _verifier_inchangeables(mesure: Mesure, plan: MesurePlan, menage_id: uuid.UUID) -> None:
+    """What makes a mesure what it is does not move by import (a réorientation is a fact of
+    its own, with its date, typed in the mesure)."""
+    for cle, actuel, voulu in (
+        ("dispositif", str(mesure.dispositif_id), str(plan.dispositif.id)),
+        ("reference_menage", str(mesure.menage_id), str(menage_id)),
+        ("date_mandatement", mesure.date_mandatement, plan.date_mandatement),
+        ("cible", mesure.cible_code, plan.cible),
+        ("type_accompagnement", mesure.type_accompagnement_code, plan.type_accompagnement),
+    ):
+        if actuel != voulu:
+            raise champ_invalide(
+                cle,
+                "ne change pas par un nouvel import (mesure déjà importée) ; une réorientation se saisit "
+                f"dans la mesure. Valeur actuelle : {actuel}",
+                str(voulu),
+            )
+
+
+def _ecrire_mesure(
+    s: Session,
+    principal: Principal,
+    plan: MesurePlan,
+    menage_id: uuid.UUID,
+    mesure_id: uuid.UUID | None,
+    rdv_ids: dict[str, uuid.UUID],
+    aujourdhui: date,
+    bilan: Bilan,
+    a_enregistrer: list[tuple[NatureObjet, str, uuid.UUID]],
+) -> None:
+    if mesure_id is None:
+        mesure = _creer_mesure(s, principal, plan, menage_id, aujourdhui)
+        a_enregistrer.append((NatureObjet.mesure, plan.reference, mesure.id))
+        avant = None
+    else:
+        trouvee = s.get(Mesure, mesure_id)
+        if trouvee is None or trouvee.association_id != principal.organisation_id:
+            raise champ_invalide(
+                "reference_mesure", "cette mesure importée n'est plus portée par votre association", plan.reference
+            )
+        mesure = trouvee
+        _verifier_inchangeables(mesure, plan, menage_id)
+        avant = mesure.version
+    if plan.referent_id is not None and plan.referent_id != mesure.referent_id:
+        mesures.changer_referent(
+            s, principal, mesure_id=mesure.id, data=ChangementReferent(referent_id=plan.referent_id), if_match=None
+        )
+    if plan.date_debut is not None:
+        if mesure.date_debut is None and mesure.statut != StatutMesure.terminee.value:
+            mesures.demarrer(
+                s,
+                principal,
+                mesure_id=mesure.id,
+                data=Demarrage(
+                    date_debut=plan.date_debut,
+                    evaluation=False,
+                    adhesion_date=plan.adhesion_date,
+                    adhesion_modalite=plan.adhesion_modalite,
+                ),
+                aujourdhui=aujourdhui,
+            )
+        elif mesure.date_debut != plan.date_debut:
+            raise champ_invalide(
+                "date_debut",
+                f"déjà commencée le {mesure.date_debut:%d/%m/%Y} : ne change pas par import"
+                if mesure.date_debut
+                else "mesure terminée sans avoir commencé",
+                plan.date_debut.isoformat(),
+            )
+    s.refresh(mesure)
+    changes: dict[str, Any] = {}
+    for cle in ("acces_maintien", "modalite_logement", "modalite_date_debut", "modalite_date_fin"):
+        voulu = getattr(plan, cle)
+        if voulu is not None and getattr(mesure, cle) != voulu:
+            changes[cle] = voulu
+    if plan.domaines is not None:
+        actuels = sorted(s.exec(select(MesureDomaine.domaine).where(MesureDomaine.mesure_id == mesure.id)))
+        if actuels != plan.domaines:
+            changes["domaines"] = plan.domaines
+    if changes:
+        if mesure.statut == StatutMesure.terminee.value:
+            raise champ_invalide(
+                next(iter(changes)), "la mesure est terminée : ses données ne changent plus par import", None
+            )
+        mesures.modifier_mesure(
+            s, principal, mesure_id=mesure.id, data=MesureUpdate(**changes), if_match=etag(mesure.version)
+        )
+    nouveaux_rdv = _ecrire_rendez_vous(s, principal, plan.rendez_vous, mesure, rdv_ids, bilan, a_enregistrer)
+    s.refresh(mesure)
+    if plan.date_fin is not None:
+        if mesure.statut != StatutMesure.terminee.value:
+            assert plan.motif_fin is not None and plan.situation_sortie is not None
+            mesures.terminer(
+                s,
+                principal,
+                mesure_id=mesure.id,
+                data=Fin(date_fin=plan.date_fin, motif_fin=plan.motif_fin, situation_sortie=plan.situation_sortie),
+                aujourdhui=aujourdhui,
+            )
+        elif (mesure.date_fin, mesure.motif_fin, mesure.situation_sortie) != (
+            plan.date_fin,
+            plan.motif_fin,
+            plan.situation_sortie,
+        ):
+            raise champ_invalide(
+                "date_fin",
+                f"mesure déjà terminée le {mesure.date_fin:%d/%m/%Y} : sa fin ne change pas par import",
+                plan.date_fin.isoformat(),
+            )
+    s.refresh(mesure)
+    if avant is not None:
+        bilan.noter(NatureObjet.mesure, "modifie" if mesure.version != avant else "inchange")
+    else:
+        bilan.noter(NatureObjet.mesure, "cree")
+    _ = nouveaux_rdv
+
+
+def _ecrire_rendez_vous(
+    s: Session,
+    principal: Principal,
+    plans: list[RendezVousPlan],
+    mesure: Mesure,
+    rdv_ids: dict[str, uuid.UUID],
+    bilan: Bilan,
+    a_enregistrer: list[tuple[NatureObjet, str, uuid.UUID]],
+) -> int:
+    instant = datetime.now(UTC)
+    n = 0
+    for plan in plans:
+        try:
+            existant_id = rdv_ids.get(plan.reference)
+            if existant_id is None:
+                public = rendez_vous.creer_rendez_vous(
+                    s,
+                    principal,
+                    data=RendezVousCreate(
+                        mesure_id=mesure.id,
+                        debut=plan.debut,
+                        duree_minutes=plan.duree_minutes,
+                        type=plan.type,
+                        statut=plan.statut,
+                    ),
+                    instant=instant,
+                )
+                a_enregistrer.append((NatureObjet.rendez_vous, plan.reference, public.id))
+                bilan.noter(NatureObjet.rendez_vous, "cree")
+                n += 1
+                continue
+            rdv = s.get(RendezVous, existant_id)
+            if rdv is None or rdv.mesure_id != mesure.id:
+                raise champ_invalide(
+                    "reference_mesure", "ce rendez-vous importé appartient à une autre mesure", plan.reference_mesure
+                )
+            if (
+                rendez_vous._aware(rdv.debut) == plan.debut
+                and rdv.duree_minutes == plan.duree_minutes
+                and rdv.type == plan.type
+                and rdv.statut == plan.statut
+            ):
+                bilan.noter(NatureObjet.rendez_vous, "inchange")
+                continue
+            rendez_vous.modifier_rendez_vous(
+                s,
+                principal,
+                rdv_id=rdv.id,
+                data=RendezVousUpdate(
+                    debut=plan.debut, duree_minutes=plan.duree_minutes, type=plan.type, statut=plan.statut
+                ),
+                if_match=etag(rdv.version),
+                instant=instant,
+            )
+            bilan.noter(NatureObjet.rendez_vous, "modifie")
+        except Probleme as exc:
+            raise _ErreurRendezVous(exc, plan) from None
+    return n
+
+
+class _ErreurRendezVous(Exception):
+    def __init__(self, exc: Probleme, plan: RendezVousPlan) -> None:
+        self.exc = exc
+        self.plan = plan
+
+
+# --- The whole file ---------------------------------------------------------------------
+
+
+def _references(session: Session, association_id: uuid.UUID, nature: NatureObjet) -> dict[str, uuid.UUID]:
+    return {
+        r.reference_externe: r.objet_id
+        for r in session.exec(
+            select(ImportObjet).where(ImportObjet.association_id == association_id, ImportObjet.nature == nature.value)
+        )
+    }
+
+
+def _homonymes(s: Session, principal: Principal, plan: Plan, deja: dict[str, uuid.UUID]) -> list[ErreurLigne]:
+    """A new household whose demandeur (name + birth date) is already a visible household is
+    reported, never created a second time."""
+    nouveaux = {ref: m for ref, m in plan.menages.items() if ref not in deja}
+    demandeurs: dict[str, PersonneIn] = {}
+    for ref, m in nouveaux.items():
+        d = next((p for p in m.personnes if p.lien == "demandeur"), None)
+        if d is not None and d.date_naissance is not None:
+            demandeurs[ref] = PersonneIn(
+                nom=d.nom, prenom=d.prenom, date_naissance=d.date_naissance, lien=LienPersonne.demandeur
+            )
+    connus = menages.homonymes(s, principal, list(demandeurs.values()))
+    erreurs = []
+    for ref, p in demandeurs.items():
+        cle = (menages.nom_recherche(p), p.date_naissance)
+        existant = connus.get(cle)
+        if existant is not None:
+            erreurs.append(
+                ErreurLigne(
+                    MENAGES.nom,
+                    nouveaux[ref].ligne,
+                    "nom",
+                    f"{p.prenom} {p.nom}",
+                    f"un ménage de même demandeur (nom et date de naissance) existe déjà : {existant.reference}. "
+                    "Il n'est pas créé une seconde fois ; retirez ces lignes "
+                    "ou saisissez ce ménage dans l'application.",
+                )
+            )
+    return erreurs
+
+
+def _session_menage(conn: Connection, import_id: uuid.UUID) -> Session:
+    s = Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    _marquer_importes(s, import_id)
+    return s
+
+
+def _ecrire(
+    s: Session, principal: Principal, plan: Plan, import_id: uuid.UUID, aujourdhui: date, bilan: Bilan
+) -> list[ErreurLigne]:
+    """Each household (with its mesures and their rendez-vous) in a savepoint and a session
+    of its own: a refused one is rolled back alone and reported, the others still run."""
+    association_id = principal.organisation_id
+    menage_ids = _references(s, association_id, NatureObjet.menage)
+    mesure_ids = _references(s, association_id, NatureObjet.mesure)
+    rdv_ids = _references(s, association_id, NatureObjet.rendez_vous)
+    erreurs = _homonymes(s, principal, plan, menage_ids)
+    homonymes = {e.ligne for e in erreurs}
+    mesures_par_menage: dict[str, list[MesurePlan]] = {}
+    for m in plan.mesures.values():
+        mesures_par_menage.setdefault(m.reference_menage, []).append(m)
+    a_enregistrer: list[tuple[NatureObjet, str, uuid.UUID]] = []
+    conn = s.connection()
+    s.commit()  # the outer session's savepoint is released: the households' nest in the import's transaction
+    # The households of the file, then those already imported whose mesures only are listed.
+    refs = list(plan.menages) + [r for r in mesures_par_menage if r not in plan.menages]
+    for ref in refs:
+        menage_plan = plan.menages.get(ref)
+        if menage_plan is not None and (menage_plan.ligne in homonymes or not menage_plan.personnes):
+            continue
+        point = conn.begin_nested()
+        hs = _session_menage(conn, import_id)
+        nouveaux: list[tuple[NatureObjet, str, uuid.UUID]] = []
+        ou: tuple[str, int, set[str], str, dict[str, str]] = (
+            MENAGES.nom,
+            menage_plan.ligne if menage_plan else 0,
+            {c.cle for c in MENAGES.colonnes},
+            "reference_menage",
+            {},
+        )
+        try:
+            if menage_plan is not None:
+                menage_id = _ecrire_menage(hs, principal, menage_plan, menage_ids.get(ref), bilan)
+                if ref not in menage_ids:
+                    nouveaux.append((NatureObjet.menage, ref, menage_id))
+            else:
+                menage_id = menage_ids[ref]
+            for mesure_plan in mesures_par_menage.get(ref, []):
+                ou = (
+                    MESURES.nom,
+                    mesure_plan.ligne,
+                    {c.cle for c in MESURES.colonnes},
+                    "reference_mesure",
+                    _CHAMPS_MESURE,
+                )
+                _ecrire_mesure(
+                    hs,
+                    principal,
+                    mesure_plan,
+                    menage_id,
+                    mesure_ids.get(mesure_plan.reference),
+                    rdv_ids,
+                    aujourdhui,
+                    bilan,
+                    nouveaux,
+                )
+            hs.commit()
+            hs.close()
+            point.commit()
+            a_enregistrer += nouveaux
+        except _ErreurRendezVous as e:
+            erreurs += _sur_la_ligne(
+                e.exc,
+                RENDEZ_VOUS.nom,
+                e.plan.ligne,
+                {c.cle for c in RENDEZ_VOUS.colonnes},
+                "reference_rendez_vous",
+                _CHAMPS_RDV,
+            )
+            _annuler(hs, point)
+        except Probleme as exc:
+            erreurs += _sur_la_ligne(exc, *ou)
+            _annuler(hs, point)
+    # The idempotence keys of what this import created.
+    for nature, ref, objet_id in a_enregistrer:
+        s.add(
+            ImportObjet(
+                association_id=association_id,
+                nature=nature.value,
+                reference_externe=ref,
+                objet_id=objet_id,
+                import_id=import_id,
+                cree_par_import_id=import_id,
+            )
+        )
+    s.flush()
+    return erreurs
+
+
+def _annuler(hs: Session, point: Any) -> None:
+    """One household refused: what it wrote goes with its savepoint."""
+    hs.rollback()
+    hs.close()
+    if point.is_active:
+        point.rollback()
+
+
+def empreinte(fichiers: list[FichierDepose]) -> str:
+    h = hashlib.sha256()
+    for f in fichiers:
+        h.update(f.nom.encode())
+        h.update(b"\0")
+        h.update(f.contenu)
+    return h.hexdigest()
+
+
+def importer(
+    session: Session,
+    principal: Principal,
+    *,
+    fichiers: list[FichierDepose],
+    essai: bool,
+    aujourdhui: date,
+    max_lignes: int,
+    association_id: uuid.UUID | None = None,
+) -> Resultat:
+    """Dry run (``essai``) or import of a caseload file. A refusal of the file as a whole
+    (type, empty, sheet or column missing, too many lines) is a 422 and writes nothing; the
+    refusals of lines are the report. The import writes only when the file has none, in
+    one transaction; the history keeps each attempt (file name, fingerprint, author, counts)."""
+    acteur = principal_pour(session, principal, association_id)
+    feuilles = lire(fichiers, max_lignes=max_lignes)
+    nom = ", ".join(f.nom for f in fichiers)[:300]
+    historique = ImportFichier(
+        association_id=acteur.organisation_id,
+        auteur_id=principal.id,
+        auteur_organisation_id=principal.organisation_id,
+        essai=essai,
+        statut=StatutImport.essai_valide.value,
+        nom_fichier=nom,
+        empreinte=empreinte(fichiers),
+    )
+    bilan = Bilan()
+    with _transaction_a_part(session) as (s, transaction):
+        connus_menages = _references(s, acteur.organisation_id, NatureObjet.menage)
+        connues_mesures = _references(s, acteur.organisation_id, NatureObjet.mesure)
+        plan = planifier(
+            s,
+            feuilles,
+            association_id=acteur.organisation_id,
+            aujourdhui=aujourdhui,
+            menages_connus=set(connus_menages),
+            mesures_connues=set(connues_mesures),
+        )
+        historique.nb_lignes = plan.nb_lignes
+        # The history row first: the idempotence keys refer to it.
+        s.add(historique)
+        s.flush()
+        _marquer_importes(s, historique.id)
+        erreurs = list(plan.erreurs)
+        erreurs += _ecrire(s, acteur, plan, historique.id, aujourdhui, bilan)
+        ecrit = not essai and not erreurs
+        if ecrit:
+            historique.statut = StatutImport.importe.value
+            historique.bilan = bilan.compteurs
+            s.add(historique)
+            journaliser(s, acteur, ActionAudit.creer, RESSOURCE, historique.id, nombre=plan.nb_lignes)
+            s.commit()
+            transaction.commit()
+    erreurs.sort(key=lambda e: (_ORDRE_FEUILLES.get(e.feuille, 9), e.ligne or 0))
+    if not ecrit:
+        # Nothing of the file was kept: the attempt alone goes to the history.
+        historique.statut = (
+            StatutImport.essai_valide.value
+            if essai and not erreurs
+            else StatutImport.essai_erreurs.value
+            if essai
+            else StatutImport.refuse.value
+        )
+        historique.nb_erreurs = len(erreurs)
+        historique.bilan = bilan.compteurs
+        session.add(ImportFichier(**historique.model_dump(exclude={"bilan"}), bilan=historique.bilan))
+        journaliser(session, acteur, ActionAudit.lire, RESSOURCE, historique.id, nombre=plan.nb_lignes)
+        session.commit()
+    return Resultat(import_fichier=session.get(ImportFichier, historique.id) or historique, erreurs=erreurs)
+
+
+_ORDRE_FEUILLES = {f.nom: i for i, f in enumerate((MENAGES, RESSOURCES_DETTES, MESURES, RENDEZ_VOUS))}
+
+
+def historique(
+    session: Session, principal: Principal, *, association_id: uuid.UUID | None, limite: int = 50
+) -> list[ImportFichier]:
+    """The imports of an association, newest first: its responsables', or any for the admin."""
+    acteur = principal_pour(session, principal, association_id)
+    return list(
+        session.exec(
+            select(ImportFichier)
+            .where(ImportFichier.association_id == acteur.organisation_id)
+            .order_by(col(ImportFichier.quand).desc())
+            .limit(limite)
+        )
+    )
+
+
+__all__ = ["Dispositif", "historique", "importer"]
