@@ -26,7 +26,7 @@ def test_les_ecritures_de_l_api_tiennent_les_relations(client, db: Session, mond
     assert transition(client, monde, o["id"], vers_statut="en_commission").status_code == 200
     r = transition(
         client, monde, o["id"], vers_statut="acceptee", association_id=str(monde.asso.id),
-        cible_code="sante_mentale", type_accompagnement_code="evaluation", date_effet="2026-03-02",
+        cible_code="sante_mentale", type_accompagnement_code="evaluation",
     )
     assert r.status_code == 200, r.text
     ids = [uuid.UUID(brouillon["menage_id"]), uuid.UUID(o["menage_id"])]

@@ -23,12 +23,22 @@ def _file_active(client, h, **extra) -> tuple[int, dict[str, str]]:
     return cellules(r.json(), "file_active")["total"], dict(r.headers)
 
 
+def _dispositif(db, m):
+    # Exact figures for the funder (its convention says so): the counts below tell a kept
+    # document from a fresh one; secrecy itself is tests/test_indicateurs_secret.py's.
+    d = fi.dispositif(db, m)
+    d.secret_statistique_seuil = 0
+    db.add(d)
+    db.flush()
+    return d
+
+
 def _mesure(db, m, d) -> None:
     fi.mesure(db, m, fi.menage(db, m.asso, naissance=date(1980, 1, 1)), d, mandatement=date(2020, 1, 10))
 
 
 def test_a_funder_reads_a_kept_document_until_it_asks_for_a_fresh_one(client, db, monde) -> None:
-    d = fi.dispositif(db, monde)
+    d = _dispositif(db, monde)
     _mesure(db, monde, d)
     h = monde.h("financeur")
     total, entetes = _file_active(client, h)
@@ -46,7 +56,7 @@ def test_a_funder_reads_a_kept_document_until_it_asks_for_a_fresh_one(client, db
 
 
 def test_those_who_record_the_facts_always_read_them_fresh(client, db, monde) -> None:
-    d = fi.dispositif(db, monde)
+    d = _dispositif(db, monde)
     _mesure(db, monde, d)
     for who in ("asso_agent", "gie"):
         avant = _file_active(client, monde.h(who))[0]
@@ -57,7 +67,7 @@ def test_those_who_record_the_facts_always_read_them_fresh(client, db, monde) ->
 def test_two_funders_never_share_a_kept_document(client, db, monde) -> None:
     """Same filters, two callers: a key without the caller would hand the first
     funder's figures to the second, who funds nothing here."""
-    d = fi.dispositif(db, monde)
+    d = _dispositif(db, monde)
     _mesure(db, monde, d)
     autre = utilisateur(db, organisation(db, TypeOrganisation.financeur, "Département"), "agent")
     collegue = utilisateur(db, monde.financeur, "agent")
@@ -107,3 +117,12 @@ def test_redis_shares_one_computation_between_workers() -> None:
 def test_an_unreachable_redis_computes_instead_of_failing() -> None:
     cache = CacheDocuments(60, "redis://127.0.0.1:1/0")  # nothing listens on port 1
     assert cache.obtenir("test", "k", lambda: b"calcule")[0] == b"calcule"
+
+
+def test_a_threshold_set_by_the_admin_reaches_the_funder_at_once(client, db, monde) -> None:
+    d = _dispositif(db, monde)
+    _mesure(db, monde, d)
+    assert _file_active(client, monde.h("financeur"))[0] == 1
+    r = client.patch(f"/api/v1/dispositifs/{d.id}", json={"secret_statistique_seuil": 5}, headers=monde.h("admin"))
+    assert r.status_code == 200, r.text
+    assert _file_active(client, monde.h("financeur"))[0] is None  # masked now, not the kept 1

@@ -70,7 +70,7 @@ def _orientation_acceptee(client, monde: Monde) -> dict:
     assert transition(client, monde, o["id"], vers_statut="en_commission").status_code == 200
     r = transition(
         client, monde, o["id"], vers_statut="acceptee", association_id=str(monde.asso.id),
-        cible_code="sante_mentale", type_accompagnement_code="evaluation", date_effet="2026-03-02",
+        cible_code="sante_mentale", type_accompagnement_code="evaluation",
     )
     assert r.status_code == 200, r.text
     return r.json()

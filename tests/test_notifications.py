@@ -6,7 +6,7 @@ are read back and checked to hold no household name, no cible, no address."""
 from __future__ import annotations
 
 import socket
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from email import message_from_bytes, policy
 
 import pytest
@@ -69,7 +69,7 @@ def _decision(client, monde: Monde):
     creer_convention(client, monde, d["id"])
     o = orienter(client, monde, d["id"], who="bailleur")
     s = client.post(
-        "/api/v1/commissions", json={"dispositif_id": d["id"], "date": "2026-03-10", "lieu": "Rennes"},
+        "/api/v1/commissions", json={"dispositif_id": d["id"], "date": date.today().isoformat(), "lieu": "Rennes"},
         headers=monde.h("gie"),
     ).json()
     r = client.post(f"/api/v1/commissions/{s['id']}/ordre-du-jour", json={"orientation_ids": [o["id"]]}, headers=monde.h("gie"))
@@ -77,7 +77,7 @@ def _decision(client, monde: Monde):
     r = client.post(
         f"/api/v1/orientations/{o['id']}/transitions",
         json={"vers_statut": "acceptee", "association_id": str(monde.asso.id), "cible_code": "sante_mentale",
-              "type_accompagnement_code": "evaluation", "date_effet": "2026-03-10"},
+              "type_accompagnement_code": "evaluation"},
         headers=monde.h("gie"),
     )
     assert r.status_code == 200, r.text

@@ -32,7 +32,6 @@ def _porte_par_asso(client, monde: Monde, who: str = "bailleur", headers=None) -
         association_id=str(monde.asso.id),
         cible_code="sante_mentale",
         type_accompagnement_code="evaluation",
-        date_effet="2026-03-02",
         commentaire="Avis du psychiatre joint : suivi CMP en cours",
     )
     assert r.status_code == 200, r.text

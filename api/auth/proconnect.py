@@ -30,6 +30,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 from sqlmodel import Session, col, delete, select
 
+from api.annuaire.models import Organisation, Utilisateur
 from api.auth.models import ProConnectSession, ProConnectTentative, SessionAuth
 from api.auth.schemas import Titulaire
 from api.auth.service import Emission, _emettre
@@ -37,7 +38,6 @@ from api.core.config import Settings
 from api.core.errors import Probleme
 from api.core.models import utcnow
 from api.core.security import InvalidToken, decode_token
-from api.organisations.models import Organisation, Utilisateur
 
 TENTATIVE_VALIDITE = timedelta(minutes=10)
 ALGORITHMES = ["RS256", "ES256", "PS256"]  # ProConnect signs with RS256 or ES256; never « none » nor HS*

@@ -11,6 +11,8 @@ from email.utils import formatdate
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy import select
+from sqlmodel import col
 
 from api.auth.principal import CurrentPrincipal
 from api.core.cache import CacheDocuments
@@ -25,6 +27,7 @@ from api.core.errors import (
     responses,
 )
 from api.core.referentiels import INSEE_PATTERN
+from api.dispositifs.models import Dispositif
 from api.indicateurs import access, service
 from api.indicateurs.schemas import DetailCellule, DocumentIndicateurs, FormatIndicateurs, ModeAge
 
@@ -163,6 +166,11 @@ def indicateurs_calculer(
             [principal.kind, principal.id, principal.organisation_id, principal.organisation_type, principal.role],
             dataclasses.asdict(f),
             seuil,
+            # The thresholds an administrator sets per dispositif change the document at once.
+            [
+                [str(i), v]
+                for i, v in lecture.execute(select(col(Dispositif.id), col(Dispositif.secret_statistique_seuil)))
+            ],
         )
         frais = "no-cache" in request.headers.get("cache-control", "")
         brut, calcule_le = cache.obtenir("indicateurs", k, calcul, frais=frais)
