@@ -63,8 +63,11 @@ def orienter(
     composition: str,
     origine: str = "association",
     motifs: str = "Impayés de loyer.",
+    date_reception: date | None = None,
 ) -> dict[str, Any]:
-    """A new household of one demandeur in Rennes, referred and submitted to the commission."""
+    """A new household of one demandeur in Rennes, referred and submitted to the commission.
+    ``date_reception``: a referral received in the past (the commission records it; an
+    agent's referral is received today, and nothing is decided before its reception)."""
     r = c.post(
         "/api/v1/orientations",
         json={
@@ -73,6 +76,7 @@ def orienter(
             "acces_maintien": "maintien",
             "motifs": motifs,
             "soumettre": True,
+            **({"date_reception": date_reception.isoformat()} if date_reception else {}),
             "menage": {
                 "composition": composition,
                 "commune_insee": "35238",

@@ -30,6 +30,12 @@ def creer_donnees_indicateurs(serveur: Serveur) -> dict[str, Any]:
     aujourdhui = datetime.now(PARIS).date()
     horizon = association(serveur, "Association Horizon", [(HORIZON_EMAIL, HORIZON_PASSWORD, "Soizic", "Guillou")])
     naissances = {"habitat": date(1990, 5, 10), "sante": date(1958, 2, 1)}
+    # The partners' convention gives the funder exact figures (as seed 001's bilan does):
+    # the administrator sets this dispositif's secrecy threshold to 0 (docs/indicateurs.md).
+    with client_api(serveur, serveur.admin_email, serveur.admin_password) as admin:
+        admin.patch(
+            f"/api/v1/dispositifs/{serveur.ids['dispositif']}", json={"secret_statistique_seuil": 0}
+        ).raise_for_status()
     with (
         client_api(serveur, HORIZON_EMAIL, HORIZON_PASSWORD) as agent,
         client_api(serveur, serveur.gie_email, serveur.gie_password) as gie,

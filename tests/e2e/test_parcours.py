@@ -124,7 +124,7 @@ def test_agent_association_ouvre_cherche_et_modifie_un_menage(
 
     # Search, without accents or case.
     page.goto("/menages")
-    page.get_by_label("Rechercher un ménage").fill("le goff")
+    page.get_by_role("main").get_by_label("Rechercher un ménage").fill("le goff")
     page.get_by_role("main").get_by_role("button", name="Rechercher").click()
     expect(page.get_by_text("2 ménages pour « le goff »")).to_be_visible()
     capture(page, "07-menages-recherche")

@@ -5,6 +5,7 @@ notification."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import httpx
@@ -44,7 +45,7 @@ def test_evaluation_jointe_ouverte_par_la_commission_puis_notification(
     assert r.status_code == 201, r.text
     o = r.json()
     seance = httpx.post(f"{url}/api/v1/commissions", headers=gie,
-                        json={"dispositif_id": serveur.ids["dispositif"], "date": "2026-12-10", "lieu": "Rennes"}).json()
+                        json={"dispositif_id": serveur.ids["dispositif"], "date": date.today().isoformat(), "lieu": "Rennes"}).json()
     r = httpx.post(f"{url}/api/v1/commissions/{seance['id']}/ordre-du-jour", headers=gie,
                    json={"orientation_ids": [o["id"]]})
     assert r.status_code == 200, r.text
@@ -87,7 +88,7 @@ def test_evaluation_jointe_ouverte_par_la_commission_puis_notification(
     # --- The decision: the association's header counts its notification --------------------------
     r = httpx.post(f"{url}/api/v1/orientations/{o['id']}/transitions", headers=gie, json={
         "vers_statut": "acceptee", "association_id": serveur.ids["association"], "cible_code": "reassurance_locataire",
-        "type_accompagnement_code": "evaluation", "date_effet": "2026-12-10",
+        "type_accompagnement_code": "evaluation",
     })
     assert r.status_code == 200, r.text
     page.context.clear_cookies()

@@ -58,11 +58,13 @@ def _dossier(serveur: Serveur, naissance: str) -> dict[str, Any]:
         client_api(serveur, serveur.agent_email, serveur.agent_password) as agent,
         client_api(serveur, serveur.gie_email, serveur.gie_password) as gie,
     ):
+        # Received a month ago, as the commission recorded it: decided on that day.
         o = orienter(
-            agent,
+            gie,
             serveur,
             {"nom": "Vallée", "prenom": "Élodie", "date_naissance": naissance, "sexe": "femme"},
             composition="femme_seule_avec_enfants",
+            date_reception=mandatement,
         )
         accepter(gie, serveur, mandatement, serveur.ids["association"], [(o, "reassurance_locataire", "evaluation")])
         mesure_id = agent.get(f"/api/v1/orientations/{o['id']}").raise_for_status().json()["mesure_id"]

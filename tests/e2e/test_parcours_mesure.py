@@ -81,7 +81,7 @@ def test_du_menage_aux_indicateurs_par_les_ecrans(page: Any, serveur: Serveur, c
     expect(nouvelle.get_by_label("Dispositif")).to_have_value(serveur.ids["dispositif"])
     nouvelle.get_by_role("button", name="Créer la session").click()
     expect(page.get_by_role("heading", level=1, name=f"Session du {jour}")).to_be_visible()
-    a_inscrire = page.get_by_role("region", name="Orientations à inscrire")
+    a_inscrire = page.get_by_role("region", name="Préparer l'ordre du jour : orientations en attente")
     a_inscrire.locator("label", has_text=ref_orientation).click()
     a_inscrire.get_by_role("button", name="Inscrire à l'ordre du jour").click()
     fiche = page.get_by_role("region", name=f"Orientation {ref_orientation}")
@@ -133,7 +133,8 @@ def test_du_menage_aux_indicateurs_par_les_ecrans(page: Any, serveur: Serveur, c
     ligne = section_mesures.get_by_role("row", name=re.compile(ref_mesure))
     expect(ligne).to_contain_text("En évaluation")
     expect(ligne).to_contain_text(jour)
-    expect(ligne.get_by_role("link", name=ref_menage)).to_be_visible()
+    # the household by its demandeur's name (the reference stays on the file itself)
+    expect(ligne.get_by_role("link", name="Yann KERBRAT")).to_be_visible()
     ligne_rdv = page.get_by_role("region", name="Mes prochains rendez-vous").get_by_role(
         "row", name=re.compile(ref_menage)
     )
