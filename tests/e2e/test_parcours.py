@@ -20,6 +20,9 @@ pytestmark = pytest.mark.e2e
 
 def se_connecter(page: Any, email: str, password: str) -> None:
     page.goto("/connexion")
+    # The page first asks whether a session is still open and whether ProConnect is offered:
+    # typing before those answers could be lost when the form is drawn again.
+    page.wait_for_load_state("networkidle")
     page.get_by_label("Courriel").fill(email)
     page.get_by_label("Mot de passe", exact=True).fill(password)
     page.get_by_role("button", name="Se connecter").click()
