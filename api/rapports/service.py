@@ -24,7 +24,8 @@ from api.core.models import utcnow
 from api.core.pagination import Page, PageParams, count
 from api.dispositifs.models import Dispositif
 from api.indicateurs import service as indicateurs
-from api.indicateurs.secret import UNITES_COMPTAGE
+from api.indicateurs.schemas import Tableau
+from api.indicateurs.secret import masquer as masquer_tableaux
 from api.organisations.models import Organisation, TypeOrganisation
 from api.rapports import access, gabarits, rendu
 from api.rapports.composition import Contenu, composer, verifier_sections
@@ -333,19 +334,15 @@ def _documents(
 
 
 def masquer(doc: dict[str, Any] | None, seuil: int) -> dict[str, Any] | None:
-    """Statistical secrecy on a frozen document, as the indicator service applies it to a
-    funder: a count below the threshold (but not zero) is withheld; totals stay exact."""
+    """Statistical secrecy on a frozen document, exactly as the indicator service applies
+    it to a funder (api/indicateurs/secret.py: primary, then secondary suppression so that
+    no masked cell can be recomputed from its row, column or total)."""
     if doc is None or seuil <= 0:
         return doc
     doc = copy.deepcopy(doc)
-    comptages = {u.value for u in UNITES_COMPTAGE}
-    for t in doc["tableaux"]:
-        t["detail_disponible"] = False
-        if t["unite"] not in comptages:
-            continue
-        for c in t["cellules"]:
-            if not c.get("total") and c.get("valeur") is not None and 0 < c["valeur"] < seuil:
-                c["valeur"], c["pourcentage"], c["masque"] = None, None, True
+    tableaux = [Tableau.model_validate(t) for t in doc["tableaux"]]
+    masquer_tableaux(tableaux, seuil)
+    doc["tableaux"] = [t.model_dump(mode="json") | {"detail_disponible": False} for t in tableaux]
     doc["parametres"]["secret_statistique_seuil"] = seuil
     return doc
 
