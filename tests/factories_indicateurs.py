@@ -18,8 +18,8 @@ from api.core.compteurs import prochaine_reference
 from api.core.texte import normaliser
 from api.dispositifs.models import Cible, Convention, Dispositif
 from api.menages.models import Dette, Menage, Personne, Ressource
+from api.mesures.mandatement import mandater
 from api.mesures.models import AccesMaintien, Mesure, MesureDomaine, RendezVous
-from api.mesures.service import mandater
 from api.organisations.models import Organisation, TypeOrganisation
 from api.orientations.models import Orientation, OrientationEvenement
 from tests.factories import Monde, fake

@@ -13,8 +13,8 @@ from api.dispositifs.models import Cible, Dispositif, TypeAccompagnement
 from api.menages.models import Menage
 from api.menages.schemas import MenageCreate
 from api.menages.service import preparer_menage
+from api.mesures.mandatement import mandater
 from api.mesures.models import AccesMaintien, Mesure
-from api.mesures.service import mandater
 from api.organisations.models import Organisation, TypeOrganisation, Utilisateur
 from api.orientations.models import Orientation, StatutOrientation
 from tests.factories import Monde, menage_payload

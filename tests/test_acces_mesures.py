@@ -114,7 +114,7 @@ def test_list_statement_built_once_binds_each_callers_values(client, db, monde: 
     from sqlmodel import select
 
     from api.audit.models import JournalAcces
-    from api.mesures.service import _requetes_liste
+    from api.mesures.liste import _requetes_liste
 
     disp = fm.dispositif(db, monde)
     a = {fm.mesure(db, monde, disp, association=monde.asso).id for _ in range(3)}

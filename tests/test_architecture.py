@@ -189,3 +189,43 @@ def test_les_points_d_extension_sont_remplis_et_refusent_d_etre_vides(monkeypatc
         mesures_access.condition_prescripteur(bailleur)
     with pytest.raises(RuntimeError, match=r"api\.orientations\.access"):
         menages_access.condition_transmission_visible(gie)
+
+
+# --- Rooms of a readable size (issue 19) ----------------------------------------------
+
+LIGNES_MAX = 80
+RAISON = "# Plus de 80 lignes :"
+
+
+def _longues_sans_raison(racine: Path) -> list[str]:
+    """Functions over LIGNES_MAX lines without a comment above them (over their
+    decorators) that starts with RAISON and says why they are better read whole."""
+    fautives = []
+    for fichier in sorted(racine.rglob("*.py")):
+        lignes = fichier.read_text().splitlines()
+        for noeud in ast.walk(ast.parse("\n".join(lignes))):
+            if not isinstance(noeud, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            if noeud.end_lineno is None or noeud.end_lineno - noeud.lineno + 1 <= LIGNES_MAX:
+                continue
+            debut = min([noeud.lineno, *(d.lineno for d in noeud.decorator_list)]) - 1
+            commentaire = []
+            while debut > 0 and lignes[debut - 1].strip().startswith("#"):
+                debut -= 1
+                commentaire.append(lignes[debut].strip())
+            if not any(c.startswith(RAISON) for c in commentaire):
+                fautives.append(f"{fichier}:{noeud.lineno} {noeud.name} ({noeud.end_lineno - noeud.lineno + 1} lignes)")
+    return fautives
+
+
+def test_aucune_fonction_de_plus_de_80_lignes_sans_raison_ecrite() -> None:
+    """Outside migrations, a function over 80 lines is split, or says above it why it
+    reads better whole (a benchmark's run, the demo's story of one household)."""
+    assert _longues_sans_raison(Path(__file__).resolve().parents[1] / "api") == []
+
+
+def test_la_regle_des_80_lignes_voit_une_longue_fonction(tmp_path: Path) -> None:
+    corps = "\n".join(f"    x{i} = {i}" for i in range(LIGNES_MAX))
+    (tmp_path / "longue.py").write_text(f"def longue() -> None:\n{corps}\n")
+    (tmp_path / "expliquee.py").write_text(f"{RAISON} un récit lu d'un trait.\ndef expliquee() -> None:\n{corps}\n")
+    assert [f.split(" ")[1] for f in _longues_sans_raison(tmp_path)] == ["longue"]

@@ -111,10 +111,10 @@ def test_keyset_pages_cover_every_mesure_once(client, monde: Monde, db) -> None:
 
 def test_total_is_capped(client, monde: Monde, db, monkeypatch) -> None:
     from api.core import pagination
-    from api.mesures import service
+    from api.mesures import liste
 
     monkeypatch.setattr(pagination, "TOTAL_PLAFOND", 3)
-    monkeypatch.setattr(service, "TOTAL_PLAFOND", 3)
+    monkeypatch.setattr(liste, "TOTAL_PLAFOND", 3)
     disp = fm.dispositif(db, monde)
     for j in range(5):
         fm.mesure(db, monde, disp, date_mandatement=date(2023, 1, 1 + j))

@@ -23,7 +23,7 @@ from sqlmodel import Session
 from api.core.concurrency import etag
 from api.core.errors import Probleme
 from api.indicateurs import service as indicateurs
-from api.mesures import historique
+from api.mesures import cycle, historique
 from api.mesures import service as mesures
 from api.mesures.models import Mesure, MotifFin
 from api.mesures.schemas import (
@@ -59,7 +59,7 @@ def test_reorientation_changes_the_cible_from_its_date_only(client, db: Session,
     mes = fi.mesure(db, monde, fi.menage(db, monde.asso), d, mandatement=date(2020, 3, 1), statut="mandatee")
     db.commit()
     asso = fi.principal(monde.asso)
-    mesures.reorienter(
+    cycle.reorienter(
         db,
         asso,
         mesure_id=mes.id,
@@ -138,21 +138,21 @@ def test_statut_at_a_past_date(client, db: Session, monde: Monde) -> None:
     mes = fi.mesure(db, monde, fi.menage(db, monde.asso), d, mandatement=date(2020, 3, 1), statut="mandatee")
     db.commit()
     asso = fi.principal(monde.asso)
-    mesures.demarrer(
+    cycle.demarrer(
         db,
         asso,
         mesure_id=mes.id,
         data=Demarrage(date_debut=date(2020, 4, 1), evaluation=True),
         aujourdhui=date(2021, 6, 1),
     )
-    mesures.activer(
+    cycle.activer(
         db,
         asso,
         mesure_id=mes.id,
         data=Activation(date_effet=date(2020, 6, 1), adhesion_date=date(2020, 5, 1)),
         aujourdhui=date(2021, 6, 1),
     )
-    mesures.terminer(
+    cycle.terminer(
         db,
         asso,
         mesure_id=mes.id,
@@ -172,7 +172,7 @@ def test_statut_at_a_past_date(client, db: Session, monde: Monde) -> None:
     # an end dated before the current statut began is refused, naming the field
     mes2 = fi.mesure(db, monde, fi.menage(db, monde.asso), d, mandatement=date(2020, 3, 1), statut="mandatee")
     db.commit()
-    mesures.demarrer(
+    cycle.demarrer(
         db,
         asso,
         mesure_id=mes2.id,
@@ -258,18 +258,18 @@ def _appliquer(db: Session, asso, referents, mes: Mesure, action: str, jour: dat
         return
     try:
         if action == "demarrer":
-            mesures.demarrer(
+            cycle.demarrer(
                 db, asso, mesure_id=mes.id, data=Demarrage(date_debut=jour, evaluation=True), aujourdhui=jour
             )
         elif action == "activer":
-            mesures.activer(
+            cycle.activer(
                 db, asso, mesure_id=mes.id, data=Activation(date_effet=jour, adhesion_date=jour), aujourdhui=jour
             )
         elif action in ("suspendre", "reprendre"):
-            fn = mesures.suspendre if action == "suspendre" else mesures.reprendre
+            fn = cycle.suspendre if action == "suspendre" else cycle.reprendre
             fn(db, asso, mesure_id=mes.id, data=ChangementStatut(date_effet=jour), aujourdhui=jour)
         elif action == "reorienter":
-            mesures.reorienter(
+            cycle.reorienter(
                 db,
                 asso,
                 mesure_id=mes.id,
@@ -285,7 +285,7 @@ def _appliquer(db: Session, asso, referents, mes: Mesure, action: str, jour: dat
                 if_match=_si(mes),
             )
         elif action == "referent":
-            mesures.changer_referent(
+            cycle.changer_referent(
                 db, asso, mesure_id=mes.id, data=ChangementReferent(referent_id=referents[choix % 2])
             )
         elif action == "acces":
@@ -297,7 +297,7 @@ def _appliquer(db: Session, asso, referents, mes: Mesure, action: str, jour: dat
                 if_match=_si(mes),
             )
         else:
-            mesures.terminer(
+            cycle.terminer(
                 db,
                 asso,
                 mesure_id=mes.id,

@@ -590,6 +590,8 @@ async def pousser(
 # --- the run --------------------------------------------------------------------------------
 
 
+# Plus de 80 lignes : le déroulé d'une mesure (échauffement, paliers, relevés CPU, arrêt) se lit
+# d'un trait ; découpé, chaque morceau n'aurait de sens qu'avec les autres.
 async def executer(
     base: str,
     comptes_par_role: Comptes,
@@ -773,6 +775,8 @@ def client_bailleur(engine: Engine) -> tuple[str, str] | None:
     return (referentiel.DEMO_CLIENT_ID, referentiel.DEMO_CLIENT_SECRET) if existe else None
 
 
+# Plus de 80 lignes : les options du banc, puis la base jetable, le serveur et l'impression,
+# dans l'ordre où l'opérateur les lit.
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--paliers", type=_entiers, default=[50, 100, 200, 300, 500], help="utilisateurs par palier")

@@ -91,6 +91,7 @@ def fichier(menages: int, dispositif: str, referent: str) -> bytes:
     return flux.getvalue()
 
 
+# Plus de 80 lignes : un banc est un script, lu de haut en bas (options, fichier, import, chiffres).
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--lignes", type=int, default=10_000)

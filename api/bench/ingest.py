@@ -243,6 +243,8 @@ class Envoi:
         return ok == n
 
 
+# Plus de 80 lignes : un banc est un script, lu de haut en bas (options, base jetable, serveur,
+# envois, chiffres).
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--n", type=int, default=300, help="orientations poussées une par requête (0 : aucune)")

@@ -109,55 +109,11 @@ class PlumbingMiddleware:
         try:
             fichier = method == "POST" and path in self.fichiers
             max_body = self.fichiers[path] if fichier else self.max_body
-            if method in _BODY_METHODS and path.startswith("/api/"):
-                length = headers.get("content-length")
-                if length and length.isdigit() and int(length) > max_body:
-                    await _send_problem(
-                        send, CorpsTropGros(f"Le corps fait {length} octets ; {max_body} au plus."), path
-                    )
-                    status_holder["status"] = 413
-                    return
-                ctype = headers.get("content-type", "").split(";")[0].strip().lower()
-                has_body = (length and length != "0") or "transfer-encoding" in headers
-                wanted = (
-                    "application/x-www-form-urlencoded"
-                    if path in _FORM_PATHS
-                    else "multipart/form-data"
-                    if path in _MULTIPART_PATHS
-                    else "application/json"
-                )
-                if fichier:
-                    wanted = "multipart/form-data"
-                if has_body and ctype != wanted and not (path in _FORM_PATHS and ctype == "multipart/form-data"):
-                    await _send_problem(
-                        send,
-                        TypeContenuNonSupporte(
-                            f"Type de contenu « {ctype or 'absent'} » non supporté ; attendu : {wanted}."
-                        ),
-                        path,
-                    )
-                    status_holder["status"] = 415
-                    return
-                # The whole body, bounded, before the app sees it: a chunked body (no
-                # Content-Length) over the limit is a 413 here, not a decoding error later.
-                try:
-                    body = await _lire_corps(receive, max_body)
-                except _TooLarge:
-                    status_holder["status"] = 413
-                    await _send_problem(send, CorpsTropGros(f"Le corps dépasse {max_body} octets."), path)
-                    return
-                erreurs = await _nuls_du_corps(body, ctype, scope)
-                if erreurs:
-                    status_holder["status"] = 422
-                    await _send_problem(send, _probleme_nul(erreurs), path)
-                    return
-                receive = _rejouer(body, receive)
-            if path.startswith("/api/"):
-                erreurs = _nuls_de_l_adresse(path, scope["query_string"])
-                if erreurs:
-                    status_holder["status"] = 422
-                    await _send_problem(send, _probleme_nul(erreurs), path)
-                    return
+            refus, receive = await self._verifier_requete(scope, headers, receive, max_body=max_body, fichier=fichier)
+            if refus is not None:
+                status_holder["status"] = refus.status
+                await _send_problem(send, refus, path)
+                return
 
             received = 0
 
@@ -173,18 +129,7 @@ class PlumbingMiddleware:
             async def send_wrapper(message: Message) -> None:
                 if message["type"] == "http.response.start":
                     status_holder["status"] = message["status"]
-                    extra = list(_SECURITY_HEADERS)
-                    if path.startswith("/docs") or path.startswith("/redoc"):
-                        extra = [h for h in extra if h[0] != b"content-security-policy"]
-                        extra.append((b"content-security-policy", _DOCS_CSP))
-                    if self.hsts:
-                        extra.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
-                    existing = {k.lower() for k, _ in message.get("headers", [])}
-                    if path.startswith("/api/") and b"cache-control" not in existing:
-                        # Responses of the API carry personal data: never cached.
-                        extra.append((b"cache-control", b"no-store"))
-                    extra.append((b"x-request-id", request_id.encode()))
-                    message["headers"] = list(message.get("headers", [])) + [h for h in extra if h[0] not in existing]
+                    message["headers"] = self._entetes(path, list(message.get("headers", [])), request_id)
                 await send(message)
 
             try:
@@ -205,6 +150,63 @@ class PlumbingMiddleware:
                 },
             )
             request_context.reset(token)
+
+    def _entetes(self, path: str, entetes: list[tuple[bytes, bytes]], request_id: str) -> list[tuple[bytes, bytes]]:
+        """The response's headers with the security ones added (those the app set win)."""
+        extra = list(_SECURITY_HEADERS)
+        if path.startswith("/docs") or path.startswith("/redoc"):
+            extra = [h for h in extra if h[0] != b"content-security-policy"]
+            extra.append((b"content-security-policy", _DOCS_CSP))
+        if self.hsts:
+            extra.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
+        existing = {k.lower() for k, _ in entetes}
+        if path.startswith("/api/") and b"cache-control" not in existing:
+            # Responses of the API carry personal data: never cached.
+            extra.append((b"cache-control", b"no-store"))
+        extra.append((b"x-request-id", request_id.encode()))
+        return entetes + [h for h in extra if h[0] not in existing]
+
+    async def _verifier_requete(
+        self, scope: Scope, headers: dict[str, str], receive: Receive, *, max_body: int, fichier: bool
+    ) -> tuple[Probleme | None, Receive]:
+        """What refuses a request before the app sees it (size, content type, NUL bytes), and
+        the ``receive`` the app should read (the body, read here once and replayed)."""
+        path: str = scope["path"]
+        method: str = scope["method"]
+        if method in _BODY_METHODS and path.startswith("/api/"):
+            length = headers.get("content-length")
+            if length and length.isdigit() and int(length) > max_body:
+                return CorpsTropGros(f"Le corps fait {length} octets ; {max_body} au plus."), receive
+            ctype = headers.get("content-type", "").split(";")[0].strip().lower()
+            has_body = (length and length != "0") or "transfer-encoding" in headers
+            wanted = (
+                "application/x-www-form-urlencoded"
+                if path in _FORM_PATHS
+                else "multipart/form-data"
+                if path in _MULTIPART_PATHS
+                else "application/json"
+            )
+            if fichier:
+                wanted = "multipart/form-data"
+            if has_body and ctype != wanted and not (path in _FORM_PATHS and ctype == "multipart/form-data"):
+                return TypeContenuNonSupporte(
+                    f"Type de contenu « {ctype or 'absent'} » non supporté ; attendu : {wanted}."
+                ), receive
+            # The whole body, bounded, before the app sees it: a chunked body (no
+            # Content-Length) over the limit is a 413 here, not a decoding error later.
+            try:
+                body = await _lire_corps(receive, max_body)
+            except _TooLarge:
+                return CorpsTropGros(f"Le corps dépasse {max_body} octets."), receive
+            erreurs = await _nuls_du_corps(body, ctype, scope)
+            if erreurs:
+                return _probleme_nul(erreurs), receive
+            receive = _rejouer(body, receive)
+        if path.startswith("/api/"):
+            erreurs = _nuls_de_l_adresse(path, scope["query_string"])
+            if erreurs:
+                return _probleme_nul(erreurs), receive
+        return None, receive
 
 
 class AdmissionMiddleware:

@@ -191,6 +191,8 @@ def _add_months(d: date, months: int) -> date:
     return date(d.year + y, m + 1, day)
 
 
+# Plus de 80 lignes : la liste des partenaires d'un département, écrite comme on la décrirait ;
+# la découper séparerait des comptes de leur organisation.
 def _partenaires(session: Session, ctx: Contexte, menages: int, pwd: str) -> None:
     """Organisations, their staff except the associations' référents, clients, dispositifs, sessions."""
     echelle = menages / ECHELLES["departement"]
@@ -387,6 +389,8 @@ def _copy(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -
             copy.write_row([Jsonb(v) if isinstance(v, dict) else v for v in (row.get(c) for c in columns)])
 
 
+# Plus de 80 lignes : le portrait d'un ménage tiré au hasard (seeds 002-004), un tirage après
+# l'autre ; l'ordre des tirages fait la reproductibilité (même graine, mêmes données).
 def _menage(ctx: Contexte, lot: Lot, annee: int) -> dict[str, Any]:
     rng = ctx.rng
     mid = ctx.uid()
@@ -518,6 +522,8 @@ def _evenement_orientation(
     )
 
 
+# Plus de 80 lignes : une orientation qui parcourt le graphe, pas à pas, comme dans la vie ;
+# l'ordre des tirages fait la reproductibilité (même graine, mêmes données).
 def _orientation(ctx: Contexte, lot: Lot, menage: dict[str, Any], debut: date) -> tuple[date, bool] | None:
     """One referral walking the graph; returns (date it ends, whether a mesure followed)."""
     rng = ctx.rng
@@ -641,6 +647,8 @@ def _orientation(ctx: Contexte, lot: Lot, menage: dict[str, Any], debut: date) -
     return (fin, True)
 
 
+# Plus de 80 lignes : la vie d'une mesure (démarrage, modalités, rendez-vous, fin, suivi), un
+# tirage après l'autre ; l'ordre des tirages fait la reproductibilité (même graine, mêmes données).
 def _mesure(
     ctx: Contexte,
     lot: Lot,

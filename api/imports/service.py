@@ -44,6 +44,8 @@ from api.menages import service as menages
 from api.menages.access import visible_menages
 from api.menages.models import Dette, Menage, Personne, Ressource
 from api.menages.schemas import DetteIn, MenageCreate, MenageUpdate, PersonneIn, RessourceIn
+from api.mesures import cycle as cycle_mesures
+from api.mesures import mandatement
 from api.mesures import service as mesures
 from api.mesures.models import (
     AccesMaintien,
@@ -215,7 +217,7 @@ def _creer_mesure(s: Session, principal: Principal, plan: MesurePlan, menage_id:
     mesures: it was decided before Ancrage."""
     menage = s.get(Menage, menage_id)
     assert menage is not None
-    mesure = mesures.mandater(
+    mesure = mandatement.mandater(
         s,
         principal,
         menage=menage,
@@ -276,12 +278,12 @@ def _ecrire_mesure(
         _verifier_inchangeables(mesure, plan, menage_id)
         avant = mesure.version
     if plan.referent_id is not None and plan.referent_id != mesure.referent_id:
-        mesures.changer_referent(
+        cycle_mesures.changer_referent(
             s, principal, mesure_id=mesure.id, data=ChangementReferent(referent_id=plan.referent_id), if_match=None
         )
     if plan.date_debut is not None:
         if mesure.date_debut is None and mesure.statut != StatutMesure.terminee.value:
-            mesures.demarrer(
+            cycle_mesures.demarrer(
                 s,
                 principal,
                 mesure_id=mesure.id,
@@ -324,7 +326,7 @@ def _ecrire_mesure(
     if plan.date_fin is not None:
         if mesure.statut != StatutMesure.terminee.value:
             assert plan.motif_fin is not None and plan.situation_sortie is not None
-            mesures.terminer(
+            cycle_mesures.terminer(
                 s,
                 principal,
                 mesure_id=mesure.id,

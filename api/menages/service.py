@@ -601,6 +601,17 @@ def lister_menages(
         if borne is not None:
             query = query.where(tuple_(col(Menage.modifie_le), col(Menage.id)) < tuple_(*borne))
         menages = list(session.exec(query.order_by(*ordre).offset(page.offset).limit(page.limit)))
+    items = _resumes(session, principal, menages)
+    journaliser_liste(session, principal, RESSOURCE, [m.id for m in menages])
+    session.commit()
+    suivant = curseur(menages[-1].modifie_le, menages[-1].id) if len(menages) == page.limit else None
+    return PageCurseur(
+        total=total, total_exact=exact, limit=page.limit, offset=page.offset, items=items, suivant=suivant
+    )
+
+
+def _resumes(session: Session, principal: Principal, menages: list[Menage]) -> list[MenageResume]:
+    """Each row of the list as this principal may read it, in two queries whatever the page."""
     demandeurs = {
         p.menage_id: p
         for p in session.exec(
@@ -645,12 +656,7 @@ def lister_menages(
                 demandeur_date_naissance=d.date_naissance if d else None,
             )
         )
-    journaliser_liste(session, principal, RESSOURCE, [m.id for m in menages])
-    session.commit()
-    suivant = curseur(menages[-1].modifie_le, menages[-1].id) if len(menages) == page.limit else None
-    return PageCurseur(
-        total=total, total_exact=exact, limit=page.limit, offset=page.offset, items=items, suivant=suivant
-    )
+    return items
 
 
 def qui_a_consulte(

@@ -24,7 +24,7 @@ from api.core.errors import (
     responses,
 )
 from api.core.pagination import PageCurseur, PageDep, reponse_json
-from api.mesures import service
+from api.mesures import cycle, liste, service
 from api.mesures.models import StatutMesure
 from api.mesures.schemas import (
     Activation,
@@ -52,7 +52,7 @@ router = APIRouter(
 # Every lifecycle action may answer these: not visible, visible but read-only,
 # refused transition, stale If-Match (If-Match is optional on actions).
 _ACTION = responses(Introuvable, Interdit, TransitionRefusee, VersionPerimee)
-_ACTION_ADHESION = responses(Introuvable, Interdit, TransitionRefusee, VersionPerimee, service.AdhesionRequise)
+_ACTION_ADHESION = responses(Introuvable, Interdit, TransitionRefusee, VersionPerimee, cycle.AdhesionRequise)
 
 
 @router.get(
@@ -91,7 +91,7 @@ def mesures_lister(
         ),
     ] = None,
 ) -> Response:
-    page_mesures = service.lister_mesures(
+    page_mesures = liste.lister_mesures(
         session,
         principal,
         page=page,
@@ -182,30 +182,30 @@ def _repondre(response: Response, public: MesurePublic) -> MesurePublic:
 # The lifecycle actions: one POST sub-resource each, same shape (a typed body, an
 # optional If-Match, the mesure back with its ETag). Declared as data, registered below.
 _ACTIONS: list[tuple[str, type[BaseModel], Callable[..., MesurePublic], str]] = [
-    ("demarrer", Demarrage, service.demarrer, "Démarrer l'accompagnement (date de début, adhésion)"),
+    ("demarrer", Demarrage, cycle.demarrer, "Démarrer l'accompagnement (date de début, adhésion)"),
     (
         "activer",
         Activation,
-        service.activer,
+        cycle.activer,
         "Clore l'évaluation : la mesure devient active (adhésion requise selon le dispositif)",
     ),
-    ("suspendre", ChangementStatut, service.suspendre, "Suspendre une mesure active"),
-    ("reprendre", ChangementStatut, service.reprendre, "Reprendre une mesure suspendue"),
-    ("reorienter", Reorientation, service.reorienter, "Réorienter : changer de cible et/ou de type d'accompagnement"),
+    ("suspendre", ChangementStatut, cycle.suspendre, "Suspendre une mesure active"),
+    ("reprendre", ChangementStatut, cycle.reprendre, "Reprendre une mesure suspendue"),
+    ("reorienter", Reorientation, cycle.reorienter, "Réorienter : changer de cible et/ou de type d'accompagnement"),
     (
         "prolonger",
         Prolongation,
-        service.prolonger,
+        cycle.prolonger,
         "Prolonger : repousser la fin prévue (dérogation motivée au-delà de la durée maximale)",
     ),
     (
         "changer-referent",
         ChangementReferent,
-        service.changer_referent,
+        cycle.changer_referent,
         "Changer de référent (un utilisateur de l'association)",
     ),
-    ("terminer", Fin, service.terminer, "Terminer la mesure (date, motif, situation de sortie)"),
-    ("suivi", Suivi, service.enregistrer_suivi, "Enregistrer le suivi à 6 mois d'une mesure terminée"),
+    ("terminer", Fin, cycle.terminer, "Terminer la mesure (date, motif, situation de sortie)"),
+    ("suivi", Suivi, cycle.enregistrer_suivi, "Enregistrer le suivi à 6 mois d'une mesure terminée"),
 ]
 
 

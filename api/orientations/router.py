@@ -27,7 +27,7 @@ from api.core.errors import (
 from api.core.pagination import Page, PageDep
 from api.core.schemas import DateHeureISO
 from api.core.sortant import PolitiqueSortante
-from api.orientations import idempotence, service, webhooks
+from api.orientations import creation, decisions, idempotence, seances, service, webhooks
 from api.orientations.models import StatutOrientation
 from api.orientations.schemas import (
     DecisionsSession,
@@ -157,7 +157,7 @@ def orientations_creer(
         principal,
         idempotency_key,
         data,
-        lambda requete: service.creer_orientation(session, principal, data=data, requete=requete),
+        lambda requete: creation.creer_orientation(session, principal, data=data, requete=requete),
     )
     if isinstance(resultat, JSONResponse):
         return resultat
@@ -189,7 +189,7 @@ def orientations_creer_lot(
         principal,
         idempotency_key,
         data,
-        lambda requete: service.creer_orientations(session, principal, data=data, requete=requete),
+        lambda requete: creation.creer_orientations(session, principal, data=data, requete=requete),
     )
 
 
@@ -238,7 +238,7 @@ def orientations_modifier(
     tags=["orientations"],
     operation_id="orientations_transitionner",
     summary="Changer l'état d'une orientation (soumettre, décider, annuler…)",
-    responses=responses(Introuvable, Interdit, TransitionRefusee, Conflit, VersionPerimee, service.SeanceAVenir),
+    responses=responses(Introuvable, Interdit, TransitionRefusee, Conflit, VersionPerimee, decisions.SeanceAVenir),
 )
 def orientations_transitionner(
     orientation_id: uuid.UUID,
@@ -248,7 +248,7 @@ def orientations_transitionner(
     response: Response,
     if_match: IfMatchHeader = None,
 ) -> OrientationPublic:
-    public = service.transitionner(session, principal, orientation_id=orientation_id, data=data, if_match=if_match)
+    public = decisions.transitionner(session, principal, orientation_id=orientation_id, data=data, if_match=if_match)
     set_etag(response, public.version)
     return public
 
@@ -280,7 +280,7 @@ def orientations_evenements(
     responses=responses(Interdit),
 )
 def commissions_creer(data: SessionCreate, session: SessionDep, principal: CurrentPrincipal) -> SessionPublic:
-    return service.creer_session(session, principal, data=data)
+    return seances.creer_session(session, principal, data=data)
 
 
 @router.get(
@@ -300,7 +300,7 @@ def commissions_lister(
         Query(description="true : seulement les sessions ouvertes, la plus proche d'abord (sinon les plus récentes)"),
     ] = False,
 ) -> Page[SessionPublic]:
-    return service.lister_sessions(session, principal, page=page, dispositif_id=dispositif_id, ouvertes=ouvertes)
+    return seances.lister_sessions(session, principal, page=page, dispositif_id=dispositif_id, ouvertes=ouvertes)
 
 
 @router.get(
@@ -319,7 +319,7 @@ def commissions_attente(
     page: PageDep,
     dispositif_id: uuid.UUID | None = None,
 ) -> Page[OrientationEnAttente]:
-    return service.lister_attente(session, principal, page=page, dispositif_id=dispositif_id)
+    return seances.lister_attente(session, principal, page=page, dispositif_id=dispositif_id)
 
 
 @router.get(
@@ -331,7 +331,7 @@ def commissions_attente(
     responses=responses(Introuvable),
 )
 def commissions_lire(session_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> SessionPublic:
-    return service.lire_session(session, principal, session_id)
+    return seances.lire_session(session, principal, session_id)
 
 
 @router.patch(
@@ -345,7 +345,7 @@ def commissions_lire(session_id: uuid.UUID, session: SessionDep, principal: Curr
 def commissions_modifier(
     session_id: uuid.UUID, data: SessionUpdate, session: SessionDep, principal: CurrentPrincipal
 ) -> SessionPublic:
-    return service.modifier_session(session, principal, session_id=session_id, data=data)
+    return seances.modifier_session(session, principal, session_id=session_id, data=data)
 
 
 @router.post(
@@ -359,7 +359,7 @@ def commissions_modifier(
 def commissions_inscrire(
     session_id: uuid.UUID, data: OrdreDuJourIn, session: SessionDep, principal: CurrentPrincipal
 ) -> SessionPublic:
-    return service.inscrire(session, principal, session_id=session_id, orientation_ids=data.orientation_ids)
+    return seances.inscrire(session, principal, session_id=session_id, orientation_ids=data.orientation_ids)
 
 
 @router.post(
@@ -369,12 +369,12 @@ def commissions_inscrire(
     operation_id="commissions_decider",
     summary="Enregistrer les décisions d'une session (toutes ou aucune)",
     description="Seulement à partir de la date de la session (409 « seance-a-venir » avant).",
-    responses=responses(Introuvable, Interdit, TransitionRefusee, Conflit, service.SeanceAVenir),
+    responses=responses(Introuvable, Interdit, TransitionRefusee, Conflit, decisions.SeanceAVenir),
 )
 def commissions_decider(
     session_id: uuid.UUID, data: DecisionsSession, session: SessionDep, principal: CurrentPrincipal
 ) -> list[OrientationPublic]:
-    return service.decider_session(session, principal, session_id=session_id, data=data)
+    return seances.decider_session(session, principal, session_id=session_id, data=data)
 
 
 @router.post(
@@ -386,7 +386,7 @@ def commissions_decider(
     responses=responses(Introuvable, Interdit, Conflit),
 )
 def commissions_clore(session_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> SessionPublic:
-    return service.clore_session(session, principal, session_id=session_id)
+    return seances.clore_session(session, principal, session_id=session_id)
 
 
 def _fichier(nom: str, contenu: bytes, media: str) -> Response:
@@ -407,7 +407,7 @@ def _fichier(nom: str, contenu: bytes, media: str) -> Response:
 def commissions_proces_verbal(
     session_id: uuid.UUID, session: SessionDep, lecture: SessionLectureDep, principal: CurrentPrincipal
 ) -> Response:
-    return _fichier(*service.proces_verbal(session, principal, session_id=session_id, format="csv", lecture=lecture))
+    return _fichier(*seances.proces_verbal(session, principal, session_id=session_id, format="csv", lecture=lecture))
 
 
 @router.get(
@@ -421,7 +421,7 @@ def commissions_proces_verbal(
 def commissions_proces_verbal_pdf(
     session_id: uuid.UUID, session: SessionDep, lecture: SessionLectureDep, principal: CurrentPrincipal
 ) -> Response:
-    return _fichier(*service.proces_verbal(session, principal, session_id=session_id, format="pdf", lecture=lecture))
+    return _fichier(*seances.proces_verbal(session, principal, session_id=session_id, format="pdf", lecture=lecture))
 
 
 @router.get(
@@ -441,7 +441,7 @@ def commissions_proces_verbal_pdf(
 def commissions_proces_verbal_docx(
     session_id: uuid.UUID, session: SessionDep, lecture: SessionLectureDep, principal: CurrentPrincipal
 ) -> Response:
-    return _fichier(*service.proces_verbal(session, principal, session_id=session_id, format="docx", lecture=lecture))
+    return _fichier(*seances.proces_verbal(session, principal, session_id=session_id, format="docx", lecture=lecture))
 
 
 # --- Webhooks -----------------------------------------------------------------------
