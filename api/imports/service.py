@@ -482,20 +482,19 @@ def _ecrire(
     for m in plan.mesures.values():
         mesures_par_menage.setdefault(m.reference_menage, []).append(m)
     a_enregistrer: list[tuple[NatureObjet, str, uuid.UUID]] = []
-    # New households whose mesures are new and plain go by batches; the others (already
-    # imported, or with what only the single use cases write) one by one below.
-    nouveaux_simples = [
-        m
-        for ref, m in plan.menages.items()
-        if ref not in menage_ids
-        and m.personnes
-        and m.ligne not in homonymes
-        and all(_simple(mp, mesure_ids) for mp in mesures_par_menage.get(ref, []))
-    ]
-    for debut in range(0, len(nouveaux_simples), TAILLE_LOT):
-        lot = nouveaux_simples[debut : debut + TAILLE_LOT]
-        erreurs += _ecrire_lot(s, principal, lot, mesures_par_menage, aujourdhui, bilan, a_enregistrer)
-    faits = {m.reference for m in nouveaux_simples}
+    faits = _ecrire_par_lots(
+        s,
+        principal,
+        plan,
+        menage_ids,
+        mesure_ids,
+        homonymes,
+        mesures_par_menage,
+        aujourdhui,
+        bilan,
+        a_enregistrer,
+        erreurs,
+    )
     conn = s.connection()
     s.commit()  # the outer session's savepoint is released: the households' nest in the import's transaction
     # The households of the file, then those already imported whose mesures only are listed.
@@ -609,6 +608,36 @@ def _mesure_passee(plan: MesurePlan, menage_id: uuid.UUID) -> reprise.MesurePass
         motif_fin=plan.motif_fin,
         situation_sortie=plan.situation_sortie,
     )
+
+
+def _ecrire_par_lots(
+    s: Session,
+    principal: Principal,
+    plan: Plan,
+    menage_ids: dict[str, uuid.UUID],
+    mesure_ids: dict[str, uuid.UUID],
+    homonymes: set[int | None],
+    mesures_par_menage: dict[str, list[MesurePlan]],
+    aujourdhui: date,
+    bilan: Bilan,
+    a_enregistrer: list[tuple[NatureObjet, str, uuid.UUID]],
+    erreurs: list[ErreurLigne],
+) -> set[str]:
+    """New households whose mesures are new and plain go by batches (their references are
+    returned); the others (already imported, or with what only the single use cases write)
+    are left to ``_ecrire``, one by one."""
+    nouveaux_simples = [
+        m
+        for ref, m in plan.menages.items()
+        if ref not in menage_ids
+        and m.personnes
+        and m.ligne not in homonymes
+        and all(_simple(mp, mesure_ids) for mp in mesures_par_menage.get(ref, []))
+    ]
+    for debut in range(0, len(nouveaux_simples), TAILLE_LOT):
+        lot = nouveaux_simples[debut : debut + TAILLE_LOT]
+        erreurs += _ecrire_lot(s, principal, lot, mesures_par_menage, aujourdhui, bilan, a_enregistrer)
+    return {m.reference for m in nouveaux_simples}
 
 
 def _ecrire_lot(
