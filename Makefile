@@ -98,13 +98,13 @@ demo: install
 # département demo is loaded there on first use). They print their figures; they are not tests.
 bench-api: install
 	$(PY) -m api.bench.api $(BENCH_ARGS)
-# Pushes referrals with Idempotency-Keys against a server on 127.0.0.1:8101, by default on a throwaway
-# copy of the département demo (ANCRAGE_BENCH_DATABASE_URL; --sqlite or --postgres URL: empty database)
-# and prints referrals per second, p50/p95 and the machine. BENCH_ARGS="--n 600 --concurrence 8"
 # Caseload import: lines/s of the dry run and the import, 1,000 and 10,000 lines (SQLite; BENCH_ARGS="--postgres URL").
 bench-import: install
 	$(PY) -m api.bench.import_file_active $(BENCH_ARGS)
 
+# Pushes referrals with Idempotency-Keys against a server on 127.0.0.1:8101, by default on a throwaway
+# copy of the département demo (ANCRAGE_BENCH_DATABASE_URL; --sqlite or --postgres URL: empty database)
+# and prints referrals per second, p50/p95 and the machine. BENCH_ARGS="--n 600 --concurrence 8"
 bench-ingest: install
 	$(PY) -m api.bench.ingest $(BENCH_ARGS)
 
