@@ -98,6 +98,7 @@ demo: install
 # département demo is loaded there on first use). They print their figures; they are not tests.
 bench-api: install
 	$(PY) -m api.bench.api $(BENCH_ARGS)
+
 # Caseload import: lines/s of the dry run and the import, 1,000 and 10,000 lines (SQLite; BENCH_ARGS="--postgres URL").
 bench-import: install
 	$(PY) -m api.bench.import_file_active $(BENCH_ARGS)
