@@ -11,7 +11,7 @@ OIDC_STAMP := tests/oidc/node_modules/.installed-stamp
 # Two test processes (pytest-xdist), one per core; each has its own throwaway database.
 PYTEST_WORKERS ?= 2
 
-.PHONY: install oidc run test lint openapi openapi-check frontend communes demo bench-ingest bench-indicateurs bench-rapport bench-api bench-capacite retention clean
+.PHONY: install oidc run test lint openapi openapi-check frontend communes demo bench-ingest bench-indicateurs bench-rapport bench-api bench-capacite bench-import retention clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -98,6 +98,11 @@ demo: install
 # département demo is loaded there on first use). They print their figures; they are not tests.
 bench-api: install
 	$(PY) -m api.bench.api $(BENCH_ARGS)
+
+# Caseload import: lines/s of the dry run and the import, 1,000 and 10,000 lines (SQLite; BENCH_ARGS="--postgres URL").
+bench-import: install
+	$(PY) -m api.bench.import_file_active $(BENCH_ARGS)
+
 # Pushes referrals with Idempotency-Keys against a server on 127.0.0.1:8101, by default on a throwaway
 # copy of the département demo (ANCRAGE_BENCH_DATABASE_URL; --sqlite or --postgres URL: empty database)
 # and prints referrals per second, p50/p95 and the machine. BENCH_ARGS="--n 600 --concurrence 8"

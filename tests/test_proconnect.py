@@ -282,3 +282,24 @@ def test_seul_l_admin_autorise_une_organisation(client, db, monde: Monde) -> Non
     assert r.json()["proconnect_autorise"] is True
     db.refresh(monde.asso)
     assert monde.asso.proconnect_autorise is True
+
+
+def test_la_liste_des_comptes_dit_comment_chacun_se_connecte(client, monde: Monde) -> None:
+    """The admin sees how each account may sign in: a password always, ProConnect once its
+    organisation is allowed to."""
+
+    def methodes(org_id: str) -> set[tuple[str, ...]]:
+        r = client.get("/api/v1/utilisateurs", params={"organisation_id": org_id}, headers=monde.h("admin"))
+        assert r.status_code == 200, r.text
+        return {tuple(u["connexion"]) for u in r.json()["items"]}
+
+    assert methodes(str(monde.asso.id)) == {("mot_de_passe",)}
+    r = client.patch(
+        f"/api/v1/organisations/{monde.asso.id}", json={"proconnect_autorise": True}, headers=monde.h("admin")
+    )
+    assert r.status_code == 200, r.text
+    assert methodes(str(monde.asso.id)) == {("mot_de_passe", "proconnect")}
+    assert methodes(str(monde.asso2.id)) == {("mot_de_passe",)}
+    agent = monde.users["asso_agent"]
+    un = client.get(f"/api/v1/utilisateurs/{agent.id}", headers=monde.h("admin")).json()
+    assert un["connexion"] == ["mot_de_passe", "proconnect"]

@@ -2,8 +2,13 @@
 mesure: three lines each) as one XLSX, dry run then import, in this process, on a
 throwaway database. Prints the time of each step and the process's peak memory.
 
-    python -m api.bench.import_file_active                 # 10,000 lines, SQLite
+    make bench-import                                       # 1,000 and 10,000 lines, SQLite
     python -m api.bench.import_file_active --lignes 3000 --postgres postgresql://postgres@127.0.0.1:5432/postgres
+
+Each size: dry run, import, the same file again; lines per second, wall and CPU time
+(the machine may be shared: the CPU time of the process is the steadier figure), peak
+memory. ``--avant N`` also runs N lines by the route before the batches (one household
+at a time through the single use cases), in the same run.
 """
 
 from __future__ import annotations
@@ -16,16 +21,19 @@ import time
 import uuid
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+import api.orientations.access  # noqa: F401  (declares the prescriber relation of mesures, as the app does)
 from api.auth.principal import Principal
 from api.core.db import make_engine
 from api.core.migrate import upgrade
 from api.core.tableur import classeur
 from api.dispositifs.models import Cible, Dispositif, TypeAccompagnement
+from api.imports import service
 from api.imports.lecture import FichierDepose
 from api.imports.service import importer
 from api.organisations.models import Organisation, TypeOrganisation, Utilisateur
@@ -91,91 +99,104 @@ def fichier(menages: int, dispositif: str, referent: str) -> bytes:
     return flux.getvalue()
 
 
-# Plus de 80 lignes : un banc est un script, lu de haut en bas (options, fichier, import, chiffres).
+def _base(url: str) -> tuple[Any, Principal]:
+    """The organisations, accounts and dispositif the file refers to."""
+    upgrade(url)
+    engine = make_engine(url)
+    with Session(engine, expire_on_commit=False) as s:
+        asso = Organisation(nom="Association du banc", type=TypeOrganisation.association.value)
+        fin = Organisation(nom="DDETS du banc", type=TypeOrganisation.financeur.value)
+        gie = Organisation(nom="Commission du banc", type=TypeOrganisation.gie.value)
+        s.add_all([asso, fin, gie])
+        s.flush()
+        resp = Utilisateur(
+            email="resp@banc.test",
+            nom="R",
+            prenom="R",
+            organisation_id=asso.id,
+            role="responsable",
+            mot_de_passe_hash="x",
+        )
+        ref = Utilisateur(
+            email="ref@banc.test", nom="T", prenom="T", organisation_id=asso.id, role="agent", mot_de_passe_hash="x"
+        )
+        d = Dispositif(
+            code="banc",
+            nom="Dispositif du banc",
+            financeur_id=fin.id,
+            commission_id=gie.id,
+            duree_max_mois=36,
+            adhesion_requise=True,
+            creation_directe=False,
+            date_debut=date(2020, 1, 1),
+        )
+        s.add_all([resp, ref, d])
+        s.flush()
+        s.add(Cible(dispositif_id=d.id, code="sante_mentale", libelle="Santé mentale", sensible=True, ordre=0))
+        s.add(TypeAccompagnement(dispositif_id=d.id, code="capacite_habiter", libelle="Capacité à habiter", ordre=0))
+        s.commit()
+    principal = Principal("utilisateur", resp.id, asso.id, TypeOrganisation.association, "responsable", uuid.uuid4())
+    return engine, principal
+
+
+def _passe(url: str, lignes: int, un_par_un: bool) -> None:
+    """One database, one file: the dry run, then the import (then the same file again:
+    nothing changes)."""
+    engine, principal = _base(url)
+    menages = max(1, lignes // 3)
+    contenu = fichier(menages, "banc", "ref@banc.test")
+    depot = [FichierDepose("banc.xlsx", contenu)]
+    route = "un par un (avant)" if un_par_un else "par lots"
+    for etape, essai in (("essai à blanc", True), ("import", False), ("réimport identique", False)):
+        with Session(engine, expire_on_commit=False) as s:
+            t0, c0 = time.perf_counter(), time.process_time()
+            r = importer(s, principal, fichiers=depot, essai=essai, aujourdhui=date.today(), max_lignes=10**6)
+            duree, cpu = time.perf_counter() - t0, time.process_time() - c0
+        assert not r.erreurs, r.erreurs[:3]
+        bilan = r.import_fichier.bilan.get("mesure")
+        print(
+            f"{engine.dialect.name:10} {menages * 3:6d} lignes  {route:18} {etape:19} {duree:7.1f} s "
+            f"(CPU du processus {cpu:6.1f} s)  {menages * 3 / duree:6.0f} lignes/s  "
+            f"mesures {bilan}  pic mémoire {_pic_mo():.0f} Mo",
+            flush=True,
+        )
+    engine.dispose()
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--lignes", type=int, default=10_000)
-    p.add_argument("--postgres", help="URL d'un serveur PostgreSQL (une base jetable y est créée)")
+    p.add_argument("--lignes", type=int, nargs="+", default=[1_000, 10_000])
+    p.add_argument("--postgres", help="URL d'un serveur PostgreSQL (une base jetable y est créée par passe)")
+    p.add_argument(
+        "--avant",
+        type=int,
+        default=1_000,
+        help="lignes aussi passées par la route d'avant (un ménage à la fois par les cas d'usage ; 0 : aucune)",
+    )
     args = p.parse_args()
-    menages = max(1, args.lignes // 3)
-    with tempfile.TemporaryDirectory() as dossier:
-        if args.postgres:
-            nom = f"ancrage_bench_import_{uuid.uuid4().hex[:6]}"
-            admin = make_engine(args.postgres, isolation_level="AUTOCOMMIT")
-            with admin.connect() as c:
-                c.execute(text(f'CREATE DATABASE "{nom}"'))
-            url = make_url(args.postgres).set(database=nom).render_as_string(hide_password=False)
-        else:
-            url = f"sqlite:///{Path(dossier) / 'bench.db'}"
-        try:
-            upgrade(url)
-            engine = make_engine(url)
-            with Session(engine, expire_on_commit=False) as s:
-                asso = Organisation(nom="Association du banc", type=TypeOrganisation.association.value)
-                fin = Organisation(nom="DDETS du banc", type=TypeOrganisation.financeur.value)
-                gie = Organisation(nom="Commission du banc", type=TypeOrganisation.gie.value)
-                s.add_all([asso, fin, gie])
-                s.flush()
-                resp = Utilisateur(
-                    email="resp@banc.test",
-                    nom="R",
-                    prenom="R",
-                    organisation_id=asso.id,
-                    role="responsable",
-                    mot_de_passe_hash="x",
-                )
-                ref = Utilisateur(
-                    email="ref@banc.test",
-                    nom="T",
-                    prenom="T",
-                    organisation_id=asso.id,
-                    role="agent",
-                    mot_de_passe_hash="x",
-                )
-                d = Dispositif(
-                    code="banc",
-                    nom="Dispositif du banc",
-                    financeur_id=fin.id,
-                    commission_id=gie.id,
-                    duree_max_mois=36,
-                    adhesion_requise=True,
-                    creation_directe=False,
-                    date_debut=date(2020, 1, 1),
-                )
-                s.add_all([resp, ref, d])
-                s.flush()
-                s.add(Cible(dispositif_id=d.id, code="sante_mentale", libelle="Santé mentale", sensible=True, ordre=0))
-                s.add(
-                    TypeAccompagnement(
-                        dispositif_id=d.id, code="capacite_habiter", libelle="Capacité à habiter", ordre=0
-                    )
-                )
-                s.commit()
-            principal = Principal(
-                "utilisateur", resp.id, asso.id, TypeOrganisation.association, "responsable", uuid.uuid4()
-            )
-            t0 = time.perf_counter()
-            contenu = fichier(menages, "banc", "ref@banc.test")
-            depot = [FichierDepose("banc.xlsx", contenu)]
-            print(
-                f"{menages * 3} lignes ({menages} ménages, {2 * menages} personnes, {menages} mesures), "
-                f"{len(contenu) / 1e6:.1f} Mo, écrit en {time.perf_counter() - t0:.1f} s ; base {engine.dialect.name}"
-            )
-            for essai in (True, False):
-                with Session(engine, expire_on_commit=False) as s:
-                    t0 = time.perf_counter()
-                    r = importer(s, principal, fichiers=depot, essai=essai, aujourdhui=date.today(), max_lignes=10**6)
-                    duree = time.perf_counter() - t0
-                print(
-                    f"{'essai à blanc' if essai else 'import'} : {duree:.1f} s, {len(r.erreurs)} erreur(s), "
-                    f"bilan {r.import_fichier.bilan.get('mesure')}, pic mémoire du processus {_pic_mo():.0f} Mo"
-                )
-            engine.dispose()
-        finally:
+    passes = [(n, False) for n in args.lignes] + ([(args.avant, True)] if args.avant else [])
+    for lignes, un_par_un in passes:
+        with tempfile.TemporaryDirectory() as dossier:
             if args.postgres:
+                nom = f"ancrage_bench_import_{uuid.uuid4().hex[:6]}"
+                admin = make_engine(args.postgres, isolation_level="AUTOCOMMIT")
                 with admin.connect() as c:
-                    c.execute(text(f'DROP DATABASE IF EXISTS "{nom}" WITH (FORCE)'))
-                admin.dispose()
+                    c.execute(text(f'CREATE DATABASE "{nom}"'))
+                url = make_url(args.postgres).set(database=nom).render_as_string(hide_password=False)
+            else:
+                url = f"sqlite:///{Path(dossier) / 'bench.db'}"
+            simple = service._simple
+            if un_par_un:
+                # The route before the batches: every household through the single use cases.
+                service._simple = lambda *_: False
+            try:
+                _passe(url, lignes, un_par_un)
+            finally:
+                service._simple = simple
+                if args.postgres:
+                    with admin.connect() as c:
+                        c.execute(text(f'DROP DATABASE IF EXISTS "{nom}" WITH (FORCE)'))
+                    admin.dispose()
 
 
 if __name__ == "__main__":

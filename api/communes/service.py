@@ -120,6 +120,32 @@ def rechercher(texte: str, *, limite: int = 10) -> list[Commune]:
     return [c for *_, c in classes[:limite]]
 
 
+@cache
+def _par_nom() -> dict[str, list[Commune]]:
+    index: dict[str, list[Commune]] = {}
+    for cle, c in referentiel().cles:
+        index.setdefault(cle, []).append(c)
+    return index
+
+
+_PRECISION = re.compile(r"^(?P<nom>.*?)\s*\((?P<precision>\d{2,3}|\d{5}|2[ABab])\)$")
+
+
+def par_nom(texte: str) -> list[Commune]:
+    """The communes of exactly this name (any case, accents, hyphens, « St »), the most
+    populated first. « Saint-Denis (93) » or « Saint-Denis (93200) » keeps those of that
+    département or postcode. A file gives a name where a form would give a choice: the
+    caller accepts one match, and names the candidates of several."""
+    m = _PRECISION.match(texte.strip())
+    nom_, precision = (m.group("nom"), m.group("precision").upper()) if m else (texte, None)
+    trouvees = list(_par_nom().get(_cle(nom_), []))
+    if precision is not None:
+        trouvees = [
+            c for c in trouvees if c.departement == precision or precision in c.codes_postaux or c.code == precision
+        ]
+    return sorted(trouvees, key=lambda c: (-c.population, c.code))
+
+
 def territoire(code: str) -> Territoire | None:
     """A commune's EPCI and département, for the territory filters of the indicators."""
     ref = referentiel()

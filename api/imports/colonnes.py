@@ -139,9 +139,10 @@ MENAGES = Feuille(
         ),
         Colonne(
             "commune_insee",
-            "Commune (code INSEE)",
-            max_longueur=5,
-            note="Code INSEE à 5 caractères (2A/2B pour la Corse), sur la ligne du demandeur.",
+            "Commune (code INSEE ou nom)",
+            max_longueur=80,
+            note="Code INSEE à 5 caractères (2A/2B pour la Corse), ou nom de la commune s'il est unique "
+            "(sinon suivi du département : « Saint-Denis (93) »), sur la ligne du demandeur.",
             exemple="35238",
         ),
         Colonne("adresse", "Adresse", max_longueur=300, note="Sur la ligne du demandeur.", exemple="3 rue de Brest"),

@@ -29,8 +29,9 @@ from sqlalchemy import Connection, Engine, event
 from sqlmodel import Session, col, select
 
 from api.audit.models import ActionAudit
-from api.audit.service import journaliser
+from api.audit.service import journaliser, journaliser_plusieurs
 from api.auth.principal import Principal
+from api.core.compteurs import tirer_references
 from api.core.concurrency import etag
 from api.core.errors import Probleme, champ_invalide
 from api.core.referentiels import Composition, LienPersonne, Sexe
@@ -45,7 +46,7 @@ from api.menages.access import visible_menages
 from api.menages.models import Dette, Menage, Personne, Ressource
 from api.menages.schemas import DetteIn, MenageCreate, MenageUpdate, PersonneIn, RessourceIn
 from api.mesures import cycle as cycle_mesures
-from api.mesures import mandatement
+from api.mesures import mandatement, reprise
 from api.mesures import service as mesures
 from api.mesures.models import (
     AccesMaintien,
@@ -481,11 +482,26 @@ def _ecrire(
     for m in plan.mesures.values():
         mesures_par_menage.setdefault(m.reference_menage, []).append(m)
     a_enregistrer: list[tuple[NatureObjet, str, uuid.UUID]] = []
+    faits = _ecrire_par_lots(
+        s,
+        principal,
+        plan,
+        menage_ids,
+        mesure_ids,
+        homonymes,
+        mesures_par_menage,
+        aujourdhui,
+        bilan,
+        a_enregistrer,
+        erreurs,
+    )
     conn = s.connection()
     s.commit()  # the outer session's savepoint is released: the households' nest in the import's transaction
     # The households of the file, then those already imported whose mesures only are listed.
     refs = list(plan.menages) + [r for r in mesures_par_menage if r not in plan.menages]
     for ref in refs:
+        if ref in faits:
+            continue
         menage_plan = plan.menages.get(ref)
         if menage_plan is not None and (menage_plan.ligne in homonymes or not menage_plan.personnes):
             continue
@@ -555,6 +571,154 @@ def _ecrire(
             )
         )
     s.flush()
+    return erreurs
+
+
+# --- New households by batches ------------------------------------------------------------
+
+TAILLE_LOT = 500  # households per batch: a few statements per table and batch, whatever its size
+
+
+def _simple(plan: MesurePlan, deja: dict[str, uuid.UUID]) -> bool:
+    """A new mesure the batch writes (mandatement, start, end): no modalité, domains or
+    rendez-vous, which only the single use cases write."""
+    return (
+        plan.reference not in deja
+        and plan.modalite_logement is None
+        and plan.modalite_date_debut is None
+        and plan.modalite_date_fin is None
+        and plan.domaines is None
+        and not plan.rendez_vous
+    )
+
+
+def _mesure_passee(plan: MesurePlan, menage_id: uuid.UUID) -> reprise.MesurePassee:
+    return reprise.MesurePassee(
+        menage_id=menage_id,
+        dispositif=plan.dispositif,
+        cible_code=plan.cible,
+        type_accompagnement_code=plan.type_accompagnement,
+        acces_maintien=AccesMaintien(plan.acces_maintien),
+        date_mandatement=plan.date_mandatement,
+        referent_id=plan.referent_id,
+        date_debut=plan.date_debut,
+        adhesion_date=plan.adhesion_date,
+        adhesion_modalite=plan.adhesion_modalite,
+        date_fin=plan.date_fin,
+        motif_fin=plan.motif_fin,
+        situation_sortie=plan.situation_sortie,
+    )
+
+
+def _ecrire_par_lots(
+    s: Session,
+    principal: Principal,
+    plan: Plan,
+    menage_ids: dict[str, uuid.UUID],
+    mesure_ids: dict[str, uuid.UUID],
+    homonymes: set[int | None],
+    mesures_par_menage: dict[str, list[MesurePlan]],
+    aujourdhui: date,
+    bilan: Bilan,
+    a_enregistrer: list[tuple[NatureObjet, str, uuid.UUID]],
+    erreurs: list[ErreurLigne],
+) -> set[str]:
+    """New households whose mesures are new and plain go by batches (their references are
+    returned); the others (already imported, or with what only the single use cases write)
+    are left to ``_ecrire``, one by one."""
+    nouveaux_simples = [
+        m
+        for ref, m in plan.menages.items()
+        if ref not in menage_ids
+        and m.personnes
+        and m.ligne not in homonymes
+        and all(_simple(mp, mesure_ids) for mp in mesures_par_menage.get(ref, []))
+    ]
+    for debut in range(0, len(nouveaux_simples), TAILLE_LOT):
+        lot = nouveaux_simples[debut : debut + TAILLE_LOT]
+        erreurs += _ecrire_lot(s, principal, lot, mesures_par_menage, aujourdhui, bilan, a_enregistrer)
+    return {m.reference for m in nouveaux_simples}
+
+
+def _ecrire_lot(
+    s: Session,
+    principal: Principal,
+    lot: list[MenagePlan],
+    mesures_par_menage: dict[str, list[MesurePlan]],
+    aujourdhui: date,
+    bilan: Bilan,
+    a_enregistrer: list[tuple[NatureObjet, str, uuid.UUID]],
+) -> list[ErreurLigne]:
+    """New households with their new mesures, checked first (the same refusals, in the same
+    words, as the single use cases), then written in a few statements per table: a refused
+    household writes nothing, the others go on. No commit: the import's transaction."""
+    erreurs: list[ErreurLigne] = []
+    datas = [
+        MenageCreate(
+            personnes=_personnes_in(m, []),
+            ressources=None
+            if m.ressources is None
+            else [RessourceIn(type=t, montant_mensuel=v) for t, v in m.ressources],
+            dettes=None if m.dettes is None else [DetteIn(type=t, montant=v) for t, v in m.dettes],
+            **m.situation,
+        )
+        for m in lot
+    ]
+    menages.verifier_createur(principal)
+    # A demandeur already visible (written by an earlier batch of this file too) is refused
+    # as creer_menage refuses it; twice in this batch, the second one names the first.
+    colonnes_menages = {c.cle for c in MENAGES.colonnes}
+    doublons = dict(menages.doublons(s, principal, datas))
+    for i, doublon in doublons.items():
+        premier = doublon.extra.get("existant_index")
+        demandeur = next(p for p in datas[i].personnes if p.lien == LienPersonne.demandeur)
+        if isinstance(premier, int):
+            erreurs.append(
+                ErreurLigne(
+                    MENAGES.nom,
+                    lot[i].ligne,
+                    "nom",
+                    f"{demandeur.prenom} {demandeur.nom}",
+                    f"même demandeur (nom et date de naissance) que le ménage {lot[premier].reference}, "
+                    f"ligne {lot[premier].ligne} de ce fichier ; il n'est pas créé une seconde fois",
+                )
+            )
+        else:
+            erreurs += _sur_la_ligne(doublon, MENAGES.nom, lot[i].ligne, colonnes_menages, "reference_menage", {})
+    # The mesures' refusals read nothing: a household with one refused mesure is left out whole.
+    colonnes_mesures = {c.cle for c in MESURES.colonnes}
+    gardes: list[MenagePlan] = []
+    gardees: list[MenageCreate] = []
+    for i, m in enumerate(lot):
+        if i in doublons:
+            continue
+        plans = mesures_par_menage.get(m.reference, [])
+        refus = reprise.refus([_mesure_passee(p, uuid.UUID(int=0)) for p in plans], aujourdhui)
+        if refus:
+            j = min(refus)
+            erreurs += _sur_la_ligne(
+                refus[j], MESURES.nom, plans[j].ligne, colonnes_mesures, "reference_mesure", _CHAMPS_MESURE
+            )
+            continue
+        gardes.append(m)
+        gardees.append(datas[i])
+    datas = gardees
+    if not gardes:
+        return erreurs
+    references = tirer_references(s, {"M": len(gardes)})["M"]
+    ecrits = menages.nouveaux_menages(s, principal, datas, references)
+    journaliser_plusieurs(s, principal, [(ActionAudit.creer, menages.RESSOURCE, m.id) for m in ecrits])
+    demandes: list[reprise.MesurePassee] = []
+    refs_mesures: list[str] = []
+    for plan_menage, menage in zip(gardes, ecrits, strict=True):
+        a_enregistrer.append((NatureObjet.menage, plan_menage.reference, menage.id))
+        bilan.noter(NatureObjet.menage, "cree")
+        for p in mesures_par_menage.get(plan_menage.reference, []):
+            demandes.append(_mesure_passee(p, menage.id))
+            refs_mesures.append(p.reference)
+    for ref, mesure in zip(refs_mesures, reprise.ouvrir(s, principal, demandes), strict=True):
+        a_enregistrer.append((NatureObjet.mesure, ref, mesure.id))
+        bilan.noter(NatureObjet.mesure, "cree")
     return erreurs
 
 

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from api.communes import service as communes
 from api.core.referentiels import INSEE_PATTERN
 from api.core.texte import normaliser
 from api.dispositifs.models import Cible, Dispositif, TypeAccompagnement
@@ -268,6 +269,41 @@ def _ressources_dettes(feuille: FeuilleLue | None, plan: Plan, aujourdhui: date)
             menage.dettes.append((type_, montant))
 
 
+def _commune(lecteur: _Lecteur, ligne: Ligne, texte: str | None) -> str | None:
+    """A commune by its INSEE code, or by its name when one commune has it (« Rennes »);
+    a name several communes share is refused with the candidates, to be told apart by
+    their département in brackets (« Saint-Denis (93) ») or their code."""
+    if texte is None:
+        return None
+    colonne = MENAGES.colonne("commune_insee")
+    if re.fullmatch(INSEE_PATTERN, texte.upper()):
+        return texte.upper()
+    if texte.strip().isdigit():
+        lecteur.erreur(ligne, colonne, texte, "code INSEE à 5 caractères (2A/2B pour la Corse), ou nom de la commune")
+        return None
+    trouvees = communes.par_nom(texte)
+    if len(trouvees) == 1:
+        return trouvees[0].code
+    if not trouvees:
+        lecteur.erreur(
+            ligne,
+            colonne,
+            texte,
+            "commune inconnue ; donnez son code INSEE (5 caractères) ou son nom exact, "
+            "avec le département entre parenthèses si besoin : « Saint-Denis (93) »",
+        )
+        return None
+    candidats = ", ".join(f"{c.nom} ({c.departement}), code {c.code}" for c in trouvees[:8])
+    lecteur.erreur(
+        ligne,
+        colonne,
+        texte,
+        f"{len(trouvees)} communes portent ce nom : {candidats}. Ajoutez le département entre "
+        f"parenthèses (« {trouvees[0].nom} ({trouvees[0].departement}) ») ou donnez le code INSEE",
+    )
+    return None
+
+
 def _menages(feuille: FeuilleLue, plan: Plan, aujourdhui: date) -> None:
     lecteur = _Lecteur(MENAGES, plan.erreurs, aujourdhui)
     situation = ("statut_occupation", "commune_insee", "adresse", "telephone", "courriel", "stade_procedure")
@@ -289,11 +325,7 @@ def _menages(feuille: FeuilleLue, plan: Plan, aujourdhui: date) -> None:
                 valeurs["lien"],
             )
         )
-        insee = valeurs["commune_insee"]
-        if insee is not None and not re.match(INSEE_PATTERN, insee.upper()):
-            lecteur.erreur(
-                ligne, MENAGES.colonne("commune_insee"), insee, "code INSEE à 5 caractères (2A/2B pour la Corse)"
-            )
+        insee = _commune(lecteur, ligne, valeurs["commune_insee"])
         tel = valeurs["telephone"]
         if tel is not None and not _TELEPHONE.match(tel):
             lecteur.erreur(ligne, MENAGES.colonne("telephone"), tel, "6 à 30 chiffres, espaces, points, tirets, + ( )")
@@ -302,8 +334,7 @@ def _menages(feuille: FeuilleLue, plan: Plan, aujourdhui: date) -> None:
             lecteur.erreur(ligne, MENAGES.colonne("nb_procedures_expulsion"), procedures, "50 au plus")
         if valeurs["lien"] == "demandeur":
             menage.situation = {k: valeurs[k] for k in situation} | {"nb_procedures_expulsion": procedures or 0}
-            if insee is not None:
-                menage.situation["commune_insee"] = insee.upper()
+            menage.situation["commune_insee"] = insee
         else:
             remplies = [k for k in (*situation, "nb_procedures_expulsion") if ligne.valeurs.get(k)]
             if remplies:

@@ -106,7 +106,7 @@ def utilisateurs_lister(
     responses=responses(Introuvable),
 )
 def utilisateurs_lire(utilisateur_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> UtilisateurPublic:
-    return UtilisateurPublic.model_validate(service.get_utilisateur(session, principal, utilisateur_id))
+    return service.public(session, service.get_utilisateur(session, principal, utilisateur_id))
 
 
 @router.post(
@@ -118,7 +118,7 @@ def utilisateurs_lire(utilisateur_id: uuid.UUID, session: SessionDep, principal:
     responses={**ADMIN, **responses(Conflit, Introuvable)},
 )
 def utilisateurs_creer(data: UtilisateurCreate, session: SessionDep, principal: CurrentPrincipal) -> UtilisateurPublic:
-    return UtilisateurPublic.model_validate(service.creer_utilisateur(session, principal, data=data))
+    return service.public(session, service.creer_utilisateur(session, principal, data=data))
 
 
 @router.patch(
@@ -132,7 +132,7 @@ def utilisateurs_modifier(
     utilisateur_id: uuid.UUID, data: UtilisateurUpdate, session: SessionDep, principal: CurrentPrincipal
 ) -> UtilisateurPublic:
     user = service.modifier_utilisateur(session, principal, utilisateur_id=utilisateur_id, data=data)
-    return UtilisateurPublic.model_validate(user)
+    return service.public(session, user)
 
 
 @router.post(

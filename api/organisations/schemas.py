@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
@@ -75,6 +76,13 @@ class UtilisateurUpdate(ModificationPartielle):
     )
 
 
+MethodeConnexion = Literal["mot_de_passe", "proconnect"]
+
+
+def _mot_de_passe() -> list[MethodeConnexion]:
+    return ["mot_de_passe"]
+
+
 class UtilisateurPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: uuid.UUID
@@ -86,6 +94,11 @@ class UtilisateurPublic(BaseModel):
     actif: bool
     cree_le: datetime
     derniere_connexion: datetime | None
+    connexion: list[MethodeConnexion] = Field(
+        default_factory=_mot_de_passe,
+        description="Comment ce compte peut se connecter : mot de passe (tout compte en a un), et ProConnect "
+        "quand son organisation y est autorisée par l'administrateur",
+    )
 
 
 class ClientApiCreate(BaseModel):

@@ -82,9 +82,36 @@ def lister_utilisateurs(
     rows = session.exec(
         query.order_by(col(Utilisateur.nom), col(Utilisateur.prenom)).offset(page.offset).limit(page.limit)
     )
-    return Page(
-        total=total, limit=page.limit, offset=page.offset, items=[UtilisateurPublic.model_validate(u) for u in rows]
+    return Page(total=total, limit=page.limit, offset=page.offset, items=publics(session, list(rows)))
+
+
+def publics(session: Session, users: list[Utilisateur]) -> list[UtilisateurPublic]:
+    """The accounts as shown, with how each may sign in: a password always (every account
+    has one), ProConnect when its organisation is allowed to (one query for the page)."""
+    org_ids = {u.organisation_id for u in users}
+    proconnect = (
+        set(
+            session.exec(
+                select(Organisation.id).where(
+                    col(Organisation.id).in_(org_ids), col(Organisation.proconnect_autorise).is_(True)
+                )
+            )
+        )
+        if org_ids
+        else set()
     )
+    return [
+        UtilisateurPublic.model_validate(u).model_copy(
+            update={
+                "connexion": ["mot_de_passe", "proconnect"] if u.organisation_id in proconnect else ["mot_de_passe"]
+            }
+        )
+        for u in users
+    ]
+
+
+def public(session: Session, user: Utilisateur) -> UtilisateurPublic:
+    return publics(session, [user])[0]
 
 
 def get_utilisateur(session: Session, principal: Principal, utilisateur_id: uuid.UUID) -> Utilisateur:

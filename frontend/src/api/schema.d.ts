@@ -5370,6 +5370,11 @@ export interface components {
             /** Actif */
             actif: boolean;
             /**
+             * Connexion
+             * @description Comment ce compte peut se connecter : mot de passe (tout compte en a un), et ProConnect quand son organisation y est autorisée par l'administrateur
+             */
+            connexion?: ("mot_de_passe" | "proconnect")[];
+            /**
              * Cree Le
              * Format: date-time
              */

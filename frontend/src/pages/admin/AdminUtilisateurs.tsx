@@ -22,6 +22,11 @@ const PAR_PAGE = 20;
 const CHAMPS = ["email", "nom", "prenom", "organisation_id", "role", "mot_de_passe"];
 const ROLES_UTILISATEUR = { agent: ROLES.agent, responsable: ROLES.responsable } satisfies Record<RoleUtilisateur, string>;
 
+// How an account may sign in (a password always; ProConnect when its organisation is allowed).
+const METHODES = { mot_de_passe: "Mot de passe", proconnect: "ProConnect" } satisfies Record<
+  NonNullable<UtilisateurPublic["connexion"]>[number],
+  string
+>;
 const VIDE = { email: "", prenom: "", nom: "", organisation_id: "", role: "agent" as RoleUtilisateur, mot_de_passe: "" };
 
 /**
@@ -146,12 +151,13 @@ export default function AdminUtilisateurs() {
             <Table
               caption="Utilisateurs"
               noCaption
-              headers={["Nom", "Courriel", "Organisation", "Rôle", "Dernière connexion", "État", "Action"]}
+              headers={["Nom", "Courriel", "Organisation", "Rôle", "Connexion", "Dernière connexion", "État", "Action"]}
               data={liste.donnees.items.map((u) => [
                 `${u.prenom} ${u.nom}`,
                 u.email,
                 nomOrg(u.organisation_id),
                 ROLES[u.role],
+                (u.connexion ?? []).map((m) => METHODES[m]).join(" ou "),
                 formatDateHeure(u.derniere_connexion),
                 u.actif ? <Badge severity="success" small>Actif</Badge> : <Badge severity="error" small>Désactivé</Badge>,
                 gestionnaire ? (
