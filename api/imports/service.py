@@ -282,29 +282,49 @@ def _ecrire_mesure(
         cycle_mesures.changer_referent(
             s, principal, mesure_id=mesure.id, data=ChangementReferent(referent_id=plan.referent_id), if_match=None
         )
-    if plan.date_debut is not None:
-        if mesure.date_debut is None and mesure.statut != StatutMesure.terminee.value:
-            cycle_mesures.demarrer(
-                s,
-                principal,
-                mesure_id=mesure.id,
-                data=Demarrage(
-                    date_debut=plan.date_debut,
-                    evaluation=False,
-                    adhesion_date=plan.adhesion_date,
-                    adhesion_modalite=plan.adhesion_modalite,
-                ),
-                aujourdhui=aujourdhui,
-            )
-        elif mesure.date_debut != plan.date_debut:
-            raise champ_invalide(
-                "date_debut",
-                f"déjà commencée le {mesure.date_debut:%d/%m/%Y} : ne change pas par import"
-                if mesure.date_debut
-                else "mesure terminée sans avoir commencé",
-                plan.date_debut.isoformat(),
-            )
+    _demarrer(s, principal, plan, mesure, aujourdhui)
     s.refresh(mesure)
+    _modifier(s, principal, plan, mesure)
+    nouveaux_rdv = _ecrire_rendez_vous(s, principal, plan.rendez_vous, mesure, rdv_ids, bilan, a_enregistrer)
+    s.refresh(mesure)
+    _terminer(s, principal, plan, mesure, aujourdhui)
+    s.refresh(mesure)
+    if avant is not None:
+        bilan.noter(NatureObjet.mesure, "modifie" if mesure.version != avant else "inchange")
+    else:
+        bilan.noter(NatureObjet.mesure, "cree")
+    _ = nouveaux_rdv
+
+
+def _demarrer(s: Session, principal: Principal, plan: MesurePlan, mesure: Mesure, aujourdhui: date) -> None:
+    """Start the mesure on the file's date, once; a start date never changes by import."""
+    if plan.date_debut is None:
+        return
+    if mesure.date_debut is None and mesure.statut != StatutMesure.terminee.value:
+        cycle_mesures.demarrer(
+            s,
+            principal,
+            mesure_id=mesure.id,
+            data=Demarrage(
+                date_debut=plan.date_debut,
+                evaluation=False,
+                adhesion_date=plan.adhesion_date,
+                adhesion_modalite=plan.adhesion_modalite,
+            ),
+            aujourdhui=aujourdhui,
+        )
+    elif mesure.date_debut != plan.date_debut:
+        raise champ_invalide(
+            "date_debut",
+            f"déjà commencée le {mesure.date_debut:%d/%m/%Y} : ne change pas par import"
+            if mesure.date_debut
+            else "mesure terminée sans avoir commencé",
+            plan.date_debut.isoformat(),
+        )
+
+
+def _modifier(s: Session, principal: Principal, plan: MesurePlan, mesure: Mesure) -> None:
+    """What the file changes in a mesure still running (accès/maintien, modalité, domaines)."""
     changes: dict[str, Any] = {}
     for cle in ("acces_maintien", "modalite_logement", "modalite_date_debut", "modalite_date_fin"):
         voulu = getattr(plan, cle)
@@ -322,34 +342,31 @@ def _ecrire_mesure(
         mesures.modifier_mesure(
             s, principal, mesure_id=mesure.id, data=MesureUpdate(**changes), if_match=etag(mesure.version)
         )
-    nouveaux_rdv = _ecrire_rendez_vous(s, principal, plan.rendez_vous, mesure, rdv_ids, bilan, a_enregistrer)
-    s.refresh(mesure)
-    if plan.date_fin is not None:
-        if mesure.statut != StatutMesure.terminee.value:
-            assert plan.motif_fin is not None and plan.situation_sortie is not None
-            cycle_mesures.terminer(
-                s,
-                principal,
-                mesure_id=mesure.id,
-                data=Fin(date_fin=plan.date_fin, motif_fin=plan.motif_fin, situation_sortie=plan.situation_sortie),
-                aujourdhui=aujourdhui,
-            )
-        elif (mesure.date_fin, mesure.motif_fin, mesure.situation_sortie) != (
-            plan.date_fin,
-            plan.motif_fin,
-            plan.situation_sortie,
-        ):
-            raise champ_invalide(
-                "date_fin",
-                f"mesure déjà terminée le {mesure.date_fin:%d/%m/%Y} : sa fin ne change pas par import",
-                plan.date_fin.isoformat(),
-            )
-    s.refresh(mesure)
-    if avant is not None:
-        bilan.noter(NatureObjet.mesure, "modifie" if mesure.version != avant else "inchange")
-    else:
-        bilan.noter(NatureObjet.mesure, "cree")
-    _ = nouveaux_rdv
+
+
+def _terminer(s: Session, principal: Principal, plan: MesurePlan, mesure: Mesure, aujourdhui: date) -> None:
+    """End the mesure on the file's date, once; an end never changes by import."""
+    if plan.date_fin is None:
+        return
+    if mesure.statut != StatutMesure.terminee.value:
+        assert plan.motif_fin is not None and plan.situation_sortie is not None
+        cycle_mesures.terminer(
+            s,
+            principal,
+            mesure_id=mesure.id,
+            data=Fin(date_fin=plan.date_fin, motif_fin=plan.motif_fin, situation_sortie=plan.situation_sortie),
+            aujourdhui=aujourdhui,
+        )
+    elif (mesure.date_fin, mesure.motif_fin, mesure.situation_sortie) != (
+        plan.date_fin,
+        plan.motif_fin,
+        plan.situation_sortie,
+    ):
+        raise champ_invalide(
+            "date_fin",
+            f"mesure déjà terminée le {mesure.date_fin:%d/%m/%Y} : sa fin ne change pas par import",
+            plan.date_fin.isoformat(),
+        )
 
 
 def _ecrire_rendez_vous(
@@ -505,59 +522,21 @@ def _ecrire(
         menage_plan = plan.menages.get(ref)
         if menage_plan is not None and (menage_plan.ligne in homonymes or not menage_plan.personnes):
             continue
-        point = conn.begin_nested()
-        hs = _session_menage(conn, import_id)
-        nouveaux: list[tuple[NatureObjet, str, uuid.UUID]] = []
-        ou: tuple[str, int, set[str], str, dict[str, str]] = (
-            MENAGES.nom,
-            menage_plan.ligne if menage_plan else 0,
-            {c.cle for c in MENAGES.colonnes},
-            "reference_menage",
-            {},
+        e, nouveaux = _ecrire_un_menage(
+            conn,
+            principal,
+            import_id,
+            ref,
+            menage_plan,
+            menage_ids,
+            mesure_ids,
+            rdv_ids,
+            mesures_par_menage.get(ref, []),
+            aujourdhui,
+            bilan,
         )
-        try:
-            if menage_plan is not None:
-                menage_id = _ecrire_menage(hs, principal, menage_plan, menage_ids.get(ref), bilan)
-                if ref not in menage_ids:
-                    nouveaux.append((NatureObjet.menage, ref, menage_id))
-            else:
-                menage_id = menage_ids[ref]
-            for mesure_plan in mesures_par_menage.get(ref, []):
-                ou = (
-                    MESURES.nom,
-                    mesure_plan.ligne,
-                    {c.cle for c in MESURES.colonnes},
-                    "reference_mesure",
-                    _CHAMPS_MESURE,
-                )
-                _ecrire_mesure(
-                    hs,
-                    principal,
-                    mesure_plan,
-                    menage_id,
-                    mesure_ids.get(mesure_plan.reference),
-                    rdv_ids,
-                    aujourdhui,
-                    bilan,
-                    nouveaux,
-                )
-            hs.commit()
-            hs.close()
-            point.commit()
-            a_enregistrer += nouveaux
-        except _ErreurRendezVous as e:
-            erreurs += _sur_la_ligne(
-                e.exc,
-                RENDEZ_VOUS.nom,
-                e.plan.ligne,
-                {c.cle for c in RENDEZ_VOUS.colonnes},
-                "reference_rendez_vous",
-                _CHAMPS_RDV,
-            )
-            _annuler(hs, point)
-        except Probleme as exc:
-            erreurs += _sur_la_ligne(exc, *ou)
-            _annuler(hs, point)
+        erreurs += e
+        a_enregistrer += nouveaux
     # The idempotence keys of what this import created.
     for nature, ref, objet_id in a_enregistrer:
         s.add(
@@ -572,6 +551,78 @@ def _ecrire(
         )
     s.flush()
     return erreurs
+
+
+def _ecrire_un_menage(
+    conn: Any,
+    principal: Principal,
+    import_id: uuid.UUID,
+    ref: str,
+    menage_plan: MenagePlan | None,
+    menage_ids: dict[str, uuid.UUID],
+    mesure_ids: dict[str, uuid.UUID],
+    rdv_ids: dict[str, uuid.UUID],
+    mesures_du_menage: list[MesurePlan],
+    aujourdhui: date,
+    bilan: Bilan,
+) -> tuple[list[ErreurLigne], list[tuple[NatureObjet, str, uuid.UUID]]]:
+    """One household and its mesures in a savepoint and a session of their own: the errors
+    on their lines (everything rolled back) or the objects created."""
+    point = conn.begin_nested()
+    hs = _session_menage(conn, import_id)
+    nouveaux: list[tuple[NatureObjet, str, uuid.UUID]] = []
+    ou: tuple[str, int, set[str], str, dict[str, str]] = (
+        MENAGES.nom,
+        menage_plan.ligne if menage_plan else 0,
+        {c.cle for c in MENAGES.colonnes},
+        "reference_menage",
+        {},
+    )
+    try:
+        if menage_plan is not None:
+            menage_id = _ecrire_menage(hs, principal, menage_plan, menage_ids.get(ref), bilan)
+            if ref not in menage_ids:
+                nouveaux.append((NatureObjet.menage, ref, menage_id))
+        else:
+            menage_id = menage_ids[ref]
+        for mesure_plan in mesures_du_menage:
+            ou = (
+                MESURES.nom,
+                mesure_plan.ligne,
+                {c.cle for c in MESURES.colonnes},
+                "reference_mesure",
+                _CHAMPS_MESURE,
+            )
+            _ecrire_mesure(
+                hs,
+                principal,
+                mesure_plan,
+                menage_id,
+                mesure_ids.get(mesure_plan.reference),
+                rdv_ids,
+                aujourdhui,
+                bilan,
+                nouveaux,
+            )
+        hs.commit()
+        hs.close()
+        point.commit()
+    except _ErreurRendezVous as e:
+        erreurs = _sur_la_ligne(
+            e.exc,
+            RENDEZ_VOUS.nom,
+            e.plan.ligne,
+            {c.cle for c in RENDEZ_VOUS.colonnes},
+            "reference_rendez_vous",
+            _CHAMPS_RDV,
+        )
+        _annuler(hs, point)
+        return erreurs, []
+    except Probleme as exc:
+        erreurs = _sur_la_ligne(exc, *ou)
+        _annuler(hs, point)
+        return erreurs, []
+    return [], nouveaux
 
 
 # --- New households by batches ------------------------------------------------------------

@@ -404,38 +404,7 @@ def _mesures(
             if c.genre not in (Genre.cible, Genre.type_accompagnement, Genre.dispositif)
         }
         ref, ref_menage = v["reference_mesure"], v["reference_menage"]
-        dispositif = None
-        texte_disp = ligne.valeurs.get("dispositif")
-        if texte_disp is None:
-            lecteur.erreur(ligne, MESURES.colonne("dispositif"), None, "obligatoire ; code ou nom d'un dispositif")
-        else:
-            dispositif = par_nom.get(normaliser(texte_disp))
-            if dispositif is None:
-                lecteur.erreur(
-                    ligne,
-                    MESURES.colonne("dispositif"),
-                    texte_disp,
-                    "dispositif inconnu ; valeurs permises : "
-                    + ", ".join(sorted({f"{d.nom} ({d.code})" for d in par_nom.values()})),
-                )
-        codes: dict[str, str | None] = {}
-        for cle, table in (("cible", cibles), ("type_accompagnement", types)):
-            colonne = MESURES.colonne(cle)
-            texte = ligne.valeurs.get(cle)
-            codes[cle] = None
-            if texte is None:
-                lecteur.erreur(ligne, colonne, None, "obligatoire ; code ou libellé du dispositif")
-            elif dispositif is not None:
-                permis = table.get(dispositif.id, {})
-                code = _index_codes(permis).get(normaliser(texte))
-                if code is None:
-                    lecteur.erreur(
-                        ligne,
-                        colonne,
-                        texte,
-                        f"inconnu(e) du dispositif {dispositif.nom} ; {libelle_permis(colonne, permis)}",
-                    )
-                codes[cle] = code
+        dispositif, codes = _dispositif_et_codes(lecteur, ligne, par_nom, cibles, types)
         referent_id = None
         if v["referent_courriel"] is not None:
             referent_id = comptes.get(v["referent_courriel"])
@@ -446,22 +415,7 @@ def _mesures(
                     ligne.valeurs.get("referent_courriel"),
                     "aucun compte actif de votre association n'a ce courriel ; créez-le d'abord, ou laissez vide",
                 )
-        if v["date_fin"] is not None:
-            for cle in ("motif_fin", "situation_sortie"):
-                if v[cle] is None and cle not in ligne.valeurs:
-                    lecteur.erreur(
-                        ligne,
-                        MESURES.colonne(cle),
-                        None,
-                        f"obligatoire avec une date de fin ; {libelle_permis(MESURES.colonne(cle))}",
-                    )
-            if v["date_debut"] is None and "date_debut" not in ligne.valeurs:
-                # An ended mesure that never started (non-adhésion) is ended from its mandatement.
-                pass
-        elif v["motif_fin"] is not None or v["situation_sortie"] is not None:
-            lecteur.erreur(
-                ligne, MESURES.colonne("date_fin"), None, "obligatoire avec un motif ou une situation de sortie"
-            )
+        _verifier_fin(lecteur, ligne, v)
         if ref is None or ref_menage is None:
             continue
         if ref_menage not in plan.menages and ref_menage not in menages_connus:
@@ -503,6 +457,66 @@ def _mesures(
             motif_fin=v["motif_fin"],
             situation_sortie=v["situation_sortie"],
         )
+
+
+def _dispositif_et_codes(
+    lecteur: _Lecteur,
+    ligne: Ligne,
+    par_nom: dict[str, Dispositif],
+    cibles: dict[uuid.UUID, dict[str, str]],
+    types: dict[uuid.UUID, dict[str, str]],
+) -> tuple[Dispositif | None, dict[str, str | None]]:
+    """The line's dispositif (by code or name) and its cible and type read in that
+    dispositif's own codes or labels; each unknown one is an error on its cell."""
+    dispositif = None
+    texte_disp = ligne.valeurs.get("dispositif")
+    if texte_disp is None:
+        lecteur.erreur(ligne, MESURES.colonne("dispositif"), None, "obligatoire ; code ou nom d'un dispositif")
+    else:
+        dispositif = par_nom.get(normaliser(texte_disp))
+        if dispositif is None:
+            lecteur.erreur(
+                ligne,
+                MESURES.colonne("dispositif"),
+                texte_disp,
+                "dispositif inconnu ; valeurs permises : "
+                + ", ".join(sorted({f"{d.nom} ({d.code})" for d in par_nom.values()})),
+            )
+    codes: dict[str, str | None] = {}
+    for cle, table in (("cible", cibles), ("type_accompagnement", types)):
+        colonne = MESURES.colonne(cle)
+        texte = ligne.valeurs.get(cle)
+        codes[cle] = None
+        if texte is None:
+            lecteur.erreur(ligne, colonne, None, "obligatoire ; code ou libellé du dispositif")
+        elif dispositif is not None:
+            permis = table.get(dispositif.id, {})
+            code = _index_codes(permis).get(normaliser(texte))
+            if code is None:
+                lecteur.erreur(
+                    ligne,
+                    colonne,
+                    texte,
+                    f"inconnu(e) du dispositif {dispositif.nom} ; {libelle_permis(colonne, permis)}",
+                )
+            codes[cle] = code
+    return dispositif, codes
+
+
+def _verifier_fin(lecteur: _Lecteur, ligne: Ligne, v: dict[str, Any]) -> None:
+    """An end comes with its motif and situation, and they never come without it (an ended
+    mesure that never started, a non-adhésion, is ended from its mandatement)."""
+    if v["date_fin"] is not None:
+        for cle in ("motif_fin", "situation_sortie"):
+            if v[cle] is None and cle not in ligne.valeurs:
+                lecteur.erreur(
+                    ligne,
+                    MESURES.colonne(cle),
+                    None,
+                    f"obligatoire avec une date de fin ; {libelle_permis(MESURES.colonne(cle))}",
+                )
+    elif v["motif_fin"] is not None or v["situation_sortie"] is not None:
+        lecteur.erreur(ligne, MESURES.colonne("date_fin"), None, "obligatoire avec un motif ou une situation de sortie")
 
 
 def _rendez_vous(feuille: FeuilleLue | None, plan: Plan, aujourdhui: date, mesures_connues: set[str]) -> None:
