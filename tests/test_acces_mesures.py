@@ -166,3 +166,41 @@ def test_association_total_counts_carried_and_prescribed_mesures_once(client, db
     )
     assert {uuid.UUID(m["id"]) for m in r.json()["items"]} == portees
     assert r.json()["total"] == 3
+
+
+def test_prescripteur_sonde_voit_les_memes_mesures_que_la_liste(db, monde: Monde) -> None:
+    """``visible_mesures(sonde=True)`` (one mesure, one household's: probes of the referrals)
+    and the list form (a hash of every referral of the prescriber) give the same mesures,
+    each link alone included: the mesure names its referral, or the referral its mesure."""
+    from sqlmodel import col, select
+
+    from api.mesures import access
+    from api.mesures.models import Mesure
+    from api.orientations.models import Orientation
+
+    disp = fm.dispositif(db, monde)
+    les_deux = fm.mesure(db, monde, disp, prescripteur=monde.bailleur)
+    par_la_mesure = fm.mesure(db, monde, disp, prescripteur=monde.bailleur)
+    par_l_orientation = fm.mesure(db, monde, disp, prescripteur=monde.bailleur)
+    autre = fm.mesure(db, monde, disp, prescripteur=monde.asso2)
+    sans = fm.mesure(db, monde, disp)
+    orientation = db.exec(select(Orientation).where(Orientation.mesure_id == par_la_mesure.id)).one()
+    orientation.mesure_id = None  # only Mesure.orientation_id left
+    par_l_orientation.orientation_id = None  # only Orientation.mesure_id left
+    db.add_all([orientation, par_l_orientation])
+    db.flush()
+    ids = [m.id for m in (les_deux, par_la_mesure, par_l_orientation, autre, sans)]
+    attendu = {
+        "bailleur": {les_deux.id, par_la_mesure.id, par_l_orientation.id},
+        "asso2_agent": {autre.id},
+        "financeur": set(),
+    }
+    for qui, vues in attendu.items():
+        org = {"bailleur": monde.bailleur, "asso2_agent": monde.asso2, "financeur": monde.financeur}[qui]
+        p = fm.principal_de(monde.users[qui], org)
+        for sonde in (False, True):
+            lues = db.exec(access.visible_mesures(p, sonde=sonde).where(col(Mesure.id).in_(ids))).all()
+            assert {m.id for m in lues} == vues, (qui, sonde)
+        for m in (les_deux, par_la_mesure, par_l_orientation, autre, sans):
+            assert (access.niveau(db, p, m) is not None) == (m.id in vues), (qui, m.reference)
+

@@ -48,6 +48,8 @@ from api.menages.models import Menage
 from api.mesures.models import Mesure, RendezVous, StatutMesure, StatutRendezVous
 
 JOURS_FIN_PROCHE = 30
+# Built once (api/menages/noms.py says why).
+_DEMANDEUR = noms.demandeur()
 
 # The values of one call, bound into statements whose shape never changes.
 _AUJOURDHUI = bindparam("alerte_aujourdhui", type_=Date())
@@ -225,7 +227,7 @@ def lister_alertes(
     if type is not None:
         choisies = choisies.where(alertes.c.type == type.value)
     la_page = choisies.order_by(*ordre).offset(page.offset).limit(page.limit).subquery("page")
-    demandeur = noms.demandeur()
+    demandeur = _DEMANDEUR
     lignes_page = (
         select(
             la_page,

@@ -55,7 +55,9 @@ def _orientations(session: Session, principal: Principal, menage_id: uuid.UUID) 
 
 
 def _mesures(session: Session, principal: Principal, menage_id: uuid.UUID) -> list[EntreeChronologie]:
-    mesures = list(session.exec(mesures_access.visible_mesures(principal).where(Mesure.menage_id == menage_id)))
+    # One household's mesures: each relation checked by probes (``sonde``).
+    visibles = mesures_access.visible_mesures(principal, sonde=True)
+    mesures = list(session.exec(visibles.where(Mesure.menage_id == menage_id)))
     out: list[EntreeChronologie] = []
     for m in mesures:
         niveau = mesures_access.niveau(session, principal, m)

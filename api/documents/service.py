@@ -130,7 +130,7 @@ def _rattachement(session: Session, principal: Principal, depot: Depot) -> tuple
         if not access.peut_deposer(principal):
             raise Interdit("L'administration de la plateforme ne dépose pas de document dans un dossier.")
         return o.menage_id, {"orientation_id": o.id}
-    m = session.exec(mesures_access.visible_mesures(principal).where(Mesure.id == cible_id)).first()
+    m = session.exec(mesures_access.visible_mesures(principal, sonde=True).where(Mesure.id == cible_id)).first()
     if m is None:
         raise Introuvable("Mesure", cible_id)
     complete = select(Mesure.id).where(Mesure.id == cible_id, mesures_access.condition_complete(principal))

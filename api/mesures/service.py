@@ -188,7 +188,7 @@ def get_mesure(
     session: Session, principal: Principal, mesure_id: uuid.UUID, *, journal: bool = True
 ) -> tuple[Mesure, Niveau]:
     """A visible mesure and how it is seen, or 404 (never a hint that it exists)."""
-    mesure = session.exec(access.visible_mesures(principal).where(Mesure.id == mesure_id)).first()
+    mesure = session.exec(access.visible_mesures(principal, sonde=True).where(Mesure.id == mesure_id)).first()
     niveau = access.niveau(session, principal, mesure) if mesure is not None else None
     if mesure is None or niveau is None:
         raise Introuvable("Mesure", mesure_id)

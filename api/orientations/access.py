@@ -198,6 +198,22 @@ def _mesure_prescrite(principal: Principal) -> ColumnElement[bool]:
     return or_(col(Mesure.orientation_id).in_(orientations), col(Mesure.id).in_(mesures))
 
 
+def _mesure_prescrite_sonde(principal: Principal) -> ColumnElement[bool]:
+    """``_mesure_prescrite`` for a query already narrowed to a few mesures: two probes per
+    mesure, the referral's primary key and ``ix_orientation_mesure_id`` (migration 0037),
+    instead of a hash of every referral the prescriber ever sent."""
+    return or_(
+        exists().where(
+            col(Orientation.id) == col(Mesure.orientation_id),
+            Orientation.prescripteur_organisation_id == principal.organisation_id,
+        ),
+        exists().where(
+            col(Orientation.mesure_id) == col(Mesure.id),
+            Orientation.prescripteur_organisation_id == principal.organisation_id,
+        ),
+    )
+
+
 def _ids_mesures_prescrites(principal: Principal) -> Any:
     """Ids of the mesures born of this organisation's referrals (both links), as one list:
     a semi-join that can start from the prescriber's orientations (the mesures list counts
@@ -226,7 +242,9 @@ def _transmission_soumise_a_sa_commission(principal: Principal) -> ColumnElement
 
 
 mesures_access.declarer_prescription(
-    mesures_access.Prescription(condition=_mesure_prescrite, ids=_ids_mesures_prescrites)
+    mesures_access.Prescription(
+        condition=_mesure_prescrite, ids=_ids_mesures_prescrites, sonde=_mesure_prescrite_sonde
+    )
 )
 menages_access.declarer_lecteur_de_transmission(_transmission_soumise_a_sa_commission)
 

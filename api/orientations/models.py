@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from api.core.models import new_id, utcnow
@@ -69,6 +69,14 @@ class Orientation(SQLModel, table=True):
             "dispositif_id",
             "date_reception",
             postgresql_include=["statut", "origine", "prescripteur_organisation_id"],
+        ),
+        # The referral a mesure was born of, from the mesure: the prescriber's view of one
+        # mesure is then a probe, not a hash of all its referrals (migration 0037).
+        Index(
+            "ix_orientation_mesure_id",
+            "mesure_id",
+            postgresql_where=text("mesure_id IS NOT NULL"),
+            sqlite_where=text("mesure_id IS NOT NULL"),
         ),
     )
 

@@ -63,7 +63,10 @@ def _sessions_publiques(session: Session, sessions: list[SessionCommission]) -> 
     ordres: dict[uuid.UUID, list[uuid.UUID]] = {s.id: [] for s in sessions}
     a_decider: dict[uuid.UUID, int] = {s.id: 0 for s in sessions}
     if sessions:
-        for session_id, orientation_id, statut in session.exec(
+        # Plain rows, through the connection: a page of sessions carries thousands of
+        # agenda lines at département scale, and building ORM rows for them was 6 % of the
+        # API's CPU under ``make bench-capacite`` (py-spy, issue 20).
+        for session_id, orientation_id, statut in session.connection().execute(
             select(Orientation.session_commission_id, Orientation.id, Orientation.statut)
             .where(col(Orientation.session_commission_id).in_(list(ordres)))
             .order_by(col(Orientation.reference))

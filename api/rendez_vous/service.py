@@ -34,6 +34,15 @@ from api.rendez_vous.schemas import (
 RESSOURCE = "rendez_vous"
 DUREE_PAR_DEFAUT = 60
 
+# The agenda's aliases, built once: an alias builds its column collection on first use
+# (for ``Mesure``, ≈ 50 columns), and a fresh one per request made that a tenth of the
+# API's CPU under ``make bench-capacite`` (py-spy). Each is joined once per statement.
+# The row's mesure and household: aliases, since the visibility rule's EXISTS reads
+# ``Mesure`` itself and must not be correlated to this join.
+_MESURE, _MENAGE, _DEMANDEUR = aliased(Mesure), aliased(Menage), noms.demandeur()
+# The search by reference or name (``q``), in its own subquery.
+_RECHERCHE_MESURE, _RECHERCHE_MENAGE = aliased(Mesure), aliased(Menage)
+
 TRANSITIONS: dict[str, set[str]] = {
     StatutRendezVous.planifie.value: {
         StatutRendezVous.realise.value,
@@ -270,7 +279,7 @@ def lister_rendez_vous(
         query = query.where(RendezVous.statut == statut.value)
     if q and q.strip():
         motif = motif_like(q.strip())
-        recherche_m, recherche_p = aliased(Mesure), aliased(Menage)
+        recherche_m, recherche_p = _RECHERCHE_MESURE, _RECHERCHE_MENAGE
         query = query.where(
             col(RendezVous.mesure_id).in_(
                 select(recherche_m.id)
@@ -289,9 +298,7 @@ def lister_rendez_vous(
     total = count(session, query)
     # Each row with its mesure's and household's references, in the same statement (one
     # ``session.get`` per row was a quarter of the agenda's time at département scale).
-    # Aliases: the visibility rule's EXISTS reads ``Mesure`` itself and must not be
-    # correlated to this join.
-    mesure, menage, demandeur = aliased(Mesure), aliased(Menage), noms.demandeur()
+    mesure, menage, demandeur = _MESURE, _MENAGE, _DEMANDEUR
     lignes = session.execute(
         query.add_columns(col(mesure.reference), col(menage.reference), col(demandeur.prenom), col(demandeur.nom))
         .join(mesure, col(mesure.id) == col(RendezVous.mesure_id))

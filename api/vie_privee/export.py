@@ -68,7 +68,7 @@ def exporter_menage(
     o_evenements = orientations.evenements_visibles(lu, principal, liste_orientations)
     liste_mesures = list(
         lu.exec(
-            mesures_access.visible_mesures(principal)
+            mesures_access.visible_mesures(principal, sonde=True)
             .where(Mesure.menage_id == menage.id)
             .order_by(col(Mesure.date_mandatement), col(Mesure.id))
         )
