@@ -49,7 +49,7 @@ def test_document_is_the_catalogue_and_openapi_lists_it(client, db, monde) -> No
         assert [d["code"] for d in t["dimensions"]] == code["x-dimensions"][t["code"]], t["code"]
         assert all(d["code"] in dims for d in t["dimensions"])
     # the definitions are in the contract, in generic words
-    assert "file_active_age_cible" in code["description"] and "« au »" in code["description"]
+    assert "file_active_age_cible" in code["description"] and "au jour « au »" in code["description"]
 
 
 def test_charge_referents_reads_the_referent_in_force_at_d(client, db, monde) -> None:

@@ -942,7 +942,7 @@ PAR_CODE: dict[str, Table] = {t.code: t for t in TABLES}
 
 # The templates' words for a reader of the contract (a document says its own dates).
 MOTS_GENERIQUES = {
-    "au": "« au »",
+    "au": "jour « au »",
     "periode": "sur la période (de « du » à « au »)",
     "age_titre": "(âge : paramètre « age »)",
     "age_def": "à la date « au » (au mois près) ou à l'entrée selon le paramètre « age »",
