@@ -195,7 +195,13 @@ LIBELLES: dict[str, dict[str, str]] = {
         "menages_accompagnes": "Ménages accompagnés sur la période",
         "cout_par_menage": "Coût par ménage accompagné (euros)",
         "cout_par_mois_mesure": "Coût par mois-mesure réalisé (euros)",
+        "referents": "Référents ayant au moins une mesure",
+        "mesures_par_referent": "Mesures par référent (moyenne)",
+        "mediane_par_referent": "Mesures par référent (médiane)",
+        "maximum_par_referent": "Mesures du référent le plus chargé",
+        "sans_referent": "Mesures sans référent",
     },
+    "minima_sociaux": {"nombre": "AAH, RSA ou ARE"},
 }
 
 

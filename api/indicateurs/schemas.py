@@ -5,8 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
+
+from api.indicateurs.catalogue import Unite as Unite  # declared with the catalogue
+from api.indicateurs.catalogue import schema_codes_dimensions, schema_codes_tableaux
 
 
 class FormatIndicateurs(StrEnum):
@@ -22,18 +26,11 @@ class ModeAge(StrEnum):
     a_l_entree = "a_l_entree"
 
 
-class Unite(StrEnum):
-    mesures = "mesures"
-    menages = "menages"
-    personnes = "personnes"
-    orientations = "orientations"
-    decisions = "decisions"
-    rendez_vous = "rendez_vous"
-    mois_mesures = "mois_mesures"
-    jours = "jours"
-    ans = "ans"
-    euros = "euros"
-    ratio = "ratio"
+# The codes of the catalogue, an enum in OpenAPI with their definitions. Not validated on
+# reading: a report kept with a table since retired must still load
+# (tests/test_openapi.py checks that the document only gives codes of the catalogue).
+CodeTableau = Annotated[str, WithJsonSchema(schema_codes_tableaux())]
+CodeDimension = Annotated[str, WithJsonSchema(schema_codes_dimensions())]
 
 
 class Modalite(BaseModel):
@@ -42,7 +39,7 @@ class Modalite(BaseModel):
 
 
 class Dimension(BaseModel):
-    code: str = Field(description="Code stable de la dimension", examples=["cible"])
+    code: CodeDimension
     titre: str = Field(examples=["Cible"])
     valeurs: list[Modalite] = Field(description="Valeurs possibles, dans l'ordre d'affichage")
 
@@ -63,7 +60,7 @@ class Cellule(BaseModel):
 
 
 class Tableau(BaseModel):
-    code: str = Field(description="Code stable de la table", examples=["file_active_age_cible"])
+    code: CodeTableau
     titre: str = Field(examples=["File active par tranche d'âge et cible"])
     definition: str = Field(description="Définition de l'indicateur, en une phrase")
     unite: Unite

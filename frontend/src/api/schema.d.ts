@@ -2380,11 +2380,42 @@ export interface components {
         /** Dimension */
         Dimension: {
             /**
-             * Code
-             * @description Code stable de la dimension
+             * CodeDimension
+             * @description Code stable de la dimension :
+             *
+             *     * `statut_mesure` — Statut de la mesure : Statut en vigueur à la date « au »
+             *     * `cible` — Cible : Cible en vigueur à la date « au » (codes des cibles du dispositif)
+             *     * `sexe` — Sexe du demandeur : Sexe du demandeur relevé à l'entrée
+             *     * `tranche_age` — Tranche d'âge du demandeur (âge : paramètre « age ») : Tranche d'âge du demandeur (bornes : paramètre tranches_age ; âge : paramètre age)
+             *     * `indicateur` — Indicateur : Chiffre nommé d'une table sans total
+             *     * `acces_maintien` — Accès / maintien : Accès à un logement ou maintien, en vigueur à la date « au »
+             *     * `modalite_logement` — Modalité de logement : Modalité de logement en vigueur à la date « au »
+             *     * `composition` — Composition du ménage : Composition du ménage à l'entrée
+             *     * `statut_occupation` — Statut d'occupation : Statut d'occupation du logement à l'entrée
+             *     * `annee_orientation` — Année d'orientation : Année de réception de l'orientation (ou du mandatement)
+             *     * `commune` — Commune (INSEE) : Code INSEE de la commune du logement à l'entrée
+             *     * `type_accompagnement` — Type d'accompagnement : Type d'accompagnement en vigueur à la date « au »
+             *     * `ressource` — Type de ressource : Type de ressource perçue à l'entrée
+             *     * `dette` — Type de dette : Type de dette à l'entrée
+             *     * `procedures` — Procédures d'expulsion : Nombre de procédures d'expulsion connues à l'entrée
+             *     * `classe_age` — Classe d'âge : Classe d'âge d'une personne à l'entrée
+             *     * `mois` — Mois : Mois de la période (AAAA-MM)
+             *     * `motif_fin` — Motif de fin : Motif de fin de la mesure
+             *     * `situation_sortie` — Situation à la sortie : Situation de logement à la sortie
+             *     * `duree` — Durée : Durée de la mesure terminée, en mois révolus
+             *     * `statut_orientation` — Statut : Statut actuel de l'orientation
+             *     * `origine` — Origine : Origine de l'orientation
+             *     * `prescripteur` — Organisation prescriptrice : Organisation prescriptrice (identifiant)
+             *     * `decision` — Décision : Issue de la décision
+             *     * `motif_refus` — Motif de refus : Motif du refus de la commission
+             *     * `type_rdv` — Type : Type de rendez-vous
+             *     * `statut_rdv` — Statut : Statut du rendez-vous
+             *     * `domaine` — Domaine : Domaine d'intervention travaillé par la mesure
+             *     * `suivi` — Suivi : Suivi à 6 mois dû ou réalisé
              * @example cible
+             * @enum {string}
              */
-            code: string;
+            code: "statut_mesure" | "cible" | "sexe" | "tranche_age" | "indicateur" | "acces_maintien" | "modalite_logement" | "composition" | "statut_occupation" | "annee_orientation" | "commune" | "type_accompagnement" | "ressource" | "dette" | "procedures" | "classe_age" | "mois" | "motif_fin" | "situation_sortie" | "duree" | "statut_orientation" | "origine" | "prescripteur" | "decision" | "motif_refus" | "type_rdv" | "statut_rdv" | "domaine" | "suivi";
             /**
              * Titre
              * @example Cible
@@ -5184,11 +5215,49 @@ export interface components {
             /** Cellules */
             cellules: components["schemas"]["Cellule"][];
             /**
-             * Code
-             * @description Code stable de la table
+             * CodeTableau
+             * @description Code stable de la table (catalogue, api/indicateurs/catalogue.py) :
+             *
+             *     * `file_active` — File active par statut (mesures ; dimensions : statut_mesure) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure), par statut de la mesure ce jour (statut en vigueur à cette date, lu dans l'historique de la mesure).
+             *     * `file_active_cible` — File active par cible (mesures ; dimensions : cible) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure), par cible en vigueur ce jour (une réorientation postérieure ne la change pas).
+             *     * `file_active_sexe` — File active par sexe du demandeur (mesures ; dimensions : sexe) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure), par sexe de la personne « demandeur » du ménage, relevé à l'entrée (au mandatement).
+             *     * `file_active_age_cible` — File active par cible et tranche d'âge (âge : paramètre « age ») (mesures ; dimensions : cible, tranche_age) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure), par cible en vigueur ce jour et par âge du demandeur à la date « au » (au mois près) ou à l'entrée selon le paramètre « age » (borne basse incluse).
+             *     * `file_active_age_extremes` — Âge (âge : paramètre « age ») du plus jeune et du plus âgé (ans ; dimensions : indicateur) : Âge à la date « au » (au mois près) ou à l'entrée selon le paramètre « age », du demandeur le plus jeune et du plus âgé de la file active.
+             *     * `file_active_acces_maintien` — File active : accès ou maintien (mesures ; dimensions : acces_maintien) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure), selon que la mesure vise ce jour l'accès à un logement ou le maintien dans le logement, avec leur part en %.
+             *     * `file_active_modalite_logement` — File active par modalité de logement (mesures ; dimensions : modalite_logement) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure), par modalité de logement en vigueur ce jour (bail direct, sous-location / GLA, IML…), à partir de sa date de début.
+             *     * `file_active_composition` — File active par composition du ménage (mesures ; dimensions : composition) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure), par composition du ménage à l'entrée (relevée au mandatement).
+             *     * `file_active_statut_occupation` — File active par statut d'occupation à l'entrée (mesures ; dimensions : statut_occupation) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure), par statut d'occupation du logement à l'entrée (relevé au mandatement).
+             *     * `file_active_annee_orientation` — File active par année d'orientation (mesures ; dimensions : annee_orientation) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure), par année de réception de l'orientation (année du mandatement si la mesure a été ouverte sans orientation).
+             *     * `file_active_commune` — File active par commune (mesures ; dimensions : commune) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure), par commune (code INSEE) du logement à l'entrée.
+             *     * `file_active_type_accompagnement` — File active par type d'accompagnement (mesures ; dimensions : type_accompagnement) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure), par type d'accompagnement en vigueur ce jour.
+             *     * `file_active_ressources` — File active par type de ressources à l'entrée (menages ; dimensions : ressource) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure) ; nombre de ménages percevant chaque type de ressource à l'entrée (un ménage compte une fois par type, et dans plusieurs types s'il en perçoit plusieurs) ; % de la file active.
+             *     * `file_active_minima_sociaux` — Ménages bénéficiaires de l'AAH, du RSA ou de l'ARE (menages ; dimensions : indicateur) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure) ; ménages percevant à l'entrée au moins l'une de ces ressources (comptés une fois).
+             *     * `file_active_dettes` — File active par type de dette à l'entrée (menages ; dimensions : dette) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure) ; nombre de ménages ayant à l'entrée une dette de chaque type (une fois par type).
+             *     * `file_active_procedures_expulsion` — File active par nombre de procédures d'expulsion à l'entrée (mesures ; dimensions : procedures) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure) ; nombre de procédures d'expulsion connues à l'entrée.
+             *     * `file_active_dette_locative` — Dette locative à l'entrée (euros ; dimensions : indicateur) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure) ; montant de la dette de loyer déclarée à l'entrée : nombre de ménages endettés, total et moyenne par ménage endetté, en euros.
+             *     * `file_active_personnes_age` — Personnes des ménages de la file active par classe d'âge à l'entrée (personnes ; dimensions : classe_age) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure) ; les personnes du ménage à l'entrée de chaque mesure (relevées au mandatement ; une personne née depuis n'y est pas), par âge en années révolues au jour du mandatement (mineurs, 18–25 ans, 26–64 ans, 65 ans et plus).
+             *     * `entrees_par_mois` — Entrées (mandatements) par mois (mesures ; dimensions : mois) : Mesures mandatées sur la période (de « du » à « au »), par mois de mandatement.
+             *     * `sorties_par_mois` — Sorties (fins de mesure) par mois (mesures ; dimensions : mois) : Mesures terminées sur la période (de « du » à « au ») (date de fin dans la période), par mois de fin.
+             *     * `sorties_motif` — Sorties par motif de fin (mesures ; dimensions : motif_fin) : Mesures terminées sur la période (de « du » à « au ») (date de fin dans la période), par motif de fin.
+             *     * `sorties_situation` — Sorties par situation de logement à la sortie (mesures ; dimensions : situation_sortie) : Mesures terminées sur la période (de « du » à « au ») (date de fin dans la période), par situation de logement à la sortie.
+             *     * `sorties_duree` — Durée des mesures terminées (mesures ; dimensions : duree) : Mesures terminées sur la période (de « du » à « au ») (date de fin dans la période), par durée en mois révolus du début de l'accompagnement (ou du mandatement s'il n'a jamais commencé) à la fin.
+             *     * `activite_par_mois` — Mesures actives par mois (mois_mesures ; dimensions : mois) : Pour chaque mois sur la période (de « du » à « au ») : mesures actives au moins un jour du mois (du mandatement, inclus, à la date de fin, exclue) ; le total est le nombre de mois-mesures.
+             *     * `activite` — Mois-mesures, activité moyenne, taux d'activité et coûts (ratio ; dimensions : indicateur) : Mois-mesures sur la période (de « du » à « au ») ; activité moyenne = mois-mesures ÷ nombre de mois de la période ; objectif = objectifs (ménages) des conventions du périmètre pondérés par les jours de la période que chacune couvre (Σ objectif × jours couverts ÷ jours de la période) ; taux d'activité = activité moyenne ÷ objectif, en % ; quand les conventions les donnent, mois-mesures financés et budget au prorata des jours couverts, taux de réalisation des mois-mesures, coût par ménage accompagné sur la période et par mois-mesure réalisé, en euros.
+             *     * `orientations_statut` — Orientations reçues par statut actuel (orientations ; dimensions : statut_orientation) : Orientations reçues sur la période (de « du » à « au ») (date de réception dans la période), par statut à ce jour.
+             *     * `orientations_origine` — Orientations reçues par origine (orientations ; dimensions : origine) : Orientations reçues sur la période (de « du » à « au ») (date de réception dans la période), par origine.
+             *     * `orientations_prescripteur` — Orientations reçues par organisation prescriptrice (orientations ; dimensions : prescripteur) : Orientations reçues sur la période (de « du » à « au ») (date de réception dans la période), par organisation prescriptrice.
+             *     * `decisions` — Décisions de la commission par issue (decisions ; dimensions : decision) : Décisions prises sur la période (de « du » à « au ») : chaque événement de décision compte (une orientation ajournée deux fois compte deux ajournements), par issue.
+             *     * `refus_motif` — Refus de la commission par motif (decisions ; dimensions : motif_refus) : Décisions prises sur la période (de « du » à « au ») : chaque événement de décision compte (une orientation ajournée deux fois compte deux ajournements) ; refus par motif.
+             *     * `delai_orientation_decision` — Délai entre orientation et décision (jours ; dimensions : indicateur) : Décisions prises sur la période (de « du » à « au ») : chaque événement de décision compte (une orientation ajournée deux fois compte deux ajournements) ; jours de la réception de l'orientation à la décision : moyenne, médiane, nombre de décisions.
+             *     * `delai_mandatement_premier_rdv` — Délai entre mandatement et premier rendez-vous réalisé (jours ; dimensions : indicateur) : Mesures mandatées sur la période (de « du » à « au ») ayant eu un rendez-vous réalisé : jours du mandatement au premier rendez-vous réalisé (moyenne, médiane, nombre de mesures).
+             *     * `rendez_vous` — Rendez-vous par type et statut (rendez_vous ; dimensions : type_rdv, statut_rdv) : Rendez-vous (contacts) datés sur la période (de « du » à « au »), par type et par statut.
+             *     * `domaines_intervention` — Domaines d'intervention (mesures ; dimensions : domaine) : Mesures actives au moins un jour sur la période (de « du » à « au ») travaillant chaque domaine, en % de ces mesures (une mesure compte dans chacun de ses domaines : les % se cumulent) ; le total est le nombre de mesures.
+             *     * `suivis_6_mois` — Suivis à 6 mois dus et réalisés (mesures ; dimensions : suivi) : Mesures terminées dont le suivi à 6 mois était prévu sur la période (de « du » à « au ») (dus), et parmi elles celles dont le suivi a été réalisé.
+             *     * `charge_referents` — Charge par référent (ratio ; dimensions : indicateur) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure) ; référents ayant au moins une mesure de la file active ce jour (référent en vigueur à cette date, lu dans l'historique de la mesure) : leur nombre, les mesures par référent (moyenne, médiane, maximum) et les mesures sans référent.
              * @example file_active_age_cible
+             * @enum {string}
              */
-            code: string;
+            code: "file_active" | "file_active_cible" | "file_active_sexe" | "file_active_age_cible" | "file_active_age_extremes" | "file_active_acces_maintien" | "file_active_modalite_logement" | "file_active_composition" | "file_active_statut_occupation" | "file_active_annee_orientation" | "file_active_commune" | "file_active_type_accompagnement" | "file_active_ressources" | "file_active_minima_sociaux" | "file_active_dettes" | "file_active_procedures_expulsion" | "file_active_dette_locative" | "file_active_personnes_age" | "entrees_par_mois" | "sorties_par_mois" | "sorties_motif" | "sorties_situation" | "sorties_duree" | "activite_par_mois" | "activite" | "orientations_statut" | "orientations_origine" | "orientations_prescripteur" | "decisions" | "refus_motif" | "delai_orientation_decision" | "delai_mandatement_premier_rdv" | "rendez_vous" | "domaines_intervention" | "suivis_6_mois" | "charge_referents";
             /**
              * Definition
              * @description Définition de l'indicateur, en une phrase

@@ -128,7 +128,7 @@ function Document({
   fermer: (c: CelluleChoisie) => void;
 }) {
   const p = doc.parametres;
-  const parCode = new Map(doc.tableaux.map((t) => [t.code, t]));
+  const parCode = new Map<string, Tableau>(doc.tableaux.map((t) => [t.code, t]));
   const tableCible = parCode.get("file_active_cible");
   const tableAge = parCode.get("file_active_age_cible");
   const tableSorties = parCode.get("sorties_par_mois");

@@ -201,7 +201,7 @@ const SECTIONS: { titre: string; prefixes: string[] }[] = [
   { titre: "Entrées et sorties", prefixes: ["entrees_", "sorties_"] },
   { titre: "Activité au regard des conventions", prefixes: ["activite"] },
   { titre: "Orientations et décisions de la commission", prefixes: ["orientations_", "decisions", "refus_", "delai_orientation"] },
-  { titre: "Accompagnement", prefixes: ["delai_mandatement", "rendez_vous", "domaines_", "suivis_"] },
+  { titre: "Accompagnement", prefixes: ["delai_mandatement", "rendez_vous", "domaines_", "suivis_", "charge_"] },
 ];
 
 /** The document's tables grouped by theme, in the API's order; a table no theme claims goes last. */

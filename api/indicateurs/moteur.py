@@ -1,0 +1,708 @@
+"""The engine: builds the passes from the catalogue, then shapes every table the same way.
+
+Every figure is an aggregate (GROUP BY) over the ``Perimetre`` (the caller's access ∧
+the filters); Python only shapes the grouped rows into tables (a few thousand groups at
+most, never the files themselves). Every grouping over the mesures and their entry
+tables is one statement (``Requetes.passe_mesures``: the mesures of the scope selected
+once, each grouping of ``catalogue.REGROUPEMENTS`` a GROUP BY over them, UNION ALL —
+the same SQL on SQLite and PostgreSQL); the orientations, decisions and rendez-vous
+are one statement each.
+
+Definitions (also in each table's ``definition`` and in docs/indicateurs.md):
+
+* a mesure is active on day J when ``date_mandatement <= J < date_fin``
+  (``date_fin`` null: still running). The file active at D is the mesures
+  active on D: mandated on or before D and not ended on or before D;
+* a mesure's cible, type, statut, accès/maintien, modalité de logement and référent are
+  those in force on the date the table speaks of (``mesure_historique``,
+  api/mesures/historique.py): a later event never moves a past bilan;
+* the demandeur's age is the age at that date, to the month (default), or at entry
+  (``age=a_l_entree``); sex, composition, resources… are those of the situation at
+  entry (the snapshot taken at mandatement), so no figure joins the persons and
+  retention moves none (api/mesures/entree.py, docs/indicateurs.md);
+* a month of the period counts for a mesure when it was active at least one
+  day of that month (months cut to the period); mois-mesures add them up.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Numeric,
+    String,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    true,
+    union_all,
+)
+from sqlalchemy import cast as sql_cast
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import FromClause
+from sqlmodel import Session
+
+from api.auth.principal import Principal
+from api.core.errors import Introuvable
+from api.dispositifs.models import Cible, Convention, Dispositif, TypeAccompagnement
+from api.indicateurs.catalogue import (
+    MINIMA_SOCIAUX,
+    PAR_CODE,
+    PASSE_MESURES,
+    REGROUPEMENTS,
+    TABLES,
+    Contexte,
+    Dim,
+    Population,
+    Regroupement,
+    Source,
+    Table,
+    marge,
+)
+from api.indicateurs.libelles import LIBELLES, libelle
+from api.indicateurs.perimetre import Filtres, Perimetre
+from api.indicateurs.schemas import Cellule, Dimension, Modalite, ModeAge, Tableau
+from api.indicateurs.sql import (
+    age_au_mois,
+    annee_mois,
+    codes_tranches,
+    jour,
+    jours_entre,
+    mois_entre,
+    partie,
+    table,
+    tranche,
+)
+from api.mesures.entree import CLASSES_AGE
+from api.mesures.historique import ATTRIBUTS as ATTRIBUTS_HISTORIQUE
+from api.mesures.models import Mesure as MesureModel
+from api.mesures.models import MesureDetteEntree, MesureDomaine, MesureHistorique, MesureRessourceEntree, RendezVous
+from api.organisations.models import Organisation
+from api.orientations.models import Orientation as OrientationModel
+from api.orientations.models import OrientationEvenement
+
+DECISIONS = (
+    "acceptee",
+    "ajournee",
+    "attente_infos",
+    "liste_attente",
+    "refusee",
+    "refus_beneficiaire",
+)
+# Brackets of the duration of a sortie in full months: (upper bound, code); then 36_plus.
+DUREES = ((6, "moins_6"), (12, "6_12"), (24, "12_24"), (36, "24_36"))
+TOTAL = "total"
+
+
+def mois_periode(du: date, au: date) -> list[tuple[str, date, date]]:
+    """Calendar months of the period, cut to it: (YYYY-MM, first day, last day)."""
+    out = []
+    y, m = du.year, du.month
+    while (y, m) <= (au.year, au.month):
+        suivant = date(y + (m == 12), m % 12 + 1, 1)
+        out.append((f"{y:04d}-{m:02d}", max(date(y, m, 1), du), min(suivant - timedelta(days=1), au)))
+        y, m = suivant.year, suivant.month
+    return out
+
+
+def _nombre(v: Any) -> int | float | None:
+    """An aggregate as Python number: an integer when it is one (SUM/COUNT come back as
+    Decimal from PostgreSQL's NUMERIC, as int or float from SQLite)."""
+    if v is None:
+        return None
+    return int(v) if float(v).is_integer() else float(v)
+
+
+# --- the queries -------------------------------------------------------------------
+
+
+class Requetes:
+    """Expressions and queries for one ``Perimetre`` (principal and filters)."""
+
+    def __init__(self, session: Session, principal: Principal, f: Filtres) -> None:
+        self.session, self.principal, self.f = session, principal, f
+        self.perimetre = Perimetre(principal, f)
+        self.dialect = session.get_bind().dialect.name
+        self.m = table(MesureModel)
+        self.o = table(OrientationModel)
+        self.ev = table(OrientationEvenement)
+        m = self.m
+        d = f.au
+        # What was in force at D (api/mesures/historique.py): the history periods that
+        # contain D, one row per mesure that changed since (a LEFT JOIN; a mesure without
+        # such a period has had its current values since D). ``a_x`` tells a period found
+        # from none: a modalité may have been « none » at D.
+        mh = table(MesureHistorique)
+        self.h = (
+            select(
+                mh.c.mesure_id,
+                *(
+                    e
+                    for a in ATTRIBUTS_HISTORIQUE
+                    for e in (
+                        func.max(case((mh.c.attribut == a, 1))).label(f"a_{a}"),
+                        func.max(case((mh.c.attribut == a, mh.c.valeur))).label(a),
+                    )
+                ),
+            )
+            .where(mh.c.du <= d, mh.c.jusqu_au > d)
+            .group_by(mh.c.mesure_id)
+            .subquery("h")
+        )
+        self.m_h: FromClause = m.outerjoin(self.h, self.h.c.mesure_id == m.c.id)
+
+        def au_jour(attribut: str, colonne: ColumnElement[Any] | None = None) -> ColumnElement[Any]:
+            return case(
+                (self.h.c[f"a_{attribut}"] == 1, self.h.c[attribut]),
+                else_=m.c[ATTRIBUTS_HISTORIQUE[attribut]] if colonne is None else colonne,
+            )
+
+        self.au_jour = au_jour
+        self.scope_m = self.perimetre.mesures(m)
+        self.fa = and_(self.scope_m, m.c.date_mandatement <= d, or_(m.c.date_fin.is_(None), m.c.date_fin > d))
+        # The demandeur's age: at D from the month and year of birth, or at entry; both
+        # recorded on the mesure (api/mesures/entree.py): no join to the persons, and
+        # retention does not move them. Literal constants: the expression is grouped.
+        if f.age == ModeAge.a_l_entree:
+            self.age: ColumnElement[Any] = m.c.entree_age_demandeur
+        else:
+            self.age = age_au_mois(m.c.entree_naissance_demandeur, d)
+        nr = literal("non_renseigne")
+        self.dims_fa: dict[str, ColumnElement[Any]] = {
+            "cible": au_jour("cible"),
+            "tranche_age": tranche(self.age, f.tranches_age),
+            "sexe": func.coalesce(m.c.entree_sexe_demandeur, nr),
+            "statut_mesure": au_jour("statut"),
+            "acces_maintien": au_jour("acces_maintien"),
+            "modalite_logement": func.coalesce(au_jour("modalite_logement"), nr),
+            "type_accompagnement": au_jour("type_accompagnement"),
+            "composition": func.coalesce(m.c.entree_composition, nr),
+            "statut_occupation": func.coalesce(m.c.entree_statut_occupation, nr),
+            # the reception date recorded at entry: no join to the orientations
+            "annee_orientation": partie("year", func.coalesce(m.c.entree_reception_orientation, m.c.date_mandatement)),
+            "commune": func.coalesce(m.c.entree_commune_insee, nr),
+        }
+        self.entrees = and_(self.scope_m, m.c.date_mandatement >= f.du, m.c.date_mandatement <= f.au)
+        self.sorties = and_(self.scope_m, m.c.date_fin >= f.du, m.c.date_fin <= f.au)
+        # Active at least one day of the period.
+        self.periode = and_(
+            self.scope_m,
+            m.c.date_mandatement <= f.au,
+            or_(m.c.date_fin.is_(None), m.c.date_fin > f.du),
+        )
+        self.suivis = and_(self.scope_m, m.c.suivi_date_prevue >= f.du, m.c.suivi_date_prevue <= f.au)
+        debut = func.coalesce(m.c.date_debut, m.c.date_mandatement)
+        duree = mois_entre(debut, m.c.date_fin)
+        self.dims_sorties: dict[str, ColumnElement[Any]] = {
+            "mois": annee_mois(m.c.date_fin),
+            "motif_fin": func.coalesce(m.c.motif_fin, nr),
+            "situation_sortie": func.coalesce(m.c.situation_sortie, nr),
+            "duree": case(*((duree < b, code) for b, code in DUREES), else_="36_plus"),
+        }
+        o = self.o
+        self.scope_o = self.perimetre.orientations(o)
+        self.recues = and_(self.scope_o, o.c.date_reception >= f.du, o.c.date_reception <= f.au)
+        self.date_ev = func.coalesce(self.ev.c.date_effet, jour(self.ev.c.quand, self.dialect))
+        self.from_dec: FromClause = self.ev.join(o, o.c.id == self.ev.c.orientation_id)
+        self.decisions = and_(
+            self.scope_o,
+            self.ev.c.vers_statut.in_(DECISIONS),
+            self.date_ev >= f.du,
+            self.date_ev <= f.au,
+        )
+        self.refus = and_(self.decisions, self.ev.c.vers_statut == "refusee")
+        self.motif_refus = func.coalesce(self.ev.c.motif, o.c.motif_refus, nr)
+        # The named expressions the catalogue's drill-down conditions read.
+        self.expressions: dict[str, ColumnElement[Any]] = {
+            **self.dims_fa,
+            **self.dims_sorties,
+            "statut_orientation": o.c.statut,
+            "origine": o.c.origine,
+            "decision": self.ev.c.vers_statut,
+            "motif_refus": self.motif_refus,
+        }
+
+    def expression(self, nom: str) -> ColumnElement[Any]:
+        return self.expressions[nom]
+
+    def grouper(
+        self,
+        from_: FromClause,
+        where: ColumnElement[bool],
+        dims: dict[str, ColumnElement[Any]],
+    ) -> list[Sequence[Any]]:
+        """GROUP BY the named expressions, counting. They are computed in a subquery and
+        grouped by name outside: PostgreSQL would not match a CASE with bound parameters
+        repeated in GROUP BY."""
+        cols = [e.label(k) for k, e in dims.items()]
+        sub = select(*cols).select_from(from_).where(where).subquery()
+        keys = [sub.c[k] for k in dims]
+        return [tuple(r) for r in self.session.execute(select(*keys, func.count()).group_by(*keys))]
+
+    def passe_mesures(self, regroupements: Sequence[Regroupement]) -> dict[str, list[dict[str, Any]]]:
+        """Every grouping over the mesures and their entry tables in one statement.
+
+        The mesures of the scope that matter for the period are selected once (a
+        materialised CTE: one index scan of ``mesure``, with their entry snapshot and
+        the flags of each population), then each grouping is a GROUP BY over that row
+        set, and the groupings are put together with UNION ALL — the same SQL on SQLite
+        and PostgreSQL, so the same figures. Returns, per grouping, its rows as dicts of
+        its keys and aggregates.
+        """
+        f, m = self.f, self.m
+        dia = self.dialect
+        fa = and_(m.c.date_mandatement <= f.au, or_(m.c.date_fin.is_(None), m.c.date_fin > f.au))
+        entree = and_(m.c.date_mandatement >= f.du, m.c.date_mandatement <= f.au)
+        sortie = and_(m.c.date_fin >= f.du, m.c.date_fin <= f.au)
+        periode = and_(m.c.date_mandatement <= f.au, or_(m.c.date_fin.is_(None), m.c.date_fin > f.du))
+        suivi = and_(m.c.suivi_date_prevue >= f.du, m.c.suivi_date_prevue <= f.au)
+        n_mois = len(mois_periode(f.du, f.au))
+
+        def rang(d: Any) -> Any:
+            return (partie("year", d) - f.du.year) * 12 + partie("month", d) - f.du.month
+
+        rdv = table(RendezVous)
+        # First held rendez-vous (not a follow-up): one probe of a partial index per entry.
+        premier_rdv = (
+            select(func.min(rdv.c.debut))
+            .where(rdv.c.mesure_id == m.c.id, rdv.c.statut == "realise", rdv.c.est_suivi == false())
+            .scalar_subquery()
+        )
+        cols: dict[str, ColumnElement[Any]] = {
+            # The populations are boolean columns, never NULL: PostgreSQL then estimates
+            # half of the rows for ``WHERE p.fa`` and hash-joins the entry tables (``= 1``
+            # would be estimated at 0.5 %: nested loops, one index probe per mesure).
+            "fa": fa,
+            "en": entree,
+            "so": and_(m.c.date_fin.is_not(None), sortie),
+            "pe": periode,
+            "su": and_(m.c.suivi_date_prevue.is_not(None), suivi),
+            # a mesure active on [mandatement, fin): spans count its months of the period
+            "sp": and_(periode, or_(m.c.date_fin.is_(None), m.c.date_fin > m.c.date_mandatement)),
+            **{k: self.dims_fa[k] for k in self.dims_fa},
+            "age": self.age,
+            **{c: m.c[c] for c, _ in CLASSES_AGE},
+            "procedures": case(
+                (m.c.entree_nb_procedures_expulsion >= 3, "3_plus"),
+                else_=sql_cast(m.c.entree_nb_procedures_expulsion, String),
+            ),
+            "dette": m.c.entree_dette_locative,
+            "mois_entree": annee_mois(m.c.date_mandatement),
+            # The duration bracket of a sortie: full months computed once, and only for the
+            # sorties (a CASE over ``mois_entre`` repeats its six date_part calls per
+            # bracket: 24 per row of the whole CTE, a third of its cost at 45 000 rows);
+            # the brackets are read in the grouping (``duree`` below).
+            **{k: e for k, e in self.dims_sorties.items() if k != "duree"},
+            "duree_mois": case(
+                (
+                    sortie,
+                    mois_entre(func.coalesce(m.c.date_debut, m.c.date_mandatement), m.c.date_fin),
+                )
+            ),
+            "premier": case((m.c.date_mandatement < f.du, 0), else_=rang(m.c.date_mandatement)),
+            "dernier": case(
+                (or_(m.c.date_fin.is_(None), m.c.date_fin > f.au), n_mois - 1),
+                else_=rang(m.c.date_fin) - case((partie("day", m.c.date_fin) == 1, 1), else_=0),
+            ),
+            "suivi_fait": case((m.c.suivi_realise_le.is_not(None), 1), else_=0),
+            "delai_rdv": case((entree, jours_entre(m.c.date_mandatement, jour(premier_rdv, dia), dia))),
+            # the référent in force at D, as text (the history keeps values as text)
+            "referent": self.au_jour("referent", sql_cast(m.c.referent_id, String)),
+        }
+        p_sel = (
+            select(m.c.id, m.c.menage_id, *(e.label(k) for k, e in cols.items()))
+            .select_from(self.m_h)
+            .where(self.scope_m, or_(periode, entree, sortie, suivi))
+        )
+        p = p_sel.cte("p").prefix_with("MATERIALIZED")
+        res, det, dom = (
+            table(MesureRessourceEntree),
+            table(MesureDetteEntree),
+            table(MesureDomaine),
+        )
+        n = func.count()
+        # Literal bounds and codes: a bound parameter would be a different one in GROUP BY.
+        duree = case(
+            *((p.c.duree_mois < literal_column(str(borne)), literal_column(f"'{code}'")) for borne, code in DUREES),
+            else_=literal_column("'36_plus'"),
+        )
+        # The entry tables are read for the CTE's mesures only, by primary-key probes
+        # (``mesure_id IN (SELECT id FROM p …)``): joined to the CTE, whose ids have no
+        # statistics, PostgreSQL hashed the whole tables instead (208 000, 117 000 and
+        # 366 000 rows for 22 000 to 37 000 mesures). Same rows: p.id is unique.
+        r = (
+            select(res.c.mesure_id, res.c.type)
+            .where(res.c.mesure_id.in_(select(p.c.id).where(p.c.fa)))
+            .cte("r")
+            .prefix_with("MATERIALIZED")
+        )
+        # What each source offers: its rows, its populations, its keys, its aggregates.
+        sources: dict[Source, tuple[Any, dict[str, Any], dict[str, Any], dict[str, Any]]] = {
+            Source.mesures: (
+                p,
+                {
+                    **{k: p.c[k] for k in ("fa", "en", "so", "pe", "su", "sp")},
+                    "delai_rdv": and_(p.c.en, p.c.delai_rdv.is_not(None)),
+                },
+                {**{c.name: c for c in p.c}, "duree": duree},
+                {
+                    "n": n,
+                    "age_min": func.min(p.c.age),
+                    "age_max": func.max(p.c.age),
+                    **{c: func.sum(p.c[c]) for c, _ in CLASSES_AGE},
+                    "endettes": func.sum(case((p.c.dette > 0, 1), else_=0)),
+                    "dette_locative": func.sum(p.c.dette),
+                    "menages": func.count(p.c.menage_id.distinct()),
+                    "suivis_faits": func.sum(p.c.suivi_fait),
+                },
+            ),
+            Source.ressources: (
+                r,
+                {"fa": true(), "minima_sociaux": r.c.type.in_(MINIMA_SOCIAUX)},
+                {"ressource": r.c.type},
+                {"n": n, "mesures_distinctes": func.count(r.c.mesure_id.distinct())},
+            ),
+            Source.dettes: (
+                det,
+                {"fa": det.c.mesure_id.in_(select(p.c.id).where(p.c.fa))},
+                {"dette": det.c.type},
+                {"n": n, "montant": func.sum(det.c.montant)},
+            ),
+            Source.domaines: (
+                dom,
+                {"pe": dom.c.mesure_id.in_(select(p.c.id).where(p.c.pe))},
+                {"domaine": dom.c.domaine},
+                {"n": n},
+            ),
+        }
+        out: dict[str, list[dict[str, Any]]] = {g.nom: [] for g in regroupements}
+        if not regroupements:
+            return out
+        nk = max(len(g.cles) for g in regroupements)
+        na = max(len(g.agregats) for g in regroupements)
+        branches = []
+        for g in regroupements:
+            from_, populations, cles, agregats = sources[g.source]
+            keys = [cles[k] for k in g.cles]
+            kcols = [sql_cast(k, String) for k in keys] + [
+                sql_cast(literal(None), String) for _ in range(nk - len(keys))
+            ]
+            acols = [sql_cast(agregats[a], Numeric) for a in g.agregats] + [
+                sql_cast(literal(None), Numeric) for _ in range(na - len(g.agregats))
+            ]
+            sel = (
+                select(
+                    literal(g.nom).label("g"),
+                    *(c.label(f"k{i}") for i, c in enumerate(kcols)),
+                    *(c.label(f"a{i}") for i, c in enumerate(acols)),
+                )
+                .select_from(from_)
+                .where(populations[g.population])
+            )
+            if keys:
+                sel = sel.group_by(*keys)
+            branches.append(sel)
+        par_nom = {g.nom: g for g in regroupements}
+        for ligne in self.session.execute(union_all(*branches)):
+            g = par_nom[ligne[0]]
+            k, a = len(g.cles), len(g.agregats)
+            valeurs = (*ligne[1 : 1 + k], *(_nombre(v) for v in ligne[1 + nk : 1 + nk + a]))
+            out[g.nom].append(dict(zip((*g.cles, *g.agregats), valeurs, strict=True)))
+        return out
+
+    def regroupement(self, g: Regroupement) -> list[dict[str, Any]]:
+        """One grouping over the orientations, the decisions or the rendez-vous."""
+        o, m, f = self.o, self.m, self.f
+        if g.source == Source.orientations:
+            org = table(Organisation)
+            from_: FromClause = o.join(org, org.c.id == o.c.prescripteur_organisation_id)
+            where = self.recues
+            cles: dict[str, ColumnElement[Any]] = {
+                "statut_orientation": o.c.statut,
+                "origine": o.c.origine,
+                "prescripteur": o.c.prescripteur_organisation_id,
+                "nom_prescripteur": org.c.nom,
+            }
+        elif g.source == Source.decisions:
+            from_, where = self.from_dec, self.decisions
+            cles = {
+                "decision": self.ev.c.vers_statut,
+                "motif_refus": case((self.ev.c.vers_statut == "refusee", self.motif_refus), else_=""),
+                "delai": jours_entre(o.c.date_reception, self.date_ev, self.dialect),
+            }
+        elif g.source == Source.rendez_vous:
+            rdv = table(RendezVous)
+            debut_p = datetime.combine(f.du, time.min, tzinfo=UTC)
+            fin_p = datetime.combine(f.au + timedelta(days=1), time.min, tzinfo=UTC)
+            from_ = rdv.join(m, m.c.id == rdv.c.mesure_id)
+            where = and_(self.scope_m, rdv.c.debut >= debut_p, rdv.c.debut < fin_p)
+            cles = {"type_rdv": rdv.c.type, "statut_rdv": rdv.c.statut}
+        else:
+            raise ValueError(g.source)
+        assert g.agregats == ("n",), g.nom  # these passes count
+        lignes = self.grouper(from_, where, {k: cles[k] for k in g.cles})
+        return [dict(zip((*g.cles, "n"), r, strict=True)) for r in lignes]
+
+    def conventions(self) -> list[Any]:
+        conv = table(Convention)
+        return list(
+            self.session.execute(
+                select(
+                    conv.c.date_debut,
+                    conv.c.date_fin,
+                    conv.c.objectif_menages,
+                    conv.c.mois_mesures_finances,
+                    conv.c.budget_euros,
+                ).where(*self.perimetre.conventions(conv))
+            ).all()
+        )
+
+    def libelles_dispositifs(self, model: type[Cible] | type[TypeAccompagnement]) -> list[tuple[str, str]]:
+        """Cible (or type) labels of the dispositifs in scope (configuration rows, not counted)."""
+        c = table(model)
+        d = table(Dispositif)
+        query = (
+            select(c.c.code, c.c.libelle)
+            .select_from(c.join(d, d.c.id == c.c.dispositif_id))
+            .where(*self.perimetre.dispositifs(d))
+        )
+        out: dict[str, str] = {}
+        for code, lib in self.session.execute(query.order_by(c.c.ordre, c.c.code)):
+            out.setdefault(code, lib)
+        return list(out.items())
+
+
+# --- table shaping ---------------------------------------------------------------
+
+
+def _modalites(liste: str, vus: Iterable[str] = (), connus: Sequence[tuple[str, str]] | None = None) -> list[Modalite]:
+    base = list(connus) if connus is not None else list(LIBELLES[liste].items())
+    codes = {c for c, _ in base}
+    extra = sorted({v for v in vus if v not in codes})
+    return [Modalite(code=c, libelle=lib) for c, lib in base] + [
+        Modalite(code=c, libelle=libelle(liste, c)) for c in extra
+    ]
+
+
+def _pct(v: float | None, base: float | None) -> float | None:
+    if v is None or not base:
+        return None
+    return round(100 * v / base, 1)
+
+
+def _tableau(t: Table, mots: Mapping[str, str], dims: list[Dimension], cellules: list[Cellule]) -> Tableau:
+    return Tableau(
+        code=t.code,
+        titre=t.titre.format(**mots),
+        definition=t.definition.format(**mots),
+        unite=t.unite,
+        dimensions=dims,
+        cellules=cellules,
+        detail_disponible=t.detail,
+    )
+
+
+def _t0(dim: Dimension, valeurs: Mapping[str, Any]) -> list[Cellule]:
+    """Named figures (no total): one cell per value of ``dim``."""
+    return [
+        Cellule(dimensions={dim.code: m.code}, cle=f"{dim.code}={m.code}", valeur=valeurs.get(m.code))
+        for m in dim.valeurs
+    ]
+
+
+def _t1(
+    dim: Dimension,
+    valeurs: Mapping[str, float],
+    *,
+    pct: bool = False,
+    base_pct: float | None = None,
+    total: float | None = None,
+) -> list[Cellule]:
+    """One dimension, every value shown (0 when absent), and a total cell."""
+    tot = total if total is not None else sum(valeurs.get(m.code, 0) for m in dim.valeurs)
+    base = base_pct if base_pct is not None else tot
+    cellules = [
+        Cellule(
+            dimensions={dim.code: m.code},
+            cle=f"{dim.code}={m.code}",
+            valeur=valeurs.get(m.code, 0),
+            pourcentage=_pct(valeurs.get(m.code, 0), base) if pct else None,
+        )
+        for m in dim.valeurs
+    ]
+    cellules.append(
+        Cellule(
+            dimensions={dim.code: TOTAL},
+            cle=TOTAL,
+            valeur=tot,
+            total=True,
+            pourcentage=_pct(tot, base) if pct else None,
+        )
+    )
+    return cellules
+
+
+def _t2(d1: Dimension, d2: Dimension, valeurs: Mapping[tuple[str, str], float]) -> list[Cellule]:
+    """Two dimensions (rows × columns) with their margins and the grand total."""
+    cellules = []
+    for a in [*d1.valeurs, None]:
+        for b in [*d2.valeurs, None]:
+            ka = a.code if a else TOTAL
+            kb = b.code if b else TOTAL
+            v = sum(n for (x, y), n in valeurs.items() if (a is None or x == ka) and (b is None or y == kb))
+            cle = ";".join(f"{d.code}={k}" for d, k in ((d1, ka), (d2, kb)) if k != TOTAL) or TOTAL
+            cellules.append(
+                Cellule(
+                    dimensions={d1.code: ka, d2.code: kb},
+                    cle=cle,
+                    valeur=v,
+                    total=a is None or b is None,
+                )
+            )
+    return cellules
+
+
+class _Moteur:
+    """Shapes the tables of one document from the grouped rows."""
+
+    def __init__(self, q: Requetes, lignes: dict[str, list[dict[str, Any]]]) -> None:
+        self.q, self.f = q, q.f
+        self.mois = mois_periode(self.f.du, self.f.au)
+        self.ctx = Contexte(lignes=lignes, f=self.f, mois=self.mois, conventions=q.conventions)
+        self._cibles: dict[str, list[tuple[str, str]]] = {}
+
+    def libelles_dispositifs(self, quoi: str) -> list[tuple[str, str]]:
+        if quoi not in self._cibles:
+            self._cibles[quoi] = self.q.libelles_dispositifs(Cible if quoi == "cibles" else TypeAccompagnement)
+        return self._cibles[quoi]
+
+    def dimension(
+        self, d: Dim, mots: Mapping[str, str], vus: Iterable[str], lignes: Sequence[Mapping[str, Any]]
+    ) -> Dimension:
+        liste = d.libelles or d.code
+        if d.valeurs == "cibles":
+            valeurs = _modalites("cible", vus, self.libelles_dispositifs("cibles"))
+        elif d.valeurs == "types":
+            valeurs = _modalites("type_accompagnement", vus, self.libelles_dispositifs("types"))
+        elif d.valeurs == "tranches":
+            valeurs = _modalites("tranche_age", connus=codes_tranches(self.f.tranches_age))
+        elif d.valeurs == "mois":
+            valeurs = [Modalite(code=c, libelle=c) for c, _, _ in self.mois]
+        elif d.valeurs == "vus":
+            valeurs = [Modalite(code=c, libelle=c) for c in sorted(vus)]
+        elif d.valeurs == "fixes":
+            valeurs = [Modalite(code=k, libelle=libelle(liste, k)) for k in d.codes]
+        elif d.valeurs == "liste_complete":
+            valeurs = _modalites(liste)
+        elif d.valeurs == "motif_refus":
+            vus = set(vus)
+            connus = [(k, lib) for k, lib in LIBELLES[liste].items() if k != "non_renseigne" or k in vus]
+            valeurs = _modalites(liste, vus, connus)
+        elif d.valeurs == "prescripteurs":
+            noms = {str(r["prescripteur"]): r["nom_prescripteur"] for r in lignes}
+            valeurs = [Modalite(code=k, libelle=noms[k]) for k in sorted(vus, key=lambda k: noms[k])]
+        else:
+            valeurs = _modalites(liste, vus)
+        return Dimension(code=d.code, titre=d.titre.format(**mots), valeurs=valeurs)
+
+    def tableau(self, t: Table, mots: Mapping[str, str]) -> Tableau:
+        lignes: list[dict[str, Any]] = []
+        if t.regroupement is not None:
+            lignes = [
+                r for r in self.ctx.lignes[t.regroupement] if all(r[k] == v for k, v in t.ou.items())
+            ]
+            cles = [d.cle_groupe for d in t.dimensions]
+            brut = marge(lignes, cles, t.valeur)
+            codeurs = [d.en_code or (lambda v: v) for d in t.dimensions]
+            valeurs: dict[Any, Any] = defaultdict(int)
+            for k, v in brut.items():
+                if len(t.dimensions) == 1:
+                    valeurs[codeurs[0](k)] += v
+                else:
+                    valeurs[tuple(c(x) for c, x in zip(codeurs, k, strict=True))] += v
+            vus = [
+                {codeurs[i](r[d.cle_groupe]) for r in lignes} for i, d in enumerate(t.dimensions)
+            ]
+        else:
+            assert t.calcul is not None, t.code
+            valeurs = dict(t.calcul(self.ctx))
+            vus = [set(valeurs)]
+        dims = [self.dimension(d, mots, vus[i], lignes) for i, d in enumerate(t.dimensions)]
+        if not t.marges:
+            return _tableau(t, mots, dims, _t0(dims[0], valeurs))
+        if len(dims) == 2:
+            return _tableau(t, mots, dims, _t2(dims[0], dims[1], valeurs))
+        base = int(self.ctx.somme(*t.base)) if t.base else None
+        return _tableau(t, mots, dims, _t1(dims[0], valeurs, pct=t.pourcentages, base_pct=base, total=base))
+
+
+def mots_du_document(f: Filtres) -> dict[str, str]:
+    """What the definitions' templates say of this document (dates, which age)."""
+    d_au = f.au.strftime("%d/%m/%Y")
+    if f.age == ModeAge.a_l_entree:
+        age_titre, age_def = "à l'entrée", "à l'entrée : en années révolues au jour du mandatement"
+    else:
+        age_titre = f"au {d_au}"
+        age_def = (
+            f"au {d_au} : en années révolues, au mois près (l'anniversaire compté au premier "
+            "jour du mois de naissance, le jour n'étant pas conservé)"
+        )
+    return {
+        "au": d_au,
+        "periode": f"du {f.du:%d/%m/%Y} au {f.au:%d/%m/%Y}",
+        "age_titre": age_titre,
+        "age_def": age_def,
+    }
+
+
+def calculer_tableaux(
+    session: Session, principal: Principal, f: Filtres, tables: Sequence[Table] = TABLES
+) -> list[Tableau]:
+    """Every table of ``tables`` (default: the catalogue) for the perimeter and filters."""
+    q = Requetes(session, principal, f)
+    if q.dialect == "postgresql":
+        # Short analytical queries with high cost estimates: compiling them (JIT) costs far
+        # more than it saves (seconds on a loaded machine). For this transaction only.
+        session.execute(text("SET LOCAL jit = off"))
+        # The pass over the mesures keeps its row set (45 000 rows of 400 bytes at
+        # département scale) for fourteen groupings and hashes the entry tables: with the
+        # default 4 MB both spill to temporary files, read back by every grouping (a third
+        # of the statement's time, measured with EXPLAIN (ANALYZE, BUFFERS)). Memory of this backend, for this
+        # transaction only.
+        session.execute(text("SET LOCAL work_mem = '64MB'"))
+    lignes = q.passe_mesures([g for g in REGROUPEMENTS if g.source in PASSE_MESURES])
+    for g in REGROUPEMENTS:
+        if g.source not in PASSE_MESURES:
+            lignes[g.nom] = q.regroupement(g)
+    moteur = _Moteur(q, lignes)
+    mots = mots_du_document(f)
+    return [moteur.tableau(t, mots) for t in tables]
+
+
+# --- behind a cell: the files -----------------------------------------------------
+
+
+def conditions_detail(q: Requetes, table_code: str) -> tuple[Population, ColumnElement[bool], dict[str, Any]]:
+    """The population of a table whose cells can be opened, its condition, and the
+    condition of each dimension a cell may name: those of every table of the same
+    population (a cell of the file active by cible may also name a tranche d'âge)."""
+    t = PAR_CODE.get(table_code)
+    if t is None or not t.detail or t.population.detail is None:
+        raise Introuvable("Détail de la table", table_code)
+    dims: dict[str, Any] = {}
+    for autre in TABLES:
+        if autre.population is t.population and autre.detail:
+            for d in autre.dimensions:
+                if d.detail is not None:
+                    dims.setdefault(d.code, d.detail)
+    conditions = {k: (lambda v, c=c: c(q, v)) for k, c in dims.items()}
+    return t.population, t.population.detail(q), conditions
