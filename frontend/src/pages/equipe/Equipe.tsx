@@ -56,7 +56,7 @@ function useMesuresDe(de: string, charge: ChargeEquipe | undefined, tour: number
   const mesures = useRequete(
     () =>
       de && de !== SANS_REFERENT
-        ? api.GET("/api/v1/mesures", { params: { query: { referent_id: de, limit: 200 } } })
+        ? api.GET("/api/v1/mesures", { params: { query: { referent_id: de, limit: 100 } } })
         : Promise.resolve({ data: undefined, error: undefined, response: new Response() }),
     [de, tour],
   );

@@ -198,7 +198,7 @@ function Alertes() {
               type="button"
               priority="tertiary no outline"
               size="small"
-              title={`Écarter ou reporter l'alerte « ${TYPES_ALERTE[a.type]} » de ${a.demandeur ?? a.menage_reference}`}
+              nativeButtonProps={{ "aria-label": `Écarter ou reporter l'alerte « ${TYPES_ALERTE[a.type]} » de ${a.demandeur ?? a.menage_reference}` }}
               onClick={() => {
                 setFait(null);
                 setAEcarter(a);
