@@ -88,6 +88,7 @@ export function MesOrientations() {
         data={[STATUTS_SUIVIS.map((s) => (
           <Link key={s} to={`/orientations?statut=${s}`} className="fr-link">
             <CompteStatut statut={s} />
+            <span className="fr-sr-only"> : {STATUTS_ORIENTATION[s]}</span>
           </Link>
         ))]}
       />
@@ -157,6 +158,7 @@ export function ChiffresCles() {
               return (
                 <li key={code}>
                   <span className="fr-h3 fr-mb-0">{c?.masque ? "masqué" : (c?.valeur ?? "—")}</span> {libelle}
+                  {c?.masque && <span className="fr-text--xs fr-mb-0">secret statistique : moins de ménages que le seuil</span>}
                 </li>
               );
             })}
