@@ -41,6 +41,7 @@ from api.dispositifs.router import router as dispositifs_router
 from api.documents.antivirus import analyseur_depuis
 from api.documents.router import router as documents_router
 from api.documents.stockage import stockage_depuis
+from api.equipe.router import router as equipe_router
 from api.health import router as health_router
 from api.imports.router import router as imports_router
 from api.indicateurs.router import router as indicateurs_router
@@ -65,6 +66,7 @@ ROUTERS = [
     documents_router,
     notifications_router,
     alertes_router,
+    equipe_router,
     chronologie_router,
     calendrier_router,
     indicateurs_router,

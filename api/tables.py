@@ -1,5 +1,6 @@
 """Every table module, imported so that the metadata is complete (Alembic, tests)."""
 
+from api.alertes import models as alertes_models
 from api.annuaire import models as annuaire_models
 from api.audit import models as audit_models
 from api.auth import models as auth_models
@@ -17,6 +18,7 @@ from api.orientations import models_integration as orientations_integration_mode
 from api.rapports import models as rapports_models
 
 __all__ = [
+    "alertes_models",
     "annuaire_models",
     "audit_models",
     "auth_models",

@@ -546,6 +546,28 @@ MATRICE: list[Route] = [
     Route("POST", "/api/v1/notifications/echecs/{envoi_id}/relancer", seuls(200, "admin", sinon=403)),
     # --- alertes: association users only ------------------------------------------------------
     Route("GET", "/api/v1/alertes", seuls(200, *ASSO, "asso2_agent", sinon=403)),
+    # setting one aside: an alert the person has now; this mesure has no « suivi » due today
+    Route(
+        "POST",
+        "/api/v1/alertes/ecarter",
+        seuls(404, *ASSO, "asso2_agent", sinon=403),
+        requete=lambda d: {
+            "json": {
+                "type": "suivi_du",
+                "mesure_id": d.mesure_id,
+                "date_reference": date.today().isoformat(),
+                "motif": "Ménage injoignable",
+            }
+        },
+    ),
+    # --- the responsable's team: caseload and reassigning several mesures -------------------
+    Route("GET", "/api/v1/equipe/charge", seuls(200, "asso_resp", sinon=403)),
+    Route(
+        "POST",
+        "/api/v1/mesures/reaffecter",
+        seuls(200, "asso_resp", sinon=403),
+        requete=lambda d: {"json": {"mesure_ids": [d.mesure_id], "referent_id": str(d.m.users["asso_resp"].id)}},
+    ),
     # --- chronologie: who sees the household's file or one of its referrals/mesures ----------
     Route(
         "GET",

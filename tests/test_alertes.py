@@ -244,7 +244,8 @@ def test_late_rendez_vous_are_read_from_the_partial_index(db, monde: Monde, is_p
         pytest.skip("plan PostgreSQL")
     regle = service.PAR_TYPE[service.TypeAlerte.rdv_a_renseigner]
     requete = service._lignes(regle, principal_de(monde.users["asso_agent"], monde.asso), Perimetre.moi)
-    requete = requete.params(alerte_instant=datetime.now(UTC))
+    # today: the reports (alerts set aside until a date) end on it
+    requete = requete.params(alerte_instant=datetime.now(UTC), alerte_aujourdhui=date.today())
     sql = requete.compile(db.connection(), compile_kwargs={"literal_binds": True})
     db.execute(text("SET LOCAL enable_seqscan = off"))
     plan = "\n".join(db.execute(text(f"EXPLAIN {sql}")).scalars())
@@ -283,3 +284,99 @@ def test_mesure_alerts_read_their_partial_index(db, monde, is_postgres, type_ale
         if perimetre is Perimetre.moi:
             permis.append("ix_mesure_referent_id")
         assert any(nom in plan for nom in permis), plan
+
+
+# --- Setting an alert aside (issue 14): with a reason, for good or until a date ---------------
+
+
+def _ecarter(client, monde: Monde, who: str, alerte: dict, **corps):
+    body = {
+        "type": alerte["type"],
+        "mesure_id": alerte["mesure_id"],
+        "rendez_vous_id": alerte["rendez_vous_id"],
+        "date_reference": alerte["date_reference"],
+        "motif": "Ménage parti du département",
+        **corps,
+    }
+    return client.post(URL + "/ecarter", json=body, headers=monde.h(who))
+
+
+def _alertes(client, monde: Monde, who: str = "asso_agent") -> dict:
+    r = client.get(URL, headers=monde.h(who))
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_an_alert_set_aside_does_not_come_back(client, monde: Monde, db) -> None:
+    from api.alertes.models import AlerteEcartee
+
+    _monde_alertes(db, monde)
+    avant = _alertes(client, monde)
+    suivi = next(a for a in avant["items"] if a["type"] == "suivi_du")
+    rdv = next(a for a in avant["items"] if a["type"] == "rdv_a_renseigner")
+    r = _ecarter(client, monde, "asso_agent", suivi)
+    assert r.status_code == 201, r.text
+    assert r.json()["jusqu_au"] is None
+    assert _ecarter(client, monde, "asso_agent", rdv).status_code == 201
+    apres = _alertes(client, monde)
+    assert apres["total"] == avant["total"] - 2
+    assert "suivi_du" not in apres["par_type"] and "rdv_a_renseigner" not in apres["par_type"]
+    # the responsable's view of the association leaves them out too
+    assert _alertes(client, monde, "asso_resp")["total"] == avant["total"] - 2 + 1
+    # the reason is kept, with who and when
+    gardee = db.exec(select(AlerteEcartee).where(AlerteEcartee.type == "suivi_du")).one()
+    assert gardee.motif == "Ménage parti du département"
+    assert gardee.par_id == monde.users["asso_agent"].id
+    # an occurrence no longer there (already set aside) cannot be set aside twice
+    assert _ecarter(client, monde, "asso_agent", suivi).status_code == 404
+
+
+def test_a_reported_alert_comes_back_on_its_day(client, monde: Monde, db) -> None:
+    from api.alertes.models import AlerteEcartee
+
+    _monde_alertes(db, monde)
+    suivi = next(a for a in _alertes(client, monde)["items"] if a["type"] == "suivi_du")
+    demain = _today() + timedelta(days=1)
+    r = _ecarter(client, monde, "asso_agent", suivi, jusqu_au=demain.isoformat(), motif="Rappeler lundi")
+    assert r.status_code == 201, r.text
+    assert "suivi_du" not in _alertes(client, monde)["par_type"]
+    # the day comes: the report ends
+    gardee = db.exec(select(AlerteEcartee)).one()
+    gardee.jusqu_au = _today()
+    db.add(gardee)
+    db.flush()
+    assert _alertes(client, monde)["par_type"]["suivi_du"] == 1
+
+
+def test_a_new_occurrence_is_a_new_alert(client, monde: Monde, db) -> None:
+    w = _monde_alertes(db, monde)
+    fin = next(a for a in _alertes(client, monde)["items"] if a["type"] == "fin_prevue_proche")
+    assert _ecarter(client, monde, "asso_agent", fin).status_code == 201
+    assert "fin_prevue_proche" not in _alertes(client, monde)["par_type"]
+    # another planned end: the alert is about a new date
+    w["fin"].date_fin_prevue = _today() + timedelta(days=20)
+    db.add(w["fin"])
+    db.flush()
+    assert _alertes(client, monde)["par_type"]["fin_prevue_proche"] == 1
+
+
+def test_setting_aside_refusals(client, monde: Monde, db) -> None:
+    w = _monde_alertes(db, monde)
+    items = _alertes(client, monde, "asso_resp")["items"]
+    collegue = next(a for a in items if a["mesure_id"] == str(w["collegue"].id))
+    suivi = next(a for a in items if a["type"] == "suivi_du")
+    # an agent cannot set aside a colleague's alert, nor another association, nor a partner
+    assert _ecarter(client, monde, "asso_agent", collegue).status_code == 404
+    assert _ecarter(client, monde, "asso2_agent", suivi).status_code == 404
+    for who in ("bailleur", "gie", "financeur", "admin"):
+        assert _ecarter(client, monde, who, suivi).status_code == 403, who
+    # a wrong date is not the alert
+    faux = {**suivi, "date_reference": (_today() - timedelta(days=3)).isoformat()}
+    assert _ecarter(client, monde, "asso_agent", faux).status_code == 404
+    # a reason is required; a report lies in the coming year
+    r = _ecarter(client, monde, "asso_agent", suivi, motif="")
+    assert r.status_code == 422
+    r = _ecarter(client, monde, "asso_agent", suivi, jusqu_au=_today().isoformat())
+    assert r.status_code == 422 and r.json()["errors"][0]["champ"] == "jusqu_au"
+    # the responsable may set aside a colleague's alert
+    assert _ecarter(client, monde, "asso_resp", collegue).status_code == 201

@@ -39,7 +39,7 @@ ETAGES: list[set[str]] = [
     {"orientations"},  # referrals, commissions, decisions (they mandate mesures)
     {"rendez_vous"},  # appointments of a mesure
     {"alertes", "calendrier", "chronologie", "indicateurs"},  # views over the domains below
-    {"rapports"},  # reports written around the indicators
+    {"rapports", "equipe"},  # reports around the indicators; the team's caseload (over alertes)
     {"documents", "imports"},  # papers of a file; a caseload brought from a spreadsheet
     {"capacites"},  # what a principal may do: asks every domain's checks (declared into auth)
     {"tables"},  # every table, for migrations and retention

@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from api.alertes import service
-from api.alertes.schemas import Alertes, Perimetre, TypeAlerte
+from api.alertes.schemas import AlerteEcarteePublic, Alertes, Ecartement, Perimetre, TypeAlerte
 from api.auth.principal import CurrentPrincipal
 from api.core.db import SessionDep
-from api.core.errors import ErreurValidation, Interdit, NonAuthentifie, responses
+from api.core.errors import ErreurValidation, Interdit, Introuvable, NonAuthentifie, responses
 from api.core.pagination import PageDep
 from api.mesures.service import aujourdhui
 from api.rendez_vous.service import maintenant
@@ -48,4 +48,25 @@ def alertes_lister(
         delai_premier_rdv=request.app.state.settings.alerte_premier_rdv_jours,
         page=page,
         type=type_alerte,
+    )
+
+
+@router.post(
+    "/ecarter",
+    response_model=AlerteEcarteePublic,
+    status_code=201,
+    operation_id="alertes_ecarter",
+    summary="Écarter une alerte avec un motif, pour de bon ou jusqu'à une date (reporter)",
+    responses=responses(Interdit, Introuvable),
+)
+def alertes_ecarter(
+    data: Ecartement, request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> AlerteEcarteePublic:
+    return service.ecarter_alerte(
+        session,
+        principal,
+        data=data,
+        aujourdhui=aujourdhui(),
+        instant=maintenant(),
+        delai_premier_rdv=request.app.state.settings.alerte_premier_rdv_jours,
     )

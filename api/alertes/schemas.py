@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class TypeAlerte(StrEnum):
@@ -47,3 +47,41 @@ class Alertes(BaseModel):
     limit: int
     offset: int
     items: list[Alerte] = Field(description="La page : les alertes les plus anciennes d'abord")
+
+
+class Ecartement(BaseModel):
+    """Écarter une alerte (pour de bon, ou jusqu'à une date : la reporter), avec son motif."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "suivi_du",
+                    "mesure_id": "0190f3c2-5a1b-7c3d-9e4f-0a1b2c3d4e5f",
+                    "date_reference": "2026-11-20",
+                    "motif": "Ménage parti du département, suivi impossible",
+                }
+            ]
+        },
+    )
+    type: TypeAlerte
+    mesure_id: uuid.UUID
+    rendez_vous_id: uuid.UUID | None = Field(default=None, description="Pour une alerte sur un rendez-vous")
+    date_reference: date = Field(description="La date de l'alerte telle que la liste la donne")
+    motif: str = Field(min_length=3, max_length=500, description="Pourquoi l'alerte est écartée (gardé)")
+    jusqu_au: date | None = Field(
+        default=None, description="Reporter : l'alerte revient ce jour-là (absent : écartée pour de bon)"
+    )
+
+
+class AlerteEcarteePublic(BaseModel):
+    id: uuid.UUID
+    type: TypeAlerte
+    mesure_id: uuid.UUID
+    rendez_vous_id: uuid.UUID | None
+    date_reference: date
+    motif: str
+    jusqu_au: date | None
+    par_id: uuid.UUID
+    le: datetime

@@ -10,6 +10,7 @@ association's rendez-vous, were read at each call (issue 20: 2.6–11 s, 6 MB).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -37,9 +38,11 @@ from sqlalchemy.sql.util import ClauseAdapter
 from sqlmodel import Session, col, select
 
 from api.alertes import access
-from api.alertes.schemas import Alerte, Alertes, Perimetre, TypeAlerte
+from api.alertes.models import AlerteEcartee
+from api.alertes.schemas import Alerte, AlerteEcarteePublic, Alertes, Ecartement, Perimetre, TypeAlerte
 from api.audit.service import journaliser_liste
 from api.auth.principal import Principal
+from api.core.errors import Introuvable, champ_invalide
 from api.core.fonctions_sql import PARIS, jour_paris, jours_apres, minutes_apres, mois_apres
 from api.core.pagination import PageParams
 from api.dispositifs.models import Dispositif
@@ -182,13 +185,34 @@ def _lignes(regle: RegleAlerte, principal: Principal, perimetre: Perimetre) -> A
             select(*(sur_candidats.traverse(c) for c in colonnes))
             .select_from(candidats)
             .join(Mesure, col(Mesure.id) == candidats.c.mesure_id)
-            .where(sur_candidats.traverse(access.condition_rendez_vous(principal, perimetre)))
+            .where(
+                sur_candidats.traverse(access.condition_rendez_vous(principal, perimetre)),
+                _pas_ecartee(regle, col(AlerteEcartee.rendez_vous_id) == candidats.c.id),
+            )
         )
     return (
         select(*colonnes)
         .select_from(Mesure)
         .join(Dispositif, col(Dispositif.id) == col(Mesure.dispositif_id))
-        .where(access.condition_mesures(principal, perimetre), regle.condition())
+        .where(
+            access.condition_mesures(principal, perimetre),
+            regle.condition(),
+            _pas_ecartee(
+                regle,
+                col(AlerteEcartee.mesure_id) == col(Mesure.id),
+                col(AlerteEcartee.date_reference) == type_coerce(regle.date_reference(), Date()),
+            ),
+        )
+    )
+
+
+def _pas_ecartee(regle: RegleAlerte, *occurrence: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Not set aside: no decision about this occurrence (a rendez-vous, or a mesure and its
+    reference date) that is for good or not yet due to come back."""
+    return ~exists().where(
+        *occurrence,
+        col(AlerteEcartee.type) == literal_column(f"'{regle.type.value}'"),
+        or_(col(AlerteEcartee.jusqu_au).is_(None), col(AlerteEcartee.jusqu_au) > _AUJOURDHUI),
     )
 
 
@@ -311,3 +335,70 @@ def _alerte(ligne: Mapping[str, Any]) -> Alerte:
         referent_id=ligne["referent_id"],
         rendez_vous_id=ligne["rendez_vous_id"],
     )
+
+
+def compter_par_referent(
+    session: Session, principal: Principal, *, aujourdhui: date, instant: datetime, delai_premier_rdv: int
+) -> dict[uuid.UUID | None, int]:
+    """How many alerts the association's mesures carry, by their référent (the team's
+    caseload, for a responsable): counts only, nothing for the access log."""
+    access.verifier_acces(principal)
+    perimetre = access.perimetre_effectif(principal, Perimetre.association)
+    alertes = union_all(*(_lignes(r, principal, perimetre) for r in REGLES)).subquery("alertes")
+    requete = (
+        select(col(Mesure.referent_id), func.count())
+        .select_from(alertes)
+        .join(Mesure, col(Mesure.id) == alertes.c.mesure_id)
+        .group_by(col(Mesure.referent_id))
+    )
+    return {r: int(n) for r, n in session.execute(requete, _valeurs(aujourdhui, instant, delai_premier_rdv)).all()}
+
+
+JOURS_REPORT_MAX = 366
+
+
+def ecarter_alerte(
+    session: Session,
+    principal: Principal,
+    *,
+    data: Ecartement,
+    aujourdhui: date,
+    instant: datetime,
+    delai_premier_rdv: int,
+) -> AlerteEcarteePublic:
+    """Set one alert aside with its reason, for good or until ``jusqu_au`` (a report). Only
+    an alert the person has now (the same list as ``lister_alertes``: their own, the whole
+    association's for a responsable) can be set aside; any other is 404."""
+    access.verifier_acces(principal)
+    perimetre = access.perimetre_effectif(principal, None)
+    if data.jusqu_au is not None and not aujourdhui < data.jusqu_au <= aujourdhui + timedelta(days=JOURS_REPORT_MAX):
+        raise champ_invalide(
+            "jusqu_au",
+            f"doit être après aujourd'hui et dans l'année ({aujourdhui.isoformat()} exclu, "
+            f"{(aujourdhui + timedelta(days=JOURS_REPORT_MAX)).isoformat()} au plus)",
+            data.jusqu_au.isoformat(),
+        )
+    lignes = _lignes(PAR_TYPE[data.type], principal, perimetre).subquery("occurrence")
+    rdv = lignes.c.rendez_vous_id
+    trouvee = session.execute(
+        select(lignes.c.mesure_id).where(
+            lignes.c.mesure_id == data.mesure_id,
+            lignes.c.date_reference == data.date_reference,
+            rdv.is_(None) if data.rendez_vous_id is None else rdv == data.rendez_vous_id,
+        ),
+        _valeurs(aujourdhui, instant, delai_premier_rdv),
+    ).first()
+    if trouvee is None:
+        raise Introuvable("Alerte", data.mesure_id)
+    ecartee = AlerteEcartee(
+        type=data.type.value,
+        mesure_id=data.mesure_id,
+        rendez_vous_id=data.rendez_vous_id,
+        date_reference=data.date_reference,
+        motif=data.motif.strip(),
+        jusqu_au=data.jusqu_au,
+        par_id=principal.id,
+    )
+    session.add(ecartee)
+    session.commit()
+    return AlerteEcarteePublic.model_validate(ecartee, from_attributes=True)

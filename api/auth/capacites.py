@@ -27,6 +27,9 @@ class Capacites(BaseModel):
     organiser_commission: bool = Field(description="Organiser les sessions de commission et décider")
     lire_mesures: bool = Field(description="Lire les mesures en entier (dates, cible, historique)")
     modifier_mesures: bool = Field(description="Agir sur une mesure (référent, suivi, fin…)")
+    reaffecter_mesures: bool = Field(
+        description="Voir la charge de l'équipe et réaffecter des mesures d'un référent à un autre (responsable)"
+    )
     rendez_vous: bool = Field(description="Lire et planifier des rendez-vous, écrire leurs comptes rendus")
     alertes: bool = Field(description="Recevoir des alertes sur ses dossiers")
     indicateurs: bool = Field(description="Lire les indicateurs (agrégés pour un financeur)")

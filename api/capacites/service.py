@@ -24,6 +24,7 @@ from api.core.errors import Interdit
 from api.imports import access as imports_access
 from api.indicateurs import access as indicateurs_access
 from api.menages import access as menages_access
+from api.mesures import access as mesures_access
 from api.organisations import access as organisations_access
 from api.organisations.models import TypeOrganisation
 from api.orientations import access as orientations_access
@@ -68,6 +69,7 @@ def capacites(principal: Principal) -> Capacites:
         organiser_commission=_permis(orientations_access.verifier_commission, principal),
         lire_mesures=lit(Fait.mesure_complete, relations),
         modifier_mesures=modifie(Fait.mesure_complete, relations),
+        reaffecter_mesures=_permis(mesures_access.verifier_reaffectation, principal),
         rendez_vous=lit(Fait.rendez_vous, relations),
         alertes=_permis(alertes_access.verifier_acces, principal),
         indicateurs=_permis(indicateurs_access.verifier_acces, principal),

@@ -41,6 +41,13 @@ def _exclus(principal: Principal) -> bool:
     return principal.of_type(TypeOrganisation.financeur, TypeOrganisation.admin)
 
 
+def verifier_reaffectation(principal: Principal) -> None:
+    """Reassigning several mesures at once is the responsable's: an agent changes the
+    référent of one mesure at a time, a machine client never."""
+    if not principal.of_type(TypeOrganisation.association) or principal.is_client or not principal.is_responsable:
+        raise Interdit("Réaffecter des mesures est réservé au rôle responsable d'une association.")
+
+
 def condition_porteur(principal: Principal) -> ColumnElement[bool]:
     if not principal.of_type(TypeOrganisation.association):
         return false()

@@ -24,7 +24,7 @@ from api.core.errors import (
     responses,
 )
 from api.core.pagination import PageCurseur, PageDep, reponse_json
-from api.mesures import cycle, liste, service
+from api.mesures import cycle, liste, reaffectation, service
 from api.mesures.models import StatutMesure
 from api.mesures.schemas import (
     Activation,
@@ -39,6 +39,8 @@ from api.mesures.schemas import (
     MesureUpdate,
     MesureVue,
     Prolongation,
+    Reaffectation,
+    Reaffectees,
     Reorientation,
     Suivi,
 )
@@ -125,6 +127,17 @@ def mesures_creer(
     set_etag(response, public.version)
     response.headers["Location"] = f"/api/v1/mesures/{public.id}"
     return public
+
+
+@router.post(
+    "/reaffecter",
+    response_model=Reaffectees,
+    operation_id="mesures_reaffecter",
+    summary="Réaffecter plusieurs mesures à un autre référent (responsable ; toutes ou aucune)",
+    responses=responses(Introuvable, Interdit, TransitionRefusee),
+)
+def mesures_reaffecter(data: Reaffectation, session: SessionDep, principal: CurrentPrincipal) -> Reaffectees:
+    return reaffectation.reaffecter(session, principal, data=data)
 
 
 @router.get(

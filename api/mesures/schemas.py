@@ -259,3 +259,31 @@ class EvenementPublic(BaseModel):
     motif: str | None
     commentaire: str | None
     donnees: dict[str, Any] | None
+
+
+class Reaffectation(BaseModel):
+    """Plusieurs mesures confiées d'un coup à un autre référent (responsable d'association)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "mesure_ids": ["0190f3c2-5a1b-7c3d-9e4f-0a1b2c3d4e5f"],
+                    "referent_id": "0190f3c2-5a1b-7c3d-9e4f-000000000001",
+                    "commentaire": "Départ de la référente",
+                }
+            ]
+        },
+    )
+    mesure_ids: list[uuid.UUID] = Field(
+        min_length=1, max_length=200, description="Les mesures à réaffecter (toutes ou aucune)"
+    )
+    referent_id: uuid.UUID = Field(description="Le nouveau référent : un utilisateur actif de l'association")
+    commentaire: str | None = Field(default=None, max_length=2000, description="Motif, gardé dans l'historique")
+
+
+class Reaffectees(BaseModel):
+    referent_id: uuid.UUID
+    nombre: int = Field(description="Nombre de mesures réaffectées")
+    mesures: list[MesurePublic]

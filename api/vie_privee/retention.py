@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, or_, text, update
 from sqlmodel import Session, col, select
 
 from api import tables  # noqa: F401  (every table: a flush sorts them by foreign key, even in the CLI)
+from api.alertes.models import AlerteEcartee
 from api.audit.models import JournalAcces
 from api.core.models import utcnow
 from api.documents import service as documents
@@ -149,6 +150,13 @@ def anonymiser(session: Session, menage: Menage) -> list[str]:
         update(MesureEvenement)
         .where(col(MesureEvenement.mesure_id).in_(mesure_ids))
         .values(commentaire=None)
+        .execution_options(synchronize_session=False)
+    )
+    # The reason an alert was set aside is a note about the household like the others.
+    session.execute(
+        update(AlerteEcartee)
+        .where(col(AlerteEcartee.mesure_id).in_(mesure_ids))
+        .values(motif="")
         .execution_options(synchronize_session=False)
     )
     session.execute(

@@ -13,6 +13,7 @@ const RIEN: Capacites = {
   organiser_commission: false,
   lire_mesures: false,
   modifier_mesures: false,
+  reaffecter_mesures: false,
   rendez_vous: false,
   alertes: false,
   indicateurs: false,

@@ -37,6 +37,12 @@ export const NAVIGATION: readonly EntreeNavigation[] = [
     capacite: "lire_mesures",
   },
   {
+    libelle: "Équipe",
+    chemin: "/equipe",
+    description: "La charge de chaque référent, les mesures sans référent, réaffecter des mesures.",
+    capacite: "reaffecter_mesures",
+  },
+  {
     libelle: "Rendez-vous",
     chemin: "/rendez-vous",
     description: "L'agenda de la semaine, planifier un rendez-vous, écrire son compte rendu.",

@@ -15,6 +15,7 @@ import { PageIntrouvable } from "./pages/PageIntrouvable";
 const Accessibilite = lazy(() => import("./pages/Accessibilite"));
 const TableauDeBord = lazy(() => import("./pages/TableauDeBord"));
 const Notifications = lazy(() => import("./pages/notifications/Notifications"));
+const Equipe = lazy(() => import("./pages/equipe/Equipe"));
 const MenagesListe = lazy(() => import("./pages/menages/MenagesListe"));
 const MenageFiche = lazy(() => import("./pages/menages/MenageFiche"));
 const MenageCreer = lazy(() => import("./pages/menages/MenageCreer"));
@@ -115,6 +116,11 @@ export const router = createBrowserRouter([
           { index: true, element: <MesuresListe /> },
           { path: ":mesureId", element: <MesureFiche /> },
         ],
+      },
+      {
+        path: "equipe",
+        element: <RequireCapacite capacite="reaffecter_mesures" />,
+        children: [{ index: true, element: <Equipe /> }],
       },
       {
         path: "indicateurs",

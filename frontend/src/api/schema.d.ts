@@ -21,6 +21,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/alertes/ecarter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Écarter une alerte avec un motif, pour de bon ou jusqu'à une date (reporter) */
+        post: operations["alertes_ecarter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -584,6 +601,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/equipe/charge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Charge de chaque référent de l'association et mesures sans référent (responsable) */
+        get: operations["equipe_charge"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/imports": {
         parameters: {
             query?: never;
@@ -800,6 +834,23 @@ export interface paths {
         put?: never;
         /** Ouvrir directement une mesure (dispositif à création directe) */
         post: operations["mesures_creer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mesures/reaffecter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Réaffecter plusieurs mesures à un autre référent (responsable ; toutes ou aucune) */
+        post: operations["mesures_reaffecter"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1699,6 +1750,41 @@ export interface components {
             rendez_vous_id?: string | null;
             type: components["schemas"]["TypeAlerte"];
         };
+        /** AlerteEcarteePublic */
+        AlerteEcarteePublic: {
+            /**
+             * Date Reference
+             * Format: date
+             */
+            date_reference: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Jusqu Au */
+            jusqu_au: string | null;
+            /**
+             * Le
+             * Format: date-time
+             */
+            le: string;
+            /**
+             * Mesure Id
+             * Format: uuid
+             */
+            mesure_id: string;
+            /** Motif */
+            motif: string;
+            /**
+             * Par Id
+             * Format: uuid
+             */
+            par_id: string;
+            /** Rendez Vous Id */
+            rendez_vous_id: string | null;
+            type: components["schemas"]["TypeAlerte"];
+        };
         /**
          * Alertes
          * @description Une page de la liste de travail, avec le compte de chaque type pour les pastilles.
@@ -1914,6 +2000,11 @@ export interface components {
              */
             rapports: boolean;
             /**
+             * Reaffecter Mesures
+             * @description Voir la charge de l'équipe et réaffecter des mesures d'un référent à un autre (responsable)
+             */
+            reaffecter_mesures: boolean;
+            /**
              * Rendez Vous
              * @description Lire et planifier des rendez-vous, écrire leurs comptes rendus
              */
@@ -1987,6 +2078,61 @@ export interface components {
             date_effet: string;
             /** Motif */
             motif?: string | null;
+        };
+        /**
+         * ChargeEquipe
+         * @description La charge de chaque référent de l'association, et les mesures sans référent.
+         */
+        ChargeEquipe: {
+            /**
+             * Referents
+             * @description Les utilisateurs actifs de l'association, par nom
+             */
+            referents: components["schemas"]["ChargeReferent"][];
+            /**
+             * Sans Referent
+             * @description Les plus anciennes d'entre elles (50 au plus)
+             */
+            sans_referent: components["schemas"]["MesureSansReferent"][];
+            /**
+             * Sans Referent Total
+             * @description Mesures non terminées sans référent
+             */
+            sans_referent_total: number;
+        };
+        /** ChargeReferent */
+        ChargeReferent: {
+            /**
+             * Alertes
+             * @description Alertes de ses mesures (celles écartées exclues)
+             */
+            alertes: number;
+            /**
+             * Mesures En Cours
+             * @description Mesures non terminées dont il est le référent
+             */
+            mesures_en_cours: number;
+            /**
+             * Nom
+             * @description Prénom et nom du référent
+             * @example Léa Martin
+             */
+            nom: string;
+            /**
+             * Referent Id
+             * Format: uuid
+             */
+            referent_id: string;
+            /**
+             * Rendez Vous 30 Jours
+             * @description Rendez-vous planifiés de ses mesures dans les 30 jours
+             */
+            rendez_vous_30_jours: number;
+            /**
+             * Role
+             * @description agent ou responsable
+             */
+            role: string;
         };
         /** CibleIn */
         CibleIn: {
@@ -2705,6 +2851,45 @@ export interface components {
             table: string;
             /** Table Titre */
             table_titre: string;
+        };
+        /**
+         * Ecartement
+         * @description Écarter une alerte (pour de bon, ou jusqu'à une date : la reporter), avec son motif.
+         * @example {
+         *       "date_reference": "2026-11-20",
+         *       "mesure_id": "0190f3c2-5a1b-7c3d-9e4f-0a1b2c3d4e5f",
+         *       "motif": "Ménage parti du département, suivi impossible",
+         *       "type": "suivi_du"
+         *     }
+         */
+        Ecartement: {
+            /**
+             * Date Reference
+             * Format: date
+             * @description La date de l'alerte telle que la liste la donne
+             */
+            date_reference: string;
+            /**
+             * Jusqu Au
+             * @description Reporter : l'alerte revient ce jour-là (absent : écartée pour de bon)
+             */
+            jusqu_au?: string | null;
+            /**
+             * Mesure Id
+             * Format: uuid
+             */
+            mesure_id: string;
+            /**
+             * Motif
+             * @description Pourquoi l'alerte est écartée (gardé)
+             */
+            motif: string;
+            /**
+             * Rendez Vous Id
+             * @description Pour une alerte sur un rendez-vous
+             */
+            rendez_vous_id?: string | null;
+            type: components["schemas"]["TypeAlerte"];
         };
         /** Ecarts */
         Ecarts: {
@@ -3618,6 +3803,29 @@ export interface components {
              * @enum {string}
              */
             vue: "complete";
+        };
+        /** MesureSansReferent */
+        MesureSansReferent: {
+            /**
+             * Demandeur
+             * @example Claire VALLÉE
+             */
+            demandeur?: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Menage Id
+             * Format: uuid
+             */
+            menage_id: string;
+            /** Menage Reference */
+            menage_reference: string;
+            /** Reference */
+            reference: string;
+            statut: components["schemas"]["StatutMesure"];
         };
         /**
          * MesureStatut
@@ -4804,6 +5012,50 @@ export interface components {
             /** Titre */
             titre?: string | null;
         };
+        /**
+         * Reaffectation
+         * @description Plusieurs mesures confiées d'un coup à un autre référent (responsable d'association).
+         * @example {
+         *       "commentaire": "Départ de la référente",
+         *       "mesure_ids": [
+         *         "0190f3c2-5a1b-7c3d-9e4f-0a1b2c3d4e5f"
+         *       ],
+         *       "referent_id": "0190f3c2-5a1b-7c3d-9e4f-000000000001"
+         *     }
+         */
+        Reaffectation: {
+            /**
+             * Commentaire
+             * @description Motif, gardé dans l'historique
+             */
+            commentaire?: string | null;
+            /**
+             * Mesure Ids
+             * @description Les mesures à réaffecter (toutes ou aucune)
+             */
+            mesure_ids: string[];
+            /**
+             * Referent Id
+             * Format: uuid
+             * @description Le nouveau référent : un utilisateur actif de l'association
+             */
+            referent_id: string;
+        };
+        /** Reaffectees */
+        Reaffectees: {
+            /** Mesures */
+            mesures: components["schemas"]["MesurePublic"][];
+            /**
+             * Nombre
+             * @description Nombre de mesures réaffectées
+             */
+            nombre: number;
+            /**
+             * Referent Id
+             * Format: uuid
+             */
+            referent_id: string;
+        };
         /** RendezVousCreate */
         RendezVousCreate: {
             /**
@@ -5657,6 +5909,102 @@ export interface operations {
             };
             /** @description Action non permise pour ce rôle */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    alertes_ecarter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Ecartement"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlerteEcarteePublic"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Ressource introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Type de contenu non supporté */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8655,6 +9003,62 @@ export interface operations {
             };
         };
     };
+    equipe_charge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChargeEquipe"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     imports_historique: {
         parameters: {
             query?: {
@@ -9884,6 +10288,111 @@ export interface operations {
             };
             /** @description Action non permise pour ce rôle */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Type de contenu non supporté */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    mesures_reaffecter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Reaffectation"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reaffectees"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Ressource introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Transition refusée */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -71,3 +71,7 @@ export type ElementDetail = S["ElementDetail"];
 export type RapportPublic = S["RapportPublic"];
 export type ModelePublic = S["ModelePublic"];
 export type Ecarts = S["Ecarts"];
+export type ChargeEquipe = S["ChargeEquipe"];
+export type ChargeReferent = S["ChargeReferent"];
+export type Reaffectation = S["Reaffectation"];
+export type Ecartement = S["Ecartement"];

@@ -18,7 +18,7 @@ export default function TableauDeBord() {
       capacite: "ouvrir_menage",
     });
   }
-  const sections = SECTIONS.filter((s) => moi.capacites[s.capacite]);
+  const sections = SECTIONS.filter((s) => moi.capacites[s.capacite] && !s.sauf?.some((c) => moi.capacites[c]));
 
   return (
     <>

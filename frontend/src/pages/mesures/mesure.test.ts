@@ -30,6 +30,7 @@ function moi(type: Moi["organisation"]["type"] = "association", organisation = A
     organiser_commission: type === "gie",
     lire_mesures: true,
     modifier_mesures: porteur,
+    reaffecter_mesures: false,
     rendez_vous: porteur,
     alertes: porteur,
     indicateurs: true,

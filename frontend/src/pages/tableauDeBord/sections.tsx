@@ -7,23 +7,29 @@
  */
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Table } from "@codegouvfr/react-dsfr/Table";
-import type { ComponentType } from "react";
+import { Button } from "@codegouvfr/react-dsfr/Button";
+import { useEffect, useRef, useState, type ComponentType, type FormEvent } from "react";
 import { Link } from "react-router";
 
 import { api } from "../../api/client";
+import { erreursParChamp, messageErreur, messageFormulaire, type ErreursChamps, type ProblemDetails } from "../../api/problem";
 import type { Alerte, MesureResume } from "../../api/types";
 import { useMoi } from "../../auth/AuthContext";
+import { ChampTexte } from "../../components/Champs";
 import { Chargement } from "../../components/Chargement";
 import { ErreurChargement } from "../../components/ErreurChargement";
 import { formatDate, formatDateHeure, jourParis } from "../../lib/dates";
 import { STATUTS_MESURE, TYPES_ALERTE, TYPES_RENDEZ_VOUS } from "../../lib/libelles";
 import { useRequete } from "../../lib/useRequete";
 import { BureauCommission } from "../commissions/BureauCommission";
+import { Administration, ChiffresCles, MesOrientations, MonEquipe } from "./bureaux";
 import type { Capacite } from "../../navigation";
 
 export interface SectionTableauDeBord {
   titre: string;
   capacite: Capacite;
+  /** …unless the principal has one of these (a funder's figures are not an association's desk). */
+  sauf?: readonly Capacite[];
   Composant: ComponentType;
 }
 
@@ -66,20 +72,114 @@ function useReferent(): string | undefined {
   return moi.role === "responsable" ? undefined : moi.id;
 }
 
+/** Setting one alert aside, with the reason (kept), for good or until a date (a report). */
+function Ecarter({ alerte, onFait, onAnnuler }: { alerte: Alerte; onFait: (message: string) => void; onAnnuler: () => void }) {
+  const [motif, setMotif] = useState("");
+  const [jusquAu, setJusquAu] = useState("");
+  const [erreurs, setErreurs] = useState<ErreursChamps>({});
+  const [echec, setEchec] = useState<string | null>(null);
+  const [envoi, setEnvoi] = useState(false);
+  const titre = useRef<HTMLHeadingElement>(null);
+  useEffect(() => titre.current?.focus(), []);
+  const soumettre = async (e: FormEvent) => {
+    e.preventDefault();
+    setEnvoi(true);
+    try {
+      const { data, error, response } = await api.POST("/api/v1/alertes/ecarter", {
+        body: {
+          type: alerte.type,
+          mesure_id: alerte.mesure_id,
+          rendez_vous_id: alerte.rendez_vous_id ?? null,
+          date_reference: alerte.date_reference,
+          motif: motif.trim(),
+          jusqu_au: jusquAu || null,
+        },
+      });
+      if (data) {
+        onFait(data.jusqu_au ? `Alerte reportée au ${formatDate(data.jusqu_au)}.` : "Alerte écartée ; le motif est gardé.");
+        return;
+      }
+      const probleme = error as ProblemDetails | undefined;
+      setErreurs(erreursParChamp(probleme));
+      setEchec(messageFormulaire(probleme, response.status, {}));
+    } catch (err) {
+      setEchec(messageErreur(err));
+    } finally {
+      setEnvoi(false);
+    }
+  };
+  return (
+    <form onSubmit={(e) => void soumettre(e)} className="fr-p-3w fr-mb-3w fr-background-alt--grey" aria-labelledby="ecarter-titre">
+      <h3 id="ecarter-titre" ref={titre} tabIndex={-1} className="fr-h6">
+        Écarter l'alerte « {TYPES_ALERTE[alerte.type]} » — {alerte.demandeur ?? alerte.menage_reference}
+      </h3>
+      <p className="fr-text--sm">{alerte.message}</p>
+      {echec && <p className="fr-error-text fr-mb-2w" role="alert">{echec}</p>}
+      <ChampTexte cle="motif" label="Motif" hint="Pourquoi cette alerte ne demande plus d'action (gardé)." erreurs={erreurs} valeur={motif} onChange={setMotif} required minLength={3} maxLength={500} />
+      <ChampTexte
+        cle="jusqu_au"
+        label="Reporter jusqu'au (facultatif)"
+        hint="L'alerte reviendra ce jour-là ; sans date, elle est écartée pour de bon."
+        erreurs={erreurs}
+        valeur={jusquAu}
+        onChange={setJusquAu}
+        type="date"
+        min={jourParis()}
+      />
+      <div className="ancrage-pied-formulaire">
+        <Button type="submit" disabled={envoi}>
+          {envoi ? "Envoi…" : jusquAu ? "Reporter l'alerte" : "Écarter l'alerte"}
+        </Button>
+        <Button type="button" priority="secondary" onClick={onAnnuler}>
+          Annuler
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+const cleAlerte = (a: Alerte) => `${a.type}:${a.mesure_id}:${a.rendez_vous_id ?? ""}:${a.date_reference}`;
+
 function Alertes() {
   const moi = useMoi();
   const perimetre = moi.role === "responsable" ? "association" : "moi";
-  const { donnees, erreur, chargement } = useRequete(() => api.GET("/api/v1/alertes", { params: { query: { perimetre } } }), [perimetre]);
-  if (chargement) return <Chargement libelle="Chargement des alertes…" />;
+  const { donnees, erreur, chargement, recharger } = useRequete(() => api.GET("/api/v1/alertes", { params: { query: { perimetre } } }), [perimetre]);
+  const [aEcarter, setAEcarter] = useState<Alerte | null>(null);
+  const [fait, setFait] = useState<string | null>(null);
+  if (chargement && !donnees) return <Chargement libelle="Chargement des alertes…" />;
   if (erreur) return <ErreurChargement message={erreur} />;
-  if (!donnees || donnees.total === 0) return <p>Aucune alerte : rien ne demande votre attention.</p>;
+  const statut = fait && (
+    <p role="status" className="fr-text--sm">
+      {fait}
+    </p>
+  );
+  if (!donnees || donnees.total === 0)
+    return (
+      <>
+        {statut}
+        <p>Aucune alerte : rien ne demande votre attention.</p>
+      </>
+    );
   return (
     <>
+      {statut}
       <p role="status">
         {donnees.total} alerte{donnees.total > 1 ? "s" : ""}
         {perimetre === "association" ? " pour l'association" : ""}
         {donnees.total > donnees.items.length ? ` (les ${donnees.items.length} plus anciennes)` : ""}
       </p>
+      {aEcarter && (
+        <Ecarter
+          key={cleAlerte(aEcarter)}
+          alerte={aEcarter}
+          onAnnuler={() => setAEcarter(null)}
+          onFait={(m) => {
+            setAEcarter(null);
+            setFait(m);
+            recharger();
+          }}
+        />
+      )}
       <Table
         caption="Alertes"
         noCaption
@@ -92,7 +192,21 @@ function Alertes() {
             {TYPES_ALERTE[a.type]}
           </Badge>,
           a.message,
-          <ActionAlerte key="action" alerte={a} />,
+          <div key="action" className="ancrage-actions-alerte">
+            <ActionAlerte alerte={a} />
+            <Button
+              type="button"
+              priority="tertiary no outline"
+              size="small"
+              nativeButtonProps={{ "aria-label": `Écarter ou reporter l'alerte « ${TYPES_ALERTE[a.type]} » de ${a.demandeur ?? a.menage_reference}` }}
+              onClick={() => {
+                setFait(null);
+                setAEcarter(a);
+              }}
+            >
+              Écarter
+            </Button>
+          </div>,
         ])}
       />
     </>
@@ -170,7 +284,11 @@ function MesRendezVous() {
 
 export const SECTIONS: readonly SectionTableauDeBord[] = [
   { titre: "Alertes", capacite: "alertes", Composant: Alertes },
+  { titre: "Mon équipe", capacite: "reaffecter_mesures", Composant: MonEquipe },
   { titre: "Mes mesures", capacite: "modifier_mesures", Composant: MesMesures },
   { titre: "Mes prochains rendez-vous", capacite: "rendez_vous", Composant: MesRendezVous },
   { titre: "Commission", capacite: "organiser_commission", Composant: BureauCommission },
+  { titre: "Mes orientations", capacite: "orienter", sauf: ["alertes", "organiser_commission"], Composant: MesOrientations },
+  { titre: "Chiffres clés de l'année", capacite: "indicateurs", sauf: ["lire_menages", "administrer"], Composant: ChiffresCles },
+  { titre: "Administration", capacite: "administrer", Composant: Administration },
 ];
