@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -76,6 +77,15 @@ def charge_equipe(
         )
         for u in utilisateurs
     ]
+    sans_referent = _sans_referent(session, porteur, en_cours)
+    journaliser_liste(session, principal, "mesure", [m.id for m in sans_referent])
+    session.commit()
+    return ChargeEquipe(referents=referents, sans_referent_total=mesures.get(None, 0), sans_referent=sans_referent)
+
+
+def _sans_referent(session: Session, porteur: Any, en_cours: Any) -> list[MesureSansReferent]:
+    """The oldest open mesures of the association that nobody follows, named (the
+    responsable gives them to someone), at most LIMITE_SANS_REFERENT."""
     demandeur = noms.demandeur()
     lignes = session.execute(
         select(
@@ -105,6 +115,4 @@ def charge_equipe(
         )
         for ligne in lignes
     ]
-    journaliser_liste(session, principal, "mesure", [m.id for m in sans_referent])
-    session.commit()
-    return ChargeEquipe(referents=referents, sans_referent_total=mesures.get(None, 0), sans_referent=sans_referent)
+    return sans_referent
