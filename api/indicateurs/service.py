@@ -94,6 +94,7 @@ from api.mesures.models import MesureDetteEntree, MesureDomaine, MesureHistoriqu
 from api.organisations.models import Organisation
 from api.orientations.models import Orientation as OrientationModel
 from api.orientations.models import OrientationEvenement
+from api.rappels.models import RappelRendezVous
 
 TRANCHES_AGE_DEFAUT = (20, 30, 40, 50, 60, 70, 80)
 DECISIONS = (
@@ -1411,6 +1412,30 @@ def calculer_tableaux(session: Session, principal: Principal, f: Filtres) -> lis
             ),
             _dim("type_rdv", "Type", _modalites("type_rdv", [r[0] for r in rows])),
             _dim("statut_rdv", "Statut", _modalites("statut_rdv", [r[1] for r in rows])),
+            {(r[0], r[1]): int(r[2]) for r in rows},
+        )
+    )
+    # Absences with and without a reminder: the rendez-vous held or missed in the period,
+    # split by whether the household was sent at least one reminder of it (api/rappels/).
+    rap = table(RappelRendezVous)
+    rappele = exists().where(rap.c.rendez_vous_id == rdv.c.id, rap.c.statut == "envoye")
+    rows = q.grouper(
+        rdv.join(m, m.c.id == rdv.c.mesure_id),
+        and_(q.scope_m, rdv.c.debut >= debut_p, rdv.c.debut < fin_p, rdv.c.statut.in_(("realise", "absent"))),
+        {"rappel": case((rappele, "avec_rappel"), else_="sans_rappel"), "statut": rdv.c.statut},
+    )
+    tableaux.append(
+        _t2(
+            _Spec(
+                "absences_rappel",
+                "Absences aux rendez-vous, avec et sans rappel",
+                f"Rendez-vous datés {periode} réalisés ou manqués (absent), selon que le ménage a reçu "
+                "au moins un rappel de ce rendez-vous (SMS ou courriel) ou aucun.",
+                Unite.rendez_vous,
+                detail=False,
+            ),
+            _dim("rappel", "Rappel", _modalites("rappel")),
+            _dim("presence_rdv", "Présence", _modalites("presence_rdv")),
             {(r[0], r[1]): int(r[2]) for r in rows},
         )
     )
