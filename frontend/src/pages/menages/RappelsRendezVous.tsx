@@ -13,18 +13,9 @@ import type { components } from "../../api/schema";
 import { ChampTexte } from "../../components/Champs";
 import { formatDate, formatDateHeure, jourParis } from "../../lib/dates";
 import { useRequete } from "../../lib/useRequete";
+import { telephoneLisible } from "./rappels";
 
 type Consentement = components["schemas"]["ConsentementPublic"];
-
-/** « +33612345678 » → « 06 12 34 56 78 » (a foreign number as it is). */
-export function telephoneLisible(e164: string | null | undefined): string {
-  if (!e164) return "";
-  if (e164.startsWith("+33") && e164.length === 12) {
-    const n = "0" + e164.slice(3);
-    return n.replace(/(\d{2})(?=\d)/g, "$1 ");
-  }
-  return e164;
-}
 
 function Resume({ c }: { c: Consentement }) {
   const canaux = [
