@@ -223,3 +223,47 @@ def test_reprises_puis_echec_vu_par_l_admin_sans_destinataire(client, db: Sessio
     rid = r.json()["items"][0]["id"]
     r = client.post(f"/api/v1/rappels/echecs/{rid}/relancer", headers=monde.h("admin"))
     assert r.status_code == 200 and r.json()["statut"] == "en_attente", r.text
+
+
+def test_l_adaptateur_http_envoie_la_forme_de_brevo_et_signale_un_refus() -> None:
+    """The real provider is not reachable here: a local server stands for it and checks what
+    the adapter sends (path, key header, JSON body) and that a refusal is an error."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from api.rappels.sms import SmsHttp
+
+    recus: list[tuple[str, str | None, dict]] = []
+
+    class Fournisseur(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            corps = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            recus.append((self.path, self.headers.get("api-key"), corps))
+            code = 400 if corps["recipient"] == "33600000000" else 201
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"message": "numero invalide"}' if code == 400 else b'{"messageId": 1}')
+
+        def log_message(self, *args) -> None:
+            pass
+
+    serveur = HTTPServer(("127.0.0.1", 0), Fournisseur)
+    threading.Thread(target=serveur.serve_forever, daemon=True).start()
+    try:
+        sms = SmsHttp(url=f"http://127.0.0.1:{serveur.server_port}/v3/transactionalSMS/sms", cle="cle-test",
+                      expediteur="RDV", delai=5)
+        sms.envoyer("+33612345678", TEXTE_SENSIBLE)
+        try:
+            sms.envoyer("+33600000000", TEXTE_SENSIBLE)
+        except ErreurSms as e:
+            assert "HTTP 400" in str(e) and "numero invalide" in str(e)
+        else:
+            raise AssertionError("un refus du fournisseur doit être une erreur")
+    finally:
+        serveur.shutdown()
+        serveur.server_close()
+    chemin, cle, corps = recus[0]
+    assert chemin == "/v3/transactionalSMS/sms" and cle == "cle-test"
+    assert corps == {"type": "transactional", "sender": "RDV", "recipient": "33612345678", "content": TEXTE_SENSIBLE,
+                     "unicodeEnabled": True}

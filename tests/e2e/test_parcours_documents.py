@@ -91,7 +91,7 @@ def test_evaluation_jointe_ouverte_par_la_commission_puis_notification(
     page.context.clear_cookies()
     se_connecter(page, "bailleur.e2e@neotoa.fr", "mot-de-passe-bailleur-42")
     page.goto(f"/orientations/{o['id']}")
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Orientation introuvable")).to_be_visible()
     expect(page.get_by_text("Évaluation sociale de décembre")).to_have_count(0)
 
     # --- The decision: the association's header counts its notification --------------------------
