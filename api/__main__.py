@@ -173,6 +173,7 @@ def _notifications(intervalle: float) -> None:
     from api.core.db import make_engine
     from api.core.logging import configure_logging
     from api.notifications.courriel import boucle
+    from api.rappels.service import tour as rappels_tour
 
     settings = get_settings()
     configure_logging(settings.log_level)
@@ -184,6 +185,8 @@ def _notifications(intervalle: float) -> None:
         settings,
         intervalle=intervalle,
         notifier_alertes=notifier_alertes,
+        # The households' rendez-vous reminders, on their consent (docs/rappels.md).
+        taches=[lambda session: rappels_tour(session, settings)],
     )
 
 

@@ -50,6 +50,7 @@ from api.mesures.router import router as mesures_router
 from api.notifications.router import router as notifications_router
 from api.organisations.router import router as organisations_router
 from api.orientations.router import router as orientations_router
+from api.rappels.router import router as rappels_router
 from api.rapports.router import router as rapports_router
 from api.rendez_vous.router import router as rendez_vous_router
 from api.vie_privee.router import router as vie_privee_router
@@ -65,6 +66,7 @@ ROUTERS = [
     rendez_vous_router,
     documents_router,
     notifications_router,
+    rappels_router,
     alertes_router,
     equipe_router,
     chronologie_router,

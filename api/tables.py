@@ -15,6 +15,7 @@ from api.notifications import models as notifications_models
 from api.organisations import models as organisations_models
 from api.orientations import models as orientations_models
 from api.orientations import models_integration as orientations_integration_models
+from api.rappels import models as rappels_models
 from api.rapports import models as rapports_models
 
 __all__ = [
@@ -33,5 +34,6 @@ __all__ = [
     "organisations_models",
     "orientations_integration_models",
     "orientations_models",
+    "rappels_models",
     "rapports_models",
 ]

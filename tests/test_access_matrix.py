@@ -34,6 +34,7 @@ from api.mesures.models import Mesure, MotifFin, RendezVous, StatutMesure, TypeR
 from api.notifications.models import EnvoiCourriel, Notification
 from api.orientations.models import Orientation, SessionCommission, StatutOrientation
 from api.orientations.models_integration import AbonnementWebhook
+from api.rappels.models import ConsentementRappel, RappelRendezVous
 from api.rapports.models import Rapport, RapportDocument, RapportModele
 from tests import factories_mesures as fm
 from tests.clamd import PDF
@@ -126,6 +127,7 @@ class Dossiers:
     document_id: str  # deposited by asso on the accepted referral: shared with the commission
     notification_id: str  # addressed to asso_agent (nobody else, not even its colleagues)
     envoi_id: str  # an e-mail given up by the worker (the admin's dead-letter view)
+    rappel_id: str  # a reminder to the household given up by the worker (the admin's dead-letter view)
     # reports: the shipped annual model, asso's own copy, a draft of asso and a deposited one
     modele_id: str = ""
     modele_copie_id: str = ""
@@ -155,6 +157,7 @@ class Dossiers:
             "document_id": self.document_id,
             "notification_id": self.notification_id,
             "envoi_id": self.envoi_id,
+            "rappel_id": self.rappel_id,
             "jeton": self.jeton,
             "code": "35238",  # a commune of the référentiel (Rennes)
             "modele_id": self.modele_id,
@@ -544,6 +547,25 @@ MATRICE: list[Route] = [
     Route("POST", "/api/v1/notifications/{notification_id}/non-lue", seuls(200, "asso_agent") | {"bailleur_si": 403}),
     Route("GET", "/api/v1/notifications/echecs", seuls(200, "admin", sinon=403)),
     Route("POST", "/api/v1/notifications/echecs/{envoi_id}/relancer", seuls(200, "admin", sinon=403)),
+    # --- rendez-vous reminders: the household's consent, the carrying association's only -------
+    Route(
+        "GET", "/api/v1/menages/{menage_id}/rappels", seuls(200, *ASSO) | {"bailleur": 403, "bailleur_si": 403, "gie": 403},
+        ids={"menage_id": "menage_suivi_id"},
+    ),
+    Route(
+        "PUT",
+        "/api/v1/menages/{menage_id}/rappels",
+        seuls(200, *ASSO) | {"bailleur": 403, "bailleur_si": 403, "gie": 403},
+        ids={"menage_id": "menage_suivi_id"},
+        requete=lambda d: {"json": {"sms": True, "telephone": "0612345678", "telephone_a_appeler": "0299123456"}},
+    ),
+    Route(
+        "DELETE", "/api/v1/menages/{menage_id}/rappels",
+        seuls(200, *ASSO) | {"bailleur": 403, "bailleur_si": 403, "gie": 403},
+        ids={"menage_id": "menage_suivi_id"},
+    ),
+    Route("GET", "/api/v1/rappels/echecs", seuls(200, "admin", sinon=403)),
+    Route("POST", "/api/v1/rappels/echecs/{rappel_id}/relancer", seuls(200, "admin", sinon=403)),
     # --- alertes: association users only ------------------------------------------------------
     Route("GET", "/api/v1/alertes", seuls(200, *ASSO, "asso2_agent", sinon=403)),
     # setting one aside: an alert the person has now; this mesure has no « suivi » due today
@@ -816,6 +838,18 @@ def dossiers(client, monde: Monde) -> Dossiers:
     )
     db.add_all([notification, envoi])
     db.flush()
+    consentement = ConsentementRappel(
+        menage_id=men.id, sms=True, telephone="+33612345678", telephone_a_appeler="+33299123456",
+        date_consentement=date(2023, 1, 20), organisation_id=m.asso.id,
+    )
+    db.add(consentement)
+    db.flush()
+    rappel = RappelRendezVous(
+        rendez_vous_id=rdv.id, menage_id=men.id, consentement_id=consentement.id, canal="sms", motif="veille",
+        rdv_debut=rdv.debut, destinataire="+33612345678", sujet="Rappel", corps="…", statut="echec", tentatives=6,
+    )
+    db.add(rappel)
+    db.flush()
     return Dossiers(
         m=m,
         menage_id=str(propre.id),
@@ -847,6 +881,7 @@ def dossiers(client, monde: Monde) -> Dossiers:
         document_id=str(document.id),
         notification_id=str(notification.id),
         envoi_id=str(envoi.id),
+        rappel_id=str(rappel.id),
     )
 
 

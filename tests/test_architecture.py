@@ -37,6 +37,7 @@ ETAGES: list[set[str]] = [
     {"menages"},  # the household file
     {"mesures"},  # the accompaniments and their life
     {"orientations"},  # referrals, commissions, decisions (they mandate mesures)
+    {"rappels"},  # rendez-vous reminders to households, on their consent
     {"rendez_vous"},  # appointments of a mesure
     {"alertes", "calendrier", "chronologie", "indicateurs"},  # views over the domains below
     {"rapports", "equipe"},  # reports around the indicators; the team's caseload (over alertes)

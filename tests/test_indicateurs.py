@@ -798,3 +798,52 @@ def test_annee_orientation_is_the_reception_recorded_at_mandatement(client, db, 
         "annee_orientation=2019": 1,
         "total": 2,
     }
+
+
+def test_absences_avec_et_sans_rappel(client, app, db, monde) -> None:
+    """Held or missed rendez-vous of the period, by whether a reminder of it was sent: a
+    reminder dropped (« caduc ») or a rendez-vous outside the period or still planned does
+    not count; a funder reads it under statistical secrecy like every table."""
+    from api.rappels.models import ConsentementRappel, RappelRendezVous
+
+    d = fi.dispositif(db, monde)
+    men = fi.menage(db, monde.asso, naissance=date(1970, 1, 1))
+    mes = fi.mesure(db, monde, men, d, mandatement=date(2020, 1, 10))
+    c = ConsentementRappel(
+        menage_id=men.id, sms=True, telephone="+33612345678", telephone_a_appeler="+33299123456",
+        date_consentement=date(2020, 1, 10), organisation_id=monde.asso.id,
+    )
+    db.add(c)
+    db.flush()
+
+    def rdv(jour: date, statut: str, rappel: str | None = None) -> None:
+        r = fi.rdv(db, mes, jour, statut=statut)
+        if rappel:
+            db.add(RappelRendezVous(
+                rendez_vous_id=r.id, menage_id=men.id, consentement_id=c.id, canal="sms", motif="veille",
+                rdv_debut=r.debut, destinataire=c.telephone, sujet="Rappel", corps="…", statut=rappel,
+            ))
+            db.flush()
+
+    rdv(date(2020, 2, 3), "realise", "envoye")
+    rdv(date(2020, 2, 10), "absent", "envoye")
+    rdv(date(2020, 3, 2), "absent")
+    rdv(date(2020, 3, 9), "absent", "caduc")  # not sent: « sans rappel »
+    rdv(date(2020, 4, 6), "realise")
+    rdv(date(2020, 4, 13), "realise")
+    rdv(date(2020, 5, 4), "planifie", "envoye")  # neither held nor missed
+    rdv(date(2020, 7, 6), "absent", "envoye")  # after the period
+    doc = _get(client, monde, du="2020-01-01")
+    (t,) = [t for t in doc["tableaux"] if t["code"] == "absences_rappel"]
+    assert t["titre"] == "Absences aux rendez-vous, avec et sans rappel"
+    assert [m["libelle"] for m in t["dimensions"][0]["valeurs"]] == ["Avec rappel", "Sans rappel"]
+    v = cellules(doc, "absences_rappel")
+    assert v["rappel=avec_rappel;presence_rdv=realise"] == 1
+    assert v["rappel=avec_rappel;presence_rdv=absent"] == 1
+    assert v["rappel=sans_rappel;presence_rdv=realise"] == 2
+    assert v["rappel=sans_rappel;presence_rdv=absent"] == 2
+    assert v["rappel=avec_rappel"] == 2 and v["presence_rdv=absent"] == 3 and v["total"] == 6
+
+    app.state.settings = monde.settings.model_copy(update={"secret_statistique_seuil": 3})
+    f = cellules(_get(client, monde, "financeur", du="2020-01-01"), "absences_rappel")
+    assert f["rappel=avec_rappel;presence_rdv=realise"] is None and f["total"] == 6

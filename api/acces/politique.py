@@ -45,6 +45,7 @@ class Fait(StrEnum):
     document_confidentiel = "document_confidentiel"  # one flagged confidential by who deposited it
     notification = "notification"  # what a professional is told (a sentence and a link, no name)
     courriel_en_echec = "courriel_en_echec"  # an e-mail the worker gave up sending (dead letter)
+    consentement_rappel = "consentement_rappel"  # the household's consent to reminders: channels, number, address
 
 
 class Relation(StrEnum):
@@ -173,6 +174,12 @@ POLITIQUE: dict[Fait, Regle] = {
         lecture=_r(R.administration),
         modification=_r(R.administration),
         pourquoi="Les envois abandonnés sont l'affaire de l'exploitant ; ils ne contiennent ni nom ni cible.",
+    ),
+    Fait.consentement_rappel: Regle(
+        lecture=_r(R.porteur),
+        modification=_r(R.porteur),
+        pourquoi="Le numéro ou l'adresse où le ménage accepte ses rappels de rendez-vous : à l'association "
+        "qui l'accompagne et fixe ces rendez-vous, personne d'autre.",
     ),
 }
 

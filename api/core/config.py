@@ -142,6 +142,18 @@ class Settings(BaseSettings):
     smtp_delai_secondes: float = Field(default=20.0, gt=0, le=300)
     # The hour (Paris) from which the daily and weekly digests go out.
     notifications_heure_resume: int = Field(default=7, ge=0, le=23)
+    # Rendez-vous reminders to households who consented (docs/rappels.md), sent by the
+    # same worker. The « veille » reminder goes this many hours before the rendez-vous.
+    rappels_delai_heures: int = Field(default=24, ge=1, le=168)
+    # SMS: « aucun » (SMS reminders wait, nothing is sent), « fichier » (written to a file:
+    # development and tests) or « http » (a provider's HTTP API, Brevo's by default).
+    sms_fournisseur: Literal["aucun", "fichier", "http"] = "aucun"
+    sms_fichier: Path = VAR_DIR / "sms.jsonl"
+    sms_http_url: str = "https://api.brevo.com/v3/transactionalSMS/sms"
+    sms_http_cle: SecretStr | None = None
+    # The sender shown on the phone (11 letters or digits at most for an alphanumeric sender).
+    sms_expediteur: str = Field(default="RDV", min_length=1, max_length=11, pattern=r"^[A-Za-z0-9]+$")
+    sms_delai_secondes: float = Field(default=10.0, gt=0, le=60)
 
     @model_validator(mode="after")
     def _check_secret(self) -> Settings:
@@ -176,6 +188,15 @@ class Settings(BaseSettings):
                     + ", ".join(manquants)
                     + " ; voir docs/import-proconnect.md"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _check_sms(self) -> Settings:
+        # Households' phone numbers in a plain file: for development and tests only.
+        if self.env == "production" and self.sms_fournisseur == "fichier":
+            raise ValueError("ANCRAGE_SMS_FOURNISSEUR=fichier n'est pas permis en production (aucun ou http)")
+        if self.sms_fournisseur == "http" and (self.sms_http_cle is None or not self.sms_http_url.startswith("https://")):
+            raise ValueError("ANCRAGE_SMS_FOURNISSEUR=http demande ANCRAGE_SMS_HTTP_CLE et une ANCRAGE_SMS_HTTP_URL en https://")
         return self
 
     @model_validator(mode="after")

@@ -269,111 +269,169 @@ DEC_DEF = (
 FILE_ACTIVE = Population("file_active", FA_DEF + ".", detail=lambda q: q.fa)
 ENTREES = Population("entrees", "Mesures mandatées {periode}.", detail=lambda q: q.entrees)
 SORTIES = Population("sorties", SORTIES_DEF + ".", detail=lambda q: q.sorties)
-PERIODE = Population(
-    "periode", "Mesures actives au moins un jour {periode}.", detail=lambda q: q.periode
-)
+PERIODE = Population("periode", "Mesures actives au moins un jour {periode}.", detail=lambda q: q.periode)
 SUIVIS = Population(
     "suivis", "Mesures terminées dont le suivi à 6 mois était prévu {periode}.", detail=lambda q: q.suivis
 )
 RECUES = Population("orientations_recues", RECUES_DEF + ".", dossier="orientation", detail=lambda q: q.recues)
 DECISIONS = Population("decisions", DEC_DEF + ".", dossier="decision", detail=lambda q: q.decisions)
-REFUS = Population(
-    "refus", DEC_DEF + " ; refus seulement.", dossier="decision", detail=lambda q: q.refus
-)
+REFUS = Population("refus", DEC_DEF + " ; refus seulement.", dossier="decision", detail=lambda q: q.refus)
 RENDEZ_VOUS = Population("rendez_vous", "Rendez-vous (contacts) datés {periode}.")
+PRESENCES = Population(
+    "presences", "Rendez-vous datés {periode} réalisés ou manqués (absent) : ceux où le ménage était attendu."
+)
 MOIS_ACTIFS = Population("mois_actifs", "Mois de la période où chaque mesure a été active au moins un jour.")
 PERSONNES = Population("personnes", "Personnes des ménages de la file active au {au}, relevées à l'entrée.")
 
 # --- dimensions ------------------------------------------------------------------------
 
 STATUT_MESURE = Dim(
-    "statut_mesure", "Statut de la mesure", "Statut en vigueur à la date « au »", "statut_mesure",
+    "statut_mesure",
+    "Statut de la mesure",
+    "Statut en vigueur à la date « au »",
+    "statut_mesure",
     detail=egal("statut_mesure"),
 )
 CIBLE = Dim(
-    "cible", "Cible", "Cible en vigueur à la date « au » (codes des cibles du dispositif)", "cible",
-    valeurs="cibles", detail=egal("cible"),
+    "cible",
+    "Cible",
+    "Cible en vigueur à la date « au » (codes des cibles du dispositif)",
+    "cible",
+    valeurs="cibles",
+    detail=egal("cible"),
 )
 SEXE = Dim("sexe", "Sexe du demandeur", "Sexe du demandeur relevé à l'entrée", "sexe", detail=egal("sexe"))
 TRANCHE_AGE = Dim(
-    "tranche_age", "Tranche d'âge du demandeur {age_titre}",
-    "Tranche d'âge du demandeur (bornes : paramètre tranches_age ; âge : paramètre age)", "tranche_age",
-    valeurs="tranches", detail=egal("tranche_age"),
+    "tranche_age",
+    "Tranche d'âge du demandeur {age_titre}",
+    "Tranche d'âge du demandeur (bornes : paramètre tranches_age ; âge : paramètre age)",
+    "tranche_age",
+    valeurs="tranches",
+    detail=egal("tranche_age"),
 )
 ACCES_MAINTIEN = Dim(
-    "acces_maintien", "Accès / maintien", "Accès à un logement ou maintien, en vigueur à la date « au »",
-    "acces_maintien", detail=egal("acces_maintien"),
+    "acces_maintien",
+    "Accès / maintien",
+    "Accès à un logement ou maintien, en vigueur à la date « au »",
+    "acces_maintien",
+    detail=egal("acces_maintien"),
 )
 MODALITE_LOGEMENT = Dim(
-    "modalite_logement", "Modalité de logement", "Modalité de logement en vigueur à la date « au »",
-    "modalite_logement", detail=egal("modalite_logement"),
+    "modalite_logement",
+    "Modalité de logement",
+    "Modalité de logement en vigueur à la date « au »",
+    "modalite_logement",
+    detail=egal("modalite_logement"),
 )
 COMPOSITION = Dim(
-    "composition", "Composition du ménage", "Composition du ménage à l'entrée", "composition",
+    "composition",
+    "Composition du ménage",
+    "Composition du ménage à l'entrée",
+    "composition",
     detail=egal("composition"),
 )
 STATUT_OCCUPATION = Dim(
-    "statut_occupation", "Statut d'occupation", "Statut d'occupation du logement à l'entrée",
-    "situation_logement", detail=egal("statut_occupation"),
+    "statut_occupation",
+    "Statut d'occupation",
+    "Statut d'occupation du logement à l'entrée",
+    "situation_logement",
+    detail=egal("statut_occupation"),
 )
 ANNEE_ORIENTATION = Dim(
-    "annee_orientation", "Année d'orientation", "Année de réception de l'orientation (ou du mandatement)",
-    valeurs="vus", detail=_annee, en_code=lambda v: str(int(v)),
+    "annee_orientation",
+    "Année d'orientation",
+    "Année de réception de l'orientation (ou du mandatement)",
+    valeurs="vus",
+    detail=_annee,
+    en_code=lambda v: str(int(v)),
 )
 COMMUNE = Dim(
-    "commune", "Commune (INSEE)", "Code INSEE de la commune du logement à l'entrée", valeurs="vus",
+    "commune",
+    "Commune (INSEE)",
+    "Code INSEE de la commune du logement à l'entrée",
+    valeurs="vus",
     detail=egal("commune"),
 )
 TYPE_ACCOMPAGNEMENT = Dim(
-    "type_accompagnement", "Type d'accompagnement", "Type d'accompagnement en vigueur à la date « au »",
-    "type_accompagnement", valeurs="types", detail=egal("type_accompagnement"),
+    "type_accompagnement",
+    "Type d'accompagnement",
+    "Type d'accompagnement en vigueur à la date « au »",
+    "type_accompagnement",
+    valeurs="types",
+    detail=egal("type_accompagnement"),
 )
 RESSOURCE = Dim(
-    "ressource", "Type de ressource", "Type de ressource perçue à l'entrée", "ressource",
+    "ressource",
+    "Type de ressource",
+    "Type de ressource perçue à l'entrée",
+    "ressource",
     detail=dans(MesureRessourceEntree, "type"),
 )
 DETTE = Dim("dette", "Type de dette", "Type de dette à l'entrée", "dette", detail=dans(MesureDetteEntree, "type"))
 PROCEDURES = Dim(
-    "procedures", "Procédures d'expulsion", "Nombre de procédures d'expulsion connues à l'entrée", "procedures",
+    "procedures",
+    "Procédures d'expulsion",
+    "Nombre de procédures d'expulsion connues à l'entrée",
+    "procedures",
     detail=_procedures,
 )
-CLASSE_AGE = Dim(
-    "classe_age", "Classe d'âge", "Classe d'âge d'une personne à l'entrée", "classe_age_personne"
-)
+CLASSE_AGE = Dim("classe_age", "Classe d'âge", "Classe d'âge d'une personne à l'entrée", "classe_age_personne")
 MOIS = Dim("mois", "Mois", "Mois de la période (AAAA-MM)", valeurs="mois")
 MOIS_ENTREE = Dim(
-    "mois", "Mois", "Mois de la période (AAAA-MM)", cle="mois_entree", valeurs="mois",
-    detail=mois_de("date_mandatement"), en_code=_ym,
+    "mois",
+    "Mois",
+    "Mois de la période (AAAA-MM)",
+    cle="mois_entree",
+    valeurs="mois",
+    detail=mois_de("date_mandatement"),
+    en_code=_ym,
 )
-MOIS_FIN = Dim(
-    "mois", "Mois", "Mois de la période (AAAA-MM)", valeurs="mois", detail=mois_de("date_fin"), en_code=_ym
-)
+MOIS_FIN = Dim("mois", "Mois", "Mois de la période (AAAA-MM)", valeurs="mois", detail=mois_de("date_fin"), en_code=_ym)
 MOTIF_FIN = Dim("motif_fin", "Motif de fin", "Motif de fin de la mesure", "motif_fin", detail=egal("motif_fin"))
 SITUATION_SORTIE = Dim(
-    "situation_sortie", "Situation à la sortie", "Situation de logement à la sortie", "situation_logement",
+    "situation_sortie",
+    "Situation à la sortie",
+    "Situation de logement à la sortie",
+    "situation_logement",
     detail=egal("situation_sortie"),
 )
-DUREE = Dim(
-    "duree", "Durée", "Durée de la mesure terminée, en mois révolus", "duree", detail=egal("duree")
-)
+DUREE = Dim("duree", "Durée", "Durée de la mesure terminée, en mois révolus", "duree", detail=egal("duree"))
 STATUT_ORIENTATION = Dim(
-    "statut_orientation", "Statut", "Statut actuel de l'orientation", "statut_orientation",
+    "statut_orientation",
+    "Statut",
+    "Statut actuel de l'orientation",
+    "statut_orientation",
     detail=egal("statut_orientation"),
 )
 ORIGINE = Dim("origine", "Origine", "Origine de l'orientation", "origine", detail=egal("origine"))
 PRESCRIPTEUR = Dim(
-    "prescripteur", "Organisation prescriptrice", "Organisation prescriptrice (identifiant)",
-    valeurs="prescripteurs", detail=_prescripteur, en_code=str,
+    "prescripteur",
+    "Organisation prescriptrice",
+    "Organisation prescriptrice (identifiant)",
+    valeurs="prescripteurs",
+    detail=_prescripteur,
+    en_code=str,
 )
 DECISION = Dim("decision", "Décision", "Issue de la décision", "decision", detail=egal("decision"))
 MOTIF_REFUS = Dim(
-    "motif_refus", "Motif de refus", "Motif du refus de la commission", "motif_refus", valeurs="motif_refus",
+    "motif_refus",
+    "Motif de refus",
+    "Motif du refus de la commission",
+    "motif_refus",
+    valeurs="motif_refus",
     detail=egal("motif_refus"),
 )
 TYPE_RDV = Dim("type_rdv", "Type", "Type de rendez-vous", "type_rdv")
 STATUT_RDV = Dim("statut_rdv", "Statut", "Statut du rendez-vous", "statut_rdv")
+RAPPEL = Dim(
+    "rappel", "Rappel", "Le ménage a reçu au moins un rappel de ce rendez-vous (SMS ou courriel), ou aucun", "rappel"
+)
+PRESENCE_RDV = Dim("presence_rdv", "Présence", "Rendez-vous réalisé, ou manqué (absent)", "presence_rdv")
 DOMAINE = Dim(
-    "domaine", "Domaine", "Domaine d'intervention travaillé par la mesure", "domaine",
+    "domaine",
+    "Domaine",
+    "Domaine d'intervention travaillé par la mesure",
+    "domaine",
     detail=dans(MesureDomaine, "domaine"),
 )
 SUIVI = Dim("suivi", "Suivi", "Suivi à 6 mois dû ou réalisé", "suivi", valeurs="liste_complete", detail=_suivi)
@@ -382,7 +440,11 @@ SUIVI = Dim("suivi", "Suivi", "Suivi à 6 mois dû ou réalisé", "suivi", valeu
 def indicateurs(*codes: str, titre: str = "Indicateur") -> Dim:
     """The dimension of a table of named figures (no total): one value per figure."""
     return Dim(
-        "indicateur", titre, "Chiffre nommé d'une table sans total", "mesure_indicateur", valeurs="fixes",
+        "indicateur",
+        titre,
+        "Chiffre nommé d'une table sans total",
+        "mesure_indicateur",
+        valeurs="fixes",
         codes=codes,
     )
 
@@ -410,9 +472,7 @@ REGROUPEMENTS: tuple[Regroupement, ...] = (
     ),
     Regroupement("file_active_commune", Source.mesures, "fa", ("commune",)),
     Regroupement("file_active_type", Source.mesures, "fa", ("type_accompagnement",)),
-    Regroupement(
-        "file_active_procedures", Source.mesures, "fa", ("procedures",), ("n", "endettes", "dette_locative")
-    ),
+    Regroupement("file_active_procedures", Source.mesures, "fa", ("procedures",), ("n", "endettes", "dette_locative")),
     # (mesure_id, type) is the key of the entry snapshot: once per type without DISTINCT.
     Regroupement("file_active_ressources", Source.ressources, "fa", ("ressource",)),
     Regroupement("file_active_minima", Source.ressources, "minima_sociaux", (), ("mesures_distinctes",)),
@@ -436,6 +496,8 @@ REGROUPEMENTS: tuple[Regroupement, ...] = (
     # distinct day counts) gives the mean and the median
     Regroupement("decisions", Source.decisions, "decisions", ("decision", "motif_refus", "delai")),
     Regroupement("rendez_vous", Source.rendez_vous, "periode", ("type_rdv", "statut_rdv")),
+    # the rendez-vous where the household was expected, by whether a reminder was sent (api/rappels/)
+    Regroupement("absences_rappel", Source.rendez_vous, "presences", ("rappel", "presence_rdv")),
 )
 
 
@@ -666,11 +728,7 @@ TABLES: tuple[Table, ...] = (
         FA_DEF + " ; ménages percevant à l'entrée au moins l'une de ces ressources (comptés une fois).",
         Unite.menages,
         FILE_ACTIVE,
-        (
-            Dim(
-                "indicateur", "Indicateur", "Chiffre nommé", "minima_sociaux", valeurs="fixes", codes=("nombre",)
-            ),
-        ),
+        (Dim("indicateur", "Indicateur", "Chiffre nommé", "minima_sociaux", valeurs="fixes", codes=("nombre",)),),
         calcul=_minima,
         marges=False,
         detail=False,
@@ -860,8 +918,7 @@ TABLES: tuple[Table, ...] = (
     Table(
         "delai_orientation_decision",
         "Délai entre orientation et décision",
-        DEC_DEF + " ; jours de la réception de l'orientation à la décision : moyenne, médiane, nombre de "
-        "décisions.",
+        DEC_DEF + " ; jours de la réception de l'orientation à la décision : moyenne, médiane, nombre de décisions.",
         Unite.jours,
         DECISIONS,
         (indicateurs("moyenne", "mediane", "nombre"),),
@@ -889,6 +946,17 @@ TABLES: tuple[Table, ...] = (
         RENDEZ_VOUS,
         (TYPE_RDV, STATUT_RDV),
         "rendez_vous",
+        detail=False,
+    ),
+    Table(
+        "absences_rappel",
+        "Absences aux rendez-vous, avec et sans rappel",
+        "Rendez-vous datés {periode} réalisés ou manqués (absent), selon que le ménage a reçu au moins un "
+        "rappel de ce rendez-vous (SMS ou courriel) ou aucun.",
+        Unite.rendez_vous,
+        PRESENCES,
+        (RAPPEL, PRESENCE_RDV),
+        "absences_rappel",
         detail=False,
     ),
     Table(

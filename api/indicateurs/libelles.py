@@ -159,6 +159,14 @@ LIBELLES: dict[str, dict[str, str]] = {
         "annule": "Annulé",
         "absent": "Absent",
     },
+    "rappel": {
+        "avec_rappel": "Avec rappel",
+        "sans_rappel": "Sans rappel",
+    },
+    "presence_rdv": {
+        "realise": "Réalisé",
+        "absent": "Absent",
+    },
     "classe_age_personne": {
         "mineur": "Mineurs (moins de 18 ans)",
         "18_25": "18 à 25 ans",

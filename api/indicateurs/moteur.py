@@ -36,6 +36,7 @@ from sqlalchemy import (
     String,
     and_,
     case,
+    exists,
     false,
     func,
     literal,
@@ -89,6 +90,7 @@ from api.mesures.models import MesureDetteEntree, MesureDomaine, MesureHistoriqu
 from api.organisations.models import Organisation
 from api.orientations.models import Orientation as OrientationModel
 from api.orientations.models import OrientationEvenement
+from api.rappels.models import RappelRendezVous
 
 DECISIONS = (
     "acceptee",
@@ -449,7 +451,16 @@ class Requetes:
             fin_p = datetime.combine(f.au + timedelta(days=1), time.min, tzinfo=UTC)
             from_ = rdv.join(m, m.c.id == rdv.c.mesure_id)
             where = and_(self.scope_m, rdv.c.debut >= debut_p, rdv.c.debut < fin_p)
-            cles = {"type_rdv": rdv.c.type, "statut_rdv": rdv.c.statut}
+            if g.population == "presences":
+                where = and_(where, rdv.c.statut.in_(("realise", "absent")))
+            rap = table(RappelRendezVous)
+            rappele = exists().where(rap.c.rendez_vous_id == rdv.c.id, rap.c.statut == "envoye")
+            cles = {
+                "type_rdv": rdv.c.type,
+                "statut_rdv": rdv.c.statut,
+                "rappel": case((rappele, "avec_rappel"), else_="sans_rappel"),
+                "presence_rdv": rdv.c.statut,
+            }
         else:
             raise ValueError(g.source)
         assert g.agregats == ("n",), g.nom  # these passes count
@@ -621,9 +632,7 @@ class _Moteur:
     def tableau(self, t: Table, mots: Mapping[str, str]) -> Tableau:
         lignes: list[dict[str, Any]] = []
         if t.regroupement is not None:
-            lignes = [
-                r for r in self.ctx.lignes[t.regroupement] if all(r[k] == v for k, v in t.ou.items())
-            ]
+            lignes = [r for r in self.ctx.lignes[t.regroupement] if all(r[k] == v for k, v in t.ou.items())]
             cles = [d.cle_groupe for d in t.dimensions]
             brut = marge(lignes, cles, t.valeur)
             codeurs = [d.en_code or (lambda v: v) for d in t.dimensions]
@@ -633,9 +642,7 @@ class _Moteur:
                     valeurs[codeurs[0](k)] += v
                 else:
                     valeurs[tuple(c(x) for c, x in zip(codeurs, k, strict=True))] += v
-            vus = [
-                {codeurs[i](r[d.cle_groupe]) for r in lignes} for i, d in enumerate(t.dimensions)
-            ]
+            vus = [{codeurs[i](r[d.cle_groupe]) for r in lignes} for i, d in enumerate(t.dimensions)]
         else:
             assert t.calcul is not None, t.code
             valeurs = dict(t.calcul(self.ctx))

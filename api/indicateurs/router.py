@@ -137,9 +137,7 @@ def indicateurs_calculer(
     cible: CibleQuery = None,
     tranches_age: TranchesQuery = None,
     age: AgeQuery = None,
-    format: Annotated[
-        FormatIndicateurs | None, Query(description="json (défaut), csv ou xlsx")
-    ] = None,
+    format: Annotated[FormatIndicateurs | None, Query(description="json (défaut), csv ou xlsx")] = None,
 ) -> DocumentIndicateurs | Response:
     if format is None:
         accept = request.headers.get("accept", "")
@@ -152,6 +150,7 @@ def indicateurs_calculer(
         )
     f = _filtres(du, au, dispositif, association, commune, cible, tranches_age, age)
     seuil = request.app.state.settings.secret_statistique_seuil
+
     def calcul() -> bytes:
         doc = service.calculer_indicateurs(lecture, principal, f=f, seuil=seuil)
         return doc.model_dump_json().encode()
@@ -231,6 +230,4 @@ def indicateurs_detail(
     age: AgeQuery = None,
 ) -> DetailCellule:
     f = _filtres(du, au, dispositif, association, commune, cible, tranches_age, age)
-    return service.detail_cellule(
-        session, principal, f=f, table_code=table, cellule=cellule, lecture=lecture
-    )
+    return service.detail_cellule(session, principal, f=f, table_code=table, cellule=cellule, lecture=lecture)

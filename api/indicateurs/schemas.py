@@ -86,9 +86,7 @@ class Parametres(BaseModel):
             "a_l_entree (au jour du mandatement)"
         ),
     )
-    perimetre: str = Field(
-        description="Ce que le demandeur voit (son association, ses dispositifs…)"
-    )
+    perimetre: str = Field(description="Ce que le demandeur voit (son association, ses dispositifs…)")
     secret_statistique_seuil: int = Field(description="Seuil de masquage appliqué (0 : aucun)")
 
 

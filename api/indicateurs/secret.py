@@ -65,9 +65,7 @@ def masquer(tableaux: Iterable[Tableau], seuil: int) -> None:
         if t.unite not in UNITES_COMPTAGE:
             continue
         valeurs = {id(c): c.valeur for c in t.cellules}
-        masquees: set[int] = {
-            id(c) for c in t.cellules if c.valeur is not None and 0 < c.valeur < seuil
-        }
+        masquees: set[int] = {id(c) for c in t.cellules if c.valeur is not None and 0 < c.valeur < seuil}
         lignes = _lignes(t)
         change = bool(masquees)
         while change:
@@ -81,9 +79,7 @@ def masquer(tableaux: Iterable[Tableau], seuil: int) -> None:
                     # nothing else to hide in this line: the margin would give the cell away
                     masquees.add(id(marge))
                 else:
-                    masquees.add(
-                        id(min(visibles, key=lambda c: (not (valeurs[id(c)] or 0) > 0, valeurs[id(c)] or 0)))
-                    )
+                    masquees.add(id(min(visibles, key=lambda c: (not (valeurs[id(c)] or 0) > 0, valeurs[id(c)] or 0))))
                 change = True
         for c in t.cellules:
             if id(c) in masquees:

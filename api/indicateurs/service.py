@@ -51,9 +51,7 @@ def seuil_secret(session: Session, principal: Principal, f: Filtres, defaut: int
     if not access.est_agrege_seulement(principal):
         return 0
     d = table(Dispositif)
-    q = select(func.coalesce(d.c.secret_statistique_seuil, defaut)).where(
-        d.c.financeur_id == principal.organisation_id
-    )
+    q = select(func.coalesce(d.c.secret_statistique_seuil, defaut)).where(d.c.financeur_id == principal.organisation_id)
     if f.dispositif:
         q = q.where(d.c.id == f.dispositif)
     seuils = [int(v) for v in session.execute(q).scalars()]

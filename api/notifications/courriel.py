@@ -21,7 +21,7 @@ import smtplib
 import ssl
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -172,15 +172,21 @@ def _programmer(session: Session, ids: list[uuid.UUID], envoi_id: uuid.UUID | No
 
 def envoyer_smtp(config: ConfigSmtp, envoi: EnvoiCourriel) -> None:
     """One e-mail through the configured SMTP server (raises on failure)."""
+    envoyer_message(config, destinataire=envoi.destinataire, sujet=envoi.sujet, corps=envoi.corps, ident=envoi.id)
+
+
+def envoyer_message(config: ConfigSmtp, *, destinataire: str, sujet: str, corps: str, ident: uuid.UUID) -> None:
+    """One plain-text e-mail through the configured SMTP server (raises on failure); the
+    households' rendez-vous reminders go this way too (api/rappels/)."""
     if not config.hote:
         raise smtplib.SMTPException("aucun serveur SMTP configuré (ANCRAGE_SMTP_HOTE)")
     message = EmailMessage()
     message["From"] = config.expediteur
-    message["To"] = envoi.destinataire
-    message["Subject"] = envoi.sujet
+    message["To"] = destinataire
+    message["Subject"] = sujet
     message["Date"] = format_datetime(utcnow())
-    message["Message-ID"] = make_msgid(idstring=envoi.id.hex)
-    message.set_content(envoi.corps)
+    message["Message-ID"] = make_msgid(idstring=ident.hex)
+    message.set_content(corps)
     contexte = ssl.create_default_context()
     client: smtplib.SMTP
     if config.tls == "ssl":
@@ -247,9 +253,12 @@ def boucle(
     *,
     intervalle: float,
     notifier_alertes: Callable[..., Any],
+    taches: Sequence[Callable[[Session], int]] = (),
 ) -> None:  # pragma: no cover
     """The worker: prepare and send, then wait when nothing was due. The référents' alert
-    digest is given by the caller (api/alertes/notifications.py sits above this domain)."""
+    digest is given by the caller (api/alertes/notifications.py sits above this domain), and
+    so are other jobs of the same worker (``taches``: the households' rendez-vous reminders,
+    api/rappels/), each run with its own session at every turn, returning what it did."""
 
     config = ConfigSmtp.depuis(settings)
     url = url_publique(settings)
@@ -272,7 +281,14 @@ def boucle(
         except Exception:
             logger.exception("tour des courriels interrompu")
             prepares = envoyes = echecs = 0
-        if envoyes or echecs or prepares:
+        autres = 0
+        for tache in taches:
+            try:
+                with fabrique() as session:
+                    autres += tache(session)
+            except Exception:
+                logger.exception("tâche du worker interrompue")
+        if envoyes or echecs or prepares or autres:
             logger.info("courriels : %d préparé(s), %d envoyé(s), %d échec(s)", prepares, envoyes, echecs)
         else:
             time.sleep(intervalle)

@@ -21,6 +21,8 @@ from api.menages.models import Menage, Personne
 from api.mesures.access import Niveau
 from api.mesures.models import Mesure, RendezVous, StatutMesure, StatutRendezVous
 from api.mesures.service import get_mesure, sans_trace
+from api.rappels import service as rappels
+from api.rappels.models import MotifRappel
 from api.rendez_vous import access
 from api.rendez_vous.schemas import (
     PARIS,
@@ -183,6 +185,9 @@ def creer_rendez_vous(
     session.add(rdv)
     journaliser(session, principal, ActionAudit.creer, RESSOURCE, rdv.id)
     session.flush()
+    if rdv.statut == StatutRendezVous.planifie.value:
+        # The household is told, if it consented to reminders (api/rappels/).
+        rappels.rendez_vous_change(session, rdv=rdv, mesure=mesure, motif=MotifRappel.creation, instant=instant)
     public = to_public(session, rdv, mesure)
     session.commit()
     return public
@@ -221,6 +226,7 @@ def modifier_rendez_vous(
     mesure = session.get(Mesure, rdv.mesure_id)
     assert mesure is not None
     changes = data.model_dump(exclude_unset=True)
+    avant = (rdv.statut, _aware(rdv.debut), rdv.lieu, rdv.type)
     if data.statut is not None and data.statut.value != rdv.statut:
         permises = TRANSITIONS[rdv.statut]
         if data.statut.value not in permises:
@@ -242,6 +248,15 @@ def modifier_rendez_vous(
     session.add(rdv)
     journaliser(session, principal, ActionAudit.modifier, RESSOURCE, rdv.id)
     session.flush()
+    if avant[0] == StatutRendezVous.planifie.value:
+        # A planned rendez-vous cancelled, or moved (date, time, place): the household is told.
+        motif = None
+        if rdv.statut == StatutRendezVous.annule.value:
+            motif = MotifRappel.annulation
+        elif rdv.statut == StatutRendezVous.planifie.value and avant[1:] != (_aware(rdv.debut), rdv.lieu, rdv.type):
+            motif = MotifRappel.modification
+        if motif is not None:
+            rappels.rendez_vous_change(session, rdv=rdv, mesure=mesure, motif=motif, instant=instant)
     public = to_public(session, rdv, mesure)
     session.commit()
     return public

@@ -25,6 +25,7 @@ from api.documents.stockage import Stockage
 from api.menages.models import Menage, MenageTransmission, Personne
 from api.mesures.models import Mesure, MesureEvenement, RendezVous, StatutMesure, StatutRendezVous
 from api.orientations.models import Orientation, OrientationEvenement, StatutOrientation
+from api.rappels import service as rappels
 
 NOM_ANONYME = "ANONYME"
 # A referral still waiting for a decision or a mesure still running means the household
@@ -165,6 +166,8 @@ def anonymiser(session: Session, menage: Menage) -> list[str]:
         .values(compte_rendu=None, lieu=None, participants=None)
         .execution_options(synchronize_session=False)
     )
+    # The numbers and addresses it gave for reminders, and what the reminders said.
+    rappels.effacer_du_menage(session, menage.id)
     return documents.retirer_du_menage(session, menage.id)
 
 

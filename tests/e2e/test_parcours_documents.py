@@ -1,6 +1,6 @@
 """Documents and notifications through the screens: the association joins an évaluation
-to its referral (upload with progress), the commission opens it (preview in the page), a
-bailleur never sees it, and after the decision the association's header counts its
+to its referral (upload with progress), the commission opens it in its session screen
+(preview in the page), a bailleur never sees it (API and screens), and after the decision the association's header counts its
 notification."""
 
 from __future__ import annotations
@@ -65,12 +65,14 @@ def test_evaluation_jointe_ouverte_par_la_commission_puis_notification(
     expect(documents.get_by_text("Évaluation sociale de décembre")).to_be_visible()
     capture(page, "30-documents-depot-association")
 
-    # --- The commission opens it ----------------------------------------------------------------
+    # --- The commission opens it in its session screen, beside the referral on the agenda -------
     page.context.clear_cookies()
     se_connecter(page, GIE_EMAIL, GIE_PASSWORD)
-    page.goto(f"/orientations/{o['id']}")
-    documents = page.locator("section", has=page.get_by_role("heading", name="Documents"))
+    page.goto(f"/commission/{seance['id']}")
+    carte = page.get_by_role("region", name=f"Orientation {o['reference']}")
+    documents = carte.locator("section", has=page.get_by_role("heading", name="Documents"))
     expect(documents.get_by_text("Évaluation sociale de décembre")).to_be_visible()
+    expect(documents.get_by_role("button", name="Déposer")).to_have_count(0)  # read, not deposit
     documents.get_by_role("button", name="Aperçu").click()
     expect(page.get_by_title("Aperçu : Évaluation sociale de décembre")).to_be_visible()
     capture(page, "31-documents-apercu-commission")
@@ -84,6 +86,13 @@ def test_evaluation_jointe_ouverte_par_la_commission_puis_notification(
     doc = httpx.get(f"{url}/api/v1/documents", headers=gie, params={"orientation_id": o["id"]}).json()["items"][0]
     assert httpx.get(f"{url}/api/v1/documents/{doc['id']}/contenu", headers=bailleur).status_code == 404
     assert httpx.get(f"{url}/api/v1/documents", headers=bailleur).json()["items"] == []
+    assert httpx.get(f"{url}/api/v1/documents", headers=bailleur, params={"orientation_id": o["id"]}).json()["items"] == []
+    # Nor through the screens: the referral is not its own, its page says so.
+    page.context.clear_cookies()
+    se_connecter(page, "bailleur.e2e@neotoa.fr", "mot-de-passe-bailleur-42")
+    page.goto(f"/orientations/{o['id']}")
+    expect(page.get_by_role("heading", name="Orientation introuvable")).to_be_visible()
+    expect(page.get_by_text("Évaluation sociale de décembre")).to_have_count(0)
 
     # --- The decision: the association's header counts its notification --------------------------
     r = httpx.post(f"{url}/api/v1/orientations/{o['id']}/transitions", headers=gie, json={

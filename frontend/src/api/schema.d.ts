@@ -822,6 +822,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/menages/{menage_id}/rappels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Consentement du ménage aux rappels de rendez-vous (en vigueur et historique) */
+        get: operations["rappels_consentement_lire"];
+        /**
+         * Enregistrer le consentement du ménage aux rappels (remplace celui en vigueur)
+         * @description Les rappels ne disent que la date, l'heure, le lieu du rendez-vous et le numéro à appeler ; jamais la cible ni l'objet, et pas le nom de l'association si la cible est sensible.
+         */
+        put: operations["rappels_consentement_enregistrer"];
+        post?: never;
+        /** Retirer le consentement du ménage : plus aucun rappel, ceux en attente compris */
+        delete: operations["rappels_consentement_retirer"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/mesures": {
         parameters: {
             query?: never;
@@ -1302,6 +1324,40 @@ export interface paths {
         put?: never;
         /** Changer l'état d'une orientation (soumettre, décider, annuler…) */
         post: operations["orientations_transitionner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rappels/echecs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rappels abandonnés après leur dernière tentative, sans destinataire ni texte (administration) */
+        get: operations["rappels_echecs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rappels/echecs/{rappel_id}/relancer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remettre un rappel abandonné dans la file (administration) */
+        post: operations["rappels_relancer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1920,6 +1976,11 @@ export interface components {
             nom: string;
         };
         /**
+         * Canal
+         * @enum {string}
+         */
+        Canal: "sms" | "courriel";
+        /**
          * Capacites
          * @description Ce que le principal peut faire quelque part : l'interface n'offre que cela.
          */
@@ -2317,6 +2378,97 @@ export interface components {
              * @default 0
              */
             modifie?: number;
+        };
+        /**
+         * ConsentementIn
+         * @description Le consentement du ménage aux rappels de rendez-vous, par SMS et/ou par courriel.
+         */
+        ConsentementIn: {
+            /**
+             * Adresse Courriel
+             * @description Adresse où envoyer les courriels
+             */
+            adresse_courriel?: string | null;
+            /**
+             * Courriel
+             * @description Rappels par courriel (demande `adresse_courriel`)
+             * @default false
+             */
+            courriel?: boolean;
+            /**
+             * Date Consentement
+             * @description Jour où le ménage a donné son accord (aujourd'hui par défaut ; pas dans le futur)
+             */
+            date_consentement?: string | null;
+            /**
+             * Sms
+             * @description Rappels par SMS (demande `telephone`)
+             * @default false
+             */
+            sms?: boolean;
+            /**
+             * Telephone
+             * @description Numéro où envoyer les SMS
+             * @example 06 12 34 56 78
+             */
+            telephone?: string | null;
+            /**
+             * Telephone A Appeler
+             * @description Numéro que le ménage peut appeler (association, référent) : le seul, avec la date, l'heure et le lieu, que disent les rappels
+             * @example 02 99 12 34 56
+             */
+            telephone_a_appeler: string;
+        };
+        /** ConsentementPublic */
+        ConsentementPublic: {
+            /** Adresse Courriel */
+            adresse_courriel: string | null;
+            /** Courriel */
+            courriel: boolean;
+            /**
+             * Date Consentement
+             * Format: date
+             */
+            date_consentement: string;
+            /** En Vigueur */
+            en_vigueur: boolean;
+            /**
+             * Enregistre Le
+             * Format: date-time
+             */
+            enregistre_le: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Menage Id
+             * Format: uuid
+             */
+            menage_id: string;
+            /** Retire Le */
+            retire_le: string | null;
+            /** Sms */
+            sms: boolean;
+            /**
+             * Telephone
+             * @description Format E.164
+             * @example +33612345678
+             */
+            telephone: string | null;
+            /** Telephone A Appeler */
+            telephone_a_appeler: string;
+        };
+        /** ConsentementRappels */
+        ConsentementRappels: {
+            /** @description Le consentement en vigueur, s'il y en a un */
+            en_vigueur: components["schemas"]["ConsentementPublic"] | null;
+            /**
+             * Historique
+             * @description Tous, du plus récent au plus ancien, retirés compris
+             */
+            historique: components["schemas"]["ConsentementPublic"][];
         };
         /** ConventionCreate */
         ConventionCreate: {
@@ -3184,7 +3336,7 @@ export interface components {
          * @description The kinds of facts the product holds about a household.
          * @enum {string}
          */
-        Fait: "menage_vivant" | "menage_transmis" | "orientation" | "statut_orientation" | "commentaire" | "mesure_complete" | "mesure_statut" | "cible_sensible" | "note_mesure" | "rendez_vous" | "compte_rendu" | "journal_acces" | "indicateur" | "rapport" | "document" | "document_confidentiel" | "notification" | "courriel_en_echec";
+        Fait: "menage_vivant" | "menage_transmis" | "orientation" | "statut_orientation" | "commentaire" | "mesure_complete" | "mesure_statut" | "cible_sensible" | "note_mesure" | "rendez_vous" | "compte_rendu" | "journal_acces" | "indicateur" | "rapport" | "document" | "document_confidentiel" | "notification" | "courriel_en_echec" | "consentement_rappel";
         /** Fin */
         Fin: {
             /** Commentaire */
@@ -4007,6 +4159,11 @@ export interface components {
          */
         MotifFin: "objectifs_atteints" | "relogement" | "glissement_bail" | "reorientation_autre_dispositif" | "non_adhesion" | "sanction_fin_prise_en_charge" | "demenagement" | "deces" | "duree_maximale_atteinte" | "autre";
         /**
+         * MotifRappel
+         * @enum {string}
+         */
+        MotifRappel: "veille" | "creation" | "modification" | "annulation";
+        /**
          * MotifRefus
          * @enum {string}
          */
@@ -4579,6 +4736,20 @@ export interface components {
              */
             total: number;
         };
+        /** Page[RappelEnEchec] */
+        Page_RappelEnEchec_: {
+            /** Items */
+            items: components["schemas"]["RappelEnEchec"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /**
+             * Total
+             * @description Nombre total d'éléments correspondant aux filtres
+             */
+            total: number;
+        };
         /** Page[RapportPublic] */
         Page_RapportPublic_: {
             /** Items */
@@ -4821,6 +4992,34 @@ export interface components {
              * @description Obligatoire au-delà de la durée maximale du dispositif
              */
             derogation_motif?: string | null;
+        };
+        /**
+         * RappelEnEchec
+         * @description Un rappel abandonné après sa dernière tentative (ni destinataire ni texte).
+         */
+        RappelEnEchec: {
+            canal: components["schemas"]["Canal"];
+            /**
+             * Cree Le
+             * Format: date-time
+             */
+            cree_le: string;
+            /** Derniere Erreur */
+            derniere_erreur: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            motif: components["schemas"]["MotifRappel"];
+            /**
+             * Prochaine Tentative
+             * Format: date-time
+             */
+            prochaine_tentative: string;
+            statut: components["schemas"]["StatutRappel"];
+            /** Tentatives */
+            tentatives: number;
         };
         /**
          * RapportCreate
@@ -5432,6 +5631,11 @@ export interface components {
          * @enum {string}
          */
         StatutOrientation: "brouillon" | "soumise" | "en_commission" | "acceptee" | "ajournee" | "attente_infos" | "liste_attente" | "refusee" | "refus_beneficiaire" | "annulee";
+        /**
+         * StatutRappel
+         * @enum {string}
+         */
+        StatutRappel: "en_attente" | "envoye" | "echec" | "caduc";
         /**
          * StatutRapport
          * @enum {string}
@@ -10181,6 +10385,256 @@ export interface operations {
             };
         };
     };
+    rappels_consentement_lire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                menage_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentementRappels"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Ressource introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    rappels_consentement_enregistrer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                menage_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentementIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentementRappels"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Ressource introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Type de contenu non supporté */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    rappels_consentement_retirer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                menage_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentementRappels"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Ressource introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     mesures_lister: {
         parameters: {
             query?: {
@@ -13379,6 +13833,152 @@ export interface operations {
             };
             /** @description Type de contenu non supporté */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    rappels_echecs: {
+        parameters: {
+            query?: {
+                /** @description Taille de page (100 au plus) */
+                limit?: number;
+                /** @description Décalage */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_RappelEnEchec_"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    rappels_relancer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rappel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RappelEnEchec"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Ressource introuvable */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -5,7 +5,7 @@
  */
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Button } from "@codegouvfr/react-dsfr/Button";
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 
 import { api } from "../api/client";
 import { isProblem, messageErreur } from "../api/problem";
@@ -94,8 +94,20 @@ function Apercu({ document, fermer }: { document: DocumentPublic; fermer: () => 
   );
 }
 
-export function Documents({ rattachement, peutDeposer = true }: { rattachement: Rattachement; peutDeposer?: boolean }) {
+/** ``niveau``: the heading's level (4 inside a commission session's agenda, where each
+ * referral shows its own documents). */
+export function Documents({
+  rattachement,
+  peutDeposer = true,
+  niveau = 2,
+}: {
+  rattachement: Rattachement;
+  peutDeposer?: boolean;
+  niveau?: 2 | 4;
+}) {
   const cle = JSON.stringify(rattachement);
+  const idTitre = useId();
+  const Titre = niveau === 2 ? "h2" : "h4";
   const { donnees, erreur, chargement, recharger } = useRequete(
     () => api.GET("/api/v1/documents", { params: { query: { ...rattachement, limit: 100 } } }),
     [cle],
@@ -129,10 +141,10 @@ export function Documents({ rattachement, peutDeposer = true }: { rattachement: 
   };
 
   return (
-    <section className="fr-mb-4w" aria-labelledby="titre-documents">
-      <h2 id="titre-documents" className="fr-h4">
+    <section className={niveau === 2 ? "fr-mb-4w" : "fr-mb-2w"} aria-labelledby={idTitre}>
+      <Titre id={idTitre} className={niveau === 2 ? "fr-h4" : "fr-h6 fr-mb-1w"}>
         Documents
-      </h2>
+      </Titre>
       {chargement && !donnees && <Chargement />}
       {erreur && <ErreurChargement message={erreur} />}
       {donnees && donnees.items.length === 0 && <p>Aucun document que vous puissiez lire.</p>}

@@ -26,6 +26,7 @@ import {
 import { useRequete } from "../../lib/useRequete";
 import { ImpressionEnTete } from "./Impression";
 import { QuiAConsulte } from "./QuiAConsulte";
+import { RappelsRendezVous } from "./RappelsRendezVous";
 import { SECTIONS_FICHE } from "./sectionsFiche";
 
 /** « Exporter pour le ménage »: what this organisation holds on the household (RGPD, art. 15
@@ -227,6 +228,7 @@ export default function MenageFiche() {
         </section>
       ))}
       <QuiAConsulte menage={m} />
+      {m.modifiable && <RappelsRendezVous menageId={m.id} />}
       <Documents rattachement={{ menage_id: m.id }} peutDeposer={m.modifiable} />
     </>
   );

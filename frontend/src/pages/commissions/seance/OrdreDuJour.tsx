@@ -11,6 +11,7 @@ import { Link } from "react-router";
 
 import { api } from "../../../api/client";
 import { NomCommune } from "../../../components/ChampCommune";
+import { Documents } from "../../../components/Documents";
 import { messageErreur, type ErreursChamps, type ProblemDetails } from "../../../api/problem";
 import { formatDate } from "../../../lib/dates";
 import { ORIGINES_ORIENTATION, STATUTS_ORIENTATION } from "../../../lib/libelles";
@@ -147,6 +148,8 @@ export function OrdreDuJour({ s, lignes, dispositif, conventions, noms, onDecide
               {` — reçue le ${formatDate(l.o.date_reception)}`}
             </p>
             {l.o.motifs && <p className="fr-text--sm fr-mb-2w">« {l.o.motifs} »</p>}
+            {/* The papers the commission decides on (those it may read: the API decides). */}
+            <Documents rattachement={{ orientation_id: l.o.id }} peutDeposer={false} niveau={4} />
             {possibles.length === 0 || !ouverte ? (
               possibles.length === 0 && <Resultat o={l.o} noms={noms} dispositif={dispositif} />
             ) : (

@@ -1,0 +1,1 @@
+"""Rendez-vous reminders to households, on their consent (docs/rappels.md)."""
