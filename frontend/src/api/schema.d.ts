@@ -2202,6 +2202,11 @@ export interface components {
              * Format: uuid
              */
             dispositif_id: string;
+            /**
+             * Financeurs
+             * @description Financeurs de la convention et leurs parts (somme : 100 %) ; absent : le financeur du dispositif à 100 %
+             */
+            financeurs?: components["schemas"]["PartFinanceur"][] | null;
             /** Mois Mesures Finances */
             mois_mesures_finances?: number | null;
             /**
@@ -2242,6 +2247,11 @@ export interface components {
              */
             dispositif_id: string;
             /**
+             * Financeurs
+             * @description Financeurs et parts, la plus grande d'abord
+             */
+            financeurs: components["schemas"]["PartFinanceur"][];
+            /**
              * Id
              * Format: uuid
              */
@@ -2270,6 +2280,11 @@ export interface components {
              * Format: date
              */
             date_fin?: string;
+            /**
+             * Financeurs
+             * @description Financeurs et parts (somme : 100 %) ; la liste fournie remplace la précédente
+             */
+            financeurs?: components["schemas"]["PartFinanceur"][];
             /** Mois Mesures Finances */
             mois_mesures_finances?: number | null;
             /** Objectif Menages */
@@ -2968,7 +2983,7 @@ export interface components {
          * @description The kinds of facts the product holds about a household.
          * @enum {string}
          */
-        Fait: "menage_vivant" | "menage_transmis" | "orientation" | "statut_orientation" | "commentaire" | "mesure_complete" | "mesure_statut" | "cible_sensible" | "note_mesure" | "rendez_vous" | "compte_rendu" | "journal_acces" | "indicateur" | "rapport" | "document" | "document_confidentiel" | "notification" | "courriel_en_echec";
+        Fait: "menage_vivant" | "menage_transmis" | "orientation" | "statut_orientation" | "commentaire" | "mesure_complete" | "mesure_statut" | "cible_sensible" | "note_mesure" | "rendez_vous" | "compte_rendu" | "journal_acces" | "indicateur" | "rapport" | "document" | "document_confidentiel" | "notification" | "courriel_en_echec" | "convention";
         /** Fin */
         Fin: {
             /** Commentaire */
@@ -4441,6 +4456,29 @@ export interface components {
              * @description Bornes des tranches d'âge (borne basse incluse)
              */
             tranches_age: number[];
+        };
+        /**
+         * PartFinanceur
+         * @description Un financeur d'une convention et sa part.
+         * @example {
+         *       "financeur_id": "…",
+         *       "part": 50
+         *     }
+         */
+        PartFinanceur: {
+            /**
+             * Financeur Id
+             * Format: uuid
+             * @description Organisation qui finance (type financeur)
+             */
+            financeur_id: string;
+            /**
+             * Part
+             * @description Part du financement de la convention, en % (deux décimales au plus) ; la somme des parts d'une convention fait 100
+             * @example 50
+             * @example 33.33
+             */
+            part: number;
         };
         /** Participants */
         Participants: {
