@@ -72,7 +72,10 @@ def test_two_funders_never_share_a_kept_document(client, db, monde) -> None:
     autre = utilisateur(db, organisation(db, TypeOrganisation.financeur, "Département"), "agent")
     collegue = utilisateur(db, monde.financeur, "agent")
     assert _file_active(client, monde.h("financeur"))[0] == 1
-    assert _file_active(client, headers(db, monde.settings, autre))[0] == 0
+    # The other funder funds nothing: its perimeter is empty, 404 (a kept document under a key
+    # without the caller would have answered 200 with the first funder's figure).
+    r = client.get(URL, params=PARAMS, headers=headers(db, monde.settings, autre))
+    assert r.status_code == 404, r.text
     # A colleague of the same funder gets its own computation too (never a hit on another user).
     _mesure(db, monde, d)
     assert _file_active(client, headers(db, monde.settings, collegue))[0] == 2

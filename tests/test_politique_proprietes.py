@@ -9,11 +9,16 @@ rendez-vous and comptes rendus, and the live file changed by the carrier after i
 was sent. Every fact carries a unique marker.
 
 For every principal (two associations, two commissions, a bailleur's person and
-its system, a prescriber, a funder, the admin) and every endpoint that returns
+its system, a prescriber, three funders, the admin) and every endpoint that returns
 facts, the markers found in the answer are compared with the oracle: the facts the
 policy's table (``api/acces/politique.py``) gives this principal, judged by its
 relation to each fact, computed here in plain Python from the drawn scenario —
 never from the SQL under test.
+
+Co-funding (issue 16): the funder holding both dispositifs, a co-funder named by the
+conventions of a drawn set of them, and a third funder named by none. None of them
+reads a household fact; each reads the indicators and the conventions of exactly the
+dispositifs the policy gives it (``Relation.financeur``), 404 or an empty list elsewhere.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from sqlmodel import Session
 
 from api.acces.politique import Fait, Relation, lit
 from api.core.compteurs import prochaine_reference
-from api.dispositifs.models import Cible, Dispositif
+from api.dispositifs.models import Cible, Convention, ConventionFinanceur, Dispositif
 from api.mesures.models import Mesure, MesureEvenement, RendezVous
 from api.organisations.models import TypeOrganisation
 from api.orientations.models import Orientation, OrientationEvenement
@@ -50,6 +55,8 @@ TYPES = {
     "bailleur": TypeOrganisation.bailleur,
     "prescripteur": TypeOrganisation.prescripteur,
     "financeur": TypeOrganisation.financeur,
+    "cofinanceur": TypeOrganisation.financeur,
+    "financeur_tiers": TypeOrganisation.financeur,
     "admin": TypeOrganisation.admin,
 }
 # principal -> its organisation
@@ -62,6 +69,8 @@ PRINCIPAUX = {
     "bailleur_si": "bailleur",
     "prescripteur": "prescripteur",
     "financeur": "financeur",
+    "cofinanceur": "cofinanceur",
+    "financeur_tiers": "financeur_tiers",
     "admin": "admin",
 }
 COMMISSION = {"D1": "gie", "D2": "gie2"}
@@ -200,6 +209,8 @@ class Monde2:
             "bailleur": monde.bailleur,
             "prescripteur": factories.organisation(db, TypeOrganisation.prescripteur, "CCAS de Rennes"),
             "financeur": monde.financeur,
+            "cofinanceur": factories.organisation(db, TypeOrganisation.financeur, "Conseil départemental 35"),
+            "financeur_tiers": factories.organisation(db, TypeOrganisation.financeur, "Action Logement"),
             "admin": monde.admin_org,
         }
         self.users = {
@@ -209,16 +220,21 @@ class Monde2:
             "gie2": factories.utilisateur(db, self.orgs["gie2"]),
             "bailleur": monde.users["bailleur"],
             "prescripteur": factories.utilisateur(db, self.orgs["prescripteur"]),
+            "cofinanceur": factories.utilisateur(db, self.orgs["cofinanceur"]),
+            "financeur_tiers": factories.utilisateur(db, self.orgs["financeur_tiers"]),
         }
+        propres = ("gie2", "prescripteur", "cofinanceur", "financeur_tiers")
         self.headers = {
-            p: factories.headers(db, settings, self.users[p]) if p in ("gie2", "prescripteur") else monde.h(p)
-            for p in PRINCIPAUX
+            p: factories.headers(db, settings, self.users[p]) if p in propres else monde.h(p) for p in PRINCIPAUX
         }
         self.headers_org = {org: self.headers[p] for p, org in PRINCIPAUX.items() if p != "bailleur_si"}
 
 
-def _dispositifs(db: Session, m2: Monde2) -> dict[str, Dispositif]:
+def _dispositifs(db: Session, m2: Monde2, cofinances: set[str]) -> tuple[dict[str, Dispositif], dict[str, str]]:
+    """D1 and D2, each with one convention of « asso »: the holding funder alone (100 %),
+    or half and half with the co-funder for the dispositifs drawn in ``cofinances``."""
     out = {}
+    conventions = {}
     for cle, commission in COMMISSION.items():
         d = Dispositif(
             code=f"{cle}-{uuid.uuid4().hex[:6]}",
@@ -230,8 +246,40 @@ def _dispositifs(db: Session, m2: Monde2) -> dict[str, Dispositif]:
         db.add(d)
         db.flush()
         db.add(Cible(dispositif_id=d.id, code="sante_mentale", libelle="Santé mentale", sensible=True))
+        c = Convention(
+            dispositif_id=d.id,
+            association_id=m2.orgs["asso"].id,
+            date_debut=date(2020, 1, 1),
+            date_fin=date(2030, 12, 31),
+            objectif_menages=10,
+        )
+        db.add(c)
+        db.flush()
+        parts = {"financeur": 5_000, "cofinanceur": 5_000} if cle in cofinances else {"financeur": 10_000}
+        for org, p in parts.items():
+            db.add(ConventionFinanceur(convention_id=c.id, financeur_id=m2.orgs[org].id, part_centiemes=p))
         db.flush()
         out[cle] = d
+        conventions[cle] = str(c.id)
+    return out, conventions
+
+
+def _relations_convention(cle: str, cofinances: set[str]) -> Relations:
+    """The oracle's relations to the convention of dispositif ``cle``: its signatory
+    (« asso »), its commission, its funders, the admin."""
+    financeurs = {"financeur"} | ({"cofinanceur"} if cle in cofinances else set())
+    out: Relations = {}
+    for org, type_ in TYPES.items():
+        rel: set[Relation] = set()
+        if org == "asso":
+            rel.add(Relation.signataire)
+        if org == COMMISSION[cle]:
+            rel.add(Relation.commission)
+        if org in financeurs:
+            rel.add(Relation.financeur)
+        if type_ == TypeOrganisation.admin:
+            rel.add(Relation.administration)
+        out[org] = rel
     return out
 
 
@@ -565,6 +613,33 @@ def _verifier(client, m2: Monde2, c: Construit, toutes: set[str]) -> None:
             assert (statut == 200) == bool(c.marques_mesure[mid] & c.de(org, Fait.rendez_vous)), (ctx, rid)
 
 
+def _financements(
+    client, m2: Monde2, disp: dict[str, Dispositif], conventions: dict[str, str], cofinances: set[str], toutes: set[str]
+) -> None:
+    """Conventions for every principal, indicators for the funders: exactly the
+    dispositifs the policy gives each one (``Fait.convention``, ``Fait.indicateur``)."""
+    for principal, org in PRINCIPAUX.items():
+        lecteur = Lecteur(client, m2, principal, toutes, set())
+        statut, _, corps = lecteur.get("/api/v1/conventions?limit=100", "conventions")
+        rendues = {i["id"] for i in corps["items"]} & set(conventions.values()) if statut == 200 else set()  # type: ignore[index]
+        attendues = {
+            conventions[cle] for cle in disp if lit(Fait.convention, _relations_convention(cle, cofinances)[org])
+        }
+        assert rendues == attendues, (principal, cofinances, rendues ^ attendues)
+        for cle, cid in conventions.items():
+            statut, _, _ = lecteur.get(f"/api/v1/conventions/{cid}", "convention")
+            assert (statut == 200) == (cid in attendues), (principal, cle, statut)
+        if TYPES[org] != TypeOrganisation.financeur:
+            continue
+        lus = {cle for cle in disp if lit(Fait.indicateur, _relations_convention(cle, cofinances)[org])}
+        for cle, d in disp.items():
+            # The status only: the document names the dispositif's configured labels (its types
+            # of support), which this test marks as facts of the mesures that use them.
+            r = client.get(f"/api/v1/indicateurs?dispositif={d.id}", headers=lecteur.h)
+            COMPTE.vues.add("indicateurs")
+            assert r.status_code == (200 if cle in lus else 404), (principal, cle, cofinances, r.status_code)
+
+
 def _listes(client, m2: Monde2, construits: list[Construit], disp: dict[str, Dispositif], toutes: set[str]) -> None:
     """The lists of the example's dispositifs show each principal exactly what it reads."""
     for principal, org in PRINCIPAUX.items():
@@ -617,9 +692,11 @@ def m2(db: Session, monde: Monde, settings) -> Monde2:
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(tires=st.lists(menages(), min_size=1, max_size=3))
-def test_chaque_vue_montre_exactement_ce_que_la_politique_donne(client, db: Session, m2: Monde2, tires) -> None:
-    disp = _dispositifs(db, m2)
+@given(tires=st.lists(menages(), min_size=1, max_size=3), cofinances=st.sets(st.sampled_from(sorted(COMMISSION))))
+def test_chaque_vue_montre_exactement_ce_que_la_politique_donne(
+    client, db: Session, m2: Monde2, tires, cofinances
+) -> None:
+    disp, conventions = _dispositifs(db, m2, cofinances)
     pre = uuid.uuid4().hex[:6]
     construits = [_construire(client, db, m2, t, disp, f"{pre}{i}") for i, t in enumerate(tires)]
     toutes = {m for c in construits for m, _, _ in c.faits}
@@ -629,5 +706,6 @@ def test_chaque_vue_montre_exactement_ce_que_la_politique_donne(client, db: Sess
     for c in construits:
         _verifier(client, m2, c, toutes)
     _listes(client, m2, construits, disp, toutes)
+    _financements(client, m2, disp, conventions, cofinances, toutes)
     COMPTE.exemples += 1
     COMPTE.menages += len(construits)

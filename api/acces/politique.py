@@ -46,6 +46,7 @@ class Fait(StrEnum):
     notification = "notification"  # what a professional is told (a sentence and a link, no name)
     courriel_en_echec = "courriel_en_echec"  # an e-mail the worker gave up sending (dead letter)
     consentement_rappel = "consentement_rappel"  # the household's consent to reminders: channels, number, address
+    convention = "convention"  # a funding agreement: period, targets, budget, funders and their shares
 
 
 class Relation(StrEnum):
@@ -57,7 +58,10 @@ class Relation(StrEnum):
     commission = "commission"  # it decides the dispositif of the referral or mesure
     destinataire = "destinataire"  # the association a referral was accepted for
     porteur = "porteur"  # the association that carries the mesure (and so the household)
-    financeur = "financeur"  # it funds the dispositif
+    # It funds the dispositif: the funder that holds it, or a co-funder named by one of its
+    # conventions (api/dispositifs/access.py::condition_financee, the one place that says it).
+    financeur = "financeur"
+    signataire = "signataire"  # the association that signed the convention
     meme_organisation = "meme_organisation"  # the fact belongs to its own organisation (access log)
     administration = "administration"  # the platform's operator
     personne = "personne"  # the fact is addressed to this very person (a notification)
@@ -145,7 +149,8 @@ POLITIQUE: dict[Fait, Regle] = {
     Fait.indicateur: Regle(
         lecture=_r(R.porteur, R.commission, R.financeur, R.administration),
         modification=_r(),
-        pourquoi="Chiffres agrégés ; un financeur n'a jamais une ligne ni un nom.",
+        pourquoi="Chiffres agrégés ; un financeur n'a jamais une ligne ni un nom. Chaque "
+        "cofinanceur d'un dispositif lit ses chiffres ; un financeur qui ne le finance pas reçoit 404.",
     ),
     Fait.rapport: Regle(
         lecture=_r(R.auteur, R.commission, R.financeur),
@@ -180,6 +185,13 @@ POLITIQUE: dict[Fait, Regle] = {
         modification=_r(R.porteur),
         pourquoi="Le numéro ou l'adresse où le ménage accepte ses rappels de rendez-vous : à l'association "
         "qui l'accompagne et fixe ces rendez-vous, personne d'autre.",
+    ),
+    Fait.convention: Regle(
+        lecture=_r(R.signataire, R.commission, R.financeur, R.administration),
+        modification=_r(R.administration),
+        pourquoi="Objectifs, budget et parts des financeurs : l'association signataire, la commission et "
+        "chaque cofinanceur du dispositif (le taux d'activité de leurs indicateurs en est fait) ; "
+        "l'administration les saisit.",
     ),
 }
 

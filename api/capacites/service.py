@@ -38,7 +38,7 @@ R = Relation
 # checks the two agree on the household file.
 RELATIONS_POSSIBLES: dict[TypeOrganisation, frozenset[Relation]] = {
     T.association: frozenset(
-        {R.auteur, R.auteur_non_porte, R.prescripteur, R.destinataire, R.porteur, R.meme_organisation}
+        {R.auteur, R.auteur_non_porte, R.prescripteur, R.destinataire, R.porteur, R.signataire, R.meme_organisation}
     ),
     T.gie: frozenset({R.auteur, R.auteur_non_porte, R.prescripteur, R.commission, R.meme_organisation}),
     T.bailleur: frozenset({R.auteur, R.auteur_non_porte, R.prescripteur, R.meme_organisation}),

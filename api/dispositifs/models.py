@@ -21,6 +21,9 @@ class Dispositif(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     code: str = Field(max_length=50, unique=True)
     nom: str = Field(max_length=200)
+    # The funder that holds the dispositif (its pilot). Co-funders are named by the
+    # conventions (ConventionFinanceur); api/dispositifs/access.py::condition_financee says
+    # which dispositifs a funder reads, from both.
     financeur_id: uuid.UUID = Field(foreign_key="organisation.id", index=True)
     commission_id: uuid.UUID = Field(foreign_key="organisation.id", index=True)
     duree_max_mois: int | None = None
@@ -82,6 +85,17 @@ class Convention(SQLModel, table=True):
     mois_mesures_finances: int | None = None
     budget_euros: int | None = None
     cree_le: datetime = Field(default_factory=utcnow)
+
+
+class ConventionFinanceur(SQLModel, table=True):
+    """A funder of a convention and its share, in hundredths of a percent (10 000 = 100 %):
+    integers, so that three thirds (33,33 + 33,33 + 33,34) add up exactly."""
+
+    __tablename__ = "convention_financeur"
+
+    convention_id: uuid.UUID = Field(foreign_key="convention.id", primary_key=True, ondelete="CASCADE")
+    financeur_id: uuid.UUID = Field(foreign_key="organisation.id", primary_key=True, index=True)
+    part_centiemes: int = Field(description="Part du financement, en centièmes de pour cent (10 000 = 100 %)")
 
 
 class ConventionCommune(SQLModel, table=True):

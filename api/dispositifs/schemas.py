@@ -159,6 +159,20 @@ class DispositifPublic(DispositifBase):
     cree_le: datetime
 
 
+class PartFinanceur(BaseModel):
+    """Un financeur d'une convention et sa part."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"financeur_id": "…", "part": 50}]})
+    financeur_id: uuid.UUID = Field(description="Organisation qui finance (type financeur)")
+    part: float = Field(
+        gt=0,
+        le=100,
+        description="Part du financement de la convention, en % (deux décimales au plus) ; la somme des parts "
+        "d'une convention fait 100",
+        examples=[50, 33.33],
+    )
+
+
 class ConventionBase(BaseModel):
     date_debut: date
     date_fin: date
@@ -172,6 +186,13 @@ class ConventionCreate(ConventionBase):
     dispositif_id: uuid.UUID
     association_id: uuid.UUID = Field(description="Association (type association) conventionnée")
     communes: list[CodeInsee] = Field(min_length=1, max_length=2000, description="Codes INSEE couverts")
+    financeurs: list[PartFinanceur] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=20,
+        description="Financeurs de la convention et leurs parts (somme : 100 %) ; absent : le financeur "
+        "du dispositif à 100 %",
+    )
 
     @field_validator("communes")
     @classmethod
@@ -195,6 +216,13 @@ class ConventionUpdate(ModificationPartielle):
     mois_mesures_finances: int | None = Field(default=None, ge=0, le=10_000_000)
     budget_euros: int | None = Field(default=None, ge=0, le=1_000_000_000)
     communes: list[CodeInsee] | None = Field(default=None, min_length=1, max_length=2000)
+    financeurs: list[PartFinanceur] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=20,
+        description="Financeurs et parts (somme : 100 %) ; la liste fournie remplace la précédente",
+    )
+    null_refuse = frozenset({"financeurs"})
 
     @field_validator("communes")
     @classmethod
@@ -209,4 +237,5 @@ class ConventionPublic(ConventionBase):
     dispositif_id: uuid.UUID
     association_id: uuid.UUID
     communes: list[str]
+    financeurs: list[PartFinanceur] = Field(description="Financeurs et parts, la plus grande d'abord")
     cree_le: datetime

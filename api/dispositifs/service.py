@@ -17,6 +17,7 @@ from api.dispositifs.models import (
     Cible,
     Convention,
     ConventionCommune,
+    ConventionFinanceur,
     Dispositif,
     DispositifCommune,
     TypeAccompagnement,
@@ -31,6 +32,7 @@ from api.dispositifs.schemas import (
     DispositifCreate,
     DispositifPublic,
     DispositifUpdate,
+    PartFinanceur,
     TypeAccompagnementIn,
 )
 from api.organisations.models import Organisation, TypeOrganisation
@@ -234,24 +236,84 @@ def _communes_conventions(session: Session, convention_ids: Iterable[uuid.UUID])
     return out
 
 
+def _financeurs_conventions(
+    session: Session, convention_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, list[PartFinanceur]]:
+    out: dict[uuid.UUID, list[PartFinanceur]] = {}
+    for f in session.exec(
+        select(ConventionFinanceur)
+        .where(col(ConventionFinanceur.convention_id).in_(set(convention_ids)))
+        .order_by(col(ConventionFinanceur.part_centiemes).desc(), col(ConventionFinanceur.financeur_id))
+    ):
+        out.setdefault(f.convention_id, []).append(
+            PartFinanceur(financeur_id=f.financeur_id, part=f.part_centiemes / 100)
+        )
+    return out
+
+
 def convention_public(session: Session, c: Convention) -> ConventionPublic:
     return conventions_publiques(session, [c])[0]
 
 
 def conventions_publiques(session: Session, conventions: list[Convention]) -> list[ConventionPublic]:
-    """These conventions with their communes: one query whatever their number."""
-    communes = _communes_conventions(session, [c.id for c in conventions]) if conventions else {}
-    return [ConventionPublic(**c.model_dump(), communes=communes.get(c.id, [])) for c in conventions]
+    """These conventions with their communes and funders: two queries whatever their number."""
+    ids = [c.id for c in conventions]
+    communes = _communes_conventions(session, ids) if ids else {}
+    financeurs = _financeurs_conventions(session, ids) if ids else {}
+    return [
+        ConventionPublic(**c.model_dump(), communes=communes.get(c.id, []), financeurs=financeurs.get(c.id, []))
+        for c in conventions
+    ]
+
+
+TOTAL_CENTIEMES = 10_000  # 100 %
+
+
+def _parts(session: Session, financeurs: list[PartFinanceur]) -> dict[uuid.UUID, int]:
+    """The shares checked: each a funder (type financeur) named once, at most two decimals,
+    adding up to exactly 100 %. Returns them in hundredths of a percent."""
+    parts: dict[uuid.UUID, int] = {}
+    for i, f in enumerate(financeurs):
+        champ = f"financeurs.{i}"
+        _verifier_type_org(session, f"{champ}.financeur_id", f.financeur_id, TypeOrganisation.financeur)
+        if f.financeur_id in parts:
+            raise champ_invalide(
+                f"{champ}.financeur_id", "un financeur n'est nommé qu'une fois par convention", str(f.financeur_id)
+            )
+        centiemes = round(f.part * 100)
+        if abs(f.part * 100 - centiemes) > 1e-6 or centiemes <= 0:
+            raise champ_invalide(
+                f"{champ}.part", "une part est un pourcentage de 0,01 à 100, à deux décimales au plus", f.part
+            )
+        parts[f.financeur_id] = centiemes
+    total = sum(parts.values())
+    if total != TOTAL_CENTIEMES:
+        raise champ_invalide(
+            "financeurs",
+            f"la somme des parts doit faire 100 % (elle fait {total / 100:g} %)".replace(".", ","),
+            [f.part for f in financeurs],
+        )
+    return parts
+
+
+def _ecrire_financeurs(session: Session, c: Convention, parts: dict[uuid.UUID, int]) -> None:
+    session.execute(delete(ConventionFinanceur).where(col(ConventionFinanceur.convention_id) == c.id))
+    session.add_all(
+        ConventionFinanceur(convention_id=c.id, financeur_id=f, part_centiemes=p) for f, p in parts.items()
+    )
 
 
 def creer_convention(session: Session, principal: Principal, *, data: ConventionCreate) -> ConventionPublic:
-    """A funding agreement: dispositif × association × period, with targets and communes."""
-    get_dispositif(session, data.dispositif_id)
+    """A funding agreement: dispositif × association × period, with targets, communes and
+    its funders' shares (the dispositif's funder at 100 % when none is named)."""
+    d = get_dispositif(session, data.dispositif_id)
     _verifier_type_org(session, "association_id", data.association_id, TypeOrganisation.association)
-    c = Convention(**data.model_dump(exclude={"communes"}))
+    parts = _parts(session, data.financeurs) if data.financeurs is not None else {d.financeur_id: TOTAL_CENTIEMES}
+    c = Convention(**data.model_dump(exclude={"communes", "financeurs"}))
     session.add(c)
     session.flush()
     session.add_all(ConventionCommune(convention_id=c.id, commune_insee=x) for x in data.communes)
+    _ecrire_financeurs(session, c, parts)
     session.flush()
     public = convention_public(session, c)
     session.commit()
@@ -300,7 +362,8 @@ def modifier_convention(
     session: Session, principal: Principal, *, convention_id: uuid.UUID, data: ConventionUpdate
 ) -> ConventionPublic:
     c = get_convention(session, principal, convention_id)
-    for key, value in data.model_dump(exclude_unset=True, exclude={"communes"}).items():
+    parts = _parts(session, data.financeurs) if data.financeurs is not None else None
+    for key, value in data.model_dump(exclude_unset=True, exclude={"communes", "financeurs"}).items():
         if value is not None:
             setattr(c, key, value)
     if c.date_fin < c.date_debut:
@@ -309,6 +372,8 @@ def modifier_convention(
     if data.communes is not None:
         session.execute(delete(ConventionCommune).where(col(ConventionCommune.convention_id) == c.id))
         session.add_all(ConventionCommune(convention_id=c.id, commune_insee=x) for x in data.communes)
+    if parts is not None:
+        _ecrire_financeurs(session, c, parts)
     session.flush()
     public = convention_public(session, c)
     session.commit()

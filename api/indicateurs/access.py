@@ -2,20 +2,25 @@
 
 One place decides the perimeter of every figure: an association its own
 mesures, a commission (gie) its dispositifs, a funder the dispositifs it funds
-(aggregates only), admin everything; a bailleur or a prescriber has no
-indicators (403). The detail behind a cell is for those who carry or decide
-the files (association, commission): anyone else gets 404.
+or co-funds (``dispositifs.access.condition_financee``; aggregates only), admin
+everything; a bailleur or a prescriber has no indicators (403). The detail
+behind a cell is for those who carry or decide the files (association,
+commission): anyone else gets 404. A funder asking for a dispositif it does not
+fund, or funding none, gets 404 (``verifier_dispositif``): a document of zeros
+would read as figures.
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sqlalchemy import ColumnElement, select, true
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from api.auth.principal import Principal
 from api.core.errors import Interdit, Introuvable
+from api.dispositifs import access as dispositifs_access
 from api.dispositifs.models import Convention, Dispositif
 from api.mesures import access as mesures_access
 from api.mesures.models import Mesure
@@ -57,7 +62,7 @@ def perimetre(principal: Principal) -> str:
     if principal.of_type(TypeOrganisation.gie):
         return "dispositifs dont votre organisation est la commission"
     if principal.of_type(TypeOrganisation.financeur):
-        return "dispositifs financés par votre organisation (agrégats seulement)"
+        return "dispositifs financés ou cofinancés par votre organisation (agrégats seulement)"
     return "tous les dispositifs"
 
 
@@ -67,8 +72,21 @@ def _dispositifs_de(principal: Principal) -> ColumnElement[bool] | None:
     if principal.of_type(TypeOrganisation.gie):
         return Dispositif.commission_id == org  # type: ignore[return-value]
     if principal.of_type(TypeOrganisation.financeur):
-        return Dispositif.financeur_id == org  # type: ignore[return-value]
+        return dispositifs_access.condition_financee(org, col(Dispositif.id))
     return None
+
+
+def verifier_dispositif(session: Session, principal: Principal, dispositif: uuid.UUID | None) -> None:
+    """A funder reads the indicators of the dispositifs it funds or co-funds, nothing else:
+    a dispositif it does not fund is unknown to it (404, as an invisible record), and so
+    is the whole document when it funds none (its perimeter is empty: not a row of zeros)."""
+    if not principal.of_type(TypeOrganisation.financeur):
+        return
+    finances = dispositifs_access.dispositifs_finances(principal)
+    if dispositif is not None:
+        finances = finances.where(col(Dispositif.id) == dispositif)
+    if session.exec(finances.limit(1)).first() is None:
+        raise Introuvable("Dispositif", dispositif if dispositif is not None else "financé par votre organisation")
 
 
 def condition_mesures(principal: Principal) -> ColumnElement[bool]:
@@ -111,11 +129,11 @@ def detail_disponible(principal: Principal) -> bool:
 
 
 def condition_colonnes_dispositif(
-    principal: Principal, commission_id: Any, financeur_id: Any
+    principal: Principal, commission_id: Any, dispositif_id: Any
 ) -> ColumnElement[bool] | None:
     """The same perimeter as ``_dispositifs_de`` on a dispositif table given by its columns."""
     if principal.of_type(TypeOrganisation.gie):
         return commission_id == principal.organisation_id
     if principal.of_type(TypeOrganisation.financeur):
-        return financeur_id == principal.organisation_id
+        return dispositifs_access.condition_financee(principal.organisation_id, dispositif_id)
     return None

@@ -146,7 +146,7 @@ class Perimetre:
         conds: list[ColumnElement[bool]] = []
         if self.f.dispositif:
             conds.append(d.c.id == self.f.dispositif)
-        perimetre = access.condition_colonnes_dispositif(self.principal, d.c.commission_id, d.c.financeur_id)
+        perimetre = access.condition_colonnes_dispositif(self.principal, d.c.commission_id, d.c.id)
         if perimetre is not None:
             conds.append(perimetre)
         return conds

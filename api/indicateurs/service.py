@@ -47,11 +47,13 @@ def seuil_secret(session: Session, principal: Principal, f: Filtres, defaut: int
     """The statistical-secrecy threshold for this request: 0 for those who may see the
     files (associations, commissions, admin); for a funder, the threshold of the
     dispositif asked for (its own, or the platform's ``defaut``), or the highest among
-    the dispositifs it funds when it asks for all of them."""
+    the dispositifs it funds or co-funds when it asks for all of them."""
     if not access.est_agrege_seulement(principal):
         return 0
     d = table(Dispositif)
-    q = select(func.coalesce(d.c.secret_statistique_seuil, defaut)).where(d.c.financeur_id == principal.organisation_id)
+    q = select(func.coalesce(d.c.secret_statistique_seuil, defaut)).where(
+        access.condition_colonnes_dispositif(principal, d.c.commission_id, d.c.id)
+    )
     if f.dispositif:
         q = q.where(d.c.id == f.dispositif)
     seuils = [int(v) for v in session.execute(q).scalars()]
@@ -87,6 +89,7 @@ def calculer_indicateurs(session: Session, principal: Principal, *, f: Filtres, 
     masked (``ANCRAGE_SECRET_STATISTIQUE_SEUIL``) and never a detail link.
     """
     access.verifier_acces(principal)
+    access.verifier_dispositif(session, principal, f.dispositif)
     seuil_applique = seuil_secret(session, principal, f, seuil)
     verifier_filtres(f, seuil_applique)
     tableaux = calculer_tableaux(session, principal, f)

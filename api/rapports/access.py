@@ -16,7 +16,8 @@ from sqlmodel import Session, col, select
 from api.acces.politique import Fait, Relation, lecteurs, modificateurs
 from api.auth.principal import Principal
 from api.core.errors import Interdit
-from api.dispositifs.models import Convention, Dispositif
+from api.dispositifs.access import condition_financee
+from api.dispositifs.models import Convention, ConventionFinanceur, Dispositif
 from api.organisations.models import TypeOrganisation
 from api.rapports.models import GabaritRapport, Rapport, RapportModele
 
@@ -36,10 +37,9 @@ def _relation(principal: Principal, relation: Relation) -> ColumnElement[bool]:
             col(Rapport.dispositif_id).in_(select(col(Dispositif.id)).where(col(Dispositif.commission_id) == org)),
         )
     if relation == Relation.financeur:
-        return and_(
-            depose,
-            col(Rapport.dispositif_id).in_(select(col(Dispositif.id)).where(col(Dispositif.financeur_id) == org)),
-        )
+        if not principal.of_type(TypeOrganisation.financeur):
+            return false()
+        return and_(depose, condition_financee(org, col(Rapport.dispositif_id)))
     return false()
 
 
@@ -125,6 +125,27 @@ def condition_gabarits(principal: Principal) -> ColumnElement[bool]:
         dispositifs = select(col(Dispositif.id)).where(col(Dispositif.commission_id) == org)
     else:
         return false()
-    return col(GabaritRapport.organisation_id).in_(
-        select(col(Dispositif.financeur_id)).where(col(Dispositif.id).in_(dispositifs))
+    # The funder holding each dispositif and the co-funders its conventions name.
+    return or_(
+        col(GabaritRapport.organisation_id).in_(
+            select(col(Dispositif.financeur_id)).where(col(Dispositif.id).in_(dispositifs))
+        ),
+        col(GabaritRapport.organisation_id).in_(
+            select(col(ConventionFinanceur.financeur_id))
+            .join(Convention, col(Convention.id) == col(ConventionFinanceur.convention_id))
+            .where(col(Convention.dispositif_id).in_(dispositifs))
+        ),
+    )
+
+
+def gabarit_du_dispositif(session: Session, gabarit: GabaritRapport, dispositif_id: uuid.UUID) -> bool:
+    """Whether this template's funder funds or co-funds the dispositif."""
+    return (
+        session.exec(
+            select(col(Dispositif.id)).where(
+                col(Dispositif.id) == dispositif_id,
+                condition_financee(gabarit.organisation_id, col(Dispositif.id)),
+            )
+        ).first()
+        is not None
     )

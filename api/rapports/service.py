@@ -438,7 +438,7 @@ def _dans_gabarit(
         select(GabaritRapport).where(GabaritRapport.id == gabarit_id, access.condition_gabarits(principal))
     ).first()
     d = session.get(Dispositif, r.dispositif_id)
-    if g is None or d is None or g.organisation_id != d.financeur_id:
+    if g is None or d is None or not access.gabarit_du_dispositif(session, g, d.id):
         raise Introuvable("Gabarit du financeur de ce dispositif", gabarit_id)
     if r.fige is not None:
         s = access.agrege_seulement(principal)

@@ -107,6 +107,12 @@ def test_admin_configure_un_dispositif_et_sa_convention(
     d = httpx.get(f"{serveur.url}/api/v1/dispositifs/{d['id']}", headers=h).json()
     assert (d["duree_max_mois"], d["communes"]) == (30, ["35047", "35238", "35288"])
 
+    # A co-funder (issue 16), created before the conventions screen lists the organisations.
+    httpx.post(
+        f"{serveur.url}/api/v1/organisations",
+        json={"nom": "Conseil départemental e2e", "type": "financeur"},
+        headers=h,
+    ).raise_for_status()
     # Its convention with the association, from the dispositif's row.
     ligne = page.get_by_role("row", name=re.compile("Accompagnement renforcé e2e"))
     ligne.get_by_role("link", name="Conventions").click()
@@ -118,9 +124,22 @@ def test_admin_configure_un_dispositif_et_sa_convention(
     page.locator('input[name="objectif_menages"]').fill("25")
     page.locator('input[name="budget_euros"]').fill("150 000")
     page.locator('input[name="communes.0"]').fill("35238")
+    # Two funders whose shares add up to 90 %: the API refuses, the error shows by the funders.
+    page.get_by_role("button", name="Ajouter un financeur").click()
+    page.get_by_role("button", name="Ajouter un financeur").click()
+    page.locator('select[name="financeurs.0.financeur_id"]').select_option(label="DDETS 35")
+    page.locator('input[name="financeurs.0.part"]').fill("60")
+    page.locator('select[name="financeurs.1.financeur_id"]').select_option(label="Conseil départemental e2e")
+    page.locator('input[name="financeurs.1.part"]').fill("30")
+    expect(page.get_by_text("Total : 90 % (la somme doit faire 100 %)")).to_be_visible()
+    page.get_by_role("button", name="Créer la convention").click()
+    expect(page.get_by_role("alert").filter(has_text="la somme des parts doit faire 100 %").first).to_be_visible()
+    page.locator('input[name="financeurs.1.part"]').fill("40")
+    expect(page.get_by_text("Total : 100 %")).to_be_visible()
     page.get_by_role("button", name="Créer la convention").click()
     expect(page.get_by_text(re.compile("Convention de Association Espoir 35 .* créée"))).to_be_visible()
     ligne_c = page.get_by_role("row", name=re.compile("Association Espoir 35"))
+    expect(ligne_c).to_contain_text("DDETS 35 (60 %), Conseil départemental e2e (40 %)")
     expect(ligne_c).to_contain_text("01/01/2026 → 31/12/2027")
     expect(ligne_c).to_contain_text("Accompagnement renforcé e2e")
     expect(ligne_c).to_contain_text("150")

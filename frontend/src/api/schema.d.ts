@@ -2500,6 +2500,11 @@ export interface components {
              * Format: uuid
              */
             dispositif_id: string;
+            /**
+             * Financeurs
+             * @description Financeurs de la convention et leurs parts (somme : 100 %) ; absent : le financeur du dispositif à 100 %
+             */
+            financeurs?: components["schemas"]["PartFinanceur"][] | null;
             /** Mois Mesures Finances */
             mois_mesures_finances?: number | null;
             /**
@@ -2540,6 +2545,11 @@ export interface components {
              */
             dispositif_id: string;
             /**
+             * Financeurs
+             * @description Financeurs et parts, la plus grande d'abord
+             */
+            financeurs: components["schemas"]["PartFinanceur"][];
+            /**
              * Id
              * Format: uuid
              */
@@ -2568,6 +2578,11 @@ export interface components {
              * Format: date
              */
             date_fin?: string;
+            /**
+             * Financeurs
+             * @description Financeurs et parts (somme : 100 %) ; la liste fournie remplace la précédente
+             */
+            financeurs?: components["schemas"]["PartFinanceur"][];
             /** Mois Mesures Finances */
             mois_mesures_finances?: number | null;
             /** Objectif Menages */
@@ -2708,12 +2723,14 @@ export interface components {
              *     * `motif_refus` — Motif de refus : Motif du refus de la commission
              *     * `type_rdv` — Type : Type de rendez-vous
              *     * `statut_rdv` — Statut : Statut du rendez-vous
+             *     * `rappel` — Rappel : Le ménage a reçu au moins un rappel de ce rendez-vous (SMS ou courriel), ou aucun
+             *     * `presence_rdv` — Présence : Rendez-vous réalisé, ou manqué (absent)
              *     * `domaine` — Domaine : Domaine d'intervention travaillé par la mesure
              *     * `suivi` — Suivi : Suivi à 6 mois dû ou réalisé
              * @example cible
              * @enum {string}
              */
-            code: "statut_mesure" | "cible" | "sexe" | "tranche_age" | "indicateur" | "acces_maintien" | "modalite_logement" | "composition" | "statut_occupation" | "annee_orientation" | "commune" | "type_accompagnement" | "ressource" | "dette" | "procedures" | "classe_age" | "mois" | "motif_fin" | "situation_sortie" | "duree" | "statut_orientation" | "origine" | "prescripteur" | "decision" | "motif_refus" | "type_rdv" | "statut_rdv" | "domaine" | "suivi";
+            code: "statut_mesure" | "cible" | "sexe" | "tranche_age" | "indicateur" | "acces_maintien" | "modalite_logement" | "composition" | "statut_occupation" | "annee_orientation" | "commune" | "type_accompagnement" | "ressource" | "dette" | "procedures" | "classe_age" | "mois" | "motif_fin" | "situation_sortie" | "duree" | "statut_orientation" | "origine" | "prescripteur" | "decision" | "motif_refus" | "type_rdv" | "statut_rdv" | "rappel" | "presence_rdv" | "domaine" | "suivi";
             /**
              * Titre
              * @example Cible
@@ -3336,7 +3353,7 @@ export interface components {
          * @description The kinds of facts the product holds about a household.
          * @enum {string}
          */
-        Fait: "menage_vivant" | "menage_transmis" | "orientation" | "statut_orientation" | "commentaire" | "mesure_complete" | "mesure_statut" | "cible_sensible" | "note_mesure" | "rendez_vous" | "compte_rendu" | "journal_acces" | "indicateur" | "rapport" | "document" | "document_confidentiel" | "notification" | "courriel_en_echec" | "consentement_rappel";
+        Fait: "menage_vivant" | "menage_transmis" | "orientation" | "statut_orientation" | "commentaire" | "mesure_complete" | "mesure_statut" | "cible_sensible" | "note_mesure" | "rendez_vous" | "compte_rendu" | "journal_acces" | "indicateur" | "rapport" | "document" | "document_confidentiel" | "notification" | "courriel_en_echec" | "consentement_rappel" | "convention";
         /** Fin */
         Fin: {
             /** Commentaire */
@@ -4852,6 +4869,29 @@ export interface components {
              */
             tranches_age: number[];
         };
+        /**
+         * PartFinanceur
+         * @description Un financeur d'une convention et sa part.
+         * @example {
+         *       "financeur_id": "…",
+         *       "part": 50
+         *     }
+         */
+        PartFinanceur: {
+            /**
+             * Financeur Id
+             * Format: uuid
+             * @description Organisation qui finance (type financeur)
+             */
+            financeur_id: string;
+            /**
+             * Part
+             * @description Part du financement de la convention, en % (deux décimales au plus) ; la somme des parts d'une convention fait 100
+             * @example 50
+             * @example 33.33
+             */
+            part: number;
+        };
         /** Participants */
         Participants: {
             /**
@@ -5707,13 +5747,14 @@ export interface components {
              *     * `delai_orientation_decision` — Délai entre orientation et décision (jours ; dimensions : indicateur) : Décisions prises sur la période (de « du » à « au ») : chaque événement de décision compte (une orientation ajournée deux fois compte deux ajournements) ; jours de la réception de l'orientation à la décision : moyenne, médiane, nombre de décisions.
              *     * `delai_mandatement_premier_rdv` — Délai entre mandatement et premier rendez-vous réalisé (jours ; dimensions : indicateur) : Mesures mandatées sur la période (de « du » à « au ») ayant eu un rendez-vous réalisé : jours du mandatement au premier rendez-vous réalisé (moyenne, médiane, nombre de mesures).
              *     * `rendez_vous` — Rendez-vous par type et statut (rendez_vous ; dimensions : type_rdv, statut_rdv) : Rendez-vous (contacts) datés sur la période (de « du » à « au »), par type et par statut.
+             *     * `absences_rappel` — Absences aux rendez-vous, avec et sans rappel (rendez_vous ; dimensions : rappel, presence_rdv) : Rendez-vous datés sur la période (de « du » à « au ») réalisés ou manqués (absent), selon que le ménage a reçu au moins un rappel de ce rendez-vous (SMS ou courriel) ou aucun.
              *     * `domaines_intervention` — Domaines d'intervention (mesures ; dimensions : domaine) : Mesures actives au moins un jour sur la période (de « du » à « au ») travaillant chaque domaine, en % de ces mesures (une mesure compte dans chacun de ses domaines : les % se cumulent) ; le total est le nombre de mesures.
              *     * `suivis_6_mois` — Suivis à 6 mois dus et réalisés (mesures ; dimensions : suivi) : Mesures terminées dont le suivi à 6 mois était prévu sur la période (de « du » à « au ») (dus), et parmi elles celles dont le suivi a été réalisé.
              *     * `charge_referents` — Charge par référent (ratio ; dimensions : indicateur) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure) ; référents ayant au moins une mesure de la file active ce jour (référent en vigueur à cette date, lu dans l'historique de la mesure) : leur nombre, les mesures par référent (moyenne, médiane, maximum) et les mesures sans référent.
              * @example file_active_age_cible
              * @enum {string}
              */
-            code: "file_active" | "file_active_cible" | "file_active_sexe" | "file_active_age_cible" | "file_active_age_extremes" | "file_active_acces_maintien" | "file_active_modalite_logement" | "file_active_composition" | "file_active_statut_occupation" | "file_active_annee_orientation" | "file_active_commune" | "file_active_type_accompagnement" | "file_active_ressources" | "file_active_minima_sociaux" | "file_active_dettes" | "file_active_procedures_expulsion" | "file_active_dette_locative" | "file_active_personnes_age" | "entrees_par_mois" | "sorties_par_mois" | "sorties_motif" | "sorties_situation" | "sorties_duree" | "activite_par_mois" | "activite" | "orientations_statut" | "orientations_origine" | "orientations_prescripteur" | "decisions" | "refus_motif" | "delai_orientation_decision" | "delai_mandatement_premier_rdv" | "rendez_vous" | "domaines_intervention" | "suivis_6_mois" | "charge_referents";
+            code: "file_active" | "file_active_cible" | "file_active_sexe" | "file_active_age_cible" | "file_active_age_extremes" | "file_active_acces_maintien" | "file_active_modalite_logement" | "file_active_composition" | "file_active_statut_occupation" | "file_active_annee_orientation" | "file_active_commune" | "file_active_type_accompagnement" | "file_active_ressources" | "file_active_minima_sociaux" | "file_active_dettes" | "file_active_procedures_expulsion" | "file_active_dette_locative" | "file_active_personnes_age" | "entrees_par_mois" | "sorties_par_mois" | "sorties_motif" | "sorties_situation" | "sorties_duree" | "activite_par_mois" | "activite" | "orientations_statut" | "orientations_origine" | "orientations_prescripteur" | "decisions" | "refus_motif" | "delai_orientation_decision" | "delai_mandatement_premier_rdv" | "rendez_vous" | "absences_rappel" | "domaines_intervention" | "suivis_6_mois" | "charge_referents";
             /**
              * Definition
              * @description Définition de l'indicateur, en une phrase

@@ -19,6 +19,8 @@ import {
   conventionVide,
   depuisConvention,
   erreursCommunesSurLignes,
+  financeurVide,
+  totalParts,
   versConventionCreate,
   versConventionUpdate,
   type ConventionForm,
@@ -28,6 +30,7 @@ import { useOrganisations } from "./organisations";
 
 const PAR_PAGE = 20;
 const nombreFr = (n: number | null | undefined) => (n === null || n === undefined ? "—" : new Intl.NumberFormat("fr-FR").format(n));
+const pourcentFr = (n: number) => `${new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 2 }).format(n)} %`;
 
 export default function AdminConventions() {
   const [params, setParams] = useSearchParams();
@@ -95,10 +98,14 @@ export default function AdminConventions() {
   const pages = liste.donnees ? Math.max(1, Math.ceil(liste.donnees.total / PAR_PAGE)) : 1;
   const optionsDispositifs = (dispositifs.donnees?.items ?? []).map((d) => ({ value: d.id, label: d.nom }));
   const associations = orgs.filter((o) => o.type === "association").map((o) => ({ value: o.id, label: o.nom }));
+  const financeurs = orgs.filter((o) => o.type === "financeur").map((o) => ({ value: o.id, label: o.nom }));
+  const total = totalParts(saisie.financeurs);
+  const majFinanceur = (i: number, champ: "financeur_id" | "part") => (v: string) =>
+    setSaisie((s) => ({ ...s, financeurs: s.financeurs.map((f, j) => (j === i ? { ...f, [champ]: v } : f)) }));
 
   return (
     <>
-      <Titre sousTitre="Le financement d'une association pour un dispositif : période, objectifs, budget et communes couvertes.">
+      <Titre sousTitre="Le financement d'une association pour un dispositif : période, objectifs, budget, financeurs et leurs parts, communes couvertes.">
         Conventions
       </Titre>
       <ChampListe className="fr-mb-3w" cle="filtre_dispositif" label="Dispositif" erreurs={{}} vide="Tous les dispositifs"
@@ -116,7 +123,7 @@ export default function AdminConventions() {
             <Table
               caption="Conventions"
               noCaption
-              headers={["Dispositif", "Association", "Période", "Objectif (ménages)", "Mois-mesures", "Budget", "Communes", "Action"]}
+              headers={["Dispositif", "Association", "Période", "Objectif (ménages)", "Mois-mesures", "Budget", "Financeurs", "Communes", "Action"]}
               data={liste.donnees.items.map((c) => [
                 nomDispositif(c.dispositif_id),
                 nomOrg(c.association_id),
@@ -124,6 +131,7 @@ export default function AdminConventions() {
                 nombreFr(c.objectif_menages),
                 nombreFr(c.mois_mesures_finances),
                 formatEuros(c.budget_euros),
+                c.financeurs.map((f) => `${nomOrg(f.financeur_id)} (${pourcentFr(f.part)})`).join(", "),
                 <span key="communes">
                   {c.communes.slice(0, 3).map((code, i) => (
                     <span key={code}>
@@ -185,6 +193,47 @@ export default function AdminConventions() {
             <ChampTexte className="fr-col-12 fr-col-md-4" cle="budget_euros" label="Budget (€)" hint="Facultatif" erreurs={erreurs}
               inputMode="numeric" valeur={saisie.budget_euros} onChange={maj("budget_euros")} />
           </div>
+          <fieldset className="fr-fieldset" aria-labelledby="legende-financeurs">
+            <legend id="legende-financeurs" className="fr-fieldset__legend fr-h5">
+              Financeurs et parts
+              <span className="fr-hint-text">
+                Chaque financeur une fois, sa part en % (deux décimales au plus, ex. 33,33) ; la somme fait 100 %.
+                {saisie.id ? "" : " Sans financeur nommé : le financeur du dispositif, à 100 %."}
+              </span>
+            </legend>
+            <div className="fr-fieldset__element">
+              {erreurs["financeurs"] && (
+                <p className="fr-error-text fr-mb-2w" role="alert">
+                  {erreurs["financeurs"]}
+                </p>
+              )}
+              {saisie.financeurs.map((f, i) => (
+                <div key={f.cle} className="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom" role="group" aria-label={`Financeur ${i + 1}`}>
+                  <ChampListe className="fr-col-12 fr-col-md-6" cle={`financeurs.${i}.financeur_id`} label={`Financeur ${i + 1}`}
+                    erreurs={erreurs} vide="Choisir un financeur" valeur={f.financeur_id} onChange={majFinanceur(i, "financeur_id")} options={financeurs} />
+                  <ChampTexte className="fr-col-8 fr-col-md-3" cle={`financeurs.${i}.part`} label="Part (%)" erreurs={erreurs}
+                    inputMode="decimal" valeur={f.part} onChange={majFinanceur(i, "part")} />
+                  <div className="fr-col-4 fr-col-md-3">
+                    <Button type="button" priority="tertiary no outline" size="small" iconId="fr-icon-delete-line"
+                      onClick={() => setSaisie((s) => ({ ...s, financeurs: s.financeurs.filter((_, j) => j !== i) }))}>
+                      Retirer<span className="fr-sr-only"> le financeur {i + 1}</span>
+                    </Button>
+                  </div>
+                </div>
+              ))}
+              <p className="fr-mt-1w" aria-live="polite">
+                {saisie.financeurs.length === 0
+                  ? "Aucun financeur nommé."
+                  : total === null
+                    ? "Total : une part n'est pas un nombre."
+                    : `Total : ${pourcentFr(total)}${total === 100 ? "" : " (la somme doit faire 100 %)"}`}
+              </p>
+              <Button type="button" priority="secondary" size="small" iconId="fr-icon-add-line"
+                onClick={() => setSaisie((s) => ({ ...s, financeurs: [...s.financeurs, financeurVide()] }))}>
+                Ajouter un financeur
+              </Button>
+            </div>
+          </fieldset>
           <ListeCommunes communes={saisie.communes} onChange={maj("communes")} erreurs={erreurs} requis />
           <div className="ancrage-pied-formulaire">
             <Button type="submit" disabled={envoi}>

@@ -5,7 +5,10 @@ import {
   clesDispositif,
   codeDepuisLibelle,
   communeVide,
+  clesConvention,
   conventionVide,
+  financeurVide,
+  totalParts,
   decouperCommunes,
   depuisConvention,
   depuisDispositif,
@@ -174,6 +177,10 @@ describe("convention form ↔ payload", () => {
       mois_mesures_finances: null,
       budget_euros: 230000,
       communes: ["35238"],
+      financeurs: [
+        { financeur_id: "f1", part: 66.67 },
+        { financeur_id: "f2", part: 33.33 },
+      ],
       cree_le: "2026-11-23T10:00:00Z",
     };
     const f = depuisConvention(c);
@@ -182,6 +189,23 @@ describe("convention form ↔ payload", () => {
     expect(corps).not.toHaveProperty("dispositif_id");
     expect(corps).not.toHaveProperty("association_id");
     expect(corps).toMatchObject({ objectif_menages: 40, budget_euros: 230000, communes: ["35238"] });
+    // the shares read back the French way, sent back as numbers
+    expect(f.financeurs.map((x) => x.part)).toEqual(["66,67", "33,33"]);
+    expect(corps.financeurs).toEqual([
+      { financeur_id: "f1", part: 66.67 },
+      { financeur_id: "f2", part: 33.33 },
+    ]);
+  });
+  it("sends no funder when none is named (the dispositif's, at 100 %) and totals the shares", () => {
+    const f = conventionVide("d1");
+    expect(versConventionCreate(f)).not.toHaveProperty("financeurs");
+    f.financeurs = [financeurVide("f1", "33,34"), financeurVide("f2", "33,33 %"), financeurVide("f3", "33.33")];
+    expect(versConventionCreate(f).financeurs?.map((x) => x.part)).toEqual([33.34, 33.33, 33.33]);
+    expect(totalParts(f.financeurs)).toBe(100);
+    f.financeurs = [{ ...f.financeurs[0]!, part: "beaucoup" }, ...f.financeurs.slice(1)];
+    expect(totalParts(f.financeurs)).toBeNull();
+    expect(versConventionCreate(f).financeurs?.[0]?.part).toBe("beaucoup"); // the API names the field
+    expect(clesConvention(f)).toContain("financeurs.2.part");
   });
 });
 

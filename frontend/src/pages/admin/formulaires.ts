@@ -203,6 +203,33 @@ export function clesDispositif(f: DispositifForm): string[] {
 
 // --- Conventions ---------------------------------------------------------------
 
+/** A funder of a convention and its share, in %, as typed (« 33,33 »). */
+export interface FinanceurForm {
+  cle: string;
+  financeur_id: string;
+  part: string;
+}
+
+export const financeurVide = (financeurId = "", part = ""): FinanceurForm => ({ cle: nouvelleCle(), financeur_id: financeurId, part });
+
+/** A share typed the French way (« 33,33 ») as a number; anything else is sent as typed, for the API to name it. */
+export function part(v: string): number | null {
+  const nettoye = v.replace(/[\s\u00a0\u202f%]/g, "").replace(",", ".");
+  if (nettoye === "") return null;
+  return /^\d+(\.\d+)?$/.test(nettoye) ? Number(nettoye) : (nettoye as unknown as number);
+}
+
+/** The sum of the shares typed so far, in % (to two decimals), or null if one is not a number. */
+export function totalParts(financeurs: FinanceurForm[]): number | null {
+  let total = 0;
+  for (const f of financeurs) {
+    const p = part(f.part);
+    if (typeof p !== "number") return null;
+    total += Math.round(p * 100);
+  }
+  return total / 100;
+}
+
 export interface ConventionForm {
   id?: string;
   dispositif_id: string;
@@ -213,6 +240,8 @@ export interface ConventionForm {
   mois_mesures_finances: string;
   budget_euros: string;
   communes: CommuneForm[];
+  /** Empty on a new convention: the dispositif's funder at 100 %. */
+  financeurs: FinanceurForm[];
 }
 
 export function conventionVide(dispositifId = ""): ConventionForm {
@@ -225,6 +254,7 @@ export function conventionVide(dispositifId = ""): ConventionForm {
     mois_mesures_finances: "",
     budget_euros: "",
     communes: [communeVide()],
+    financeurs: [],
   };
 }
 
@@ -240,6 +270,7 @@ export function depuisConvention(c: ConventionPublic): ConventionForm {
     mois_mesures_finances: n(c.mois_mesures_finances),
     budget_euros: n(c.budget_euros),
     communes: c.communes.length ? c.communes.map((x) => communeVide(x)) : [communeVide()],
+    financeurs: c.financeurs.map((f) => financeurVide(f.financeur_id, String(f.part).replace(".", ","))),
   };
 }
 
@@ -254,18 +285,23 @@ export function versConventionCreate(f: ConventionForm): ConventionCreate {
     mois_mesures_finances: nombre(f.mois_mesures_finances),
     budget_euros: nombre(f.budget_euros),
     communes: communes(f.communes),
+    // None named: the API puts the dispositif's funder at 100 % (on PATCH: unchanged).
+    ...(f.financeurs.length
+      ? { financeurs: f.financeurs.map((x) => ({ financeur_id: x.financeur_id, part: part(x.part) as number })) }
+      : {}),
   };
 }
 
 export function versConventionUpdate(f: ConventionForm): ConventionUpdate {
-  const { dispositif_id: _d, association_id: _a, ...reste } = versConventionCreate(f);
-  return reste;
+  const { dispositif_id: _d, association_id: _a, financeurs, ...reste } = versConventionCreate(f);
+  return financeurs ? { ...reste, financeurs } : reste;
 }
 
 export function clesConvention(f: ConventionForm): string[] {
   return [
     "dispositif_id", "association_id", "date_debut", "date_fin", "objectif_menages", "mois_mesures_finances",
     "budget_euros", "communes", ...f.communes.map((_, i) => `communes.${i}`),
+    "financeurs", ...f.financeurs.flatMap((_, i) => [`financeurs.${i}`, `financeurs.${i}.financeur_id`, `financeurs.${i}.part`]),
   ];
 }
 
