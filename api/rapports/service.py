@@ -659,7 +659,7 @@ def _dossiers_ecarts(
     return {
         c: sorted(
             (
-                DossierEcart(type=types[i], id=i, reference=refs.get(i), lien=f"{lien[types[i]]}{i}", sens=sens,  # type: ignore[arg-type]
+                DossierEcart(type=types[i], id=i, reference=refs.get(i), lien=f"{lien[types[i]]}{i}", sens=sens,
                              pourquoi=pourquoi.get(i, []))
                 for i, sens in m
             ),
