@@ -28,6 +28,7 @@ from api.indicateurs import service as indicateurs
 from api.indicateurs.schemas import Tableau
 from api.indicateurs.secret import masquer as masquer_tableaux
 from api.mesures.models import Mesure, MesureEvenement
+from api.notifications import service as notifications
 from api.organisations.models import Organisation, TypeOrganisation
 from api.orientations.models import Orientation
 from api.rapports import access, gabarits, rendu
@@ -527,6 +528,12 @@ def deposer(
         "doc_n1": source.doc_n1,
     }  # fmt: skip
     _figer_dossiers(session, principal, r, modele.sections, source)
+    dispositif = session.get(Dispositif, r.dispositif_id)
+    if dispositif is not None:
+        notifications.rapport_depose(
+            session, rapport_id=r.id, financeur_id=dispositif.financeur_id, auteur=source.noms["auteur"],
+            modele=modele.nom, periode=_periode_texte(r.du, r.au).lower(), dispositif=source.noms["dispositif"],
+        )  # fmt: skip
     r.statut = "depose"
     r.depose_le = maintenant
     r.depose_par_id = principal.id
