@@ -210,7 +210,7 @@ class DossierEcart(BaseModel):
     pourquoi: list[str] = Field(
         default_factory=list,
         description="Ce qui a été enregistré sur le dossier depuis le dépôt",
-        examples=[["Fin de l'accompagnement au 30/11/2023, enregistrée le 02/12/2026"]],
+        examples=[["Fin de l'accompagnement au 30/11/2023 (saisie du 02/12/2026)"]],
     )
 
 
