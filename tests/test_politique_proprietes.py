@@ -18,6 +18,7 @@ never from the SQL under test.
 
 from __future__ import annotations
 
+import html as html_lib
 import os
 import re
 import uuid
@@ -32,7 +33,7 @@ from sqlmodel import Session
 
 from api.acces.politique import Fait, Relation, lit
 from api.core.compteurs import prochaine_reference
-from api.dispositifs.models import Cible, Dispositif
+from api.dispositifs.models import Cible, Convention, Dispositif
 from api.mesures.models import Mesure, MesureEvenement, RendezVous
 from api.organisations.models import TypeOrganisation
 from api.orientations.models import Orientation, OrientationEvenement
@@ -215,6 +216,7 @@ class Monde2:
             for p in PRINCIPAUX
         }
         self.headers_org = {org: self.headers[p] for p, org in PRINCIPAUX.items() if p != "bailleur_si"}
+        self.seuil = settings.secret_statistique_seuil
 
 
 def _dispositifs(db: Session, m2: Monde2) -> dict[str, Dispositif]:
@@ -230,6 +232,9 @@ def _dispositifs(db: Session, m2: Monde2) -> dict[str, Dispositif]:
         db.add(d)
         db.flush()
         db.add(Cible(dispositif_id=d.id, code="sante_mentale", libelle="Santé mentale", sensible=True))
+        # each association reports on one dispositif (a report needs a convention)
+        db.add(Convention(dispositif_id=d.id, association_id=m2.orgs["asso" if cle == "D1" else "asso2"].id,
+                          date_debut=date(2020, 1, 1), date_fin=date(2030, 12, 31), objectif_menages=40))
         db.flush()
         out[cle] = d
     return out
@@ -480,6 +485,7 @@ class Compteur:
     menages: int = 0
     requetes: int = 0
     vues: set[str] = field(default_factory=set)
+    cellules_secretes: int = 0  # small counts of a deposited report, checked masked for the funder
 
 
 COMPTE = Compteur()
@@ -589,6 +595,77 @@ def _listes(client, m2: Monde2, construits: list[Construit], disp: dict[str, Dis
             assert (c.menage_id in rendus) == visible, (principal, c.menage_id)
 
 
+def _tables_html(texte: str) -> dict[str, list[str]]:
+    """The figures of a rendered report, by block title: every numeric cell, in order."""
+    out = {}
+    for titre, corps in re.findall(r"<h4>(.*?)</h4>(.*?)(?=<h4>|</section>)", texte, flags=re.S):
+        out[html_lib.unescape(titre)] = re.findall(r'<td class="n">(.*?)</td>', corps)
+    return out
+
+
+def _rapports(client, m2: Monde2, disp: dict[str, Dispositif], toutes: set[str], seuil: int) -> None:
+    """Reports on the example's households: asso's annual report on D1, deposited; asso2's on
+    D2, left a draft. Who reads which is the policy's table judged on plain relations (the
+    author; the commission and the funder of the dispositif once deposited); what a funder
+    reads holds no marker of any fact (no name, no reference, no text of a file) and no count
+    below the threshold of statistical secrecy, cell by cell against the author's copy."""
+    ecrits = {}
+    for org, cle, deposer in (("asso", "D1", True), ("asso2", "D2", False)):
+        h = m2.headers_org[org]
+        modele = next(m for m in client.get("/api/v1/rapports/modeles", headers=h).json()
+                      if m["code"] == "rapport_activite_annuel")
+        r = client.post("/api/v1/rapports", headers=h,
+                        json={"modele_id": modele["id"], "dispositif_id": str(disp[cle].id), "annee": 2024})
+        assert r.status_code == 201, r.text
+        rid = r.json()["id"]
+        if deposer:
+            etag = client.get(f"/api/v1/rapports/{rid}", headers=h).headers["ETag"]
+            r = client.post(f"/api/v1/rapports/{rid}/deposer", headers=h | {"If-Match": etag})
+            assert r.status_code == 200, r.text
+        relations = {o: set() for o in TYPES}
+        relations[org].add(Relation.auteur)
+        if deposer:
+            relations[COMMISSION[cle]].add(Relation.commission)
+            relations["financeur"].add(Relation.financeur)
+        ecrits[rid] = relations
+    for principal, org in PRINCIPAUX.items():
+        h = m2.headers[principal]
+        r = client.get("/api/v1/rapports?limit=100", headers=h)
+        listes = {i["id"] for i in r.json()["items"]} if r.status_code == 200 else set()
+        for rid, relations in ecrits.items():
+            lu = lit(Fait.rapport, relations[org])
+            statut = client.get(f"/api/v1/rapports/{rid}", headers=h).status_code
+            assert statut == (200 if lu else 404) or (not lu and statut == 403), (principal, rid, statut)
+            assert (rid in listes) == lu, (principal, rid)
+            if not lu:
+                continue
+            r = client.get(f"/api/v1/rapports/{rid}/document", params={"format": "html"}, headers=h)
+            assert r.status_code == 200, (principal, r.text)
+            assert _marques(r.text, toutes) == set(), (principal, _marques(r.text, toutes))
+            if principal != "financeur":
+                continue
+            # cell by cell against the author's copy: a count of 1 to seuil - 1 is never shown
+            auteur = client.get(f"/api/v1/rapports/{rid}/document", params={"format": "html"},
+                                headers=m2.headers_org["asso"]).text
+            unites = {t["titre"]: t["unite"] for t in client.get(
+                "/api/v1/indicateurs", headers=m2.headers_org["asso"],
+                params={"du": "2024-01-01", "au": "2024-12-31", "dispositif": str(disp["D1"].id)}).json()["tableaux"]}
+            lus, complets = _tables_html(r.text), _tables_html(auteur)
+            assert lus.keys() == complets.keys()
+            for titre, cellules in complets.items():
+                if unites.get(titre) not in ("mesures", "menages", "personnes", "orientations", "decisions"):
+                    continue
+                assert len(lus[titre]) == len(cellules), titre
+                for a, f in zip(cellules, lus[titre], strict=True):
+                    if a.replace("\u202f", "").isdigit() and 0 < int(a.replace("\u202f", "")) < seuil:
+                        assert f == "secret", (titre, a, f)
+                        COMPTE.cellules_secretes += 1
+            ecarts = client.get(f"/api/v1/rapports/{rid}/ecarts", headers=h)
+            assert ecarts.status_code == 200 and all(e["dossiers"] is None for e in ecarts.json()["ecarts"])
+            assert _marques(ecarts.text, toutes) == set()
+    COMPTE.vues.add("rapports")
+
+
 @pytest.fixture
 def settings(settings):
     # The bailleur's system reads every view of every example: its per-minute limit is not under test.
@@ -602,7 +679,8 @@ def _compte_rendu():
     if COMPTE.exemples:
         print(
             f"\npolitique : {COMPTE.exemples} exemples, {COMPTE.menages} ménages, {len(PRINCIPAUX)} principaux, "
-            f"{len(COMPTE.vues)} vues ({', '.join(sorted(COMPTE.vues))}), {COMPTE.requetes} requêtes"
+            f"{len(COMPTE.vues)} vues ({', '.join(sorted(COMPTE.vues))}), {COMPTE.requetes} requêtes, "
+            f"{COMPTE.cellules_secretes} petites cellules de rapport vérifiées masquées pour le financeur"
         )
 
 
@@ -629,5 +707,6 @@ def test_chaque_vue_montre_exactement_ce_que_la_politique_donne(client, db: Sess
     for c in construits:
         _verifier(client, m2, c, toutes)
     _listes(client, m2, construits, disp, toutes)
+    _rapports(client, m2, disp, toutes, m2.seuil)
     COMPTE.exemples += 1
     COMPTE.menages += len(construits)
