@@ -23,6 +23,7 @@ dispositifs the policy gives it (``Relation.financeur``), 404 or an empty list e
 
 from __future__ import annotations
 
+import html as html_lib
 import os
 import re
 import uuid
@@ -228,6 +229,7 @@ class Monde2:
             p: factories.headers(db, settings, self.users[p]) if p in propres else monde.h(p) for p in PRINCIPAUX
         }
         self.headers_org = {org: self.headers[p] for p, org in PRINCIPAUX.items() if p != "bailleur_si"}
+        self.seuil = settings.secret_statistique_seuil
 
 
 def _dispositifs(db: Session, m2: Monde2, cofinances: set[str]) -> tuple[dict[str, Dispositif], dict[str, str]]:
@@ -246,12 +248,13 @@ def _dispositifs(db: Session, m2: Monde2, cofinances: set[str]) -> tuple[dict[st
         db.add(d)
         db.flush()
         db.add(Cible(dispositif_id=d.id, code="sante_mentale", libelle="Santé mentale", sensible=True))
+        # each association reports on one dispositif (a report needs a convention it signed)
         c = Convention(
             dispositif_id=d.id,
-            association_id=m2.orgs["asso"].id,
+            association_id=m2.orgs[SIGNATAIRE[cle]].id,
             date_debut=date(2020, 1, 1),
             date_fin=date(2030, 12, 31),
-            objectif_menages=10,
+            objectif_menages=40,
         )
         db.add(c)
         db.flush()
@@ -264,14 +267,17 @@ def _dispositifs(db: Session, m2: Monde2, cofinances: set[str]) -> tuple[dict[st
     return out, conventions
 
 
+SIGNATAIRE = {"D1": "asso", "D2": "asso2"}
+
+
 def _relations_convention(cle: str, cofinances: set[str]) -> Relations:
     """The oracle's relations to the convention of dispositif ``cle``: its signatory
-    (« asso »), its commission, its funders, the admin."""
+    (« asso » for D1, « asso2 » for D2), its commission, its funders, the admin."""
     financeurs = {"financeur"} | ({"cofinanceur"} if cle in cofinances else set())
     out: Relations = {}
     for org, type_ in TYPES.items():
         rel: set[Relation] = set()
-        if org == "asso":
+        if org == SIGNATAIRE[cle]:
             rel.add(Relation.signataire)
         if org == COMMISSION[cle]:
             rel.add(Relation.commission)
@@ -528,6 +534,7 @@ class Compteur:
     menages: int = 0
     requetes: int = 0
     vues: set[str] = field(default_factory=set)
+    cellules_secretes: int = 0  # small counts of a deposited report, checked masked for the funder
 
 
 COMPTE = Compteur()
@@ -664,6 +671,82 @@ def _listes(client, m2: Monde2, construits: list[Construit], disp: dict[str, Dis
             assert (c.menage_id in rendus) == visible, (principal, c.menage_id)
 
 
+def _tables_html(texte: str) -> dict[str, list[str]]:
+    """The figures of a rendered report, by block title: every numeric cell, in order."""
+    out = {}
+    for titre, corps in re.findall(r"<h4>(.*?)</h4>(.*?)(?=<h4>|</section>)", texte, flags=re.S):
+        out[html_lib.unescape(titre)] = re.findall(r'<td class="n">(.*?)</td>', corps)
+    return out
+
+
+def _rapports(
+    client, m2: Monde2, disp: dict[str, Dispositif], cofinances: set[str], toutes: set[str], seuil: int
+) -> None:
+    """Reports on the example's households: asso's annual report on D1, deposited; asso2's on
+    D2, left a draft. Who reads which is the policy's table judged on plain relations (the
+    author; the commission and the funders of the dispositif, co-funders included, once
+    deposited); what a funder
+    reads holds no marker of any fact (no name, no reference, no text of a file) and no count
+    below the threshold of statistical secrecy, cell by cell against the author's copy."""
+    ecrits = {}
+    for org, cle, deposer in (("asso", "D1", True), ("asso2", "D2", False)):
+        h = m2.headers_org[org]
+        modele = next(m for m in client.get("/api/v1/rapports/modeles", headers=h).json()
+                      if m["code"] == "rapport_activite_annuel")
+        r = client.post("/api/v1/rapports", headers=h,
+                        json={"modele_id": modele["id"], "dispositif_id": str(disp[cle].id), "annee": 2024})
+        assert r.status_code == 201, r.text
+        rid = r.json()["id"]
+        if deposer:
+            etag = client.get(f"/api/v1/rapports/{rid}", headers=h).headers["ETag"]
+            r = client.post(f"/api/v1/rapports/{rid}/deposer", headers=h | {"If-Match": etag})
+            assert r.status_code == 200, r.text
+        relations = {o: set() for o in TYPES}
+        relations[org].add(Relation.auteur)
+        if deposer:
+            relations[COMMISSION[cle]].add(Relation.commission)
+            relations["financeur"].add(Relation.financeur)
+            if cle in cofinances:
+                relations["cofinanceur"].add(Relation.financeur)
+        ecrits[rid] = relations
+    for principal, org in PRINCIPAUX.items():
+        h = m2.headers[principal]
+        r = client.get("/api/v1/rapports?limit=100", headers=h)
+        listes = {i["id"] for i in r.json()["items"]} if r.status_code == 200 else set()
+        for rid, relations in ecrits.items():
+            lu = lit(Fait.rapport, relations[org])
+            statut = client.get(f"/api/v1/rapports/{rid}", headers=h).status_code
+            assert statut == (200 if lu else 404) or (not lu and statut == 403), (principal, rid, statut)
+            assert (rid in listes) == lu, (principal, rid)
+            if not lu:
+                continue
+            r = client.get(f"/api/v1/rapports/{rid}/document", params={"format": "html"}, headers=h)
+            assert r.status_code == 200, (principal, r.text)
+            assert _marques(r.text, toutes) == set(), (principal, _marques(r.text, toutes))
+            if principal not in ("financeur", "cofinanceur"):
+                continue
+            # cell by cell against the author's copy: a count of 1 to seuil - 1 is never shown
+            auteur = client.get(f"/api/v1/rapports/{rid}/document", params={"format": "html"},
+                                headers=m2.headers_org["asso"]).text
+            unites = {t["titre"]: t["unite"] for t in client.get(
+                "/api/v1/indicateurs", headers=m2.headers_org["asso"],
+                params={"du": "2024-01-01", "au": "2024-12-31", "dispositif": str(disp["D1"].id)}).json()["tableaux"]}
+            lus, complets = _tables_html(r.text), _tables_html(auteur)
+            assert lus.keys() == complets.keys()
+            for titre, cellules in complets.items():
+                if unites.get(titre) not in ("mesures", "menages", "personnes", "orientations", "decisions"):
+                    continue
+                assert len(lus[titre]) == len(cellules), titre
+                for a, f in zip(cellules, lus[titre], strict=True):
+                    if a.replace("\u202f", "").isdigit() and 0 < int(a.replace("\u202f", "")) < seuil:
+                        assert f == "secret", (titre, a, f)
+                        COMPTE.cellules_secretes += 1
+            ecarts = client.get(f"/api/v1/rapports/{rid}/ecarts", headers=h)
+            assert ecarts.status_code == 200 and all(e["dossiers"] is None for e in ecarts.json()["ecarts"])
+            assert _marques(ecarts.text, toutes) == set()
+    COMPTE.vues.add("rapports")
+
+
 @pytest.fixture
 def settings(settings):
     # The bailleur's system reads every view of every example: its per-minute limit is not under test.
@@ -677,7 +760,8 @@ def _compte_rendu():
     if COMPTE.exemples:
         print(
             f"\npolitique : {COMPTE.exemples} exemples, {COMPTE.menages} ménages, {len(PRINCIPAUX)} principaux, "
-            f"{len(COMPTE.vues)} vues ({', '.join(sorted(COMPTE.vues))}), {COMPTE.requetes} requêtes"
+            f"{len(COMPTE.vues)} vues ({', '.join(sorted(COMPTE.vues))}), {COMPTE.requetes} requêtes, "
+            f"{COMPTE.cellules_secretes} petites cellules de rapport vérifiées masquées pour le financeur"
         )
 
 
@@ -707,5 +791,6 @@ def test_chaque_vue_montre_exactement_ce_que_la_politique_donne(
         _verifier(client, m2, c, toutes)
     _listes(client, m2, construits, disp, toutes)
     _financements(client, m2, disp, conventions, cofinances, toutes)
+    _rapports(client, m2, disp, cofinances, toutes, m2.seuil)
     COMPTE.exemples += 1
     COMPTE.menages += len(construits)

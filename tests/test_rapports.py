@@ -144,6 +144,18 @@ def test_rapport_annuel_rendu_depose_puis_ecarts(client, monde, tmp_path) -> Non
     assert all(p == "N" for (_, _, p) in par)  # 2022 did not move
     fa = next(e for e in ecarts if e["table"] == "file_active" and e["cellule"] == "total")
     assert fa["detail"].startswith("/api/v1/indicateurs/detail?table=file_active&cellule=total")
+    # ... and the file that moved: the one that left the file active, entered November's exits,
+    # with what was recorded on it since the deposit. Read by the author only.
+    sortie = ouvertes_2023[0]
+    reference = client.get(f"/api/v1/mesures/{sortie}", headers=h).json()["reference"]
+    (dossier,) = fa["dossiers"]
+    assert (dossier["id"], dossier["reference"], dossier["sens"], dossier["type"]) == (sortie, reference, "sort", "mesure")
+    assert dossier["lien"] == f"/api/v1/mesures/{sortie}"
+    assert any(p.startswith("Fin de l'accompagnement au 30/11/2023") for p in dossier["pourquoi"]), dossier
+    novembre = next(e for e in ecarts if (e["table"], e["cellule"]) == ("sorties_par_mois", "mois=2023-11"))
+    assert [(x["id"], x["sens"]) for x in novembre["dossiers"]] == [(sortie, "entre")]
+    # no other file moved: every listed file is this one
+    assert {x["id"] for e in ecarts for x in e["dossiers"] or []} == {sortie}
 
     # The deposited documents never change, byte for byte; the report can no longer be written.
     assert document(client, h, rap["id"], "pdf") == pdf_depose
@@ -160,9 +172,13 @@ def test_rapport_annuel_rendu_depose_puis_ecarts(client, monde, tmp_path) -> Non
     texte_f = plat(pdf_texte(document(client, hf, rap["id"], "pdf")))
     assert "Au 31/12/2023, le service accompagne 12 ménages, contre 9 un an plus tôt." in texte_f
     assert "secret" in texte_f and EVENEMENTS in texte_f
-    ecarts_f = client.get(f"/api/v1/rapports/{rap['id']}/ecarts", headers=hf).json()["ecarts"]
+    r = client.get(f"/api/v1/rapports/{rap['id']}/ecarts", headers=hf)
+    ecarts_f = r.json()["ecarts"]
     assert ("file_active", "total") in {(e["table"], e["cellule"]) for e in ecarts_f}
     assert all(e["detail"] is None for e in ecarts_f)
+    # the funder reads the figure only: no file, no reference that would isolate a household
+    assert all(e["dossiers"] is None for e in ecarts_f)
+    assert sortie not in r.text and reference not in r.text
     assert all(e["avant"] is None or e["avant"] == 0 or e["avant"] >= 3 or e["cellule"] == "total" for e in ecarts_f)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 from sqlmodel import Session
 
-from api.bench.outils import PG_DEFAUT, assurer_demo, jeton, machine, serveur_processus
+from api.bench.outils import PG_DEFAUT, CompteurCpu, assurer_demo, jeton, machine, serveur_processus
 from api.core.db import make_engine
 from api.core.migrate import upgrade
 from api.demo import referentiel
@@ -55,6 +55,7 @@ def _mesurer(url: str, annee: int, tours: int) -> None:
         responsable = comptes_demo(session)["responsable"][0]
     engine.dispose()
     with serveur_processus(url, workers=1) as (base, pid):
+        cpu = CompteurCpu(pid, url)
         h = {"Authorization": f"Bearer {jeton(base, responsable.email, referentiel.DEMO_PASSWORD)}"}
         with httpx.Client(base_url=base, headers=h, timeout=300) as c:
             conv = c.get("/api/v1/conventions", params={"association_id": str(responsable.organisation_id)}).json()
@@ -71,13 +72,17 @@ def _mesurer(url: str, annee: int, tours: int) -> None:
             for tour in range(tours):
                 for fmt in ("pdf", "docx"):
                     avant = _remettre_pic(pid)
+                    cpu.demarrer()
                     t0 = time.perf_counter()
                     r = c.get(f"/api/v1/rapports/{rid}/document", params={"format": fmt})
                     duree = time.perf_counter() - t0
                     r.raise_for_status()
+                    conso = cpu.lire()
                     pic = _memoire(pid)["VmHWM"]
                     etat = "à froid" if tour == 0 else "à chaud"
-                    print(f"{fmt:>4} {etat:>7} : {duree:6.2f} s · {len(r.content) / 1024:6.0f} Ko · pic du worker "
+                    # CPU: what the machine's other jobs disturb least (they take turns on the cores).
+                    print(f"{fmt:>4} {etat:>7} : {duree:6.2f} s · CPU worker {conso['serveur']:5.2f} s + PostgreSQL "
+                          f"{conso['postgres']:5.2f} s · {len(r.content) / 1024:6.0f} Ko · pic du worker "
                           f"{pic:6.1f} Mo, {pic - avant:+6.1f} Mo au-dessus de son niveau avant la requête "
                           f"({avant:.1f} Mo) — objectif < 3 s et ≤ +50 Mo")
 

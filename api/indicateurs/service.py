@@ -9,12 +9,17 @@ Definitions: docs/indicateurs.md and each table's ``definition``.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
 from sqlalchemy import func, select
+from sqlalchemy.sql.selectable import Select
 from sqlmodel import Session
 
 from api.audit.service import journaliser_liste
 from api.auth.principal import Principal
-from api.core.errors import champ_invalide
+from api.core.errors import ErreurValidation, Introuvable, champ_invalide
 from api.dispositifs.models import Dispositif
 from api.indicateurs import access, secret
 from api.indicateurs.moteur import TOTAL, Requetes, calculer_tableaux, conditions_detail
@@ -139,6 +144,28 @@ def detail_cellule(
     access.verifier_acces_detail(principal, table_code)
     lu = lecture if lecture is not None else session
     q = Requetes(lu, principal, f)
+    query, kind, lien = _requete_cellule(q, table_code, cellule)
+    rows = list(lu.execute(query.limit(LIMITE_DETAIL + 1)))
+    total = (
+        len(rows)
+        if len(rows) <= LIMITE_DETAIL
+        else int(lu.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+    )
+    rows = rows[:LIMITE_DETAIL]
+    elements = [ElementDetail(type=kind, id=i, reference=ref, lien=f"{lien}{i}") for i, ref in rows]
+    journaliser_liste(session, principal, kind, [e.id for e in elements])
+    session.commit()
+    return DetailCellule(
+        table=table_code,
+        cellule=cellule,
+        parametres=_parametres(principal, f, 0),
+        total=total,
+        elements=elements,
+    )
+
+
+def _requete_cellule(q: Requetes, table_code: str, cellule: str) -> tuple[Select[Any], str, str]:
+    """The query of the files (id, reference) behind one cell, their type and link prefix."""
     population, where, dims = conditions_detail(q, table_code)
     conds = [where]
     for k, v in _parser_cellule(cellule).items():
@@ -159,20 +186,23 @@ def detail_cellule(
         from_ = q.from_dec if population.dossier == "decision" else o
         query = select(o.c.id, o.c.reference).select_from(from_).where(*conds).distinct().order_by(o.c.reference)
         kind, lien = "orientation", "/api/v1/orientations/"
-    rows = list(lu.execute(query.limit(LIMITE_DETAIL + 1)))
-    total = (
-        len(rows)
-        if len(rows) <= LIMITE_DETAIL
-        else int(lu.execute(select(func.count()).select_from(query.subquery())).scalar_one())
-    )
-    rows = rows[:LIMITE_DETAIL]
-    elements = [ElementDetail(type=kind, id=i, reference=ref, lien=f"{lien}{i}") for i, ref in rows]
-    journaliser_liste(session, principal, kind, [e.id for e in elements])
-    session.commit()
-    return DetailCellule(
-        table=table_code,
-        cellule=cellule,
-        parametres=_parametres(principal, f, 0),
-        total=total,
-        elements=elements,
-    )
+    return query, kind, lien
+
+
+def dossiers_des_cellules(
+    lecture: Session, principal: Principal, *, f: Filtres, cellules: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[str, set[uuid.UUID]]]:
+    """Every file behind each (table, cell), without the 1 000 limit of ``detail_cellule``:
+    a report keeps them at its deposit to name, later, the files that moved. Not written to
+    the access log (no file is shown); cells without files to open (a mean, a rate) are left
+    out. The caller must be allowed to open the files (``verifier_acces_detail``)."""
+    q = Requetes(lecture, principal, f)
+    out: dict[tuple[str, str], tuple[str, set[uuid.UUID]]] = {}
+    for table_code, cellule in cellules:
+        try:
+            access.verifier_acces_detail(principal, table_code)
+            query, kind, _lien = _requete_cellule(q, table_code, cellule)
+        except (Introuvable, ErreurValidation):
+            continue
+        out[(table_code, cellule)] = (kind, {row[0] for row in lecture.execute(query.order_by(None))})
+    return out

@@ -22,6 +22,7 @@ class TypeNotification(StrEnum):
     mandatement = "mandatement"  # to the responsables of the mandated association
     ordre_du_jour = "ordre_du_jour"  # to the commission: a referral placed on a session's agenda
     alerte_dossier = "alerte_dossier"  # to the référent: alerts on their own files
+    rapport_depose = "rapport_depose"  # to the funder of the dispositif: a report it can now read
 
 
 class Frequence(StrEnum):
@@ -38,6 +39,7 @@ FREQUENCE_PAR_DEFAUT: dict[TypeNotification, Frequence] = {
     TypeNotification.mandatement: Frequence.immediat,
     TypeNotification.ordre_du_jour: Frequence.quotidien,
     TypeNotification.alerte_dossier: Frequence.hebdomadaire,
+    TypeNotification.rapport_depose: Frequence.immediat,
 }
 
 

@@ -14,6 +14,7 @@ LIBELLES: dict[TypeNotification, str] = {
     TypeNotification.mandatement: "Mandatement de mon association",
     TypeNotification.ordre_du_jour: "Orientation inscrite à l'ordre du jour de ma commission",
     TypeNotification.alerte_dossier: "Alertes sur mes dossiers",
+    TypeNotification.rapport_depose: "Rapport déposé sur un dispositif que je finance",
 }
 
 

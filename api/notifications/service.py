@@ -176,6 +176,24 @@ def mesure_mandatee(session: Session, *, mesure_id: uuid.UUID, reference: str, a
     )
 
 
+def rapport_depose(
+    session: Session, *, rapport_id: uuid.UUID, financeur_id: uuid.UUID, auteur: str, modele: str, periode: str,
+    dispositif: str,
+) -> None:
+    """A deposit tells the dispositif's funder, whose people may now read the report. Names
+    of organisations, the model and the period only: never the report's free title or text."""
+    phrase = f"{auteur} a déposé son rapport « {modele} » ({periode}) sur le dispositif {dispositif}."
+    if len(phrase) > 300:
+        phrase = phrase[:299] + "…"
+    notifier(
+        session,
+        utilisateur_ids=_actifs(session, Utilisateur.organisation_id == financeur_id),
+        type=TypeNotification.rapport_depose,
+        phrase=phrase,
+        lien=f"/rapports/{rapport_id}",
+    )
+
+
 # --- What a person reads -------------------------------------------------------------------------
 
 

@@ -88,3 +88,18 @@ class GabaritRapport(SQLModel, table=True):
     contenu: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     cree_par_id: uuid.UUID
     cree_le: datetime = Field(default_factory=utcnow)
+
+
+class RapportCelluleDossier(SQLModel, table=True):
+    """The files behind each frozen figure, kept at the deposit: ``ecarts`` compares them
+    with today's to name the files that entered or left a cell (a late exit, a corrected
+    date). Read by the report's author only: a funder never gets a file."""
+
+    __tablename__ = "rapport_cellule_dossier"
+
+    rapport_id: uuid.UUID = Field(foreign_key="rapport.id", primary_key=True, ondelete="CASCADE")
+    periode: str = Field(max_length=5, primary_key=True)  # N | N-1
+    table_code: str = Field(max_length=60, primary_key=True)
+    cellule: str = Field(max_length=200, primary_key=True)
+    dossier_id: uuid.UUID = Field(primary_key=True)
+    type: str = Field(max_length=12)  # mesure | orientation

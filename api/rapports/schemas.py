@@ -197,6 +197,23 @@ class RapportPublic(BaseModel):
     modifiable: bool = Field(description="true : le demandeur peut écrire ce rapport (brouillon, auteur)")
 
 
+class DossierEcart(BaseModel):
+    """A file that entered or left a cell between the deposit and today."""
+
+    type: Literal["mesure", "orientation"]
+    id: uuid.UUID
+    reference: str | None = Field(description="Référence du dossier (absente s'il a été supprimé depuis)")
+    lien: str = Field(examples=["/api/v1/mesures/0b6f…"])
+    sens: Literal["entre", "sort"] = Field(
+        description="« entre » : compté aujourd'hui, pas au dépôt ; « sort » : compté au dépôt, plus aujourd'hui"
+    )
+    pourquoi: list[str] = Field(
+        default_factory=list,
+        description="Ce qui a été enregistré sur le dossier depuis le dépôt",
+        examples=[["Fin de l'accompagnement au 30/11/2023 (saisie du 02/12/2026)"]],
+    )
+
+
 class Ecart(BaseModel):
     table: str = Field(examples=["file_active"])
     table_titre: str
@@ -209,6 +226,11 @@ class Ecart(BaseModel):
         default=None,
         description="Dossiers derrière la valeur d'aujourd'hui (/api/v1/indicateurs/detail), "
         "pour qui peut les lire",
+    )
+    dossiers: list[DossierEcart] | None = Field(
+        default=None,
+        description="Les dossiers entrés dans la cellule ou sortis depuis le dépôt : pour l'organisation "
+        "qui a écrit le rapport seulement (absent pour un financeur, qui ne lit que les chiffres)",
     )
 
 

@@ -14,9 +14,10 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
+from api.audit.service import journaliser_liste
 from api.auth.principal import Principal
 from api.core.concurrency import bump_version, check_if_match
 from api.core.errors import Conflit, Introuvable, champ_invalide
@@ -26,11 +27,15 @@ from api.dispositifs.models import Dispositif
 from api.indicateurs import service as indicateurs
 from api.indicateurs.schemas import Tableau
 from api.indicateurs.secret import masquer as masquer_tableaux
+from api.mesures.models import Mesure, MesureEvenement
+from api.notifications import service as notifications
 from api.organisations.models import Organisation, TypeOrganisation
+from api.orientations.models import Orientation
 from api.rapports import access, gabarits, rendu
 from api.rapports.composition import Contenu, composer, verifier_sections
-from api.rapports.models import GabaritRapport, Rapport, RapportDocument, RapportModele
+from api.rapports.models import GabaritRapport, Rapport, RapportCelluleDossier, RapportDocument, RapportModele
 from api.rapports.schemas import (
+    DossierEcart,
     Ecart,
     Ecarts,
     FormatRapport,
@@ -522,6 +527,13 @@ def deposer(
         "doc_n": source.doc_n,
         "doc_n1": source.doc_n1,
     }  # fmt: skip
+    _figer_dossiers(session, principal, r, modele.sections, source)
+    dispositif = session.get(Dispositif, r.dispositif_id)
+    if dispositif is not None:
+        notifications.rapport_depose(
+            session, rapport_id=r.id, financeur_id=dispositif.financeur_id, auteur=source.noms["auteur"],
+            modele=modele.nom, periode=_periode_texte(r.du, r.au).lower(), dispositif=source.noms["dispositif"],
+        )  # fmt: skip
     r.statut = "depose"
     r.depose_le = maintenant
     r.depose_par_id = principal.id
@@ -529,6 +541,139 @@ def deposer(
     session.add(r)
     session.commit()
     return _public(session, principal, r)
+
+
+def _cellules(doc: dict[str, Any] | None, nommees: set[str]) -> list[tuple[str, str]]:
+    if doc is None:
+        return []
+    return [(t["code"], c["cle"]) for t in doc["tableaux"] if t["code"] in nommees for c in t["cellules"]]
+
+
+def _tables_nommees(sections: list[dict[str, Any]]) -> set[str]:
+    return {b["table"] for s in sections if s["type"] == "calcul" for b in s["tables"]}
+
+
+def _periodes(r: Rapport) -> dict[str, tuple[date, date]]:
+    from api.rapports.typo import moins_un_an
+
+    return {"N": (r.du, r.au), "N-1": (moins_un_an(r.du), moins_un_an(r.au))}
+
+
+def _figer_dossiers(
+    session: Session, principal: Principal, r: Rapport, sections: list[dict[str, Any]], source: Source
+) -> None:
+    """Keep the files behind each figure of the deposit (its author may open them), so that
+    ``ecarts`` names later the files that moved, not only the figure."""
+    nommees = _tables_nommees(sections)
+    rows: list[dict[str, Any]] = []
+    for periode, doc in (("N", source.doc_n), ("N-1", source.doc_n1)):
+        cellules = _cellules(doc, nommees)
+        if not cellules:
+            continue
+        du, au = _periodes(r)[periode]
+        sets = indicateurs.dossiers_des_cellules(session, principal, f=_filtres(r, du, au), cellules=cellules)
+        for (table, cellule), (kind, ids) in sets.items():
+            rows.extend(
+                {"rapport_id": r.id, "periode": periode, "table_code": table, "cellule": cellule, "dossier_id": i,
+                 "type": kind}
+                for i in ids
+            )  # fmt: skip
+    if rows:
+        session.execute(insert(RapportCelluleDossier), rows)
+
+
+# What a file's event says, in the écarts (api/mesures/service.py names the types).
+POURQUOI = {
+    "fin": "Fin de l'accompagnement",
+    "demarrage": "Démarrage de l'accompagnement",
+    "modification": "Données du dossier corrigées",
+    "reorientation": "Réorientation",
+    "prolongation": "Prolongation",
+    "suspension": "Suspension",
+    "reprise": "Reprise",
+    "suivi": "Suivi à six mois",
+    "mandatement": "Mandatement",
+}
+
+
+def _dossiers_ecarts(
+    session: Session, lecture: Session, principal: Principal, r: Rapport, cellules: list[tuple[str, str, str]]
+) -> dict[tuple[str, str, str], list[DossierEcart]]:
+    """For each (period, table, cell) that moved: the files counted at the deposit and not
+    today, or today and not at the deposit, with what was recorded on them since."""
+    from api.rapports.typo import jour
+
+    assert r.depose_le is not None
+    avant: dict[tuple[str, str, str], set[uuid.UUID]] = {c: set() for c in cellules}
+    stockees = set()
+    types: dict[uuid.UUID, str] = {}
+    for periode in {p for p, _, _ in cellules}:
+        tables = {t for p, t, _ in cellules if p == periode}
+        for row in session.exec(
+            select(RapportCelluleDossier).where(
+                RapportCelluleDossier.rapport_id == r.id,
+                RapportCelluleDossier.periode == periode,
+                col(RapportCelluleDossier.table_code).in_(tables),
+            )
+        ):
+            cle = (row.periode, row.table_code, row.cellule)
+            stockees.add((row.periode, row.table_code))
+            if cle in avant:
+                avant[cle].add(row.dossier_id)
+                types[row.dossier_id] = row.type
+    apres: dict[tuple[str, str, str], set[uuid.UUID]] = {}
+    for periode, (du, au) in _periodes(r).items():
+        demandees = [(t, c) for p, t, c in cellules if p == periode and (p, t) in stockees]
+        if not demandees:
+            continue
+        sets = indicateurs.dossiers_des_cellules(lecture, principal, f=_filtres(r, du, au), cellules=demandees)
+        for (table, cellule), (kind, ids) in sets.items():
+            apres[(periode, table, cellule)] = ids
+            types.update(dict.fromkeys(ids, kind))
+    mouvements = {
+        c: [(i, "sort") for i in avant[c] - apres[c]] + [(i, "entre") for i in apres[c] - avant[c]]
+        for c in cellules
+        if c in apres
+    }
+    ids = {i for m in mouvements.values() for i, _ in m}
+    mesures = [i for i in ids if types[i] == "mesure"]
+    orientations = [i for i in ids if types[i] == "orientation"]
+    refs: dict[uuid.UUID, str] = {}
+    pourquoi: dict[uuid.UUID, list[str]] = {}
+    if mesures:
+        refs.update(lecture.exec(select(Mesure.id, Mesure.reference).where(col(Mesure.id).in_(mesures))).all())
+        evenements = lecture.exec(
+            select(MesureEvenement)
+            .where(col(MesureEvenement.mesure_id).in_(mesures), col(MesureEvenement.quand) > r.depose_le)
+            .order_by(col(MesureEvenement.quand))
+        ).all()
+        for ev in evenements:
+            texte = POURQUOI.get(ev.type, ev.type.replace("_", " ").capitalize())
+            if ev.date_effet:
+                texte += f" au {jour(ev.date_effet)}"
+            pourquoi.setdefault(ev.mesure_id, []).append(f"{texte} (saisie du {jour(ev.quand.date())})")
+    if orientations:
+        refs.update(
+            lecture.exec(
+                select(Orientation.id, Orientation.reference).where(col(Orientation.id).in_(orientations))
+            ).all()
+        )
+    # Listing a file is reading it: the access log gets one entry per file shown.
+    for kind, liste in (("mesure", mesures), ("orientation", orientations)):
+        journaliser_liste(session, principal, kind, sorted(liste))
+    session.commit()
+    lien = {"mesure": "/api/v1/mesures/", "orientation": "/api/v1/orientations/"}
+    return {
+        c: sorted(
+            (
+                DossierEcart(type=types[i], id=i, reference=refs.get(i), lien=f"{lien[types[i]]}{i}", sens=sens,
+                             pourquoi=pourquoi.get(i, []))
+                for i, sens in m
+            ),
+            key=lambda d: (d.sens, d.reference or ""),
+        )
+        for c, m in mouvements.items()
+    }
 
 
 def _lien_detail(r: Rapport, du: date, au: date, table: str, cle: str) -> str:
@@ -597,6 +742,11 @@ def ecarts(session: Session, lecture: Session, principal: Principal, rapport_id:
                         detail=_lien_detail(r, du, au, t["code"], c["cle"]) if t2.get("detail_disponible") else None,
                     )
                 )
+    if out and not agrege and r.auteur_id == principal.organisation_id:
+        # The author reads the files that moved; anyone else (a funder above all) the figure only.
+        bouges = _dossiers_ecarts(session, lecture, principal, r, [(e.periode, e.table, e.cellule) for e in out])
+        for e in out:
+            e.dossiers = bouges.get((e.periode, e.table, e.cellule))
     return Ecarts(rapport_id=r.id, depose_le=r.depose_le, calcule_le=utcnow(), ecarts=out)
 
 

@@ -2980,6 +2980,46 @@ export interface components {
          * @enum {string}
          */
         DomaineIntervention: "acces_logement" | "maintien" | "relogement" | "appropriation_logement" | "insertion_quartier" | "budget_dettes" | "acces_droits" | "sante" | "emploi" | "parentalite" | "vieillissement" | "mediation_locative";
+        /**
+         * DossierEcart
+         * @description A file that entered or left a cell between the deposit and today.
+         */
+        DossierEcart: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Lien
+             * @example /api/v1/mesures/0b6f…
+             */
+            lien: string;
+            /**
+             * Pourquoi
+             * @description Ce qui a été enregistré sur le dossier depuis le dépôt
+             * @example [
+             *       "Fin de l'accompagnement au 30/11/2023 (saisie du 02/12/2026)"
+             *     ]
+             */
+            pourquoi?: string[];
+            /**
+             * Reference
+             * @description Référence du dossier (absente s'il a été supprimé depuis)
+             */
+            reference: string | null;
+            /**
+             * Sens
+             * @description « entre » : compté aujourd'hui, pas au dépôt ; « sort » : compté au dépôt, plus aujourd'hui
+             * @enum {string}
+             */
+            sens: "entre" | "sort";
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "mesure" | "orientation";
+        };
         /** Ecart */
         Ecart: {
             /**
@@ -3003,6 +3043,11 @@ export interface components {
              * @description Dossiers derrière la valeur d'aujourd'hui (/api/v1/indicateurs/detail), pour qui peut les lire
              */
             detail?: string | null;
+            /**
+             * Dossiers
+             * @description Les dossiers entrés dans la cellule ou sortis depuis le dépôt : pour l'organisation qui a écrit le rapport seulement (absent pour un financeur, qui ne lit que les chiffres)
+             */
+            dossiers?: components["schemas"]["DossierEcart"][] | null;
             /**
              * Libelle
              * @example Total
@@ -5885,7 +5930,7 @@ export interface components {
          * TypeNotification
          * @enum {string}
          */
-        TypeNotification: "orientation_decidee" | "mandatement" | "ordre_du_jour" | "alerte_dossier";
+        TypeNotification: "orientation_decidee" | "mandatement" | "ordre_du_jour" | "alerte_dossier" | "rapport_depose";
         /**
          * TypeOrganisation
          * @enum {string}

@@ -7,7 +7,7 @@ import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { useEffect, useState } from "react";
-import { useParams } from "react-router";
+import { Link, useParams } from "react-router";
 
 import { api } from "../../api/client";
 import { messageErreur } from "../../api/problem";
@@ -75,6 +75,8 @@ export default function RapportFiche() {
         : Promise.resolve({ data: undefined, response: new Response() }),
     [rapport?.statut, rapportId],
   );
+  // The files that moved: given to the report's author only (a funder reads the figures).
+  const avecDossiers = (ecarts.donnees?.ecarts ?? []).some((e) => e.dossiers != null);
 
   if (erreurLecture) return <ErreurChargement message={erreurLecture} />;
   if (!rapport) return <Chargement />;
@@ -200,6 +202,7 @@ export default function RapportFiche() {
                 <th scope="col">Période</th>
                 <th scope="col">Déposé</th>
                 <th scope="col">Aujourd'hui</th>
+                {avecDossiers && <th scope="col">Dossiers qui ont bougé</th>}
               </tr>
             </thead>
             <tbody>
@@ -210,6 +213,17 @@ export default function RapportFiche() {
                   <td>{e.periode}</td>
                   <td>{e.avant ?? "secret"}</td>
                   <td>{e.apres ?? "secret"}</td>
+                  {avecDossiers && (
+                    <td>
+                      {(e.dossiers ?? []).map((d) => (
+                        <div key={`${d.id}-${d.sens}`}>
+                          {d.sens === "sort" ? "− " : "+ "}
+                          <Link to={`/${d.type === "mesure" ? "mesures" : "orientations"}/${d.id}`}>{d.reference ?? "dossier supprimé"}</Link>
+                          {(d.pourquoi ?? []).length > 0 && ` : ${(d.pourquoi ?? []).join(" ; ")}`}
+                        </div>
+                      ))}
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>
