@@ -104,6 +104,10 @@ export default function ImportDossiers() {
   const envoyer = async (essai: boolean) => {
     setEnCours(essai ? "essai" : "import");
     setErreur(null);
+    // A result on the screen is always the one of the last click: an earlier import's
+    // « Import terminé » left under a new dry run would be read as this file's.
+    setImporte(null);
+    if (essai) setRapport(null);
     try {
       const options = {
         body: formulaire(fichiers) as unknown as { fichiers: string[] },
