@@ -159,3 +159,16 @@ def test_une_colonne_obligatoire_non_associee_est_nommee(client, monde: Monde, d
 def test_la_correspondance_gardee_suit_l_acces_aux_imports(client, monde: Monde) -> None:
     # An agent (not responsable) may not read the association's import settings.
     assert client.get(f"{URL}/correspondance", headers=monde.h("asso_agent")).status_code == 403
+
+
+def test_le_refus_donne_a_l_ecran_de_quoi_proposer_la_correspondance(client, monde: Monde, db, contexte) -> None:
+    disp, referent = contexte
+    r = _poster(client, monde, _fichier(disp.code, referent.email), essai=True)
+    assert r.status_code == 422, r.text
+    probleme = r.json()
+    assert probleme["feuille"] == "menages" and probleme["feuille_nom"] == "Ménages et personnes"
+    assert {"Réf. dossier", "Nom de famille", "Tél.", "date_naissance"} <= set(probleme["entetes"])
+    assert probleme["associees"]["date_naissance"] == "date_naissance"  # recognised already
+    assert "Réf. dossier" not in probleme["associees"]
+    attendues = {c["cle"]: c["obligatoire"] for c in probleme["colonnes_attendues"]}
+    assert attendues["reference_menage"] is True and attendues["telephone"] is False

@@ -127,11 +127,22 @@ def _colonnes(feuille: Feuille, entetes: list[str], source: str, associees: dict
     manquantes = [c for c in feuille.colonnes if c.obligatoire and c.cle not in vues]
     if manquantes:
         noms = ", ".join(f"« {c.cle} » ({c.libelle})" for c in manquantes)
-        raise _refus(
-            "fichier",
+        message = (
             f"{source} : colonne(s) obligatoire(s) absente(s) : {noms}. Partez du modèle téléchargeable, "
-            "ou associez à chacune une colonne de votre fichier (correspondance des colonnes).",
-            [c.cle for c in manquantes],
+            "ou associez à chacune une colonne de votre fichier (correspondance des colonnes)."
+        )
+        # What the screen needs to propose the mapping: the file's headers, the sheet's
+        # columns, and what was recognised already.
+        raise ErreurValidation(
+            message,
+            errors=[ErreurChamp(champ="fichier", message=message, valeur=[c.cle for c in manquantes])],
+            feuille=feuille.cle,
+            feuille_nom=feuille.nom,
+            entetes=[e for e in entetes if e.strip()],
+            colonnes_attendues=[
+                {"cle": c.cle, "libelle": c.libelle, "obligatoire": c.obligatoire} for c in feuille.colonnes
+            ],
+            associees={entetes[i]: cle for i, cle in index.items()},
         )
     return index
 

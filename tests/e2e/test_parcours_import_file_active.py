@@ -275,3 +275,49 @@ def test_responsable_importe_sa_file_active_et_la_retrouve_dans_les_indicateurs(
     doc = reponse.json()
     (file_active,) = [t for t in doc["tableaux"] if t["code"] == "file_active_cible"]
     assert {c["cle"]: c["valeur"] for c in file_active["cellules"]}["total"] == len(en_cours)
+
+
+def test_les_colonnes_d_un_autre_logiciel_s_associent_une_fois(
+    page: Any, serveur: Serveur, capture: Any, tmp_path: Path
+) -> None:
+    """A file exported by another software, with its own headers: the screen proposes the
+    mapping, the dry run then passes, and the next upload of the same export needs none."""
+    from openpyxl import Workbook
+
+    propres = {"Réf. dossier": "reference_menage", "Nom de famille": "nom", "Prénom usuel": "prenom"}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Ménages et personnes"
+    ws.append([*propres, "lien", "date_naissance"])
+    ws.append(["EXT-1", "Quéméner", "Loïc", "Demandeur", "02/02/1977"])
+    mesures = wb.create_sheet("Mesures")
+    entetes = ["reference_mesure", "reference_menage", "dispositif", "cible", "type_accompagnement"]
+    mesures.append([*entetes, "acces_maintien", "date_mandatement"])
+    mesures.append(["EXT-M1", "EXT-1", "300_logements_35", "Santé mentale", "Évaluation", "Accès", "03/03/2025"])
+    fichier = tmp_path / "export-autre-logiciel.xlsx"
+    wb.save(fichier)
+
+    se_connecter(page, RESPONSABLE, MOT_DE_PASSE)
+    page.goto("/import")
+    expect(page.get_by_role("heading", level=1, name="Importer des dossiers")).to_be_visible()
+    _deposer(page, fichier)
+    section = page.get_by_role("region", name="Associer les colonnes de « Ménages et personnes »")
+    expect(section).to_be_visible()
+    expect(section.get_by_role("status")).to_contain_text("Référence du ménage, Nom, Prénom")
+    # What the template's headers already say is recognised.
+    expect(section.get_by_label("Colonne « lien » du fichier")).to_have_value("lien")
+    bouton = section.get_by_role("button", name="Refaire l'essai avec ces colonnes")
+    expect(bouton).to_be_disabled()
+    for entete, cle in propres.items():
+        section.get_by_label(f"Colonne « {entete} » du fichier").select_option(value=cle)
+    capture(page, "import-fa-5-correspondance")
+    bouton.click()
+    expect(page.get_by_text("Aucune erreur")).to_be_visible()
+    ligne = _importer(page, "export-autre-logiciel.xlsx")
+    expect(ligne.get_by_role("cell").nth(5)).to_have_text("1 / 0")
+
+    # Next time, the same export: no mapping asked, the kept one applies.
+    page.reload()
+    _deposer(page, fichier)
+    expect(page.get_by_text("Aucune erreur")).to_be_visible()
+    expect(page.get_by_role("region", name=re.compile("Associer les colonnes"))).to_have_count(0)
