@@ -62,3 +62,18 @@ class ImportObjet(SQLModel, table=True):
     objet_id: uuid.UUID = Field(index=True)
     import_id: uuid.UUID = Field(foreign_key="import_fichier.id", index=True)
     cree_par_import_id: uuid.UUID = Field(foreign_key="import_fichier.id")
+
+
+class ImportCorrespondance(SQLModel, table=True):
+    """An association's column mapping for one sheet, kept from its last import: its own
+    spreadsheet's headers → the template's column keys. An upload without a mapping uses
+    it, so a partner whose export never changes maps its columns once."""
+
+    __tablename__ = "import_correspondance"
+
+    association_id: uuid.UUID = Field(foreign_key="organisation.id", primary_key=True)
+    feuille: str = Field(max_length=30, primary_key=True)
+    # {"Réf. dossier": "reference_menage", ...}: the header as written in the file
+    colonnes: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    import_id: uuid.UUID = Field(foreign_key="import_fichier.id")
+    modifie_le: datetime = Field(default_factory=utcnow)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
+from pydantic import TypeAdapter, ValidationError
 
 from api.auth.principal import CurrentPrincipal
 from api.core.db import SessionDep
 from api.core.errors import ErreurChamp, ErreurValidation, Interdit, NonAuthentifie, responses
 from api.imports import access, service
 from api.imports.colonnes import FEUILLES
-from api.imports.lecture import FichierDepose
+from api.imports.lecture import Correspondance, FichierDepose
 from api.imports.modele import modele_csv, modele_xlsx
 from api.imports.schemas import ErreurImport, ImportPublic, RapportImport
 from api.mesures.service import aujourdhui
@@ -27,6 +28,36 @@ Fichiers = Annotated[
     File(description="Le classeur XLSX du modèle, ou un fichier CSV par feuille (nommé comme elle : mesures.csv…)"),
 ]
 FeuilleCsv = Literal["menages", "ressources_dettes", "mesures", "rendez_vous"]
+CorrespondanceForm = Annotated[
+    str | None,
+    Form(
+        description="Correspondance des colonnes, en JSON : pour chaque feuille (menages, ressources_dettes, "
+        "mesures, rendez_vous), l'en-tête de votre fichier → la colonne du modèle, par exemple "
+        '{"menages": {"Réf. dossier": "reference_menage"}}. Absente : celle gardée du dernier import de '
+        "l'association s'applique. Un import réussi avec une correspondance la garde pour la prochaine fois.",
+        examples=['{"menages": {"Réf. dossier": "reference_menage", "Nom de famille": "nom"}}'],
+    ),
+]
+_CORRESPONDANCE: TypeAdapter[dict[str, dict[str, str]]] = TypeAdapter(dict[str, dict[str, str]])
+
+
+def _correspondance(texte: str | None) -> Correspondance | None:
+    """The form field as a mapping; its sheets and columns are checked by the reading."""
+    if texte is None:
+        return None
+    try:
+        return _CORRESPONDANCE.validate_json(texte)
+    except ValidationError:
+        raise ErreurValidation(
+            "correspondance : un objet JSON est attendu, {feuille: {en-tête du fichier: colonne du modèle}}.",
+            errors=[
+                ErreurChamp(
+                    champ="correspondance",
+                    message="objet JSON {feuille: {en-tête du fichier: colonne du modèle}} attendu",
+                    valeur=texte[:200],
+                )
+            ],
+        ) from None
 
 
 async def _lire(fichiers: list[UploadFile]) -> list[FichierDepose]:
@@ -93,8 +124,10 @@ async def imports_essai(
     session: SessionDep,
     principal: CurrentPrincipal,
     fichiers: Fichiers,
+    correspondance: CorrespondanceForm = None,
     association_id: AssociationParam = None,
 ) -> RapportImport:
+    colonnes = _correspondance(correspondance)
     depot = await _lire(fichiers)
     resultat = service.importer(
         session,
@@ -104,6 +137,7 @@ async def imports_essai(
         aujourdhui=aujourdhui(),
         max_lignes=request.app.state.settings.import_max_lignes,
         association_id=association_id,
+        correspondance=colonnes,
     )
     return _rapport(resultat)
 
@@ -124,8 +158,10 @@ async def imports_importer(
     session: SessionDep,
     principal: CurrentPrincipal,
     fichiers: Fichiers,
+    correspondance: CorrespondanceForm = None,
     association_id: AssociationParam = None,
 ) -> RapportImport:
+    colonnes = _correspondance(correspondance)
     depot = await _lire(fichiers)
     resultat = service.importer(
         session,
@@ -135,6 +171,7 @@ async def imports_importer(
         aujourdhui=aujourdhui(),
         max_lignes=request.app.state.settings.import_max_lignes,
         association_id=association_id,
+        correspondance=colonnes,
     )
     if resultat.erreurs:
         n = len(resultat.erreurs)
@@ -167,3 +204,15 @@ def imports_historique(
         ImportPublic.model_validate(i, from_attributes=True)
         for i in service.historique(session, principal, association_id=association_id)
     ]
+
+
+@router.get(
+    "/correspondance",
+    response_model=dict[str, dict[str, str]],
+    operation_id="imports_correspondance",
+    summary="La correspondance des colonnes gardée du dernier import (par feuille)",
+)
+def imports_correspondance(
+    session: SessionDep, principal: CurrentPrincipal, association_id: AssociationParam = None
+) -> Correspondance:
+    return service.correspondances(session, principal, association_id=association_id)

@@ -34,12 +34,13 @@ from api.auth.principal import Principal
 from api.core.compteurs import tirer_references
 from api.core.concurrency import etag
 from api.core.errors import Probleme, champ_invalide
+from api.core.models import utcnow
 from api.core.referentiels import Composition, LienPersonne, Sexe
 from api.dispositifs.models import Dispositif
 from api.imports.access import principal_pour
 from api.imports.colonnes import MENAGES, MESURES, RENDEZ_VOUS, RESSOURCES_DETTES
-from api.imports.lecture import FichierDepose, lire
-from api.imports.models import ImportFichier, ImportObjet, NatureObjet, StatutImport
+from api.imports.lecture import Correspondance, FeuilleLue, FichierDepose, lire
+from api.imports.models import ImportCorrespondance, ImportFichier, ImportObjet, NatureObjet, StatutImport
 from api.imports.verification import ErreurLigne, MenagePlan, MesurePlan, Plan, RendezVousPlan, planifier
 from api.menages import service as menages
 from api.menages.access import visible_menages
@@ -799,13 +800,21 @@ def importer(
     aujourdhui: date,
     max_lignes: int,
     association_id: uuid.UUID | None = None,
+    correspondance: Correspondance | None = None,
 ) -> Resultat:
     """Dry run (``essai``) or import of a caseload file. A refusal of the file as a whole
-    (type, empty, sheet or column missing, too many lines) is a 422 and writes nothing; the
-    refusals of lines are the report. The import writes only when the file has none, in
-    one transaction; the history keeps each attempt (file name, fingerprint, author, counts)."""
+    (type, empty, sheet or column missing, too many lines, a mapping naming what the template
+    does not have) is a 422 and writes nothing; the refusals of lines are the report. The
+    import writes only when the file has none, in one transaction; the history keeps each
+    attempt (file name, fingerprint, author, counts).
+
+    Without ``correspondance``, the association's mapping kept from its last import applies;
+    an import that succeeds with one keeps it for next time."""
     acteur = principal_pour(session, principal, association_id)
-    feuilles = lire(fichiers, max_lignes=max_lignes)
+    explicite = correspondance is not None
+    if correspondance is None:
+        correspondance = _correspondances(session, acteur.organisation_id)
+    feuilles = lire(fichiers, max_lignes=max_lignes, correspondance=correspondance)
     nom = ", ".join(f.nom for f in fichiers)[:300]
     historique = ImportFichier(
         association_id=acteur.organisation_id,
@@ -841,6 +850,8 @@ def importer(
             historique.bilan = bilan.compteurs
             s.add(historique)
             journaliser(s, acteur, ActionAudit.creer, RESSOURCE, historique.id, nombre=plan.nb_lignes)
+            if explicite:
+                _garder_correspondance(s, acteur.organisation_id, correspondance, feuilles, historique.id)
             s.commit()
             transaction.commit()
     erreurs.sort(key=lambda e: (_ORDRE_FEUILLES.get(e.feuille, 9), e.ligne or 0))
@@ -861,6 +872,47 @@ def importer(
     return Resultat(import_fichier=session.get(ImportFichier, historique.id) or historique, erreurs=erreurs)
 
 
+def _correspondances(session: Session, association_id: uuid.UUID) -> Correspondance:
+    return {
+        c.feuille: dict(c.colonnes)
+        for c in session.exec(
+            select(ImportCorrespondance).where(ImportCorrespondance.association_id == association_id)
+        )
+    }
+
+
+def _garder_correspondance(
+    s: Session,
+    association_id: uuid.UUID,
+    correspondance: Correspondance,
+    feuilles: dict[str, FeuilleLue],
+    import_id: uuid.UUID,
+) -> None:
+    """The mapping of each sheet of the file replaces the one kept (an empty one forgets it:
+    the file had the template's headers). Sheets absent from the file keep theirs."""
+    for cle in feuilles:
+        gardee = s.get(ImportCorrespondance, (association_id, cle))
+        colonnes = correspondance.get(cle, {})
+        if not colonnes:
+            if gardee is not None:
+                s.delete(gardee)
+            continue
+        if gardee is None:
+            gardee = ImportCorrespondance(association_id=association_id, feuille=cle, import_id=import_id)
+        gardee.colonnes = dict(colonnes)
+        gardee.import_id = import_id
+        gardee.modifie_le = utcnow()
+        s.add(gardee)
+
+
+def correspondances(
+    session: Session, principal: Principal, *, association_id: uuid.UUID | None
+) -> Correspondance:
+    """The mapping the association's next upload will use when it sends none."""
+    acteur = principal_pour(session, principal, association_id)
+    return _correspondances(session, acteur.organisation_id)
+
+
 _ORDRE_FEUILLES = {f.nom: i for i, f in enumerate((MENAGES, RESSOURCES_DETTES, MESURES, RENDEZ_VOUS))}
 
 
@@ -879,4 +931,4 @@ def historique(
     )
 
 
-__all__ = ["Dispositif", "historique", "importer"]
+__all__ = ["Dispositif", "correspondances", "historique", "importer"]

@@ -639,6 +639,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports/correspondance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** La correspondance des colonnes gardée du dernier import (par feuille) */
+        get: operations["imports_correspondance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/imports/essai": {
         parameters: {
             query?: never;
@@ -1952,6 +1969,12 @@ export interface components {
         /** Body_imports_essai */
         Body_imports_essai: {
             /**
+             * Correspondance
+             * @description Correspondance des colonnes, en JSON : pour chaque feuille (menages, ressources_dettes, mesures, rendez_vous), l'en-tête de votre fichier → la colonne du modèle, par exemple {"menages": {"Réf. dossier": "reference_menage"}}. Absente : celle gardée du dernier import de l'association s'applique. Un import réussi avec une correspondance la garde pour la prochaine fois.
+             * @example {"menages": {"Réf. dossier": "reference_menage", "Nom de famille": "nom"}}
+             */
+            correspondance?: string | null;
+            /**
              * Fichiers
              * @description Le classeur XLSX du modèle, ou un fichier CSV par feuille (nommé comme elle : mesures.csv…)
              */
@@ -1959,6 +1982,12 @@ export interface components {
         };
         /** Body_imports_importer */
         Body_imports_importer: {
+            /**
+             * Correspondance
+             * @description Correspondance des colonnes, en JSON : pour chaque feuille (menages, ressources_dettes, mesures, rendez_vous), l'en-tête de votre fichier → la colonne du modèle, par exemple {"menages": {"Réf. dossier": "reference_menage"}}. Absente : celle gardée du dernier import de l'association s'applique. Un import réussi avec une correspondance la garde pour la prochaine fois.
+             * @example {"menages": {"Réf. dossier": "reference_menage", "Nom de famille": "nom"}}
+             */
+            correspondance?: string | null;
             /**
              * Fichiers
              * @description Le classeur XLSX du modèle, ou un fichier CSV par feuille (nommé comme elle : mesures.csv…)
@@ -9471,6 +9500,78 @@ export interface operations {
             };
             /** @description Type de contenu non supporté */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    imports_correspondance: {
+        parameters: {
+            query?: {
+                /** @description Administrateur : l'association pour laquelle il importe */
+                association_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -9,7 +9,7 @@ import { Table } from "@codegouvfr/react-dsfr/Table";
 import { useState, type ChangeEvent } from "react";
 
 import { api } from "../../api/client";
-import { messageErreur } from "../../api/problem";
+import { isProblem, messageErreur } from "../../api/problem";
 import type { components } from "../../api/schema";
 import { Chargement } from "../../components/Chargement";
 import { ErreurChargement } from "../../components/ErreurChargement";
@@ -49,10 +49,85 @@ function enregistrer(blob: Blob, nom: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-function formulaire(fichiers: File[]): FormData {
+type Correspondance = Record<string, Record<string, string>>;
+
+/** What a 422 gives when a sheet's required columns are not found: the file's headers,
+ * the sheet's columns and what was recognised, to propose the mapping. */
+type AAssocier = {
+  feuille: string;
+  feuille_nom: string;
+  entetes: string[];
+  colonnes_attendues: { cle: string; libelle: string; obligatoire: boolean }[];
+  associees: Record<string, string>;
+};
+
+function aAssocier(erreur: unknown): AAssocier | null {
+  if (!isProblem(erreur)) return null;
+  const p = erreur as Record<string, unknown>;
+  return typeof p.feuille === "string" && Array.isArray(p.entetes) && Array.isArray(p.colonnes_attendues)
+    ? (p as unknown as AAssocier)
+    : null;
+}
+
+function formulaire(fichiers: File[], correspondance: Correspondance): FormData {
   const f = new FormData();
   for (const fichier of fichiers) f.append("fichiers", fichier, fichier.name);
+  if (Object.keys(correspondance).length > 0) f.append("correspondance", JSON.stringify(correspondance));
   return f;
+}
+
+function Correspondances({
+  demande,
+  initiale,
+  onValider,
+  desactive,
+}: {
+  demande: AAssocier;
+  initiale: Record<string, string>;
+  onValider: (colonnes: Record<string, string>) => void;
+  desactive: boolean;
+}) {
+  const [choix, setChoix] = useState<Record<string, string>>({ ...demande.associees, ...initiale });
+  const pris = new Set(Object.values(choix).filter(Boolean));
+  const manquantes = demande.colonnes_attendues.filter((c) => c.obligatoire && !pris.has(c.cle));
+  return (
+    <section className="fr-mt-4w" aria-labelledby="titre-correspondance">
+      <h2 id="titre-correspondance" className="fr-h4">{`Associer les colonnes de « ${demande.feuille_nom} »`}</h2>
+      <p className="fr-text--sm">
+        Les en-têtes de votre fichier ne sont pas ceux du modèle. Dites à quelle colonne attendue correspond chacune des vôtres ;
+        cette correspondance sera gardée pour votre prochain import.
+      </p>
+      {demande.entetes.map((entete, i) => (
+        <div key={entete} className="fr-select-group">
+          <label className="fr-label" htmlFor={`correspondance-${i}`}>{`Colonne « ${entete} » du fichier`}</label>
+          <select
+            id={`correspondance-${i}`}
+            className="fr-select"
+            value={choix[entete] ?? ""}
+            onChange={(e) => setChoix({ ...choix, [entete]: e.target.value })}
+          >
+            <option value="">— Ne pas importer —</option>
+            {demande.colonnes_attendues.map((c) => (
+              <option key={c.cle} value={c.cle} disabled={pris.has(c.cle) && choix[entete] !== c.cle}>
+                {`${c.libelle} (${c.cle})${c.obligatoire ? " — obligatoire" : ""}`}
+              </option>
+            ))}
+          </select>
+        </div>
+      ))}
+      {manquantes.length > 0 && (
+        <p className="fr-message fr-message--error" role="status">
+          {`Colonne(s) obligatoire(s) encore sans correspondance : ${manquantes.map((c) => c.libelle).join(", ")}.`}
+        </p>
+      )}
+      <Button
+        disabled={desactive || manquantes.length > 0}
+        onClick={() => onValider(Object.fromEntries(Object.entries(choix).filter(([, cle]) => cle)))}
+      >
+        Refaire l'essai avec ces colonnes
+      </Button>
+    </section>
+  );
 }
 
 function Bilan({ rapport }: { rapport: Historique }) {
@@ -76,6 +151,9 @@ export default function ImportDossiers() {
   const [erreur, setErreur] = useState<string | null>(null);
   const [enCours, setEnCours] = useState<"essai" | "import" | "modele" | null>(null);
   const [importe, setImporte] = useState<Rapport | null>(null);
+  const [demande, setDemande] = useState<AAssocier | null>(null);
+  // The mapping sent with each upload; without one, the API applies the association's kept one.
+  const [correspondance, setCorrespondance] = useState<Correspondance>({});
   const historique = useRequete(() => api.GET("/api/v1/imports"), []);
 
   const choisir = (e: ChangeEvent<HTMLInputElement>) => {
@@ -83,6 +161,7 @@ export default function ImportDossiers() {
     setRapport(null);
     setImporte(null);
     setErreur(null);
+    setDemande(null);
   };
 
   const telechargerModele = async (feuille?: (typeof FEUILLES_CSV)[number][0]) => {
@@ -101,12 +180,17 @@ export default function ImportDossiers() {
     }
   };
 
-  const envoyer = async (essai: boolean) => {
+  const envoyer = async (essai: boolean, colonnes: Correspondance = correspondance) => {
     setEnCours(essai ? "essai" : "import");
     setErreur(null);
+    // A result on the screen is always the one of the last click: an earlier import's
+    // « Import terminé » left under a new dry run would be read as this file's.
+    setImporte(null);
+    setDemande(null);
+    if (essai) setRapport(null);
     try {
       const options = {
-        body: formulaire(fichiers) as unknown as { fichiers: string[] },
+        body: formulaire(fichiers, colonnes) as unknown as { fichiers: string[] },
         bodySerializer: (corps: unknown) => corps as FormData,
       };
       const { data, error, response } = essai
@@ -119,7 +203,9 @@ export default function ImportDossiers() {
           setRapport(null);
         }
       } else {
-        setErreur(messageErreur(error, response.status));
+        const proposition = aAssocier(error);
+        if (proposition) setDemande(proposition);
+        else setErreur(messageErreur(error, response.status));
       }
       historique.recharger();
     } catch (e) {
@@ -185,6 +271,20 @@ export default function ImportDossiers() {
         </ul>
         {erreur && <Alert severity="error" title="Dépôt refusé" description={erreur} className="fr-mt-2w" />}
       </section>
+
+      {demande && (
+        <Correspondances
+          key={`${demande.feuille}-${demande.entetes.join("|")}`}
+          demande={demande}
+          initiale={correspondance[demande.feuille] ?? {}}
+          desactive={enCours !== null}
+          onValider={(colonnes) => {
+            const suivante = { ...correspondance, [demande.feuille]: colonnes };
+            setCorrespondance(suivante);
+            void envoyer(true, suivante);
+          }}
+        />
+      )}
 
       {rapport && (
         <section className="fr-mt-4w" aria-labelledby="titre-rapport" aria-live="polite">
