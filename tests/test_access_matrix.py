@@ -687,6 +687,7 @@ MATRICE: list[Route] = [
     Route("POST", "/api/v1/imports/essai", connecte(403, asso_resp=200, admin=422), requete=lambda d: _depot_import()),
     Route("POST", "/api/v1/imports", connecte(403, asso_resp=422, admin=422), requete=lambda d: _depot_import()),
     Route("GET", "/api/v1/imports", connecte(403, asso_resp=200, admin=422)),
+    Route("GET", "/api/v1/imports/correspondance", connecte(403, asso_resp=200, admin=422)),
 ]
 
 

@@ -532,8 +532,10 @@ class Utilisateur(Appelant):
     # Funders.
 
     async def liste_dispositifs(self) -> None:
-        r = await self.appel("dispositifs", "GET", "/api/v1/dispositifs", params={"limit": 50})
-        self.dispositifs = [str(d["id"]) for d in _items(r)] or self.dispositifs
+        """The dispositifs this funder finances: those of the conventions it reads (the list of
+        all dispositifs names others too, whose indicators answer 404 to it)."""
+        r = await self.appel("dispositifs", "GET", "/api/v1/conventions", params={"limit": 100})
+        self.dispositifs = sorted({str(c["dispositif_id"]) for c in _items(r)}) or self.dispositifs
 
     async def indicateurs(self) -> None:
         """The indicator document of the year so far, for one of its dispositifs or all."""

@@ -39,6 +39,7 @@ from api.dispositifs.models import (
     Cible,
     Convention,
     ConventionCommune,
+    ConventionFinanceur,
     Dispositif,
     DispositifCommune,
     TypeAccompagnement,
@@ -311,6 +312,10 @@ def _partenaires(session: Session, ctx: Contexte, menages: int, pwd: str) -> Non
             )
             session.add(conv)
             session.flush()
+            # As the API writes it when no funder is named: the dispositif's own, for the whole.
+            session.add(
+                ConventionFinanceur(convention_id=conv.id, financeur_id=disp.financeur_id, part_centiemes=10_000)
+            )
             session.add_all(ConventionCommune(convention_id=conv.id, commune_insee=c) for c in communes)
         ctx.dispositifs.append({**spec, "id": disp.id})
         # Commission sessions from the start until three months ahead: the past ones closed.
@@ -770,10 +775,7 @@ def _mesure(
     # The statut in force on any past day (api/mesures/historique.py), and « no modalité »
     # until the modalité's start. Ids derived from the mesure's, not drawn: the generator's
     # random sequence (hence every other row) stays what it was.
-    periodes = [
-        ("statut", de_statut, d0, d1)
-        for (d0, _, _, de_statut), (d1, _, _, _) in pairwise(evenements)
-    ]
+    periodes = [("statut", de_statut, d0, d1) for (d0, _, _, de_statut), (d1, _, _, _) in pairwise(evenements)]
     if modalite and debut > mandat:
         periodes.append(("modalite_logement", None, mandat, debut))
     for i, (attribut, valeur, du, jusqu_au) in enumerate(periodes):
@@ -877,8 +879,14 @@ def _en_attente(session: Session, ctx: Contexte, graine: int) -> dict[str, int]:
     in the last weeks and waiting for a session, some on the next session's agenda."""
     ctx.rng = random.Random(f"{graine}-attente")  # noqa: S311 (synthetic data)
     refusees = session.execute(
-        select(Orientation.menage_id, Orientation.dispositif_id, Orientation.origine,
-               Orientation.prescripteur_organisation_id, Orientation.acces_maintien, Orientation.reference)
+        select(
+            Orientation.menage_id,
+            Orientation.dispositif_id,
+            Orientation.origine,
+            Orientation.prescripteur_organisation_id,
+            Orientation.acces_maintien,
+            Orientation.reference,
+        )
         .where(col(Orientation.statut).in_(["refusee", "refus_beneficiaire"]))
         .order_by(col(Orientation.reference))
     ).all()

@@ -31,6 +31,8 @@ FeuilleCsv = Literal["menages", "ressources_dettes", "mesures", "rendez_vous"]
 CorrespondanceForm = Annotated[
     str | None,
     Form(
+        # A few hundred headers at most: a bounded text, like every text the API receives.
+        max_length=20_000,
         description="Correspondance des colonnes, en JSON : pour chaque feuille (menages, ressources_dettes, "
         "mesures, rendez_vous), l'en-tête de votre fichier → la colonne du modèle, par exemple "
         '{"menages": {"Réf. dossier": "reference_menage"}}. Absente : celle gardée du dernier import de '

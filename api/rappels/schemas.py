@@ -19,7 +19,9 @@ class ConsentementIn(BaseModel):
     telephone: str | None = Field(
         default=None, max_length=30, description="Numéro où envoyer les SMS", examples=["06 12 34 56 78"]
     )
-    adresse_courriel: EmailStr | None = Field(default=None, description="Adresse où envoyer les courriels")
+    adresse_courriel: EmailStr | None = Field(
+        default=None, max_length=254, description="Adresse où envoyer les courriels"
+    )
     telephone_a_appeler: str = Field(
         max_length=30,
         description="Numéro que le ménage peut appeler (association, référent) : le seul, avec la date, l'heure "

@@ -11,7 +11,7 @@ from typing import Any
 
 from jinja2 import Environment, select_autoescape
 
-from api.rapports.composition import Contenu, Graphique
+from api.rapports.composition import Contenu, Graphique, Tableau
 
 # --- charts ------------------------------------------------------------------------
 
@@ -216,6 +216,31 @@ def _champ(paragraphe: Any, instruction: str, texte: str = "") -> None:
     run_avec(fin)
 
 
+def _tableau_docx(doc: Any, t: Tableau) -> None:
+    """One table of the report in the Word document: bold headers, figures right-aligned,
+    the total line bold."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    table = doc.add_table(rows=1 + len(t.lignes), cols=len(t.entetes))
+    table.style = "Table Grid"
+    # The grid's cells once, row by row: table.cell(i, j) walks the whole grid at
+    # each call (quadratic: a third of the DOCX's time on a year's tables).
+    cellules = table._cells
+    largeur = len(t.entetes)
+    for j, e in enumerate(t.entetes):
+        cell = cellules[j]
+        cell.text = e
+        cell.paragraphs[0].runs[0].bold = True
+    for i, ligne in enumerate(t.lignes, start=1):
+        for j, v in enumerate(ligne):
+            cell = cellules[i * largeur + j]
+            cell.text = v
+            if j:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if t.total_derniere_ligne and i == len(t.lignes):
+                cell.paragraphs[0].runs[0].bold = True
+
+
 def en_docx(c: Contenu) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -269,29 +294,9 @@ def en_docx(c: Contenu) -> bytes:
             if b.phrase:
                 doc.add_paragraph().add_run(b.phrase).bold = True
             if b.tableau:
-                t = b.tableau
-                table = doc.add_table(rows=1 + len(t.lignes), cols=len(t.entetes))
-                table.style = "Table Grid"
-                # The grid's cells once, row by row: table.cell(i, j) walks the whole grid at
-                # each call (quadratic: a third of the DOCX's time on a year's tables).
-                cellules = table._cells
-                largeur = len(t.entetes)
-                for j, e in enumerate(t.entetes):
-                    cell = cellules[j]
-                    cell.text = e
-                    cell.paragraphs[0].runs[0].bold = True
-                for i, ligne in enumerate(t.lignes, start=1):
-                    for j, v in enumerate(ligne):
-                        cell = cellules[i * largeur + j]
-                        cell.text = v
-                        if j:
-                            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                        if t.total_derniere_ligne and i == len(t.lignes):
-                            cell.paragraphs[0].runs[0].bold = True
+                _tableau_docx(doc, b.tableau)
             if b.graphique:
-                forme = doc.add_paragraph().add_run().add_picture(
-                    io.BytesIO(graphique_png(b.graphique)), width=Cm(16)
-                )
+                forme = doc.add_paragraph().add_run().add_picture(io.BytesIO(graphique_png(b.graphique)), width=Cm(16))
                 forme._inline.docPr.set("descr", b.graphique.alt)
                 forme._inline.docPr.set("title", b.graphique.titre)
             note = b.definition
