@@ -47,6 +47,15 @@ logger = logging.getLogger("ancrage.courriels")
 
 MAX_TENTATIVES = 6
 DELAI_BASE = timedelta(minutes=1)  # then 2, 4, 8, 16 minutes: about half an hour in all
+
+
+def prochain_essai(tentatives: int, maintenant: datetime) -> datetime | None:
+    """When to try again after ``tentatives`` failed attempts, or None: given up (« en échec »).
+    The e-mails and the households' reminders share this rhythm."""
+    if tentatives >= MAX_TENTATIVES:
+        return None
+    attente: timedelta = DELAI_BASE * 2 ** (tentatives - 1)
+    return maintenant + attente
 PIED = (
     "\n\n-- \nCe message ne contient aucune information sur les ménages : le détail est dans Ancrage, "
     "selon vos droits.\nChoisir quand être prévenu : {url}/notifications\n"
@@ -232,11 +241,12 @@ def livrer(
         except (smtplib.SMTPException, OSError) as e:
             echecs += 1
             envoi.derniere_erreur = f"{type(e).__name__}: {e}"[:500]
-            if envoi.tentatives >= MAX_TENTATIVES:
+            prochain = prochain_essai(envoi.tentatives, maintenant)
+            if prochain is None:
                 envoi.statut = StatutEnvoi.echec.value
                 logger.warning("courriel %s abandonné après %d tentatives : %s", envoi.id, envoi.tentatives, e)
             else:
-                envoi.prochaine_tentative = maintenant + DELAI_BASE * 2 ** (envoi.tentatives - 1)
+                envoi.prochaine_tentative = prochain
         else:
             envoyes += 1
             envoi.statut = StatutEnvoi.envoye.value

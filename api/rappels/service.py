@@ -34,7 +34,7 @@ from api.dispositifs.models import Cible
 from api.menages import access as menages_access
 from api.menages.models import Menage
 from api.mesures.models import Mesure, RendezVous, StatutRendezVous
-from api.notifications.courriel import DELAI_BASE, MAX_TENTATIVES, ConfigSmtp, envoyer_message
+from api.notifications.courriel import ConfigSmtp, envoyer_message, prochain_essai
 from api.organisations.models import Organisation
 from api.rappels import access, message
 from api.rappels.models import (
@@ -378,10 +378,11 @@ def livrer(
         except (smtplib.SMTPException, OSError, ErreurSms) as e:
             echecs += 1
             r.derniere_erreur = f"{type(e).__name__}: {e}"[:500]
-            if r.tentatives >= MAX_TENTATIVES:
+            prochain = prochain_essai(r.tentatives, maintenant)
+            if prochain is None:
                 r.statut = StatutRappel.echec.value
             else:
-                r.prochaine_tentative = maintenant + DELAI_BASE * 2 ** (r.tentatives - 1)
+                r.prochaine_tentative = prochain
         else:
             envoyes += 1
             r.statut = StatutRappel.envoye.value
