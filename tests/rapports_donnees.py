@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.factories import Monde, menage_payload
-from tests.factories_orientations import creer_convention, creer_dispositif
+from tests.factories import Monde, creer_convention, creer_dispositif, menage_payload
 
 
 class Association:

@@ -13,9 +13,8 @@ from api.core.compteurs import prochaine_reference
 from api.menages.models import Menage
 from api.mesures.models import Mesure
 from tests import acces_index
-from tests import factories_secu as f
-from tests.factories import Monde
-from tests.factories_orientations import creer_convention, creer_dispositif, orienter, transition
+from tests import factories as fab
+from tests.factories import Monde, creer_convention, creer_dispositif, orienter, transition
 
 
 def test_les_ecritures_de_l_api_tiennent_les_relations(client, db: Session, monde: Monde) -> None:
@@ -38,7 +37,7 @@ def test_les_ecritures_de_l_api_tiennent_les_relations(client, db: Session, mond
 
 def test_les_insertions_en_masse_aussi(db: Session, monde: Monde) -> None:
     """The demo writes with Core INSERTs of many rows: the triggers keep the relations too."""
-    disp = f.dispositif(db, monde)
+    disp = fab.dispositif(db, monde, cibles=fab.CIBLES_ASLL, nom="ASLL 35")
     men_id = uuid.uuid4()
     db.execute(
         insert(Menage),

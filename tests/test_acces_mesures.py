@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from api.mesures.models import RendezVous
-from tests import factories_mesures as fm
+from tests import factories as fab
 from tests.factories import Monde
 
 # (method, path template, body): {m} is the mesure, {r} its rendez-vous.
@@ -51,10 +51,8 @@ INVISIBLES = {"asso2_agent", "financeur", "admin"}
 
 @pytest.fixture
 def cas(db, monde: Monde):
-    disp = fm.dispositif(db, monde)
-    mes = fm.mesure(
-        db, monde, disp, date_mandatement=date(2023, 1, 10), prescripteur=monde.bailleur
-    )
+    disp = fab.dispositif(db, monde)
+    mes = fab.mesure(db, monde, disp, mandatement=date(2023, 1, 10), prescripteur=monde.bailleur)
 
     rdv = RendezVous(mesure_id=mes.id, debut=datetime(2023, 2, 1, 9, tzinfo=UTC), type="telephone")
     db.add(rdv)
@@ -116,9 +114,9 @@ def test_list_statement_built_once_binds_each_callers_values(client, db, monde: 
     from api.audit.models import JournalAcces
     from api.mesures.liste import _requetes_liste
 
-    disp = fm.dispositif(db, monde)
-    a = {fm.mesure(db, monde, disp, association=monde.asso).id for _ in range(3)}
-    b = {fm.mesure(db, monde, disp, association=monde.asso2).id for _ in range(2)}
+    disp = fab.dispositif(db, monde)
+    a = {fab.mesure(db, monde, disp, association=monde.asso).id for _ in range(3)}
+    b = {fab.mesure(db, monde, disp, association=monde.asso2).id for _ in range(2)}
     db.commit()
     params = {"dispositif_id": str(disp.id), "statut": "mandatee", "limit": 50}
     avant = _requetes_liste.cache_info()
@@ -145,12 +143,12 @@ def test_association_total_counts_carried_and_prescribed_mesures_once(client, db
     """An association's total is counted in two disjoint parts (the mesures it carries,
     the others born of its referrals): together they are exactly the list, a mesure it
     both carries and prescribed counted once, other associations' mesures not at all."""
-    disp = fm.dispositif(db, monde)
-    portees = {fm.mesure(db, monde, disp, association=monde.asso).id for _ in range(2)}
-    portees.add(fm.mesure(db, monde, disp, association=monde.asso, prescripteur=monde.asso).id)
-    prescrites = {fm.mesure(db, monde, disp, association=monde.asso2, prescripteur=monde.asso).id for _ in range(2)}
-    fm.mesure(db, monde, disp, association=monde.asso2, prescripteur=monde.bailleur)
-    fm.mesure(db, monde, disp, association=monde.asso2)
+    disp = fab.dispositif(db, monde)
+    portees = {fab.mesure(db, monde, disp, association=monde.asso).id for _ in range(2)}
+    portees.add(fab.mesure(db, monde, disp, association=monde.asso, prescripteur=monde.asso).id)
+    prescrites = {fab.mesure(db, monde, disp, association=monde.asso2, prescripteur=monde.asso).id for _ in range(2)}
+    fab.mesure(db, monde, disp, association=monde.asso2, prescripteur=monde.bailleur)
+    fab.mesure(db, monde, disp, association=monde.asso2)
     db.commit()
     for params in ({"dispositif_id": str(disp.id)}, {"dispositif_id": str(disp.id), "statut": "mandatee"}):
         r = client.get("/api/v1/mesures", params={**params, "limit": 100}, headers=monde.h("asso_agent"))
@@ -178,12 +176,12 @@ def test_prescripteur_sonde_voit_les_memes_mesures_que_la_liste(db, monde: Monde
     from api.mesures.models import Mesure
     from api.orientations.models import Orientation
 
-    disp = fm.dispositif(db, monde)
-    les_deux = fm.mesure(db, monde, disp, prescripteur=monde.bailleur)
-    par_la_mesure = fm.mesure(db, monde, disp, prescripteur=monde.bailleur)
-    par_l_orientation = fm.mesure(db, monde, disp, prescripteur=monde.bailleur)
-    autre = fm.mesure(db, monde, disp, prescripteur=monde.asso2)
-    sans = fm.mesure(db, monde, disp)
+    disp = fab.dispositif(db, monde)
+    les_deux = fab.mesure(db, monde, disp, prescripteur=monde.bailleur)
+    par_la_mesure = fab.mesure(db, monde, disp, prescripteur=monde.bailleur)
+    par_l_orientation = fab.mesure(db, monde, disp, prescripteur=monde.bailleur)
+    autre = fab.mesure(db, monde, disp, prescripteur=monde.asso2)
+    sans = fab.mesure(db, monde, disp)
     orientation = db.exec(select(Orientation).where(Orientation.mesure_id == par_la_mesure.id)).one()
     orientation.mesure_id = None  # only Mesure.orientation_id left
     par_l_orientation.orientation_id = None  # only Orientation.mesure_id left
@@ -197,7 +195,7 @@ def test_prescripteur_sonde_voit_les_memes_mesures_que_la_liste(db, monde: Monde
     }
     for qui, vues in attendu.items():
         org = {"bailleur": monde.bailleur, "asso2_agent": monde.asso2, "financeur": monde.financeur}[qui]
-        p = fm.principal_de(monde.users[qui], org)
+        p = fab.principal_de(monde.users[qui], org)
         for sonde in (False, True):
             lues = db.exec(access.visible_mesures(p, sonde=sonde).where(col(Mesure.id).in_(ids))).all()
             assert {m.id for m in lues} == vues, (qui, sonde)

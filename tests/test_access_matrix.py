@@ -36,10 +36,9 @@ from api.orientations.models import Orientation, SessionCommission, StatutOrient
 from api.orientations.models_integration import AbonnementWebhook
 from api.rappels.models import ConsentementRappel, RappelRendezVous
 from api.rapports.models import Rapport, RapportDocument, RapportModele
-from tests import factories_mesures as fm
+from tests import factories as fab
 from tests.clamd import PDF
-from tests.factories import MOT_DE_PASSE, Monde, client_api, menage_payload
-from tests.factories_orientations import dispositif_payload, orientation_payload
+from tests.factories import MOT_DE_PASSE, Monde, client_api, dispositif_payload, menage_payload, orientation_payload
 
 # Every kind of principal; "anonyme" sends no token.
 PRINCIPAUX = (
@@ -748,7 +747,7 @@ def dossiers(client, monde: Monde) -> Dossiers:
     bailleur_si = m.clients["bailleur_si"]
     autre = client_api(db, m.bailleur)
     assert autre.id != bailleur_si.id
-    disp = fm.dispositif(db, m)  # commission: m.gie, funder: m.financeur
+    disp = fab.dispositif(db, m)  # commission: m.gie, funder: m.financeur
     conv = Convention(
         dispositif_id=disp.id,
         association_id=m.asso.id,
@@ -759,7 +758,7 @@ def dossiers(client, monde: Monde) -> Dossiers:
     db.add(conv)
     db.flush()
     db.add(ConventionCommune(convention_id=conv.id, commune_insee="35238"))
-    direct = fm.dispositif(db, m, creation_directe=True, adhesion_requise=False)
+    direct = fab.dispositif(db, m, creation_directe=True, adhesion_requise=False)
     conv_direct = Convention(
         dispositif_id=direct.id,
         association_id=m.asso.id,
@@ -770,19 +769,19 @@ def dossiers(client, monde: Monde) -> Dossiers:
     db.add(conv_direct)
     db.flush()
     db.add(ConventionCommune(convention_id=conv_direct.id, commune_insee="35238"))
-    propre = fm.menage(db, m)  # opened by asso, nobody else's business
-    men = fm.menage(db, m)
+    propre = fab.menage(db, m)  # opened by asso, nobody else's business
+    men = fab.menage(db, m)
     # the bailleur's referral, accepted by the commission: the mesure carried by asso
-    mes = fm.mesure(db, m, disp, men=men, prescripteur=m.bailleur)
+    mes = fab.mesure(db, m, disp, men=men, prescripteur=m.bailleur)
     _etat(mes, StatutMesure.active)
     # one mesure per state a lifecycle action leaves from (same household: cheaper)
     autres = {
-        statut: fm.mesure(db, m, disp, men=men, prescripteur=m.bailleur)
+        statut: fab.mesure(db, m, disp, men=men, prescripteur=m.bailleur)
         for statut in (StatutMesure.en_evaluation, StatutMesure.suspendue, StatutMesure.terminee)
     }
     for statut, x in autres.items():
         _etat(x, statut)
-    mandatee = fm.mesure(db, m, disp, men=men, prescripteur=m.bailleur)
+    mandatee = fab.mesure(db, m, disp, men=men, prescripteur=m.bailleur)
     db.flush()
     # two referrals of the bailleur waiting for the commission
     seance = SessionCommission(dispositif_id=disp.id, date=date(2023, 2, 1))
@@ -799,7 +798,7 @@ def dossiers(client, monde: Monde) -> Dossiers:
     webhook = AbonnementWebhook(organisation_id=m.bailleur.id, url="https://si.bailleur.example/hook", secret="s" * 32)
     db.add_all([rdv, webhook])
     db.flush()
-    _, jeton = creer_jeton(db, fm.principal_de(m.users["asso_agent"], m.asso))
+    _, jeton = creer_jeton(db, fab.principal_de(m.users["asso_agent"], m.asso))
     orientation = db.get(Orientation, mes.orientation_id)
     assert orientation is not None
     annuel = db.exec(select(RapportModele).where(RapportModele.code == "rapport_activite_annuel")).first()

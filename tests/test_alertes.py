@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from api.menages.models import Personne
 from api.mesures.models import RendezVous
-from tests import factories_mesures as fm
+from tests import factories as fab
 from tests.factories import Monde
 
 URL = "/api/v1/alertes"
@@ -32,37 +32,35 @@ def _rdv(db, mes, debut: datetime, statut: str) -> RendezVous:
 
 def _monde_alertes(db, monde: Monde):
     t = _today()
-    disp = fm.dispositif(db, monde, duree_max_mois=36)
-    court = fm.dispositif(db, monde, duree_max_mois=3)
+    disp = fab.dispositif(db, monde, duree_max_mois=36)
+    court = fab.dispositif(db, monde, duree_max_mois=3)
     w = {}
-    w["attente"] = fm.mesure(db, monde, disp, date_mandatement=t - timedelta(days=20))
-    w["recente"] = fm.mesure(db, monde, disp, date_mandatement=t - timedelta(days=5))
-    w["vue"] = fm.mesure(db, monde, disp, date_mandatement=t - timedelta(days=40))
+    w["attente"] = fab.mesure(db, monde, disp, mandatement=t - timedelta(days=20))
+    w["recente"] = fab.mesure(db, monde, disp, mandatement=t - timedelta(days=5))
+    w["vue"] = fab.mesure(db, monde, disp, mandatement=t - timedelta(days=40))
     _rdv(db, w["vue"], datetime.now(UTC) - timedelta(days=30), "realise")
-    w["fin"] = fm.mesure(db, monde, disp, date_mandatement=t - timedelta(days=300))
+    w["fin"] = fab.mesure(db, monde, disp, mandatement=t - timedelta(days=300))
     _rdv(db, w["fin"], datetime.now(UTC) - timedelta(days=290), "realise")
     w["fin"].statut, w["fin"].date_debut, w["fin"].date_fin_prevue = (
         "active",
         t - timedelta(days=290),
         t + timedelta(days=10),
     )
-    w["max"] = fm.mesure(db, monde, court, date_mandatement=t - timedelta(days=200))
+    w["max"] = fab.mesure(db, monde, court, mandatement=t - timedelta(days=200))
     _rdv(db, w["max"], datetime.now(UTC) - timedelta(days=190), "realise")
     w["max"].statut, w["max"].date_debut = "active", t - timedelta(days=190)
-    w["suivi"] = fm.mesure(db, monde, disp, date_mandatement=t - timedelta(days=600))
+    w["suivi"] = fab.mesure(db, monde, disp, mandatement=t - timedelta(days=600))
     w["suivi"].statut, w["suivi"].date_fin, w["suivi"].suivi_date_prevue = (
         "terminee",
         t - timedelta(days=200),
         t - timedelta(days=17),
     )
     # a colleague's mesure: only the responsable sees its alert
-    w["collegue"] = fm.mesure(
-        db, monde, disp, date_mandatement=t - timedelta(days=60), referent=monde.users["asso_resp"]
-    )
+    w["collegue"] = fab.mesure(db, monde, disp, mandatement=t - timedelta(days=60), referent=monde.users["asso_resp"])
     w["rdv_passe"] = _rdv(db, w["recente"], datetime.now(UTC) - timedelta(days=1), "planifie")
     _rdv(db, w["recente"], datetime.now(UTC) + timedelta(days=1), "planifie")  # not yet due
     # another association's mesure never shows up
-    fm.mesure(db, monde, disp, association=monde.asso2, date_mandatement=t - timedelta(days=60))
+    fab.mesure(db, monde, disp, association=monde.asso2, mandatement=t - timedelta(days=60))
     for m in w.values():
         db.add(m)
     db.flush()
@@ -200,8 +198,8 @@ def test_dates_of_the_alerts_are_those_of_the_field(client, monde: Monde, db) ->
     """Month ends and the Paris day of a late rendez-vous: computed in SQL, they must be the
     dates a person reads on the calendar; a closed mesure raises its follow-up only."""
     t = _today()
-    semestriel = fm.dispositif(db, monde, duree_max_mois=6)
-    fin_aout = fm.mesure(db, monde, semestriel, date_mandatement=date(t.year - 2, 8, 1))
+    semestriel = fab.dispositif(db, monde, duree_max_mois=6)
+    fin_aout = fab.mesure(db, monde, semestriel, mandatement=date(t.year - 2, 8, 1))
     fin_aout.statut, fin_aout.date_debut = "active", date(t.year - 2, 8, 31)
     _rdv(db, fin_aout, datetime(t.year - 2, 9, 1, 9, tzinfo=UTC), "realise")
     # 00:30 in Paris is still the day before in UTC: the alert's day is the one in Paris.
@@ -209,7 +207,7 @@ def test_dates_of_the_alerts_are_those_of_the_field(client, monde: Monde, db) ->
         hour=0, minute=30
     )
     rdv_tard = _rdv(db, fin_aout, tard.astimezone(UTC), "planifie")
-    close = fm.mesure(db, monde, semestriel, date_mandatement=t - timedelta(days=400))
+    close = fab.mesure(db, monde, semestriel, mandatement=t - timedelta(days=400))
     close.statut, close.date_fin = "terminee", t - timedelta(days=10)
     for m in (fin_aout, close):
         db.add(m)
@@ -238,7 +236,7 @@ def test_late_rendez_vous_are_read_from_the_partial_index(db, monde: Monde, is_p
 
     from api.alertes import service
     from api.alertes.schemas import Perimetre
-    from tests.factories_mesures import principal_de
+    from tests.factories import principal_de
 
     if not is_postgres:
         pytest.skip("plan PostgreSQL")
@@ -263,7 +261,7 @@ def test_mesure_alerts_read_their_partial_index(db, monde, is_postgres, type_ale
 
     from api.alertes import service
     from api.alertes.schemas import Perimetre
-    from tests.factories_mesures import principal_de
+    from tests.factories import principal_de
 
     if not is_postgres:
         pytest.skip("plan PostgreSQL")

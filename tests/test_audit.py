@@ -11,7 +11,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, func, select
 
 from api.audit.models import JournalAcces
-from tests import factories_secu as f
+from tests import factories as fab
 from tests.factories import Monde, menage_payload
 
 
@@ -169,7 +169,7 @@ def test_le_journal_refuse_modification_et_suppression(client, db: Session, mond
 
 def test_seule_la_purge_supprime(db: Session, monde: Monde, is_postgres: bool) -> None:
     vieux = JournalAcces(
-        quand=f.utc(2024, 1, 1),
+        quand=fab.utc(2024, 1, 1),
         principal_type="utilisateur",
         principal_id=monde.users["asso_agent"].id,
         organisation_id=monde.asso.id,

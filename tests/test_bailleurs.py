@@ -15,8 +15,8 @@ from api.core.models import utcnow
 from api.core.sortant import PolitiqueSortante
 from api.orientations.models_integration import RequeteIdempotente
 from api.orientations.webhooks import livrer_dues
-from tests.factories import Monde
-from tests.factories_orientations import (
+from tests.factories import (
+    Monde,
     creer_convention,
     creer_dispositif,
     orientation_payload,

@@ -9,7 +9,7 @@ import pytest
 
 from api.core.cache import CacheDocuments, cle
 from api.organisations.models import TypeOrganisation
-from tests import factories_indicateurs as fi
+from tests import factories as fab
 from tests.factories import headers, organisation, utilisateur
 from tests.test_indicateurs_seeds import cellules
 
@@ -26,7 +26,7 @@ def _file_active(client, h, **extra) -> tuple[int, dict[str, str]]:
 def _dispositif(db, m):
     # Exact figures for the funder (its convention says so): the counts below tell a kept
     # document from a fresh one; secrecy itself is tests/test_indicateurs_secret.py's.
-    d = fi.dispositif(db, m)
+    d = fab.dispositif(db, m)
     d.secret_statistique_seuil = 0
     db.add(d)
     db.flush()
@@ -34,7 +34,7 @@ def _dispositif(db, m):
 
 
 def _mesure(db, m, d) -> None:
-    fi.mesure(db, m, fi.menage(db, m.asso, naissance=date(1980, 1, 1)), d, mandatement=date(2020, 1, 10))
+    fab.mesure(db, m, d, men=fab.menage(db, m, organisation=m.asso, naissance=date(1980, 1, 1)), mandatement=date(2020, 1, 10), statut="active")
 
 
 def test_a_funder_reads_a_kept_document_until_it_asks_for_a_fresh_one(client, db, monde) -> None:

@@ -11,7 +11,7 @@ from api.audit.models import JournalAcces
 from api.calendrier.models import JetonCalendrier
 from api.menages.models import Menage
 from api.mesures.models import RendezVous
-from tests import factories_mesures as fm
+from tests import factories as fab
 from tests.factories import Monde
 
 
@@ -44,9 +44,9 @@ def _rdv(
 def test_feed_lists_my_planned_rendez_vous_with_reference_and_place_only(
     client, monde: Monde, db
 ) -> None:
-    disp = fm.dispositif(db, monde)
-    mien = fm.mesure(db, monde, disp)
-    collegue = fm.mesure(db, monde, disp, referent=monde.users["asso_resp"])
+    disp = fab.dispositif(db, monde)
+    mien = fab.mesure(db, monde, disp)
+    collegue = fab.mesure(db, monde, disp, referent=monde.users["asso_resp"])
     a = _rdv(db, mien, 1)
     _rdv(db, mien, 2, statut="annule")
     _rdv(db, collegue, 3)  # a colleague's, not planned by me
@@ -105,8 +105,8 @@ def test_machine_clients_have_no_calendar_and_anonymous_cannot_create(client, mo
 
 
 def test_former_association_member_loses_the_feed(client, monde: Monde, db) -> None:
-    disp = fm.dispositif(db, monde)
-    mes = fm.mesure(db, monde, disp)
+    disp = fab.dispositif(db, monde)
+    mes = fab.mesure(db, monde, disp)
     _rdv(db, mes, 1)
     url = _jeton(client, monde)
     user = monde.users["asso_agent"]
@@ -130,9 +130,9 @@ def test_the_secret_never_reaches_the_request_log(client, monde: Monde, caplog) 
 def test_fetching_the_feed_is_logged_for_each_rendez_vous_and_household(
     client, monde: Monde, db
 ) -> None:
-    disp = fm.dispositif(db, monde)
-    mien = fm.mesure(db, monde, disp)
-    autre = fm.mesure(db, monde, disp)
+    disp = fab.dispositif(db, monde)
+    mien = fab.mesure(db, monde, disp)
+    autre = fab.mesure(db, monde, disp)
     rdvs = [_rdv(db, mien, 1), _rdv(db, mien, 2), _rdv(db, autre, 3)]
     url = _jeton(client, monde)
     agent = monde.users["asso_agent"]

@@ -13,9 +13,8 @@ from api.acces.politique import Relation
 from api.capacites.service import RELATIONS_POSSIBLES
 from api.menages import access as menages_access
 from api.organisations.models import TypeOrganisation
-from tests import factories_mesures as fm
-from tests.factories import Monde, menage_payload
-from tests.factories_orientations import orientation_payload
+from tests import factories as fab
+from tests.factories import Monde, menage_payload, orientation_payload
 
 QUI = ("asso_agent", "asso_resp", "gie", "bailleur", "bailleur_si", "financeur", "admin")
 
@@ -55,7 +54,7 @@ def _essais(dispositif_id: str) -> dict[str, tuple[str, str, dict[str, Any], int
 
 @pytest.mark.parametrize("qui", QUI)
 def test_each_capability_is_what_the_route_answers(client, monde: Monde, qui: str) -> None:
-    disp = fm.dispositif(monde.db, monde)
+    disp = fab.dispositif(monde.db, monde)
     capacites = _capacites(client, monde, qui)
     for nom, (methode, chemin, requete, ok) in _essais(str(disp.id)).items():
         headers = monde.h(qui) | requete.pop("headers", {})

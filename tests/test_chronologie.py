@@ -5,15 +5,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from api.orientations.models import OrientationEvenement
-from tests import factories_mesures as fm
+from tests import factories as fab
 from tests.factories import Monde
 
 
 def _scenario(client, monde: Monde, db):
-    disp = fm.dispositif(db, monde)
-    mes = fm.mesure(
-        db, monde, disp, date_mandatement=date(2023, 1, 10), prescripteur=monde.bailleur
-    )
+    disp = fab.dispositif(db, monde)
+    mes = fab.mesure(db, monde, disp, mandatement=date(2023, 1, 10), prescripteur=monde.bailleur)
     for quand, de, vers, commentaire in [
         (datetime(2023, 1, 2, 9, tzinfo=UTC), "brouillon", "soumise", None),
         (datetime(2023, 1, 5, 9, tzinfo=UTC), "soumise", "en_commission", None),

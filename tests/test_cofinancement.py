@@ -19,10 +19,9 @@ from api.core.db import make_engine
 from api.core.migrate import upgrade
 from api.dispositifs.models import Dispositif
 from api.organisations.models import TypeOrganisation
-from tests import factories_indicateurs as fi
+from tests import factories as fab
 from tests.conftest import base_jetable
-from tests.factories import Monde, headers, organisation, utilisateur
-from tests.factories_orientations import creer_convention, creer_dispositif
+from tests.factories import Monde, creer_convention, creer_dispositif, headers, organisation, utilisateur
 from tests.test_indicateurs_seeds import cellules
 
 URL = "/api/v1/indicateurs"
@@ -149,15 +148,15 @@ def test_une_part_invalide_est_refusee_et_ne_change_rien(client, monde: Monde, f
 def _dispositif_cofinance(client, db, monde: Monde, fin: Financeurs) -> tuple[Dispositif, Dispositif]:
     """D1 held by the State and co-funded by the département (60/40) with three mesures; D2
     held by the State alone, with one mesure."""
-    d1 = fi.dispositif(db, monde, "D1")
-    d2 = fi.dispositif(db, monde, "D2")
+    d1 = fab.dispositif(db, monde, "D1")
+    d2 = fab.dispositif(db, monde, "D2")
     for d in (d1, d2):
         d.secret_statistique_seuil = 0  # exact counts: the test compares figures
         db.add(d)
     db.flush()
     for i in range(3):
-        fi.mesure(db, monde, fi.menage(db, monde.asso), d1, mandatement=date(2023, 1, 1 + i))
-    fi.mesure(db, monde, fi.menage(db, monde.asso), d2, mandatement=date(2023, 1, 1))
+        fab.mesure(db, monde, d1, men=fab.menage(db, monde, organisation=monde.asso), mandatement=date(2023, 1, 1 + i), statut="active")
+    fab.mesure(db, monde, d2, men=fab.menage(db, monde, organisation=monde.asso), mandatement=date(2023, 1, 1), statut="active")
     _convention(
         client, monde, d1, date(2023, 1, 1), date(2023, 12, 31), 10, _parts((fin.etat, 60), (fin.departement, 40))
     )
@@ -207,12 +206,12 @@ def test_conventions_successives_cofinancees_cible_ponderee_mois_mesures_et_budg
     """35 ménages for January–June (the State alone), then 40 for July–December (State and
     département, half each, stating 240 mois-mesures and 18 000 €): the département, a
     co-funder of the second convention only, reads the dispositif's year against 37.5."""
-    d = fi.dispositif(db, monde)
+    d = fab.dispositif(db, monde)
     d.secret_statistique_seuil = 0
     db.add(d)
     db.flush()
     for i in range(3):
-        fi.mesure(db, monde, fi.menage(db, monde.asso), d, mandatement=date(2022, 6, 1 + i))
+        fab.mesure(db, monde, d, men=fab.menage(db, monde, organisation=monde.asso), mandatement=date(2022, 6, 1 + i), statut="active")
     _convention(client, monde, d, date(2023, 1, 1), date(2023, 6, 30), 35, _parts((fin.etat, 100)))
     _convention(
         client,

@@ -6,8 +6,7 @@ import csv
 import io
 
 from api.mesures.service import aujourdhui
-from tests.factories import Monde
-from tests.factories_orientations import creer_convention, creer_dispositif, orienter
+from tests.factories import Monde, creer_convention, creer_dispositif, orienter
 
 # Sessions are held on a day that exists: not before the referrals they decide were
 # received (today), not in the future.

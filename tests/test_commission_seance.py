@@ -14,8 +14,7 @@ from sqlmodel import Session
 
 from api.mesures.service import aujourdhui
 from api.orientations.models import Orientation
-from tests.factories import Monde
-from tests.factories_orientations import creer_convention, creer_dispositif, orienter, transition
+from tests.factories import Monde, creer_convention, creer_dispositif, orienter, transition
 
 # The sitting of these tests is today's (a decision is never dated in the future, nor
 # before the referral's reception): its date as the procès-verbal writes it.

@@ -25,7 +25,7 @@ from api.mesures.service import aujourdhui
 from api.organisations.models import TypeOrganisation
 from api.orientations.models import Orientation
 from tests import factories
-from tests.factories_orientations import dispositif_payload, orientation_payload
+from tests.factories import dispositif_payload, orientation_payload
 
 # Sessions are held on a day that exists: not before the referrals they decide were
 # received (today), not in the future.

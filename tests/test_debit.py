@@ -15,9 +15,8 @@ from api.audit.models import JournalAcces
 from api.core.compteurs import Compteur, prochaine_reference, prochaines_references
 from api.core.models import utcnow
 from api.orientations.models_integration import RequeteIdempotente
-from tests import factories_mesures as fm
-from tests.factories import Monde
-from tests.factories_orientations import creer_dispositif, orientation_payload
+from tests import factories as fab
+from tests.factories import Monde, creer_dispositif, orientation_payload
 
 
 def test_references_unique_under_concurrency(base_dediee, is_postgres) -> None:
@@ -63,7 +62,7 @@ def test_sequence_starts_after_the_counter_row(base_dediee, is_postgres) -> None
 
 
 def test_keyset_pages_cover_every_mesure_once(client, monde: Monde, db) -> None:
-    disp = fm.dispositif(db, monde)
+    disp = fab.dispositif(db, monde)
     jours = [
         date(2023, 1, 10),
         date(2023, 1, 10),
@@ -73,7 +72,7 @@ def test_keyset_pages_cover_every_mesure_once(client, monde: Monde, db) -> None:
         date(2022, 12, 1),
         date(2023, 1, 10),
     ]
-    ids = {str(fm.mesure(db, monde, disp, date_mandatement=j).id) for j in jours}
+    ids = {str(fab.mesure(db, monde, disp, mandatement=j).id) for j in jours}
     h = monde.h("asso_agent")
     tout = client.get("/api/v1/mesures", params={"limit": 100}, headers=h).json()
     assert tout["total"] == 7 and tout["total_exact"] is True and tout["suivant"] is None
@@ -115,9 +114,9 @@ def test_total_is_capped(client, monde: Monde, db, monkeypatch) -> None:
 
     monkeypatch.setattr(pagination, "TOTAL_PLAFOND", 3)
     monkeypatch.setattr(liste, "TOTAL_PLAFOND", 3)
-    disp = fm.dispositif(db, monde)
+    disp = fab.dispositif(db, monde)
     for j in range(5):
-        fm.mesure(db, monde, disp, date_mandatement=date(2023, 1, 1 + j))
+        fab.mesure(db, monde, disp, mandatement=date(2023, 1, 1 + j))
     h = monde.h("asso_agent")
     corps = client.get("/api/v1/mesures", params={"limit": 2}, headers=h).json()
     assert corps["total"] == 3 and corps["total_exact"] is False

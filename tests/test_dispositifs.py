@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tests.factories import Monde
-from tests.factories_orientations import creer_convention, creer_dispositif, dispositif_payload
+from tests.factories import Monde, creer_convention, creer_dispositif, dispositif_payload
 
 
 def test_seed_001_dispositif_created_from_the_json_example(client, monde: Monde) -> None:

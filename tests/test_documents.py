@@ -9,6 +9,7 @@ signature; where clamd is absent those tests skip with a banner (CI requires the
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,10 +20,9 @@ from api.documents.models import Document
 from api.documents.stockage import StockageRepertoire
 from api.main import create_app
 from api.vie_privee.retention import appliquer_retention
-from tests import factories_secu as f
+from tests import factories as fab
 from tests.clamd import DOCX, EICAR, JPEG, ODT, PDF, PNG, XLSX, clamd  # noqa: F401  (fixture)
-from tests.factories import Monde
-from tests.factories_orientations import creer_convention, creer_dispositif, orienter, transition
+from tests.factories import Monde, creer_convention, creer_dispositif, orienter, transition
 
 INJOIGNABLE = "unix:///nonexistent/clamd.sock"
 
@@ -80,7 +80,7 @@ def _orientation_acceptee(client, monde: Monde) -> dict:
 
 
 def test_eicar_refuse_et_stocke_nulle_part(avec_antivirus, db: Session, monde: Monde, settings) -> None:
-    men = f.menage(db, monde)
+    men = fab.menage(db, monde)
     avant = len(db.exec(select(JournalAcces)).all())
     r = _deposer(avec_antivirus, monde.h("asso_agent"), EICAR, nom="rapport.pdf", menage_id=str(men.id))
     assert r.status_code == 422, r.text
@@ -95,7 +95,7 @@ def test_eicar_refuse_et_stocke_nulle_part(avec_antivirus, db: Session, monde: M
 
 
 def test_un_pdf_nomme_jpg_est_analyse_et_type_d_apres_son_contenu(avec_antivirus, db: Session, monde: Monde) -> None:
-    men = f.menage(db, monde)
+    men = fab.menage(db, monde)
     r = _deposer(avec_antivirus, monde.h("asso_agent"), PDF, nom="photo.jpg", ctype="image/jpeg", menage_id=str(men.id))
     assert r.status_code == 201, r.text
     assert r.json()["format"] == "pdf" and r.json()["analyse"] == "saine"
@@ -108,7 +108,7 @@ def test_un_pdf_nomme_jpg_est_analyse_et_type_d_apres_son_contenu(avec_antivirus
 def test_analyse_obligatoire_et_antivirus_injoignable_503(settings, engine, db: Session, monde: Monde) -> None:
     from fastapi.testclient import TestClient
 
-    men = f.menage(db, monde)
+    men = fab.menage(db, monde)
     with TestClient(_app(settings, engine, db, antivirus_obligatoire=True)) as c:
         r = _deposer(c, monde.h("asso_agent"), PDF, menage_id=str(men.id))
     assert r.status_code == 503, r.text
@@ -117,7 +117,7 @@ def test_analyse_obligatoire_et_antivirus_injoignable_503(settings, engine, db: 
 
 
 def test_sans_analyse_obligatoire_le_document_est_marque_non_analyse(client, db: Session, monde: Monde) -> None:
-    men = f.menage(db, monde)
+    men = fab.menage(db, monde)
     r = _deposer(client, monde.h("asso_agent"), PDF, menage_id=str(men.id))
     assert r.status_code == 201, r.text
     assert r.json()["analyse"] == "non_analysee"
@@ -131,7 +131,7 @@ def test_sans_analyse_obligatoire_le_document_est_marque_non_analyse(client, db:
     [(PNG, "scan.pdf", "png"), (JPEG, "scan.png", "jpeg"), (DOCX, "rapport.odt", "docx"), (ODT, "rapport.docx", "odt")],
 )
 def test_formats_acceptes_d_apres_le_contenu(client, db: Session, monde: Monde, settings, contenu, nom, attendu) -> None:
-    men = f.menage(db, monde)
+    men = fab.menage(db, monde)
     r = _deposer(client, monde.h("asso_agent"), contenu, nom=nom, ctype="application/octet-stream", menage_id=str(men.id))
     assert r.status_code == 201, r.text
     assert r.json()["format"] == attendu
@@ -145,7 +145,7 @@ def test_formats_acceptes_d_apres_le_contenu(client, db: Session, monde: Monde, 
     [(b"<html><script>alert(1)</script></html>", None), (XLSX, "spreadsheetml"), (b"MZ\x90\x00" + b"\x00" * 60, None)],
 )
 def test_format_refuse_nomme_le_champ_et_les_formats_permis(client, db: Session, monde: Monde, settings, contenu, vu) -> None:
-    men = f.menage(db, monde)
+    men = fab.menage(db, monde)
     r = _deposer(client, monde.h("asso_agent"), contenu, nom="piece.pdf", menage_id=str(men.id))
     assert r.status_code == 422, r.text
     err = r.json()["errors"][0]
@@ -158,7 +158,7 @@ def test_format_refuse_nomme_le_champ_et_les_formats_permis(client, db: Session,
 def test_taille_au_dela_de_la_limite_413(settings, engine, db: Session, monde: Monde) -> None:
     from fastapi.testclient import TestClient
 
-    men = f.menage(db, monde)
+    men = fab.menage(db, monde)
     with TestClient(_app(settings, engine, db, documents_taille_max=4096)) as c:
         h = monde.h("asso_agent")
         assert _deposer(c, h, PDF + b"%" * (4096 - len(PDF)), menage_id=str(men.id)).status_code == 201
@@ -172,11 +172,11 @@ def test_taille_au_dela_de_la_limite_413(settings, engine, db: Session, monde: M
 
 
 def test_rattachement_exactement_un_dossier(client, db: Session, monde: Monde) -> None:
-    men = f.menage(db, monde)
+    men = fab.menage(db, monde)
     r = _deposer(client, monde.h("asso_agent"), PDF)
     assert r.status_code == 422
-    disp = f.dispositif(db, monde)
-    mes = f.mesure(db, monde, men, disp)
+    disp = fab.dispositif(db, monde, cibles=fab.CIBLES_ASLL, nom="ASLL 35")
+    mes = fab.mesure(db, monde, disp, men=men, cible="sante_mentale", mandatement=date(2020, 3, 1), statut="terminee")
     r = _deposer(client, monde.h("asso_agent"), PDF, menage_id=str(men.id), mesure_id=str(mes.id))
     assert r.status_code == 422
 
@@ -219,7 +219,7 @@ def test_confidentiel_reste_dans_l_organisation(client, db: Session, monde: Mond
 
 
 def test_deposer_demande_de_lire_le_dossier(client, db: Session, monde: Monde) -> None:
-    men = f.menage(db, monde)  # opened by asso
+    men = fab.menage(db, monde)  # opened by asso
     for qui, attendu in (("asso2_agent", 404), ("bailleur", 404), ("financeur", 404), ("admin", 404)):
         assert _deposer(client, monde.h(qui), PDF, menage_id=str(men.id)).status_code == attendu, qui
     o = _orientation_acceptee(client, monde)
@@ -229,7 +229,7 @@ def test_deposer_demande_de_lire_le_dossier(client, db: Session, monde: Monde) -
 
 
 def test_chaque_telechargement_est_journalise(client, db: Session, monde: Monde) -> None:
-    men = f.menage(db, monde)
+    men = fab.menage(db, monde)
     doc = _deposer(client, monde.h("asso_agent"), PDF, menage_id=str(men.id)).json()["id"]
     for _ in range(2):
         assert client.get(f"/api/v1/documents/{doc}/contenu", headers=monde.h("asso_resp")).status_code == 200
@@ -256,7 +256,7 @@ def test_l_export_du_menage_liste_les_documents_lisibles(client, db: Session, mo
 
 
 def test_supprimer_retire_le_fichier(client, db: Session, monde: Monde, settings) -> None:
-    men = f.menage(db, monde)
+    men = fab.menage(db, monde)
     doc = _deposer(client, monde.h("asso_agent"), PDF, menage_id=str(men.id)).json()["id"]
     assert len(_fichiers(settings)) == 1
     assert client.delete(f"/api/v1/documents/{doc}", headers=monde.h("asso2_agent")).status_code == 404
@@ -266,18 +266,18 @@ def test_supprimer_retire_le_fichier(client, db: Session, monde: Monde, settings
 
 
 def test_la_retention_supprime_les_fichiers(client, db: Session, monde: Monde, settings) -> None:
-    vieux = f.menage(db, monde, modifie_le=f.utc(2020, 1, 1))
-    recent = f.menage(db, monde)
+    vieux = fab.menage(db, monde, modifie_le=fab.utc(2020, 1, 1))
+    recent = fab.menage(db, monde)
     h = monde.h("asso_agent")
     for men in (vieux, recent):
         assert _deposer(client, h, PDF, menage_id=str(men.id)).status_code == 201
     db.refresh(vieux)
-    vieux.modifie_le = f.utc(2020, 1, 1)  # the deposit's log does not touch the file's last contact
+    vieux.modifie_le = fab.utc(2020, 1, 1)  # the deposit's log does not touch the file's last contact
     db.add(vieux)
     db.flush()
     stockage = StockageRepertoire(settings.documents_repertoire)
     cle_recent = db.exec(select(Document.cle_stockage).where(Document.menage_id == recent.id)).one()
-    bilan = appliquer_retention(db, maintenant=f.utc(2026, 6, 15), stockage=stockage)
+    bilan = appliquer_retention(db, maintenant=fab.utc(2026, 6, 15), stockage=stockage)
     assert vieux.reference in bilan.menages and recent.reference not in bilan.menages
     assert bilan.documents == 1
     assert db.exec(select(Document).where(Document.menage_id == vieux.id)).all() == []

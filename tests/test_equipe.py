@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from api.audit.models import JournalAcces
 from api.mesures.models import Mesure, MesureEvenement, RendezVous
-from tests import factories_mesures as fm
+from tests import factories as fab
 from tests.factories import Monde, utilisateur
 
 CHARGE = "/api/v1/equipe/charge"
@@ -16,16 +16,16 @@ REAFFECTER = "/api/v1/mesures/reaffecter"
 
 
 def _equipe(db, monde: Monde):
-    disp = fm.dispositif(db, monde)
+    disp = fab.dispositif(db, monde)
     agent = monde.users["asso_agent"]
     collegue = utilisateur(db, monde.asso, "agent")
-    a1 = fm.mesure(db, monde, disp, referent=agent)
-    a2 = fm.mesure(db, monde, disp, referent=agent)
-    c1 = fm.mesure(db, monde, disp, referent=collegue)
-    orpheline = fm.mesure(db, monde, disp)
+    a1 = fab.mesure(db, monde, disp, referent=agent)
+    a2 = fab.mesure(db, monde, disp, referent=agent)
+    c1 = fab.mesure(db, monde, disp, referent=collegue)
+    orpheline = fab.mesure(db, monde, disp)
     orpheline.referent_id = None
     db.add(orpheline)
-    close = fm.mesure(db, monde, disp, referent=agent)
+    close = fab.mesure(db, monde, disp, referent=agent)
     close.statut = "terminee"
     db.add(close)
     db.add(
@@ -46,7 +46,7 @@ def _equipe(db, monde: Monde):
             statut="planifie",
         )
     )
-    fm.mesure(db, monde, disp, association=monde.asso2)  # another association's: never counted
+    fab.mesure(db, monde, disp, association=monde.asso2)  # another association's: never counted
     db.flush()
     return {"agent": agent, "collegue": collegue, "a1": a1, "a2": a2, "c1": c1, "orpheline": orpheline}
 
@@ -104,7 +104,7 @@ def test_reassign_several_mesures(client, monde: Monde, db) -> None:
 
 def test_reassignment_is_all_or_nothing(client, monde: Monde, db) -> None:
     w = _equipe(db, monde)
-    autre = fm.mesure(db, monde, fm.dispositif(db, monde), association=monde.asso2)
+    autre = fab.mesure(db, monde, fab.dispositif(db, monde), association=monde.asso2)
     # one mesure of another association: 404, and the first one has not moved
     corps = {"mesure_ids": [str(w["a1"].id), str(autre.id)], "referent_id": str(w["collegue"].id)}
     r = client.post(REAFFECTER, json=corps, headers=monde.h("asso_resp"))

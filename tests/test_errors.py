@@ -154,7 +154,7 @@ def test_nul_dans_la_recherche_de_menages(client, monde: Monde) -> None:
 
 
 def test_nul_dans_external_ref_et_motifs_d_une_orientation(client, monde: Monde) -> None:
-    from tests.factories_orientations import creer_dispositif, orientation_payload
+    from tests.factories import creer_dispositif, orientation_payload
 
     d = creer_dispositif(client, monde)
     payload = orientation_payload(d["id"], external_ref="NEO\x00-1", motifs="Impayés\x00")
@@ -191,7 +191,7 @@ def test_patch_utilisateur_role_null_422(client, monde: Monde) -> None:
 
 def test_patch_null_sur_champ_obligatoire_422(client, monde: Monde) -> None:
     """Each admin-managed record: null on a NOT NULL column is a 422, not a 500 nor a silent no-op."""
-    from tests.factories_orientations import creer_convention, creer_dispositif
+    from tests.factories import creer_convention, creer_dispositif
 
     d = creer_dispositif(client, monde)
     c = creer_convention(client, monde, d["id"])

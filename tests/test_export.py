@@ -12,24 +12,24 @@ from datetime import date
 from sqlmodel import Session, select
 
 from api.audit.models import JournalAcces
-from tests import factories_secu as f
+from tests import factories as fab
 from tests.factories import Monde
 
 
 def _partage(db: Session, monde: Monde):
     """Referred by the bailleur, accepted for « asso », which carries one mesure; « asso2 »
     carries another one of the same household (sensitive cible, a home visit)."""
-    disp = f.dispositif(db, monde)
-    men = f.menage(db, monde)
-    o = f.orientation(db, monde, men, disp)  # its event comment was written by the commission
-    propre = f.mesure(db, monde, men, disp, date_fin=date(2025, 1, 31))
+    disp = fab.dispositif(db, monde, cibles=fab.CIBLES_ASLL, nom="ASLL 35")
+    men = fab.menage(db, monde, nom="Martin", prenom="Léa", naissance=date(1980, 5, 17), sexe="femme", composition="femme_seule")
+    o = fab.orientation(db, monde, men, disp, association=monde.asso, cible="sante_mentale", prescripteur_nom="Mme Prescriptrice", motifs="Impayés depuis la perte d'emploi", commentaire="Orientation validée en commission")  # its event comment was written by the commission
+    propre = fab.mesure(db, monde, disp, men=men, cible="sante_mentale", mandatement=date(2020, 3, 1), date_fin=date(2025, 1, 31), statut="terminee", commentaire="Premier contact difficile", suivi_commentaire="Relogée, va bien", adhesion_modalite="Signature au bureau")
     propre.orientation_id = o.id  # born of the bailleur's referral
     db.add(propre)
-    f.rendez_vous(db, propre, f.utc(2024, 12, 1))
-    autre = f.mesure(db, monde, men, disp, date_fin=date(2023, 1, 31), association_id=monde.asso2.id)
+    fab.rendez_vous(db, propre, fab.utc(2024, 12, 1))
+    autre = fab.mesure(db, monde, disp, men=men, cible="sante_mentale", mandatement=date(2020, 3, 1), date_fin=date(2023, 1, 31), association=monde.asso2, statut="terminee", commentaire="Premier contact difficile", suivi_commentaire="Relogée, va bien", adhesion_modalite="Signature au bureau")
     autre.adhesion_date = date(2021, 6, 7)
     db.add(autre)
-    rv_autre = f.rendez_vous(db, autre, f.utc(2022, 12, 1))
+    rv_autre = fab.rendez_vous(db, autre, fab.utc(2022, 12, 1))
     rv_autre.lieu = "Visite chez la sœur"
     rv_autre.compte_rendu = "Compte rendu de l'autre association"
     db.add(rv_autre)
@@ -109,9 +109,9 @@ def test_export_de_la_commission_sans_rendez_vous(client, db: Session, monde: Mo
 
 
 def test_invisible_404(client, db: Session, monde: Monde) -> None:
-    disp = f.dispositif(db, monde)
-    men = f.menage(db, monde)
-    f.orientation(db, monde, men, disp, statut="en_commission")
+    disp = fab.dispositif(db, monde, cibles=fab.CIBLES_ASLL, nom="ASLL 35")
+    men = fab.menage(db, monde, nom="Martin", prenom="Léa", naissance=date(1980, 5, 17), sexe="femme", composition="femme_seule")
+    fab.orientation(db, monde, men, disp, association=monde.asso, cible="sante_mentale", prescripteur_nom="Mme Prescriptrice", motifs="Impayés depuis la perte d'emploi", commentaire="Orientation validée en commission", statut="en_commission")
     for who in ("asso2_agent", "financeur", "admin"):
         assert client.get(f"/api/v1/menages/{men.id}/export", headers=monde.h(who)).status_code == 404, who
     assert client.get(f"/api/v1/menages/{uuid.uuid4()}/export", headers=monde.h("asso_agent")).status_code == 404

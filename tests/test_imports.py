@@ -18,7 +18,7 @@ from api.audit.models import JournalAcces
 from api.imports.models import ImportFichier, ImportObjet
 from api.menages.models import Menage, Personne
 from api.mesures.models import Mesure, MesureEvenement, RendezVous
-from tests import factories_mesures as fm
+from tests import factories as fab
 from tests.factories import Monde, utilisateur
 from tests.test_indicateurs_seeds import cellules
 
@@ -163,7 +163,7 @@ def _etat(db) -> dict[str, Any]:
 
 @pytest.fixture
 def contexte(db, monde: Monde):
-    disp = fm.dispositif(db, monde)
+    disp = fab.dispositif(db, monde)
     referent = utilisateur(db, monde.asso, "agent", email="referente@asso.test")
     return disp, referent
 
@@ -365,19 +365,7 @@ def test_un_refus_de_service_est_rapporte_sur_sa_ligne(client, monde: Monde, db,
 
 def test_un_menage_homonyme_visible_est_signale_pas_duplique(client, monde: Monde, db, contexte) -> None:
     disp, referent = contexte
-    fm.menage(
-        db,
-        monde,
-        personnes=[
-            {
-                "nom": "LE GOFF1",
-                "prenom": "maelle",
-                "date_naissance": "1971-03-14",
-                "lien": "demandeur",
-                "sexe": "femme",
-            }
-        ],
-    )
+    fab.menage(db, monde, nom="LE GOFF1", prenom="maelle", naissance=date(1971, 3, 14), sexe="femme")
     avant = db.exec(select(func.count()).select_from(Menage)).one()
     essai = _poster(client, monde, _fichier(disp.code, referent.email), essai=True).json()
     assert [(e["ligne"], e["colonne"]) for e in essai["erreurs"]] == [(2, "nom")]
@@ -412,7 +400,7 @@ def test_transaction_reelle_tout_ou_rien(base_dediee, settings) -> None:
     reglages = settings.model_copy(update={"database_url": str(base_dediee.url.render_as_string(hide_password=False))})
     with Session(base_dediee, expire_on_commit=False) as s:
         monde = factories.monde(s, reglages)
-        disp = fm.dispositif(s, monde)
+        disp = fab.dispositif(s, monde)
         referent = utilisateur(s, monde.asso, "agent", email="referente@asso.test")
         entetes = monde.h("asso_resp")
         s.commit()

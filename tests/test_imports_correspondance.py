@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from api.imports.models import ImportCorrespondance
 from api.menages.models import Menage
-from tests import factories_mesures as fm
+from tests import factories as fab
 from tests.factories import Monde, utilisateur
 from tests.test_imports import URL, XLSX, _etat, _menages, _mesures, _xlsx
 
@@ -31,7 +31,7 @@ CORRESPONDANCE = {"menages": {v: k for k, v in PROPRES.items()}}
 
 @pytest.fixture
 def contexte(db, monde: Monde):
-    disp = fm.dispositif(db, monde)
+    disp = fab.dispositif(db, monde)
     referent = utilisateur(db, monde.asso, "agent", email="referente@asso.test")
     return disp, referent
 

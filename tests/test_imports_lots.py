@@ -25,7 +25,7 @@ from api.mesures.models import (
     MesureHistorique,
     MesureRessourceEntree,
 )
-from tests import factories_mesures as fm
+from tests import factories as fab
 from tests.factories import Monde, utilisateur
 from tests.test_imports import _poster, _xlsx
 
@@ -159,7 +159,7 @@ def _faits(db, association_id) -> dict[str, Any]:
 
 @pytest.fixture
 def deux_associations(db, monde: Monde):
-    disp = fm.dispositif(db, monde)
+    disp = fab.dispositif(db, monde)
     utilisateur(db, monde.asso, "agent", email="referente@asso.test")
     utilisateur(db, monde.asso2, "agent", email="referente@asso2.test")
     monde.users["asso2_resp"] = utilisateur(db, monde.asso2, "responsable")

@@ -16,7 +16,7 @@ from api.audit.models import JournalAcces
 from api.menages.models import Personne
 from api.mesures.models import Mesure
 from api.organisations.models import TypeOrganisation
-from tests import factories_indicateurs as fi
+from tests import factories as fab
 from tests.factories import headers, organisation, utilisateur
 from tests.test_indicateurs_seeds import cellules, seed_001
 
@@ -32,28 +32,12 @@ def _get(client, monde, who="gie", **params):
 
 
 def bornes(db, m):
-    d = fi.dispositif(db, m)
-    a = fi.mesure(
-        db,
-        m,
-        fi.menage(db, m.asso, naissance=date(1960, 1, 1)),
-        d,
-        mandatement=date(2020, 1, 10),
-        date_fin=D,
-        motif_fin="relogement",
-    )  # ends on D
-    b = fi.mesure(
-        db, m, fi.menage(db, m.asso, naissance=date(1970, 1, 1), sexe="femme"), d, mandatement=D
-    )  # starts on D
-    c = fi.mesure(
-        db, m, fi.menage(db, m.asso, naissance=date(1989, 1, 1)), d, mandatement=date(2019, 1, 1)
-    )  # 30th birthday on its mandatement day (ages are at entry)
-    e = fi.mesure(
-        db, m, fi.menage(db, m.asso, naissance=date(1989, 1, 2)), d, mandatement=date(2019, 1, 1)
-    )  # 30 the day after its mandatement: 29 at entry
-    f = fi.mesure(
-        db, m, fi.menage(db, m.asso, naissance=date(1950, 1, 1)), d, mandatement=date(2020, 7, 1)
-    )  # after D
+    d = fab.dispositif(db, m)
+    a = fab.mesure(db, m, d, men=fab.menage(db, m, organisation=m.asso, naissance=date(1960, 1, 1)), mandatement=date(2020, 1, 10), date_fin=D, motif_fin="relogement")  # ends on D
+    b = fab.mesure(db, m, d, men=fab.menage(db, m, organisation=m.asso, naissance=date(1970, 1, 1), sexe="femme"), mandatement=D, statut="active")  # starts on D
+    c = fab.mesure(db, m, d, men=fab.menage(db, m, organisation=m.asso, naissance=date(1989, 1, 1)), mandatement=date(2019, 1, 1), statut="active")  # 30th birthday on its mandatement day (ages are at entry)
+    e = fab.mesure(db, m, d, men=fab.menage(db, m, organisation=m.asso, naissance=date(1989, 1, 2)), mandatement=date(2019, 1, 1), statut="active")  # 30 the day after its mandatement: 29 at entry
+    f = fab.mesure(db, m, d, men=fab.menage(db, m, organisation=m.asso, naissance=date(1950, 1, 1)), mandatement=date(2020, 7, 1), statut="active")  # after D
     return d, a, b, c, e, f
 
 
@@ -118,13 +102,11 @@ def test_period_of_one_day(client, db, monde) -> None:
 
 
 def test_mois_mesures_months_cut_to_the_period(client, db, monde) -> None:
-    d = fi.dispositif(db, monde)
-    men = fi.menage(db, monde.asso)
-    fi.mesure(
-        db, monde, men, d, mandatement=date(2020, 1, 31), date_fin=date(2020, 3, 1)
-    )  # Jan, Feb (not 1 March)
-    fi.mesure(db, monde, fi.menage(db, monde.asso), d, mandatement=date(2020, 2, 10))  # Feb → Apr
-    fi.convention(db, d, monde.asso, date(2020, 1, 1), date(2020, 12, 31), 4)
+    d = fab.dispositif(db, monde)
+    men = fab.menage(db, monde, organisation=monde.asso)
+    fab.mesure(db, monde, d, men=men, mandatement=date(2020, 1, 31), date_fin=date(2020, 3, 1))  # Jan, Feb (not 1 March)
+    fab.mesure(db, monde, d, men=fab.menage(db, monde, organisation=monde.asso), mandatement=date(2020, 2, 10), statut="active")  # Feb → Apr
+    fab.convention(db, d, monde.asso, date(2020, 1, 1), date(2020, 12, 31), 4)
     doc = _get(client, monde, du="2020-01-15", au="2020-04-10")
     assert cellules(doc, "activite_par_mois") == {
         "mois=2020-01": 1,
@@ -154,11 +136,11 @@ def test_mois_mesures_months_cut_to_the_period(client, db, monde) -> None:
 def test_successive_conventions_weighted_by_days_and_costs(client, db, monde) -> None:
     """Two 2023 conventions, 35 for January–June then 40 for July–December: the target of
     the year is about 37.5 (Σ target × days covered ÷ days), not 75."""
-    d = fi.dispositif(db, monde)
+    d = fab.dispositif(db, monde)
     for i in range(3):
-        fi.mesure(db, monde, fi.menage(db, monde.asso), d, mandatement=date(2022, 6, 1 + i))
-    fi.convention(db, d, monde.asso, date(2023, 1, 1), date(2023, 6, 30), 35)
-    c2 = fi.convention(db, d, monde.asso, date(2023, 7, 1), date(2023, 12, 31), 40)
+        fab.mesure(db, monde, d, men=fab.menage(db, monde, organisation=monde.asso), mandatement=date(2022, 6, 1 + i), statut="active")
+    fab.convention(db, d, monde.asso, date(2023, 1, 1), date(2023, 6, 30), 35)
+    c2 = fab.convention(db, d, monde.asso, date(2023, 7, 1), date(2023, 12, 31), 40)
     # the second convention states its budget and mois-mesures (seed 003: k€ per household)
     c2.budget_euros, c2.mois_mesures_finances = 18_000, 240
     db.add(c2)
@@ -201,50 +183,13 @@ def _deux_dispositifs(db, m):
     """d1: funded by m.financeur, decided by m.gie; d2: another funder and commission."""
     autre_fin = organisation(db, TypeOrganisation.financeur, "Département")
     autre_gie = organisation(db, TypeOrganisation.gie, "CCAPEX")
-    d1 = fi.dispositif(db, m, "D1")
-    d2 = fi.dispositif(db, m, "D2", financeur=autre_fin, commission=autre_gie)
-    fi.mesure(
-        db,
-        m,
-        fi.menage(db, m.asso, commune="35238"),
-        d1,
-        mandatement=date(2020, 1, 1),
-        cible="habitat_adapte",
-    )
-    fi.mesure(
-        db,
-        m,
-        fi.menage(db, m.asso, commune="35047"),
-        d1,
-        mandatement=date(2020, 1, 1),
-        cible="sante_mentale",
-    )
-    fi.mesure(
-        db,
-        m,
-        fi.menage(db, m.asso2, commune="35238"),
-        d1,
-        mandatement=date(2020, 1, 1),
-        cible="sante_mentale",
-        association=m.asso2,
-    )
-    fi.mesure(
-        db,
-        m,
-        fi.menage(db, m.asso2, commune="35238"),
-        d2,
-        mandatement=date(2020, 1, 1),
-        cible="sante_mentale",
-        association=m.asso2,
-    )
-    fi.mesure(
-        db,
-        m,
-        fi.menage(db, m.asso, commune="2A004"),
-        d2,
-        mandatement=date(2020, 1, 1),
-        cible="reassurance",
-    )
+    d1 = fab.dispositif(db, m, "D1")
+    d2 = fab.dispositif(db, m, "D2", financeur=autre_fin, commission=autre_gie)
+    fab.mesure(db, m, d1, men=fab.menage(db, m, organisation=m.asso, commune="35238"), mandatement=date(2020, 1, 1), cible="habitat_adapte", statut="active")
+    fab.mesure(db, m, d1, men=fab.menage(db, m, organisation=m.asso, commune="35047"), mandatement=date(2020, 1, 1), cible="sante_mentale", statut="active")
+    fab.mesure(db, m, d1, men=fab.menage(db, m, organisation=m.asso2, commune="35238"), mandatement=date(2020, 1, 1), cible="sante_mentale", association=m.asso2, statut="active")
+    fab.mesure(db, m, d2, men=fab.menage(db, m, organisation=m.asso2, commune="35238"), mandatement=date(2020, 1, 1), cible="sante_mentale", association=m.asso2, statut="active")
+    fab.mesure(db, m, d2, men=fab.menage(db, m, organisation=m.asso, commune="2A004"), mandatement=date(2020, 1, 1), cible="reassurance", statut="active")
     return d1, d2, autre_fin, autre_gie
 
 
@@ -494,26 +439,10 @@ def test_detail_lists_the_files_of_a_cell_and_logs_them(client, db, monde) -> No
 
 
 def test_detail_of_orientations_behind_decisions(client, db, monde) -> None:
-    d = fi.dispositif(db, monde)
-    men = fi.menage(db, monde.bailleur)
-    o1 = fi.orientation(
-        db,
-        monde,
-        men,
-        d,
-        reception=date(2020, 1, 2),
-        statut="ajournee",
-        evenements=[("ajournee", date(2020, 1, 10), None), ("ajournee", date(2020, 2, 10), None)],
-    )
-    o2 = fi.orientation(
-        db,
-        monde,
-        fi.menage(db, monde.bailleur),
-        d,
-        reception=date(2020, 1, 5),
-        statut="refusee",
-        evenements=[("refusee", date(2020, 1, 25), "parc_prive")],
-    )
+    d = fab.dispositif(db, monde)
+    men = fab.menage(db, monde, organisation=monde.bailleur)
+    o1 = fab.orientation(db, monde, men, d, reception=date(2020, 1, 2), statut="ajournee", evenements=[("ajournee", date(2020, 1, 10), None), ("ajournee", date(2020, 2, 10), None)])
+    o2 = fab.orientation(db, monde, fab.menage(db, monde, organisation=monde.bailleur), d, reception=date(2020, 1, 5), statut="refusee", evenements=[("refusee", date(2020, 1, 25), "parc_prive")])
     params = {"du": "2020-01-01", "au": "2020-03-31"}
     doc = _get(client, monde, **params)
     assert cellules(doc, "decisions")["decision=ajournee"] == 2  # one orientation postponed twice
@@ -561,64 +490,23 @@ def test_detail_of_orientations_behind_decisions(client, db, monde) -> None:
 
 
 def test_situation_at_entry_persons_rdv_domains_follow_ups(client, db, monde) -> None:
-    d = fi.dispositif(db, monde)
-    men1 = fi.menage(
-        db,
-        monde.asso,
-        naissance=date(1980, 1, 1),
-        sexe="femme",
-        composition="femme_seule_avec_enfants",
-        autres=[(date(2010, 1, 1), "homme", "enfant"), (date(2002, 2, 1), "femme", "enfant")],
-        ressources=["rsa", "allocations_familiales"],
-        dettes=[("loyer", 2000), ("energie", 300)],
-        nb_procedures=2,
-        statut_occupation="locataire_parc_prive",
-    )
-    men2 = fi.menage(
-        db,
-        monde.asso,
-        naissance=date(1950, 1, 1),
-        ressources=["retraite"],
-        dettes=[("loyer", 1000)],
-        nb_procedures=4,
-    )
-    men3 = fi.menage(
-        db,
-        monde.asso,
-        naissance=None,
-        autres=[(None, "femme", "conjoint")],
-        composition="couple_sans_enfant",
-    )
-    m1 = fi.mesure(db, monde, men1, d, mandatement=date(2020, 2, 1))
-    m2 = fi.mesure(db, monde, men2, d, mandatement=date(2020, 3, 1))
-    m3 = fi.mesure(
-        db,
-        monde,
-        men3,
-        d,
-        mandatement=date(2019, 3, 1),
-        date_fin=date(2019, 12, 1),
-        suivi_date_prevue=date(2020, 6, 1),
-        suivi_realise_le=date(2020, 6, 3),
-    )
-    fi.mesure(
-        db,
-        monde,
-        fi.menage(db, monde.asso),
-        d,
-        mandatement=date(2019, 1, 1),
-        date_fin=date(2019, 10, 1),
-        suivi_date_prevue=date(2020, 4, 1),
-    )
-    fi.domaines(db, m1, "budget_dettes", "acces_droits")
-    fi.domaines(db, m2, "budget_dettes")
-    fi.domaines(db, m3, "sante")  # m3 ended before the period: not counted
-    fi.rdv(db, m1, date(2020, 2, 5), statut="annule")
-    fi.rdv(db, m1, date(2020, 2, 11))  # first held: 10 days after mandatement
-    fi.rdv(db, m1, date(2020, 3, 1), type="telephone")
-    fi.rdv(db, m2, date(2020, 3, 31), type="telephone", statut="absent")
-    fi.rdv(db, m2, date(2020, 4, 21), type="rencontre_tripartite")  # 51 days
-    fi.rdv(db, m3, date(2019, 4, 1))  # outside the period
+    d = fab.dispositif(db, monde)
+    men1 = fab.menage(db, monde, organisation=monde.asso, naissance=date(1980, 1, 1), sexe="femme", composition="femme_seule_avec_enfants", autres=[(date(2010, 1, 1), "homme", "enfant"), (date(2002, 2, 1), "femme", "enfant")], ressources=["rsa", "allocations_familiales"], dettes=[("loyer", 2000), ("energie", 300)], nb_procedures=2, statut_occupation="locataire_parc_prive")
+    men2 = fab.menage(db, monde, organisation=monde.asso, naissance=date(1950, 1, 1), ressources=["retraite"], dettes=[("loyer", 1000)], nb_procedures=4)
+    men3 = fab.menage(db, monde, organisation=monde.asso, naissance=None, autres=[(None, "femme", "conjoint")], composition="couple_sans_enfant")
+    m1 = fab.mesure(db, monde, d, men=men1, mandatement=date(2020, 2, 1), statut="active")
+    m2 = fab.mesure(db, monde, d, men=men2, mandatement=date(2020, 3, 1), statut="active")
+    m3 = fab.mesure(db, monde, d, men=men3, mandatement=date(2019, 3, 1), date_fin=date(2019, 12, 1), suivi_date_prevue=date(2020, 6, 1), suivi_realise_le=date(2020, 6, 3))
+    fab.mesure(db, monde, d, men=fab.menage(db, monde, organisation=monde.asso), mandatement=date(2019, 1, 1), date_fin=date(2019, 10, 1), suivi_date_prevue=date(2020, 4, 1))
+    fab.domaines(db, m1, "budget_dettes", "acces_droits")
+    fab.domaines(db, m2, "budget_dettes")
+    fab.domaines(db, m3, "sante")  # m3 ended before the period: not counted
+    fab.rendez_vous(db, m1, date(2020, 2, 5), statut="annule")
+    fab.rendez_vous(db, m1, date(2020, 2, 11))  # first held: 10 days after mandatement
+    fab.rendez_vous(db, m1, date(2020, 3, 1), type="telephone")
+    fab.rendez_vous(db, m2, date(2020, 3, 31), type="telephone", statut="absent")
+    fab.rendez_vous(db, m2, date(2020, 4, 21), type="rencontre_tripartite")  # 51 days
+    fab.rendez_vous(db, m3, date(2019, 4, 1))  # outside the period
     doc = _get(client, monde, du="2020-01-01", au="2020-06-30")
     assert cellules(doc, "file_active")["total"] == 2
     res = cellules(doc, "file_active_ressources")
@@ -710,43 +598,10 @@ def test_orientations_perimeter_and_filters(client, app, db, monde) -> None:
     app.state.settings = monde.settings.model_copy(update={"secret_statistique_seuil": 0})
     d1, d2, autre_fin, autre_gie = _deux_dispositifs(db, monde)
     r = date(2020, 3, 1)
-    fi.orientation(
-        db,
-        monde,
-        fi.menage(db, monde.bailleur, commune="35238"),
-        d1,
-        reception=r,
-        statut="soumise",
-        cible="sante_mentale",
-    )
-    fi.orientation(
-        db,
-        monde,
-        fi.menage(db, monde.bailleur, commune="35047"),
-        d1,
-        reception=r,
-        statut="acceptee",
-        association=monde.asso,
-        cible="habitat_adapte",
-    )
-    fi.orientation(
-        db,
-        monde,
-        fi.menage(db, monde.bailleur, commune="35238"),
-        d2,
-        reception=r,
-        statut="acceptee",
-        association=monde.asso2,
-        cible="sante_mentale",
-    )
-    fi.orientation(
-        db,
-        monde,
-        fi.menage(db, monde.bailleur, commune="35238"),
-        d2,
-        reception=date(2019, 1, 1),
-        statut="refusee",
-    )  # received before the period
+    fab.orientation(db, monde, fab.menage(db, monde, organisation=monde.bailleur, commune="35238"), d1, reception=r, statut="soumise", cible="sante_mentale")
+    fab.orientation(db, monde, fab.menage(db, monde, organisation=monde.bailleur, commune="35047"), d1, reception=r, statut="acceptee", association=monde.asso, cible="habitat_adapte")
+    fab.orientation(db, monde, fab.menage(db, monde, organisation=monde.bailleur, commune="35238"), d2, reception=r, statut="acceptee", association=monde.asso2, cible="sante_mentale")
+    fab.orientation(db, monde, fab.menage(db, monde, organisation=monde.bailleur, commune="35238"), d2, reception=date(2019, 1, 1), statut="refusee")  # received before the period
 
     def recues(who, **p):
         doc = _get(client, monde, who=who, du="2020-01-01", **p)
@@ -783,13 +638,11 @@ def test_annee_orientation_is_the_reception_recorded_at_mandatement(client, db, 
     """The year of orientation of the file active is the orientation's reception date
     copied on the mesure when it is mandated (no join to the orientations); a mesure
     without orientation counts in its mandatement year."""
-    d = fi.dispositif(db, monde)
-    men = fi.menage(db, monde.asso, naissance=date(1980, 1, 1))
-    o = fi.orientation(db, monde, men, d, reception=date(2018, 11, 5), statut="acceptee")
-    avec = fi.mesure(db, monde, men, d, mandatement=date(2019, 2, 1), orientation=o)
-    sans = fi.mesure(
-        db, monde, fi.menage(db, monde.asso, naissance=date(1970, 1, 1)), d, mandatement=date(2019, 4, 1)
-    )
+    d = fab.dispositif(db, monde)
+    men = fab.menage(db, monde, organisation=monde.asso, naissance=date(1980, 1, 1))
+    o = fab.orientation(db, monde, men, d, reception=date(2018, 11, 5), statut="acceptee")
+    avec = fab.mesure(db, monde, d, men=men, mandatement=date(2019, 2, 1), orientation=o, statut="active")
+    sans = fab.mesure(db, monde, d, men=fab.menage(db, monde, organisation=monde.asso, naissance=date(1970, 1, 1)), mandatement=date(2019, 4, 1), statut="active")
     assert avec.entree_reception_orientation == date(2018, 11, 5)
     assert sans.entree_reception_orientation is None
     doc = _get(client, monde)
@@ -806,9 +659,9 @@ def test_absences_avec_et_sans_rappel(client, app, db, monde) -> None:
     not count; a funder reads it under statistical secrecy like every table."""
     from api.rappels.models import ConsentementRappel, RappelRendezVous
 
-    d = fi.dispositif(db, monde)
-    men = fi.menage(db, monde.asso, naissance=date(1970, 1, 1))
-    mes = fi.mesure(db, monde, men, d, mandatement=date(2020, 1, 10))
+    d = fab.dispositif(db, monde)
+    men = fab.menage(db, monde, organisation=monde.asso, naissance=date(1970, 1, 1))
+    mes = fab.mesure(db, monde, d, men=men, mandatement=date(2020, 1, 10), statut="active")
     c = ConsentementRappel(
         menage_id=men.id, sms=True, telephone="+33612345678", telephone_a_appeler="+33299123456",
         date_consentement=date(2020, 1, 10), organisation_id=monde.asso.id,
@@ -817,7 +670,7 @@ def test_absences_avec_et_sans_rappel(client, app, db, monde) -> None:
     db.flush()
 
     def rdv(jour: date, statut: str, rappel: str | None = None) -> None:
-        r = fi.rdv(db, mes, jour, statut=statut)
+        r = fab.rendez_vous(db, mes, jour, statut=statut)
         if rappel:
             db.add(RappelRendezVous(
                 rendez_vous_id=r.id, menage_id=men.id, consentement_id=c.id, canal="sms", motif="veille",

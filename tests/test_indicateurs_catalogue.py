@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from api.indicateurs.catalogue import PAR_CODE, REGROUPEMENTS, TABLES
 from api.mesures.models import MesureHistorique
 from api.openapi_doc import openapi_json
-from tests import factories_indicateurs as fi
+from tests import factories as fab
 from tests.factories import utilisateur
 from tests.test_indicateurs_seeds import cellules
 
@@ -37,7 +37,7 @@ def test_every_declaration_is_whole() -> None:
 
 
 def test_document_is_the_catalogue_and_openapi_lists_it(client, db, monde) -> None:
-    fi.mesure(db, monde, fi.menage(db, monde.asso), fi.dispositif(db, monde), mandatement=date(2020, 1, 10))
+    fab.mesure(db, monde, fab.dispositif(db, monde), men=fab.menage(db, monde, organisation=monde.asso), mandatement=date(2020, 1, 10), statut="active")
     doc = client.get(URL, params={"au": D.isoformat()}, headers=monde.h("gie")).json()
     assert [t["code"] for t in doc["tableaux"]] == [t.code for t in TABLES]
     spec = json.loads(openapi_json())["components"]["schemas"]
@@ -53,11 +53,11 @@ def test_document_is_the_catalogue_and_openapi_lists_it(client, db, monde) -> No
 
 
 def test_charge_referents_reads_the_referent_in_force_at_d(client, db, monde) -> None:
-    d = fi.dispositif(db, monde)
+    d = fab.dispositif(db, monde)
     r1, r2 = utilisateur(db, monde.asso), utilisateur(db, monde.asso)
 
     def mesure(referent, **kw):
-        return fi.mesure(db, monde, fi.menage(db, monde.asso), d, referent_id=referent.id if referent else None, **kw)
+        return fab.mesure(db, monde, d, men=fab.menage(db, monde, organisation=monde.asso), referent_id=referent.id if referent else None, **kw, statut="active")
 
     mesure(r1, mandatement=date(2019, 5, 1))
     mesure(r1, mandatement=date(2020, 2, 1))

@@ -35,7 +35,7 @@ from api.mesures.schemas import (
     MesureUpdate,
     Reorientation,
 )
-from tests import factories_indicateurs as fi
+from tests import factories as fab
 from tests.factories import Monde, utilisateur
 from tests.test_indicateurs_seeds import cellules
 
@@ -55,10 +55,10 @@ def _get(client, monde, **params):
 
 
 def test_reorientation_changes_the_cible_from_its_date_only(client, db: Session, monde: Monde) -> None:
-    d = fi.dispositif(db, monde)
-    mes = fi.mesure(db, monde, fi.menage(db, monde.asso), d, mandatement=date(2020, 3, 1), statut="mandatee")
+    d = fab.dispositif(db, monde)
+    mes = fab.mesure(db, monde, d, men=fab.menage(db, monde, organisation=monde.asso), mandatement=date(2020, 3, 1), statut="mandatee")
     db.commit()
-    asso = fi.principal(monde.asso)
+    asso = fab.principal(monde.asso)
     cycle.reorienter(
         db,
         asso,
@@ -97,10 +97,10 @@ def test_reorientation_changes_the_cible_from_its_date_only(client, db: Session,
 
 
 def test_modalite_is_counted_from_its_start_date(client, db: Session, monde: Monde) -> None:
-    d = fi.dispositif(db, monde)
-    mes = fi.mesure(db, monde, fi.menage(db, monde.asso), d, mandatement=date(2020, 3, 1), statut="active")
+    d = fab.dispositif(db, monde)
+    mes = fab.mesure(db, monde, d, men=fab.menage(db, monde, organisation=monde.asso), mandatement=date(2020, 3, 1), statut="active")
     db.commit()
-    asso = fi.principal(monde.asso)
+    asso = fab.principal(monde.asso)
     mesures.modifier_mesure(
         db,
         asso,
@@ -134,10 +134,10 @@ def test_modalite_is_counted_from_its_start_date(client, db: Session, monde: Mon
 
 
 def test_statut_at_a_past_date(client, db: Session, monde: Monde) -> None:
-    d = fi.dispositif(db, monde)
-    mes = fi.mesure(db, monde, fi.menage(db, monde.asso), d, mandatement=date(2020, 3, 1), statut="mandatee")
+    d = fab.dispositif(db, monde)
+    mes = fab.mesure(db, monde, d, men=fab.menage(db, monde, organisation=monde.asso), mandatement=date(2020, 3, 1), statut="mandatee")
     db.commit()
-    asso = fi.principal(monde.asso)
+    asso = fab.principal(monde.asso)
     cycle.demarrer(
         db,
         asso,
@@ -170,7 +170,7 @@ def test_statut_at_a_past_date(client, db: Session, monde: Monde) -> None:
         "2021-03-01": {},  # ended that day
     }
     # an end dated before the current statut began is refused, naming the field
-    mes2 = fi.mesure(db, monde, fi.menage(db, monde.asso), d, mandatement=date(2020, 3, 1), statut="mandatee")
+    mes2 = fab.mesure(db, monde, d, men=fab.menage(db, monde, organisation=monde.asso), mandatement=date(2020, 3, 1), statut="mandatee")
     db.commit()
     cycle.demarrer(
         db,
@@ -233,7 +233,7 @@ def test_migration_rebuilds_the_periods_from_the_events() -> None:
 # --- property: later events never move a past bilan -------------------------------------------
 
 ACTIONS = ["demarrer", "activer", "suspendre", "reprendre", "reorienter", "modalite", "referent", "acces", "terminer"]
-CIBLES = [c for c, _, _ in fi.CIBLES_001]
+CIBLES = [c for c, _, _ in fab.CIBLES_001]
 MODALITES = ["bail_direct", "sous_location_gla", "iml_bail_glissant", "logement_transition"]
 N_MESURES = 4
 
@@ -325,24 +325,17 @@ def _cellules(db: Session, principal, f) -> dict[tuple[str, str], object]:
     naissances=st.lists(st.dates(date(1940, 1, 1), date(2001, 12, 31)), min_size=N_MESURES, max_size=N_MESURES),
 )
 def test_later_events_never_change_a_past_bilan(db: Session, monde: Monde, avant, apres, naissances) -> None:
-    d = fi.dispositif(db, monde, code=f"P{uuid.uuid4().hex[:6]}")
-    asso = fi.principal(monde.asso)
+    d = fab.dispositif(db, monde, code=f"P{uuid.uuid4().hex[:6]}")
+    asso = fab.principal(monde.asso)
     referents = [utilisateur(db, monde.asso).id, utilisateur(db, monde.asso).id]
     liste = [
-        fi.mesure(
-            db,
-            monde,
-            fi.menage(db, monde.asso, naissance=naissances[i]),
-            d,
-            mandatement=date(2020, 1, 1) + timedelta(days=60 * i),
-            statut="mandatee",
-        )
+        fab.mesure(db, monde, d, men=fab.menage(db, monde, organisation=monde.asso, naissance=naissances[i]), mandatement=date(2020, 1, 1) + timedelta(days=60 * i), statut="mandatee")
         for i in range(N_MESURES)
     ]
     db.commit()
     for action, i, jour, choix in avant:
         _appliquer(db, asso, referents, liste[i], action, jour, choix)
-    gie = fi.principal(monde.gie)
+    gie = fab.principal(monde.gie)
     filtres = [
         indicateurs.filtres(du=date(2020, 1, 1), au=D, dispositif=d.id),
         indicateurs.filtres(du=date(2020, 7, 1), au=D, dispositif=d.id, age=indicateurs.ModeAge.a_l_entree),

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import openpyxl
 
 from api.organisations.models import TypeOrganisation
-from tests import factories_indicateurs as fi
+from tests import factories as fab
 from tests.factories import organisation
 
 D001 = date(2016, 4, 30)
@@ -59,7 +59,7 @@ def _age(tranche_basse: int, i: int) -> int:
 def seed_001(db, m):
     """59 households in progress at 30/04/2016, 15 ended before, 1 mandated after, and
     the commission's decisions since 2015."""
-    d = fi.dispositif(db, m)
+    d = fab.dispositif(db, m)
     n = 0
     ages_vus = []
     for cible, ligne in AGE_CIBLE.items():
@@ -81,80 +81,27 @@ def seed_001(db, m):
                     ressources.append("rsa")  # on AAH and RSA: counted once among the 26
                 if n == 30:
                     ressources = ["salaire"]
-                men = fi.menage(
-                    db,
-                    m.asso,
-                    naissance=naissance,
-                    sexe="femme" if femme else "homme",
-                    composition="femme_seule" if femme else "homme_seul",
-                    ressources=ressources,
-                )
-                o = fi.orientation(
-                    db,
-                    m,
-                    men,
-                    d,
-                    reception=mandat - timedelta(days=20),
-                    statut="acceptee",
-                    evenements=[("acceptee", mandat - timedelta(days=5), None)],
-                )
-                fi.mesure(
-                    db,
-                    m,
-                    men,
-                    d,
-                    mandatement=mandat,
-                    cible=cible,
-                    orientation=o,
-                    acces_maintien="acces" if n < 5 else "maintien",
-                    modalite_logement=("sous_location_gla" if n < 3 else "bail_direct")
+                men = fab.menage(db, m, organisation=m.asso, naissance=naissance, sexe="femme" if femme else "homme", composition="femme_seule" if femme else "homme_seul", ressources=ressources)
+                o = fab.orientation(db, m, men, d, reception=mandat - timedelta(days=20), statut="acceptee", evenements=[("acceptee", mandat - timedelta(days=5), None)])
+                fab.mesure(db, m, d, men=men, mandatement=mandat, cible=cible, orientation=o, acces_maintien="acces" if n < 5 else "maintien", modalite_logement=("sous_location_gla" if n < 3 else "bail_direct")
                     if n < 5
-                    else None,
-                )
+                    else None, statut="active")
                 n += 1
     assert n == 59 and min(ages_vus) == 27 and max(ages_vus) == 79
     # 15 ended on or before D (one on D itself): not in the file active.
     for k in range(15):
-        men = fi.menage(db, m.asso, naissance=date(1950, 1, 1), sexe="homme")
+        men = fab.menage(db, m, organisation=m.asso, naissance=date(1950, 1, 1), sexe="homme")
         mandat = date(2015, 2, 1) + timedelta(days=k)
-        o = fi.orientation(
-            db,
-            m,
-            men,
-            d,
-            reception=mandat - timedelta(days=10),
-            statut="acceptee",
-            evenements=[("acceptee", mandat - timedelta(days=2), None)],
-        )
-        fi.mesure(
-            db,
-            m,
-            men,
-            d,
-            mandatement=mandat,
-            cible="sante_mentale",
-            orientation=o,
-            date_fin=D001 if k == 0 else date(2016, 1, 1) + timedelta(days=k),
-            motif_fin="objectifs_atteints",
-        )
+        o = fab.orientation(db, m, men, d, reception=mandat - timedelta(days=10), statut="acceptee", evenements=[("acceptee", mandat - timedelta(days=2), None)])
+        fab.mesure(db, m, d, men=men, mandatement=mandat, cible="sante_mentale", orientation=o, date_fin=D001 if k == 0 else date(2016, 1, 1) + timedelta(days=k), motif_fin="objectifs_atteints")
     # Mandated the day after D.
-    men = fi.menage(db, m.asso, naissance=date(1940, 1, 1))
-    o = fi.orientation(
-        db,
-        m,
-        men,
-        d,
-        reception=date(2016, 4, 20),
-        statut="acceptee",
-        evenements=[("acceptee", date(2016, 5, 1), None)],
-    )
-    fi.mesure(db, m, men, d, mandatement=date(2016, 5, 1), cible="sante_mentale", orientation=o)
+    men = fab.menage(db, m, organisation=m.asso, naissance=date(1940, 1, 1))
+    o = fab.orientation(db, m, men, d, reception=date(2016, 4, 20), statut="acceptee", evenements=[("acceptee", date(2016, 5, 1), None)])
+    fab.mesure(db, m, d, men=men, mandatement=date(2016, 5, 1), cible="sante_mentale", orientation=o, statut="active")
 
     def refs(statut, evenements):
-        men = fi.menage(db, m.bailleur, naissance=date(1970, 1, 1))
-        fi.orientation(
-            db, m, men, d, reception=date(2016, 1, 4), statut=statut, evenements=evenements
-        )
+        men = fab.menage(db, m, organisation=m.bailleur, naissance=date(1970, 1, 1))
+        fab.orientation(db, m, men, d, reception=date(2016, 1, 4), statut=statut, evenements=evenements)
 
     # 10 ajournements: 6 orientations postponed once, 2 postponed twice.
     for _ in range(6):
@@ -178,16 +125,8 @@ def seed_001(db, m):
     for _ in range(8):
         refs("refus_beneficiaire", [("refus_beneficiaire", date(2016, 3, 1), None)])
     # Decided before the period: not counted.
-    men = fi.menage(db, m.bailleur, naissance=date(1970, 1, 1))
-    fi.orientation(
-        db,
-        m,
-        men,
-        d,
-        reception=date(2014, 12, 1),
-        statut="refusee",
-        evenements=[("refusee", date(2014, 12, 31), "parc_prive")],
-    )
+    men = fab.menage(db, m, organisation=m.bailleur, naissance=date(1970, 1, 1))
+    fab.orientation(db, m, men, d, reception=date(2014, 12, 1), statut="refusee", evenements=[("refusee", date(2014, 12, 31), "parc_prive")])
     return d
 
 
@@ -335,41 +274,21 @@ ACTIFS_2023 = [35, 33, 32, 31, 30, 30, 31, 32, 34, 35, 36, 37]
 
 
 def seed_004(db, m):
-    d = fi.dispositif(
-        db, m, "SIME", cibles=[("prevention_expulsion", "Prévention des expulsions", False)]
-    )
+    d = fab.dispositif(db, m, "SIME", cibles=[("prevention_expulsion", "Prévention des expulsions", False)])
     # The DDETS reads the bilan's exact counts: the partners' convention says so
     # (statistical secrecy set to 0 for this dispositif by the administrator).
     d.secret_statistique_seuil = 0
-    autre = fi.dispositif(
-        db,
-        m,
-        "AUTRE",
-        financeur=organisation(db, TypeOrganisation.financeur, "Autre"),
-        commission=organisation(db, TypeOrganisation.gie, "Autre GIE"),
-        cibles=[],
-    )
-    fi.convention(db, d, m.asso, date(2021, 1, 1), date(2023, 12, 31), 40)
-    fi.convention(
+    autre = fab.dispositif(db, m, "AUTRE", financeur=organisation(db, TypeOrganisation.financeur, "Autre"), commission=organisation(db, TypeOrganisation.gie, "Autre GIE"), cibles=[])
+    fab.convention(db, d, m.asso, date(2021, 1, 1), date(2023, 12, 31), 40)
+    fab.convention(
         db, d, m.asso, date(2019, 1, 1), date(2020, 12, 31), 25
     )  # ended before: not counted
-    fi.convention(db, autre, m.asso, date(2023, 1, 1), date(2023, 12, 31), 99)  # outside the scope
+    fab.convention(db, autre, m.asso, date(2023, 1, 1), date(2023, 12, 31), 99)  # outside the scope
 
     def une(reception, mandat, **kw):
-        men = fi.menage(db, m.asso, naissance=date(1975, 6, 1))
-        o = fi.orientation(
-            db,
-            m,
-            men,
-            d,
-            reception=reception,
-            statut="acceptee",
-            evenements=[("acceptee", mandat, None)],
-            origine="ccapex",
-        )
-        return fi.mesure(
-            db, m, men, d, mandatement=mandat, cible="prevention_expulsion", orientation=o, **kw
-        )
+        men = fab.menage(db, m, organisation=m.asso, naissance=date(1975, 6, 1))
+        o = fab.orientation(db, m, men, d, reception=reception, statut="acceptee", evenements=[("acceptee", mandat, None)], origine="ccapex")
+        return fab.mesure(db, m, d, men=men, mandatement=mandat, cible="prevention_expulsion", orientation=o, **kw, statut="active")
 
     # 25 running all year: 7 referred in 2021, 18 in 2022.
     for k in range(25):
@@ -438,8 +357,8 @@ def seed_004(db, m):
         for _ in range(nb):
             une(date(2023, mois, 1), date(2023, mois, 10))
     # Another dispositif's mesure: never in these figures.
-    men = fi.menage(db, m.asso)
-    fi.mesure(db, m, men, autre, mandatement=date(2023, 5, 5), cible="x")
+    men = fab.menage(db, m, organisation=m.asso)
+    fab.mesure(db, m, autre, men=men, mandatement=date(2023, 5, 5), cible="x", statut="active")
     return d
 
 

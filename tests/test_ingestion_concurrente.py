@@ -23,7 +23,7 @@ from api.main import create_app
 from api.organisations.models import TypeOrganisation
 from api.orientations.models import Orientation
 from tests import factories
-from tests.factories_orientations import dispositif_payload, orientation_payload
+from tests.factories import dispositif_payload, orientation_payload
 
 
 @pytest.fixture

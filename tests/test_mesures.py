@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from api.audit.models import JournalAcces
 from api.menages.models import Menage
-from tests import factories_mesures as fm
+from tests import factories as fab
 from tests.factories import Monde, utilisateur
 
 
@@ -21,9 +21,9 @@ def _post(client, monde: Monde, mes, action: str, body: dict, who: str = "asso_a
 
 
 def test_list_finds_by_part_of_the_mesure_or_household_reference(client, monde: Monde, db) -> None:
-    disp = fm.dispositif(db, monde)
-    a = fm.mesure(db, monde, disp)
-    b = fm.mesure(db, monde, disp)
+    disp = fab.dispositif(db, monde)
+    a = fab.mesure(db, monde, disp)
+    b = fab.mesure(db, monde, disp)
     men_b = db.get(Menage, b.menage_id)
     assert men_b is not None
     h = monde.h("asso_agent")
@@ -41,22 +41,15 @@ def test_list_finds_by_part_of_the_mesure_or_household_reference(client, monde: 
     assert refs("%") == set()
 
 
-def _personnes(nom: str, prenom: str) -> list[dict]:
-    return [
-        {"nom": nom, "prenom": prenom, "date_naissance": "1980-05-17", "sexe": "femme", "lien": "demandeur"},
-        {"nom": "Autre", "prenom": "Enfant", "date_naissance": "2012-09-01", "sexe": "homme", "lien": "enfant"},
-    ]
-
-
 def test_list_names_the_demandeur_and_finds_by_name_for_the_carrying_association(
     client, monde: Monde, db
 ) -> None:
     """Issue 14: « vallee » finds Mme Vallée's mesure, and the list names her, for the
     association that carries the household; the commission gets neither the name nor a
     match on it (it reads the household as submitted, not the live file)."""
-    disp = fm.dispositif(db, monde)
-    vallee = fm.mesure(db, monde, disp, men=fm.menage(db, monde, personnes=_personnes("Vallée", "Claire")))
-    autre = fm.mesure(db, monde, disp)
+    disp = fab.dispositif(db, monde)
+    vallee = fab.mesure(db, monde, disp, men=fab.menage(db, monde, nom="Vallée", prenom="Claire"))
+    autre = fab.mesure(db, monde, disp)
     h = monde.h("asso_agent")
     r = client.get("/api/v1/mesures", params={"q": "vallee"}, headers=h)
     assert r.status_code == 200, r.text
@@ -74,8 +67,8 @@ def test_list_names_the_demandeur_and_finds_by_name_for_the_carrying_association
 
 
 def test_detail_with_etag_and_entry_snapshot(client, monde: Monde, db) -> None:
-    disp = fm.dispositif(db, monde)
-    mes = fm.mesure(db, monde, disp)
+    disp = fab.dispositif(db, monde)
+    mes = fab.mesure(db, monde, disp)
     r = client.get(_url(mes), headers=monde.h("asso_agent"))
     assert r.status_code == 200, r.text
     body = r.json()
@@ -92,13 +85,11 @@ def test_detail_with_etag_and_entry_snapshot(client, monde: Monde, db) -> None:
 
 
 def test_list_filters_pagination_and_stable_order(client, monde: Monde, db) -> None:
-    disp = fm.dispositif(db, monde)
-    autre = fm.dispositif(db, monde)
-    a = fm.mesure(db, monde, disp, date_mandatement=date(2023, 3, 1))
-    b = fm.mesure(db, monde, disp, date_mandatement=date(2023, 5, 1), cible="sante_mentale")
-    c = fm.mesure(
-        db, monde, autre, date_mandatement=date(2023, 4, 1), referent=monde.users["asso_resp"]
-    )
+    disp = fab.dispositif(db, monde)
+    autre = fab.dispositif(db, monde)
+    a = fab.mesure(db, monde, disp, mandatement=date(2023, 3, 1))
+    b = fab.mesure(db, monde, disp, mandatement=date(2023, 5, 1), cible="sante_mentale")
+    c = fab.mesure(db, monde, autre, mandatement=date(2023, 4, 1), referent=monde.users["asso_resp"])
     h = monde.h("asso_agent")
     r = client.get("/api/v1/mesures", headers=h)
     assert [i["id"] for i in r.json()["items"]] == [str(b.id), str(c.id), str(a.id)]
@@ -124,8 +115,8 @@ def test_list_filters_pagination_and_stable_order(client, monde: Monde, db) -> N
 
 
 def test_full_life_of_a_mesure(client, monde: Monde, db) -> None:
-    disp = fm.dispositif(db, monde)
-    mes = fm.mesure(db, monde, disp, date_mandatement=date(2023, 1, 10))
+    disp = fab.dispositif(db, monde)
+    mes = fab.mesure(db, monde, disp, mandatement=date(2023, 1, 10))
     r = _post(client, monde, mes, "demarrer", {"date_debut": "2023-01-20"})
     assert r.status_code == 200, r.text
     assert r.json()["statut"] == "en_evaluation"
@@ -215,8 +206,8 @@ def test_full_life_of_a_mesure(client, monde: Monde, db) -> None:
 
 
 def test_start_directly_active_and_end_of_month_suivi(client, monde: Monde, db) -> None:
-    disp = fm.dispositif(db, monde, duree_max_mois=None)
-    mes = fm.mesure(db, monde, disp, date_mandatement=date(2023, 2, 1))
+    disp = fab.dispositif(db, monde, duree_max_mois=None)
+    mes = fab.mesure(db, monde, disp, mandatement=date(2023, 2, 1))
     r = _post(
         client,
         monde,
@@ -256,8 +247,8 @@ def test_start_directly_active_and_end_of_month_suivi(client, monde: Monde, db) 
 
 
 def test_adhesion_required_before_active(client, monde: Monde, db) -> None:
-    disp = fm.dispositif(db, monde, adhesion_requise=True)
-    mes = fm.mesure(db, monde, disp)
+    disp = fab.dispositif(db, monde, adhesion_requise=True)
+    mes = fab.mesure(db, monde, disp)
     r = _post(client, monde, mes, "demarrer", {"date_debut": "2023-02-01", "evaluation": False})
     assert r.status_code == 409
     assert r.json()["type"] == "/problemes/adhesion-requise"
@@ -265,8 +256,8 @@ def test_adhesion_required_before_active(client, monde: Monde, db) -> None:
     r = _post(client, monde, mes, "activer", {"date_effet": "2023-03-01"})
     assert r.status_code == 409
     assert r.json()["type"] == "/problemes/adhesion-requise"
-    sans = fm.dispositif(db, monde, adhesion_requise=False)
-    mes2 = fm.mesure(db, monde, sans)
+    sans = fab.dispositif(db, monde, adhesion_requise=False)
+    mes2 = fab.mesure(db, monde, sans)
     _post(client, monde, mes2, "demarrer", {"date_debut": "2023-02-01"})
     r = _post(client, monde, mes2, "activer", {"date_effet": "2023-03-01"})
     assert r.status_code == 200
@@ -283,8 +274,8 @@ def _refus(r, etat: str, permises: list[str]) -> None:
 
 
 def test_each_refused_transition(client, monde: Monde, db) -> None:
-    disp = fm.dispositif(db, monde)
-    mes = fm.mesure(db, monde, disp)
+    disp = fab.dispositif(db, monde)
+    mes = fab.mesure(db, monde, disp)
     _refus(
         _post(client, monde, mes, "suspendre", {"date_effet": "2023-02-01"}),
         "mandatee",
@@ -358,8 +349,8 @@ def test_each_refused_transition(client, monde: Monde, db) -> None:
 
 
 def test_validation_refusals(client, monde: Monde, db) -> None:
-    disp = fm.dispositif(db, monde)
-    mes = fm.mesure(db, monde, disp, date_mandatement=date(2023, 1, 10))
+    disp = fab.dispositif(db, monde)
+    mes = fab.mesure(db, monde, disp, mandatement=date(2023, 1, 10))
     r = _post(client, monde, mes, "demarrer", {"date_debut": "2023-01-01"})
     assert r.status_code == 422
     assert r.json()["errors"][0] == {
@@ -399,8 +390,8 @@ def test_validation_refusals(client, monde: Monde, db) -> None:
 
 
 def test_prolongation_and_derogation(client, monde: Monde, db) -> None:
-    disp = fm.dispositif(db, monde, duree_max_mois=36)
-    mes = fm.mesure(db, monde, disp, date_mandatement=date(2023, 1, 10))
+    disp = fab.dispositif(db, monde, duree_max_mois=36)
+    mes = fab.mesure(db, monde, disp, mandatement=date(2023, 1, 10))
     _post(
         client,
         monde,
@@ -435,8 +426,8 @@ def test_prolongation_and_derogation(client, monde: Monde, db) -> None:
 
 
 def test_patch_under_if_match(client, monde: Monde, db) -> None:
-    disp = fm.dispositif(db, monde)
-    mes = fm.mesure(db, monde, disp)
+    disp = fab.dispositif(db, monde)
+    mes = fab.mesure(db, monde, disp)
     h = monde.h("asso_agent")
     body = {
         "domaines": ["budget_dettes", "acces_droits"],
@@ -483,9 +474,9 @@ def test_patch_under_if_match(client, monde: Monde, db) -> None:
 
 
 def test_direct_creation(client, monde: Monde, db) -> None:
-    directe = fm.dispositif(db, monde, creation_directe=True)
-    par_commission = fm.dispositif(db, monde)
-    men = fm.menage(db, monde)
+    directe = fab.dispositif(db, monde, creation_directe=True)
+    par_commission = fab.dispositif(db, monde)
+    men = fab.menage(db, monde)
     body = {
         "menage_id": str(men.id),
         "dispositif_id": str(directe.id),
@@ -518,8 +509,8 @@ def test_direct_creation(client, monde: Monde, db) -> None:
 
 
 def test_who_sees_what(client, monde: Monde, db) -> None:
-    disp = fm.dispositif(db, monde)
-    mes = fm.mesure(db, monde, disp, cible="sante_mentale", prescripteur=monde.bailleur)
+    disp = fab.dispositif(db, monde)
+    mes = fab.mesure(db, monde, disp, cible="sante_mentale", prescripteur=monde.bailleur)
     _post(
         client,
         monde,
@@ -603,16 +594,16 @@ def test_bailleur_without_referral_and_other_commission_see_nothing(
     from tests.factories import organisation
 
     autre_gie = organisation(db, TypeOrganisation.gie, "CCAPEX 21")
-    disp = fm.dispositif(db, monde)
-    mes = fm.mesure(db, monde, disp)  # no referral: born from a direct mandatement
+    disp = fab.dispositif(db, monde)
+    mes = fab.mesure(db, monde, disp)  # no referral: born from a direct mandatement
     monde.users["gie2"] = utilisateur(db, autre_gie)
     for who in ("bailleur", "bailleur_si", "gie2"):
         assert client.get(_url(mes), headers=monde.h(who)).status_code == 404, who
 
 
 def test_reads_and_writes_are_logged(client, monde: Monde, db) -> None:
-    disp = fm.dispositif(db, monde)
-    mes = fm.mesure(db, monde, disp)
+    disp = fab.dispositif(db, monde)
+    mes = fab.mesure(db, monde, disp)
     client.get(_url(mes), headers=monde.h("gie"))
     client.get("/api/v1/mesures", headers=monde.h("asso_agent"))
     _post(client, monde, mes, "demarrer", {"date_debut": "2023-02-01"})

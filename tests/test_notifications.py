@@ -17,8 +17,7 @@ from sqlmodel import Session, select
 from api.core.fonctions_sql import PARIS
 from api.notifications.courriel import MAX_TENTATIVES, ConfigSmtp, coupures, livrer, preparer
 from api.notifications.models import EnvoiCourriel, Frequence, Notification
-from tests.factories import Monde
-from tests.factories_orientations import creer_convention, creer_dispositif, orienter
+from tests.factories import Monde, creer_convention, creer_dispositif, orienter
 
 URL = "https://ancrage.example.fr"
 
@@ -238,12 +237,12 @@ def test_alertes_du_referent_au_rythme_choisi(client, db: Session, monde: Monde,
     """A mesure mandated long ago with no held rendez-vous: its référent is told once per
     week by default (a count and a link, no reference), once per day if they chose so."""
     from api.alertes.notifications import notifier_alertes
-    from tests import factories_secu as f
+    from tests import factories as fab
 
     boite, config = smtp
-    disp = f.dispositif(db, monde)
-    men = f.menage(db, monde)
-    mes = f.mesure(db, monde, men, disp, statut="mandatee")  # 2020: first rendez-vous long overdue
+    disp = fab.dispositif(db, monde, cibles=fab.CIBLES_ASLL, nom="ASLL 35")
+    men = fab.menage(db, monde)
+    mes = fab.mesure(db, monde, disp, men=men, cible="sante_mentale", mandatement=date(2020, 3, 1), statut="mandatee")  # 2020: first rendez-vous long overdue
     mes.referent_id = monde.users["asso_agent"].id
     db.add(mes)
     db.flush()

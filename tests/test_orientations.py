@@ -8,10 +8,11 @@ from sqlmodel import select
 
 from api.mesures.models import Mesure
 from api.mesures.service import aujourdhui
-from tests.factories import Monde, menage_payload
-from tests.factories_orientations import (
+from tests.factories import (
+    Monde,
     creer_convention,
     creer_dispositif,
+    menage_payload,
     orienter,
     transition,
 )

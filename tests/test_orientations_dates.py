@@ -7,8 +7,8 @@ import uuid
 from datetime import timedelta
 
 from api.mesures.service import aujourdhui
-from tests.factories import Monde
-from tests.factories_orientations import (
+from tests.factories import (
+    Monde,
     creer_convention,
     creer_dispositif,
     orientation_payload,

@@ -14,8 +14,7 @@ from api.audit.models import JournalAcces
 from api.menages.models import Menage
 from api.orientations.models import Orientation, OrientationEvenement
 from api.orientations.models_integration import LivraisonWebhook, RequeteIdempotente
-from tests.factories import Monde, menage_payload
-from tests.factories_orientations import creer_dispositif, dispositif_payload, orientation_payload
+from tests.factories import Monde, creer_dispositif, dispositif_payload, menage_payload, orientation_payload
 from tests.test_ingestion_concurrente import monde_reel, serveur  # noqa: F401 - serveur: fixture
 
 LOT = "/api/v1/orientations/lot"

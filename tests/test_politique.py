@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import ast
 import uuid
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from api.acces.politique import POLITIQUE, Fait, tableau_markdown
 from tests import factories
-from tests.factories import Monde
-from tests.factories_orientations import creer_convention, creer_dispositif, orienter, transition
+from tests.factories import Monde, creer_convention, creer_dispositif, orienter, transition
 
 RACINE = Path(__file__).resolve().parents[1]
 
@@ -107,12 +107,12 @@ def test_la_chronologie_garde_le_commentaire_de_la_commission(client, monde: Mon
 
 
 def test_qui_a_consulte_ne_montre_que_ses_propres_personnels(client, db, monde: Monde) -> None:
-    from tests import factories_secu as f
+    from tests import factories as fab
 
-    disp = f.dispositif(db, monde)
-    men = f.menage(db, monde)
-    f.mesure(db, monde, men, disp)  # carried by « asso »
-    f.mesure(db, monde, men, disp, association_id=monde.asso2.id)  # and by « asso2 »
+    disp = fab.dispositif(db, monde, cibles=fab.CIBLES_ASLL, nom="ASLL 35")
+    men = fab.menage(db, monde, nom="Martin", prenom="Léa", naissance=date(1980, 5, 17), sexe="femme", composition="femme_seule")
+    fab.mesure(db, monde, disp, men=men, cible="sante_mentale", mandatement=date(2020, 3, 1), statut="terminee")  # carried by « asso »
+    fab.mesure(db, monde, disp, men=men, cible="sante_mentale", mandatement=date(2020, 3, 1), association=monde.asso2, statut="terminee")  # and by « asso2 »
     assert client.get(f"/api/v1/menages/{men.id}", headers=monde.h("asso_agent")).status_code == 200
     r = client.patch(
         f"/api/v1/menages/{men.id}",
@@ -133,9 +133,9 @@ def test_lire_qui_a_consulte_est_journalise(client, db, monde: Monde) -> None:
     from sqlmodel import select
 
     from api.audit.models import JournalAcces
-    from tests import factories_secu as f
+    from tests import factories as fab
 
-    men = f.menage(db, monde)
+    men = fab.menage(db, monde, nom="Martin", prenom="Léa", naissance=date(1980, 5, 17), sexe="femme", composition="femme_seule")
     avant = len(db.exec(select(JournalAcces).where(JournalAcces.ressource_id == men.id)).all())
     assert client.get(f"/api/v1/menages/{men.id}/acces", headers=monde.h("asso_agent")).status_code == 200
     apres = db.exec(select(JournalAcces).where(JournalAcces.ressource_id == men.id)).all()

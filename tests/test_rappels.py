@@ -17,7 +17,7 @@ from api.rappels.message import PIED_COURRIEL
 from api.rappels.models import ConsentementRappel, RappelRendezVous
 from api.rappels.service import livrer, preparer_veille
 from api.rappels.sms import ErreurSms, SmsFichier
-from tests import factories_secu as f
+from tests import factories as fab
 from tests.factories import Monde
 from tests.test_notifications import smtp  # noqa: F401  (the aiosmtpd fixture)
 
@@ -38,9 +38,9 @@ def _consentir(client, monde: Monde, menage_id, **champs) -> dict:
 
 
 def _dossier(db: Session, monde: Monde, *, cible: str = "sante_mentale"):
-    disp = f.dispositif(db, monde)
-    men = f.menage(db, monde)
-    me = f.mesure(db, monde, men, disp, statut="active")
+    disp = fab.dispositif(db, monde, cibles=fab.CIBLES_ASLL, nom="ASLL 35")
+    men = fab.menage(db, monde, nom="Martin", prenom="Léa", naissance=date(1980, 5, 17), sexe="femme", composition="femme_seule")
+    me = fab.mesure(db, monde, disp, men=men, cible="sante_mentale", mandatement=date(2020, 3, 1), statut="active")
     me.cible_code = cible
     db.add(me)
     db.flush()
@@ -86,10 +86,10 @@ def test_rappel_de_la_veille_pour_les_seuls_menages_consentants(client, db: Sess
     consentant, me1 = _dossier(db, monde)
     _, me2 = _dossier(db, monde)  # no consent
     _consentir(client, monde, consentant.id)
-    demain = f.rendez_vous(db, me1, DEMAIN_10H, statut="planifie")
-    f.rendez_vous(db, me1, DEMAIN_10H + timedelta(days=2), statut="planifie")  # too far yet
-    f.rendez_vous(db, me2, DEMAIN_10H, statut="planifie")
-    f.rendez_vous(db, me1, DEMAIN_10H + timedelta(hours=2), statut="annule")
+    demain = fab.rendez_vous(db, me1, DEMAIN_10H, statut="planifie")
+    fab.rendez_vous(db, me1, DEMAIN_10H + timedelta(days=2), statut="planifie")  # too far yet
+    fab.rendez_vous(db, me2, DEMAIN_10H, statut="planifie")
+    fab.rendez_vous(db, me1, DEMAIN_10H + timedelta(hours=2), statut="annule")
 
     assert preparer_veille(db, maintenant=VEILLE, delai_heures=24) == 2  # SMS and e-mail
     assert preparer_veille(db, maintenant=VEILLE + timedelta(hours=1), delai_heures=24) == 0  # once
@@ -114,7 +114,7 @@ def test_le_nom_de_l_association_seulement_si_la_cible_n_est_pas_sensible(client
     for cible in ("sante_mentale", "jeunes"):
         men, me = _dossier(db, monde, cible=cible)
         _consentir(client, monde, men.id, courriel=False)
-        rdv = f.rendez_vous(db, me, DEMAIN_10H, statut="planifie")
+        rdv = fab.rendez_vous(db, me, DEMAIN_10H, statut="planifie")
         rdv.lieu = None  # said from the kind of meeting
         db.add(rdv)
         db.flush()
@@ -138,7 +138,7 @@ def test_le_retrait_du_consentement_est_respecte(client, db: Session, monde: Mon
     fichier = tmp_path / "sms.jsonl"
     men, me = _dossier(db, monde)
     _consentir(client, monde, men.id, courriel=False)
-    f.rendez_vous(db, me, DEMAIN_10H, statut="planifie")
+    fab.rendez_vous(db, me, DEMAIN_10H, statut="planifie")
     assert preparer_veille(db, maintenant=VEILLE, delai_heures=24) == 1
     # Withdrawn behind the API's back (a consent ended by another path): the worker looks again.
     c = db.exec(select(ConsentementRappel).where(ConsentementRappel.menage_id == men.id)).one()
@@ -209,7 +209,7 @@ class _Panne:
 def test_reprises_puis_echec_vu_par_l_admin_sans_destinataire(client, db: Session, monde: Monde) -> None:
     men, me = _dossier(db, monde)
     _consentir(client, monde, men.id, courriel=False)
-    f.rendez_vous(db, me, DEMAIN_10H, statut="planifie")
+    fab.rendez_vous(db, me, DEMAIN_10H, statut="planifie")
     preparer_veille(db, maintenant=VEILLE, delai_heures=24)
     instant = VEILLE
     for _ in range(6):

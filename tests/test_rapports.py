@@ -20,8 +20,7 @@ import pypdf
 import pytest
 
 from api.organisations.models import TypeOrganisation
-from tests.factories import organisation
-from tests.factories_orientations import creer_convention, creer_dispositif
+from tests.factories import creer_convention, creer_dispositif, organisation
 from tests.rapports_donnees import Association, annee_sime, bilan_commission
 
 FINE = "\u202f"

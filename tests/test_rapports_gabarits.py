@@ -8,7 +8,7 @@ from datetime import date
 
 import docx
 
-from tests.factories_orientations import creer_convention, creer_dispositif
+from tests.factories import creer_convention, creer_dispositif
 from tests.rapports_donnees import Association
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

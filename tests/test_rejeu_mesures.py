@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from tests import factories_mesures as fm
+from tests import factories as fab
 from tests.factories import Monde
 
 
@@ -44,12 +44,12 @@ def _mois(debut: str, fin: str) -> int:
 
 
 def test_seed_004_sime_year_2023(client, monde: Monde, db) -> None:
-    sime = fm.dispositif(db, monde, nom="SIME", duree_max_mois=36, adhesion_requise=True)
+    sime = fab.dispositif(db, monde, nom="SIME", duree_max_mois=36, adhesion_requise=True)
     asso = Asso(client, monde)
     adhesion = {"evaluation": False, "adhesion_modalite": "en CCAPEX"}
 
     # Logement de transition: a 6-month bail associatif, then a flat of its own.
-    transition = fm.mesure(db, monde, sime, date_mandatement=date(2023, 1, 5))
+    transition = fab.mesure(db, monde, sime, mandatement=date(2023, 1, 5))
     asso.action(
         transition,
         "demarrer",
@@ -83,9 +83,7 @@ def test_seed_004_sime_year_2023(client, monde: Monde, db) -> None:
     )
 
     # IML bail glissant for 3 years: the lease slides to the household at the end.
-    iml = fm.mesure(
-        db, monde, sime, date_mandatement=date(2021, 1, 4), acces_maintien=fm.AccesMaintien.acces
-    )
+    iml = fab.mesure(db, monde, sime, mandatement=date(2021, 1, 4), acces_maintien=fab.AccesMaintien.acces)
     asso.action(
         iml, "demarrer", {"date_debut": "2021-01-15", "adhesion_date": "2021-01-04"} | adhesion
     )
@@ -117,7 +115,7 @@ def test_seed_004_sime_year_2023(client, monde: Monde, db) -> None:
     )
 
     # Oriented in late 2022, never adhered: "aller vers" attempts, then the end.
-    non_adhesion = fm.mesure(db, monde, sime, date_mandatement=date(2022, 11, 2))
+    non_adhesion = fab.mesure(db, monde, sime, mandatement=date(2022, 11, 2))
     asso.action(non_adhesion, "demarrer", {"date_debut": "2022-11-10"})
     for jour in ("2022-12-06", "2023-01-10"):
         asso.rdv(
@@ -144,7 +142,7 @@ def test_seed_004_sime_year_2023(client, monde: Monde, db) -> None:
     )
 
     # The full 3 years, then the maximum duration is reached.
-    trois_ans = fm.mesure(db, monde, sime, date_mandatement=date(2020, 12, 20))
+    trois_ans = fab.mesure(db, monde, sime, mandatement=date(2020, 12, 20))
     asso.action(
         trois_ans,
         "demarrer",
@@ -161,7 +159,7 @@ def test_seed_004_sime_year_2023(client, monde: Monde, db) -> None:
     )
 
     # Still accompanied at 31/12/2023.
-    en_cours = fm.mesure(db, monde, sime, date_mandatement=date(2023, 9, 12))
+    en_cours = fab.mesure(db, monde, sime, mandatement=date(2023, 9, 12))
     asso.action(
         en_cours, "demarrer", {"date_debut": "2023-09-20", "adhesion_date": "2023-09-12"} | adhesion
     )
@@ -198,16 +196,9 @@ def test_seed_004_sime_year_2023(client, monde: Monde, db) -> None:
 
 
 def test_seed_001_reorientation_and_tripartite_meeting(client, monde: Monde, db) -> None:
-    d300 = fm.dispositif(db, monde, nom="300 logements accompagnés")
+    d300 = fab.dispositif(db, monde, nom="300 logements accompagnés")
     asso = Asso(client, monde)
-    mes = fm.mesure(
-        db,
-        monde,
-        d300,
-        date_mandatement=date(2023, 3, 2),
-        type_acc="evaluation",
-        prescripteur=monde.bailleur,
-    )
+    mes = fab.mesure(db, monde, d300, mandatement=date(2023, 3, 2), type_acc="evaluation", prescripteur=monde.bailleur)
     asso.action(mes, "demarrer", {"date_debut": "2023-03-09"})
     asso.action(
         mes,
@@ -277,9 +268,9 @@ def test_seed_001_reorientation_and_tripartite_meeting(client, monde: Monde, db)
 
 
 def test_seed_002_suivi_at_six_months(client, monde: Monde, db) -> None:
-    asll = fm.dispositif(db, monde, nom="ASLL Orne", duree_max_mois=24, adhesion_requise=False)
+    asll = fab.dispositif(db, monde, nom="ASLL Orne", duree_max_mois=24, adhesion_requise=False)
     asso = Asso(client, monde)
-    mes = fm.mesure(db, monde, asll, date_mandatement=date(2023, 1, 3))
+    mes = fab.mesure(db, monde, asll, mandatement=date(2023, 1, 3))
     asso.action(mes, "demarrer", {"date_debut": "2023-01-10", "evaluation": False})
     body = asso.action(
         mes,
@@ -319,10 +310,10 @@ def test_seed_002_suivi_at_six_months(client, monde: Monde, db) -> None:
 
 
 def test_alert_for_a_household_waiting_for_its_first_rendez_vous(client, monde: Monde, db) -> None:
-    disp = fm.dispositif(db, monde)
+    disp = fab.dispositif(db, monde)
     asso = Asso(client, monde)
     aujourdhui = datetime.now(ZoneInfo("Europe/Paris")).date()
-    mes = fm.mesure(db, monde, disp, date_mandatement=aujourdhui - timedelta(days=16))
+    mes = fab.mesure(db, monde, disp, mandatement=aujourdhui - timedelta(days=16))
     alertes = client.get("/api/v1/alertes", headers=asso.h).json()
     attente = [a for a in alertes["items"] if a["type"] == "premier_rdv_en_attente"]
     assert [a["mesure_id"] for a in attente] == [str(mes.id)]

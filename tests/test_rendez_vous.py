@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from api.menages.models import Personne
-from tests import factories_mesures as fm
+from tests import factories as fab
 from tests.factories import Monde
 
 URL = "/api/v1/rendez-vous"
@@ -39,16 +39,10 @@ def _terminer(client, monde: Monde, mes) -> None:
 
 def test_list_names_the_demandeur_and_finds_by_name(client, monde: Monde, db) -> None:
     """Issue 14: the agenda says who is visited, and « vallee » finds Mme Vallée's visits."""
-    disp = fm.dispositif(db, monde)
-    men = fm.menage(
-        db,
-        monde,
-        personnes=[
-            {"nom": "Vallée", "prenom": "Claire", "date_naissance": "1980-05-17", "sexe": "femme", "lien": "demandeur"}
-        ],
-    )
-    vallee = fm.mesure(db, monde, disp, men=men)
-    autre = fm.mesure(db, monde, disp)
+    disp = fab.dispositif(db, monde)
+    men = fab.menage(db, monde, nom="Vallée", prenom="Claire", naissance=date(1980, 5, 17), sexe="femme")
+    vallee = fab.mesure(db, monde, disp, men=men)
+    autre = fab.mesure(db, monde, disp)
     assert _rdv(client, monde, vallee).status_code == 201
     cree = _rdv(client, monde, autre, debut="2023-02-15T09:30:00").json()
     h = monde.h("asso_agent")
@@ -62,8 +56,8 @@ def test_list_names_the_demandeur_and_finds_by_name(client, monde: Monde, db) ->
 
 
 def test_create_read_and_list(client, monde: Monde, db) -> None:
-    disp = fm.dispositif(db, monde)
-    mes = fm.mesure(db, monde, disp, date_mandatement=date(2023, 1, 10))
+    disp = fab.dispositif(db, monde)
+    mes = fab.mesure(db, monde, disp, mandatement=date(2023, 1, 10))
     demandeur = db.exec(
         select(Personne).where(Personne.menage_id == mes.menage_id, Personne.lien == "demandeur")
     ).one()
@@ -92,7 +86,7 @@ def test_create_read_and_list(client, monde: Monde, db) -> None:
     assert got.status_code == 200
     assert got.json()["compte_rendu"] == "Plan d'apurement signé"
     _rdv(client, monde, mes, debut="2023-03-01T14:00:00+01:00", fin="2023-03-01T14:45:00+01:00")
-    autre = fm.mesure(db, monde, disp, referent=monde.users["asso_resp"])
+    autre = fab.mesure(db, monde, disp, referent=monde.users["asso_resp"])
     _rdv(client, monde, autre, debut="2023-04-01T10:00:00")
     lst = client.get(URL, params={"mesure_id": str(mes.id)}, headers=monde.h("asso_agent")).json()
     assert lst["total"] == 2
@@ -112,8 +106,8 @@ def test_create_read_and_list(client, monde: Monde, db) -> None:
 
 
 def test_refusals(client, monde: Monde, db) -> None:
-    disp = fm.dispositif(db, monde)
-    mes = fm.mesure(db, monde, disp, date_mandatement=date(2023, 1, 10))
+    disp = fab.dispositif(db, monde)
+    mes = fab.mesure(db, monde, disp, mandatement=date(2023, 1, 10))
     demain = (datetime.now(UTC) + timedelta(days=1)).isoformat()
     r = _rdv(client, monde, mes, debut=demain, statut="realise")
     assert r.status_code == 422
@@ -128,7 +122,7 @@ def test_refusals(client, monde: Monde, db) -> None:
     }
     r = _rdv(client, monde, mes, debut="2023-01-02T10:00:00")
     assert r.status_code == 422 and r.json()["errors"][0]["champ"] == "debut"
-    etranger = fm.menage(db, monde)
+    etranger = fab.menage(db, monde)
     intrus = db.exec(select(Personne.id).where(Personne.menage_id == etranger.id)).first()
     r = _rdv(client, monde, mes, participants={"personnes": [str(intrus)]})
     assert r.status_code == 422 and r.json()["errors"][0]["champ"] == "participants.personnes"
@@ -154,8 +148,8 @@ def test_refusals(client, monde: Monde, db) -> None:
 
 
 def test_status_transitions_and_if_match(client, monde: Monde, db) -> None:
-    disp = fm.dispositif(db, monde)
-    mes = fm.mesure(db, monde, disp)
+    disp = fab.dispositif(db, monde)
+    mes = fab.mesure(db, monde, disp)
     rid = _rdv(client, monde, mes).json()["id"]
     h = monde.h("asso_agent")
     r = client.patch(f"{URL}/{rid}", json={"statut": "realise"}, headers=h)
@@ -193,8 +187,8 @@ def test_status_transitions_and_if_match(client, monde: Monde, db) -> None:
 
 
 def test_only_the_carrying_association_sees_rendez_vous(client, monde: Monde, db) -> None:
-    disp = fm.dispositif(db, monde)
-    mes = fm.mesure(db, monde, disp, prescripteur=monde.bailleur)
+    disp = fab.dispositif(db, monde)
+    mes = fab.mesure(db, monde, disp, prescripteur=monde.bailleur)
     rid = _rdv(client, monde, mes, compte_rendu="confidentiel").json()["id"]
     for who in ("gie", "bailleur", "bailleur_si", "asso2_agent", "financeur", "admin"):
         assert client.get(f"{URL}/{rid}", headers=monde.h(who)).status_code == 404, who

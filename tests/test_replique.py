@@ -42,8 +42,7 @@ from api.audit.models import JournalAcces
 from api.bench.outils import port_libre
 from api.core.config import Settings
 from api.main import create_app
-from tests.factories import Monde, monde
-from tests.factories_orientations import creer_convention, creer_dispositif, orienter
+from tests.factories import Monde, creer_convention, creer_dispositif, monde, orienter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROLES = ("admin", "bailleur", "gie", "asso_agent", "financeur")

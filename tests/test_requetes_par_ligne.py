@@ -21,9 +21,8 @@ from api.audit.models import ActionAudit
 from api.audit.service import journaliser
 from api.mesures.models import RendezVous
 from tests import factories
-from tests import factories_mesures as fm
-from tests.factories import Monde
-from tests.factories_orientations import creer_convention, creer_dispositif, orienter
+from tests import factories as fab
+from tests.factories import Monde, creer_convention, creer_dispositif, orienter
 
 _numeros = itertools.count()
 
@@ -59,11 +58,11 @@ class Liste:
 
 
 def _disp(client: Any, db: Any, monde: Monde) -> dict[str, Any]:
-    return {"disp": fm.dispositif(db, monde)}
+    return {"disp": fab.dispositif(db, monde)}
 
 
 def _mesure_pour(db: Any, monde: Monde, ctx: dict[str, Any], **kw: Any) -> Any:
-    return fm.mesure(db, monde, ctx["disp"], **kw)
+    return fab.mesure(db, monde, ctx["disp"], **kw)
 
 
 def _rdv(db: Any, mesure: Any, jours: int = -1, statut: str = "realise") -> RendezVous:
@@ -94,11 +93,11 @@ def _une_mesure(client: Any, db: Any, monde: Monde) -> dict[str, Any]:
 def _principal(monde: Monde, qui: str) -> Any:
     user = monde.users[qui]
     org = monde.db.get(factories.Organisation, user.organisation_id)
-    return fm.principal_de(user, org)
+    return fab.principal_de(user, org)
 
 
 LISTES: dict[str, Liste] = {
-    "menages": Liste("asso_agent", lambda c: "/api/v1/menages", lambda cl, db, m, c: fm.menage(db, m) and None),
+    "menages": Liste("asso_agent", lambda c: "/api/v1/menages", lambda cl, db, m, c: fab.menage(db, m) and None),
     "mesures": Liste(
         "asso_agent", lambda c: "/api/v1/mesures", lambda cl, db, m, c: _mesure_pour(db, m, c) and None, _disp
     ),
@@ -133,14 +132,14 @@ LISTES: dict[str, Liste] = {
         "asso_resp",
         lambda c: "/api/v1/audit",
         lambda cl, db, m, c: journaliser(
-            db, _principal(m, "asso_agent"), ActionAudit.lire, "menage", fm.menage(db, m).id
+            db, _principal(m, "asso_agent"), ActionAudit.lire, "menage", fab.menage(db, m).id
         ),
     ),
     "qui a consulté": Liste(
         "asso_agent",
         lambda c: f"/api/v1/menages/{c['menage'].id}/acces",
         lambda cl, db, m, c: journaliser(db, _principal(m, "asso_resp"), ActionAudit.lire, "menage", c["menage"].id),
-        lambda cl, db, m: {"menage": fm.menage(db, m)},
+        lambda cl, db, m: {"menage": fab.menage(db, m)},
     ),
     "sessions": Liste(
         "gie",
@@ -168,7 +167,7 @@ LISTES: dict[str, Liste] = {
     "clients API": Liste(
         "admin", lambda c: "/api/v1/clients-api", lambda cl, db, m, c: factories.client_api(db, m.bailleur) and None
     ),
-    "dispositifs": Liste("admin", lambda c: "/api/v1/dispositifs", lambda cl, db, m, c: fm.dispositif(db, m) and None),
+    "dispositifs": Liste("admin", lambda c: "/api/v1/dispositifs", lambda cl, db, m, c: fab.dispositif(db, m) and None),
     "conventions": Liste(
         "admin",
         lambda c: "/api/v1/conventions",

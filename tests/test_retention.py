@@ -22,10 +22,10 @@ from api.mesures.models import Mesure, MesureEvenement, RendezVous
 from api.orientations.models import Orientation, OrientationEvenement
 from api.vie_privee.retention import appliquer_retention
 from tests import factories
-from tests import factories_secu as f
+from tests import factories as fab
 from tests.factories import Monde
 
-MAINTENANT = f.utc(2026, 6, 15)
+MAINTENANT = fab.utc(2026, 6, 15)
 
 
 def _refs(bilan) -> set[str]:
@@ -33,9 +33,9 @@ def _refs(bilan) -> set[str]:
 
 
 def test_limite_sur_la_derniere_mise_a_jour(db: Session, monde: Monde) -> None:
-    pile = f.menage(db, monde, modifie_le=f.utc(2024, 6, 15, 23))  # exactly 2 years: anonymised
-    lendemain = f.menage(db, monde, modifie_le=f.utc(2024, 6, 16, 0))  # one day less: kept
-    recent = f.menage(db, monde, modifie_le=f.utc(2026, 1, 1))
+    pile = fab.menage(db, monde, nom="Martin", prenom="Léa", naissance=date(1980, 5, 17), sexe="femme", composition="femme_seule", modifie_le=fab.utc(2024, 6, 15, 23))  # exactly 2 years: anonymised
+    lendemain = fab.menage(db, monde, nom="Martin", prenom="Léa", naissance=date(1980, 5, 17), sexe="femme", composition="femme_seule", modifie_le=fab.utc(2024, 6, 16, 0))  # one day less: kept
+    recent = fab.menage(db, monde, nom="Martin", prenom="Léa", naissance=date(1980, 5, 17), sexe="femme", composition="femme_seule", modifie_le=fab.utc(2026, 1, 1))
     bilan = appliquer_retention(db, maintenant=MAINTENANT)
     assert _refs(bilan) == {pile.reference}
     assert bilan.date_limite_menages == date(2024, 6, 15)
@@ -47,39 +47,39 @@ def test_limite_sur_la_derniere_mise_a_jour(db: Session, monde: Monde) -> None:
 def test_fin_de_mesure_et_rendez_vous_realise_repoussent_la_limite(
     db: Session, monde: Monde
 ) -> None:
-    disp = f.dispositif(db, monde)
-    ancien = f.utc(2020, 1, 1)
-    fin_pile = f.menage(db, monde, modifie_le=ancien)
-    f.mesure(db, monde, fin_pile, disp, date_fin=date(2024, 6, 15))
-    fin_lendemain = f.menage(db, monde, modifie_le=ancien)
-    f.mesure(db, monde, fin_lendemain, disp, date_fin=date(2024, 6, 16))
-    rdv_recent = f.menage(db, monde, modifie_le=ancien)
-    f.rendez_vous(
-        db, f.mesure(db, monde, rdv_recent, disp, date_fin=date(2022, 1, 1)), f.utc(2024, 7, 1)
+    disp = fab.dispositif(db, monde, cibles=fab.CIBLES_ASLL, nom="ASLL 35")
+    ancien = fab.utc(2020, 1, 1)
+    fin_pile = fab.menage(db, monde, nom="Martin", prenom="Léa", naissance=date(1980, 5, 17), sexe="femme", composition="femme_seule", modifie_le=ancien)
+    fab.mesure(db, monde, disp, men=fin_pile, cible="sante_mentale", mandatement=date(2020, 3, 1), date_fin=date(2024, 6, 15), statut="terminee")
+    fin_lendemain = fab.menage(db, monde, nom="Martin", prenom="Léa", naissance=date(1980, 5, 17), sexe="femme", composition="femme_seule", modifie_le=ancien)
+    fab.mesure(db, monde, disp, men=fin_lendemain, cible="sante_mentale", mandatement=date(2020, 3, 1), date_fin=date(2024, 6, 16), statut="terminee")
+    rdv_recent = fab.menage(db, monde, nom="Martin", prenom="Léa", naissance=date(1980, 5, 17), sexe="femme", composition="femme_seule", modifie_le=ancien)
+    fab.rendez_vous(
+        db, fab.mesure(db, monde, disp, men=rdv_recent, cible="sante_mentale", mandatement=date(2020, 3, 1), date_fin=date(2022, 1, 1), statut="terminee"), fab.utc(2024, 7, 1)
     )
     # Only a held rendez-vous is a contact: a cancelled or missed one is not.
-    rdv_annule = f.menage(db, monde, modifie_le=ancien)
-    me = f.mesure(db, monde, rdv_annule, disp, date_fin=date(2022, 1, 1))
-    f.rendez_vous(db, me, f.utc(2025, 3, 1), statut="annule")
-    f.rendez_vous(db, me, f.utc(2025, 4, 1), statut="absent")
+    rdv_annule = fab.menage(db, monde, nom="Martin", prenom="Léa", naissance=date(1980, 5, 17), sexe="femme", composition="femme_seule", modifie_le=ancien)
+    me = fab.mesure(db, monde, disp, men=rdv_annule, cible="sante_mentale", mandatement=date(2020, 3, 1), date_fin=date(2022, 1, 1), statut="terminee")
+    fab.rendez_vous(db, me, fab.utc(2025, 3, 1), statut="annule")
+    fab.rendez_vous(db, me, fab.utc(2025, 4, 1), statut="absent")
     # A running mesure, or a referral waiting for the commission: still in contact.
-    en_cours = f.menage(db, monde, modifie_le=ancien)
-    f.mesure(db, monde, en_cours, disp, statut="active", date_fin=None)
-    en_commission = f.menage(db, monde, modifie_le=ancien)
-    f.orientation(db, monde, en_commission, disp, statut="en_commission")
+    en_cours = fab.menage(db, monde, nom="Martin", prenom="Léa", naissance=date(1980, 5, 17), sexe="femme", composition="femme_seule", modifie_le=ancien)
+    fab.mesure(db, monde, disp, men=en_cours, cible="sante_mentale", mandatement=date(2020, 3, 1), statut="active", date_fin=None)
+    en_commission = fab.menage(db, monde, nom="Martin", prenom="Léa", naissance=date(1980, 5, 17), sexe="femme", composition="femme_seule", modifie_le=ancien)
+    fab.orientation(db, monde, en_commission, disp, association=monde.asso, cible="sante_mentale", prescripteur_nom="Mme Prescriptrice", motifs="Impayés depuis la perte d'emploi", commentaire="Orientation validée en commission", statut="en_commission")
 
     bilan = appliquer_retention(db, maintenant=MAINTENANT)
     assert _refs(bilan) == {fin_pile.reference, rdv_annule.reference}
 
 
 def test_anonymisation_retire_noms_contacts_textes_libres(db: Session, monde: Monde) -> None:
-    disp = f.dispositif(db, monde)
-    men = f.menage(db, monde, modifie_le=f.utc(2021, 2, 1))
+    disp = fab.dispositif(db, monde, cibles=fab.CIBLES_ASLL, nom="ASLL 35")
+    men = fab.menage(db, monde, nom="Martin", prenom="Léa", naissance=date(1980, 5, 17), sexe="femme", composition="femme_seule", modifie_le=fab.utc(2021, 2, 1))
     ref = men.reference
-    o = f.orientation(db, monde, men, disp, statut="acceptee")
-    me = f.mesure(db, monde, men, disp, date_fin=date(2022, 1, 31))
-    rdv = f.rendez_vous(db, me, f.utc(2021, 12, 1))
-    garde = f.menage(db, monde, modifie_le=f.utc(2026, 1, 1))
+    o = fab.orientation(db, monde, men, disp, association=monde.asso, cible="sante_mentale", prescripteur_nom="Mme Prescriptrice", motifs="Impayés depuis la perte d'emploi", commentaire="Orientation validée en commission", statut="acceptee")
+    me = fab.mesure(db, monde, disp, men=men, cible="sante_mentale", mandatement=date(2020, 3, 1), date_fin=date(2022, 1, 31), statut="terminee")
+    rdv = fab.rendez_vous(db, me, fab.utc(2021, 12, 1))
+    garde = fab.menage(db, monde, nom="Martin", prenom="Léa", naissance=date(1980, 5, 17), sexe="femme", composition="femme_seule", modifie_le=fab.utc(2026, 1, 1))
 
     bilan = appliquer_retention(db, maintenant=MAINTENANT)
     assert _refs(bilan) == {ref}
@@ -122,9 +122,9 @@ def test_anonymisation_retire_noms_contacts_textes_libres(db: Session, monde: Mo
 
 
 def test_simulation_ne_modifie_rien(db: Session, monde: Monde) -> None:
-    men = f.menage(db, monde, modifie_le=f.utc(2021, 2, 1))
+    men = fab.menage(db, monde, nom="Martin", prenom="Léa", naissance=date(1980, 5, 17), sexe="femme", composition="femme_seule", modifie_le=fab.utc(2021, 2, 1))
     vieux = JournalAcces(
-        quand=f.utc(2025, 1, 1),
+        quand=fab.utc(2025, 1, 1),
         principal_type="utilisateur",
         principal_id=monde.users["asso_agent"].id,
         organisation_id=monde.asso.id,
@@ -158,8 +158,8 @@ def test_purge_du_journal_apres_douze_mois(db: Session, monde: Monde) -> None:
         db.flush()
         return e.id
 
-    avant = entree(f.utc(2025, 6, 15, 11))  # 12 months and one hour: purged
-    apres = entree(f.utc(2025, 6, 15, 13))  # one hour short of 12 months: kept
+    avant = entree(fab.utc(2025, 6, 15, 11))  # 12 months and one hour: purged
+    apres = entree(fab.utc(2025, 6, 15, 13))  # one hour short of 12 months: kept
     bilan = appliquer_retention(db, maintenant=MAINTENANT)
     assert bilan.entrees_journal == 1
     db.expire_all()
@@ -190,8 +190,8 @@ def test_commande_retention(tmp_path, settings) -> None:
     engine = make_engine(url)
     with Session(engine, expire_on_commit=False) as s:
         m = factories.monde(s, settings)
-        vieux = f.menage(s, m, modifie_le=f.utc(2020, 1, 10))
-        f.menage(s, m)  # updated today
+        vieux = fab.menage(s, m, nom="Martin", prenom="Léa", naissance=date(1980, 5, 17), sexe="femme", composition="femme_seule", modifie_le=fab.utc(2020, 1, 10))
+        fab.menage(s, m, nom="Martin", prenom="Léa", naissance=date(1980, 5, 17), sexe="femme", composition="femme_seule")  # updated today
         s.commit()
     out = lancer("--dry-run")
     assert "1 ménage(s) seraient anonymisé(s)" in out and vieux.reference in out

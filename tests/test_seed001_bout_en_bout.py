@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tests.factories import Monde, menage_payload
-from tests.factories_orientations import creer_convention, creer_dispositif
+from tests.factories import Monde, creer_convention, creer_dispositif, menage_payload
 from tests.test_indicateurs_seeds import AGE_CIBLE, CIBLES, TOTAUX_CIBLE, TOTAUX_TRANCHE, TRANCHES, cellules
 
 # The shipped example names two cibles slightly differently from the indicators' seed test.

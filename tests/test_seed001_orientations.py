@@ -26,8 +26,8 @@ from api.mesures.service import aujourdhui
 from api.organisations.models import TypeOrganisation
 from api.orientations.webhooks import livrer_dues
 from tests import factories
-from tests.factories import Monde
-from tests.factories_orientations import (
+from tests.factories import (
+    Monde,
     creer_convention,
     creer_dispositif,
     orientation_payload,

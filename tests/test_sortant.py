@@ -24,8 +24,7 @@ from api.core.db import get_session
 from api.main import create_app
 from api.orientations.models_integration import AbonnementWebhook
 from api.orientations.webhooks import livrer_dues
-from tests.factories import Monde
-from tests.factories_orientations import creer_dispositif, orientation_payload
+from tests.factories import Monde, creer_dispositif, orientation_payload
 from tests.webhook_receiver import RESEAU_DU_RECEPTEUR, Recepteur
 
 SECRET = "secret-partage-du-bailleur-0123456789"

@@ -32,7 +32,7 @@ from api.core.db import make_engine
 from api.core.migrate import upgrade
 from tests import boucle
 from tests.conftest import base_jetable
-from tests.factories_orientations import dispositif_payload, orientation_payload
+from tests.factories import dispositif_payload, orientation_payload
 from tests.test_ingestion_concurrente import monde_reel
 
 REQUETES = 200

@@ -11,9 +11,8 @@ import openpyxl
 import pytest
 
 from api.mesures.service import aujourdhui
-from tests import factories_indicateurs as fi
-from tests.factories import Monde
-from tests.factories_orientations import creer_convention, creer_dispositif, orienter
+from tests import factories as fab
+from tests.factories import Monde, creer_convention, creer_dispositif, orienter
 
 # Sessions are held on a day that exists: not before the referrals they decide were
 # received (today), not in the future.
@@ -99,11 +98,11 @@ def indicateurs_pieges(db, monde: Monde) -> None:
     monde.bailleur.nom = LIEN
     db.add(monde.bailleur)
     db.flush()
-    d = fi.dispositif(db, monde, cibles=[("piege", PIEGES[3], False), ("autre", "Autre", False)])
+    d = fab.dispositif(db, monde, cibles=[("piege", PIEGES[3], False), ("autre", "Autre", False)])
     for jour in (2, 3, 4):
-        men = fi.menage(db, monde.bailleur)
-        fi.orientation(db, monde, men, d, reception=date(2020, 1, jour), statut="soumise")
-        fi.mesure(db, monde, men, d, mandatement=date(2020, 1, jour), cible="piege")
+        men = fab.menage(db, monde, organisation=monde.bailleur)
+        fab.orientation(db, monde, men, d, reception=date(2020, 1, jour), statut="soumise")
+        fab.mesure(db, monde, d, men=men, mandatement=date(2020, 1, jour), cible="piege", statut="active")
 
 
 def test_indicators_csv_neutralise_labels_and_keep_numbers(client, monde: Monde, indicateurs_pieges) -> None:
