@@ -137,11 +137,11 @@ class ReglagesDeTest(Settings):
 
 
 def reglages_de_test(database_url: str, documents: Path = Path("/nonexistent-documents")) -> Settings:
-    """The body of the ``settings`` fixture (tests/test_hermetique.py calls it directly)."""
+    """The body of the ``settings`` fixture (tests/projet/test_hermetique.py calls it directly)."""
     # No built frontend in the API tests (whether `make test` built one or not): the
     # end-to-end tests start their own server on frontend/dist.
     # Documents go to the test's own directory; no antivirus unless a test starts one
-    # (tests/clamd.py): uploads are then stored marked « non analysé », as in development.
+    # (tests/documents/clamd.py): uploads are then stored marked « non analysé », as in development.
     return ReglagesDeTest(
         env="test",
         database_url=database_url,

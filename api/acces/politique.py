@@ -10,9 +10,9 @@ The SQL that finds a principal's relations lives beside each domain
 condition from this table (``lecteurs`` / ``modificateurs``), and every view —
 detail, list, export, timeline, who-viewed, minutes, drill-down, calendar feed,
 webhook payload — is built from those conditions and the per-fact views of the
-domains, never from a fresh query of the tables. ``tests/test_politique.py``
+domains, never from a fresh query of the tables. ``tests/acces/test_politique.py``
 checks that no other module reads a fact table for a principal, and
-``tests/test_politique_proprietes.py`` checks every composite view against an
+``tests/acces/test_politique_proprietes.py`` checks every composite view against an
 oracle that reads this table.
 
 Where docs/domaine.md is silent: least privilege, by fact and by contributor.

@@ -3,7 +3,7 @@
 The capabilities are computed from every domain's own checks
 (``api/capacites/service.py``), which all sit above ``auth``: the computation is
 declared into this module when ``api.capacites`` is imported (``api.main`` does), so
-that ``auth`` imports no domain above it (tests/test_architecture.py). An app
+that ``auth`` imports no domain above it (tests/projet/test_architecture.py). An app
 assembled without it fails loudly instead of offering nothing.
 """
 

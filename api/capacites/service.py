@@ -34,7 +34,7 @@ R = Relation
 
 # The relations an organisation of each type can hold to some fact. The SQL of each
 # domain (``RELATIONS`` of its access.py) gives ``false()`` for a relation outside this
-# table (``_type_permet``, ``_commission``, ``_destinataire``…); tests/test_capacites.py
+# table (``_type_permet``, ``_commission``, ``_destinataire``…); tests/auth/test_capacites.py
 # checks the two agree on the household file.
 RELATIONS_POSSIBLES: dict[TypeOrganisation, frozenset[Relation]] = {
     T.association: frozenset(

@@ -28,7 +28,7 @@ class ModeAge(StrEnum):
 
 # The codes of the catalogue, an enum in OpenAPI with their definitions. Not validated on
 # reading: a report kept with a table since retired must still load
-# (tests/test_openapi.py checks that the document only gives codes of the catalogue).
+# (tests/projet/test_openapi.py checks that the document only gives codes of the catalogue).
 CodeTableau = Annotated[str, WithJsonSchema(schema_codes_tableaux())]
 CodeDimension = Annotated[str, WithJsonSchema(schema_codes_dimensions())]
 

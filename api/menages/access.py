@@ -154,7 +154,7 @@ def visible_menages(principal: Principal) -> SelectOfScalar[Menage]:
 
 # Declared extension point. Who else reads a transmission is a fact of the orientations
 # domain (a commission reads those that came with a referral submitted to it), which stands
-# above this one (tests/test_architecture.py): api/orientations/access.py declares it when
+# above this one (tests/projet/test_architecture.py): api/orientations/access.py declares it when
 # imported, and api/main.py imports every domain. Asked before that, it fails loudly
 # instead of hiding transmissions from the commissions.
 _LECTEURS_DE_TRANSMISSION: dict[str, Callable[[Principal], ColumnElement[bool]]] = {}

@@ -89,7 +89,7 @@ class MenageAcces(SQLModel, table=True):
     write so that « the households I may see » is an index range, not a gathering of
     everything an organisation ever touched. Kept by database triggers on menage,
     orientation and mesure (migration 0013), whatever writes them: the services, the demo's
-    bulk inserts, an operator's SQL. ``tests/test_acces_index.py`` rebuilds it from the
+    bulk inserts, an operator's SQL. ``tests/acces/test_acces_index.py`` rebuilds it from the
     facts and compares."""
 
     __tablename__ = "menage_acces"

@@ -79,7 +79,7 @@ class Prescription:
 
 
 # Declared extension point. Who prescribed a mesure is a fact of the orientations domain
-# (the referral it sent), which stands above this one (tests/test_architecture.py):
+# (the referral it sent), which stands above this one (tests/projet/test_architecture.py):
 # api/orientations/access.py declares it when imported, and api/main.py imports every
 # domain. Asked before that, it fails loudly instead of hiding mesures from prescribers.
 _PRESCRIPTION: dict[str, Prescription] = {}

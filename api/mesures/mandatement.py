@@ -67,7 +67,7 @@ def mandater(
         entree_stade_procedure=menage.stade_procedure,
         entree_dette_locative=sum(d.montant for d in dettes if d.type == "loyer"),
         **instantane(((p.lien, p.date_naissance, p.sexe) for p in personnes), date_mandatement),
-        # Given by the orientations domain, which stands above this one (tests/test_architecture.py).
+        # Given by the orientations domain, which stands above this one (tests/projet/test_architecture.py).
         entree_reception_orientation=reception_orientation,
     )
     session.add(mesure)

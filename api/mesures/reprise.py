@@ -5,7 +5,7 @@ What ``mandater``, ``demarrer`` and ``terminer`` write for one mesure, one after
 of the statut, the version, the audit entries), written here for a whole batch: the
 checks first, for every mesure and without any query, then a few statements for all.
 One mesure through the three use cases costs some fifty statements; a batch of 500 costs
-about fifteen. The result is the same rows (``tests/test_imports.py`` compares both
+about fifteen. The result is the same rows (``tests/imports/test_imports.py`` compares both
 routes), so the indicators of past years read an imported mesure as one typed at the time.
 """
 

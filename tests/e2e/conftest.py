@@ -226,7 +226,7 @@ def serveur(
         "ANCRAGE_ADMIN_PASSWORD": ADMIN_PASSWORD,
         "ANCRAGE_LOG_LEVEL": "WARNING",
         "ANCRAGE_PORT": str(port),
-        # Documents in the run's own directory; no clamd here (tests/test_documents.py scans
+        # Documents in the run's own directory; no clamd here (tests/documents/test_documents.py scans
         # with a real one): uploads are stored marked « non analysé », as in development.
         "ANCRAGE_DOCUMENTS_REPERTOIRE": str(tmp / "documents"),
         "ANCRAGE_ANTIVIRUS_OBLIGATOIRE": "false",

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.clamd import PDF
+from tests.documents.clamd import PDF
 from tests.e2e.conftest import GIE_EMAIL, GIE_PASSWORD, Serveur
 from tests.e2e.test_parcours import se_connecter
 

@@ -20,7 +20,7 @@ const AUTRE_ASSO = "22222222-2222-2222-2222-222222222222";
 const MOI = "33333333-3333-3333-3333-333333333333";
 
 function moi(type: Moi["organisation"]["type"] = "association", organisation = ASSO, genre: Moi["type"] = "utilisateur"): Moi {
-  // The capabilities GET /auth/me gives (tests/test_capacites.py): only an association changes a mesure.
+  // The capabilities GET /auth/me gives (tests/auth/test_capacites.py): only an association changes a mesure.
   const porteur = type === "association";
   const capacites = {
     lire_menages: true,

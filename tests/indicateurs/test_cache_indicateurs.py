@@ -1,0 +1,131 @@
+"""The kept indicator document: funders share one computation per key for a while,
+those who record facts never read a kept one, and no caller ever gets another's."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from api.core.cache import CacheDocuments, cle
+from api.organisations.models import TypeOrganisation
+from tests import factories as fab
+from tests.factories import headers, organisation, utilisateur
+from tests.indicateurs.test_indicateurs_seeds import cellules
+
+URL = "/api/v1/indicateurs"
+PARAMS = {"au": "2020-06-30"}
+
+
+def _file_active(client, h, **extra) -> tuple[int, dict[str, str]]:
+    r = client.get(URL, params=PARAMS, headers=h | extra)
+    assert r.status_code == 200, r.text
+    return cellules(r.json(), "file_active")["total"], dict(r.headers)
+
+
+def _dispositif(db, m):
+    # Exact figures for the funder (its convention says so): the counts below tell a kept
+    # document from a fresh one; secrecy itself is tests/indicateurs/test_indicateurs_secret.py's.
+    d = fab.dispositif(db, m)
+    d.secret_statistique_seuil = 0
+    db.add(d)
+    db.flush()
+    return d
+
+
+def _mesure(db, m, d) -> None:
+    fab.mesure(db, m, d, men=fab.menage(db, m, organisation=m.asso, naissance=date(1980, 1, 1)), mandatement=date(2020, 1, 10), statut="active")
+
+
+def test_a_funder_reads_a_kept_document_until_it_asks_for_a_fresh_one(client, db, monde) -> None:
+    d = _dispositif(db, monde)
+    _mesure(db, monde, d)
+    h = monde.h("financeur")
+    total, entetes = _file_active(client, h)
+    assert total == 1
+    assert int(entetes["age"]) >= 0 and "last-modified" in entetes
+    _mesure(db, monde, d)
+    # Kept: the second mesure is not counted yet, and the answer says how old it is.
+    assert _file_active(client, h)[0] == 1
+    # Cache-Control: no-cache asks for a computation, which is kept in turn.
+    assert _file_active(client, h, **{"Cache-Control": "no-cache"})[0] == 2
+    assert _file_active(client, h)[0] == 2
+    # CSV and XLSX are rendered from the same kept document.
+    r = client.get(URL, params=PARAMS | {"format": "csv"}, headers=h)
+    assert r.status_code == 200 and "age" in r.headers
+
+
+def test_those_who_record_the_facts_always_read_them_fresh(client, db, monde) -> None:
+    d = _dispositif(db, monde)
+    _mesure(db, monde, d)
+    for who in ("asso_agent", "gie"):
+        avant = _file_active(client, monde.h(who))[0]
+        _mesure(db, monde, d)
+        assert _file_active(client, monde.h(who))[0] == avant + 1
+
+
+def test_two_funders_never_share_a_kept_document(client, db, monde) -> None:
+    """Same filters, two callers: a key without the caller would hand the first
+    funder's figures to the second, who funds nothing here."""
+    d = _dispositif(db, monde)
+    _mesure(db, monde, d)
+    autre = utilisateur(db, organisation(db, TypeOrganisation.financeur, "Département"), "agent")
+    collegue = utilisateur(db, monde.financeur, "agent")
+    assert _file_active(client, monde.h("financeur"))[0] == 1
+    # The other funder funds nothing: its perimeter is empty, 404 (a kept document under a key
+    # without the caller would have answered 200 with the first funder's figure).
+    r = client.get(URL, params=PARAMS, headers=headers(db, monde.settings, autre))
+    assert r.status_code == 404, r.text
+    # A colleague of the same funder gets its own computation too (never a hit on another user).
+    _mesure(db, monde, d)
+    assert _file_active(client, headers(db, monde.settings, collegue))[0] == 2
+
+
+def test_disabled_cache_computes_every_time() -> None:
+    cache = CacheDocuments(0)
+    appels = []
+    for _ in range(3):
+        cache.obtenir("x", "k", lambda: appels.append(1) or b"v")
+    assert len(appels) == 3
+
+
+def test_keys_depend_on_every_part() -> None:
+    assert cle(["a", 1], {"du": date(2020, 1, 1)}) == cle(["a", 1], {"du": date(2020, 1, 1)})
+    assert cle(["a", 1], {"du": date(2020, 1, 1)}) != cle(["a", 2], {"du": date(2020, 1, 1)})
+    assert cle(["a", 1], {"du": date(2020, 1, 1)}) != cle(["a", 1], {"du": date(2020, 1, 2)})
+
+
+def _redis_ou_skip() -> str:
+    import redis
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_timeout=0.5).ping()
+    except Exception:
+        pytest.skip("Redis absent sur 127.0.0.1:6379 (la CI le démarre)")
+    return url
+
+
+def test_redis_shares_one_computation_between_workers() -> None:
+    url = _redis_ou_skip()
+    k = cle("test-partage", id(object()))
+    appels: list[int] = []
+    un, deux = CacheDocuments(60, url), CacheDocuments(60, url)  # two workers
+    v1, t1 = un.obtenir("test", k, lambda: appels.append(1) or b"document")
+    v2, t2 = deux.obtenir("test", k, lambda: appels.append(2) or b"autre")
+    assert (v1, v2, appels) == (b"document", b"document", [1])
+    assert t1 == t2
+
+
+def test_an_unreachable_redis_computes_instead_of_failing() -> None:
+    cache = CacheDocuments(60, "redis://127.0.0.1:1/0")  # nothing listens on port 1
+    assert cache.obtenir("test", "k", lambda: b"calcule")[0] == b"calcule"
+
+
+def test_a_threshold_set_by_the_admin_reaches_the_funder_at_once(client, db, monde) -> None:
+    d = _dispositif(db, monde)
+    _mesure(db, monde, d)
+    assert _file_active(client, monde.h("financeur"))[0] == 1
+    r = client.patch(f"/api/v1/dispositifs/{d.id}", json={"secret_statistique_seuil": 5}, headers=monde.h("admin"))
+    assert r.status_code == 200, r.text
+    assert _file_active(client, monde.h("financeur"))[0] is None  # masked now, not the kept 1
