@@ -23,7 +23,7 @@ from api.imports.models import ImportObjet
 from api.mesures.models import Mesure, RendezVous, StatutMesure
 from api.rendez_vous.schemas import RendezVousCreate, RendezVousUpdate, StatutRendezVous
 from api.rendez_vous.service import creer_rendez_vous, modifier_rendez_vous
-from tests import factories_mesures as fm
+from tests import factories as fab
 from tests.factories import Monde, utilisateur
 from tests.test_demo import charge  # noqa: F401  (fixture)
 from tests.test_imports import _fichier, _poster, _rdv
@@ -66,9 +66,9 @@ def test_la_colonne_est_celle_que_donnent_les_rendez_vous(db: Session, monde: Mo
     move a held one, go back, change mesure, delete, insert in bulk), the kept column equals
     the first held rendez-vous recomputed from the rendez-vous."""
     rng = random.Random(graine)
-    disp = fm.dispositif(db, monde)
-    mesures = [fm.mesure(db, monde, disp, date_mandatement=date(2023, 1, 10)) for _ in range(3)]
-    principal = fm.principal_de(monde.users["asso_agent"], monde.asso)
+    disp = fab.dispositif(db, monde)
+    mesures = [fab.mesure(db, monde, disp, mandatement=date(2023, 1, 10)) for _ in range(3)]
+    principal = fab.principal_de(monde.users["asso_agent"], monde.asso)
     faites: Counter[str] = Counter()
 
     def rdv_au_hasard(*statuts: str) -> RendezVous | None:
@@ -175,7 +175,7 @@ def test_la_colonne_est_celle_que_donnent_les_rendez_vous(db: Session, monde: Mo
 def test_l_import_d_une_file_active_tient_la_colonne(client, db: Session, monde: Monde) -> None:
     """The import writes its rendez-vous through the service: created « réalisé » or
     « absent », then re-imported with a held one's date corrected and another held one."""
-    disp = fm.dispositif(db, monde)
+    disp = fab.dispositif(db, monde)
     referent = utilisateur(db, monde.asso, "agent", email="referente@asso.test")
     rdv = _rdv()  # RDV-1 held on MES-1 (20/05/2023), RDV-2 missed on MES-2
     r = _poster(client, monde, _fichier(disp.code, referent.email, **{"Rendez-vous": rdv}), essai=False)
@@ -216,14 +216,14 @@ def test_les_alertes_sont_celles_de_la_sonde(db: Session, monde: Monde) -> None:
     at several delays and dates."""
     rng = random.Random(20)
     aujourdhui = MAINTENANT.date()
-    disp = fm.dispositif(db, monde, duree_max_mois=6)
+    disp = fab.dispositif(db, monde, duree_max_mois=6)
     referents = [monde.users["asso_agent"], monde.users["asso_resp"]]
     for _ in range(40):
-        mes = fm.mesure(
+        mes = fab.mesure(
             db,
             monde,
             disp,
-            date_mandatement=aujourdhui - timedelta(days=rng.randint(0, 400)),
+            mandatement=aujourdhui - timedelta(days=rng.randint(0, 400)),
             referent=rng.choice(referents),
         )
         for _ in range(rng.choice([0, 0, 1, 2, 3])):
@@ -240,11 +240,11 @@ def test_les_alertes_sont_celles_de_la_sonde(db: Session, monde: Monde) -> None:
         db.add(mes)
     db.flush()
     # Another association's mesure without any rendez-vous: never in these lists.
-    fm.mesure(db, monde, disp, association=monde.asso2, date_mandatement=aujourdhui - timedelta(days=90))
+    fab.mesure(db, monde, disp, association=monde.asso2, mandatement=aujourdhui - timedelta(days=90))
     ancien = regles_avec_sonde()
     vus: Counter[str] = Counter()
     for qui, perimetre in (("asso_resp", Perimetre.association), ("asso_agent", Perimetre.moi)):
-        principal = fm.principal_de(monde.users[qui], monde.asso)
+        principal = fab.principal_de(monde.users[qui], monde.asso)
         for delai in (0, 15, 45):
             for jour in (aujourdhui, aujourdhui - timedelta(days=30)):
                 instant = datetime(jour.year, jour.month, jour.day, 12, tzinfo=UTC)
@@ -272,7 +272,7 @@ def test_la_regle_ne_lit_plus_les_rendez_vous(db: Session, monde: Monde, is_post
         pytest.skip("plan PostgreSQL")
     regle = service.PAR_TYPE[TypeAlerte.premier_rdv_en_attente]
     for perimetre, qui in ((Perimetre.moi, "asso_agent"), (Perimetre.association, "asso_resp")):
-        requete = service._lignes(regle, fm.principal_de(monde.users[qui], monde.asso), perimetre)
+        requete = service._lignes(regle, fab.principal_de(monde.users[qui], monde.asso), perimetre)
         valeurs: dict[str, Any] = valeurs_alertes(date.today(), MAINTENANT, 15)
         sql = requete.params(**valeurs).compile(db.connection(), compile_kwargs={"literal_binds": True})
         db.execute(text("SET LOCAL enable_seqscan = off"))
