@@ -11,7 +11,7 @@ association's rendez-vous, were read at each call (issue 20: 2.6–11 s, 6 MB).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -84,12 +84,6 @@ class RegleAlerte:
     sur_rendez_vous: bool = False
 
 
-def _sans_rdv_realise() -> ColumnElement[bool]:
-    return ~exists().where(
-        col(RendezVous.mesure_id) == col(Mesure.id), col(RendezVous.statut) == StatutRendezVous.realise.value
-    )
-
-
 def _debut_paris(r: Mapping[str, Any]) -> datetime:
     debut: datetime = r["debut"]
     return (debut if debut.tzinfo is not None else debut.replace(tzinfo=UTC)).astimezone(PARIS)
@@ -99,8 +93,14 @@ REGLES: tuple[RegleAlerte, ...] = (
     RegleAlerte(
         TypeAlerte.premier_rdv_en_attente,
         "Premier rendez-vous en attente",
-        # The bound date (today − delay) keeps the condition on the column itself: sargable.
-        lambda: and_(_OUVERTE, col(Mesure.date_mandatement) <= _MANDATEE_AVANT, _sans_rdv_realise()),
+        # No held rendez-vous: ``premier_rdv_realise``, kept by the database at each write of
+        # a rendez-vous (migration 0041), so the open mesures still waiting are read from
+        # their partial index ix_mesure_sans_premier_rdv instead of probing the rendez-vous
+        # of every open mesure (28,000 pages for the largest association). The bound date
+        # (today − delay) keeps the condition on the column itself: sargable.
+        lambda: and_(
+            _OUVERTE, col(Mesure.premier_rdv_realise).is_(None), col(Mesure.date_mandatement) <= _MANDATEE_AVANT
+        ),
         lambda: jours_apres(col(Mesure.date_mandatement), _DELAI),
         lambda r: f"Mandatée le {r['date_mandatement']:%d/%m/%Y} : aucun rendez-vous réalisé après {r['delai']} jours.",
     ),
@@ -216,36 +216,20 @@ def _pas_ecartee(regle: RegleAlerte, *occurrence: ColumnElement[bool]) -> Column
     )
 
 
-def lister_alertes(
-    session: Session,
+def instruction_alertes(
     principal: Principal,
-    *,
-    perimetre: Perimetre | None,
-    aujourdhui: date,
-    instant: datetime,
-    delai_premier_rdv: int,
+    perimetre: Perimetre,
     page: PageParams,
-    type: TypeAlerte | None = None,
-) -> Alertes:
-    """The alerts of the current user (mesures they are référent of, rendez-vous they
-    planned), or for a responsable the whole association's: oldest reference date first,
-    one page, with the count of each kind.
-
-    The access log records the mesures of the page, those the person was shown."""
-    access.verifier_acces(principal)
-    perimetre = access.perimetre_effectif(principal, perimetre)
-    valeurs = {
-        "alerte_aujourdhui": aujourdhui,
-        "alerte_fin_proche": aujourdhui + timedelta(days=JOURS_FIN_PROCHE),
-        "alerte_mandatee_avant": aujourdhui - timedelta(days=delai_premier_rdv),
-        "alerte_delai": delai_premier_rdv,
-        "alerte_instant": instant.astimezone(UTC),
-    }
-    # One statement: the union is evaluated once (a CTE read twice is materialised) for
-    # the counts per kind (the dashboard's badges) and for the page, whose details
-    # (household, dispositif, rendez-vous) are joined to its rows only. The count rows
-    # come after the page rows, with ``n`` set and the page's columns empty.
-    alertes = union_all(*(_lignes(r, principal, perimetre) for r in REGLES)).cte("alertes")
+    type: TypeAlerte | None,
+    regles: Sequence[RegleAlerte] = REGLES,
+) -> Any:
+    """The one statement of ``lister_alertes``: the rows of the page, then one row per kind
+    with its count in ``n``; its values are ``valeurs_alertes``. ``regles``: the bench
+    (``api/bench/alertes.py``) compares them with a former version."""
+    # The union is evaluated once (a CTE read twice is materialised) for the counts per kind
+    # (the dashboard's badges) and for the page, whose details (household, dispositif,
+    # rendez-vous) are joined to its rows only.
+    alertes = union_all(*(_lignes(r, principal, perimetre) for r in regles)).cte("alertes")
     ordre = (alertes.c.date_reference, alertes.c.type, alertes.c.mesure_reference, alertes.c.rendez_vous_id)
     choisies = select(alertes)
     if type is not None:
@@ -276,9 +260,33 @@ def lister_alertes(
         *(null() for _ in range(11)),
         func.count().label("n"),
     ).group_by(alertes.c.type)
+    return union_all(lignes_page, comptes)
+
+
+def lister_alertes(
+    session: Session,
+    principal: Principal,
+    *,
+    perimetre: Perimetre | None,
+    aujourdhui: date,
+    instant: datetime,
+    delai_premier_rdv: int,
+    page: PageParams,
+    type: TypeAlerte | None = None,
+) -> Alertes:
+    """The alerts of the current user (mesures they are référent of, rendez-vous they
+    planned), or for a responsable the whole association's: oldest reference date first,
+    one page, with the count of each kind.
+
+    The access log records the mesures of the page, those the person was shown."""
+    access.verifier_acces(principal)
+    perimetre = access.perimetre_effectif(principal, perimetre)
+    valeurs = valeurs_alertes(aujourdhui, instant, delai_premier_rdv)
+    # One statement; the count rows come after the page rows, with ``n`` set and the
+    # page's columns empty.
     par_type: dict[TypeAlerte, int] = {}
     rangees: list[Mapping[str, Any]] = []
-    for ligne in session.execute(union_all(lignes_page, comptes), valeurs).mappings():
+    for ligne in session.execute(instruction_alertes(principal, perimetre, page, type), valeurs).mappings():
         if ligne["n"] is not None:
             par_type[TypeAlerte(ligne["type"])] = int(ligne["n"])
         else:
@@ -294,7 +302,8 @@ def lister_alertes(
     )
 
 
-def _valeurs(aujourdhui: date, instant: datetime, delai_premier_rdv: int) -> dict[str, Any]:
+def valeurs_alertes(aujourdhui: date, instant: datetime, delai_premier_rdv: int) -> dict[str, Any]:
+    """The values bound into the alerts' statements for one call."""
     return {
         "alerte_aujourdhui": aujourdhui,
         "alerte_fin_proche": aujourdhui + timedelta(days=JOURS_FIN_PROCHE),
@@ -318,7 +327,7 @@ def compter_alertes(
     no row read, so nothing for the access log (the notifications' worker asks this)."""
     access.verifier_acces(principal)
     alertes = union_all(*(_lignes(r, principal, Perimetre.moi) for r in REGLES)).subquery("alertes")
-    return _par_type(session, alertes, _valeurs(aujourdhui, instant, delai_premier_rdv))
+    return _par_type(session, alertes, valeurs_alertes(aujourdhui, instant, delai_premier_rdv))
 
 
 def _alerte(ligne: Mapping[str, Any]) -> Alerte:
@@ -351,7 +360,8 @@ def compter_par_referent(
         .join(Mesure, col(Mesure.id) == alertes.c.mesure_id)
         .group_by(col(Mesure.referent_id))
     )
-    return {r: int(n) for r, n in session.execute(requete, _valeurs(aujourdhui, instant, delai_premier_rdv)).all()}
+    valeurs = valeurs_alertes(aujourdhui, instant, delai_premier_rdv)
+    return {r: int(n) for r, n in session.execute(requete, valeurs).all()}
 
 
 JOURS_REPORT_MAX = 366
@@ -386,7 +396,7 @@ def ecarter_alerte(
             lignes.c.date_reference == data.date_reference,
             rdv.is_(None) if data.rendez_vous_id is None else rdv == data.rendez_vous_id,
         ),
-        _valeurs(aujourdhui, instant, delai_premier_rdv),
+        valeurs_alertes(aujourdhui, instant, delai_premier_rdv),
     ).first()
     if trouvee is None:
         raise Introuvable("Alerte", data.mesure_id)

@@ -350,8 +350,9 @@ class Lot:
     def __init__(self) -> None:
         self.rows: dict[type[SQLModel], list[dict[str, Any]]] = {}
 
-    def add(self, model: type[SQLModel], **values: Any) -> None:
+    def add(self, model: type[SQLModel], **values: Any) -> dict[str, Any]:
         self.rows.setdefault(model, []).append(values)
+        return values
 
     def ecrire(self, session: Session) -> None:
         # Parents before children (foreign keys).
@@ -706,7 +707,7 @@ def _mesure(
         modalite = rng.choice(("bail_direct", "sous_location_gla"))
     suivi_prevu = _add_months(fin, 6) if termine else None
     suivi_fait = suivi_prevu if suivi_prevu and suivi_prevu <= ctx.aujourd_hui and rng.random() < 0.6 else None
-    lot.add(
+    ligne_mesure = lot.add(
         Mesure,
         id=mid,
         reference=ctx.reference("S", mandat.year),
@@ -745,6 +746,7 @@ def _mesure(
         suivi_joint=True if suivi_fait else None,
         suivi_situation=ctx.choix(SORTIES) if suivi_fait else None,
         suivi_commentaire=None,
+        premier_rdv_realise=None,
         cree_le=ctx.instant(mandat, 11),
         modifie_le=ctx.instant(min(fin, ctx.aujourd_hui), 16),
         version=1,
@@ -803,11 +805,18 @@ def _mesure(
                 statut_rdv = "planifie"
             else:
                 statut_rdv = ctx.choix([("realise", 80), ("annule", 8), ("absent", 12)])
+            # Drawn in the order they always were (same seed, same data).
+            rdv_id = ctx.uid()
+            debut_rdv = ctx.instant(jour, rng.randint(9, 16))
+            if statut_rdv == "realise" and ligne_mesure["premier_rdv_realise"] is None:
+                # Written with the mesure (the rendez-vous come in order): the trigger of
+                # migration 0041 then finds it already right and does not rewrite the row.
+                ligne_mesure["premier_rdv_realise"] = debut_rdv
             lot.add(
                 RendezVous,
-                id=ctx.uid(),
+                id=rdv_id,
                 mesure_id=mid,
-                debut=ctx.instant(jour, rng.randint(9, 16)),
+                debut=debut_rdv,
                 duree_minutes=rng.choice((30, 45, 60, 90)),
                 type=type_rdv,
                 lieu=None,

@@ -252,11 +252,16 @@ def test_late_rendez_vous_are_read_from_the_partial_index(db, monde: Monde, is_p
 
 @pytest.mark.parametrize(
     ("type_alerte", "index"),
-    [("premier_rdv_en_attente", "ix_mesure_ouverte"), ("suivi_du", "ix_mesure_suivi_du")],
+    [
+        ("premier_rdv_en_attente", "ix_mesure_sans_premier_rdv"),
+        ("fin_prevue_proche", "ix_mesure_ouverte"),
+        ("suivi_du", "ix_mesure_suivi_du"),
+    ],
 )
 def test_mesure_alerts_read_their_partial_index(db, monde, is_postgres, type_alerte, index) -> None:
-    """Open mesures (and closed ones with a follow-up due) come from their partial index,
-    not from every mesure the association ever carried (migration 0036)."""
+    """Open mesures (those still waiting for a first held rendez-vous, and closed ones with a
+    follow-up due) come from their partial index, not from every mesure the association
+    ever carried (migrations 0036 and 0041)."""
     from sqlalchemy import text
 
     from api.alertes import service
@@ -268,9 +273,7 @@ def test_mesure_alerts_read_their_partial_index(db, monde, is_postgres, type_ale
     regle = service.PAR_TYPE[service.TypeAlerte(type_alerte)]
     for perimetre, who in ((Perimetre.moi, "asso_agent"), (Perimetre.association, "asso_resp")):
         requete = service._lignes(regle, principal_de(monde.users[who], monde.asso), perimetre)
-        requete = requete.params(
-            alerte_aujourdhui=date.today(), alerte_mandatee_avant=date.today(), alerte_delai=15
-        )
+        requete = requete.params(**service.valeurs_alertes(date.today(), datetime.now(UTC), 15))
         sql = requete.compile(db.connection(), compile_kwargs={"literal_binds": True})
         db.execute(text("SET LOCAL enable_seqscan = off"))
         plan = "\n".join(db.execute(text(f"EXPLAIN {sql}")).scalars())
