@@ -218,6 +218,13 @@ def test_limites_avant_la_tache_et_seuil_en_reglage(client_fond, settings, engin
         r = _poster(client, monde, contenu, essai=False)
         assert r.status_code == 422 and "ANCRAGE_IMPORT_MAX_LIGNES" in r.json()["detail"]
         assert _compter(db, ImportFichier) == 0
+    # Above the size allowed: 413, saying what to do.
+    app = create_app(settings.model_copy(update={"import_max_octets": 2000}), engine=engine)
+    app.dependency_overrides[get_session] = lambda: db
+    with TestClient(app) as client:
+        r = _poster(client, monde, contenu, essai=False)
+        assert r.status_code == 413 and "2000 octets au plus" in r.json()["detail"]
+        assert "découpez-le" in r.json()["detail"]
     # At or below the threshold: the answer comes at once, as before.
     app = create_app(settings.model_copy(update={"import_lignes_synchrones": 10}), engine=engine)
     app.dependency_overrides[get_session] = lambda: db
