@@ -257,8 +257,12 @@ export default function ImportDossiers() {
   };
 
   const choisir = (e: ChangeEvent<HTMLInputElement>) => {
-    setFichiers(Array.from(e.target.files ?? []));
-    setRapport(null);
+    const choisis = Array.from(e.target.files ?? []);
+    setFichiers(choisis);
+    // The same file chosen again (after leaving the screen during a background dry run):
+    // its report stands, the import may follow (the API checks it all again anyway).
+    const memes = rapport !== null && rapport.essai && rapport.nom_fichier === choisis.map((f) => f.name).join(", ");
+    if (!memes) setRapport(null);
     setImporte(null);
     setErreur(null);
     setDemande(null);
@@ -318,7 +322,8 @@ export default function ImportDossiers() {
     }
   };
 
-  const essaiValide = rapport !== null && rapport.essai && rapport.nb_erreurs === 0 && rapport.erreurs.length === 0;
+  const essaiValide =
+    fichiers.length > 0 && rapport !== null && rapport.essai && rapport.nb_erreurs === 0 && rapport.erreurs.length === 0;
 
   return (
     <>
@@ -404,7 +409,11 @@ export default function ImportDossiers() {
             <Alert
               severity="success"
               title="Aucune erreur"
-              description={`${rapport.nb_lignes} ligne(s) vérifiée(s). Vous pouvez importer : tout sera écrit en une fois.`}
+              description={
+                fichiers.length > 0
+                  ? `${rapport.nb_lignes} ligne(s) vérifiée(s). Vous pouvez importer : tout sera écrit en une fois.`
+                  : `${rapport.nb_lignes} ligne(s) vérifiée(s). Pour importer, choisissez à nouveau le fichier « ${rapport.nom_fichier} ».`
+              }
             />
           ) : (
             <Alert
