@@ -39,7 +39,7 @@ from api.core.errors import Interdit, Introuvable, Probleme, champ_invalide
 from api.core.models import utcnow
 from api.core.referentiels import Composition, LienPersonne, Sexe
 from api.dispositifs.models import Dispositif
-from api.imports.access import importe_sa_file, principal_pour
+from api.imports.access import principal_pour, voit_import
 from api.imports.colonnes import MENAGES, MESURES, RENDEZ_VOUS, RESSOURCES_DETTES
 from api.imports.lecture import Correspondance, FeuilleLue, FichierDepose, lire
 from api.imports.models import (
@@ -1165,10 +1165,7 @@ def lire_import(session: Session, principal: Principal, import_id: uuid.UUID) ->
     """One upload, a task's progress and report with it: for the association that deposited
     it (its responsables) and the admin; anyone else is told it does not exist (404)."""
     ligne = session.get(ImportFichier, import_id)
-    visible = ligne is not None and (
-        principal.is_admin or (importe_sa_file(principal) and ligne.association_id == principal.organisation_id)
-    )
-    if not visible or ligne is None:
+    if ligne is None or not voit_import(principal, ligne.association_id):
         raise Introuvable("Import", import_id)
     return ligne
 
