@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from api.core.db import get_session
+from api.core.models import utcnow
 from api.imports import service
 from api.imports.models import ImportFichier, ImportObjet, ImportTache, ImportTacheFichier
 from api.main import create_app
@@ -252,3 +254,28 @@ def test_une_fin_sans_motif_est_signalee_sur_la_colonne_du_motif(client, monde: 
     assert r.status_code == 200, r.text
     erreurs = [(e["ligne"], e["colonne"]) for e in r.json()["erreurs"]]
     assert erreurs == [(3, "motif_fin")], r.json()["erreurs"]
+
+
+def test_une_tache_dont_le_travailleur_est_mort_finit_en_echec(client_fond, monde: Monde, db, contexte) -> None:
+    """A worker stopped in the middle leaves its task « en_cours » (its transaction, and so
+    its writes, went with it): silent for too long, the next turn says so, and the screen
+    stops waiting. A task that shows signs of life is left alone."""
+    disp, referent = contexte
+    taches = []
+    for _ in range(2):
+        r = _poster(client_fond, monde, _fichier(disp.code, referent.email), essai=False)
+        assert r.status_code == 202, r.text
+        taches.append(db.get(ImportFichier, uuid.UUID(r.json()["id"])))
+    morte, vivante = taches
+    maintenant = utcnow()
+    morte.statut, morte.vu_le = "en_cours", maintenant - service.ABANDON - timedelta(minutes=1)
+    vivante.statut, vivante.vu_le = "en_cours", maintenant - timedelta(minutes=1)
+    db.add_all([morte, vivante])
+    db.commit()
+    assert _tour(db) == 0  # nothing waiting
+    fin = client_fond.get(f"{URL}/{morte.id}", headers=monde.h("asso_resp")).json()
+    assert fin["statut"] == "echec" and "interrompu" in fin["message"] and fin["termine_le"]
+    assert client_fond.get(f"{URL}/{vivante.id}", headers=monde.h("asso_resp")).json()["statut"] == "en_cours"
+    restants = set(db.exec(select(ImportTache.import_id)))
+    assert restants == {vivante.id}
+    assert _compter(db, Menage) == 0

@@ -59,6 +59,9 @@ class ImportFichier(SQLModel, table=True):
     lignes_verifiees: int = 0
     lignes_ecrites: int = 0
     termine_le: datetime | None = None
+    # The worker's last sign of life on a running task (taken, then each progress written): a
+    # task « en_cours » silent for long is one whose worker died (api/imports/service.py).
+    vu_le: datetime | None = None
     message: str | None = Field(default=None, max_length=1000)
     # A task's per-line report (at most 500, like the 422 of the synchronous path): nobody
     # waits on the request to receive it. Only the importing association and the admin read it.

@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, event, update
@@ -1052,7 +1052,7 @@ def _ecrivain(session: Session, import_id: uuid.UUID, rythme: float) -> Suivi:
             p.execute(
                 update(ImportFichier)
                 .where(col(ImportFichier.id) == import_id)
-                .values({f"lignes_{quoi}": lignes})
+                .values({f"lignes_{quoi}": lignes, "vu_le": utcnow()})
                 .execution_options(synchronize_session=False)
             )
             p.commit()
@@ -1066,6 +1066,7 @@ def executer_tache(session: Session, *, max_lignes: int, rythme: float = 0.5) ->
     would have, and its outcome written on its history row; its files are then deleted.
     All or nothing still: a task that fails on the way writes nothing and says so (« echec »).
     Returns 1 if a task was run, 0 if none was waiting."""
+    _abandonnees(session, utcnow())
     tache = session.exec(
         select(ImportFichier)
         .where(ImportFichier.statut == StatutImport.en_attente.value)
@@ -1077,6 +1078,7 @@ def executer_tache(session: Session, *, max_lignes: int, rythme: float = 0.5) ->
         session.rollback()
         return 0
     tache.statut = StatutImport.en_cours.value
+    tache.vu_le = utcnow()
     session.add(tache)
     session.commit()
     import_id = tache.id
@@ -1099,6 +1101,33 @@ def executer_tache(session: Session, *, max_lignes: int, rythme: float = 0.5) ->
     else:
         _terminer_tache(session, import_id, resultat.erreurs)
     return 1
+
+
+ABANDON = timedelta(minutes=15)  # far above a pause of the progress (a few seconds on 20 000 lines)
+
+
+def _abandonnees(session: Session, maintenant: datetime) -> int:
+    """The tasks whose worker died (stopped, killed, its machine gone) stay « en_cours » with
+    nothing written (their transaction went with the process): silent for ``ABANDON``, they are
+    told « echec » and their files deleted, so that the screen stops waiting. Returns how many."""
+    ids = list(
+        session.exec(
+            select(ImportFichier.id).where(
+                ImportFichier.statut == StatutImport.en_cours.value,
+                col(ImportFichier.vu_le) < maintenant - ABANDON,
+            )
+        )
+    )
+    for import_id in ids:
+        _terminer_tache(
+            session,
+            import_id,
+            [],
+            echec="Le traitement s'est interrompu (arrêt du travailleur) : rien n'a été écrit. "
+            "Déposez le fichier à nouveau.",
+        )
+    session.commit()
+    return len(ids)
 
 
 def _executer_tache(session: Session, tache: ImportFichier, *, max_lignes: int, suivi: Suivi) -> Resultat:

@@ -27,6 +27,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("lignes_verifiees", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("lignes_ecrites", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("termine_le", sa.DateTime(), nullable=True))
+        batch.add_column(sa.Column("vu_le", sa.DateTime(), nullable=True))
         batch.add_column(sa.Column("message", sa.String(length=1000), nullable=True))
         batch.add_column(sa.Column("erreurs", sa.JSON(), nullable=True))
     # The imports done before were all synchronous: read, checked and tried at once.
@@ -58,5 +59,5 @@ def downgrade() -> None:
     op.drop_table("import_tache_fichier")
     op.drop_table("import_tache")
     with op.batch_alter_table("import_fichier") as batch:
-        for colonne in ("erreurs", "message", "termine_le", "lignes_ecrites", "lignes_verifiees", "lignes_lues", "en_fond"):
+        for colonne in ("erreurs", "message", "vu_le", "termine_le", "lignes_ecrites", "lignes_verifiees", "lignes_lues", "en_fond"):
             batch.drop_column(colonne)
