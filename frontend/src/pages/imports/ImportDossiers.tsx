@@ -11,7 +11,7 @@ import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Stepper } from "@codegouvfr/react-dsfr/Stepper";
 import { Table } from "@codegouvfr/react-dsfr/Table";
-import { useEffect, useState, type ChangeEvent } from "react";
+import { useEffect, useRef, useState, type ChangeEvent } from "react";
 
 import { api } from "../../api/client";
 import { isProblem, messageErreur } from "../../api/problem";
@@ -56,6 +56,7 @@ function etape(t: Historique): { numero: number; titre: string; suivante?: strin
 /** The progress of a background task, polled until it ends; then its report goes up. */
 function Progression({ tache, onFin, onProgres }: { tache: Historique; onFin: (fin: Rapport) => void; onProgres: () => void }) {
   const [etat, setEtat] = useState<Historique>(tache);
+  const dernier = useRef<Historique>(tache);
   const [erreur, setErreur] = useState<string | null>(null);
   useEffect(() => {
     let actif = true;
@@ -67,11 +68,11 @@ function Progression({ tache, onFin, onProgres }: { tache: Historique; onFin: (f
         });
         if (!actif) return;
         if (data) {
-          setEtat((avant) => {
-            // The history's row follows, when something moved.
-            if (avant.statut !== data.statut || avant.lignes_ecrites !== data.lignes_ecrites) onProgres();
-            return data;
-          });
+          // The history's row follows, when something moved.
+          const avant = dernier.current;
+          if (avant.statut !== data.statut || avant.lignes_ecrites !== data.lignes_ecrites) onProgres();
+          dernier.current = data;
+          setEtat(data);
           setErreur(null);
           if (!enFond(data)) {
             onFin(data);
