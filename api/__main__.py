@@ -165,13 +165,15 @@ def _webhooks(intervalle: float) -> None:
 
 def _notifications(intervalle: float) -> None:
     """The e-mail worker of the notifications, beside the webhooks' one: builds the e-mails
-    (immediate ones, daily and weekly digests) and sends them through SMTP, with retries."""
+    (immediate ones, daily and weekly digests) and sends them through SMTP, with retries;
+    the same loop sends the households' reminders and runs the large imports."""
     from sqlmodel import Session
 
     from api import tables  # noqa: F401  (every table: the flush sorts them by foreign key)
     from api.alertes.notifications import notifier_alertes
     from api.core.db import make_engine
     from api.core.logging import configure_logging
+    from api.imports.service import executer_tache
     from api.notifications.courriel import boucle
     from api.rappels.service import tour as rappels_tour
 
@@ -186,7 +188,11 @@ def _notifications(intervalle: float) -> None:
         intervalle=intervalle,
         notifier_alertes=notifier_alertes,
         # The households' rendez-vous reminders, on their consent (docs/rappels.md).
-        taches=[lambda session: rappels_tour(session, settings)],
+        # The large caseload imports too, in the background (docs/import-proconnect.md).
+        taches=[
+            lambda session: rappels_tour(session, settings),
+            lambda session: executer_tache(session, max_lignes=settings.import_max_lignes),
+        ],
     )
 
 
@@ -204,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--comptes", action="store_true", help="lister les comptes de la démonstration chargée, par rôle")
     hooks = sub.add_parser("webhooks", help="livrer les webhooks en attente, en boucle")
     hooks.add_argument("--intervalle", type=float, default=2.0, help="secondes d'attente quand rien n'est dû")
-    notif = sub.add_parser("notifications", help="préparer et envoyer les courriels de notification, en boucle")
+    notif = sub.add_parser("notifications", help="courriels de notification, rappels et gros imports, en boucle")
     notif.add_argument("--intervalle", type=float, default=10.0, help="secondes d'attente quand rien n'est dû")
     ret = sub.add_parser("retention", help="anonymiser les dossiers échus, purger le vieux journal des accès")
     ret.add_argument("--dry-run", action="store_true", help="dire ce qui serait fait, sans rien modifier")

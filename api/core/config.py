@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     # Caseload import (api/imports/): the upload's size (all its files together) and its lines.
     import_max_octets: int = Field(default=20_000_000, ge=1024)
     import_max_lignes: int = Field(default=20_000, ge=1)
+    # Above this many lines, an upload (dry run or import) is a background task of the worker
+    # (python -m api notifications): 202 and the task's address, its progress polled. About
+    # 1,6 s of work at 2 000 lines (docs/performance.md): below, the answer comes at once.
+    import_lignes_synchrones: int = Field(default=2_000, ge=1)
     # Database connections per process. A request that finds none free (or, on SQLite, finds
     # the write lock taken) waits at most db_pool_timeout seconds, then gets a 503 with
     # Retry-After: a client told to come back soon is better served than one held 30 s

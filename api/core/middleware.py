@@ -136,7 +136,7 @@ class PlumbingMiddleware:
                 await self.app(scope, limited_receive, send_wrapper)
             except _TooLarge:
                 status_holder["status"] = 413
-                await _send_problem(send, CorpsTropGros(f"Le corps dépasse {max_body} octets."), path)
+                await _send_problem(send, _trop_gros(None, max_body, fichier), path)
         finally:
             # Path only, never the query string: a search may contain a name.
             logger.info(
@@ -176,7 +176,7 @@ class PlumbingMiddleware:
         if method in _BODY_METHODS and path.startswith("/api/"):
             length = headers.get("content-length")
             if length and length.isdigit() and int(length) > max_body:
-                return CorpsTropGros(f"Le corps fait {length} octets ; {max_body} au plus."), receive
+                return _trop_gros(length, max_body, fichier), receive
             ctype = headers.get("content-type", "").split(";")[0].strip().lower()
             has_body = (length and length != "0") or "transfer-encoding" in headers
             wanted = (
@@ -362,3 +362,14 @@ def _nuls_de_l_adresse(path: str, query_string: bytes) -> list[ErreurChamp]:
 def _probleme_nul(erreurs: list[ErreurChamp]) -> ErreurValidation:
     champs = ", ".join(e.champ for e in erreurs[:5])
     return ErreurValidation(f"Requête invalide : {champs} ({_NUL_MESSAGE}).", errors=erreurs)
+
+
+def _trop_gros(longueur: str | None, max_body: int, fichier: bool) -> CorpsTropGros:
+    """The 413's words: an uploaded file is told what to do about it."""
+    taille = f"fait {longueur} octets" if longueur else f"dépasse {max_body} octets"
+    if fichier:
+        return CorpsTropGros(
+            f"Le fichier déposé {taille} ; {max_body} octets au plus sur cette route : découpez-le "
+            "en plusieurs dépôts (ou demandez à l'exploitant de relever la limite)."
+        )
+    return CorpsTropGros(f"Le corps {taille} ; {max_body} au plus." if longueur else f"Le corps {taille}.")

@@ -42,3 +42,10 @@ def importe_sa_file(principal: Principal) -> bool:
     """A responsable of an association imports its caseload (the screen's capability; the
     admin imports through the API, naming the association)."""
     return not principal.is_client and principal.of_type(TypeOrganisation.association) and principal.is_responsable
+
+
+def voit_import(principal: Principal, association_id: uuid.UUID) -> bool:
+    """An upload (a background task's progress and per-line report, which holds the refused
+    values) is read by the association that deposited it, through its responsables, and by
+    the admin; to anyone else it does not exist (404)."""
+    return principal.is_admin or (importe_sa_file(principal) and association_id == principal.organisation_id)

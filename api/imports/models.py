@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, LargeBinary
 from sqlmodel import Field, SQLModel
 
 from api.core.models import new_id, utcnow
@@ -19,6 +19,10 @@ class StatutImport(StrEnum):
     essai_erreurs = "essai_erreurs"  # dry run with errors: nothing may be written
     importe = "importe"  # written, in one transaction
     refuse = "refuse"  # import asked with errors: nothing written
+    # A large file runs as a background task (the notifications' worker, python -m api notifications):
+    en_attente = "en_attente"  # deposited, waiting for the worker
+    en_cours = "en_cours"  # the worker runs it: see its lines read, checked, written
+    echec = "echec"  # the task stopped on an unexpected failure: nothing written
 
 
 class NatureObjet(StrEnum):
@@ -30,7 +34,8 @@ class NatureObjet(StrEnum):
 class ImportFichier(SQLModel, table=True):
     """One upload, kept as the history of the association's imports. No nominative data:
     the file's name and fingerprint, who, when, and the counts; the per-line report is
-    given back with the answer, never stored."""
+    given back with the answer, and stored only for a background task (``erreurs``), whose
+    answer nobody waits for."""
 
     __tablename__ = "import_fichier"
 
@@ -47,6 +52,42 @@ class ImportFichier(SQLModel, table=True):
     nb_erreurs: int = 0
     # {"menage": {"cree": 3, "modifie": 1, "inchange": 30}, "mesure": {...}, "rendez_vous": {...}}
     bilan: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # A background task's progress and outcome, in the database: any API worker answers
+    # the screen's polling. The synchronous path fills them at once.
+    en_fond: bool = False
+    lignes_lues: int = 0
+    lignes_verifiees: int = 0
+    lignes_ecrites: int = 0
+    termine_le: datetime | None = None
+    # The worker's last sign of life on a running task (taken, then each progress written): a
+    # task « en_cours » silent for long is one whose worker died (api/imports/service.py).
+    vu_le: datetime | None = None
+    message: str | None = Field(default=None, max_length=1000)
+    # A task's per-line report (at most 500, like the 422 of the synchronous path): nobody
+    # waits on the request to receive it. Only the importing association and the admin read it.
+    erreurs: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class ImportTache(SQLModel, table=True):
+    """What a background import needs and the request had: its parameters (mapping, the day,
+    the author's session). Deleted with its files when the task ends, whatever the outcome."""
+
+    __tablename__ = "import_tache"
+
+    import_id: uuid.UUID = Field(foreign_key="import_fichier.id", primary_key=True)
+    # {"correspondance": {...} | null, "aujourdhui": "2026-12-02", "session_id": "..."}
+    parametres: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class ImportTacheFichier(SQLModel, table=True):
+    """One deposited file of a background import, kept only until the worker has run it."""
+
+    __tablename__ = "import_tache_fichier"
+
+    import_id: uuid.UUID = Field(foreign_key="import_tache.import_id", primary_key=True)
+    rang: int = Field(primary_key=True)
+    nom: str = Field(max_length=300)
+    contenu: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 class ImportObjet(SQLModel, table=True):

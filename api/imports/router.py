@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
+from fastapi.responses import JSONResponse
 from pydantic import TypeAdapter, ValidationError
 
 from api.auth.principal import CurrentPrincipal
 from api.core.db import SessionDep
-from api.core.errors import ErreurChamp, ErreurValidation, Interdit, NonAuthentifie, responses
+from api.core.errors import ErreurChamp, ErreurValidation, Interdit, Introuvable, NonAuthentifie, responses
 from api.imports import access, service
 from api.imports.colonnes import FEUILLES
 from api.imports.lecture import Correspondance, FichierDepose
@@ -77,6 +78,23 @@ def _rapport(resultat: service.Resultat) -> RapportImport:
     )
 
 
+def _en_fond(resultat: service.Resultat) -> JSONResponse:
+    """202: the task's address, to poll (the screen does, every second or two)."""
+    adresse = f"{router.prefix}/{resultat.import_fichier.id}"
+    corps = ImportPublic.model_validate(resultat.import_fichier, from_attributes=True)
+    return JSONResponse(corps.model_dump(mode="json"), status_code=202, headers={"Location": adresse})
+
+
+EN_FOND: dict[int | str, dict[str, Any]] = {
+    202: {
+        "model": ImportPublic,
+        "description": "Fichier de plus de ANCRAGE_IMPORT_LIGNES_SYNCHRONES lignes : tâche de fond créée "
+        "(statut en_attente). Location : son adresse ; GET /api/v1/imports/{import_id} donne sa progression "
+        "puis son rapport.",
+    }
+}
+
+
 @router.get(
     "/modele.xlsx",
     operation_id="imports_modele_xlsx",
@@ -119,7 +137,9 @@ def imports_modele_csv(
     response_model=RapportImport,
     operation_id="imports_essai",
     summary="Essai à blanc : le rapport par ligne et par champ, rien n'est écrit",
-    responses=responses(ErreurValidation),
+    description="Au-delà de ANCRAGE_IMPORT_LIGNES_SYNCHRONES lignes, 202 : l'essai tourne en tâche de fond "
+    "et son rapport se lit sur GET /api/v1/imports/{import_id}.",
+    responses=responses(ErreurValidation) | EN_FOND,
 )
 async def imports_essai(
     request: Request,
@@ -128,7 +148,7 @@ async def imports_essai(
     fichiers: Fichiers,
     correspondance: CorrespondanceForm = None,
     association_id: AssociationParam = None,
-) -> RapportImport:
+) -> RapportImport | JSONResponse:
     colonnes = _correspondance(correspondance)
     depot = await _lire(fichiers)
     resultat = service.importer(
@@ -140,7 +160,10 @@ async def imports_essai(
         max_lignes=request.app.state.settings.import_max_lignes,
         association_id=association_id,
         correspondance=colonnes,
+        lignes_synchrones=request.app.state.settings.import_lignes_synchrones,
     )
+    if resultat.en_fond:
+        return _en_fond(resultat)
     return _rapport(resultat)
 
 
@@ -152,8 +175,10 @@ async def imports_essai(
     summary="Import tout ou rien (une transaction) ; rejouable par vos références",
     description="Écrit le fichier s'il ne contient aucune erreur ; sinon 422 avec les erreurs par ligne "
     "(champ « Feuille, ligne N, colonne ») et rien n'est écrit. Réimporter le même fichier ne change rien ; "
-    "un fichier corrigé met à jour ce qui a changé.",
-    responses=responses(ErreurValidation),
+    "un fichier corrigé met à jour ce qui a changé. Au-delà de ANCRAGE_IMPORT_LIGNES_SYNCHRONES lignes, 202 : "
+    "l'import tourne en tâche de fond, toujours tout ou rien ; sa progression et son rapport se lisent sur "
+    "GET /api/v1/imports/{import_id}.",
+    responses=responses(ErreurValidation) | EN_FOND,
 )
 async def imports_importer(
     request: Request,
@@ -162,7 +187,7 @@ async def imports_importer(
     fichiers: Fichiers,
     correspondance: CorrespondanceForm = None,
     association_id: AssociationParam = None,
-) -> RapportImport:
+) -> RapportImport | JSONResponse:
     colonnes = _correspondance(correspondance)
     depot = await _lire(fichiers)
     resultat = service.importer(
@@ -174,7 +199,10 @@ async def imports_importer(
         max_lignes=request.app.state.settings.import_max_lignes,
         association_id=association_id,
         correspondance=colonnes,
+        lignes_synchrones=request.app.state.settings.import_lignes_synchrones,
     )
+    if resultat.en_fond:
+        return _en_fond(resultat)
     if resultat.erreurs:
         n = len(resultat.erreurs)
         raise ErreurValidation(
@@ -218,3 +246,21 @@ def imports_correspondance(
     session: SessionDep, principal: CurrentPrincipal, association_id: AssociationParam = None
 ) -> Correspondance:
     return service.correspondances(session, principal, association_id=association_id)
+
+
+@router.get(
+    "/{import_id}",
+    response_model=RapportImport,
+    operation_id="imports_lire",
+    summary="Un import : sa progression (tâche de fond) puis son résultat et son rapport",
+    description="Pour l'association qui l'a déposé (ses responsables) et l'administrateur ; 404 pour tout "
+    "autre. erreurs : le rapport par ligne d'une tâche de fond (500 au plus) ; vide pour un dépôt traité "
+    "sur-le-champ, dont le rapport a été donné dans la réponse.",
+    responses=responses(Introuvable),
+)
+def imports_lire(import_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> RapportImport:
+    ligne = service.lire_import(session, principal, import_id)
+    return RapportImport(
+        **ImportPublic.model_validate(ligne, from_attributes=True).model_dump(),
+        erreurs=[ErreurImport(**e) for e in ligne.erreurs or []],
+    )

@@ -40,6 +40,17 @@ class ImportPublic(BaseModel):
         description="Par nature (menage, mesure, rendez_vous) : créés, modifiés, inchangés "
         "(pour un essai : ce que l'import ferait)"
     )
+    en_fond: bool = Field(
+        description="true : fichier de plus de ANCRAGE_IMPORT_LIGNES_SYNCHRONES lignes, traité en tâche de fond "
+        "(statut en_attente puis en_cours, puis le résultat)"
+    )
+    lignes_lues: int = Field(description="Progression : lignes lues du fichier")
+    lignes_verifiees: int = Field(description="Progression : lignes vérifiées (valeurs, références, listes)")
+    lignes_ecrites: int = Field(
+        description="Progression : lignes écrites (pour un essai ou un import refusé : essayées, puis annulées)"
+    )
+    termine_le: datetime | None = Field(description="Fin du traitement ; null tant qu'une tâche attend ou tourne")
+    message: str | None = Field(description="Statut echec : pourquoi la tâche s'est arrêtée (rien n'a été écrit)")
 
 
 class RapportImport(ImportPublic):

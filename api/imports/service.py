@@ -18,14 +18,16 @@ became; importing the same file again compares and calls a service only for what
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection, Engine, delete, event, update
 from sqlmodel import Session, col, select
 
 from api.audit.models import ActionAudit
@@ -33,14 +35,23 @@ from api.audit.service import journaliser, journaliser_plusieurs
 from api.auth.principal import Principal
 from api.core.compteurs import tirer_references
 from api.core.concurrency import etag
-from api.core.errors import Probleme, champ_invalide
+from api.core.errors import Interdit, Introuvable, Probleme, champ_invalide
 from api.core.models import utcnow
 from api.core.referentiels import Composition, LienPersonne, Sexe
 from api.dispositifs.models import Dispositif
-from api.imports.access import principal_pour
+from api.imports.access import principal_pour, voit_import
 from api.imports.colonnes import MENAGES, MESURES, RENDEZ_VOUS, RESSOURCES_DETTES
 from api.imports.lecture import Correspondance, FeuilleLue, FichierDepose, lire
-from api.imports.models import ImportCorrespondance, ImportFichier, ImportObjet, NatureObjet, StatutImport
+from api.imports.models import (
+    ImportCorrespondance,
+    ImportFichier,
+    ImportObjet,
+    ImportTache,
+    ImportTacheFichier,
+    NatureObjet,
+    StatutImport,
+)
+from api.imports.schemas import ErreurImport
 from api.imports.verification import ErreurLigne, MenagePlan, MesurePlan, Plan, RendezVousPlan, planifier
 from api.menages import service as menages
 from api.menages.access import visible_menages
@@ -58,10 +69,12 @@ from api.mesures.models import (
     StatutMesure,
 )
 from api.mesures.schemas import ChangementReferent, Demarrage, Fin, MesureUpdate
+from api.organisations.models import TypeOrganisation, Utilisateur
 from api.rendez_vous import service as rendez_vous
 from api.rendez_vous.schemas import RendezVousCreate, RendezVousUpdate
 
 RESSOURCE = "import"
+logger = logging.getLogger("ancrage.imports")
 
 
 @dataclass
@@ -80,6 +93,7 @@ class Bilan:
 class Resultat:
     import_fichier: ImportFichier
     erreurs: list[ErreurLigne]
+    en_fond: bool = False  # a background task: the outcome will be on the history row
 
 
 @contextmanager
@@ -350,6 +364,11 @@ def _terminer(s: Session, principal: Principal, plan: MesurePlan, mesure: Mesure
     if plan.date_fin is None:
         return
     if mesure.statut != StatutMesure.terminee.value:
+        # The checks have reported a missing motif or situation on its own column already;
+        # the line is refused here too (nothing written), on that same column.
+        for cle, valeur in (("motif_fin", plan.motif_fin), ("situation_sortie", plan.situation_sortie)):
+            if valeur is None:
+                raise champ_invalide(cle, "obligatoire avec une date de fin (date_fin)", None)
         assert plan.motif_fin is not None and plan.situation_sortie is not None
         cycle_mesures.terminer(
             s,
@@ -486,7 +505,13 @@ def _session_menage(conn: Connection, import_id: uuid.UUID) -> Session:
 
 
 def _ecrire(
-    s: Session, principal: Principal, plan: Plan, import_id: uuid.UUID, aujourdhui: date, bilan: Bilan
+    s: Session,
+    principal: Principal,
+    plan: Plan,
+    import_id: uuid.UUID,
+    aujourdhui: date,
+    bilan: Bilan,
+    avancement: _Avancement,
 ) -> list[ErreurLigne]:
     """Each household (with its mesures and their rendez-vous) in a savepoint and a session
     of its own: a refused one is rolled back alone and reported, the others still run."""
@@ -512,6 +537,7 @@ def _ecrire(
         bilan,
         a_enregistrer,
         erreurs,
+        avancement,
     )
     conn = s.connection()
     s.commit()  # the outer session's savepoint is released: the households' nest in the import's transaction
@@ -538,6 +564,7 @@ def _ecrire(
         )
         erreurs += e
         a_enregistrer += nouveaux
+        avancement.faits([ref])
     # The idempotence keys of what this import created.
     for nature, ref, objet_id in a_enregistrer:
         s.add(
@@ -674,6 +701,7 @@ def _ecrire_par_lots(
     bilan: Bilan,
     a_enregistrer: list[tuple[NatureObjet, str, uuid.UUID]],
     erreurs: list[ErreurLigne],
+    avancement: _Avancement,
 ) -> set[str]:
     """New households whose mesures are new and plain go by batches (their references are
     returned); the others (already imported, or with what only the single use cases write)
@@ -689,6 +717,7 @@ def _ecrire_par_lots(
     for debut in range(0, len(nouveaux_simples), TAILLE_LOT):
         lot = nouveaux_simples[debut : debut + TAILLE_LOT]
         erreurs += _ecrire_lot(s, principal, lot, mesures_par_menage, aujourdhui, bilan, a_enregistrer)
+        avancement.faits(m.reference for m in lot)
     return {m.reference for m in nouveaux_simples}
 
 
@@ -801,6 +830,7 @@ def importer(
     max_lignes: int,
     association_id: uuid.UUID | None = None,
     correspondance: Correspondance | None = None,
+    lignes_synchrones: int | None = None,
 ) -> Resultat:
     """Dry run (``essai``) or import of a caseload file. A refusal of the file as a whole
     (type, empty, sheet or column missing, too many lines, a mapping naming what the template
@@ -809,23 +839,54 @@ def importer(
     attempt (file name, fingerprint, author, counts).
 
     Without ``correspondance``, the association's mapping kept from its last import applies;
-    an import that succeeds with one keeps it for next time."""
+    an import that succeeds with one keeps it for next time.
+
+    Above ``lignes_synchrones`` lines, nothing is checked here beyond the reading: the upload
+    becomes a background task of the worker (``executer_tache``), returned ``en_fond``."""
     acteur = principal_pour(session, principal, association_id)
     explicite = correspondance is not None
     if correspondance is None:
         correspondance = _correspondances(session, acteur.organisation_id)
     feuilles = lire(fichiers, max_lignes=max_lignes, correspondance=correspondance)
-    nom = ", ".join(f.nom for f in fichiers)[:300]
     historique = ImportFichier(
         association_id=acteur.organisation_id,
         auteur_id=principal.id,
         auteur_organisation_id=principal.organisation_id,
         essai=essai,
         statut=StatutImport.essai_valide.value,
-        nom_fichier=nom,
+        nom_fichier=", ".join(f.nom for f in fichiers)[:300],
         empreinte=empreinte(fichiers),
     )
+    nb_lignes = sum(len(f.lignes) for f in feuilles.values())
+    if lignes_synchrones is not None and nb_lignes > lignes_synchrones:
+        return _mettre_en_tache(
+            session, acteur, historique, fichiers, nb_lignes, correspondance if explicite else None, aujourdhui
+        )
+    return _executer(
+        session, acteur, historique, feuilles, correspondance, explicite=explicite, essai=essai, aujourdhui=aujourdhui
+    )
+
+
+# Plus de 80 lignes : one transaction from the plan to the commit, its two outcomes side by side
+def _executer(
+    session: Session,
+    acteur: Principal,
+    historique: ImportFichier,
+    feuilles: dict[str, FeuilleLue],
+    correspondance: Correspondance,
+    *,
+    explicite: bool,
+    essai: bool,
+    aujourdhui: date,
+    tache: uuid.UUID | None = None,
+    suivi: Suivi | None = None,
+) -> Resultat:
+    """Check and write the file in the import's own transaction; commit it only for an import
+    without error. ``tache``: the history row exists already (a background task), and is
+    updated instead of added; ``suivi`` is told the lines checked and written as they go."""
     bilan = Bilan()
+    avancement = _Avancement(_poids(feuilles), suivi)
+    nb_lignes = sum(len(f.lignes) for f in feuilles.values())
     with _transaction_a_part(session) as (s, transaction):
         connus_menages = _references(s, acteur.organisation_id, NatureObjet.menage)
         connues_mesures = _references(s, acteur.organisation_id, NatureObjet.mesure)
@@ -837,47 +898,311 @@ def importer(
             menages_connus=set(connus_menages),
             mesures_connues=set(connues_mesures),
         )
-        historique.nb_lignes = plan.nb_lignes
-        # The history row first: the idempotence keys refer to it.
-        s.add(historique)
-        s.flush()
-        _marquer_importes(s, historique.id)
+        avancement.noter("verifiees", plan.nb_lignes)
+        if tache is None:
+            # The history row first: the idempotence keys refer to it.
+            s.add(historique)
+            s.flush()
+        import_id = historique.id if tache is None else tache
+        _marquer_importes(s, import_id)
         erreurs = list(plan.erreurs)
-        erreurs += _ecrire(s, acteur, plan, historique.id, aujourdhui, bilan)
+        erreurs += _nouvelles(plan.erreurs, _ecrire(s, acteur, plan, import_id, aujourdhui, bilan, avancement))
         ecrit = not essai and not erreurs
         if ecrit:
-            historique.statut = StatutImport.importe.value
-            historique.bilan = bilan.compteurs
-            s.add(historique)
-            journaliser(s, acteur, ActionAudit.creer, RESSOURCE, historique.id, nombre=plan.nb_lignes)
+            ligne = historique if tache is None else s.get(ImportFichier, tache)
+            assert ligne is not None  # the worker holds it: en_cours
+            ligne.statut = StatutImport.importe.value
+            ligne.bilan = bilan.compteurs
+            _fin(ligne, nb_lignes)
+            s.add(ligne)
+            journaliser(s, acteur, ActionAudit.creer, RESSOURCE, import_id, nombre=plan.nb_lignes)
             if explicite:
-                _garder_correspondance(s, acteur.organisation_id, correspondance, feuilles, historique.id)
+                _garder_correspondance(s, acteur.organisation_id, correspondance, feuilles, import_id)
             s.commit()
             transaction.commit()
     erreurs.sort(key=lambda e: (_ORDRE_FEUILLES.get(e.feuille, 9), e.ligne or 0))
     if not ecrit:
         # Nothing of the file was kept: the attempt alone goes to the history.
-        historique.statut = (
+        statut = (
             StatutImport.essai_valide.value
             if essai and not erreurs
             else StatutImport.essai_erreurs.value
             if essai
             else StatutImport.refuse.value
         )
-        historique.nb_erreurs = len(erreurs)
-        historique.bilan = bilan.compteurs
-        session.add(ImportFichier(**historique.model_dump(exclude={"bilan"}), bilan=historique.bilan))
-        journaliser(session, acteur, ActionAudit.lire, RESSOURCE, historique.id, nombre=plan.nb_lignes)
+        if tache is None:
+            ligne = ImportFichier(**historique.model_dump(exclude={"bilan"}), bilan=bilan.compteurs)
+        else:
+            trouvee = session.get(ImportFichier, tache)
+            assert trouvee is not None
+            ligne = trouvee
+            ligne.bilan = bilan.compteurs
+        ligne.statut = statut
+        ligne.nb_erreurs = len(erreurs)
+        _fin(ligne, nb_lignes)
+        session.add(ligne)
+        journaliser(session, acteur, ActionAudit.lire, RESSOURCE, import_id, nombre=plan.nb_lignes)
         session.commit()
-    return Resultat(import_fichier=session.get(ImportFichier, historique.id) or historique, erreurs=erreurs)
+    return Resultat(import_fichier=session.get(ImportFichier, import_id) or historique, erreurs=erreurs)
+
+
+def _fin(ligne: ImportFichier, nb_lignes: int) -> None:
+    """An upload run to its end: every line was read, checked and written (or tried, for a
+    dry run or a refused import, whose writes were rolled back)."""
+    ligne.nb_lignes = ligne.lignes_lues = ligne.lignes_verifiees = ligne.lignes_ecrites = nb_lignes
+    ligne.termine_le = utcnow()
+
+
+def _nouvelles(deja: list[ErreurLigne], ecriture: list[ErreurLigne]) -> list[ErreurLigne]:
+    """The writing's refusals, less those on a cell the checks already refused: a missing
+    motif is said once, on its own column, not again by the use case that needed it."""
+    vues = {(e.feuille, e.ligne, e.colonne) for e in deja}
+    return [e for e in ecriture if (e.feuille, e.ligne, e.colonne) not in vues]
+
+
+# --- Large files: a background task of the worker ---------------------------------------------
+
+Suivi = Callable[[str, int], None]  # (« verifiees » | « ecrites », lines so far)
+MAX_ERREURS_GARDEES = 500  # as many as the synchronous 422 gives
+
+
+@dataclass
+class _Avancement:
+    """The lines written so far, household by household: each weighs the lines of the file
+    that name it (its persons, resources, mesures, and its mesures' rendez-vous)."""
+
+    poids: dict[str, int]
+    suivi: Suivi | None = None
+    ecrites: int = 0
+
+    def noter(self, quoi: str, lignes: int) -> None:
+        if self.suivi is not None:
+            self.suivi(quoi, lignes)
+
+    def faits(self, references: Iterable[str]) -> None:
+        self.ecrites += sum(self.poids.pop(r, 0) for r in references)
+        self.noter("ecrites", self.ecrites)
+
+
+def _poids(feuilles: dict[str, FeuilleLue]) -> dict[str, int]:
+    mesures = feuilles.get(MESURES.cle)
+    menage_de: dict[str, str] = {}
+    if mesures is not None:
+        for ligne in mesures.lignes:
+            if "reference_mesure" in ligne.valeurs and "reference_menage" in ligne.valeurs:
+                menage_de[ligne.valeurs["reference_mesure"]] = ligne.valeurs["reference_menage"]
+    poids: dict[str, int] = {}
+    for feuille in feuilles.values():
+        for ligne in feuille.lignes:
+            ref = ligne.valeurs.get("reference_menage") or menage_de.get(ligne.valeurs.get("reference_mesure", ""))
+            if ref:
+                poids[ref] = poids.get(ref, 0) + 1
+    return poids
+
+
+def _mettre_en_tache(
+    session: Session,
+    acteur: Principal,
+    historique: ImportFichier,
+    fichiers: list[FichierDepose],
+    nb_lignes: int,
+    correspondance: Correspondance | None,
+    aujourdhui: date,
+) -> Resultat:
+    """The upload waits for the worker: its history row (« en attente », its lines read), its
+    files and what the request knew (the mapping sent, the day, the session). One commit."""
+    historique.statut = StatutImport.en_attente.value
+    historique.en_fond = True
+    historique.nb_lignes = historique.lignes_lues = nb_lignes
+    session.add(historique)
+    session.flush()
+    session.add(
+        ImportTache(
+            import_id=historique.id,
+            parametres={
+                "correspondance": correspondance,
+                "aujourdhui": aujourdhui.isoformat(),
+                "session_id": str(acteur.session_id),
+            },
+        )
+    )
+    session.flush()
+    for rang, f in enumerate(fichiers):
+        session.add(ImportTacheFichier(import_id=historique.id, rang=rang, nom=f.nom[:300], contenu=f.contenu))
+    journaliser(session, acteur, ActionAudit.creer, RESSOURCE, historique.id, nombre=nb_lignes)
+    session.commit()
+    return Resultat(import_fichier=historique, erreurs=[], en_fond=True)
+
+
+def _ecrivain(session: Session, import_id: uuid.UUID, rythme: float) -> Suivi:
+    """What tells the screen how far the task is: an UPDATE of the history row in a session
+    of its own, committed at once (the import's transaction commits only at its end), at most
+    every ``rythme`` seconds. On a SQLite file the import's transaction holds the single write
+    lock: the progress then shows at the steps only (PostgreSQL in production)."""
+    bind = session.get_bind()
+    if isinstance(bind, Engine) and bind.dialect.name == "sqlite":
+        return lambda quoi, lignes: None
+    dernier = {"quand": 0.0, "quoi": ""}
+
+    def noter(quoi: str, lignes: int) -> None:
+        if quoi == dernier["quoi"] and time.monotonic() - float(dernier["quand"]) < rythme:
+            return
+        dernier.update(quand=time.monotonic(), quoi=quoi)
+        with Session(bind=bind, join_transaction_mode="create_savepoint") as p:
+            p.execute(
+                update(ImportFichier)
+                .where(col(ImportFichier.id) == import_id)
+                .values({f"lignes_{quoi}": lignes, "vu_le": utcnow()})
+                .execution_options(synchronize_session=False)
+            )
+            p.commit()
+
+    return noter
+
+
+def executer_tache(session: Session, *, max_lignes: int, rythme: float = 0.5) -> int:
+    """One turn of the worker (``python -m api notifications``): the oldest upload waiting is
+    taken (SKIP LOCKED: several workers never take the same), run to its end as the request
+    would have, and its outcome written on its history row; its files are then deleted.
+    All or nothing still: a task that fails on the way writes nothing and says so (« echec »).
+    Returns 1 if a task was run, 0 if none was waiting."""
+    _abandonnees(session, utcnow())
+    tache = session.exec(
+        select(ImportFichier)
+        .where(ImportFichier.statut == StatutImport.en_attente.value)
+        .order_by(col(ImportFichier.quand))
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    ).first()
+    if tache is None:
+        session.rollback()
+        return 0
+    tache.statut = StatutImport.en_cours.value
+    tache.vu_le = utcnow()
+    session.add(tache)
+    session.commit()
+    import_id = tache.id
+    try:
+        resultat = _executer_tache(session, tache, max_lignes=max_lignes, suivi=_ecrivain(session, import_id, rythme))
+    except Probleme as exc:
+        session.rollback()
+        erreurs = [ErreurLigne("fichier", None, e.champ, e.valeur, e.message) for e in exc.errors or []]
+        _terminer_tache(session, import_id, erreurs, echec=exc.detail)
+    except Exception:
+        logger.exception("import %s interrompu", import_id)
+        session.rollback()
+        _terminer_tache(
+            session,
+            import_id,
+            [],
+            echec="Erreur inattendue pendant l'import : rien n'a été écrit. Déposez le fichier à nouveau ; "
+            "si l'erreur se répète, signalez-la à l'administrateur.",
+        )
+    else:
+        _terminer_tache(session, import_id, resultat.erreurs)
+    return 1
+
+
+ABANDON = timedelta(minutes=15)  # far above a pause of the progress (a few seconds on 20 000 lines)
+
+
+def _abandonnees(session: Session, maintenant: datetime) -> int:
+    """The tasks whose worker died (stopped, killed, its machine gone) stay « en_cours » with
+    nothing written (their transaction went with the process): silent for ``ABANDON``, they are
+    told « echec » and their files deleted, so that the screen stops waiting. Returns how many."""
+    ids = list(
+        session.exec(
+            select(ImportFichier.id).where(
+                ImportFichier.statut == StatutImport.en_cours.value,
+                col(ImportFichier.vu_le) < maintenant - ABANDON,
+            )
+        )
+    )
+    for import_id in ids:
+        _terminer_tache(
+            session,
+            import_id,
+            [],
+            echec="Le traitement s'est interrompu (arrêt du travailleur) : rien n'a été écrit. "
+            "Déposez le fichier à nouveau.",
+        )
+    session.commit()
+    return len(ids)
+
+
+def _executer_tache(session: Session, tache: ImportFichier, *, max_lignes: int, suivi: Suivi) -> Resultat:
+    parametres = session.exec(select(ImportTache.parametres).where(ImportTache.import_id == tache.id)).one()
+    fichiers = [
+        FichierDepose(nom=f.nom, contenu=f.contenu)
+        for f in session.exec(
+            select(ImportTacheFichier)
+            .where(ImportTacheFichier.import_id == tache.id)
+            .order_by(col(ImportTacheFichier.rang))
+        )
+    ]
+    auteur = session.get(Utilisateur, tache.auteur_id)
+    if auteur is None or not auteur.actif:
+        raise Interdit("Le compte qui a déposé le fichier est désactivé : rien n'a été importé.")
+    # The author as the request saw it: its association's responsable, or the admin acting as it.
+    acteur = Principal(
+        kind="utilisateur",
+        id=tache.auteur_id,
+        organisation_id=tache.association_id,
+        organisation_type=TypeOrganisation.association,
+        role="responsable",
+        session_id=uuid.UUID(parametres["session_id"]),
+    )
+    correspondance = parametres.get("correspondance")
+    explicite = correspondance is not None
+    if correspondance is None:
+        correspondance = _correspondances(session, tache.association_id)
+    feuilles = lire(fichiers, max_lignes=max_lignes, correspondance=correspondance)
+    suivi("lues", sum(len(f.lignes) for f in feuilles.values()))
+    return _executer(
+        session,
+        acteur,
+        tache,
+        feuilles,
+        correspondance,
+        explicite=explicite,
+        essai=tache.essai,
+        aujourdhui=date.fromisoformat(parametres["aujourdhui"]),
+        tache=tache.id,
+        suivi=suivi,
+    )
+
+
+def _terminer_tache(
+    session: Session, import_id: uuid.UUID, erreurs: list[ErreurLigne], *, echec: str | None = None
+) -> None:
+    """The task's outcome on its history row (its report, or why it stopped), its files gone."""
+    ligne = session.get(ImportFichier, import_id)
+    assert ligne is not None
+    ligne.erreurs = [ErreurImport(**e.__dict__).model_dump(mode="json") for e in erreurs[:MAX_ERREURS_GARDEES]]
+    if echec is not None:
+        ligne.statut = StatutImport.echec.value
+        ligne.message = echec[:1000]
+        ligne.nb_erreurs = len(erreurs)
+        ligne.termine_le = utcnow()
+    session.add(ligne)
+    session.execute(delete(ImportTacheFichier).where(col(ImportTacheFichier.import_id) == import_id))
+    session.execute(delete(ImportTache).where(col(ImportTache.import_id) == import_id))
+    session.commit()
+
+
+def lire_import(session: Session, principal: Principal, import_id: uuid.UUID) -> ImportFichier:
+    """One upload, a task's progress and report with it: for the association that deposited
+    it (its responsables) and the admin; anyone else is told it does not exist (404)."""
+    ligne = session.get(ImportFichier, import_id)
+    if ligne is None or not voit_import(principal, ligne.association_id):
+        raise Introuvable("Import", import_id)
+    return ligne
 
 
 def _correspondances(session: Session, association_id: uuid.UUID) -> Correspondance:
     return {
         c.feuille: dict(c.colonnes)
-        for c in session.exec(
-            select(ImportCorrespondance).where(ImportCorrespondance.association_id == association_id)
-        )
+        for c in session.exec(select(ImportCorrespondance).where(ImportCorrespondance.association_id == association_id))
     }
 
 
@@ -905,9 +1230,7 @@ def _garder_correspondance(
         s.add(gardee)
 
 
-def correspondances(
-    session: Session, principal: Principal, *, association_id: uuid.UUID | None
-) -> Correspondance:
+def correspondances(session: Session, principal: Principal, *, association_id: uuid.UUID | None) -> Correspondance:
     """The mapping the association's next upload will use when it sends none."""
     acteur = principal_pour(session, principal, association_id)
     return _correspondances(session, acteur.organisation_id)

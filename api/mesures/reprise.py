@@ -92,8 +92,15 @@ def verifier(m: MesurePassee, aujourdhui: date) -> None:
                 champ="adhesion_date",
             )
     if m.date_fin is not None:
-        if m.motif_fin is None or m.situation_sortie is None:
-            raise champ_invalide("date_fin", "une fin se donne avec son motif et la situation de sortie", None)
+        # The missing field is named (an import shows it on its column, not on date_fin).
+        for champ, valeur in (("motif_fin", m.motif_fin), ("situation_sortie", m.situation_sortie)):
+            if valeur is None:
+                raise champ_invalide(
+                    champ,
+                    "obligatoire avec une date de fin (date_fin) : une fin se donne "
+                    "avec son motif et la situation de sortie",
+                    None,
+                )
         _pas_dans_le_futur("date_fin", m.date_fin, aujourdhui)
         _pas_avant("date_fin", m.date_fin, m.date_debut or m.date_mandatement, "le début de la mesure")
 

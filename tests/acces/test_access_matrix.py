@@ -30,6 +30,7 @@ from api.calendrier.service import creer_jeton
 from api.dispositifs.models import Convention, ConventionCommune
 from api.documents.models import Document
 from api.documents.stockage import nouvelle_cle
+from api.imports.models import ImportFichier
 from api.mesures.models import Mesure, MotifFin, RendezVous, StatutMesure, TypeRendezVous
 from api.notifications.models import EnvoiCourriel, Notification
 from api.orientations.models import Orientation, SessionCommission, StatutOrientation
@@ -132,6 +133,7 @@ class Dossiers:
     modele_copie_id: str = ""
     rapport_id: str = ""
     rapport_depose_id: str = ""
+    import_id: str = ""
 
     def ids(self) -> dict[str, str]:
         return {
@@ -164,6 +166,7 @@ class Dossiers:
             "rapport_id": self.rapport_id,
             "rapport_depose_id": self.rapport_depose_id,
             "feuille_import": "mesures",
+            "import_id": self.import_id,
         }
 
 
@@ -687,6 +690,9 @@ MATRICE: list[Route] = [
     Route("POST", "/api/v1/imports", connecte(403, asso_resp=422, admin=422), requete=lambda d: _depot_import()),
     Route("GET", "/api/v1/imports", connecte(403, asso_resp=200, admin=422)),
     Route("GET", "/api/v1/imports/correspondance", connecte(403, asso_resp=200, admin=422)),
+    # An upload (a background task's progress and report): its association's responsables and
+    # the admin; to anyone else it does not exist.
+    Route("GET", "/api/v1/imports/{import_id}", connecte(404, asso_resp=200, admin=200), ids={"import_id": "import_id"}),
 ]
 
 
@@ -849,6 +855,12 @@ def dossiers(client, monde: Monde) -> Dossiers:
         rdv_debut=rdv.debut, destinataire="+33612345678", sujet="Rappel", corps="…", statut="echec", tentatives=6,
     )
     db.add(rappel)
+    # An upload of the association, a background task still waiting for the worker.
+    depot = ImportFichier(
+        association_id=m.asso.id, auteur_id=m.users["asso_resp"].id, auteur_organisation_id=m.asso.id,
+        essai=False, statut="en_attente", nom_fichier="file.xlsx", empreinte="0" * 64, en_fond=True,
+    )
+    db.add(depot)
     db.flush()
     return Dossiers(
         m=m,
@@ -882,6 +894,7 @@ def dossiers(client, monde: Monde) -> Dossiers:
         notification_id=str(notification.id),
         envoi_id=str(envoi.id),
         rappel_id=str(rappel.id),
+        import_id=str(depot.id),
     )
 
 

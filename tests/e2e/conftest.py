@@ -98,6 +98,9 @@ class Serveur:
     financeur_email: str = FINANCEUR_EMAIL
     financeur_password: str = FINANCEUR_PASSWORD
     ids: dict[str, str] = field(default_factory=dict)
+    # The server's environment: a journey that starts the worker (python -m api notifications)
+    # gives it the same database and settings.
+    env: dict[str, str] = field(default_factory=dict)
 
     def jeton(self, email: str, password: str) -> str:
         r = httpx.post(
@@ -278,7 +281,7 @@ def serveur(
             time.sleep(0.2)
         else:
             raise RuntimeError("l'application n'a pas démarré en 30 s")
-        yield Serveur(url, ids=_seed(url))
+        yield Serveur(url, ids=_seed(url), env=env)
     finally:
         proc.terminate()
         try:

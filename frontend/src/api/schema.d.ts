@@ -630,7 +630,7 @@ export interface paths {
         put?: never;
         /**
          * Import tout ou rien (une transaction) ; rejouable par vos références
-         * @description Écrit le fichier s'il ne contient aucune erreur ; sinon 422 avec les erreurs par ligne (champ « Feuille, ligne N, colonne ») et rien n'est écrit. Réimporter le même fichier ne change rien ; un fichier corrigé met à jour ce qui a changé.
+         * @description Écrit le fichier s'il ne contient aucune erreur ; sinon 422 avec les erreurs par ligne (champ « Feuille, ligne N, colonne ») et rien n'est écrit. Réimporter le même fichier ne change rien ; un fichier corrigé met à jour ce qui a changé. Au-delà de ANCRAGE_IMPORT_LIGNES_SYNCHRONES lignes, 202 : l'import tourne en tâche de fond, toujours tout ou rien ; sa progression et son rapport se lisent sur GET /api/v1/imports/{import_id}.
          */
         post: operations["imports_importer"];
         delete?: never;
@@ -665,7 +665,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Essai à blanc : le rapport par ligne et par champ, rien n'est écrit */
+        /**
+         * Essai à blanc : le rapport par ligne et par champ, rien n'est écrit
+         * @description Au-delà de ANCRAGE_IMPORT_LIGNES_SYNCHRONES lignes, 202 : l'essai tourne en tâche de fond et son rapport se lit sur GET /api/v1/imports/{import_id}.
+         */
         post: operations["imports_essai"];
         delete?: never;
         options?: never;
@@ -699,6 +702,26 @@ export interface paths {
         };
         /** Une feuille du modèle en CSV (mêmes colonnes) */
         get: operations["imports_modele_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{import_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Un import : sa progression (tâche de fond) puis son résultat et son rapport
+         * @description Pour l'association qui l'a déposé (ses responsables) et l'administrateur ; 404 pour tout autre. erreurs : le rapport par ligne d'une tâche de fond (500 au plus) ; vide pour un dépôt traité sur-le-champ, dont le rapport a été donné dans la réponse.
+         */
+        get: operations["imports_lire"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3519,6 +3542,11 @@ export interface components {
              */
             empreinte: string;
             /**
+             * En Fond
+             * @description true : fichier de plus de ANCRAGE_IMPORT_LIGNES_SYNCHRONES lignes, traité en tâche de fond (statut en_attente puis en_cours, puis le résultat)
+             */
+            en_fond: boolean;
+            /**
              * Essai
              * @description true : essai à blanc, rien n'a été écrit
              */
@@ -3528,6 +3556,26 @@ export interface components {
              * Format: uuid
              */
             id: string;
+            /**
+             * Lignes Ecrites
+             * @description Progression : lignes écrites (pour un essai ou un import refusé : essayées, puis annulées)
+             */
+            lignes_ecrites: number;
+            /**
+             * Lignes Lues
+             * @description Progression : lignes lues du fichier
+             */
+            lignes_lues: number;
+            /**
+             * Lignes Verifiees
+             * @description Progression : lignes vérifiées (valeurs, références, listes)
+             */
+            lignes_verifiees: number;
+            /**
+             * Message
+             * @description Statut echec : pourquoi la tâche s'est arrêtée (rien n'a été écrit)
+             */
+            message: string | null;
             /** Nb Erreurs */
             nb_erreurs: number;
             /** Nb Lignes */
@@ -3540,6 +3588,11 @@ export interface components {
              */
             quand: string;
             statut: components["schemas"]["StatutImport"];
+            /**
+             * Termine Le
+             * @description Fin du traitement ; null tant qu'une tâche attend ou tourne
+             */
+            termine_le: string | null;
         };
         /**
          * JetonAcces
@@ -5211,6 +5264,11 @@ export interface components {
              */
             empreinte: string;
             /**
+             * En Fond
+             * @description true : fichier de plus de ANCRAGE_IMPORT_LIGNES_SYNCHRONES lignes, traité en tâche de fond (statut en_attente puis en_cours, puis le résultat)
+             */
+            en_fond: boolean;
+            /**
              * Erreurs
              * @description Erreurs par feuille, ligne et colonne ; vide : import possible
              */
@@ -5225,6 +5283,26 @@ export interface components {
              * Format: uuid
              */
             id: string;
+            /**
+             * Lignes Ecrites
+             * @description Progression : lignes écrites (pour un essai ou un import refusé : essayées, puis annulées)
+             */
+            lignes_ecrites: number;
+            /**
+             * Lignes Lues
+             * @description Progression : lignes lues du fichier
+             */
+            lignes_lues: number;
+            /**
+             * Lignes Verifiees
+             * @description Progression : lignes vérifiées (valeurs, références, listes)
+             */
+            lignes_verifiees: number;
+            /**
+             * Message
+             * @description Statut echec : pourquoi la tâche s'est arrêtée (rien n'a été écrit)
+             */
+            message: string | null;
             /** Nb Erreurs */
             nb_erreurs: number;
             /** Nb Lignes */
@@ -5237,6 +5315,11 @@ export interface components {
              */
             quand: string;
             statut: components["schemas"]["StatutImport"];
+            /**
+             * Termine Le
+             * @description Fin du traitement ; null tant qu'une tâche attend ou tourne
+             */
+            termine_le: string | null;
         };
         /** RapportPublic */
         RapportPublic: {
@@ -5734,7 +5817,7 @@ export interface components {
          * StatutImport
          * @enum {string}
          */
-        StatutImport: "essai_valide" | "essai_erreurs" | "importe" | "refuse";
+        StatutImport: "essai_valide" | "essai_erreurs" | "importe" | "refuse" | "en_attente" | "en_cours" | "echec";
         /**
          * StatutMesure
          * @enum {string}
@@ -9471,6 +9554,15 @@ export interface operations {
                     "application/json": components["schemas"]["RapportImport"];
                 };
             };
+            /** @description Fichier de plus de ANCRAGE_IMPORT_LIGNES_SYNCHRONES lignes : tâche de fond créée (statut en_attente). Location : son adresse ; GET /api/v1/imports/{import_id} donne sa progression puis son rapport. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPublic"];
+                };
+            };
             /** @description Authentification requise */
             401: {
                 headers: {
@@ -9631,6 +9723,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RapportImport"];
+                };
+            };
+            /** @description Fichier de plus de ANCRAGE_IMPORT_LIGNES_SYNCHRONES lignes : tâche de fond créée (statut en_attente). Location : son adresse ; GET /api/v1/imports/{import_id} donne sa progression puis son rapport. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPublic"];
                 };
             };
             /** @description Authentification requise */
@@ -9800,6 +9901,82 @@ export interface operations {
             };
             /** @description Action non permise pour ce rôle */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    imports_lire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RapportImport"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Ressource introuvable */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

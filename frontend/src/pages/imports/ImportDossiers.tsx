@@ -2,11 +2,16 @@
  * « Importer des dossiers » (api/imports/): an association's responsable downloads the
  * template, drops the filled file, reads the dry run's report line by line, then imports
  * all or nothing. The history lists every attempt.
+ *
+ * A large file (above ANCRAGE_IMPORT_LIGNES_SYNCHRONES lines) is answered 202: the worker runs
+ * it in the background and the screen polls its progress (lines read, checked, written). The
+ * task lives in the database: leaving the screen and coming back finds it again in the history.
  */
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Button } from "@codegouvfr/react-dsfr/Button";
+import { Stepper } from "@codegouvfr/react-dsfr/Stepper";
 import { Table } from "@codegouvfr/react-dsfr/Table";
-import { useState, type ChangeEvent } from "react";
+import { useEffect, useRef, useState, type ChangeEvent } from "react";
 
 import { api } from "../../api/client";
 import { isProblem, messageErreur } from "../../api/problem";
@@ -33,7 +38,86 @@ const STATUTS: Record<Historique["statut"], string> = {
   essai_erreurs: "Essai avec erreurs",
   importe: "Importé",
   refuse: "Refusé (rien écrit)",
+  en_attente: "En attente du traitement",
+  en_cours: "En cours",
+  echec: "Échec (rien écrit)",
 };
+
+/** A background task still waiting or running: the screen polls it. */
+const enFond = (h: Historique) => h.statut === "en_attente" || h.statut === "en_cours";
+const INTERVALLE_MS = 1500;
+
+function etape(t: Historique): { numero: number; titre: string; suivante?: string; faites: number } {
+  if (t.statut === "en_attente") return { numero: 1, titre: "En attente du traitement", suivante: "Vérification des lignes", faites: 0 };
+  if (t.lignes_verifiees < t.nb_lignes) return { numero: 2, titre: "Vérification des lignes", suivante: "Écriture", faites: t.lignes_verifiees };
+  return { numero: 3, titre: t.essai ? "Écriture à blanc (rien n'est gardé)" : "Écriture (tout ou rien)", faites: t.lignes_ecrites };
+}
+
+/** The progress of a background task, polled until it ends; then its report goes up. */
+function Progression({ tache, onFin, onProgres }: { tache: Historique; onFin: (fin: Rapport) => void; onProgres: () => void }) {
+  const [etat, setEtat] = useState<Historique>(tache);
+  const dernier = useRef<Historique>(tache);
+  const [erreur, setErreur] = useState<string | null>(null);
+  useEffect(() => {
+    let actif = true;
+    let minuterie: number | undefined;
+    const interroger = async () => {
+      try {
+        const { data, error, response } = await api.GET("/api/v1/imports/{import_id}", {
+          params: { path: { import_id: tache.id } },
+        });
+        if (!actif) return;
+        if (data) {
+          // The history's row follows, when something moved.
+          const avant = dernier.current;
+          if (avant.statut !== data.statut || avant.lignes_ecrites !== data.lignes_ecrites) onProgres();
+          dernier.current = data;
+          setEtat(data);
+          setErreur(null);
+          if (!enFond(data)) {
+            onFin(data);
+            return;
+          }
+        } else setErreur(messageErreur(error, response.status));
+      } catch (e) {
+        if (actif) setErreur(messageErreur(e));
+      }
+      if (actif) minuterie = window.setTimeout(() => void interroger(), INTERVALLE_MS);
+    };
+    minuterie = window.setTimeout(() => void interroger(), INTERVALLE_MS);
+    return () => {
+      actif = false;
+      window.clearTimeout(minuterie);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [tache.id]);
+  const { numero, titre, suivante, faites } = etape(etat);
+  const pourcent = etat.nb_lignes > 0 ? Math.round((100 * faites) / etat.nb_lignes) : 0;
+  return (
+    <section className="fr-mt-4w" aria-labelledby="titre-progression">
+      <h2 id="titre-progression" className="fr-h4">
+        {etat.essai ? "Essai à blanc en cours" : "Import en cours"} : « {etat.nom_fichier} »
+      </h2>
+      <p className="fr-text--sm">
+        Gros fichier ({etat.nb_lignes} lignes) : il est traité en tâche de fond. Vous pouvez quitter cet écran et revenir ;
+        l'historique des imports montre sa progression puis son résultat.
+      </p>
+      <Stepper currentStep={numero} stepCount={3} title={titre} nextTitle={suivante} />
+      <label className="fr-label" htmlFor="progression-import">
+        {`${faites} / ${etat.nb_lignes} lignes (${pourcent} %)`}
+      </label>
+      <progress id="progression-import" className="ancrage-progression" max={etat.nb_lignes || 1} value={faites}>
+        {pourcent} %
+      </progress>
+      <ul className="fr-text--sm fr-mt-1w" aria-live="polite">
+        <li>{`Lignes lues : ${etat.lignes_lues}`}</li>
+        <li>{`Lignes vérifiées : ${etat.lignes_verifiees}`}</li>
+        <li>{`Lignes écrites${etat.essai ? " (à blanc)" : ""} : ${etat.lignes_ecrites}`}</li>
+      </ul>
+      {erreur && <Alert severity="warning" small description={`Progression indisponible pour l'instant : ${erreur}`} />}
+    </section>
+  );
+}
 
 const NATURES: Record<string, string> = { menage: "Ménages", mesure: "Mesures", rendez_vous: "Rendez-vous" };
 
@@ -155,10 +239,31 @@ export default function ImportDossiers() {
   // The mapping sent with each upload; without one, the API applies the association's kept one.
   const [correspondance, setCorrespondance] = useState<Correspondance>({});
   const historique = useRequete(() => api.GET("/api/v1/imports"), []);
+  // A background task being followed: the one just deposited, or one found running on return.
+  const [tache, setTache] = useState<Historique | null>(null);
+  useEffect(() => {
+    const courante = historique.donnees?.find(enFond);
+    if (courante && tache === null && enCours === null) setTache(courante);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [historique.donnees]);
+
+  const terminer = (fin: Rapport) => {
+    setTache(null);
+    historique.recharger();
+    if (fin.statut === "echec") setErreur(fin.message ?? "La tâche s'est arrêtée : rien n'a été écrit.");
+    else if (fin.statut === "importe") {
+      setImporte(fin);
+      setRapport(null);
+    } else setRapport(fin);
+  };
 
   const choisir = (e: ChangeEvent<HTMLInputElement>) => {
-    setFichiers(Array.from(e.target.files ?? []));
-    setRapport(null);
+    const choisis = Array.from(e.target.files ?? []);
+    setFichiers(choisis);
+    // The same file chosen again (after leaving the screen during a background dry run):
+    // its report stands, the import may follow (the API checks it all again anyway).
+    const memes = rapport !== null && rapport.essai && rapport.nom_fichier === choisis.map((f) => f.name).join(", ");
+    if (!memes) setRapport(null);
     setImporte(null);
     setErreur(null);
     setDemande(null);
@@ -196,7 +301,10 @@ export default function ImportDossiers() {
       const { data, error, response } = essai
         ? await api.POST("/api/v1/imports/essai", options)
         : await api.POST("/api/v1/imports", options);
-      if (data) {
+      if (data && response.status === 202) {
+        setTache(data);
+        setRapport(null);
+      } else if (data && "erreurs" in data) {
         if (essai) setRapport(data);
         else {
           setImporte(data);
@@ -215,7 +323,8 @@ export default function ImportDossiers() {
     }
   };
 
-  const essaiValide = rapport !== null && rapport.erreurs.length === 0;
+  const essaiValide =
+    fichiers.length > 0 && rapport !== null && rapport.essai && rapport.nb_erreurs === 0 && rapport.erreurs.length === 0;
 
   return (
     <>
@@ -259,12 +368,12 @@ export default function ImportDossiers() {
         </div>
         <ul className="fr-btns-group fr-btns-group--inline-md fr-mt-2w">
           <li>
-            <Button disabled={fichiers.length === 0 || enCours !== null} onClick={() => envoyer(true)}>
+            <Button disabled={fichiers.length === 0 || enCours !== null || tache !== null} onClick={() => envoyer(true)}>
               {enCours === "essai" ? "Vérification…" : "Essai à blanc (rien n'est écrit)"}
             </Button>
           </li>
           <li>
-            <Button priority="secondary" disabled={!essaiValide || enCours !== null} onClick={() => envoyer(false)}>
+            <Button priority="secondary" disabled={!essaiValide || enCours !== null || tache !== null} onClick={() => envoyer(false)}>
               {enCours === "import" ? "Import…" : "Importer"}
             </Button>
           </li>
@@ -286,19 +395,31 @@ export default function ImportDossiers() {
         />
       )}
 
+      {tache && <Progression key={tache.id} tache={tache} onFin={terminer} onProgres={historique.recharger} />}
+
       {rapport && (
         <section className="fr-mt-4w" aria-labelledby="titre-rapport" aria-live="polite">
-          <h2 id="titre-rapport" className="fr-h4">3. Rapport de l'essai</h2>
-          {rapport.erreurs.length === 0 ? (
+          <h2 id="titre-rapport" className="fr-h4">{rapport.essai ? "3. Rapport de l'essai" : "Import refusé : rapport"}</h2>
+          {rapport.erreurs.length === 0 && rapport.nb_erreurs > 0 ? (
+            <Alert
+              severity="warning"
+              title={`${rapport.nb_erreurs} erreur(s) : rien n'a été importé`}
+              description="Refaites l'essai à blanc pour lire le détail par ligne."
+            />
+          ) : rapport.erreurs.length === 0 ? (
             <Alert
               severity="success"
               title="Aucune erreur"
-              description={`${rapport.nb_lignes} ligne(s) vérifiée(s). Vous pouvez importer : tout sera écrit en une fois.`}
+              description={
+                fichiers.length > 0
+                  ? `${rapport.nb_lignes} ligne(s) vérifiée(s). Vous pouvez importer : tout sera écrit en une fois.`
+                  : `${rapport.nb_lignes} ligne(s) vérifiée(s). Pour importer, choisissez à nouveau le fichier « ${rapport.nom_fichier} ».`
+              }
             />
           ) : (
             <Alert
               severity="warning"
-              title={`${rapport.erreurs.length} erreur(s) : rien ne peut être importé`}
+              title={`${rapport.nb_erreurs || rapport.erreurs.length} erreur(s) : rien ne peut être importé`}
               description="Corrigez-les dans votre fichier puis refaites l'essai."
             />
           )}
@@ -339,7 +460,7 @@ export default function ImportDossiers() {
             data={historique.donnees.map((h) => [
               formatDateHeure(h.quand),
               h.nom_fichier,
-              STATUTS[h.statut],
+              enFond(h) ? `${STATUTS[h.statut]} (${h.lignes_ecrites} / ${h.nb_lignes} lignes écrites)` : STATUTS[h.statut],
               String(h.nb_lignes),
               String(h.nb_erreurs),
               `${h.bilan.menage?.cree ?? 0} / ${h.bilan.menage?.modifie ?? 0}`,
