@@ -28,7 +28,7 @@ rules on open mesures and 7,300 by the follow-ups, against 160 and 340 index pag
 sequences of writes and compares. Existing rows are filled from the rendez-vous.
 
 Revision ID: 0041
-Revises: 0038
+Revises: 0039
 Create Date: 2026-12-02
 """
 
@@ -39,7 +39,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0041"
-down_revision: str | None = "0038"
+down_revision: str | None = "0039"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
