@@ -24,9 +24,9 @@ from api.mesures.models import Mesure, RendezVous, StatutMesure
 from api.rendez_vous.schemas import RendezVousCreate, RendezVousUpdate, StatutRendezVous
 from api.rendez_vous.service import creer_rendez_vous, modifier_rendez_vous
 from tests import factories as fab
+from tests.demo.test_demo import charge  # noqa: F401  (fixture)
 from tests.factories import Monde, utilisateur
-from tests.test_demo import charge  # noqa: F401  (fixture)
-from tests.test_imports import _fichier, _poster, _rdv
+from tests.imports.test_imports import _fichier, _poster, _rdv
 
 MAINTENANT = datetime.now(UTC).replace(microsecond=0)
 

@@ -25,17 +25,17 @@ from api.imports.models import ImportFichier, ImportObjet, ImportTache, ImportTa
 from api.main import create_app
 from api.menages.models import Menage
 from api.mesures.models import Mesure
-from tests import factories_mesures as fm
+from tests import factories as fab
 from tests.factories import Monde, utilisateur
-from tests.test_imports import URL, XLSX, _fichier, _menages, _mesures, _poster, _xlsx
-from tests.test_imports_lots import _fichier as _fichier_lots
+from tests.imports.test_imports import URL, XLSX, _fichier, _menages, _mesures, _poster, _xlsx
+from tests.imports.test_imports_lots import _fichier as _fichier_lots
 
 SEUIL = 5  # lines: the files of these tests (18 lines) go to the background
 
 
 @pytest.fixture
 def contexte(db, monde: Monde):
-    disp = fm.dispositif(db, monde)
+    disp = fab.dispositif(db, monde)
     referent = utilisateur(db, monde.asso, "agent", email="referente@asso.test")
     monde.users["asso2_resp"] = utilisateur(db, monde.asso2, "responsable")
     return disp, referent
@@ -132,7 +132,7 @@ def test_une_tache_qui_echoue_au_milieu_n_ecrit_rien_et_le_dit(base_dediee, sett
     )
     with Session(base_dediee, expire_on_commit=False) as s:
         monde = factories.monde(s, reglages)
-        disp = fm.dispositif(s, monde)
+        disp = fab.dispositif(s, monde)
         utilisateur(s, monde.asso, "agent", email="referente@asso.test")
         entetes = monde.h("asso_resp")
         s.commit()
