@@ -159,7 +159,9 @@ class Requetes:
                     )
                 ),
             )
-            .where(mh.c.du <= d, mh.c.jusqu_au > d)
+            # the periods of the mesures in scope only (a semi-join): the history at D of the
+            # whole département is ten times the rows of one association's
+            .where(mh.c.du <= d, mh.c.jusqu_au > d, mh.c.mesure_id.in_(select(m.c.id).where(self.perimetre.mesures(m))))
             .group_by(mh.c.mesure_id)
             .subquery("h")
         )
