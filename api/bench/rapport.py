@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import tempfile
 import time
+import uuid
 from datetime import date
 from pathlib import Path
 
 import httpx
+from sqlalchemy import text
 from sqlmodel import Session
 
-from api.bench.outils import PG_DEFAUT, CompteurCpu, assurer_demo, jeton, machine, serveur_processus
+from api.bench.outils import PG_DEFAUT, CompteurCpu, _cpu_pid, assurer_demo, jeton, machine, serveur_processus
 from api.core.db import make_engine
 from api.core.migrate import upgrade
 from api.demo import referentiel
@@ -87,20 +90,107 @@ def _mesurer(url: str, annee: int, tours: int) -> None:
                           f"({avant:.1f} Mo) — objectif < 3 s et ≤ +50 Mo")
 
 
+def _cpu_session(session: Session) -> float:
+    """CPU seconds of the PostgreSQL backend of ``session`` (0 on SQLite: it is this process)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return 0.0
+    return _cpu_pid(int(session.execute(text("SELECT pg_backend_pid()")).scalar_one()))
+
+
+# Plus de 80 lignes : une passe de mesure lisible d'un trait (choix du rapport, échauffement,
+# tours alternés des deux variantes, médianes) ; découpée, on ne verrait plus ce qui est comparé.
+def _mesurer_en_processus(url: str, annee: int, tours: int) -> None:
+    """The draft PDF of the annual report rendered in this process, read-only (the report is
+    never written: a transient ``Rapport``), the whole indicator documents (« avant ») and the
+    model's tables only (« après ») one after the other in each round: CPU of this process
+    and of its PostgreSQL backend, by step."""
+    from sqlmodel import col, select
+
+    from api.auth.principal import Principal
+    from api.dispositifs.models import Convention
+    from api.organisations.models import TypeOrganisation, Utilisateur
+    from api.rapports import rendu
+    from api.rapports import service as rapports
+    from api.rapports.models import Rapport, RapportModele
+
+    engine = make_engine(url)
+    with Session(engine) as session:
+        compte = comptes_demo(session)["responsable"][0]
+        user = session.exec(select(Utilisateur).where(Utilisateur.email == compte.email)).one()
+        org = compte.organisation_id
+        conv = session.exec(
+            select(Convention)
+            .where(Convention.association_id == org)
+            .order_by(col(Convention.date_debut).desc(), col(Convention.id))
+        ).first()
+        assert conv is not None
+        modele = session.exec(
+            select(RapportModele).where(
+                RapportModele.code == "rapport_activite_annuel",
+                col(RapportModele.organisation_id).is_(None),
+            )
+        ).first()
+        assert modele is not None
+        principal = Principal("utilisateur", user.id, org, TypeOrganisation.association, compte.role, uuid.uuid4())
+        ids = (conv.dispositif_id, modele.id)
+
+    def rapport() -> Rapport:
+        return Rapport(
+            titre=f"Banc {annee}", modele_id=ids[1], dispositif_id=ids[0], association_id=org,
+            du=date(annee, 1, 1), au=date(annee, 12, 31), auteur_id=org, cree_par_id=principal.id, narration={},
+        )  # fmt: skip
+
+    def un_rendu(complet: bool) -> dict[str, float]:
+        # as the service renders a draft (``rapports.document``): the old heap frozen
+        with rendu.tas_ancien_gele(), Session(engine) as session:
+            b0, t0 = _cpu_session(session), time.process_time()
+            src = rapports._source_brouillon(session, session, principal, rapport(), 0, complet=complet)
+            b1, t1 = _cpu_session(session), time.process_time()
+            html = rendu.en_html(rapports._contenu(src))
+            t2 = time.process_time()
+            pdf = rendu.en_pdf(html)
+            t3 = time.process_time()
+            session.rollback()
+        assert pdf.startswith(b"%PDF")
+        cpu = {"indicateurs": t1 - t0, "postgres": b1 - b0, "html": t2 - t1, "pdf": t3 - t2}
+        return cpu | {"total": sum(cpu.values())}
+
+    un_rendu(False)  # imports of WeasyPrint and matplotlib, fonts, plans: not counted
+    print(f"dispositif {ids[0]}, association {org}, année {annee} ; {tours} tours, avant puis après dans chaque tour")
+    releves: dict[str, list[dict[str, float]]] = {"avant (document entier)": [], "après (tables du modèle)": []}
+    for _ in range(tours):
+        for nom, complet in (("avant (document entier)", True), ("après (tables du modèle)", False)):
+            releves[nom].append(un_rendu(complet))
+    for nom, mesures in releves.items():
+        med = {k: statistics.median(m[k] for m in mesures) for k in mesures[0]}
+        print(
+            f"{nom:>26} : CPU médian {med['total']:5.2f} s = indicateurs {med['indicateurs']:4.2f} s (Python) "
+            f"+ {med['postgres']:4.2f} s (PostgreSQL) + HTML {med['html']:4.2f} s + PDF {med['pdf']:4.2f} s ; "
+            "totaux des tours : " + ", ".join(f"{m['total']:.2f}" for m in mesures)
+        )
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--postgres", action="store_true", help="démonstration départementale (ANCRAGE_BENCH_DATABASE_URL)")
     p.add_argument("--annee", type=int, default=date.today().year - 1)
     p.add_argument("--tours", type=int, default=2)
+    p.add_argument(
+        "--en-processus",
+        action="store_true",
+        help="sans serveur ni écriture : le PDF du brouillon, document entier puis tables du modèle, CPU par étape",
+    )
     a = p.parse_args()
     print(machine())
+    mesurer = _mesurer_en_processus if a.en_processus else _mesurer
     if a.postgres:
         url = os.environ.get("ANCRAGE_BENCH_DATABASE_URL", PG_DEFAUT)
-        assurer_demo(url)
-        _mesurer(url, a.annee, a.tours)
+        if not a.en_processus:  # read-only: the base is used as it is
+            assurer_demo(url)
+        mesurer(url, a.annee, a.tours)
         return
     with tempfile.TemporaryDirectory(prefix="bench_rapport_") as dossier:
-        _mesurer(_base_small(Path(dossier)), a.annee, a.tours)
+        mesurer(_base_small(Path(dossier)), a.annee, a.tours)
 
 
 if __name__ == "__main__":

@@ -153,8 +153,11 @@ class Table:
     regroupement: str | None = None
     valeur: str = "n"
     ou: Mapping[str, str] = field(default_factory=dict)
-    # … or a computation over the grouped rows (a code → value per value of the dimension)
+    # … or a computation over the grouped rows (a code → value per value of the dimension),
+    # with the groupings it reads (``lit``): the engine runs only the groupings of the tables
+    # asked for, and a grouping read but not declared is missing from ``Contexte.lignes``
     calcul: Callable[[Contexte], Valeurs] | None = None
+    lit: tuple[str, ...] = ()
     # False: named figures, no total cell (averages, amounts, extremes)
     marges: bool = True
     pourcentages: bool = False
@@ -162,6 +165,16 @@ class Table:
     # mesure may count in several values: ressources, domaines), else the cells' sum
     base: tuple[str, str] | None = None
     detail: bool = True
+
+
+def regroupements_de(t: Table) -> set[str]:
+    """The groupings a table reads: its own, those of its ``calcul``, that of its base."""
+    noms = set(t.lit)
+    if t.regroupement is not None:
+        noms.add(t.regroupement)
+    if t.base is not None:
+        noms.add(t.base[0])
+    return noms
 
 
 def _entier(v: float) -> int | float:
@@ -640,6 +653,7 @@ TABLES: tuple[Table, ...] = (
         FILE_ACTIVE,
         (indicateurs("plus_jeune", "plus_age"),),
         calcul=_ages_extremes,
+        lit=("file_active_demandeur",),
         marges=False,
         detail=False,
     ),
@@ -730,6 +744,7 @@ TABLES: tuple[Table, ...] = (
         FILE_ACTIVE,
         (Dim("indicateur", "Indicateur", "Chiffre nommé", "minima_sociaux", valeurs="fixes", codes=("nombre",)),),
         calcul=_minima,
+        lit=("file_active_minima",),
         marges=False,
         detail=False,
     ),
@@ -762,6 +777,7 @@ TABLES: tuple[Table, ...] = (
         FILE_ACTIVE,
         (indicateurs("avec_dette_locative", "montant_total", "montant_moyen"),),
         calcul=_dette_locative,
+        lit=("file_active_procedures",),
         marges=False,
         detail=False,
     ),
@@ -775,6 +791,7 @@ TABLES: tuple[Table, ...] = (
         PERSONNES,
         (CLASSE_AGE,),
         calcul=_personnes,
+        lit=("file_active_demandeur",),
         pourcentages=True,
         detail=False,
     ),
@@ -836,6 +853,7 @@ TABLES: tuple[Table, ...] = (
         MOIS_ACTIFS,
         (MOIS,),
         calcul=_actives_par_mois,
+        lit=("mois_actifs",),
         detail=False,
     ),
     Table(
@@ -865,6 +883,7 @@ TABLES: tuple[Table, ...] = (
             ),
         ),
         calcul=_activite,
+        lit=("mois_actifs", "periode"),
         marges=False,
         detail=False,
     ),
@@ -923,6 +942,7 @@ TABLES: tuple[Table, ...] = (
         DECISIONS,
         (indicateurs("moyenne", "mediane", "nombre"),),
         calcul=_delai_decision,
+        lit=("decisions",),
         marges=False,
         detail=False,
     ),
@@ -935,6 +955,7 @@ TABLES: tuple[Table, ...] = (
         ENTREES,
         (indicateurs("moyenne", "mediane", "nombre"),),
         calcul=_delai_premier_rdv,
+        lit=("delai_premier_rdv",),
         marges=False,
         detail=False,
     ),
@@ -980,6 +1001,7 @@ TABLES: tuple[Table, ...] = (
         SUIVIS,
         (SUIVI,),
         calcul=_suivis,
+        lit=("suivis",),
         marges=False,
     ),
     # Added through the catalogue (issue 16, seed 002 « 35 mesures par travailleur
@@ -998,6 +1020,7 @@ TABLES: tuple[Table, ...] = (
             ),
         ),
         calcul=_charge_referents,
+        lit=("file_active_referent",),
         marges=False,
         detail=False,
     ),

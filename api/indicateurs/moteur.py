@@ -68,6 +68,7 @@ from api.indicateurs.catalogue import (
     Source,
     Table,
     marge,
+    regroupements_de,
 )
 from api.indicateurs.libelles import LIBELLES, libelle
 from api.indicateurs.perimetre import Filtres, Perimetre
@@ -158,7 +159,9 @@ class Requetes:
                     )
                 ),
             )
-            .where(mh.c.du <= d, mh.c.jusqu_au > d)
+            # the periods of the mesures in scope only (a semi-join): the history at D of the
+            # whole département is ten times the rows of one association's
+            .where(mh.c.du <= d, mh.c.jusqu_au > d, mh.c.mesure_id.in_(select(m.c.id).where(self.perimetre.mesures(m))))
             .group_by(mh.c.mesure_id)
             .subquery("h")
         )
@@ -678,7 +681,12 @@ def mots_du_document(f: Filtres) -> dict[str, str]:
 def calculer_tableaux(
     session: Session, principal: Principal, f: Filtres, tables: Sequence[Table] = TABLES
 ) -> list[Tableau]:
-    """Every table of ``tables`` (default: the catalogue) for the perimeter and filters."""
+    """Every table of ``tables`` (default: the catalogue) for the perimeter and filters.
+
+    Only the groupings these tables read are computed (``catalogue.regroupements_de``): a
+    report showing fifteen tables does not pay for the other passes (orientations,
+    decisions, rendez-vous) nor for the groupings of the mesures it does not show."""
+    noms = {nom for t in tables for nom in regroupements_de(t)}
     q = Requetes(session, principal, f)
     if q.dialect == "postgresql":
         # Short analytical queries with high cost estimates: compiling them (JIT) costs far
@@ -690,8 +698,9 @@ def calculer_tableaux(
         # of the statement's time, measured with EXPLAIN (ANALYZE, BUFFERS)). Memory of this backend, for this
         # transaction only.
         session.execute(text("SET LOCAL work_mem = '64MB'"))
-    lignes = q.passe_mesures([g for g in REGROUPEMENTS if g.source in PASSE_MESURES])
-    for g in REGROUPEMENTS:
+    demandes = [g for g in REGROUPEMENTS if g.nom in noms]
+    lignes = q.passe_mesures([g for g in demandes if g.source in PASSE_MESURES])
+    for g in demandes:
         if g.source not in PASSE_MESURES:
             lignes[g.nom] = q.regroupement(g)
     moteur = _Moteur(q, lignes)

@@ -10,7 +10,7 @@ Definitions: docs/indicateurs.md and each table's ``definition``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -22,6 +22,7 @@ from api.auth.principal import Principal
 from api.core.errors import ErreurValidation, Introuvable, champ_invalide
 from api.dispositifs.models import Dispositif
 from api.indicateurs import access, secret
+from api.indicateurs.catalogue import TABLES
 from api.indicateurs.moteur import TOTAL, Requetes, calculer_tableaux, conditions_detail
 from api.indicateurs.perimetre import Filtres as Filtres  # the names the router and the reports use
 from api.indicateurs.perimetre import filtres as filtres
@@ -87,8 +88,12 @@ def verifier_filtres(f: Filtres, seuil: int) -> None:
             )
 
 
-def calculer_indicateurs(session: Session, principal: Principal, *, f: Filtres, seuil: int) -> DocumentIndicateurs:
-    """The whole indicator document for the caller's perimeter and the filters.
+def calculer_indicateurs(
+    session: Session, principal: Principal, *, f: Filtres, seuil: int, tables: Collection[str] | None = None
+) -> DocumentIndicateurs:
+    """The whole indicator document for the caller's perimeter and the filters, or only the
+    tables whose codes are in ``tables`` (in the catalogue's order; an unknown code is no
+    table): the same figures, the statistical secrecy being table by table.
 
     Aggregates only: no file, no name. A funder gets the cells below ``seuil``
     masked (``ANCRAGE_SECRET_STATISTIQUE_SEUIL``) and never a detail link.
@@ -97,7 +102,8 @@ def calculer_indicateurs(session: Session, principal: Principal, *, f: Filtres, 
     access.verifier_dispositif(session, principal, f.dispositif)
     seuil_applique = seuil_secret(session, principal, f, seuil)
     verifier_filtres(f, seuil_applique)
-    tableaux = calculer_tableaux(session, principal, f)
+    choisies = TABLES if tables is None else tuple(t for t in TABLES if t.code in tables)
+    tableaux = calculer_tableaux(session, principal, f, choisies)
     if seuil_applique:
         secret.masquer(tableaux, seuil_applique)
     if not access.detail_disponible(principal):

@@ -325,15 +325,26 @@ def _compare(sections: list[dict[str, Any]]) -> bool:
 
 
 def _documents(
-    session: Session, principal: Principal, r: Rapport, sections: list[dict[str, Any]], seuil: int
+    session: Session,
+    principal: Principal,
+    r: Rapport,
+    sections: list[dict[str, Any]],
+    seuil: int,
+    *,
+    complet: bool = False,
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The indicator documents of N and N-1 (when a section compares). Only the tables the
+    sections name unless ``complet``: a draft shows them and the écarts compare them, and the
+    engine then skips the passes of the others (issue 15: half the tables, half the cost).
+    The deposit freezes the whole documents: a funder's Word template may name any table."""
     from api.rapports.typo import moins_un_an
 
-    n = indicateurs.calculer_indicateurs(session, principal, f=_filtres(r, r.du, r.au), seuil=seuil)
+    tables = None if complet else _tables_nommees(sections)
+    n = indicateurs.calculer_indicateurs(session, principal, f=_filtres(r, r.du, r.au), seuil=seuil, tables=tables)
     n1 = None
     if _compare(sections):
         n1 = indicateurs.calculer_indicateurs(
-            session, principal, f=_filtres(r, moins_un_an(r.du), moins_un_an(r.au)), seuil=seuil
+            session, principal, f=_filtres(r, moins_un_an(r.du), moins_un_an(r.au)), seuil=seuil, tables=tables
         ).model_dump(mode="json")
     return n.model_dump(mode="json"), n1
 
@@ -409,10 +420,12 @@ def rendre(s: Source, format: FormatRapport) -> bytes:
     return rendu.en_pdf(html)
 
 
-def _source_brouillon(session: Session, lecture: Session, principal: Principal, r: Rapport, seuil: int) -> Source:
+def _source_brouillon(
+    session: Session, lecture: Session, principal: Principal, r: Rapport, seuil: int, *, complet: bool = False
+) -> Source:
     modele = session.get(RapportModele, r.modele_id)
     assert modele is not None
-    doc_n, doc_n1 = _documents(lecture, principal, r, modele.sections, seuil)
+    doc_n, doc_n1 = _documents(lecture, principal, r, modele.sections, seuil, complet=complet)
     return Source(
         titre=r.titre,
         du=r.du,
@@ -452,7 +465,8 @@ def _dans_gabarit(
         assert doc_n is not None
         noms, narration = r.fige["noms"], r.fige["narration"]
     else:
-        src = _source_brouillon(session, lecture, principal, r, seuil)
+        # the template may name any table of the catalogue, not only the model's
+        src = _source_brouillon(session, lecture, principal, r, seuil, complet=True)
         doc_n, doc_n1, noms, narration = src.doc_n, src.doc_n1, src.noms, src.narration
     ctx = gabarits.contexte(
         titre=r.titre, periode=_periode_texte(r.du, r.au), noms=noms, du=r.du, au=r.au, narration=narration,
@@ -482,7 +496,9 @@ def document(
         if d is None:
             raise Introuvable("Document du rapport", f"{r.id} ({format.value})")
         return d.contenu, MEDIAS[format], nom
-    return rendre(_source_brouillon(session, lecture, principal, r, seuil), format), MEDIAS[format], nom
+    with rendu.tas_ancien_gele():
+        contenu = rendre(_source_brouillon(session, lecture, principal, r, seuil), format)
+    return contenu, MEDIAS[format], nom
 
 
 def deposer(
@@ -498,19 +514,20 @@ def deposer(
     modele = session.get(RapportModele, r.modele_id)
     assert modele is not None
     maintenant = utcnow()
-    source = _source_brouillon(session, session, principal, r, seuil)
+    source = _source_brouillon(session, session, principal, r, seuil, complet=True)
     source.mention = f"Déposé le {jour(maintenant.date())}"
     bump_version(session, Rapport, r, "Le rapport")
     docs: dict[tuple[str, str], bytes] = {}
-    for public, src in (
-        ("complet", source),
-        ("agrege", replace(source, doc_n=masquer(source.doc_n, seuil), doc_n1=masquer(source.doc_n1, seuil))),
-    ):
-        c = _contenu(src)
-        html = rendu.en_html(c)
-        docs[("html", public)] = html.encode()
-        docs[("pdf", public)] = rendu.en_pdf(html)
-        docs[("docx", public)] = rendu.en_docx(c)
+    with rendu.tas_ancien_gele():
+        for public, src in (
+            ("complet", source),
+            ("agrege", replace(source, doc_n=masquer(source.doc_n, seuil), doc_n1=masquer(source.doc_n1, seuil))),
+        ):
+            c = _contenu(src)
+            html = rendu.en_html(c)
+            docs[("html", public)] = html.encode()
+            docs[("pdf", public)] = rendu.en_pdf(html)
+            docs[("docx", public)] = rendu.en_docx(c)
     for (fmt, public), contenu in docs.items():
         session.add(
             RapportDocument(
@@ -712,7 +729,7 @@ def ecarts(session: Session, lecture: Session, principal: Principal, rapport_id:
         ("N", masquer(r.fige["doc_n"], seuil_lecteur), vivant_n, r.du, r.au),
         ("N-1", masquer(r.fige["doc_n1"], seuil_lecteur), vivant_n1, moins_un_an(r.du), moins_un_an(r.au)),
     )
-    nommees = {b["table"] for s in sections if s["type"] == "calcul" for b in s["tables"]}
+    nommees = _tables_nommees(sections)
     out: list[Ecart] = []
     for periode, avant_doc, apres_doc, du, au in periodes:
         if avant_doc is None or apres_doc is None:
