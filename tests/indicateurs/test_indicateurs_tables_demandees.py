@@ -10,9 +10,9 @@ from sqlalchemy import event
 
 from api.indicateurs import moteur, service
 from api.indicateurs.catalogue import REGROUPEMENTS, TABLES, regroupements_de
-from tests import factories_indicateurs as fi
+from tests import factories as fab
 from tests.factories import utilisateur
-from tests.test_indicateurs_seeds import seed_001
+from tests.indicateurs.test_indicateurs_seeds import seed_001
 
 DU, AU = date(2015, 1, 1), date(2016, 4, 30)
 
@@ -22,21 +22,18 @@ def _jeu(db, monde) -> None:
     procedures, rendez-vous, domains, a follow-up, a référent."""
     d = seed_001(db, monde)
     referent = utilisateur(db, monde.asso)
-    men = fi.menage(db, monde.asso, ressources=["rsa"], dettes=[("loyer", 1200), ("energie", 300)], nb_procedures=2)
-    m1 = fi.mesure(db, monde, men, d, mandatement=date(2016, 1, 15), referent_id=referent.id)
-    fi.rdv(db, m1, date(2016, 1, 20))
-    fi.rdv(db, m1, date(2016, 2, 3), type="telephone", statut="absent")
-    fi.domaines(db, m1, "budget_dettes", "sante")
-    men2 = fi.menage(db, monde.asso, dettes=[("loyer", 500)])
-    fi.mesure(
-        db, monde, men2, d, mandatement=date(2015, 2, 1), date_fin=date(2015, 9, 1),
-        suivi_date_prevue=date(2016, 3, 1), suivi_realise_le=date(2016, 3, 2),
-    )  # fmt: skip
+    men = fab.menage(db, monde, organisation=monde.asso, ressources=["rsa"], dettes=[("loyer", 1200), ("energie", 300)], nb_procedures=2)
+    m1 = fab.mesure(db, monde, d, men=men, mandatement=date(2016, 1, 15), referent_id=referent.id, statut="active")
+    fab.rendez_vous(db, m1, date(2016, 1, 20))
+    fab.rendez_vous(db, m1, date(2016, 2, 3), type="telephone", statut="absent")
+    fab.domaines(db, m1, "budget_dettes", "sante")
+    men2 = fab.menage(db, monde, organisation=monde.asso, dettes=[("loyer", 500)])
+    fab.mesure(db, monde, d, men=men2, mandatement=date(2015, 2, 1), date_fin=date(2015, 9, 1), suivi_date_prevue=date(2016, 3, 1), suivi_realise_le=date(2016, 3, 2))  # fmt: skip
 
 
 def test_each_table_alone_is_the_table_of_the_whole_document(db, monde) -> None:
     _jeu(db, monde)
-    gie = fi.principal(monde.gie)
+    gie = fab.principal(monde.gie)
     f = service.filtres(du=DU, au=AU)
     complet = service.calculer_indicateurs(db, gie, f=f, seuil=0)
     assert [t.code for t in complet.tableaux] == [t.code for t in TABLES]
@@ -51,7 +48,7 @@ def test_each_table_alone_is_the_table_of_the_whole_document(db, monde) -> None:
 
 def test_a_few_tables_run_only_their_passes(db, monde, monkeypatch) -> None:
     _jeu(db, monde)
-    gie = fi.principal(monde.gie)
+    gie = fab.principal(monde.gie)
     f = service.filtres(du=DU, au=AU)
     instructions: list[str] = []
 

@@ -11,9 +11,9 @@ import pytest
 from api.indicateurs.catalogue import TABLES
 from api.rapports import service
 from api.rapports.models import Rapport, RapportModele
-from tests import factories_indicateurs as fi
-from tests.rapports_donnees import annee_sime, bilan_commission
-from tests.test_rapports import creer, modele
+from tests import factories as fab
+from tests.rapports.rapports_donnees import annee_sime, bilan_commission
+from tests.rapports.test_rapports import creer, modele
 
 
 def _rapport(client, db, monde, jeu: str) -> tuple[Rapport, list[dict], object]:
@@ -29,7 +29,7 @@ def _rapport(client, db, monde, jeu: str) -> tuple[Rapport, list[dict], object]:
         rap = creer(client, h, modele_id=m["id"], dispositif_id=d["id"], du="2015-01-01", au="2016-04-30")
     r = db.get(Rapport, uuid.UUID(rap["id"]))
     gabarit = db.get(RapportModele, r.modele_id)
-    return r, gabarit.sections, fi.principal(auteur)
+    return r, gabarit.sections, fab.principal(auteur)
 
 
 def _memes_tables(sous: dict | None, tout: dict | None, nommees: set[str]) -> None:
@@ -55,7 +55,7 @@ def test_le_rapport_ne_calcule_que_ses_tables_aux_memes_chiffres(client, db, mon
     assert [t["code"] for t in tout_n["tableaux"]] == [t.code for t in TABLES]
     assert {t["code"] for t in sous_n["tableaux"]} == nommees  # the others are not computed
     assert (sous_n1 is not None) == (jeu == "annuel")  # the bilan compares no year
-    # figures that count (the datasets' hand counts: tests/rapports_donnees.py)
+    # figures that count (the datasets' hand counts: tests/rapports/rapports_donnees.py)
     fa = "file_active" if jeu == "annuel" else "file_active_cible"
     total = next(c["valeur"] for t in sous_n["tableaux"] if t["code"] == fa for c in t["cellules"] if c["cle"] == "total")
     assert total == (12 if jeu == "annuel" else 8)
@@ -76,7 +76,7 @@ def test_le_bilan_d_un_financeur_sous_secret_aux_memes_chiffres(client, db, mond
     """Computed by the funder itself (no association filter): the secrecy is applied table by
     table, so the subset masks exactly the cells the whole document masks."""
     r, sections, _auteur = _rapport(client, db, monde, "bilan")
-    financeur = fi.principal(monde.financeur)
+    financeur = fab.principal(monde.financeur)
     nommees = service._tables_nommees(sections)
     sous_n, _ = service._documents(db, financeur, r, sections, 3)
     tout_n, _ = service._documents(db, financeur, r, sections, 3, complet=True)
