@@ -46,7 +46,7 @@ describe("issueEnvoi", () => {
       type: "refus",
       statut: 422,
       erreurs: { nom: "champ obligatoire", "": "il faut exactement un demandeur" },
-      echec: { message: champInvalide.detail, orphelines: { "": "il faut exactement un demandeur" } },
+      echec: { message: champInvalide.detail, orphelines: { "": "il faut exactement un demandeur" }, probleme: champInvalide },
     });
   });
 

@@ -33,6 +33,8 @@ export interface Echec {
   message: string;
   /** Field errors the screen has no field for (listed under the sentence). */
   orphelines: ErreursChamps;
+  /** The API's problem, for a screen that offers a way out (a duplicate to open instead). */
+  probleme?: ProblemDetails;
 }
 
 export type Issue<T> =
@@ -62,7 +64,7 @@ export function issueEnvoi<T>(reponse: Reponse<T> | { exception: unknown }, opti
   if (response.status === 412) return { type: "perime", message: messageErreur(probleme, 412) };
   const brutes = erreursParChamp(probleme);
   const erreurs = options.adapterErreurs ? options.adapterErreurs(brutes, probleme) : brutes;
-  const echec = echecFormulaire(erreurs, options.clesAffichees ?? [], probleme, response.status);
+  const echec: Echec = { ...echecFormulaire(erreurs, options.clesAffichees ?? [], probleme, response.status), probleme };
   const propre = options.messageRefus?.({ probleme, statut: response.status, erreurs, orphelines: echec.orphelines });
   return { type: "refus", statut: response.status, erreurs, echec: propre === undefined ? echec : { ...echec, message: propre } };
 }

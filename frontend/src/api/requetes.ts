@@ -17,6 +17,9 @@ export const cache = new QueryClient({
       retry: false,
       // A form being filled in must not change under the person's hands.
       refetchOnWindowFocus: false,
+      // A screen opened again reads afresh, never last visit's copy (a colleague may have
+      // changed it); what is shared is one read among the parts of the screen on display.
+      gcTime: 0,
     },
     mutations: { retry: false },
   },
