@@ -196,8 +196,7 @@ export function useEnvoi(options: OptionsUseEnvoi = {}): Envoi {
       else if (issue.type === "perime") {
         setEtat({ erreurs: {}, echec: null, perime: issue.message });
         surPerime?.();
-      }
-      else {
+      } else {
         setEtat({ erreurs: issue.erreurs, echec: issue.echec, perime: null });
         surRefus?.(issue.echec);
       }
@@ -303,7 +302,7 @@ export function useEdition<P extends CheminGet, I extends InitGet<P>, V>(o: Opti
         base,
         valeurs: edition.valeurs,
         envoyer: o.envoyer,
-        options: { ...o, clesAffichees },
+        options: { clesAffichees, adapterErreurs: o.adapterErreurs, messageRefus: o.messageRefus },
         client,
         cle,
       });
