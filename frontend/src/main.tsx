@@ -1,8 +1,10 @@
 import { startReactDsfr } from "@codegouvfr/react-dsfr/spa";
+import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { Link, RouterProvider } from "react-router";
 
+import { cache } from "./api/requetes";
 import { AuthProvider } from "./auth/AuthContext";
 import { router } from "./routes";
 import "./styles.css";
@@ -21,8 +23,10 @@ if (!racine) throw new Error("#root absent de index.html");
 
 createRoot(racine).render(
   <StrictMode>
-    <AuthProvider>
-      <RouterProvider router={router} />
-    </AuthProvider>
+    <QueryClientProvider client={cache}>
+      <AuthProvider>
+        <RouterProvider router={router} />
+      </AuthProvider>
+    </QueryClientProvider>
   </StrictMode>,
 );

@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 
 import { api, definirSurExpiration, rafraichirSession } from "../api/client";
+import { cache } from "../api/requetes";
 import { delaiAvantNouvelEssai, formatDelai, messageErreur, type ProblemDetails } from "../api/problem";
 import { jeton } from "../api/session";
 import type { Moi } from "../api/types";
@@ -37,6 +38,11 @@ export function messageConnexion(probleme: ProblemDetails | undefined, statut: n
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [etat, setEtat] = useState<Etat>({ statut: "chargement" });
+
+  // Out of a session, nothing read in it stays in memory: the next person starts empty.
+  useEffect(() => {
+    if (etat.statut !== "connecte") cache.clear();
+  }, [etat.statut]);
 
   useEffect(() => {
     definirSurExpiration(() => {

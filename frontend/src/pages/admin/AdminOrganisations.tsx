@@ -3,11 +3,13 @@ import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Checkbox } from "@codegouvfr/react-dsfr/Checkbox";
 import { Pagination } from "@codegouvfr/react-dsfr/Pagination";
 import { Table } from "@codegouvfr/react-dsfr/Table";
+import { keepPreviousData } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useSearchParams } from "react-router";
 
 import { api } from "../../api/client";
-import { echecFormulaire, type ErreursChamps, erreursParChamp, messageErreur, type ProblemDetails } from "../../api/problem";
+import { useEnvoi } from "../../api/formulaire";
+import { $api, echecLecture } from "../../api/requetes";
 import type { OrganisationPublic, TypeOrganisation } from "../../api/types";
 import { ChampCommune, NomCommune } from "../../components/ChampCommune";
 import { Chargement } from "../../components/Chargement";
@@ -15,7 +17,6 @@ import { ChampListe, ChampTexte, ResumeErreurs } from "../../components/Champs";
 import { ErreurChargement } from "../../components/ErreurChargement";
 import { Titre } from "../../components/Titre";
 import { options, TYPES_ORGANISATION } from "../../lib/libelles";
-import { useRequete } from "../../lib/useRequete";
 
 const PAR_PAGE = 20;
 const CHAMPS = ["nom", "type", "siret", "commune_insee", "actif", "proconnect_autorise"];
@@ -36,52 +37,37 @@ const ouNull = (v: string) => (v.trim() === "" ? null : v.trim());
 export default function AdminOrganisations() {
   const [params] = useSearchParams();
   const page = Math.max(1, Number(params.get("page")) || 1);
-  const liste = useRequete(
-    () => api.GET("/api/v1/organisations", { params: { query: { limit: PAR_PAGE, offset: (page - 1) * PAR_PAGE } } }),
-    [page],
-  );
+  const lu = $api.useQuery("get", "/api/v1/organisations", { params: { query: { limit: PAR_PAGE, offset: (page - 1) * PAR_PAGE } } }, {
+    placeholderData: keepPreviousData,
+  });
+  const liste = { donnees: lu.data, chargement: lu.isPending, erreur: echecLecture(lu.error)?.message };
   const [saisie, setSaisie] = useState<Saisie>(VIDE);
-  const [erreurs, setErreurs] = useState<ErreursChamps>({});
-  const [echec, setEchec] = useState<{ message: string; orphelines: ErreursChamps } | null>(null);
+  const { envoyer, envoi, erreurs, echec, effacer } = useEnvoi({ clesAffichees: CHAMPS });
   const [succes, setSucces] = useState<string | null>(null);
-  const [envoi, setEnvoi] = useState(false);
 
   const editer = (o: OrganisationPublic) => {
     setSaisie({ id: o.id, nom: o.nom, type: o.type, siret: o.siret ?? "", commune_insee: o.commune_insee ?? "", actif: o.actif, proconnect_autorise: o.proconnect_autorise ?? false });
-    setErreurs({});
-    setEchec(null);
+    effacer();
     setSucces(null);
     document.getElementById("formulaire-organisation")?.scrollIntoView();
   };
 
   const soumettre = async (e: FormEvent) => {
     e.preventDefault();
-    setEnvoi(true);
     setSucces(null);
-    try {
-      const corps = { nom: saisie.nom.trim(), siret: ouNull(saisie.siret), commune_insee: ouNull(saisie.commune_insee) };
-      const { data, error, response } = saisie.id
-        ? await api.PATCH("/api/v1/organisations/{organisation_id}", {
+    const corps = { nom: saisie.nom.trim(), siret: ouNull(saisie.siret), commune_insee: ouNull(saisie.commune_insee) };
+    const fait = await envoyer(() =>
+      saisie.id
+        ? api.PATCH("/api/v1/organisations/{organisation_id}", {
             params: { path: { organisation_id: saisie.id } },
             body: { ...corps, actif: saisie.actif, proconnect_autorise: saisie.proconnect_autorise },
           })
-        : await api.POST("/api/v1/organisations", { body: { ...corps, type: saisie.type as TypeOrganisation } });
-      if (data) {
-        setSucces(`Organisation « ${data.nom} » ${saisie.id ? "modifiée" : "créée"}.`);
-        setSaisie(VIDE);
-        setErreurs({});
-        setEchec(null);
-        liste.recharger();
-        return;
-      }
-      const parChamp = erreursParChamp(error as ProblemDetails);
-      setErreurs(parChamp);
-      setEchec(echecFormulaire(parChamp, CHAMPS, error as ProblemDetails, response.status));
-    } catch (err) {
-      setEchec({ message: messageErreur(err), orphelines: {} });
-    } finally {
-      setEnvoi(false);
-    }
+        : api.POST("/api/v1/organisations", { body: { ...corps, type: saisie.type as TypeOrganisation } }),
+    );
+    if (!fait) return;
+    setSucces(`Organisation « ${fait.donnees.nom} » ${saisie.id ? "modifiée" : "créée"}.`);
+    setSaisie(VIDE);
+    void lu.refetch();
   };
 
   const pages = liste.donnees ? Math.max(1, Math.ceil(liste.donnees.total / PAR_PAGE)) : 1;

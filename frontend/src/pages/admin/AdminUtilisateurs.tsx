@@ -2,12 +2,15 @@ import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Pagination } from "@codegouvfr/react-dsfr/Pagination";
 import { Table } from "@codegouvfr/react-dsfr/Table";
+import { keepPreviousData } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useSearchParams } from "react-router";
 
 import { api } from "../../api/client";
 import { useMoi } from "../../auth/AuthContext";
-import { echecFormulaire, type ErreursChamps, erreursParChamp, messageErreur, type ProblemDetails } from "../../api/problem";
+import { useEnvoi } from "../../api/formulaire";
+import { messageErreur, type ProblemDetails } from "../../api/problem";
+import { $api, echecLecture } from "../../api/requetes";
 import type { RoleUtilisateur, UtilisateurPublic } from "../../api/types";
 import { Chargement } from "../../components/Chargement";
 import { ChampListe, ChampTexte, ResumeErreurs } from "../../components/Champs";
@@ -15,7 +18,6 @@ import { ErreurChargement } from "../../components/ErreurChargement";
 import { Titre } from "../../components/Titre";
 import { formatDateHeure } from "../../lib/dates";
 import { options, ROLES, TYPES_ORGANISATION } from "../../lib/libelles";
-import { useRequete } from "../../lib/useRequete";
 import { useOrganisations } from "./organisations";
 
 const PAR_PAGE = 20;
@@ -44,53 +46,41 @@ export default function AdminUtilisateurs() {
   const orgsToutes = useOrganisations();
   const orgs = admin ? orgsToutes : [];
   const nomOrg = (id: string) => (id === moi.organisation.id ? moi.organisation.nom : (orgs.find((o) => o.id === id)?.nom ?? "…"));
-  const liste = useRequete(
-    () =>
-      api.GET("/api/v1/utilisateurs", {
-        params: { query: { limit: PAR_PAGE, offset: (page - 1) * PAR_PAGE, organisation_id: filtre || undefined } },
-      }),
-    [page, filtre],
+  const lu = $api.useQuery(
+    "get",
+    "/api/v1/utilisateurs",
+    { params: { query: { limit: PAR_PAGE, offset: (page - 1) * PAR_PAGE, organisation_id: filtre || undefined } } },
+    { placeholderData: keepPreviousData },
   );
+  const liste = { donnees: lu.data, chargement: lu.isPending, erreur: echecLecture(lu.error)?.message };
   const [saisie, setSaisie] = useState(VIDE);
-  const [erreurs, setErreurs] = useState<ErreursChamps>({});
-  const [echec, setEchec] = useState<{ message: string; orphelines: ErreursChamps } | null>(null);
+  const { envoyer, envoi, erreurs, echec } = useEnvoi({ clesAffichees: CHAMPS });
   const [succes, setSucces] = useState<string | null>(null);
-  const [envoi, setEnvoi] = useState(false);
+  // A row's action (deactivate, unlock) has no field: the API's sentence, above the form.
+  const sansChamp = { adapterErreurs: () => ({}), messageRefus: ({ probleme, statut }: { probleme: ProblemDetails | undefined; statut: number }) => messageErreur(probleme, statut) };
 
   const basculer = async (u: UtilisateurPublic) => {
     setSucces(null);
-    const { data, error, response } = await api.PATCH("/api/v1/utilisateurs/{utilisateur_id}", {
-      params: { path: { utilisateur_id: u.id } },
-      body: { actif: !u.actif },
-    });
-    if (data) {
-      setSucces(`Compte de ${data.prenom} ${data.nom} ${data.actif ? "réactivé" : "désactivé"}.`);
-      liste.recharger();
-    } else {
-      setEchec({ message: messageErreur(error, response.status), orphelines: {} });
-    }
+    const fait = await envoyer(
+      () => api.PATCH("/api/v1/utilisateurs/{utilisateur_id}", { params: { path: { utilisateur_id: u.id } }, body: { actif: !u.actif } }),
+      sansChamp,
+    );
+    if (!fait) return;
+    setSucces(`Compte de ${fait.donnees.prenom} ${fait.donnees.nom} ${fait.donnees.actif ? "réactivé" : "désactivé"}.`);
+    void lu.refetch();
   };
 
   const deverrouiller = async (u: UtilisateurPublic) => {
     setSucces(null);
-    setEchec(null);
-    try {
-      const { error, response } = await api.POST("/api/v1/utilisateurs/{utilisateur_id}/deverrouiller", {
-        params: { path: { utilisateur_id: u.id } },
-      });
-      if (response.ok) setSucces(`Blocage levé : ${u.prenom} ${u.nom} peut de nouveau se connecter.`);
-      else setEchec({ message: messageErreur(error, response.status), orphelines: {} });
-    } catch (err) {
-      setEchec({ message: messageErreur(err), orphelines: {} });
-    }
+    const fait = await envoyer(() => api.POST("/api/v1/utilisateurs/{utilisateur_id}/deverrouiller", { params: { path: { utilisateur_id: u.id } } }), sansChamp);
+    if (fait) setSucces(`Blocage levé : ${u.prenom} ${u.nom} peut de nouveau se connecter.`);
   };
 
   const creer = async (e: FormEvent) => {
     e.preventDefault();
-    setEnvoi(true);
     setSucces(null);
-    try {
-      const { data, error, response } = await api.POST("/api/v1/utilisateurs", {
+    const fait = await envoyer(() =>
+      api.POST("/api/v1/utilisateurs", {
         body: {
           email: saisie.email.trim(),
           prenom: saisie.prenom.trim(),
@@ -100,23 +90,12 @@ export default function AdminUtilisateurs() {
           role: saisie.role,
           mot_de_passe: saisie.mot_de_passe,
         },
-      });
-      if (data) {
-        setSucces(`Compte créé pour ${data.prenom} ${data.nom} (${data.email}).`);
-        setSaisie(VIDE);
-        setErreurs({});
-        setEchec(null);
-        liste.recharger();
-        return;
-      }
-      const parChamp = erreursParChamp(error as ProblemDetails);
-      setErreurs(parChamp);
-      setEchec(echecFormulaire(parChamp, CHAMPS, error as ProblemDetails, response.status));
-    } catch (err) {
-      setEchec({ message: messageErreur(err), orphelines: {} });
-    } finally {
-      setEnvoi(false);
-    }
+      }),
+    );
+    if (!fait) return;
+    setSucces(`Compte créé pour ${fait.donnees.prenom} ${fait.donnees.nom} (${fait.donnees.email}).`);
+    setSaisie(VIDE);
+    void lu.refetch();
   };
 
   const pages = liste.donnees ? Math.max(1, Math.ceil(liste.donnees.total / PAR_PAGE)) : 1;

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { Link, useNavigate } from "react-router";
 
 import { api } from "../../api/client";
-import { echecFormulaire, type ErreursChamps, erreursParChamp, messageErreur, type ProblemDetails } from "../../api/problem";
+import { useEnvoi } from "../../api/formulaire";
 import { ResumeErreurs } from "../../components/Champs";
 import { Titre } from "../../components/Titre";
 import { clesAffichees, formulaireVide, versPayload } from "./formulaire";
@@ -13,43 +13,19 @@ import { MenageFormulaire } from "./MenageFormulaire";
 export default function MenageCreer() {
   const navigate = useNavigate();
   const [valeurs, setValeurs] = useState(formulaireVide);
-  const [erreurs, setErreurs] = useState<ErreursChamps>({});
-  const [echec, setEchec] = useState<{ message: string; orphelines: ErreursChamps } | null>(null);
-  const [doublon, setDoublon] = useState<ProblemDetails | null>(null);
-  const [envoi, setEnvoi] = useState(false);
+  const { envoyer, envoi, erreurs, echec } = useEnvoi({ clesAffichees: clesAffichees(valeurs) });
+  // A possible duplicate is not an error: the screen offers to open it, or to go on.
+  const doublon = echec?.probleme?.status === 409 && echec.probleme.existant_id ? echec.probleme : null;
 
-  const envoyer = async (doublonConfirme: boolean) => {
-    setEnvoi(true);
-    try {
-      const { data, error, response } = await api.POST("/api/v1/menages", {
-        body: { ...versPayload(valeurs), doublon_confirme: doublonConfirme },
-      });
-      if (data) {
-        navigate(`/menages/${data.id}`, { state: { message: `Dossier ${data.reference} ouvert.` } });
-        return;
-      }
-      const probleme = error as ProblemDetails | undefined;
-      if (response.status === 409 && probleme?.existant_id) {
-        setErreurs({});
-        setEchec(null);
-        setDoublon(probleme);
-        return;
-      }
-      const parChamp = erreursParChamp(probleme);
-      setDoublon(null);
-      setErreurs(parChamp);
-      setEchec(echecFormulaire(parChamp, clesAffichees(valeurs), probleme as ProblemDetails, response.status));
-    } catch (e) {
-      setEchec({ message: messageErreur(e), orphelines: {} });
-    } finally {
-      setEnvoi(false);
-    }
+  const ouvrir = async (doublonConfirme: boolean) => {
+    const fait = await envoyer(() => api.POST("/api/v1/menages", { body: { ...versPayload(valeurs), doublon_confirme: doublonConfirme } }));
+    if (fait) navigate(`/menages/${fait.donnees.id}`, { state: { message: `Dossier ${fait.donnees.reference} ouvert.` } });
   };
 
   return (
     <>
       <Titre sousTitre="Les champs à corriger sont signalés à l'enregistrement, sous chacun d'eux.">Nouveau ménage</Titre>
-      {echec && <ResumeErreurs titre="Le dossier n'a pas été ouvert" message={echec.message} orphelines={echec.orphelines} />}
+      {echec && !doublon && <ResumeErreurs titre="Le dossier n'a pas été ouvert" message={echec.message} orphelines={echec.orphelines} />}
       {doublon && (
         <div className="fr-mb-3w">
           <Alert
@@ -65,7 +41,7 @@ export default function MenageCreer() {
                 <Link to={`/menages/${doublon.existant_id}`} className="fr-link fr-mr-3w">
                   Ouvrir le dossier {doublon.existant_reference}
                 </Link>
-                <Button type="button" priority="secondary" size="small" disabled={envoi} onClick={() => void envoyer(true)}>
+                <Button type="button" priority="secondary" size="small" disabled={envoi} onClick={() => void ouvrir(true)}>
                   C'est une autre personne : ouvrir un nouveau dossier
                 </Button>
               </>
@@ -79,7 +55,7 @@ export default function MenageCreer() {
         erreurs={erreurs}
         envoi={envoi}
         libelleEnvoi="Ouvrir le dossier"
-        onSubmit={() => void envoyer(false)}
+        onSubmit={() => void ouvrir(false)}
         annuler={
           <Link to="/menages" className="fr-link">
             Annuler

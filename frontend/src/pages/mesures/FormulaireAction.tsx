@@ -4,7 +4,8 @@ import { Input } from "@codegouvfr/react-dsfr/Input";
 import { RadioButtons } from "@codegouvfr/react-dsfr/RadioButtons";
 import { Fragment, useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 
-import { erreursOrphelines, messageErreur, messageFormulaire, type ErreursChamps, type ProblemDetails } from "../../api/problem";
+import { useEnvoi } from "../../api/formulaire";
+import type { ErreursChamps } from "../../api/problem";
 import type { DispositifPublic, MesurePublic, MotifFin, SituationLogement, UtilisateurPublic } from "../../api/types";
 import { ChampListe, ChampTexte, ResumeErreurs } from "../../components/Champs";
 import { formatDate, jourParis } from "../../lib/dates";
@@ -39,9 +40,16 @@ function etat(erreurs: ErreursChamps, cle: string) {
 
 export function FormulaireAction({ action, mesure, etag, dispositif, collegues, onSucces, onPerime, onFermer }: Props) {
   const [f, setF] = useState<FormAction>(() => formulaireAction(mesure, jourParis()));
-  const [erreurs, setErreurs] = useState<ErreursChamps>({});
-  const [echec, setEchec] = useState<{ message: string; orphelines: ErreursChamps } | null>(null);
-  const [envoi, setEnvoi] = useState(false);
+  const { envoyer, envoi, erreurs, echec } = useEnvoi({
+    clesAffichees: CHAMPS_ACTIONS[action],
+    adapterErreurs: (_, probleme) => erreursAction(probleme),
+    // A conflict about one shown field (the adhésion) is explained under that field.
+    messageRefus: ({ probleme, statut, erreurs: parChamp, orphelines }) =>
+      statut === 409 && Object.keys(parChamp).length > 0 && Object.keys(orphelines).length === 0
+        ? `${probleme?.title ?? "Information manquante"} : voyez le champ signalé ci-dessous.`
+        : undefined,
+    surPerime: onPerime,
+  });
   const titre = useRef<HTMLHeadingElement>(null);
   const libelles = LIBELLES_ACTIONS[action];
   const champs = CHAMPS_ACTIONS[action];
@@ -54,32 +62,8 @@ export function FormulaireAction({ action, mesure, etag, dispositif, collegues, 
 
   const soumettre = async (e: FormEvent) => {
     e.preventDefault();
-    setEnvoi(true);
-    try {
-      const { data, error, response } = await envoyerAction(action, mesure.id, etag, payloadAction(action, f, mesure));
-      if (data) {
-        onSucces(data, response.headers.get("ETag"));
-        return;
-      }
-      if (response.status === 412) {
-        onPerime();
-        return;
-      }
-      const probleme = error as ProblemDetails | undefined;
-      const parChamp = erreursAction(probleme);
-      setErreurs(parChamp);
-      const orphelines = erreursOrphelines(parChamp, champs);
-      // A conflict about one shown field (the adhésion) is explained under that field.
-      const surUnChamp = response.status === 409 && Object.keys(parChamp).length > 0 && Object.keys(orphelines).length === 0;
-      setEchec({
-        message: surUnChamp ? `${probleme?.title ?? "Information manquante"} : voyez le champ signalé ci-dessous.` : messageFormulaire(probleme, response.status, orphelines),
-        orphelines,
-      });
-    } catch (err) {
-      setEchec({ message: messageErreur(err), orphelines: {} });
-    } finally {
-      setEnvoi(false);
-    }
+    const fait = await envoyer(() => envoyerAction(action, mesure.id, etag, payloadAction(action, f, mesure)));
+    if (fait) onSucces(fait.donnees, fait.etag);
   };
 
   const dureeMax = dispositif?.duree_max_mois;

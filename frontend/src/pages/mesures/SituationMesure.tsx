@@ -5,7 +5,7 @@ import { Tag } from "@codegouvfr/react-dsfr/Tag";
 import { useState, type FormEvent } from "react";
 
 import { api } from "../../api/client";
-import { echecFormulaire, type ErreursChamps, erreursParChamp, messageErreur, type ProblemDetails } from "../../api/problem";
+import { useEnvoi } from "../../api/formulaire";
 import type { DomaineIntervention, MesurePublic, ModaliteLogement } from "../../api/types";
 import { ChampListe, ChampTexte, ResumeErreurs } from "../../components/Champs";
 import { formatDate } from "../../lib/dates";
@@ -24,14 +24,17 @@ interface Props {
 
 export function SituationMesure({ mesure, etag, modifiable, onEnregistre, onPerime }: Props) {
   const [f, setF] = useState<FormSituation | null>(null);
-  const [erreurs, setErreurs] = useState<ErreursChamps>({});
-  const [echec, setEchec] = useState<{ message: string; orphelines: ErreursChamps } | null>(null);
-  const [envoi, setEnvoi] = useState(false);
+  const { envoyer, envoi, erreurs, echec, effacer } = useEnvoi({
+    clesAffichees: CHAMPS,
+    surPerime: () => {
+      setF(null);
+      onPerime();
+    },
+  });
 
   const ouvrir = () => {
     setF(depuisMesure(mesure));
-    setErreurs({});
-    setEchec(null);
+    effacer();
   };
 
   const basculer = (d: DomaineIntervention) =>
@@ -40,30 +43,15 @@ export function SituationMesure({ mesure, etag, modifiable, onEnregistre, onPeri
   const enregistrer = async (e: FormEvent) => {
     e.preventDefault();
     if (!f) return;
-    setEnvoi(true);
-    try {
-      const { data, error, response } = await api.PATCH("/api/v1/mesures/{mesure_id}", {
+    const fait = await envoyer(() =>
+      api.PATCH("/api/v1/mesures/{mesure_id}", {
         params: { path: { mesure_id: mesure.id }, header: { "If-Match": etag ?? "" } },
         body: payloadSituation(f),
-      });
-      if (data) {
-        setF(null);
-        onEnregistre(data, response.headers.get("ETag"));
-        return;
-      }
-      if (response.status === 412) {
-        setF(null);
-        onPerime();
-        return;
-      }
-      const probleme = error as ProblemDetails | undefined;
-      const parChamp = erreursParChamp(probleme);
-      setErreurs(parChamp);
-      setEchec(echecFormulaire(parChamp, CHAMPS, probleme, response.status));
-    } catch (err) {
-      setEchec({ message: messageErreur(err), orphelines: {} });
-    } finally {
-      setEnvoi(false);
+      }),
+    );
+    if (fait) {
+      setF(null);
+      onEnregistre(fait.donnees, fait.etag);
     }
   };
 

@@ -1,8 +1,6 @@
 /** The mesure being read, with the ETag of that version (sent back in If-Match by every change). */
-import { useCallback, useEffect, useState } from "react";
-
 import { api } from "../../api/client";
-import { messageErreur } from "../../api/problem";
+import { useRessource } from "../../api/formulaire";
 import type { MesurePublic, MesureStatut } from "../../api/types";
 import type { ActionMesure } from "./mesure";
 
@@ -18,38 +16,8 @@ export interface EtatMesure {
 }
 
 export function useMesure(mesureId: string): EtatMesure {
-  const [etat, setEtat] = useState<Omit<EtatMesure, "recharger" | "remplacer">>({
-    mesure: undefined,
-    etag: null,
-    erreur: null,
-    statut: null,
-    chargement: true,
-  });
-  const [tour, setTour] = useState(0);
-  const recharger = useCallback(() => setTour((t) => t + 1), []);
-  const remplacer = useCallback((m: MesurePublic, etag: string | null) => {
-    setEtat({ mesure: m, etag, erreur: null, statut: 200, chargement: false });
-  }, []);
-
-  useEffect(() => {
-    let actuel = true;
-    setEtat((e) => ({ ...e, chargement: true, erreur: null }));
-    api
-      .GET("/api/v1/mesures/{mesure_id}", { params: { path: { mesure_id: mesureId } } })
-      .then(({ data, error, response }) => {
-        if (!actuel) return;
-        if (data) setEtat({ mesure: data, etag: response.headers.get("ETag"), erreur: null, statut: response.status, chargement: false });
-        else setEtat({ mesure: undefined, etag: null, erreur: messageErreur(error, response.status), statut: response.status, chargement: false });
-      })
-      .catch((e: unknown) => {
-        if (actuel) setEtat({ mesure: undefined, etag: null, erreur: messageErreur(e), statut: null, chargement: false });
-      });
-    return () => {
-      actuel = false;
-    };
-  }, [mesureId, tour]);
-
-  return { ...etat, recharger, remplacer };
+  const { donnees, ...reste } = useRessource("/api/v1/mesures/{mesure_id}", { params: { path: { mesure_id: mesureId } } });
+  return { mesure: donnees, ...reste };
 }
 
 /** POST one lifecycle action (If-Match: the version the person is looking at). */

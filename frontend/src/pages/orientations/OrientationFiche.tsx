@@ -6,7 +6,8 @@ import { useState, type ReactNode } from "react";
 import { Link, useLocation, useParams } from "react-router";
 
 import { api } from "../../api/client";
-import { messageErreur, type ProblemDetails } from "../../api/problem";
+import { useEnvoi } from "../../api/formulaire";
+import { $api, echecLecture } from "../../api/requetes";
 import type { OrientationPublic, StatutOrientation } from "../../api/types";
 import { Documents } from "../../components/Documents";
 import { useMoi } from "../../auth/AuthContext";
@@ -31,30 +32,20 @@ const LIBELLES_ACTION: Partial<Record<StatutOrientation, string>> = {
  */
 function Actions({ o, onFait }: { o: OrientationPublic; onFait: (message: string) => void }) {
   const [commentaire, setCommentaire] = useState("");
-  const [envoi, setEnvoi] = useState(false);
-  const [echec, setEchec] = useState<{ message: string; perime: boolean } | null>(null);
+  const { envoyer, envoi, echec, perime } = useEnvoi();
   const actions = actionsPrescripteur(o.transitions_permises);
   if (actions.length === 0) return null;
 
   const faire = async (vers: StatutOrientation) => {
-    setEnvoi(true);
-    setEchec(null);
-    try {
-      const { data, error, response } = await api.POST("/api/v1/orientations/{orientation_id}/transitions", {
+    const fait = await envoyer(() =>
+      api.POST("/api/v1/orientations/{orientation_id}/transitions", {
         params: { path: { orientation_id: o.id }, header: { "If-Match": `"${o.version}"` } },
         body: { vers_statut: vers, commentaire: commentaire.trim() || null },
-      });
-      if (data) {
-        setCommentaire("");
-        onFait(`Orientation ${data.reference} : ${STATUTS_ORIENTATION[data.statut].toLowerCase()}.`);
-        return;
-      }
-      setEchec({ message: messageErreur(error as ProblemDetails | undefined, response.status), perime: response.status === 412 });
-    } catch (e) {
-      setEchec({ message: messageErreur(e), perime: false });
-    } finally {
-      setEnvoi(false);
-    }
+      }),
+    );
+    if (!fait) return;
+    setCommentaire("");
+    onFait(`Orientation ${fait.donnees.reference} : ${STATUTS_ORIENTATION[fait.donnees.statut].toLowerCase()}.`);
   };
 
   return (
@@ -62,11 +53,11 @@ function Actions({ o, onFait }: { o: OrientationPublic; onFait: (message: string
       <h2 id="titre-actions" className="fr-h4">
         Actions
       </h2>
-      {echec && (
+      {(echec || perime) && (
         <Alert
           severity="error"
           title="L'action n'a pas été enregistrée"
-          description={echec.message}
+          description={echec?.message ?? perime ?? ""}
           className="fr-mb-2w"
         />
       )}
@@ -82,7 +73,7 @@ function Actions({ o, onFait }: { o: OrientationPublic; onFait: (message: string
             {LIBELLES_ACTION[a] ?? a}
           </Button>
         ))}
-        {echec?.perime && (
+        {perime && (
           <Button type="button" priority="tertiary" onClick={() => onFait("")}>
             Recharger l'orientation
           </Button>
@@ -146,13 +137,12 @@ export default function OrientationFiche() {
   const moi = useMoi();
   const location = useLocation();
   const [message, setMessage] = useState<string | null>((location.state as { message?: string } | null)?.message ?? null);
-  const { donnees: o, erreur, statut, chargement, recharger } = useRequete(
-    () => api.GET("/api/v1/orientations/{orientation_id}", { params: { path: { orientation_id: orientationId } } }),
-    [orientationId],
-  );
-  if (chargement && !o) return <Chargement libelle="Chargement de l'orientation…" />;
-  if (statut === 404) return <ErreurChargement titre="Orientation introuvable" message="Cette orientation n'existe pas ou ne vous est pas accessible." />;
-  if (erreur || !o) return <ErreurChargement message={erreur ?? "Réponse vide"} />;
+  const lu = $api.useQuery("get", "/api/v1/orientations/{orientation_id}", { params: { path: { orientation_id: orientationId } } });
+  const o = lu.data;
+  const erreur = echecLecture(lu.error);
+  if (lu.isPending) return <Chargement libelle="Chargement de l'orientation…" />;
+  if (erreur?.statut === 404) return <ErreurChargement titre="Orientation introuvable" message="Cette orientation n'existe pas ou ne vous est pas accessible." />;
+  if (erreur || !o) return <ErreurChargement message={erreur?.message ?? "Réponse vide"} />;
   const lienMenage = moi.capacites.lire_menages;
   const prescripteur = o.prescripteur_organisation_id === moi.organisation.id;
   const commission = moi.organisation.type === "gie" && !prescripteur;
@@ -209,7 +199,7 @@ export default function OrientationFiche() {
           o={o}
           onFait={(m) => {
             setMessage(m || null);
-            recharger();
+            void lu.refetch();
           }}
         />
       )}

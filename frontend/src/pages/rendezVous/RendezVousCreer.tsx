@@ -7,7 +7,8 @@ import { useEffect, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
 import { api } from "../../api/client";
-import { echecFormulaire, type ErreursChamps, erreursParChamp, messageErreur, type ProblemDetails } from "../../api/problem";
+import { useEnvoi } from "../../api/formulaire";
+import { messageErreur } from "../../api/problem";
 import { useMoi } from "../../auth/AuthContext";
 import { Chargement } from "../../components/Chargement";
 import { ResumeErreurs } from "../../components/Champs";
@@ -39,9 +40,7 @@ export default function RendezVousCreer() {
   const [valeurs, setValeurs] = useState(() => formulaireVide(mesureDemandee ?? "", estDateIso(date) ? date : ""));
   const [mesures, setMesures] = useState<MesureChoix[] | null>(null);
   const [erreurLecture, setErreurLecture] = useState<string | null>(null);
-  const [erreurs, setErreurs] = useState<ErreursChamps>({});
-  const [echec, setEchec] = useState<{ message: string; orphelines: ErreursChamps } | null>(null);
-  const [envoi, setEnvoi] = useState(false);
+  const { envoyer, envoi, erreurs, echec } = useEnvoi({ clesAffichees: CLES_AFFICHEES, adapterErreurs: erreursDuFormulaire });
   const referent = moi.role === "responsable" ? undefined : moi.id;
 
   useEffect(() => {
@@ -62,25 +61,12 @@ export default function RendezVousCreer() {
     };
   }, [referent, mesureDemandee]);
 
-  const envoyer = async () => {
-    setEnvoi(true);
-    try {
-      const { data, error, response } = await api.POST("/api/v1/rendez-vous", { body: versCreation(valeurs) });
-      if (data) {
-        navigate(`/rendez-vous?semaine=${lundiDe(valeurs.date)}`, {
-          state: { message: `Rendez-vous du ${jourLong(valeurs.date)} à ${valeurs.heure} enregistré (ménage ${data.menage_reference}).` },
-        });
-        return;
-      }
-      const probleme = error as ProblemDetails | undefined;
-      const parChamp = erreursDuFormulaire(erreursParChamp(probleme));
-      setErreurs(parChamp);
-      setEchec(echecFormulaire(parChamp, CLES_AFFICHEES, probleme, response.status));
-    } catch (e) {
-      setEchec({ message: messageErreur(e), orphelines: {} });
-    } finally {
-      setEnvoi(false);
-    }
+  const enregistrer = async () => {
+    const fait = await envoyer(() => api.POST("/api/v1/rendez-vous", { body: versCreation(valeurs) }));
+    if (!fait) return;
+    navigate(`/rendez-vous?semaine=${lundiDe(valeurs.date)}`, {
+      state: { message: `Rendez-vous du ${jourLong(valeurs.date)} à ${valeurs.heure} enregistré (ménage ${fait.donnees.menage_reference}).` },
+    });
   };
 
   if (erreurLecture) return <ErreurChargement message={erreurLecture} />;
@@ -97,7 +83,7 @@ export default function RendezVousCreer() {
         mesures={mesures}
         envoi={envoi}
         libelleEnvoi="Enregistrer le rendez-vous"
-        onSubmit={() => void envoyer()}
+        onSubmit={() => void enregistrer()}
         annuler={
           <Link to="/rendez-vous" className="fr-link">
             Annuler

@@ -2,15 +2,16 @@
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Checkbox } from "@codegouvfr/react-dsfr/Checkbox";
+import { keepPreviousData } from "@tanstack/react-query";
 import { useState } from "react";
 
 import { api } from "../../../api/client";
-import { messageErreur, type ProblemDetails } from "../../../api/problem";
+import { useEnvoi } from "../../../api/formulaire";
+import { $api, echecLecture } from "../../../api/requetes";
 import { Chargement } from "../../../components/Chargement";
 import { ErreurChargement } from "../../../components/ErreurChargement";
 import { formatDate } from "../../../lib/dates";
 import { ORIGINES_ORIENTATION, STATUTS_ORIENTATION } from "../../../lib/libelles";
-import { useRequete } from "../../../lib/useRequete";
 import { joursAttente } from "../attente";
 
 const PAR_PAGE = 20;
@@ -18,43 +19,34 @@ const PAR_PAGE = 20;
 export function AInscrire({ sessionId, dispositifId, onInscrit }: { sessionId: string; dispositifId: string; onInscrit: (message: string) => void }) {
   const [page, setPage] = useState(0);
   const [choisies, setChoisies] = useState<string[]>([]);
-  const [envoi, setEnvoi] = useState(false);
-  const [echec, setEchec] = useState<string | null>(null);
-  const liste = useRequete(
-    () => api.GET("/api/v1/commissions/attente", { params: { query: { dispositif_id: dispositifId, limit: PAR_PAGE, offset: page * PAR_PAGE } } }),
-    [dispositifId, page],
+  const { envoyer, envoi, echec } = useEnvoi();
+  const liste = $api.useQuery(
+    "get",
+    "/api/v1/commissions/attente",
+    { params: { query: { dispositif_id: dispositifId, limit: PAR_PAGE, offset: page * PAR_PAGE } } },
+    // The next page keeps the current one on screen until it is read.
+    { placeholderData: keepPreviousData },
   );
 
   const inscrire = async () => {
-    setEnvoi(true);
-    setEchec(null);
-    try {
-      const { data, error, response } = await api.POST("/api/v1/commissions/{session_id}/ordre-du-jour", {
-        params: { path: { session_id: sessionId } },
-        body: { orientation_ids: choisies },
-      });
-      if (data) {
-        const n = choisies.length;
-        setChoisies([]);
-        liste.recharger();
-        onInscrit(`${n} orientation${n > 1 ? "s" : ""} inscrite${n > 1 ? "s" : ""} à l'ordre du jour.`);
-        return;
-      }
-      setEchec(messageErreur(error as ProblemDetails | undefined, response.status));
-    } catch (e) {
-      setEchec(messageErreur(e));
-    } finally {
-      setEnvoi(false);
-    }
+    const fait = await envoyer(() =>
+      api.POST("/api/v1/commissions/{session_id}/ordre-du-jour", { params: { path: { session_id: sessionId } }, body: { orientation_ids: choisies } }),
+    );
+    if (!fait) return;
+    const n = choisies.length;
+    setChoisies([]);
+    void liste.refetch();
+    onInscrit(`${n} orientation${n > 1 ? "s" : ""} inscrite${n > 1 ? "s" : ""} à l'ordre du jour.`);
   };
 
-  if (liste.chargement && !liste.donnees) return <Chargement libelle="Chargement de la liste d'attente…" />;
-  if (liste.erreur) return <ErreurChargement message={liste.erreur} />;
-  const items = liste.donnees?.items ?? [];
-  const total = liste.donnees?.total ?? 0;
+  const erreur = echecLecture(liste.error);
+  if (liste.isPending) return <Chargement libelle="Chargement de la liste d'attente…" />;
+  if (erreur) return <ErreurChargement message={erreur.message} />;
+  const items = liste.data?.items ?? [];
+  const total = liste.data?.total ?? 0;
   return (
     <>
-      {echec && <Alert severity="error" title="Inscription impossible" description={echec} className="fr-mb-2w" />}
+      {echec && <Alert severity="error" title="Inscription impossible" description={echec.message} className="fr-mb-2w" />}
       {items.length === 0 ? (
         <p>Aucune orientation n'attend de séance sur ce dispositif.</p>
       ) : (

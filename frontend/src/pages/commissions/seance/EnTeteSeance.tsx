@@ -9,7 +9,7 @@ import { Input } from "@codegouvfr/react-dsfr/Input";
 import { useState, type FormEvent } from "react";
 
 import { api } from "../../../api/client";
-import { erreursParChamp, messageErreur, type ProblemDetails } from "../../../api/problem";
+import { useEnvoi } from "../../../api/formulaire";
 import { formatDate } from "../../../lib/dates";
 import type { SessionPublic } from "../decision";
 import { FORMATS_PV, telechargerPv } from "./telechargement";
@@ -35,8 +35,7 @@ export function EtatSeance({ s }: { s: SessionPublic }) {
 /** Members present, one per line (printed in the procès-verbal's header). */
 export function MembresPresents({ s, onEnregistre }: { s: SessionPublic; onEnregistre: (message: string) => void }) {
   const [texte, setTexte] = useState(s.membres_presents.join("\n"));
-  const [erreur, setErreur] = useState<string | null>(null);
-  const [envoi, setEnvoi] = useState(false);
+  const { envoyer, envoi, erreurs, echec } = useEnvoi();
   if (s.close) {
     return s.membres_presents.length ? (
       <ul>{s.membres_presents.map((m) => <li key={m}>{m}</li>)}</ul>
@@ -46,25 +45,12 @@ export function MembresPresents({ s, onEnregistre }: { s: SessionPublic; onEnreg
   }
   const enregistrer = async (e: FormEvent) => {
     e.preventDefault();
-    setEnvoi(true);
-    setErreur(null);
     const membres = texte.split("\n").map((m) => m.trim()).filter(Boolean);
-    try {
-      const { data, error, response } = await api.PATCH("/api/v1/commissions/{session_id}", {
-        params: { path: { session_id: s.id } },
-        body: { membres_presents: membres },
-      });
-      if (data) onEnregistre(`Membres présents enregistrés (${data.membres_presents.length}).`);
-      else {
-        const parChamp = Object.values(erreursParChamp(error as ProblemDetails | undefined));
-        setErreur(parChamp.length ? `Un nom est trop long ou vide : ${parChamp[0]}` : messageErreur(error, response.status));
-      }
-    } catch (err) {
-      setErreur(messageErreur(err));
-    } finally {
-      setEnvoi(false);
-    }
+    const fait = await envoyer(() => api.PATCH("/api/v1/commissions/{session_id}", { params: { path: { session_id: s.id } }, body: { membres_presents: membres } }));
+    if (fait) onEnregistre(`Membres présents enregistrés (${fait.donnees.membres_presents.length}).`);
   };
+  const parChamp = Object.values(erreurs);
+  const erreur = echec && (parChamp.length ? `Un nom est trop long ou vide : ${parChamp[0]}` : echec.message);
   return (
     <form onSubmit={enregistrer} noValidate aria-label="Membres présents">
       <Input
@@ -83,19 +69,11 @@ export function MembresPresents({ s, onEnregistre }: { s: SessionPublic; onEnreg
 
 export function ActionsSeance({ s, onClos, onEchec }: { s: SessionPublic; onClos: (message: string) => void; onEchec: (message: string) => void }) {
   const [confirmer, setConfirmer] = useState(false);
-  const [envoi, setEnvoi] = useState(false);
+  const { envoyer, envoi } = useEnvoi({ surRefus: (echec) => onEchec(echec.message) });
   const clore = async () => {
-    setEnvoi(true);
-    try {
-      const { data, error, response } = await api.POST("/api/v1/commissions/{session_id}/cloture", { params: { path: { session_id: s.id } } });
-      setConfirmer(false);
-      if (data) onClos("Session close : l'ordre du jour et les décisions sont définitifs.");
-      else onEchec(messageErreur(error, response.status));
-    } catch (e) {
-      onEchec(messageErreur(e));
-    } finally {
-      setEnvoi(false);
-    }
+    const fait = await envoyer(() => api.POST("/api/v1/commissions/{session_id}/cloture", { params: { path: { session_id: s.id } } }));
+    setConfirmer(false);
+    if (fait) onClos("Session close : l'ordre du jour et les décisions sont définitifs.");
   };
   return (
     <>

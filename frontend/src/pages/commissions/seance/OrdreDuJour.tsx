@@ -12,7 +12,8 @@ import { Link } from "react-router";
 import { api } from "../../../api/client";
 import { NomCommune } from "../../../components/ChampCommune";
 import { Documents } from "../../../components/Documents";
-import { messageErreur, type ErreursChamps, type ProblemDetails } from "../../../api/problem";
+import { useEnvoi } from "../../../api/formulaire";
+import { messageErreur, type ErreursChamps } from "../../../api/problem";
 import { formatDate } from "../../../lib/dates";
 import { ORIGINES_ORIENTATION, STATUTS_ORIENTATION } from "../../../lib/libelles";
 import { optionsCibles, type DispositifPublic } from "../../orientations/orientation";
@@ -37,6 +38,12 @@ function nomDemandeur(m: Ligne["menage"]): string {
   return d ? `${d.prenom} ${d.nom.toUpperCase()}` : "Ménage";
 }
 
+/** One decision's errors, out of the send's "<orientation id>/<field>" keys. */
+function erreursDe(erreurs: ErreursChamps, orientationId: string): ErreursChamps {
+  const prefixe = `${orientationId}/`;
+  return Object.fromEntries(Object.entries(erreurs).filter(([cle]) => cle.startsWith(prefixe)).map(([cle, m]) => [cle.slice(prefixe.length), m]));
+}
+
 interface Props {
   s: SessionPublic;
   lignes: Ligne[];
@@ -48,9 +55,7 @@ interface Props {
 
 export function OrdreDuJour({ s, lignes, dispositif, conventions, noms, onDecide }: Props) {
   const [formulaires, setFormulaires] = useState<Record<string, DecisionForm>>({});
-  const [erreurs, setErreurs] = useState<Record<string, ErreursChamps>>({});
-  const [envoi, setEnvoi] = useState(false);
-  const [echec, setEchec] = useState<string | null>(null);
+  const { envoyer, envoi, erreurs, echec } = useEnvoi();
   const formulaire = (l: Ligne) => formulaires[l.o.id] ?? decisionVide(l.o);
   const aDecider = lignes.filter((l) => decisionsPossibles(l.o).length > 0);
   const toutes = versDecisions(
@@ -61,52 +66,34 @@ export function OrdreDuJour({ s, lignes, dispositif, conventions, noms, onDecide
   /** Sends decisions; on failure, the errors go next to the fields of the decision concerned. */
   const decider = async (decisions: DecisionIn[]) => {
     if (decisions.length === 0) return;
-    setEnvoi(true);
-    setEchec(null);
-    try {
-      const { data, error, response } = await api.POST("/api/v1/commissions/{session_id}/decisions", {
-        params: { path: { session_id: s.id } },
-        body: { decisions },
-      });
-      if (data) {
-        setFormulaires((f) => {
-          const suite = { ...f };
-          for (const o of data) delete suite[o.id];
-          return suite;
-        });
-        setErreurs({});
-        onDecide(
-          data.length === 1
-            ? `Orientation ${data[0]!.reference} : ${STATUTS_ORIENTATION[data[0]!.statut].toLowerCase()}.`
-            : `${data.length} décisions enregistrées.`,
-        );
-        return;
-      }
-      const probleme = error as ProblemDetails | undefined;
-      const parOrientation: Record<string, ErreursChamps> = {};
-      decisions.forEach((d, i) => {
-        const e = erreursDecision(probleme, i);
-        if (Object.keys(e).length) parOrientation[d.orientation_id] = e;
-      });
-      setErreurs(parOrientation);
-      // Errors shown next to their fields: the summary only says where to look.
-      const concernees = decisions.filter((d) => parOrientation[d.orientation_id]).length;
-      setEchec(
-        concernees > 0 && (response.status === 422 || response.status === 409)
+    const fait = await envoyer(() => api.POST("/api/v1/commissions/{session_id}/decisions", { params: { path: { session_id: s.id } }, body: { decisions } }), {
+      // Keyed "<orientation id>/<field>": each decision's errors go under its own fields.
+      adapterErreurs: (_, probleme) =>
+        Object.fromEntries(decisions.flatMap((d, i) => Object.entries(erreursDecision(probleme, i)).map(([cle, m]) => [`${d.orientation_id}/${cle}`, m]))),
+      messageRefus: ({ probleme, statut, erreurs: parCle }) => {
+        // Errors shown next to their fields: the summary only says where to look.
+        const concernees = decisions.filter((d) => Object.keys(parCle).some((cle) => cle.startsWith(`${d.orientation_id}/`))).length;
+        return concernees > 0 && (statut === 422 || statut === 409)
           ? `${concernees > 1 ? "Des décisions sont incomplètes ou refusées" : "La décision est incomplète ou refusée"} : voyez le message sous le champ signalé. ${decisions.length > 1 ? "Aucune décision n'a été enregistrée." : ""}`.trim()
-          : messageErreur(probleme, response.status),
-      );
-    } catch (e) {
-      setEchec(messageErreur(e));
-    } finally {
-      setEnvoi(false);
-    }
+          : messageErreur(probleme, statut);
+      },
+    });
+    if (!fait) return;
+    const data = fait.donnees;
+    setFormulaires((f) => {
+      const suite = { ...f };
+      for (const o of data) delete suite[o.id];
+      return suite;
+    });
+    onDecide(
+      data.length === 1 ? `Orientation ${data[0]!.reference} : ${STATUTS_ORIENTATION[data[0]!.statut].toLowerCase()}.` : `${data.length} décisions enregistrées.`,
+    );
   };
 
   const ouverte = !s.close && s.decidable;
   return (
     <>
-      {echec && <Alert severity="error" title="Les décisions n'ont pas été enregistrées" description={echec} className="fr-mb-3w" />}
+      {echec && <Alert severity="error" title="Les décisions n'ont pas été enregistrées" description={echec.message} className="fr-mb-3w" />}
       {!s.close && !s.decidable && s.ordre_du_jour.length > 0 && (
         <Alert
           severity="info"
@@ -118,7 +105,7 @@ export function OrdreDuJour({ s, lignes, dispositif, conventions, noms, onDecide
       {lignes.map((l) => {
         const f = formulaire(l);
         const possibles = decisionsPossibles(l.o);
-        const e = erreurs[l.o.id] ?? {};
+        const e = erreursDe(erreurs, l.o.id);
         return (
           <section key={l.o.id} className="fr-card fr-p-3w fr-mb-3w" aria-label={`Orientation ${l.o.reference}`}>
             <div className="fr-grid-row fr-grid-row--middle" style={{ justifyContent: "space-between", gap: "1rem" }}>
