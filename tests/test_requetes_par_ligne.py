@@ -129,6 +129,15 @@ LISTES: dict[str, Liste] = {
         "gie", lambda c: "/api/v1/orientations", lambda cl, db, m, c: orienter(cl, m, c["d"]["id"]) and None,
         _orientation_ctx,
     ),
+    # The search by name (issue 14): the households as sent, read in a fixed number of queries.
+    "orientations (recherche)": Liste(
+        "bailleur", lambda c: "/api/v1/orientations?q=O-", lambda cl, db, m, c: orienter(cl, m, c["d"]["id"]) and None,
+        _orientation_ctx,
+    ),
+    "orientations (recherche, commission)": Liste(
+        "gie", lambda c: "/api/v1/orientations?q=O-", lambda cl, db, m, c: orienter(cl, m, c["d"]["id"]) and None,
+        _orientation_ctx,
+    ),
     "journal": Liste(
         "asso_resp",
         lambda c: "/api/v1/audit",

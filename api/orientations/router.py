@@ -116,6 +116,16 @@ def orientations_lister(
     statut: StatutOrientation | None = None,
     dispositif_id: uuid.UUID | None = None,
     external_ref: Annotated[str | None, Query(max_length=100)] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="Recherche : référence (ou partie) de l'orientation ou du ménage, ou nom d'une personne "
+            "du ménage (sans accents ni majuscules) tel que votre organisation le lit : le ménage que vous avez "
+            "transmis (prescripteur, bailleur) ou qui vous a été soumis (commission), le dossier vivant pour "
+            "l'association qui le porte",
+        ),
+    ] = None,
     modifie_depuis: Annotated[
         DateHeureISO | None,
         Query(
@@ -133,6 +143,7 @@ def orientations_lister(
         dispositif_id=dispositif_id,
         modifie_depuis=modifie_depuis,
         external_ref=external_ref,
+        q=q,
     )
 
 

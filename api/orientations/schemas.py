@@ -138,6 +138,13 @@ class OrientationPublic(BaseModel):
     cree_le: datetime
     modifie_le: datetime
     version: int
+    demandeur: str | None = Field(
+        default=None,
+        description="Dans la liste : le demandeur du ménage tel que votre organisation le lit (le dossier "
+        "vivant pour l'association qui le porte, le ménage transmis pour le prescripteur et la commission) ; "
+        "absent si vous ne lisez pas le ménage",
+        examples=["Claire VALLÉE"],
+    )
 
 
 class LotOrientationsPublic(BaseModel):

@@ -4465,6 +4465,12 @@ export interface components {
             /** Date Reception */
             date_reception: string | null;
             /**
+             * Demandeur
+             * @description Dans la liste : le demandeur du ménage tel que votre organisation le lit (le dossier vivant pour l'association qui le porte, le ménage transmis pour le prescripteur et la commission) ; absent si vous ne lisez pas le ménage
+             * @example Claire VALLÉE
+             */
+            demandeur?: string | null;
+            /**
              * Dispositif Id
              * Format: uuid
              */
@@ -4552,6 +4558,12 @@ export interface components {
             date_decision: string | null;
             /** Date Reception */
             date_reception: string | null;
+            /**
+             * Demandeur
+             * @description Dans la liste : le demandeur du ménage tel que votre organisation le lit (le dossier vivant pour l'association qui le porte, le ménage transmis pour le prescripteur et la commission) ; absent si vous ne lisez pas le ménage
+             * @example Claire VALLÉE
+             */
+            demandeur?: string | null;
             /**
              * Dispositif Id
              * Format: uuid
@@ -13377,6 +13389,8 @@ export interface operations {
                 statut?: components["schemas"]["StatutOrientation"] | null;
                 dispositif_id?: string | null;
                 external_ref?: string | null;
+                /** @description Recherche : référence (ou partie) de l'orientation ou du ménage, ou nom d'une personne du ménage (sans accents ni majuscules) tel que votre organisation le lit : le ménage que vous avez transmis (prescripteur, bailleur) ou qui vous a été soumis (commission), le dossier vivant pour l'association qui le porte */
+                q?: string | null;
                 /** @description ISO 8601 : seulement les orientations modifiées après cet instant, les plus anciennes d'abord */
                 modifie_depuis?: string | null;
                 /** @description Taille de page (100 au plus) */
