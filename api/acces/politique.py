@@ -45,6 +45,7 @@ class Fait(StrEnum):
     document_confidentiel = "document_confidentiel"  # one flagged confidential by who deposited it
     notification = "notification"  # what a professional is told (a sentence and a link, no name)
     courriel_en_echec = "courriel_en_echec"  # an e-mail the worker gave up sending (dead letter)
+    webhook_en_echec = "webhook_en_echec"  # a webhook delivery given up after its last try
     consentement_rappel = "consentement_rappel"  # the household's consent to reminders: channels, number, address
     convention = "convention"  # a funding agreement: period, targets, budget, funders and their shares
 
@@ -179,6 +180,12 @@ POLITIQUE: dict[Fait, Regle] = {
         lecture=_r(R.administration),
         modification=_r(R.administration),
         pourquoi="Les envois abandonnés sont l'affaire de l'exploitant ; ils ne contiennent ni nom ni cible.",
+    ),
+    Fait.webhook_en_echec: Regle(
+        lecture=_r(R.administration),
+        modification=_r(R.administration),
+        pourquoi="Les livraisons abandonnées sont l'affaire de l'exploitant, qui les relance une fois le "
+        "partenaire prévenu ; elles ne portent que des statuts codés, ni nom ni cible.",
     ),
     Fait.consentement_rappel: Regle(
         lecture=_r(R.porteur),

@@ -183,6 +183,17 @@ def verifier_abonnable(principal: Principal) -> None:
         )
 
 
+def condition_webhooks_en_echec(principal: Principal) -> ColumnElement[bool]:
+    """The given-up webhook deliveries this principal reads and sends again (policy:
+    ``webhook_en_echec``): the platform's operator only."""
+    return true() if principal.is_admin and Relation.administration in lecteurs(Fait.webhook_en_echec) else false()
+
+
+def verifier_admin_webhooks(principal: Principal) -> None:
+    if not principal.is_admin:
+        raise Interdit("Les livraisons de webhooks abandonnées sont réservées à l'administration de la plateforme.")
+
+
 # --- What this domain tells the domains below it (their declared extension points) ---
 
 

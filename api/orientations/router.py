@@ -32,6 +32,7 @@ from api.orientations.models import StatutOrientation
 from api.orientations.schemas import (
     DecisionsSession,
     EvenementPublic,
+    LivraisonEnEchec,
     LivraisonPublic,
     LotOrientationsCreate,
     LotOrientationsPublic,
@@ -483,6 +484,30 @@ def webhooks_creer(
 )
 def webhooks_lister(session: SessionDep, principal: CurrentPrincipal) -> list[WebhookPublic]:
     return webhooks.lister_webhooks(session, principal)
+
+
+@router.get(
+    "/webhooks/echecs",
+    response_model=Page[LivraisonEnEchec],
+    tags=["webhooks"],
+    operation_id="webhooks_echecs",
+    summary="Livraisons de webhooks abandonnées après leur dernier essai (administration)",
+    responses=responses(Interdit),
+)
+def webhooks_echecs(session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[LivraisonEnEchec]:
+    return webhooks.lister_echecs(session, principal, page=page)
+
+
+@router.post(
+    "/webhooks/echecs/{livraison_id}/relancer",
+    response_model=LivraisonEnEchec,
+    tags=["webhooks"],
+    operation_id="webhooks_relancer",
+    summary="Remettre une livraison abandonnée dans la file, pour une nouvelle série d'essais (administration)",
+    responses=responses(Interdit, Introuvable, Conflit),
+)
+def webhooks_relancer(livraison_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> LivraisonEnEchec:
+    return webhooks.relancer(session, principal, livraison_id)
 
 
 @router.delete(

@@ -248,6 +248,24 @@ class LivraisonPublic(BaseModel):
     essais: list[TentativePublic]
 
 
+class LivraisonEnEchec(BaseModel):
+    """Une livraison de webhook abandonnée après son dernier essai (administration)."""
+
+    id: uuid.UUID
+    webhook_id: uuid.UUID
+    organisation_id: uuid.UUID
+    organisation_nom: str = Field(description="Organisation abonnée (bailleur, prescripteur)")
+    url: str = Field(description="Adresse cible du webhook")
+    webhook_actif: bool = Field(description="Faux si l'organisation a supprimé ce webhook : rien à relancer")
+    orientation_id: uuid.UUID
+    orientation_reference: str
+    tentatives: int = Field(description="Nombre d'essais de la dernière série")
+    derniere_erreur: str | None = Field(description="Réponse ou erreur du dernier essai")
+    dernier_code_http: int | None
+    dernier_essai_le: datetime | None
+    cree_le: datetime
+
+
 class OrientationEnAttente(OrientationPublic):
     """Une orientation qui attend une séance : reçue, ajournée, en attente d'informations, ou
     « en commission » sans séance ouverte pour la décider."""

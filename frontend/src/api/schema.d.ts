@@ -1657,6 +1657,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks/echecs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Livraisons de webhooks abandonnées après leur dernier essai (administration) */
+        get: operations["webhooks_echecs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/echecs/{livraison_id}/relancer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remettre une livraison abandonnée dans la file, pour une nouvelle série d'essais (administration) */
+        post: operations["webhooks_relancer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks/{webhook_id}": {
         parameters: {
             query?: never;
@@ -3427,7 +3461,7 @@ export interface components {
          * @description The kinds of facts the product holds about a household.
          * @enum {string}
          */
-        Fait: "menage_vivant" | "menage_transmis" | "orientation" | "statut_orientation" | "commentaire" | "mesure_complete" | "mesure_statut" | "cible_sensible" | "note_mesure" | "rendez_vous" | "compte_rendu" | "journal_acces" | "indicateur" | "rapport" | "document" | "document_confidentiel" | "notification" | "courriel_en_echec" | "consentement_rappel" | "convention";
+        Fait: "menage_vivant" | "menage_transmis" | "orientation" | "statut_orientation" | "commentaire" | "mesure_complete" | "mesure_statut" | "cible_sensible" | "note_mesure" | "rendez_vous" | "compte_rendu" | "journal_acces" | "indicateur" | "rapport" | "document" | "document_confidentiel" | "notification" | "courriel_en_echec" | "webhook_en_echec" | "consentement_rappel" | "convention";
         /** Fin */
         Fin: {
             /** Commentaire */
@@ -3586,6 +3620,68 @@ export interface components {
          * @enum {string}
          */
         LienPersonne: "demandeur" | "conjoint" | "enfant" | "autre";
+        /**
+         * LivraisonEnEchec
+         * @description Une livraison de webhook abandonnée après son dernier essai (administration).
+         */
+        LivraisonEnEchec: {
+            /**
+             * Cree Le
+             * Format: date-time
+             */
+            cree_le: string;
+            /** Dernier Code Http */
+            dernier_code_http: number | null;
+            /** Dernier Essai Le */
+            dernier_essai_le: string | null;
+            /**
+             * Derniere Erreur
+             * @description Réponse ou erreur du dernier essai
+             */
+            derniere_erreur: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Organisation Id
+             * Format: uuid
+             */
+            organisation_id: string;
+            /**
+             * Organisation Nom
+             * @description Organisation abonnée (bailleur, prescripteur)
+             */
+            organisation_nom: string;
+            /**
+             * Orientation Id
+             * Format: uuid
+             */
+            orientation_id: string;
+            /** Orientation Reference */
+            orientation_reference: string;
+            /**
+             * Tentatives
+             * @description Nombre d'essais de la dernière série
+             */
+            tentatives: number;
+            /**
+             * Url
+             * @description Adresse cible du webhook
+             */
+            url: string;
+            /**
+             * Webhook Actif
+             * @description Faux si l'organisation a supprimé ce webhook : rien à relancer
+             */
+            webhook_actif: boolean;
+            /**
+             * Webhook Id
+             * Format: uuid
+             */
+            webhook_id: string;
+        };
         /** LivraisonPublic */
         LivraisonPublic: {
             /**
@@ -4773,6 +4869,20 @@ export interface components {
         Page_EnvoiPublic_: {
             /** Items */
             items: components["schemas"]["EnvoiPublic"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /**
+             * Total
+             * @description Nombre total d'éléments correspondant aux filtres
+             */
+            total: number;
+        };
+        /** Page[LivraisonEnEchec] */
+        Page_LivraisonEnEchec_: {
+            /** Items */
+            items: components["schemas"]["LivraisonEnEchec"][];
             /** Limit */
             limit: number;
             /** Offset */
@@ -16158,6 +16268,161 @@ export interface operations {
             };
             /** @description Type de contenu non supporté */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    webhooks_echecs: {
+        parameters: {
+            query?: {
+                /** @description Taille de page (100 au plus) */
+                limit?: number;
+                /** @description Décalage */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_LivraisonEnEchec_"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    webhooks_relancer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                livraison_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LivraisonEnEchec"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Ressource introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflit avec l'état actuel */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
