@@ -36,6 +36,7 @@ class Fait(StrEnum):
     mesure_statut = "mesure_statut"  # the status of a mesure, nothing else
     cible_sensible = "cible_sensible"  # health, justice, violence: the label of a sensitive cible
     note_mesure = "note_mesure"  # the workers' notes on a mesure (events' comments, suivi's comment)
+    alerte_ecartee = "alerte_ecartee"  # an alert of a mesure set aside or put off, with the worker's reason
     rendez_vous = "rendez_vous"  # date, place, type, status, participants
     compte_rendu = "compte_rendu"  # the written account of a rendez-vous
     journal_acces = "journal_acces"  # who read or changed a file, and when
@@ -131,6 +132,12 @@ POLITIQUE: dict[Fait, Regle] = {
         lecture=_r(R.porteur),
         modification=_r(R.porteur),
         pourquoi="Les notes des travailleurs sociaux restent dans l'association.",
+    ),
+    Fait.alerte_ecartee: Regle(
+        lecture=_r(R.porteur),
+        modification=_r(R.porteur),
+        pourquoi="Une alerte écartée ou reportée, et son motif écrit par un travailleur social : le suivi "
+        "de la mesure par l'association qui la porte, comme ses notes ; personne d'autre.",
     ),
     Fait.rendez_vous: Regle(
         lecture=_r(R.porteur),

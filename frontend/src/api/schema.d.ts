@@ -3229,7 +3229,7 @@ export interface components {
             } | null;
             /**
              * Evenement
-             * @description Type : statut d'orientation atteint, événement de mesure (demarrage, fin…), type de rendez-vous
+             * @description Type : statut d'orientation atteint, événement de mesure (demarrage, fin…), type de rendez-vous, type d'alerte écartée
              * @example reorientation
              */
             evenement: string;
@@ -3237,13 +3237,14 @@ export interface components {
             motif?: string | null;
             /**
              * Nature
+             * @description « alerte » : une alerte de la mesure écartée ou reportée, avec son motif (l'association qui porte la mesure seulement)
              * @enum {string}
              */
-            nature: "orientation" | "mesure" | "rendez_vous";
+            nature: "orientation" | "mesure" | "rendez_vous" | "alerte";
             /**
              * Objet Id
              * Format: uuid
-             * @description Orientation, mesure ou rendez-vous concerné
+             * @description Orientation, mesure ou rendez-vous concerné (la mesure pour une alerte)
              */
             objet_id: string;
             /** Objet Reference */
@@ -3429,6 +3430,8 @@ export interface components {
         ExportMenage: {
             /** Anonymise Le */
             anonymise_le: string | null;
+            /** @description Consentement du ménage aux rappels de rendez-vous (canaux, numéro, adresse), en vigueur et historique : seulement pour l'association qui le tient (absent pour toute autre organisation) */
+            consentement_rappel?: components["schemas"]["ConsentementRappels"] | null;
             /**
              * Documents
              * @description Documents que l'organisation qui exporte peut lire (le fichier se télécharge à part)
@@ -3461,7 +3464,7 @@ export interface components {
          * @description The kinds of facts the product holds about a household.
          * @enum {string}
          */
-        Fait: "menage_vivant" | "menage_transmis" | "orientation" | "statut_orientation" | "commentaire" | "mesure_complete" | "mesure_statut" | "cible_sensible" | "note_mesure" | "rendez_vous" | "compte_rendu" | "journal_acces" | "indicateur" | "rapport" | "document" | "document_confidentiel" | "notification" | "courriel_en_echec" | "webhook_en_echec" | "consentement_rappel" | "convention";
+        Fait: "menage_vivant" | "menage_transmis" | "orientation" | "statut_orientation" | "commentaire" | "mesure_complete" | "mesure_statut" | "cible_sensible" | "note_mesure" | "alerte_ecartee" | "rendez_vous" | "compte_rendu" | "journal_acces" | "indicateur" | "rapport" | "document" | "document_confidentiel" | "notification" | "courriel_en_echec" | "webhook_en_echec" | "consentement_rappel" | "convention";
         /** Fin */
         Fin: {
             /** Commentaire */
@@ -3950,6 +3953,11 @@ export interface components {
         };
         /** MesureExport */
         MesureExport: {
+            /**
+             * Alertes Ecartees
+             * @description Alertes écartées ou reportées, avec leur motif : seulement pour l'association qui porte la mesure
+             */
+            alertes_ecartees?: components["schemas"]["AlerteEcarteePublic"][];
             /** Evenements */
             evenements: components["schemas"]["api__mesures__schemas__EvenementPublic"][];
             /** Mesure */
