@@ -36,6 +36,7 @@ class Fait(StrEnum):
     mesure_statut = "mesure_statut"  # the status of a mesure, nothing else
     cible_sensible = "cible_sensible"  # health, justice, violence: the label of a sensitive cible
     note_mesure = "note_mesure"  # the workers' notes on a mesure (events' comments, suivi's comment)
+    alerte_ecartee = "alerte_ecartee"  # an alert of a mesure set aside or put off, with the worker's reason
     rendez_vous = "rendez_vous"  # date, place, type, status, participants
     compte_rendu = "compte_rendu"  # the written account of a rendez-vous
     journal_acces = "journal_acces"  # who read or changed a file, and when
@@ -45,6 +46,7 @@ class Fait(StrEnum):
     document_confidentiel = "document_confidentiel"  # one flagged confidential by who deposited it
     notification = "notification"  # what a professional is told (a sentence and a link, no name)
     courriel_en_echec = "courriel_en_echec"  # an e-mail the worker gave up sending (dead letter)
+    webhook_en_echec = "webhook_en_echec"  # a webhook delivery given up after its last try
     consentement_rappel = "consentement_rappel"  # the household's consent to reminders: channels, number, address
     convention = "convention"  # a funding agreement: period, targets, budget, funders and their shares
 
@@ -131,6 +133,12 @@ POLITIQUE: dict[Fait, Regle] = {
         modification=_r(R.porteur),
         pourquoi="Les notes des travailleurs sociaux restent dans l'association.",
     ),
+    Fait.alerte_ecartee: Regle(
+        lecture=_r(R.porteur),
+        modification=_r(R.porteur),
+        pourquoi="Une alerte écartée ou reportée, et son motif écrit par un travailleur social : le suivi "
+        "de la mesure par l'association qui la porte, comme ses notes ; personne d'autre.",
+    ),
     Fait.rendez_vous: Regle(
         lecture=_r(R.porteur),
         modification=_r(R.porteur),
@@ -179,6 +187,12 @@ POLITIQUE: dict[Fait, Regle] = {
         lecture=_r(R.administration),
         modification=_r(R.administration),
         pourquoi="Les envois abandonnés sont l'affaire de l'exploitant ; ils ne contiennent ni nom ni cible.",
+    ),
+    Fait.webhook_en_echec: Regle(
+        lecture=_r(R.administration),
+        modification=_r(R.administration),
+        pourquoi="Les livraisons abandonnées sont l'affaire de l'exploitant, qui les relance une fois le "
+        "partenaire prévenu ; elles ne portent que des statuts codés, ni nom ni cible.",
     ),
     Fait.consentement_rappel: Regle(
         lecture=_r(R.porteur),

@@ -6,10 +6,12 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import col
 
+from api.acces.politique import Fait, Relation, lit
 from api.alertes.schemas import Perimetre
 from api.auth.principal import Principal
 from api.core.errors import Interdit
 from api.mesures import access as mesures_access
+from api.mesures.access import Niveau
 from api.mesures.models import Mesure, RendezVous
 from api.organisations.models import TypeOrganisation
 
@@ -44,3 +46,9 @@ def condition_rendez_vous(principal: Principal, perimetre: Perimetre) -> ColumnE
     if perimetre == Perimetre.association:
         return porteur
     return and_(porteur, or_(col(Mesure.referent_id) == principal.id, col(RendezVous.cree_par_id) == principal.id))
+
+
+def lit_ecartees(niveau: Niveau | None) -> bool:
+    """Whether a reader of a mesure at this level reads the alerts set aside on it, with
+    their reasons (policy: ``alerte_ecartee``): the association that carries it."""
+    return niveau == Niveau.porteur and lit(Fait.alerte_ecartee, {Relation.porteur})

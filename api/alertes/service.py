@@ -48,6 +48,7 @@ from api.core.pagination import PageParams
 from api.dispositifs.models import Dispositif
 from api.menages import noms
 from api.menages.models import Menage
+from api.mesures.access import Niveau
 from api.mesures.models import Mesure, RendezVous, StatutMesure, StatutRendezVous
 
 JOURS_FIN_PROCHE = 30
@@ -412,3 +413,27 @@ def ecarter_alerte(
     session.add(ecartee)
     session.commit()
     return AlerteEcarteePublic.model_validate(ecartee, from_attributes=True)
+
+
+def ecartees_lues(
+    session: Session, niveaux: Mapping[uuid.UUID, Niveau | None]
+) -> dict[uuid.UUID, list[AlerteEcarteePublic]]:
+    """The alerts set aside or put off on these mesures (mesure id → how the reader sees
+    it), oldest first, for the mesures whose reader reads them (``access.lit_ecartees``:
+    the carrying association); one query whatever their number. For the household's
+    timeline and export."""
+    lues = [mesure_id for mesure_id, niveau in niveaux.items() if access.lit_ecartees(niveau)]
+    out: dict[uuid.UUID, list[AlerteEcarteePublic]] = {i: [] for i in lues}
+    if lues:
+        for e in session.exec(
+            select(AlerteEcartee)
+            .where(col(AlerteEcartee.mesure_id).in_(lues))
+            .order_by(col(AlerteEcartee.le), col(AlerteEcartee.id))
+        ):
+            out[e.mesure_id].append(AlerteEcarteePublic.model_validate(e, from_attributes=True))
+    return out
+
+
+def libelle(type_alerte: TypeAlerte) -> str:
+    """The French name of a kind of alert (« Suivi à 6 mois dû »)."""
+    return PAR_TYPE[type_alerte].libelle

@@ -1,5 +1,5 @@
-"""The timeline of a household: referrals, mesure events and rendez-vous, as each reader may
-see them."""
+"""The timeline of a household: referrals, mesure events, rendez-vous and the alerts set aside,
+as each reader may see them."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session, col
 
+from api.alertes import service as alertes
 from api.audit.models import ActionAudit
 from api.audit.service import journaliser
 from api.auth.principal import Principal
@@ -59,8 +60,9 @@ def _mesures(session: Session, principal: Principal, menage_id: uuid.UUID) -> li
     visibles = mesures_access.visible_mesures(principal, sonde=True)
     mesures = list(session.exec(visibles.where(Mesure.menage_id == menage_id)))
     out: list[EntreeChronologie] = []
+    niveaux = {m.id: mesures_access.niveau(session, principal, m) for m in mesures}
     for m in mesures:
-        niveau = mesures_access.niveau(session, principal, m)
+        niveau = niveaux[m.id]
         if niveau is None:
             continue
         for ev in evenements_visibles(session, niveau, [m.id]):
@@ -100,6 +102,40 @@ def _mesures(session: Session, principal: Principal, menage_id: uuid.UUID) -> li
                         "lieu": rdv.lieu,
                         "duree_minutes": rdv.duree_minutes,
                         "est_suivi": rdv.est_suivi,
+                    },
+                )
+            )
+    out += _alertes_ecartees(session, mesures, niveaux)
+    return out
+
+
+def _alertes_ecartees(
+    session: Session, mesures: list[Mesure], niveaux: dict[uuid.UUID, mesures_access.Niveau | None]
+) -> list[EntreeChronologie]:
+    """The alerts set aside or put off, with their reason, on the mesures whose reader reads
+    them (policy: ``alerte_ecartee``, the carrying association): dated the day they were set
+    aside, so the timeline says when the worker decided, and why."""
+    references = {m.id: m.reference for m in mesures}
+    out: list[EntreeChronologie] = []
+    for mesure_id, ecartees in alertes.ecartees_lues(session, niveaux).items():
+        for e in ecartees:
+            le = _aware(e.le)
+            out.append(
+                EntreeChronologie(
+                    nature="alerte",
+                    quand=le,
+                    date_effet=le.astimezone(PARIS).date(),
+                    objet_id=mesure_id,
+                    objet_reference=references[mesure_id],
+                    evenement=e.type.value,
+                    vers_statut="reportee" if e.jusqu_au else "ecartee",
+                    motif=e.motif,
+                    details={
+                        "libelle": alertes.libelle(e.type),
+                        "date_reference": e.date_reference.isoformat(),
+                        "jusqu_au": e.jusqu_au.isoformat() if e.jusqu_au else None,
+                        "rendez_vous_id": str(e.rendez_vous_id) if e.rendez_vous_id else None,
+                        "par_id": str(e.par_id),
                     },
                 )
             )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, not_, or_
 from sqlmodel import col, select
@@ -19,7 +20,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from api.acces.politique import Fait, Relation, lecteurs, modificateurs
 from api.auth.principal import Principal
 from api.core.errors import Interdit
-from api.menages.models import Menage, MenageAcces, MenageTransmission
+from api.menages.models import Menage, MenageAcces, MenageTransmission, Personne
 from api.organisations.models import TypeOrganisation
 
 # Partners who may open a household file (a funder or the platform admin never does).
@@ -176,6 +177,28 @@ def condition_transmission_visible(principal: Principal) -> ColumnElement[bool]:
             raise RuntimeError("lecteurs des transmissions non déclarés : importez api.orientations.access")
         conditions.append(_LECTEURS_DE_TRANSMISSION["commission"](principal))
     return or_(*conditions)
+
+
+def condition_nom_lu(principal: Principal, menage_id: Any, motif_nom: str) -> ColumnElement[bool]:
+    """SQL condition on ``menage_id`` (a column of the caller's query): a person of that
+    household, *as this principal reads it* (``vues``), has a ``nom prénom`` matching
+    ``motif_nom`` (a LIKE pattern of a text already without accents or case).
+
+    The live names for who reads the live file (``menage_vivant``); for a referrer or a
+    commission (``menage_transmis``), the names of the transmissions it reads, never the
+    live file: a name the carrying association changed since is not found under its new
+    spelling. A household with no transmission the reader may read (rows written outside
+    the services: the demo) is shown with its live identity (``_vue_transmise``) and
+    searched the same way. Households it does not see at all: nothing."""
+    vivant = exists().where(Menage.id == menage_id, condition_vivant(principal))
+    transmis = exists().where(Menage.id == menage_id, condition_visible(principal), not_(condition_vivant(principal)))
+    nom_vivant = exists().where(
+        Personne.menage_id == menage_id, col(Personne.nom_recherche).like(motif_nom, escape="\\")
+    )
+    transmissions = [MenageTransmission.menage_id == menage_id, condition_transmission_visible(principal)]
+    nom_transmis = exists().where(*transmissions, col(MenageTransmission.noms_recherche).like(motif_nom, escape="\\"))
+    sans_transmission = not_(exists().where(*transmissions))
+    return or_(and_(vivant, nom_vivant), and_(transmis, or_(nom_transmis, and_(sans_transmission, nom_vivant))))
 
 
 def verifier_createur(principal: Principal) -> None:

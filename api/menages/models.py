@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
 from api.core.models import new_id, utcnow
@@ -81,6 +81,10 @@ class MenageTransmission(SQLModel, table=True):
     quand: datetime = Field(default_factory=utcnow)
     # MenagePublic as it was (persons, situation, contact), without the live file's version.
     donnees: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    # The names of ``donnees`` as ``Personne.nom_recherche`` keeps them (one person per
+    # line): a referrer or a commission searches what it was sent, not the live file
+    # (migration 0042; pg_trgm index on PostgreSQL).
+    noms_recherche: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
 class MenageAcces(SQLModel, table=True):

@@ -26,7 +26,7 @@ from api.core.models import inserer, inserer_objets, new_id, utcnow
 from api.core.pagination import TOTAL_PLAFOND, Page, PageCurseur, PageParams, count, count_plafonne
 from api.core.referentiels import Composition, LienPersonne, Sexe
 from api.core.texte import motif_like, normaliser
-from api.menages import access
+from api.menages import access, noms
 from api.menages.models import Dette, Menage, MenageTransmission, Personne, Ressource
 from api.menages.schemas import (
     DetteIn,
@@ -122,6 +122,7 @@ def transmettre(session: Session, principal: Principal, envois: Sequence[tuple[u
                 "donnees": lues[menage_id].model_dump(
                     mode="json", exclude={"vue", "transmis_le", "modifiable", "version", "modifie_le"}
                 ),
+                "noms_recherche": "\n".join(normaliser(f"{p.nom} {p.prenom}") for p in lues[menage_id].personnes),
             }
             for menage_id, orientation_id in envois
             if menage_id in lues
@@ -440,6 +441,20 @@ def visibles(session: Session, principal: Principal, menage_ids: Iterable[uuid.U
     """Those of ``menage_ids`` this principal may see, by id, in one query (the others are
     answered 404 by the callers: never a hint that they exist)."""
     return {m.id: m for m in session.exec(access.visible_menages(principal).where(col(Menage.id).in_(set(menage_ids))))}
+
+
+def demandeurs_lus(session: Session, principal: Principal, menage_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The demandeur's name (« Claire VALLÉE ») of those households this principal sees, as
+    it reads them (``vues``: the live file, or what it was sent), in a few queries whatever
+    their number; a household it does not see has no entry."""
+    lues = vues(session, principal, list(visibles(session, principal, menage_ids).values()))
+    out: dict[uuid.UUID, str] = {}
+    for menage_id, v in lues.items():
+        d = next((p for p in v.personnes if p.lien == LienPersonne.demandeur), None)
+        nom = noms.libelle(d.prenom, d.nom) if d else None
+        if nom:
+            out[menage_id] = nom
+    return out
 
 
 def get_menage(session: Session, principal: Principal, menage_id: uuid.UUID, *, journal: bool = True) -> Menage:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, true, union
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -182,6 +183,17 @@ def verifier_abonnable(principal: Principal) -> None:
         )
 
 
+def condition_webhooks_en_echec(principal: Principal) -> ColumnElement[bool]:
+    """The given-up webhook deliveries this principal reads and sends again (policy:
+    ``webhook_en_echec``): the platform's operator only."""
+    return true() if principal.is_admin and Relation.administration in lecteurs(Fait.webhook_en_echec) else false()
+
+
+def verifier_admin_webhooks(principal: Principal) -> None:
+    if not principal.is_admin:
+        raise Interdit("Les livraisons de webhooks abandonnées sont réservées à l'administration de la plateforme.")
+
+
 # --- What this domain tells the domains below it (their declared extension points) ---
 
 
@@ -230,14 +242,20 @@ def _ids_mesures_prescrites(principal: Principal) -> Any:
     return union(par_orientation, par_mesure)
 
 
+_ORIENTATION_SOUMISE = aliased(Orientation)
+
+
 def _transmission_soumise_a_sa_commission(principal: Principal) -> ColumnElement[bool]:
     """A commission reads the transmissions that came with a referral submitted to one of
     its dispositifs."""
+    # An alias: inside a query of the orientations themselves (their search by name), the
+    # table would be correlated to the listed referral instead of ranging over all of them.
+    o = _ORIENTATION_SOUMISE
     return exists().where(
-        Orientation.id == MenageTransmission.orientation_id,
-        Orientation.dispositif_id == Dispositif.id,
+        o.id == MenageTransmission.orientation_id,
+        o.dispositif_id == Dispositif.id,
         Dispositif.commission_id == principal.organisation_id,
-        Orientation.statut != StatutOrientation.brouillon.value,
+        o.statut != StatutOrientation.brouillon.value,
     )
 
 

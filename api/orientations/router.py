@@ -32,6 +32,7 @@ from api.orientations.models import StatutOrientation
 from api.orientations.schemas import (
     DecisionsSession,
     EvenementPublic,
+    LivraisonEnEchec,
     LivraisonPublic,
     LotOrientationsCreate,
     LotOrientationsPublic,
@@ -116,6 +117,16 @@ def orientations_lister(
     statut: StatutOrientation | None = None,
     dispositif_id: uuid.UUID | None = None,
     external_ref: Annotated[str | None, Query(max_length=100)] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="Recherche : référence (ou partie) de l'orientation ou du ménage, ou nom d'une personne "
+            "du ménage (sans accents ni majuscules) tel que votre organisation le lit : le ménage que vous avez "
+            "transmis (prescripteur, bailleur) ou qui vous a été soumis (commission), le dossier vivant pour "
+            "l'association qui le porte",
+        ),
+    ] = None,
     modifie_depuis: Annotated[
         DateHeureISO | None,
         Query(
@@ -133,6 +144,7 @@ def orientations_lister(
         dispositif_id=dispositif_id,
         modifie_depuis=modifie_depuis,
         external_ref=external_ref,
+        q=q,
     )
 
 
@@ -472,6 +484,30 @@ def webhooks_creer(
 )
 def webhooks_lister(session: SessionDep, principal: CurrentPrincipal) -> list[WebhookPublic]:
     return webhooks.lister_webhooks(session, principal)
+
+
+@router.get(
+    "/webhooks/echecs",
+    response_model=Page[LivraisonEnEchec],
+    tags=["webhooks"],
+    operation_id="webhooks_echecs",
+    summary="Livraisons de webhooks abandonnées après leur dernier essai (administration)",
+    responses=responses(Interdit),
+)
+def webhooks_echecs(session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[LivraisonEnEchec]:
+    return webhooks.lister_echecs(session, principal, page=page)
+
+
+@router.post(
+    "/webhooks/echecs/{livraison_id}/relancer",
+    response_model=LivraisonEnEchec,
+    tags=["webhooks"],
+    operation_id="webhooks_relancer",
+    summary="Remettre une livraison abandonnée dans la file, pour une nouvelle série d'essais (administration)",
+    responses=responses(Interdit, Introuvable, Conflit),
+)
+def webhooks_relancer(livraison_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> LivraisonEnEchec:
+    return webhooks.relancer(session, principal, livraison_id)
 
 
 @router.delete(

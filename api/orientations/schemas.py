@@ -138,6 +138,13 @@ class OrientationPublic(BaseModel):
     cree_le: datetime
     modifie_le: datetime
     version: int
+    demandeur: str | None = Field(
+        default=None,
+        description="Dans la liste : le demandeur du ménage tel que votre organisation le lit (le dossier "
+        "vivant pour l'association qui le porte, le ménage transmis pour le prescripteur et la commission) ; "
+        "absent si vous ne lisez pas le ménage",
+        examples=["Claire VALLÉE"],
+    )
 
 
 class LotOrientationsPublic(BaseModel):
@@ -239,6 +246,24 @@ class LivraisonPublic(BaseModel):
     livree_le: datetime | None
     corps: str = Field(description="Corps JSON envoyé (signé)")
     essais: list[TentativePublic]
+
+
+class LivraisonEnEchec(BaseModel):
+    """Une livraison de webhook abandonnée après son dernier essai (administration)."""
+
+    id: uuid.UUID
+    webhook_id: uuid.UUID
+    organisation_id: uuid.UUID
+    organisation_nom: str = Field(description="Organisation abonnée (bailleur, prescripteur)")
+    url: str = Field(description="Adresse cible du webhook")
+    webhook_actif: bool = Field(description="Faux si l'organisation a supprimé ce webhook : rien à relancer")
+    orientation_id: uuid.UUID
+    orientation_reference: str
+    tentatives: int = Field(description="Nombre d'essais de la dernière série")
+    derniere_erreur: str | None = Field(description="Réponse ou erreur du dernier essai")
+    dernier_code_http: int | None
+    dernier_essai_le: datetime | None
+    cree_le: datetime
 
 
 class OrientationEnAttente(OrientationPublic):

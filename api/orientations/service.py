@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
+from sqlalchemy import ColumnElement, exists, or_
 from sqlmodel import Session, col, select
 
 from api.audit.models import ActionAudit
@@ -23,10 +24,14 @@ from api.core.errors import (
 )
 from api.core.models import new_id, utcnow
 from api.core.pagination import Page, PageParams, count
+from api.core.texte import motif_like, normaliser
 from api.dispositifs import access as dispositifs_access
 from api.dispositifs import service as dispositifs
 from api.dispositifs.models import Cible, Dispositif
 from api.dispositifs.schemas import CIBLE_CONFIDENTIELLE
+from api.menages import access as menages_access
+from api.menages import service as menages
+from api.menages.models import Menage
 from api.notifications import service as notifications
 from api.orientations import access, graphe, idempotence, webhooks
 from api.orientations.models import (
@@ -134,10 +139,15 @@ def lister_orientations(
     dispositif_id: uuid.UUID | None = None,
     modifie_depuis: datetime | None = None,
     external_ref: str | None = None,
+    q: str | None = None,
 ) -> Page[OrientationPublic]:
     """Visible referrals; ``modifie_depuis`` lets a partner's system poll for changes
-    (oldest change first, so that it can page forward and keep the last date)."""
+    (oldest change first, so that it can page forward and keep the last date). ``q`` finds
+    a referral by its reference, its household's, or a name of the household as the reader
+    reads it (``condition_recherche``). Each row names the demandeur the same way."""
     query = access.visible_orientations(principal)
+    if q is not None and q.strip():
+        query = query.where(condition_recherche(principal, q))
     if statut is not None:
         query = query.where(Orientation.statut == statut.value)
     if dispositif_id is not None:
@@ -152,9 +162,29 @@ def lister_orientations(
     total = count(session, query)
     rows = list(session.exec(query.offset(page.offset).limit(page.limit)))
     journaliser_liste(session, principal, RESSOURCE, [o.id for o in rows])
-    items = publics(session, principal, rows)
+    noms = menages.demandeurs_lus(session, principal, {o.menage_id for o in rows})
+    items = [i.model_copy(update={"demandeur": noms.get(i.menage_id)}) for i in publics(session, principal, rows)]
     session.commit()
     return Page(total=total, limit=page.limit, offset=page.offset, items=items)
+
+
+def condition_recherche(principal: Principal, q: str) -> ColumnElement[bool]:
+    """Referrals whose reference or household's reference contains ``q`` (case-insensitive),
+    or one of whose household's persons is named so (accents and case aside), as the reader
+    reads the household: a prescriber or a bailleur searches the household it sent, a
+    commission the one submitted to it, the carrying association the live file
+    (``menages.access.condition_nom_lu``); the admin, who reads no household, the
+    references of the referrals only."""
+    motif = motif_like(q.strip())
+    return or_(
+        col(Orientation.reference).ilike(motif, escape="\\"),
+        exists().where(
+            col(Menage.id) == col(Orientation.menage_id),
+            menages_access.condition_visible(principal),
+            col(Menage.reference).ilike(motif, escape="\\"),
+        ),
+        menages_access.condition_nom_lu(principal, col(Orientation.menage_id), motif_like(normaliser(q))),
+    )
 
 
 def commissions_de(session: Session, orientations: Sequence[Orientation]) -> dict[uuid.UUID, uuid.UUID | None]:

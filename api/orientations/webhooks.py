@@ -17,15 +17,18 @@ import time
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 from sqlmodel import Session, col, select
 
 from api.auth.principal import Principal
-from api.core.errors import Introuvable, champ_invalide
+from api.core.errors import Conflit, Introuvable, champ_invalide
 from api.core.models import inserer, utcnow
+from api.core.pagination import Page, PageParams, count
 from api.core.sortant import AdresseInterdite, PolitiqueSortante, poster, verifier_url
 from api.core.sortant import client as client_sortant
+from api.organisations.models import Organisation
 from api.orientations import access
 from api.orientations.models import Orientation, OrientationEvenement
 from api.orientations.models_integration import (
@@ -33,7 +36,13 @@ from api.orientations.models_integration import (
     LivraisonWebhook,
     TentativeLivraison,
 )
-from api.orientations.schemas import LivraisonPublic, TentativePublic, WebhookCreate, WebhookPublic
+from api.orientations.schemas import (
+    LivraisonEnEchec,
+    LivraisonPublic,
+    TentativePublic,
+    WebhookCreate,
+    WebhookPublic,
+)
 
 logger = logging.getLogger("ancrage.webhooks")
 
@@ -299,7 +308,8 @@ def lister_livraisons(
     for t in session.exec(
         select(TentativeLivraison)
         .where(col(TentativeLivraison.livraison_id).in_([lv.id for lv in livraisons]))
-        .order_by(col(TentativeLivraison.numero))
+        # By date: a delivery sent again by the admin starts a new series numbered from 1.
+        .order_by(col(TentativeLivraison.quand), col(TentativeLivraison.numero))
     ):
         essais.setdefault(t.livraison_id, []).append(TentativePublic.model_validate(t))
     return [
@@ -316,3 +326,95 @@ def lister_livraisons(
         )
         for lv in livraisons
     ]
+
+
+# --- The admin's view of the deliveries given up (policy: ``webhook_en_echec``) ---------------
+
+
+ECHEC = "echec"
+
+
+def _requete_echecs(principal: Principal) -> Any:
+    """The given-up deliveries this principal reads, with their webhook, its organisation's
+    name and the referral's reference."""
+    return (
+        select(LivraisonWebhook, AbonnementWebhook, Organisation.nom, Orientation.reference)
+        .join(AbonnementWebhook, col(AbonnementWebhook.id) == LivraisonWebhook.abonnement_id)
+        .join(Organisation, col(Organisation.id) == AbonnementWebhook.organisation_id)
+        .join(Orientation, col(Orientation.id) == LivraisonWebhook.orientation_id)
+        .where(access.condition_webhooks_en_echec(principal), LivraisonWebhook.statut == ECHEC)
+    )
+
+
+def _en_echec(session: Session, lignes: Sequence[Any]) -> list[LivraisonEnEchec]:
+    """Rows of ``_requete_echecs`` with their last attempt, read in one query."""
+    dernieres: dict[uuid.UUID, TentativeLivraison] = {}
+    if lignes:
+        for t in session.exec(
+            select(TentativeLivraison)
+            .join(LivraisonWebhook, col(LivraisonWebhook.id) == TentativeLivraison.livraison_id)
+            .where(
+                col(TentativeLivraison.livraison_id).in_([lv.id for lv, *_ in lignes]),
+                # the last try of the last series: numbered as the delivery's count of tries
+                col(TentativeLivraison.numero) == col(LivraisonWebhook.tentatives),
+            )
+            .order_by(col(TentativeLivraison.quand))
+        ):
+            dernieres[t.livraison_id] = t
+    items = []
+    for lv, ab, organisation_nom, reference in lignes:
+        d = dernieres.get(lv.id)
+        items.append(
+            LivraisonEnEchec(
+                id=lv.id,
+                webhook_id=ab.id,
+                organisation_id=ab.organisation_id,
+                organisation_nom=organisation_nom,
+                url=ab.url,
+                webhook_actif=ab.actif,
+                orientation_id=lv.orientation_id,
+                orientation_reference=reference,
+                tentatives=lv.tentatives,
+                derniere_erreur=d.erreur if d else None,
+                dernier_code_http=d.code_http if d else None,
+                dernier_essai_le=d.quand if d else None,
+                cree_le=lv.cree_le,
+            )
+        )
+    return items
+
+
+def lister_echecs(session: Session, principal: Principal, *, page: PageParams) -> Page[LivraisonEnEchec]:
+    """Deliveries given up after their last try, newest first, with the subscribed
+    organisation, the target URL and the last attempt's answer: three queries whatever the page."""
+    access.verifier_admin_webhooks(principal)
+    query = _requete_echecs(principal)
+    total = count(session, query)
+    lignes = session.exec(
+        query.order_by(col(LivraisonWebhook.cree_le).desc(), col(LivraisonWebhook.id))
+        .offset(page.offset)
+        .limit(page.limit)
+    ).all()
+    return Page(total=total, limit=page.limit, offset=page.offset, items=_en_echec(session, lignes))
+
+
+def relancer(session: Session, principal: Principal, livraison_id: uuid.UUID) -> LivraisonEnEchec:
+    """Put a given-up delivery back in the queue for a new series of tries (the partner
+    has fixed its receiver): due at once, its earlier attempts kept in the history. A
+    delivery whose webhook its organisation removed is not sent again (409)."""
+    access.verifier_admin_webhooks(principal)
+    ligne = session.exec(_requete_echecs(principal).where(LivraisonWebhook.id == livraison_id)).first()
+    if ligne is None:
+        raise Introuvable("Livraison en échec", livraison_id)
+    lv, ab = ligne[0], ligne[1]
+    if not ab.actif:
+        raise Conflit(
+            f"Le webhook {ab.url} a été supprimé par son organisation : la livraison ne peut pas être relancée.",
+            champ="livraison_id",
+            valeur=str(livraison_id),
+        )
+    public = _en_echec(session, [ligne])[0]
+    lv.statut, lv.tentatives, lv.prochaine_tentative = "en_attente", 0, utcnow()
+    session.add(lv)
+    session.commit()
+    return public

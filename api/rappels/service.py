@@ -101,6 +101,16 @@ def _etat(session: Session, menage_id: uuid.UUID) -> ConsentementRappels:
     return ConsentementRappels(en_vigueur=next((c for c in tous if c.en_vigueur), None), historique=tous)
 
 
+def consentement_lu(session: Session, principal: Principal, menage_id: uuid.UUID) -> ConsentementRappels | None:
+    """The consent and its history if this principal reads it (policy:
+    ``consentement_rappel``, the carrying association), None otherwise: for the household's
+    export, which logs its own reading. The household's visibility is the caller's check."""
+    lit_le_consentement = session.exec(
+        select(Menage.id).where(Menage.id == menage_id, access.condition_lecture(principal))
+    ).first()
+    return _etat(session, menage_id) if lit_le_consentement is not None else None
+
+
 def lire_consentement(session: Session, principal: Principal, menage_id: uuid.UUID) -> ConsentementRappels:
     """The consent in force and those before it (the carrying association only); logged."""
     _menage(session, principal, menage_id, modifier=False)

@@ -12,12 +12,14 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from api.alertes.schemas import AlerteEcarteePublic
 from api.documents.schemas import DocumentPublic
 from api.menages.schemas import MenagePublic
 from api.mesures.schemas import EvenementPublic as EvenementMesure
 from api.mesures.schemas import MesureVue
 from api.orientations.schemas import EvenementPublic as EvenementOrientation
 from api.orientations.schemas import OrientationPublic
+from api.rappels.schemas import ConsentementRappels
 from api.rendez_vous.schemas import RendezVousPublic
 
 
@@ -31,6 +33,10 @@ class MesureExport(BaseModel):
     evenements: list[EvenementMesure]
     rendez_vous: list[RendezVousPublic] = Field(
         description="Rendez-vous et comptes rendus : seulement pour l'association qui porte la mesure"
+    )
+    alertes_ecartees: list[AlerteEcarteePublic] = Field(
+        default_factory=list,
+        description="Alertes écartées ou reportées, avec leur motif : seulement pour l'association qui porte la mesure",
     )
 
 
@@ -46,5 +52,10 @@ class ExportMenage(BaseModel):
     mesures: list[MesureExport]
     documents: list[DocumentPublic] = Field(
         description="Documents que l'organisation qui exporte peut lire (le fichier se télécharge à part)"
+    )
+    consentement_rappel: ConsentementRappels | None = Field(
+        default=None,
+        description="Consentement du ménage aux rappels de rendez-vous (canaux, numéro, adresse), en vigueur et "
+        "historique : seulement pour l'association qui le tient (absent pour toute autre organisation)",
     )
     exclusions: list[str] = Field(description="Ce qui n'est pas exporté, et pourquoi")

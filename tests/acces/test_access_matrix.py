@@ -34,7 +34,7 @@ from api.imports.models import ImportFichier
 from api.mesures.models import Mesure, MotifFin, RendezVous, StatutMesure, TypeRendezVous
 from api.notifications.models import EnvoiCourriel, Notification
 from api.orientations.models import Orientation, SessionCommission, StatutOrientation
-from api.orientations.models_integration import AbonnementWebhook
+from api.orientations.models_integration import AbonnementWebhook, LivraisonWebhook, TentativeLivraison
 from api.rappels.models import ConsentementRappel, RappelRendezVous
 from api.rapports.models import Rapport, RapportDocument, RapportModele
 from tests import factories as fab
@@ -128,6 +128,7 @@ class Dossiers:
     notification_id: str  # addressed to asso_agent (nobody else, not even its colleagues)
     envoi_id: str  # an e-mail given up by the worker (the admin's dead-letter view)
     rappel_id: str  # a reminder to the household given up by the worker (the admin's dead-letter view)
+    livraison_id: str = ""  # a webhook delivery given up by the worker (the admin's desk)
     # reports: the shipped annual model, asso's own copy, a draft of asso and a deposited one
     modele_id: str = ""
     modele_copie_id: str = ""
@@ -159,6 +160,7 @@ class Dossiers:
             "notification_id": self.notification_id,
             "envoi_id": self.envoi_id,
             "rappel_id": self.rappel_id,
+            "livraison_id": self.livraison_id,
             "jeton": self.jeton,
             "code": "35238",  # a commune of the référentiel (Rennes)
             "modele_id": self.modele_id,
@@ -549,6 +551,9 @@ MATRICE: list[Route] = [
     Route("POST", "/api/v1/notifications/{notification_id}/non-lue", seuls(200, "asso_agent") | {"bailleur_si": 403}),
     Route("GET", "/api/v1/notifications/echecs", seuls(200, "admin", sinon=403)),
     Route("POST", "/api/v1/notifications/echecs/{envoi_id}/relancer", seuls(200, "admin", sinon=403)),
+    # the webhook deliveries given up (policy: webhook_en_echec): the platform's operator only
+    Route("GET", "/api/v1/webhooks/echecs", seuls(200, "admin", sinon=403)),
+    Route("POST", "/api/v1/webhooks/echecs/{livraison_id}/relancer", seuls(200, "admin", sinon=403)),
     # --- rendez-vous reminders: the household's consent, the carrying association's only -------
     Route(
         "GET", "/api/v1/menages/{menage_id}/rappels", seuls(200, *ASSO) | {"bailleur": 403, "bailleur_si": 403, "gie": 403},
@@ -862,6 +867,14 @@ def dossiers(client, monde: Monde) -> Dossiers:
     )
     db.add(depot)
     db.flush()
+    livraison = LivraisonWebhook(
+        abonnement_id=webhook.id, orientation_id=orientation.id, evenement_id=uuid.uuid4(), corps="{}",
+        statut="echec", tentatives=8, prochaine_tentative=None,
+    )
+    db.add(livraison)
+    db.flush()
+    db.add(TentativeLivraison(livraison_id=livraison.id, numero=8, code_http=503, erreur="réponse HTTP 503"))
+    db.flush()
     return Dossiers(
         m=m,
         menage_id=str(propre.id),
@@ -895,6 +908,7 @@ def dossiers(client, monde: Monde) -> Dossiers:
         envoi_id=str(envoi.id),
         rappel_id=str(rappel.id),
         import_id=str(depot.id),
+        livraison_id=str(livraison.id),
     )
 
 

@@ -90,6 +90,31 @@ def _une_mesure(client: Any, db: Any, monde: Monde) -> dict[str, Any]:
     return ctx
 
 
+def _webhook_ctx(client: Any, db: Any, monde: Monde) -> dict[str, Any]:
+    from api.orientations.models_integration import AbonnementWebhook
+
+    ctx = _orientation_ctx(client, db, monde)
+    ctx["o"] = orienter(client, monde, ctx["d"]["id"])
+    ctx["hook"] = AbonnementWebhook(organisation_id=monde.bailleur.id, url="https://si.example/hook", secret="s" * 32)
+    db.add(ctx["hook"])
+    db.flush()
+    return ctx
+
+
+def _livraison_en_echec(db: Any, ctx: dict[str, Any]) -> None:
+    import uuid
+
+    from api.orientations.models_integration import LivraisonWebhook, TentativeLivraison
+
+    lv = LivraisonWebhook(
+        abonnement_id=ctx["hook"].id, orientation_id=uuid.UUID(ctx["o"]["id"]), evenement_id=uuid.uuid4(), corps="{}",
+        statut="echec", tentatives=1, prochaine_tentative=None,
+    )
+    db.add(lv)
+    db.flush()
+    db.add(TentativeLivraison(livraison_id=lv.id, numero=1, code_http=500, erreur="réponse HTTP 500"))
+
+
 def _principal(monde: Monde, qui: str) -> Any:
     user = monde.users[qui]
     org = monde.db.get(factories.Organisation, user.organisation_id)
@@ -127,6 +152,18 @@ LISTES: dict[str, Liste] = {
     "orientations (commission)": Liste(
         "gie", lambda c: "/api/v1/orientations", lambda cl, db, m, c: orienter(cl, m, c["d"]["id"]) and None,
         _orientation_ctx,
+    ),
+    # The search by name (issue 14): the households as sent, read in a fixed number of queries.
+    "orientations (recherche)": Liste(
+        "bailleur", lambda c: "/api/v1/orientations?q=O-", lambda cl, db, m, c: orienter(cl, m, c["d"]["id"]) and None,
+        _orientation_ctx,
+    ),
+    "orientations (recherche, commission)": Liste(
+        "gie", lambda c: "/api/v1/orientations?q=O-", lambda cl, db, m, c: orienter(cl, m, c["d"]["id"]) and None,
+        _orientation_ctx,
+    ),
+    "webhooks en échec": Liste(
+        "admin", lambda c: "/api/v1/webhooks/echecs", lambda cl, db, m, c: _livraison_en_echec(db, c), _webhook_ctx
     ),
     "journal": Liste(
         "asso_resp",

@@ -41,7 +41,8 @@ ETAGES: list[set[str]] = [
     {"orientations"},  # referrals, commissions, decisions (they mandate mesures)
     {"rappels"},  # rendez-vous reminders to households, on their consent
     {"rendez_vous"},  # appointments of a mesure
-    {"alertes", "calendrier", "chronologie", "indicateurs"},  # views over the domains below
+    {"alertes", "calendrier", "indicateurs"},  # views over the domains below
+    {"chronologie"},  # a household's timeline: reads the alerts set aside too
     {"rapports", "equipe"},  # reports around the indicators; the team's caseload (over alertes)
     {"documents", "imports"},  # papers of a file; a caseload brought from a spreadsheet
     {"capacites"},  # what a principal may do: asks every domain's checks (declared into auth)

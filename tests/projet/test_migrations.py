@@ -62,6 +62,7 @@ INDEX_POSTGRESQL = {
     "ix_menage_reference_trgm",
     "ix_menage_telephone_trgm",
     "ix_menage_adresse_trgm",  # 0028: the header search by address (issue 14)
+    "ix_menage_transmission_noms_recherche_trgm",  # 0042: the orientations' search by name, as sent
 }
 
 

@@ -1680,6 +1680,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks/echecs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Livraisons de webhooks abandonnées après leur dernier essai (administration) */
+        get: operations["webhooks_echecs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/echecs/{livraison_id}/relancer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remettre une livraison abandonnée dans la file, pour une nouvelle série d'essais (administration) */
+        post: operations["webhooks_relancer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks/{webhook_id}": {
         parameters: {
             query?: never;
@@ -3218,7 +3252,7 @@ export interface components {
             } | null;
             /**
              * Evenement
-             * @description Type : statut d'orientation atteint, événement de mesure (demarrage, fin…), type de rendez-vous
+             * @description Type : statut d'orientation atteint, événement de mesure (demarrage, fin…), type de rendez-vous, type d'alerte écartée
              * @example reorientation
              */
             evenement: string;
@@ -3226,13 +3260,14 @@ export interface components {
             motif?: string | null;
             /**
              * Nature
+             * @description « alerte » : une alerte de la mesure écartée ou reportée, avec son motif (l'association qui porte la mesure seulement)
              * @enum {string}
              */
-            nature: "orientation" | "mesure" | "rendez_vous";
+            nature: "orientation" | "mesure" | "rendez_vous" | "alerte";
             /**
              * Objet Id
              * Format: uuid
-             * @description Orientation, mesure ou rendez-vous concerné
+             * @description Orientation, mesure ou rendez-vous concerné (la mesure pour une alerte)
              */
             objet_id: string;
             /** Objet Reference */
@@ -3418,6 +3453,8 @@ export interface components {
         ExportMenage: {
             /** Anonymise Le */
             anonymise_le: string | null;
+            /** @description Consentement du ménage aux rappels de rendez-vous (canaux, numéro, adresse), en vigueur et historique : seulement pour l'association qui le tient (absent pour toute autre organisation) */
+            consentement_rappel?: components["schemas"]["ConsentementRappels"] | null;
             /**
              * Documents
              * @description Documents que l'organisation qui exporte peut lire (le fichier se télécharge à part)
@@ -3450,7 +3487,7 @@ export interface components {
          * @description The kinds of facts the product holds about a household.
          * @enum {string}
          */
-        Fait: "menage_vivant" | "menage_transmis" | "orientation" | "statut_orientation" | "commentaire" | "mesure_complete" | "mesure_statut" | "cible_sensible" | "note_mesure" | "rendez_vous" | "compte_rendu" | "journal_acces" | "indicateur" | "rapport" | "document" | "document_confidentiel" | "notification" | "courriel_en_echec" | "consentement_rappel" | "convention";
+        Fait: "menage_vivant" | "menage_transmis" | "orientation" | "statut_orientation" | "commentaire" | "mesure_complete" | "mesure_statut" | "cible_sensible" | "note_mesure" | "alerte_ecartee" | "rendez_vous" | "compte_rendu" | "journal_acces" | "indicateur" | "rapport" | "document" | "document_confidentiel" | "notification" | "courriel_en_echec" | "webhook_en_echec" | "consentement_rappel" | "convention";
         /** Fin */
         Fin: {
             /** Commentaire */
@@ -3639,6 +3676,68 @@ export interface components {
          * @enum {string}
          */
         LienPersonne: "demandeur" | "conjoint" | "enfant" | "autre";
+        /**
+         * LivraisonEnEchec
+         * @description Une livraison de webhook abandonnée après son dernier essai (administration).
+         */
+        LivraisonEnEchec: {
+            /**
+             * Cree Le
+             * Format: date-time
+             */
+            cree_le: string;
+            /** Dernier Code Http */
+            dernier_code_http: number | null;
+            /** Dernier Essai Le */
+            dernier_essai_le: string | null;
+            /**
+             * Derniere Erreur
+             * @description Réponse ou erreur du dernier essai
+             */
+            derniere_erreur: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Organisation Id
+             * Format: uuid
+             */
+            organisation_id: string;
+            /**
+             * Organisation Nom
+             * @description Organisation abonnée (bailleur, prescripteur)
+             */
+            organisation_nom: string;
+            /**
+             * Orientation Id
+             * Format: uuid
+             */
+            orientation_id: string;
+            /** Orientation Reference */
+            orientation_reference: string;
+            /**
+             * Tentatives
+             * @description Nombre d'essais de la dernière série
+             */
+            tentatives: number;
+            /**
+             * Url
+             * @description Adresse cible du webhook
+             */
+            url: string;
+            /**
+             * Webhook Actif
+             * @description Faux si l'organisation a supprimé ce webhook : rien à relancer
+             */
+            webhook_actif: boolean;
+            /**
+             * Webhook Id
+             * Format: uuid
+             */
+            webhook_id: string;
+        };
         /** LivraisonPublic */
         LivraisonPublic: {
             /**
@@ -3907,6 +4006,11 @@ export interface components {
         };
         /** MesureExport */
         MesureExport: {
+            /**
+             * Alertes Ecartees
+             * @description Alertes écartées ou reportées, avec leur motif : seulement pour l'association qui porte la mesure
+             */
+            alertes_ecartees?: components["schemas"]["AlerteEcarteePublic"][];
             /** Evenements */
             evenements: components["schemas"]["api__mesures__schemas__EvenementPublic"][];
             /** Mesure */
@@ -4518,6 +4622,12 @@ export interface components {
             /** Date Reception */
             date_reception: string | null;
             /**
+             * Demandeur
+             * @description Dans la liste : le demandeur du ménage tel que votre organisation le lit (le dossier vivant pour l'association qui le porte, le ménage transmis pour le prescripteur et la commission) ; absent si vous ne lisez pas le ménage
+             * @example Claire VALLÉE
+             */
+            demandeur?: string | null;
+            /**
              * Dispositif Id
              * Format: uuid
              */
@@ -4605,6 +4715,12 @@ export interface components {
             date_decision: string | null;
             /** Date Reception */
             date_reception: string | null;
+            /**
+             * Demandeur
+             * @description Dans la liste : le demandeur du ménage tel que votre organisation le lit (le dossier vivant pour l'association qui le porte, le ménage transmis pour le prescripteur et la commission) ; absent si vous ne lisez pas le ménage
+             * @example Claire VALLÉE
+             */
+            demandeur?: string | null;
             /**
              * Dispositif Id
              * Format: uuid
@@ -4814,6 +4930,20 @@ export interface components {
         Page_EnvoiPublic_: {
             /** Items */
             items: components["schemas"]["EnvoiPublic"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /**
+             * Total
+             * @description Nombre total d'éléments correspondant aux filtres
+             */
+            total: number;
+        };
+        /** Page[LivraisonEnEchec] */
+        Page_LivraisonEnEchec_: {
+            /** Items */
+            items: components["schemas"]["LivraisonEnEchec"][];
             /** Limit */
             limit: number;
             /** Offset */
@@ -13554,6 +13684,8 @@ export interface operations {
                 statut?: components["schemas"]["StatutOrientation"] | null;
                 dispositif_id?: string | null;
                 external_ref?: string | null;
+                /** @description Recherche : référence (ou partie) de l'orientation ou du ménage, ou nom d'une personne du ménage (sans accents ni majuscules) tel que votre organisation le lit : le ménage que vous avez transmis (prescripteur, bailleur) ou qui vous a été soumis (commission), le dossier vivant pour l'association qui le porte */
+                q?: string | null;
                 /** @description ISO 8601 : seulement les orientations modifiées après cet instant, les plus anciennes d'abord */
                 modifie_depuis?: string | null;
                 /** @description Taille de page (100 au plus) */
@@ -16321,6 +16453,161 @@ export interface operations {
             };
             /** @description Type de contenu non supporté */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    webhooks_echecs: {
+        parameters: {
+            query?: {
+                /** @description Taille de page (100 au plus) */
+                limit?: number;
+                /** @description Décalage */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_LivraisonEnEchec_"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Données invalides */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Trop de requêtes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service momentanément surchargé */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    webhooks_relancer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                livraison_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LivraisonEnEchec"];
+                };
+            };
+            /** @description Authentification requise */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Action non permise pour ce rôle */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Ressource introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflit avec l'état actuel */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,7 @@
 /**
  * The household's one timeline (GET /menages/{id}/chronologie): referrals and their
- * decisions, mesures and their events, rendez-vous — what the access policy lets this
+ * decisions, mesures and their events, rendez-vous, the alerts set aside with their reason
+ * (the carrying association only) — what the access policy lets this
  * reader see, and nothing more (the API filters it). Newest first, filtered by kind;
  * each entry links to its referral, mesure or rendez-vous (where the compte rendu is read).
  */
@@ -21,16 +22,22 @@ import { useRequete } from "../../lib/useRequete";
 export type Entree = components["schemas"]["EntreeChronologie"];
 type Nature = Entree["nature"];
 
-const NATURES: Record<Nature, { libelle: string; pluriel: string; severite: "info" | "success" | "new" }> = {
+const NATURES: Record<Nature, { libelle: string; pluriel: string; severite: "info" | "success" | "new" | "warning" }> = {
   orientation: { libelle: "Orientation", pluriel: "Orientations", severite: "info" },
   mesure: { libelle: "Mesure", pluriel: "Mesures", severite: "success" },
   rendez_vous: { libelle: "Rendez-vous", pluriel: "Rendez-vous", severite: "new" },
+  alerte: { libelle: "Alerte", pluriel: "Alertes écartées", severite: "warning" },
 };
 
 /** What happened, in words. */
 export function libelleEntree(e: Entree): string {
   if (e.nature === "orientation") return STATUTS_ORIENTATION[e.evenement as StatutOrientation] ?? e.evenement;
   if (e.nature === "mesure") return TYPES_EVENEMENT_MESURE[e.evenement] ?? e.evenement;
+  if (e.nature === "alerte") {
+    const nom = typeof e.details?.libelle === "string" ? e.details.libelle : e.evenement;
+    const jusquAu = typeof e.details?.jusqu_au === "string" ? e.details.jusqu_au : null;
+    return jusquAu ? `Alerte « ${nom} » reportée au ${formatDate(jusquAu)}` : `Alerte « ${nom} » écartée`;
+  }
   const type = TYPES_RENDEZ_VOUS[e.evenement as TypeRendezVous] ?? e.evenement;
   const statut = e.vers_statut ? STATUTS_RENDEZ_VOUS[e.vers_statut as StatutRendezVous] : null;
   return statut ? `${type} (${statut.toLowerCase()})` : type;
@@ -38,7 +45,7 @@ export function libelleEntree(e: Entree): string {
 
 export function lienEntree(e: Entree): string {
   if (e.nature === "orientation") return `/orientations/${e.objet_id}`;
-  if (e.nature === "mesure") return `/mesures/${e.objet_id}`;
+  if (e.nature === "mesure" || e.nature === "alerte") return `/mesures/${e.objet_id}`;
   return `/rendez-vous/${e.objet_id}`;
 }
 
@@ -69,12 +76,13 @@ export function Chronologie({ menage }: { menage: MenagePublic }) {
           className="fr-mb-2w ancrage-sans-impression"
           small
           legend="Afficher"
-          // Three kinds at most: « Tout » plus each present kind fits the control's five segments.
+          // Four kinds at most: « Tout » plus each present kind fits the control's five segments.
           segments={[
             { label: "Tout", nativeInputProps: { checked: filtre === "tout", onChange: () => setFiltre("tout") } },
             segment(presentes[0]),
             segment(presentes[1]),
             segment(presentes[2]),
+            segment(presentes[3]),
           ]}
         />
       )}

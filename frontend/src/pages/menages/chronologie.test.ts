@@ -26,4 +26,12 @@ describe("chronologie", () => {
     expect(lienEntree(entree({ nature: "orientation", objet_id: "o1" }))).toBe("/orientations/o1");
     expect(lienEntree(entree({ nature: "rendez_vous", objet_id: "r1" }))).toBe("/rendez-vous/r1");
   });
+  it("says an alert set aside or put off, and links it to its mesure", () => {
+    const alerte = entree({ nature: "alerte", evenement: "suivi_du", details: { libelle: "Suivi à 6 mois dû", jusqu_au: null } });
+    expect(libelleEntree(alerte)).toBe("Alerte « Suivi à 6 mois dû » écartée");
+    expect(libelleEntree({ ...alerte, details: { libelle: "Suivi à 6 mois dû", jusqu_au: "2026-03-01" } })).toBe(
+      "Alerte « Suivi à 6 mois dû » reportée au 01/03/2026",
+    );
+    expect(lienEntree(alerte)).toBe("/mesures/m1");
+  });
 });

@@ -1,7 +1,9 @@
 import { Button } from "@codegouvfr/react-dsfr/Button";
+import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Pagination } from "@codegouvfr/react-dsfr/Pagination";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import { Table } from "@codegouvfr/react-dsfr/Table";
+import { useEffect, useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
 
 import { api } from "../../api/client";
@@ -26,18 +28,31 @@ export default function OrientationsListe() {
   const brut = params.get("statut");
   const statut = estStatut(brut) ? brut : undefined;
   const page = Math.max(1, Number(params.get("page")) || 1);
+  const q = params.get("q")?.trim() || undefined;
+  const [saisie, setSaisie] = useState(q ?? "");
+  useEffect(() => setSaisie(q ?? ""), [q]);
   // Admin sees referrals without their household (no access to ménages by default).
   const lienMenage = moi.capacites.lire_menages;
 
   const { donnees, erreur, chargement } = useRequete(
-    () => api.GET("/api/v1/orientations", { params: { query: { statut, limit: PAR_PAGE, offset: (page - 1) * PAR_PAGE } } }),
-    [statut, page],
+    // « q »: a reference, or a name of the household as this organisation reads it (what it
+    // sent, what was submitted to it, or the live file of the household it carries).
+    () => api.GET("/api/v1/orientations", { params: { query: { statut, q, limit: PAR_PAGE, offset: (page - 1) * PAR_PAGE } } }),
+    [statut, q, page],
   );
 
-  const choisirStatut = (valeur: string) => {
-    const suivants = new URLSearchParams();
-    if (valeur) suivants.set("statut", valeur);
+  /** A new filter starts again at page 1. */
+  const filtrer = (cle: string, valeur: string | null) => {
+    const suivants = new URLSearchParams(params);
+    if (valeur) suivants.set(cle, valeur);
+    else suivants.delete(cle);
+    suivants.delete("page");
     setParams(suivants);
+  };
+
+  const rechercher = (e: FormEvent) => {
+    e.preventDefault();
+    filtrer("q", saisie.trim() || null);
   };
 
   const lienPage = (n: number) => {
@@ -64,7 +79,7 @@ export default function OrientationsListe() {
         <div className="fr-col-12 fr-col-md-4">
           <Select
             label="Statut"
-            nativeSelectProps={{ name: "statut", value: statut ?? "", onChange: (e) => choisirStatut(e.target.value) }}
+            nativeSelectProps={{ name: "statut", value: statut ?? "", onChange: (e) => filtrer("statut", e.target.value || null) }}
           >
             <option value="">Tous les statuts</option>
             {options(STATUTS_ORIENTATION).map((o) => (
@@ -75,6 +90,22 @@ export default function OrientationsListe() {
           </Select>
         </div>
       </div>
+      <form onSubmit={rechercher} role="search" className="fr-mb-4w">
+        <div className="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
+          <div className="fr-col-12 fr-col-md-8">
+            <Input
+              label="Rechercher par nom ou référence"
+              hintText="Nom d'une personne du ménage (vallee), référence de l'orientation (O-2026-000042) ou du ménage (M-2026-000123), ou une partie"
+              nativeInputProps={{ type: "search", name: "q", value: saisie, onChange: (e) => setSaisie(e.target.value), maxLength: 100 }}
+            />
+          </div>
+          <div className="fr-col-12 fr-col-md-4">
+            <Button type="submit" iconId="fr-icon-search-line">
+              Rechercher
+            </Button>
+          </div>
+        </div>
+      </form>
 
       {chargement && <Chargement libelle="Chargement des orientations…" />}
       {erreur && <ErreurChargement message={erreur} />}
@@ -82,10 +113,12 @@ export default function OrientationsListe() {
         <>
           <p role="status" aria-live="polite">
             {donnees.total === 0
-              ? statut
-                ? `Aucune orientation au statut « ${STATUTS_ORIENTATION[statut]} ».`
-                : "Aucune orientation visible pour votre organisation."
-              : `${donnees.total} orientation${donnees.total > 1 ? "s" : ""}${statut ? ` au statut « ${STATUTS_ORIENTATION[statut]} »` : ""}`}
+              ? q
+                ? `Aucune orientation ne correspond à « ${q} »${statut ? ` au statut « ${STATUTS_ORIENTATION[statut]} »` : ""}.`
+                : statut
+                  ? `Aucune orientation au statut « ${STATUTS_ORIENTATION[statut]} ».`
+                  : "Aucune orientation visible pour votre organisation."
+              : `${donnees.total} orientation${donnees.total > 1 ? "s" : ""}${statut ? ` au statut « ${STATUTS_ORIENTATION[statut]} »` : ""}${q ? ` pour « ${q} »` : ""}`}
           </p>
           {donnees.items.length > 0 && (
             <Table
@@ -104,10 +137,10 @@ export default function OrientationsListe() {
                 formatDate(o.date_decision),
                 lienMenage && o.menage_id ? (
                   <Link key="menage" to={`/menages/${o.menage_id}`} className="fr-link">
-                    Ouvrir le dossier
+                    {o.demandeur ?? "Ouvrir le dossier"}
                   </Link>
                 ) : (
-                  "—"
+                  (o.demandeur ?? "—")
                 ),
               ])}
             />

@@ -205,7 +205,64 @@ export function ChiffresCles() {
   );
 }
 
-/** The platform admin: partners and accounts (links), and the e-mails given up on, to resend. */
+/** The webhook deliveries given up after their last try (policy: webhook_en_echec), to send again
+ * once the partner has fixed its receiver. */
+function WebhooksEnEchec() {
+  const echecs = useRequete(() => api.GET("/api/v1/webhooks/echecs", { params: { query: { limit: 20 } } }), []);
+  const [message, setMessage] = useState<string | null>(null);
+  const relancer = async (id: string) => {
+    try {
+      const { data, error, response } = await api.POST("/api/v1/webhooks/echecs/{livraison_id}/relancer", { params: { path: { livraison_id: id } } });
+      setMessage(data ? `Livraison de ${data.orientation_reference} à ${data.organisation_nom} remise dans la file.` : messageErreur(error, response.status));
+      echecs.recharger();
+    } catch (e) {
+      setMessage(messageErreur(e));
+    }
+  };
+  return (
+    <>
+      <h3 className="fr-h6">Webhooks en échec</h3>
+      {message && (
+        <p role="status" className="fr-text--sm">
+          {message}
+        </p>
+      )}
+      {echecs.chargement ? (
+        <Chargement libelle="Chargement des livraisons de webhooks en échec…" />
+      ) : echecs.erreur ? (
+        <ErreurChargement message={echecs.erreur} />
+      ) : !echecs.donnees || echecs.donnees.total === 0 ? (
+        <p>Aucune livraison de webhook abandonnée : les systèmes des partenaires ont tout reçu.</p>
+      ) : (
+        <Table
+          caption="Webhooks en échec"
+          noCaption
+          fixed
+          headers={["Dernier essai le", "Organisation", "Adresse cible", "Orientation", "Essais", "Dernière erreur", "Action"]}
+          data={echecs.donnees.items.map((e) => [
+            formatDateHeure(e.dernier_essai_le ?? e.cree_le),
+            e.organisation_nom,
+            <span key="url" className="ancrage-reference">{e.url}</span>,
+            <Link key="o" to={`/orientations/${e.orientation_id}`} className="fr-link">
+              {e.orientation_reference}
+            </Link>,
+            String(e.tentatives),
+            e.derniere_erreur ?? "—",
+            e.webhook_actif ? (
+              <Button key="r" type="button" size="small" priority="secondary" onClick={() => void relancer(e.id)}>
+                Relancer
+              </Button>
+            ) : (
+              "Webhook supprimé"
+            ),
+          ])}
+        />
+      )}
+    </>
+  );
+}
+
+/** The platform admin: partners and accounts (links), the e-mails and webhook deliveries given up on, to resend. */
 export function Administration() {
   const organisations = useRequete(() => api.GET("/api/v1/organisations", { params: { query: { limit: 1 } } }), []);
   const comptes = useRequete(() => api.GET("/api/v1/utilisateurs", { params: { query: { limit: 1 } } }), []);
@@ -269,6 +326,7 @@ export function Administration() {
           ])}
         />
       )}
+      <WebhooksEnEchec />
     </>
   );
 }
