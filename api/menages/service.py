@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, tuple_, union
+from sqlalchemy import ColumnElement, and_, func, or_, tuple_, union
 from sqlmodel import Session, col, delete, select
 
 from api.acces.politique import Relation
@@ -554,25 +554,53 @@ def numero_national(q: str) -> str:
     return numero.lstrip("0")
 
 
-def condition_recherche(q: str) -> ColumnElement[bool]:
+def condition_recherche(principal: Principal, q: str) -> ColumnElement[bool]:
     """Households whose reference, a person's name (« nom prénom », without accents or
-    case), address (three characters or more) or phone number contains ``q``.
+    case), address (three characters or more) or phone number contains ``q``, **as this
+    principal reads the household** (``access.condition_nom_lu`` for names alone).
+
+    Who reads the live file (``menage_vivant``) searches the live file; a referrer or a
+    commission (``menage_transmis``) searches the transmissions it reads, never the live
+    file: a name, an address or a number the carrying association changed since is not
+    found under its new value (it would tell the referrer what changed). A household with
+    no transmission the reader may read (rows written outside the services: the demo) is
+    shown, and searched by name, with its live identity (no address, no phone). The reference is the same for all.
 
     Each part is a list of ids read from its own index (PostgreSQL: pg_trgm GIN indexes,
-    migration 0014), joined by UNION: an OR across the tables would make the planner scan
-    every household and probe its persons. A phone is matched on its digits whatever the
+    migrations 0014, 0028 and 0042), joined by UNION: an OR across the tables would make
+    the planner scan every household and probe its persons; the reader's relation is then
+    checked on those candidates only. A phone is matched on its digits whatever the
     separators, and without a leading 0 so that « 06 12… » also finds « +33 6 12… »."""
-    parties: list[Any] = [
-        select(Personne.menage_id).where(col(Personne.nom_recherche).like(motif_like(normaliser(q)), escape="\\")),
-        select(Menage.id).where(col(Menage.reference).ilike(motif_like(q.strip()), escape="\\")),
-    ]
-    if len(q.strip()) >= ADRESSE_CARACTERES_MIN:
-        # The address, as typed (case-insensitive; pg_trgm index of migration 0028).
-        parties.append(select(Menage.id).where(col(Menage.adresse).ilike(motif_like(q.strip()), escape="\\")))
+    texte = q.strip()
+    motif_nom = motif_like(normaliser(q))
     numero = numero_national(q)
+    vivantes: list[Any] = [select(Personne.menage_id).where(col(Personne.nom_recherche).like(motif_nom, escape="\\"))]
+    transmises: list[ColumnElement[bool]] = [col(MenageTransmission.noms_recherche).like(motif_nom, escape="\\")]
+    if len(texte) >= ADRESSE_CARACTERES_MIN:
+        # The address, as typed (case-insensitive; pg_trgm index of migration 0028).
+        vivantes.append(select(Menage.id).where(col(Menage.adresse).ilike(motif_like(texte), escape="\\")))
+        transmises.append(MenageTransmission.donnees["adresse"].as_string().ilike(motif_like(texte), escape="\\"))
     if len(numero) >= CHIFFRES_TELEPHONE_MIN:
-        parties.append(select(Menage.id).where(chiffres(col(Menage.telephone)).like(f"%{numero}%")))
-    return col(Menage.id).in_(union(*parties))
+        vivantes.append(select(Menage.id).where(chiffres(col(Menage.telephone)).like(f"%{numero}%")))
+        transmises.append(chiffres(MenageTransmission.donnees["telephone"].as_string()).like(f"%{numero}%"))
+    lues = access.condition_transmission_visible(principal)
+    sans_transmission = ~select(MenageTransmission.id).where(MenageTransmission.menage_id == Menage.id, lues).exists()
+    par_reference = col(Menage.id).in_(
+        select(Menage.id).where(col(Menage.reference).ilike(motif_like(texte), escape="\\"))
+    )
+    noms_vivants = vivantes[0]
+    vivant = access.condition_vivant(principal)
+    dans_le_vivant = or_(
+        and_(col(Menage.id).in_(union(*vivantes) if len(vivantes) > 1 else noms_vivants), vivant),
+        # Without a transmission the reader sees the live identity, but no address or phone
+        # (``_vue_transmise``): only the names are searched there.
+        and_(col(Menage.id).in_(noms_vivants), ~vivant, sans_transmission),
+    )
+    dans_ce_qui_fut_transmis = and_(
+        col(Menage.id).in_(select(MenageTransmission.menage_id).where(lues, or_(*transmises))),
+        ~vivant,
+    )
+    return or_(par_reference, dans_le_vivant, dans_ce_qui_fut_transmis)
 
 
 def lister_menages(
@@ -593,7 +621,7 @@ def lister_menages(
     borne = _lire_curseur(apres) if apres is not None else None
     query = access.visible_menages(principal)
     if q and q.strip():
-        query = query.where(condition_recherche(q))
+        query = query.where(condition_recherche(principal, q))
     if commune_insee:
         query = query.where(Menage.commune_insee == commune_insee)
     if composition:

@@ -279,22 +279,29 @@ def test_total_is_capped_like_the_mesures_list(client, monde: Monde, monkeypatch
     assert (r["total"], r["total_exact"]) == (3, True)
 
 
-def test_search_is_served_by_the_trigram_indexes(db, is_postgres) -> None:
-    """PostgreSQL: each part of the search (name, reference, phone) can be read from its
-    pg_trgm index (migration 0012) — the plan names the three of them."""
+def test_search_is_served_by_the_trigram_indexes(db, monde: Monde, is_postgres) -> None:
+    """PostgreSQL: each part of the search (name, reference, phone, address) can be read from
+    its pg_trgm index (migrations 0014, 0028) and the transmissions by an index, for a reader
+    of the live file and for a referrer."""
     import pytest
     from sqlalchemy import text
     from sqlmodel import select
 
     from api.menages.models import Menage
     from api.menages.service import condition_recherche
+    from tests.factories import principal
 
     if not is_postgres:
         pytest.skip("index trigrammes : PostgreSQL seulement (SQLite parcourt)")
-    requete = select(Menage.id).where(condition_recherche("Goff 0612345678"))
-    sql = requete.compile(db.connection(), compile_kwargs={"literal_binds": True})
     db.execute(text("SET LOCAL enable_seqscan = off"))
-    plan = "\n".join(db.execute(text(f"EXPLAIN {sql}")).scalars())
-    indexes = ("ix_personne_nom_recherche_trgm", "ix_menage_reference_trgm", "ix_menage_telephone_trgm", "ix_menage_adresse_trgm")
-    for index in indexes:
-        assert index in plan, plan
+    for org in (monde.asso, monde.bailleur):
+        requete = select(Menage.id).where(condition_recherche(principal(org), "Goff 0612345678"))
+        sql = requete.compile(db.connection(), compile_kwargs={"literal_binds": True})
+        plan = "\n".join(db.execute(text(f"EXPLAIN {sql}")).scalars())
+        indexes = ("ix_personne_nom_recherche_trgm", "ix_menage_reference_trgm", "ix_menage_telephone_trgm", "ix_menage_adresse_trgm")
+        for index in indexes:
+            assert index in plan, (org.type, index, plan)
+        # The transmissions are read by an index too (their names' trigrams, or the
+        # organisation's own transmissions), never scanned whole.
+        assert "Seq Scan on menage_transmission" not in plan, plan
+        assert "menage_transmission" in plan, plan
