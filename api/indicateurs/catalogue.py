@@ -31,7 +31,7 @@ from sqlalchemy import exists, literal
 from sqlalchemy.sql.elements import ColumnElement
 
 from api.core.errors import champ_invalide
-from api.indicateurs.financement import arrondi, financement
+from api.indicateurs.financement import arrondi, financement, ventilation
 from api.indicateurs.sql import annee_mois, table
 from api.mesures.entree import CLASSES_AGE
 from api.mesures.models import MesureDetteEntree, MesureDomaine, MesureRessourceEntree
@@ -130,6 +130,8 @@ class Contexte:
     f: Any
     mois: list[tuple[str, Any, Any]]
     conventions: Callable[[], Sequence[Any]]
+    # the conventions once per funder, with its name and share (the ventilation)
+    financeurs: Callable[[], Sequence[Any]] = lambda: ()
 
     def somme(self, regroupement: str, agregat: str = "n") -> int | float:
         return _entier(sum(r[agregat] or 0 for r in self.lignes[regroupement]))
@@ -281,6 +283,9 @@ PRESENCES = Population(
     "presences", "Rendez-vous datés {periode} réalisés ou manqués (absent) : ceux où le ménage était attendu."
 )
 MOIS_ACTIFS = Population("mois_actifs", "Mois de la période où chaque mesure a été active au moins un jour.")
+CONVENTIONS = Population(
+    "conventions", "Conventions du périmètre couvrant au moins un jour {periode}, une fois par financeur."
+)
 PERSONNES = Population("personnes", "Personnes des ménages de la file active au {au}, relevées à l'entrée.")
 
 # --- dimensions ------------------------------------------------------------------------
@@ -434,6 +439,12 @@ DOMAINE = Dim(
     "domaine",
     detail=dans(MesureDomaine, "domaine"),
 )
+FINANCEUR = Dim(
+    "financeur",
+    "Financeur",
+    "Organisation qui finance ou cofinance les conventions (identifiant ; libellé : son nom)",
+    valeurs="financeurs",
+)
 SUIVI = Dim("suivi", "Suivi", "Suivi à 6 mois dû ou réalisé", "suivi", valeurs="liste_complete", detail=_suivi)
 
 
@@ -541,6 +552,7 @@ def _activite(c: Contexte) -> Valeurs:
     n_mois = len(c.mois)
     fin = financement(c.conventions(), c.f.du, c.f.au)
     objectif, budget, mmf = fin["objectif"], fin["budget"], fin["mois_mesures_finances"]
+    mmf_total = fin["mois_mesures_finances_total"]
     menages = sum(int(r["menages"] or 0) for r in c.lignes["periode"])
     return {
         "mois_mesures": mois_mesures,
@@ -549,12 +561,22 @@ def _activite(c: Contexte) -> Valeurs:
         "objectif_menages": arrondi(objectif),
         "taux_activite": round(100 * mois_mesures / n_mois / objectif, 1) if objectif else None,
         "mois_mesures_finances": arrondi(mmf),
-        "taux_mois_mesures": round(100 * mois_mesures / mmf, 1) if mmf else None,
+        # realised against the conventions' whole: a funder's share of both gives the same rate
+        "taux_mois_mesures": round(100 * mois_mesures / mmf_total, 1) if mmf_total else None,
         "budget_periode": arrondi(budget),
         "menages_accompagnes": menages,
         "cout_par_menage": round(budget / menages) if budget and menages else None,
         "cout_par_mois_mesure": round(budget / mois_mesures) if budget and mois_mesures else None,
     }
+
+
+def _ventilation(quoi: str) -> Callable[[Contexte], Valeurs]:
+    def calcul(c: Contexte) -> Valeurs:
+        lignes = [(uuid.UUID(str(r[0])), *r[2:]) for r in c.financeurs()]
+        par_financeur = ventilation(lignes, c.f.du, c.f.au)
+        return {k: arrondi(v[quoi]) for k, v in par_financeur.items() if v[quoi] is not None}
+
+    return calcul
 
 
 def _delai_decision(c: Contexte) -> Valeurs:
@@ -845,8 +867,10 @@ TABLES: tuple[Table, ...] = (
         "objectifs (ménages) des conventions du périmètre pondérés par les jours de la période que chacune "
         "couvre (Σ objectif × jours couverts ÷ jours de la période) ; taux d'activité = activité moyenne ÷ "
         "objectif, en % ; quand les conventions les donnent, mois-mesures financés et budget au prorata des "
-        "jours couverts, taux de réalisation des mois-mesures, coût par ménage accompagné sur la période et "
-        "par mois-mesure réalisé, en euros.",
+        "jours couverts, taux de réalisation des mois-mesures (réalisés ÷ financés par toutes les parts), coût "
+        "par ménage accompagné sur la période et par mois-mesure réalisé, en euros. Un financeur lit sa part "
+        "(part de chaque convention × budget ou mois-mesures financés ; 0 pour une convention qu'il ne finance "
+        "pas) ; l'objectif en ménages et le taux d'activité sont ceux des conventions entières.",
         Unite.ratio,
         MOIS_ACTIFS,
         (
@@ -866,6 +890,29 @@ TABLES: tuple[Table, ...] = (
         ),
         calcul=_activite,
         marges=False,
+        detail=False,
+    ),
+    Table(
+        "activite_financeurs_budget",
+        "Budget des conventions par financeur",
+        "Budget des conventions du périmètre au prorata des jours de la période ({periode}) qu'elles couvrent, "
+        "ventilé par financeur selon sa part de chaque convention ; un financeur ne voit que sa ligne.",
+        Unite.euros,
+        CONVENTIONS,
+        (FINANCEUR,),
+        calcul=_ventilation("budget"),
+        detail=False,
+    ),
+    Table(
+        "activite_financeurs_mois_mesures",
+        "Mois-mesures financés par financeur",
+        "Mois-mesures financés par les conventions du périmètre au prorata des jours de la période ({periode}) "
+        "qu'elles couvrent, ventilés par financeur selon sa part de chaque convention ; un financeur ne voit "
+        "que sa ligne.",
+        Unite.mois_mesures,
+        CONVENTIONS,
+        (FINANCEUR,),
+        calcul=_ventilation("mois_mesures_finances"),
         detail=False,
     ),
     Table(

@@ -26,6 +26,7 @@ Definitions (also in each table's ``definition`` and in docs/indicateurs.md):
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
@@ -54,7 +55,7 @@ from sqlmodel import Session
 
 from api.auth.principal import Principal
 from api.core.errors import Introuvable
-from api.dispositifs.models import Cible, Convention, Dispositif, TypeAccompagnement
+from api.dispositifs.models import Cible, Convention, ConventionFinanceur, Dispositif, TypeAccompagnement
 from api.indicateurs.catalogue import (
     MINIMA_SOCIAUX,
     PAR_CODE,
@@ -468,6 +469,7 @@ class Requetes:
         return [dict(zip((*g.cles, "n"), r, strict=True)) for r in lignes]
 
     def conventions(self) -> list[Any]:
+        """The conventions of the scope, each with the reader's share (``financement.py``)."""
         conv = table(Convention)
         return list(
             self.session.execute(
@@ -477,7 +479,29 @@ class Requetes:
                     conv.c.objectif_menages,
                     conv.c.mois_mesures_finances,
                     conv.c.budget_euros,
+                    self.perimetre.part_conventions(conv),
                 ).where(*self.perimetre.conventions(conv))
+            ).all()
+        )
+
+    def financeurs(self) -> list[Any]:
+        """The conventions of the scope once per funder, with its share and name (the
+        ventilation: ``activite_financeurs_*``); a funder reads its own rows only."""
+        conv, cf, org = table(Convention), table(ConventionFinanceur), table(Organisation)
+        return list(
+            self.session.execute(
+                select(
+                    cf.c.financeur_id,
+                    org.c.nom,
+                    conv.c.date_debut,
+                    conv.c.date_fin,
+                    conv.c.objectif_menages,
+                    conv.c.mois_mesures_finances,
+                    conv.c.budget_euros,
+                    cf.c.part_centiemes,
+                )
+                .select_from(conv.join(cf, cf.c.convention_id == conv.c.id).join(org, org.c.id == cf.c.financeur_id))
+                .where(*self.perimetre.conventions(conv), *self.perimetre.financeurs_conventions(cf))
             ).all()
         )
 
@@ -592,7 +616,17 @@ class _Moteur:
     def __init__(self, q: Requetes, lignes: dict[str, list[dict[str, Any]]]) -> None:
         self.q, self.f = q, q.f
         self.mois = mois_periode(self.f.du, self.f.au)
-        self.ctx = Contexte(lignes=lignes, f=self.f, mois=self.mois, conventions=q.conventions)
+        financeurs: list[list[Any]] = []
+
+        def lire_financeurs() -> list[Any]:
+            # read once per document (two tables and their labels read it), only if asked for
+            if not financeurs:
+                financeurs.append(q.financeurs())
+            return financeurs[0]
+
+        self.ctx = Contexte(
+            lignes=lignes, f=self.f, mois=self.mois, conventions=q.conventions, financeurs=lire_financeurs
+        )
         self._cibles: dict[str, list[tuple[str, str]]] = {}
 
     def libelles_dispositifs(self, quoi: str) -> list[tuple[str, str]]:
@@ -622,6 +656,9 @@ class _Moteur:
             vus = set(vus)
             connus = [(k, lib) for k, lib in LIBELLES[liste].items() if k != "non_renseigne" or k in vus]
             valeurs = _modalites(liste, vus, connus)
+        elif d.valeurs == "financeurs":
+            noms = {str(uuid.UUID(str(r[0]))): r[1] for r in self.ctx.financeurs()}
+            valeurs = [Modalite(code=k, libelle=noms.get(k, k)) for k in sorted(vus, key=lambda k: noms.get(k, k))]
         elif d.valeurs == "prescripteurs":
             noms = {str(r["prescripteur"]): r["nom_prescripteur"] for r in lignes}
             valeurs = [Modalite(code=k, libelle=noms[k]) for k in sorted(vus, key=lambda k: noms[k])]
