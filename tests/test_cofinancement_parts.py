@@ -100,7 +100,9 @@ def test_l_association_et_l_admin_voient_la_ventilation(client, cofinance, qui) 
     assert libelles[ids["departement"]] == "Conseil départemental 35"
 
 
-@pytest.mark.parametrize(("qui", "autre", "montant", "mois"), [("etat", "departement", 6_000, 72), ("departement", "etat", 4_000, 48)])
+@pytest.mark.parametrize(
+    ("qui", "autre", "montant", "mois"), [("etat", "departement", 6_000, 72), ("departement", "etat", 4_000, 48)]
+)
 def test_un_financeur_ne_voit_que_sa_ligne_de_la_ventilation(client, cofinance, qui, autre, montant, mois) -> None:
     doc = _document(client, cofinance["h"][qui])
     ids = cofinance["ids"]
