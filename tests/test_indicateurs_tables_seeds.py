@@ -288,3 +288,30 @@ def test_sorties_vers_un_logement(client, db, monde: Monde) -> None:
     fin = _document(client, monde.h("financeur"), periode)
     assert cellules(fin, "sorties_logement")["logement_sortie=logement_autonome"] is None
     assert not [f for f in _recalculables(fin, 5) if "sorties_logement" in f]
+
+
+# --- households accompanied during the period (seed 004: « 43 ménages accompagnés ») -------
+
+
+def test_menages_accompagnes_sur_la_periode(client, db, monde: Monde) -> None:
+    d = fi.dispositif(db, monde)
+    deux_fois = fi.menage(db, monde.asso)
+    fi.mesure(db, monde, deux_fois, d, mandatement=date(2022, 3, 1), date_fin=date(2023, 2, 1))
+    fi.mesure(db, monde, deux_fois, d, mandatement=date(2023, 5, 1))  # the same household: once
+    fi.mesure(db, monde, fi.menage(db, monde.asso), d, mandatement=date(2023, 12, 31))  # its last day
+    fi.mesure(db, monde, fi.menage(db, monde.asso), d, mandatement=date(2021, 1, 1), date_fin=date(2023, 1, 1))
+    fi.mesure(db, monde, fi.menage(db, monde.asso), d, mandatement=date(2021, 1, 1), date_fin=date(2022, 12, 31))
+    fi.mesure(db, monde, fi.menage(db, monde.asso), d, mandatement=date(2024, 1, 1))  # after the period
+    periode = {"du": "2023-01-01", "au": "2023-12-31"}
+    # the household seen twice (once) and the one mandated on 31/12: 2; the one ended on
+    # 01/01/2023 is not (a mesure no longer counts on its end day), nor the two others
+    attendu = {"indicateur=nombre": 2}
+    doc = _document(client, monde.h("gie"), periode)
+    assert cellules(doc, "activite_menages_accompagnes") == attendu
+    assert cellules(doc, "activite")["indicateur=menages_accompagnes"] == 2
+    # an entry after the period does not move it
+    fi.mesure(db, monde, fi.menage(db, monde.asso), d, mandatement=date(2024, 2, 1))
+    db.flush()
+    assert cellules(_document(client, monde.h("gie"), periode), "activite_menages_accompagnes") == attendu
+    fin = _document(client, monde.h("financeur"), periode)
+    assert cellules(fin, "activite_menages_accompagnes") == {"indicateur=nombre": None}

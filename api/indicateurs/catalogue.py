@@ -721,6 +721,10 @@ def _ventilation(quoi: str) -> Callable[[Contexte], Valeurs]:
     return calcul
 
 
+def _menages_accompagnes(c: Contexte) -> Valeurs:
+    return {"nombre": int(c.somme("periode", "menages"))}
+
+
 def _sorties_logement(c: Contexte) -> Valeurs:
     out: dict[str, int] = defaultdict(int)
     for r in c.lignes["sorties"]:
@@ -1116,6 +1120,27 @@ TABLES: tuple[Table, ...] = (
             ),
         ),
         calcul=_activite,
+        marges=False,
+        detail=False,
+    ),
+    Table(
+        "activite_menages_accompagnes",
+        "Ménages accompagnés sur la période",
+        "Ménages distincts ayant au moins une mesure active au moins un jour {periode} (un ménage suivi deux "
+        "fois compte une fois).",
+        Unite.menages,
+        PERIODE,
+        (
+            Dim(
+                "indicateur",
+                "Indicateur",
+                "Chiffre nommé",
+                "menages_accompagnes",
+                valeurs="fixes",
+                codes=("nombre",),
+            ),
+        ),
+        calcul=_menages_accompagnes,
         marges=False,
         detail=False,
     ),

@@ -228,6 +228,7 @@ LIBELLES: dict[str, dict[str, str]] = {
         "sans_referent": "Mesures sans référent",
     },
     "minima_sociaux": {"nombre": "AAH, RSA ou ARE"},
+    "menages_accompagnes": {"nombre": "Ménages accompagnés"},
 }
 
 

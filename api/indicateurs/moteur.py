@@ -524,6 +524,9 @@ class Requetes:
             .where(mh.c.mesure_id == m.c.id, mh.c.attribut == "modalite_logement")
             .scalar_subquery()
         )
+        # a period starting or ending in [du, au] belongs to a mesure mandated by « au » and
+        # not ended before « du »: the other mesures are not read
+        large = and_(m.c.date_mandatement <= f.au, or_(m.c.date_fin.is_(None), m.c.date_fin >= f.du))
         fin_modalite = and_(
             m.c.modalite_date_fin.is_not(None), or_(m.c.date_fin.is_(None), m.c.modalite_date_fin < m.c.date_fin)
         )
@@ -533,7 +536,7 @@ class Requetes:
             case((fin_modalite, m.c.modalite_date_fin), else_=m.c.date_fin).label("jusqu_au"),
             case((fin_modalite, literal_column("'fin_modalite'")), else_=literal_column("'fin_mesure'")).label("issue"),
             m.c.date_mandatement.label("mandatement"),
-        ).where(self.scope_m, m.c.modalite_logement.is_not(None))
+        ).where(self.scope_m, m.c.modalite_logement.is_not(None), large)
         passees = (
             select(
                 mh.c.valeur,
@@ -543,7 +546,13 @@ class Requetes:
                 m.c.date_mandatement.label("mandatement"),
             )
             .select_from(mh.join(m, m.c.id == mh.c.mesure_id))
-            .where(self.scope_m, mh.c.attribut == "modalite_logement", mh.c.valeur.is_not(None))
+            .where(
+                self.scope_m,
+                mh.c.attribut == "modalite_logement",
+                mh.c.valeur.is_not(None),
+                mh.c.jusqu_au >= f.du,
+                mh.c.du <= f.au,
+            )
         )
         p = union_all(courantes, passees).subquery("periodes_modalite")
         # An empty period is none: a modalité recorded after the mesure's end (its start
