@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 from api.organisations.models import TypeOrganisation
-from tests import factories_indicateurs as fi
+from tests import factories as fab
 from tests.factories import Monde, headers, organisation, utilisateur
 from tests.test_indicateurs_seeds import cellules
 
@@ -27,12 +27,12 @@ def cofinance(client, db, monde: Monde, settings) -> dict[str, object]:
     running: 2 × 12 = 24 mois-mesures), one 2023 convention: 10 households, 120 mois-mesures
     financés, 10 000 €, the State 60 %, the département 40 %."""
     departement = organisation(db, TypeOrganisation.financeur, "Conseil départemental 35")
-    d = fi.dispositif(db, monde)
+    d = fab.dispositif(db, monde)
     d.secret_statistique_seuil = 0  # exact counts: the test compares figures
     db.add(d)
     db.flush()
     for _ in range(2):
-        fi.mesure(db, monde, fi.menage(db, monde.asso), d, mandatement=date(2023, 1, 1))
+        fab.mesure(db, monde, d, mandatement=date(2023, 1, 1))
     r = client.post(
         "/api/v1/conventions",
         json={

@@ -11,7 +11,7 @@ from api.core.concurrency import etag
 from api.mesures import service as mesures
 from api.mesures.models import Mesure
 from api.mesures.schemas import MesureUpdate
-from tests import factories_indicateurs as fi
+from tests import factories as fab
 from tests.factories import Monde
 from tests.test_indicateurs_secret import _recalculables
 from tests.test_indicateurs_seeds import cellules
@@ -34,10 +34,10 @@ def _document(client, h, params=AU_D) -> dict:
 
 
 def test_file_active_par_epci_et_departement(client, db, monde: Monde) -> None:
-    d = fi.dispositif(db, monde)
+    d = fab.dispositif(db, monde)
 
     def mesure(commune, mandatement, **kw):
-        return fi.mesure(db, monde, fi.menage(db, monde.asso, commune=commune), d, mandatement=mandatement, **kw)
+        return fab.mesure(db, monde, d, men=fab.menage(db, monde, commune=commune), mandatement=mandatement, **kw)
 
     m1 = mesure(RENNES, date(2020, 1, 10))  # in the file active at D
     mesure(RENNES, date(2020, 1, 10), date_fin=date(2020, 3, 1))  # ended before D
@@ -98,14 +98,14 @@ def test_file_active_au_regard_de_la_duree_maximale(client, db, monde: Monde) ->
     """Seed 004: « 8 ménages accompagnés vont arriver au bout des 3 années d'accompagnement »
     in 2024, read at 31/12/2023. Months are full months from the start of the
     accompaniment (the mandatement if it had not started at D)."""
-    d = fi.dispositif(db, monde, "SIME")
+    d = fab.dispositif(db, monde, "SIME")
     d.duree_max_mois = 36
     db.add(d)
-    sans = fi.dispositif(db, monde, "SANS")  # no maximum duration
+    sans = fab.dispositif(db, monde, "SANS", duree_max_mois=None)  # no maximum duration
     db.flush()
 
     def mesure(disp, mandatement, **kw):
-        return fi.mesure(db, monde, fi.menage(db, monde.asso), disp, mandatement=mandatement, **kw)
+        return fab.mesure(db, monde, disp, mandatement=mandatement, **kw)
 
     # 12/2023 − 01/2021 = 35 full months: 36 reached on 15/01/2024
     a = mesure(d, date(2021, 1, 10), date_debut=date(2021, 1, 15))
@@ -157,7 +157,7 @@ def _modifier(db, monde: Monde, mes: Mesure, **champs) -> None:
     """Through the use case, as the screen does: the history of the modalité is its own."""
     db.refresh(mes)
     mesures.modifier_mesure(
-        db, fi.principal(monde.asso), mesure_id=mes.id, data=MesureUpdate(**champs), if_match=etag(mes.version)
+        db, fab.principal(monde.asso), mesure_id=mes.id, data=MesureUpdate(**champs), if_match=etag(mes.version)
     )
     db.refresh(mes)
 
@@ -165,10 +165,10 @@ def _modifier(db, monde: Monde, mes: Mesure, **champs) -> None:
 def test_entrees_et_sorties_iml_et_logement_de_transition(client, db, monde: Monde) -> None:
     """Seed 004: « 12 ménages accompagnés dans un logement de transition : 5 en sont sortis
     (1 vers l'IML…) », « en 2023, 3 ménages ont basculé vers un accompagnement en IML »."""
-    d = fi.dispositif(db, monde)
+    d = fab.dispositif(db, monde)
 
     def mesure(mandatement, modalite, debut_modalite=None):
-        mes = fi.mesure(db, monde, fi.menage(db, monde.asso), d, mandatement=mandatement)
+        mes = fab.mesure(db, monde, d, mandatement=mandatement)
         db.commit()
         _modifier(db, monde, mes, modalite_logement=modalite, modalite_date_debut=debut_modalite or mandatement)
         return mes
@@ -239,18 +239,10 @@ def test_entrees_et_sorties_iml_et_logement_de_transition(client, db, monde: Mon
 
 
 def test_sorties_vers_un_logement(client, db, monde: Monde) -> None:
-    d = fi.dispositif(db, monde)
+    d = fab.dispositif(db, monde)
 
     def sortie(fin, situation):
-        return fi.mesure(
-            db,
-            monde,
-            fi.menage(db, monde.asso),
-            d,
-            mandatement=date(2022, 1, 10),
-            date_fin=fin,
-            situation_sortie=situation,
-        )
+        return fab.mesure(db, monde, d, mandatement=date(2022, 1, 10), date_fin=fin, situation_sortie=situation)
 
     r1 = sortie(date(2023, 3, 1), "locataire_parc_public")
     r2 = sortie(date(2023, 11, 30), "proprietaire")
@@ -294,14 +286,14 @@ def test_sorties_vers_un_logement(client, db, monde: Monde) -> None:
 
 
 def test_menages_accompagnes_sur_la_periode(client, db, monde: Monde) -> None:
-    d = fi.dispositif(db, monde)
-    deux_fois = fi.menage(db, monde.asso)
-    fi.mesure(db, monde, deux_fois, d, mandatement=date(2022, 3, 1), date_fin=date(2023, 2, 1))
-    fi.mesure(db, monde, deux_fois, d, mandatement=date(2023, 5, 1))  # the same household: once
-    fi.mesure(db, monde, fi.menage(db, monde.asso), d, mandatement=date(2023, 12, 31))  # its last day
-    fi.mesure(db, monde, fi.menage(db, monde.asso), d, mandatement=date(2021, 1, 1), date_fin=date(2023, 1, 1))
-    fi.mesure(db, monde, fi.menage(db, monde.asso), d, mandatement=date(2021, 1, 1), date_fin=date(2022, 12, 31))
-    fi.mesure(db, monde, fi.menage(db, monde.asso), d, mandatement=date(2024, 1, 1))  # after the period
+    d = fab.dispositif(db, monde)
+    deux_fois = fab.menage(db, monde)
+    fab.mesure(db, monde, d, men=deux_fois, mandatement=date(2022, 3, 1), date_fin=date(2023, 2, 1))
+    fab.mesure(db, monde, d, men=deux_fois, mandatement=date(2023, 5, 1))  # the same household: once
+    fab.mesure(db, monde, d, mandatement=date(2023, 12, 31))  # its last day
+    fab.mesure(db, monde, d, mandatement=date(2021, 1, 1), date_fin=date(2023, 1, 1))
+    fab.mesure(db, monde, d, mandatement=date(2021, 1, 1), date_fin=date(2022, 12, 31))
+    fab.mesure(db, monde, d, mandatement=date(2024, 1, 1))  # after the period
     periode = {"du": "2023-01-01", "au": "2023-12-31"}
     # the household seen twice (once) and the one mandated on 31/12: 2; the one ended on
     # 01/01/2023 is not (a mesure no longer counts on its end day), nor the two others
@@ -310,7 +302,7 @@ def test_menages_accompagnes_sur_la_periode(client, db, monde: Monde) -> None:
     assert cellules(doc, "activite_menages_accompagnes") == attendu
     assert cellules(doc, "activite")["indicateur=menages_accompagnes"] == 2
     # an entry after the period does not move it
-    fi.mesure(db, monde, fi.menage(db, monde.asso), d, mandatement=date(2024, 2, 1))
+    fab.mesure(db, monde, d, mandatement=date(2024, 2, 1))
     db.flush()
     assert cellules(_document(client, monde.h("gie"), periode), "activite_menages_accompagnes") == attendu
     fin = _document(client, monde.h("financeur"), periode)
