@@ -27,11 +27,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import exists, literal
+from sqlalchemy import exists, false, literal
 from sqlalchemy.sql.elements import ColumnElement
 
+from api.communes import service as communes
 from api.core.errors import champ_invalide
-from api.indicateurs.financement import arrondi, financement
+from api.indicateurs.financement import arrondi, financement, ventilation
 from api.indicateurs.sql import annee_mois, table
 from api.mesures.entree import CLASSES_AGE
 from api.mesures.models import MesureDetteEntree, MesureDomaine, MesureRessourceEntree
@@ -67,6 +68,7 @@ class Source(StrEnum):
     orientations = "orientations"
     decisions = "decisions"
     rendez_vous = "rendez_vous"
+    modalites = "modalites"  # the periods of each modalité de logement (history and current)
 
 
 PASSE_MESURES = (Source.mesures, Source.ressources, Source.dettes, Source.domaines)
@@ -103,6 +105,8 @@ class Dim:
     detail: Condition | None = None
     # the grouping key as a code (a month 202401 → « 2024-01 »)
     en_code: Callable[[Any], str] | None = None
+    # the label of a value listed as seen (``valeurs="vus"``; default: the code itself)
+    libelle_de: Callable[[str], str] | None = None
 
     @property
     def cle_groupe(self) -> str:
@@ -130,6 +134,8 @@ class Contexte:
     f: Any
     mois: list[tuple[str, Any, Any]]
     conventions: Callable[[], Sequence[Any]]
+    # the conventions once per funder, with its name and share (the ventilation)
+    financeurs: Callable[[], Sequence[Any]] = lambda: ()
 
     def somme(self, regroupement: str, agregat: str = "n") -> int | float:
         return _entier(sum(r[agregat] or 0 for r in self.lignes[regroupement]))
@@ -293,7 +299,18 @@ RENDEZ_VOUS = Population("rendez_vous", "Rendez-vous (contacts) datés {periode}
 PRESENCES = Population(
     "presences", "Rendez-vous datés {periode} réalisés ou manqués (absent) : ceux où le ménage était attendu."
 )
+ENTREES_MODALITE = Population(
+    "entrees_modalite",
+    "Entrées dans une modalité de logement {periode} : périodes d'une modalité commençant dans la période.",
+)
+SORTIES_MODALITE = Population(
+    "sorties_modalite",
+    "Sorties d'une modalité de logement {periode} : périodes d'une modalité finissant dans la période.",
+)
 MOIS_ACTIFS = Population("mois_actifs", "Mois de la période où chaque mesure a été active au moins un jour.")
+CONVENTIONS = Population(
+    "conventions", "Conventions du périmètre couvrant au moins un jour {periode}, une fois par financeur."
+)
 PERSONNES = Population("personnes", "Personnes des ménages de la file active au {au}, relevées à l'entrée.")
 
 # --- dimensions ------------------------------------------------------------------------
@@ -364,6 +381,132 @@ COMMUNE = Dim(
     "Code INSEE de la commune du logement à l'entrée",
     valeurs="vus",
     detail=egal("commune"),
+)
+# Where a household lives at its exit, from the situation de logement à la sortie: a
+# dwelling of its own (relogé ou maintenu), a dwelling with a third party between it and
+# the owner or a place to stay (sous-location, IML, transition, structure), or neither.
+LOGEMENT_SORTIE: dict[str, tuple[str, ...]] = {
+    "logement_autonome": ("locataire_parc_public", "locataire_parc_prive", "proprietaire"),
+    "logement_accompagne": ("sous_locataire", "logement_transition", "structure"),
+    "sans_logement_propre": ("heberge_tiers", "hebergement", "sans_logement", "detention", "hopital", "autre"),
+}
+
+
+def _logement_sortie(situation: Any) -> str:
+    for code, situations in LOGEMENT_SORTIE.items():
+        if situation in situations:
+            return code
+    return NON_RENSEIGNE_SORTIE
+
+
+NON_RENSEIGNE_SORTIE = "non_renseigne"
+
+
+def _cond_logement_sortie(q: Any, v: str) -> ColumnElement[bool]:
+    if v == NON_RENSEIGNE_SORTIE:
+        connues = [x for xs in LOGEMENT_SORTIE.values() for x in xs]
+        return q.m.c.situation_sortie.is_(None) | q.m.c.situation_sortie.not_in(connues)  # type: ignore[no-any-return]
+    if v not in LOGEMENT_SORTIE:
+        raise champ_invalide("cellule", f"valeurs permises : {', '.join([*LOGEMENT_SORTIE, NON_RENSEIGNE_SORTIE])}", v)
+    return q.m.c.situation_sortie.in_(LOGEMENT_SORTIE[v])  # type: ignore[no-any-return]
+
+
+LOGEMENT_A_LA_SORTIE = Dim(
+    "logement_sortie",
+    "Logement à la sortie",
+    "Situation de logement à la sortie, regroupée : logement autonome (locataire du parc public ou privé, "
+    "propriétaire), logement accompagné (sous-location / IML, logement de transition, structure), sans "
+    "logement propre (hébergé, hébergement, sans logement, détention, hôpital, autre), non renseignée",
+    "logement_sortie",
+    valeurs="liste_complete",
+    detail=_cond_logement_sortie,
+)
+MODALITE_FLUX = Dim(
+    "modalite_logement",
+    "Modalité de logement",
+    "Modalité de logement de la période qui commence ou finit",
+    "modalite_logement",
+)
+MOMENT_MODALITE = Dim(
+    "moment_modalite",
+    "Moment de l'entrée",
+    "Entrée dans la modalité au mandatement de la mesure, ou en cours de mesure (un basculement, ou le "
+    "premier logement d'une mesure commencée sans)",
+    "moment_modalite",
+    valeurs="liste_complete",
+)
+ISSUE_MODALITE = Dim(
+    "issue_modalite",
+    "Issue",
+    "Ce qui clôt la période de la modalité : un changement de modalité, la fin de la modalité enregistrée, "
+    "ou la fin de la mesure",
+    "issue_modalite",
+    valeurs="liste_complete",
+)
+ECHEANCE_DUREE_MAX = Dim(
+    "echeance_duree_max",
+    "Durée maximale",
+    "Où en est la mesure au regard de la durée maximale d'accompagnement de son dispositif, au jour « au »",
+    "echeance_duree_max",
+    valeurs="liste_complete",
+    detail=egal("echeance_duree_max"),
+)
+NON_RENSEIGNE = "non_renseigne"
+HORS_REFERENTIEL = "hors_referentiel"
+LIBELLES_TERRITOIRE = {NON_RENSEIGNE: "Commune non renseignée", HORS_REFERENTIEL: "Commune hors du référentiel"}
+
+
+def _territoire(commune: str, niveau: str) -> str:
+    """The EPCI (SIREN) or the département of a commune, from the communes référentiel."""
+    if commune == NON_RENSEIGNE:
+        return NON_RENSEIGNE
+    t = communes.territoire(commune)
+    if t is None:
+        return HORS_REFERENTIEL
+    if niveau == "epci":
+        return t.epci or HORS_REFERENTIEL
+    return t.departement
+
+
+def _dans_territoire(niveau: str) -> Condition:
+    """The mesures whose commune at entry is in this EPCI or département (the référentiel's
+    list of its communes); « non renseignée »: no commune; a commune outside the
+    référentiel opens no file (it cannot be listed without the whole référentiel)."""
+
+    def cond(q: Any, v: str) -> ColumnElement[bool]:
+        c = q.m.c.entree_commune_insee
+        if v == NON_RENSEIGNE:
+            return c.is_(None)  # type: ignore[no-any-return]
+        codes = communes.communes_de(**{niveau: v})
+        return c.in_(codes) if codes else false()
+
+    return cond
+
+
+def _nom_epci(code: str) -> str:
+    return LIBELLES_TERRITOIRE.get(code) or communes.referentiel().epci.get(code) or code
+
+
+def _nom_departement(code: str) -> str:
+    nom = communes.referentiel().departements.get(code)
+    return LIBELLES_TERRITOIRE.get(code) or (f"{code} — {nom}" if nom else code)
+
+
+EPCI = Dim(
+    "epci",
+    "EPCI",
+    "EPCI (SIREN) de la commune du logement à l'entrée, d'après le référentiel des communes",
+    valeurs="vus",
+    detail=_dans_territoire("epci"),
+    libelle_de=_nom_epci,
+)
+DEPARTEMENT = Dim(
+    "departement",
+    "Département",
+    "Département de la commune du logement à l'entrée, d'après le référentiel des communes",
+    valeurs="vus",
+    detail=_dans_territoire("departement"),
+    libelle_de=_nom_departement,
 )
 TYPE_ACCOMPAGNEMENT = Dim(
     "type_accompagnement",
@@ -447,6 +590,12 @@ DOMAINE = Dim(
     "domaine",
     detail=dans(MesureDomaine, "domaine"),
 )
+FINANCEUR = Dim(
+    "financeur",
+    "Financeur",
+    "Organisation qui finance ou cofinance les conventions (identifiant ; libellé : son nom)",
+    valeurs="financeurs",
+)
 SUIVI = Dim("suivi", "Suivi", "Suivi à 6 mois dû ou réalisé", "suivi", valeurs="liste_complete", detail=_suivi)
 
 
@@ -499,6 +648,7 @@ REGROUPEMENTS: tuple[Regroupement, ...] = (
     Regroupement("suivis", Source.mesures, "su", (), ("n", "suivis_faits")),
     Regroupement("delai_premier_rdv", Source.mesures, "delai_rdv", ("delai_rdv",)),
     Regroupement("file_active_referent", Source.mesures, "fa", ("referent",)),
+    Regroupement("file_active_duree_max", Source.mesures, "fa", ("echeance_duree_max",)),
     Regroupement(
         "orientations_recues",
         Source.orientations,
@@ -511,6 +661,9 @@ REGROUPEMENTS: tuple[Regroupement, ...] = (
     Regroupement("rendez_vous", Source.rendez_vous, "periode", ("type_rdv", "statut_rdv")),
     # the rendez-vous where the household was expected, by whether a reminder was sent (api/rappels/)
     Regroupement("absences_rappel", Source.rendez_vous, "presences", ("rappel", "presence_rdv")),
+    # entries into and exits from each modalité de logement (IML, logement de transition…)
+    Regroupement("entrees_modalite", Source.modalites, "entrees_modalite", ("modalite_logement", "moment_modalite")),
+    Regroupement("sorties_modalite", Source.modalites, "sorties_modalite", ("modalite_logement", "issue_modalite")),
 )
 
 
@@ -554,6 +707,7 @@ def _activite(c: Contexte) -> Valeurs:
     n_mois = len(c.mois)
     fin = financement(c.conventions(), c.f.du, c.f.au)
     objectif, budget, mmf = fin["objectif"], fin["budget"], fin["mois_mesures_finances"]
+    mmf_total = fin["mois_mesures_finances_total"]
     menages = sum(int(r["menages"] or 0) for r in c.lignes["periode"])
     return {
         "mois_mesures": mois_mesures,
@@ -562,12 +716,46 @@ def _activite(c: Contexte) -> Valeurs:
         "objectif_menages": arrondi(objectif),
         "taux_activite": round(100 * mois_mesures / n_mois / objectif, 1) if objectif else None,
         "mois_mesures_finances": arrondi(mmf),
-        "taux_mois_mesures": round(100 * mois_mesures / mmf, 1) if mmf else None,
+        # realised against the conventions' whole: a funder's share of both gives the same rate
+        "taux_mois_mesures": round(100 * mois_mesures / mmf_total, 1) if mmf_total else None,
         "budget_periode": arrondi(budget),
         "menages_accompagnes": menages,
         "cout_par_menage": round(budget / menages) if budget and menages else None,
         "cout_par_mois_mesure": round(budget / mois_mesures) if budget and mois_mesures else None,
     }
+
+
+def _ventilation(quoi: str) -> Callable[[Contexte], Valeurs]:
+    def calcul(c: Contexte) -> Valeurs:
+        lignes = [(uuid.UUID(str(r[0])), *r[2:]) for r in c.financeurs()]
+        par_financeur = ventilation(lignes, c.f.du, c.f.au)
+        return {k: arrondi(v[quoi]) for k, v in par_financeur.items() if v[quoi] is not None}
+
+    return calcul
+
+
+def _menages_accompagnes(c: Contexte) -> Valeurs:
+    return {"nombre": int(c.somme("periode", "menages"))}
+
+
+def _sorties_logement(c: Contexte) -> Valeurs:
+    out: dict[str, int] = defaultdict(int)
+    for r in c.lignes["sorties"]:
+        out[_logement_sortie(r["situation_sortie"])] += int(r["n"])
+    return dict(out)
+
+
+def _par_territoire(niveau: str) -> Callable[[Contexte], Valeurs]:
+    """The file active by commune, summed by EPCI or département (the référentiel is in
+    memory: no join, the grouping by commune is already in the pass)."""
+
+    def calcul(c: Contexte) -> Valeurs:
+        out: dict[str, int] = defaultdict(int)
+        for r in c.lignes["file_active_commune"]:
+            out[_territoire(str(r["commune"]), niveau)] += int(r["n"])
+        return dict(out)
+
+    return calcul
 
 
 def _delai_decision(c: Contexte) -> Valeurs:
@@ -716,6 +904,25 @@ TABLES: tuple[Table, ...] = (
         "file_active_commune",
     ),
     Table(
+        "file_active_epci",
+        "File active par EPCI",
+        FA_DEF + ", par EPCI (intercommunalité) de la commune du logement à l'entrée, d'après le référentiel "
+        "des communes.",
+        Unite.mesures,
+        FILE_ACTIVE,
+        (EPCI,),
+        calcul=_par_territoire("epci"),
+    ),
+    Table(
+        "file_active_departement",
+        "File active par département",
+        FA_DEF + ", par département de la commune du logement à l'entrée, d'après le référentiel des communes.",
+        Unite.mesures,
+        FILE_ACTIVE,
+        (DEPARTEMENT,),
+        calcul=_par_territoire("departement"),
+    ),
+    Table(
         "file_active_type_accompagnement",
         "File active par type d'accompagnement",
         FA_DEF + ", par type d'accompagnement en vigueur ce jour.",
@@ -723,6 +930,17 @@ TABLES: tuple[Table, ...] = (
         FILE_ACTIVE,
         (TYPE_ACCOMPAGNEMENT,),
         "file_active_type",
+    ),
+    Table(
+        "file_active_duree_max",
+        "File active au regard de la durée maximale d'accompagnement",
+        FA_DEF + ", selon la durée maximale d'accompagnement du dispositif (en mois révolus depuis le début de "
+        "l'accompagnement, ou le mandatement s'il n'avait pas commencé ce jour) : déjà atteinte ce jour, "
+        "atteinte dans les douze mois qui suivent, plus tard, ou dispositif sans durée maximale.",
+        Unite.mesures,
+        FILE_ACTIVE,
+        (ECHEANCE_DUREE_MAX,),
+        "file_active_duree_max",
     ),
     Table(
         "file_active_ressources",
@@ -805,6 +1023,29 @@ TABLES: tuple[Table, ...] = (
         "entrees",
     ),
     Table(
+        "entrees_modalite_logement",
+        "Entrées dans chaque modalité de logement (IML, logement de transition…)",
+        "Entrées {periode} dans chaque modalité de logement (date de début de la modalité dans la période), au "
+        "mandatement de la mesure ou en cours de mesure (un basculement vers l'IML compte ici) ; une mesure "
+        "qui entre deux fois dans une modalité compte deux fois.",
+        Unite.mesures,
+        ENTREES_MODALITE,
+        (MODALITE_FLUX, MOMENT_MODALITE),
+        "entrees_modalite",
+        detail=False,
+    ),
+    Table(
+        "sorties_modalite_logement",
+        "Sorties de chaque modalité de logement (IML, logement de transition…)",
+        "Sorties {periode} de chaque modalité de logement (fin de la modalité dans la période) : vers une autre "
+        "modalité, fin de la modalité enregistrée (date de fin de la modalité), ou fin de la mesure.",
+        Unite.mesures,
+        SORTIES_MODALITE,
+        (MODALITE_FLUX, ISSUE_MODALITE),
+        "sorties_modalite",
+        detail=False,
+    ),
+    Table(
         "sorties_par_mois",
         "Sorties (fins de mesure) par mois",
         SORTIES_DEF + ", par mois de fin.",
@@ -831,6 +1072,18 @@ TABLES: tuple[Table, ...] = (
         SORTIES,
         (SITUATION_SORTIE,),
         "sorties",
+        pourcentages=True,
+    ),
+    Table(
+        "sorties_logement",
+        "Sorties vers un logement (relogements)",
+        SORTIES_DEF + ", selon le logement à la sortie : logement autonome (locataire du parc public ou privé, "
+        "propriétaire : relogé ou maintenu), logement accompagné (sous-location / IML, logement de transition, "
+        "structure), sans logement propre, ou non renseigné ; avec leur part en %.",
+        Unite.mesures,
+        SORTIES,
+        (LOGEMENT_A_LA_SORTIE,),
+        calcul=_sorties_logement,
         pourcentages=True,
     ),
     Table(
@@ -863,8 +1116,10 @@ TABLES: tuple[Table, ...] = (
         "objectifs (ménages) des conventions du périmètre pondérés par les jours de la période que chacune "
         "couvre (Σ objectif × jours couverts ÷ jours de la période) ; taux d'activité = activité moyenne ÷ "
         "objectif, en % ; quand les conventions les donnent, mois-mesures financés et budget au prorata des "
-        "jours couverts, taux de réalisation des mois-mesures, coût par ménage accompagné sur la période et "
-        "par mois-mesure réalisé, en euros.",
+        "jours couverts, taux de réalisation des mois-mesures (réalisés ÷ financés par toutes les parts), coût "
+        "par ménage accompagné sur la période et par mois-mesure réalisé, en euros. Un financeur lit sa part "
+        "(part de chaque convention × budget ou mois-mesures financés ; 0 pour une convention qu'il ne finance "
+        "pas) ; l'objectif en ménages et le taux d'activité sont ceux des conventions entières.",
         Unite.ratio,
         MOIS_ACTIFS,
         (
@@ -885,6 +1140,50 @@ TABLES: tuple[Table, ...] = (
         calcul=_activite,
         lit=("mois_actifs", "periode"),
         marges=False,
+        detail=False,
+    ),
+    Table(
+        "activite_menages_accompagnes",
+        "Ménages accompagnés sur la période",
+        "Ménages distincts ayant au moins une mesure active au moins un jour {periode} (un ménage suivi deux "
+        "fois compte une fois).",
+        Unite.menages,
+        PERIODE,
+        (
+            Dim(
+                "indicateur",
+                "Indicateur",
+                "Chiffre nommé",
+                "menages_accompagnes",
+                valeurs="fixes",
+                codes=("nombre",),
+            ),
+        ),
+        calcul=_menages_accompagnes,
+        marges=False,
+        detail=False,
+    ),
+    Table(
+        "activite_financeurs_budget",
+        "Budget des conventions par financeur",
+        "Budget des conventions du périmètre au prorata des jours de la période ({periode}) qu'elles couvrent, "
+        "ventilé par financeur selon sa part de chaque convention ; un financeur ne voit que sa ligne.",
+        Unite.euros,
+        CONVENTIONS,
+        (FINANCEUR,),
+        calcul=_ventilation("budget"),
+        detail=False,
+    ),
+    Table(
+        "activite_financeurs_mois_mesures",
+        "Mois-mesures financés par financeur",
+        "Mois-mesures financés par les conventions du périmètre au prorata des jours de la période ({periode}) "
+        "qu'elles couvrent, ventilés par financeur selon sa part de chaque convention ; un financeur ne voit "
+        "que sa ligne.",
+        Unite.mois_mesures,
+        CONVENTIONS,
+        (FINANCEUR,),
+        calcul=_ventilation("mois_mesures_finances"),
         detail=False,
     ),
     Table(

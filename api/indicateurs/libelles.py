@@ -181,6 +181,24 @@ LIBELLES: dict[str, dict[str, str]] = {
         "24_36": "24 à 36 mois",
         "36_plus": "36 mois et plus",
     },
+    "logement_sortie": {
+        "logement_autonome": "Logement autonome (locataire, propriétaire)",
+        "logement_accompagne": "Logement accompagné (sous-location / IML, transition, structure)",
+        "sans_logement_propre": "Sans logement propre",
+        "non_renseigne": "Non renseigné",
+    },
+    "moment_modalite": {"au_mandatement": "Au mandatement", "en_cours_de_mesure": "En cours de mesure"},
+    "issue_modalite": {
+        "changement_modalite": "Vers une autre modalité",
+        "fin_modalite": "Fin de la modalité",
+        "fin_mesure": "Fin de la mesure",
+    },
+    "echeance_duree_max": {
+        "atteinte": "Durée maximale atteinte",
+        "dans_12_mois": "Atteinte dans les 12 mois",
+        "plus_de_12_mois": "Atteinte dans plus de 12 mois",
+        "sans_duree_max": "Dispositif sans durée maximale",
+    },
     "procedures": {"0": "Aucune", "1": "Une", "2": "Deux", "3_plus": "Trois et plus"},
     "suivi": {"du": "Suivis dus", "realise": "Suivis réalisés"},
     "mesure_indicateur": {
@@ -210,6 +228,7 @@ LIBELLES: dict[str, dict[str, str]] = {
         "sans_referent": "Mesures sans référent",
     },
     "minima_sociaux": {"nombre": "AAH, RSA ou ARE"},
+    "menages_accompagnes": {"nombre": "Ménages accompagnés"},
 }
 
 

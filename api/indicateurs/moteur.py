@@ -26,6 +26,7 @@ Definitions (also in each table's ``definition`` and in docs/indicateurs.md):
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
@@ -54,7 +55,7 @@ from sqlmodel import Session
 
 from api.auth.principal import Principal
 from api.core.errors import Introuvable
-from api.dispositifs.models import Cible, Convention, Dispositif, TypeAccompagnement
+from api.dispositifs.models import Cible, Convention, ConventionFinanceur, Dispositif, TypeAccompagnement
 from api.indicateurs.catalogue import (
     MINIMA_SOCIAUX,
     PAR_CODE,
@@ -115,6 +116,28 @@ def mois_periode(du: date, au: date) -> list[tuple[str, date, date]]:
         out.append((f"{y:04d}-{m:02d}", max(date(y, m, 1), du), min(suivant - timedelta(days=1), au)))
         y, m = suivant.year, suivant.month
     return out
+
+
+def echeance_duree_max(debut: ColumnElement[Any], mandatement: ColumnElement[Any], duree_max: Any, d: date) -> Any:
+    """Where a mesure of the file active at ``d`` stands against its dispositif's maximum
+    duration (``duree_max_mois``), counted in full months from the start of the
+    accompaniment (the mandatement if it had not started at ``d``): reached at ``d``, reached
+    within the twelve months after ``d`` (full months at d + 12 months ≥ maximum), later, or
+    no maximum. Only dates on or before ``d`` are read: a later event moves nothing.
+    Literal constants: the expression is grouped by."""
+    depart = case((and_(debut.is_not(None), debut <= d), debut), else_=mandatement)
+    ecoules: ColumnElement[Any] = (
+        literal_column(str(d.year * 12 + d.month))
+        - (partie("year", depart) * literal_column("12") + partie("month", depart))
+        - case((partie("day", depart) > literal_column(str(d.day)), 1), else_=0)
+    )
+    restants = duree_max - ecoules
+    return case(
+        (duree_max.is_(None), literal_column("'sans_duree_max'")),
+        (restants <= literal_column("0"), literal_column("'atteinte'")),
+        (restants <= literal_column("12"), literal_column("'dans_12_mois'")),
+        else_=literal_column("'plus_de_12_mois'"),
+    )
 
 
 def _nombre(v: Any) -> int | float | None:
@@ -198,6 +221,15 @@ class Requetes:
             "annee_orientation": partie("year", func.coalesce(m.c.entree_reception_orientation, m.c.date_mandatement)),
             "commune": func.coalesce(m.c.entree_commune_insee, nr),
         }
+        disp = table(Dispositif)
+        self.dims_fa_detail: dict[str, ColumnElement[Any]] = {
+            "echeance_duree_max": echeance_duree_max(
+                m.c.date_debut,
+                m.c.date_mandatement,
+                select(disp.c.duree_max_mois).where(disp.c.id == m.c.dispositif_id).scalar_subquery(),
+                d,
+            ),
+        }
         self.entrees = and_(self.scope_m, m.c.date_mandatement >= f.du, m.c.date_mandatement <= f.au)
         self.sorties = and_(self.scope_m, m.c.date_fin >= f.du, m.c.date_fin <= f.au)
         # Active at least one day of the period.
@@ -231,6 +263,7 @@ class Requetes:
         # The named expressions the catalogue's drill-down conditions read.
         self.expressions: dict[str, ColumnElement[Any]] = {
             **self.dims_fa,
+            **self.dims_fa_detail,
             **self.dims_sorties,
             "statut_orientation": o.c.statut,
             "origine": o.c.origine,
@@ -280,6 +313,8 @@ class Requetes:
             return (partie("year", d) - f.du.year) * 12 + partie("month", d) - f.du.month
 
         rdv = table(RendezVous)
+        # an alias: the scope's own subqueries over ``dispositif`` must not correlate to it
+        disp = table(Dispositif).alias("dispositif_duree")
         # First held rendez-vous (not a follow-up): one probe of a partial index per entry.
         premier_rdv = (
             select(func.min(rdv.c.debut))
@@ -326,10 +361,14 @@ class Requetes:
             "delai_rdv": case((entree, jours_entre(m.c.date_mandatement, jour(premier_rdv, dia), dia))),
             # the référent in force at D, as text (the history keeps values as text)
             "referent": self.au_jour("referent", sql_cast(m.c.referent_id, String)),
+            # against the dispositif's maximum duration (joined: one row per mesure)
+            "echeance_duree_max": echeance_duree_max(
+                m.c.date_debut, m.c.date_mandatement, disp.c.duree_max_mois, f.au
+            ),
         }
         p_sel = (
             select(m.c.id, m.c.menage_id, *(e.label(k) for k, e in cols.items()))
-            .select_from(self.m_h)
+            .select_from(self.m_h.join(disp, disp.c.id == m.c.dispositif_id))
             .where(self.scope_m, or_(periode, entree, sortie, suivi))
         )
         p = p_sel.cte("p").prefix_with("MATERIALIZED")
@@ -464,13 +503,77 @@ class Requetes:
                 "rappel": case((rappele, "avec_rappel"), else_="sans_rappel"),
                 "presence_rdv": rdv.c.statut,
             }
+        elif g.source == Source.modalites:
+            from_, where, cles = self._periodes_modalite(g.population)
         else:
             raise ValueError(g.source)
         assert g.agregats == ("n",), g.nom  # these passes count
         lignes = self.grouper(from_, where, {k: cles[k] for k in g.cles})
         return [dict(zip((*g.cles, "n"), r, strict=True)) for r in lignes]
 
+    def _periodes_modalite(self, population: str) -> tuple[FromClause, ColumnElement[bool], dict[str, Any]]:
+        """The periods of each modalité de logement of the scope's mesures: the past ones
+        (``mesure_historique``: closed by a change) and the current one (from the last
+        change, or the mandatement, to the modalité's recorded end or the mesure's end).
+        An entry is a period starting in the period, an exit one ending in it: only dates
+        on or before « au » are read, so a later change moves nothing. Periods without a
+        modalité (« none ») are not counted."""
+        m, f = self.m, self.f
+        # an alias: the scope's probe of the cible in force (``Perimetre.mesures``) reads
+        # ``mesure_historique`` too, and must not correlate to these rows
+        mh = table(MesureHistorique).alias("historique_modalite")
+        dernier = (
+            select(func.max(mh.c.jusqu_au))
+            .where(mh.c.mesure_id == m.c.id, mh.c.attribut == "modalite_logement")
+            .scalar_subquery()
+        )
+        # a period starting or ending in [du, au] belongs to a mesure mandated by « au » and
+        # not ended before « du »: the other mesures are not read
+        large = and_(m.c.date_mandatement <= f.au, or_(m.c.date_fin.is_(None), m.c.date_fin >= f.du))
+        fin_modalite = and_(
+            m.c.modalite_date_fin.is_not(None), or_(m.c.date_fin.is_(None), m.c.modalite_date_fin < m.c.date_fin)
+        )
+        courantes = select(
+            m.c.modalite_logement.label("valeur"),
+            func.coalesce(dernier, m.c.date_mandatement).label("du"),
+            case((fin_modalite, m.c.modalite_date_fin), else_=m.c.date_fin).label("jusqu_au"),
+            case((fin_modalite, literal_column("'fin_modalite'")), else_=literal_column("'fin_mesure'")).label("issue"),
+            m.c.date_mandatement.label("mandatement"),
+        ).where(self.scope_m, m.c.modalite_logement.is_not(None), large)
+        passees = (
+            select(
+                mh.c.valeur,
+                mh.c.du,
+                mh.c.jusqu_au,
+                literal_column("'changement_modalite'").label("issue"),
+                m.c.date_mandatement.label("mandatement"),
+            )
+            .select_from(mh.join(m, m.c.id == mh.c.mesure_id))
+            .where(
+                self.scope_m,
+                mh.c.attribut == "modalite_logement",
+                mh.c.valeur.is_not(None),
+                mh.c.jusqu_au >= f.du,
+                mh.c.du <= f.au,
+            )
+        )
+        p = union_all(courantes, passees).subquery("periodes_modalite")
+        # An empty period is none: a modalité recorded after the mesure's end (its start
+        # after that end) describes no day of the mesure, and must not add an exit at D.
+        non_vide = or_(p.c.jusqu_au.is_(None), p.c.du < p.c.jusqu_au)
+        if population == "entrees_modalite":
+            where = and_(non_vide, p.c.du >= f.du, p.c.du <= f.au)
+        else:
+            where = and_(non_vide, p.c.jusqu_au >= f.du, p.c.jusqu_au <= f.au)
+        cles = {
+            "modalite_logement": p.c.valeur,
+            "moment_modalite": case((p.c.du == p.c.mandatement, "au_mandatement"), else_="en_cours_de_mesure"),
+            "issue_modalite": p.c.issue,
+        }
+        return p, where, cles
+
     def conventions(self) -> list[Any]:
+        """The conventions of the scope, each with the reader's share (``financement.py``)."""
         conv = table(Convention)
         return list(
             self.session.execute(
@@ -480,7 +583,29 @@ class Requetes:
                     conv.c.objectif_menages,
                     conv.c.mois_mesures_finances,
                     conv.c.budget_euros,
+                    self.perimetre.part_conventions(conv),
                 ).where(*self.perimetre.conventions(conv))
+            ).all()
+        )
+
+    def financeurs(self) -> list[Any]:
+        """The conventions of the scope once per funder, with its share and name (the
+        ventilation: ``activite_financeurs_*``); a funder reads its own rows only."""
+        conv, cf, org = table(Convention), table(ConventionFinanceur), table(Organisation)
+        return list(
+            self.session.execute(
+                select(
+                    cf.c.financeur_id,
+                    org.c.nom,
+                    conv.c.date_debut,
+                    conv.c.date_fin,
+                    conv.c.objectif_menages,
+                    conv.c.mois_mesures_finances,
+                    conv.c.budget_euros,
+                    cf.c.part_centiemes,
+                )
+                .select_from(conv.join(cf, cf.c.convention_id == conv.c.id).join(org, org.c.id == cf.c.financeur_id))
+                .where(*self.perimetre.conventions(conv), *self.perimetre.financeurs_conventions(cf))
             ).all()
         )
 
@@ -595,7 +720,17 @@ class _Moteur:
     def __init__(self, q: Requetes, lignes: dict[str, list[dict[str, Any]]]) -> None:
         self.q, self.f = q, q.f
         self.mois = mois_periode(self.f.du, self.f.au)
-        self.ctx = Contexte(lignes=lignes, f=self.f, mois=self.mois, conventions=q.conventions)
+        financeurs: list[list[Any]] = []
+
+        def lire_financeurs() -> list[Any]:
+            # read once per document (two tables and their labels read it), only if asked for
+            if not financeurs:
+                financeurs.append(q.financeurs())
+            return financeurs[0]
+
+        self.ctx = Contexte(
+            lignes=lignes, f=self.f, mois=self.mois, conventions=q.conventions, financeurs=lire_financeurs
+        )
         self._cibles: dict[str, list[tuple[str, str]]] = {}
 
     def libelles_dispositifs(self, quoi: str) -> list[tuple[str, str]]:
@@ -616,7 +751,7 @@ class _Moteur:
         elif d.valeurs == "mois":
             valeurs = [Modalite(code=c, libelle=c) for c, _, _ in self.mois]
         elif d.valeurs == "vus":
-            valeurs = [Modalite(code=c, libelle=c) for c in sorted(vus)]
+            valeurs = [Modalite(code=c, libelle=d.libelle_de(c) if d.libelle_de else c) for c in sorted(vus)]
         elif d.valeurs == "fixes":
             valeurs = [Modalite(code=k, libelle=libelle(liste, k)) for k in d.codes]
         elif d.valeurs == "liste_complete":
@@ -625,6 +760,9 @@ class _Moteur:
             vus = set(vus)
             connus = [(k, lib) for k, lib in LIBELLES[liste].items() if k != "non_renseigne" or k in vus]
             valeurs = _modalites(liste, vus, connus)
+        elif d.valeurs == "financeurs":
+            noms = {str(uuid.UUID(str(r[0]))): r[1] for r in self.ctx.financeurs()}
+            valeurs = [Modalite(code=k, libelle=noms.get(k, k)) for k in sorted(vus, key=lambda k: noms.get(k, k))]
         elif d.valeurs == "prescripteurs":
             noms = {str(r["prescripteur"]): r["nom_prescripteur"] for r in lignes}
             valeurs = [Modalite(code=k, libelle=noms[k]) for k in sorted(vus, key=lambda k: noms[k])]

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from api.auth.principal import Principal
 from api.core.errors import champ_invalide
+from api.dispositifs.models import ConventionFinanceur
 from api.indicateurs import access
+from api.indicateurs.financement import CENT_POUR_CENT
 from api.indicateurs.schemas import ModeAge
 from api.indicateurs.sql import table
 from api.menages.models import Menage
@@ -140,6 +142,27 @@ class Perimetre:
             c.c.date_fin >= f.du,
             *self._dispositif_association(c),
         ]
+
+    def part_conventions(self, c: Any) -> ColumnElement[Any]:
+        """The reader's share of each convention, in hundredths of a percent: a funder's own
+        (0 for a convention it does not fund), the whole for anyone else."""
+        if not access.est_agrege_seulement(self.principal):
+            return literal(CENT_POUR_CENT)
+        cf = table(ConventionFinanceur)
+        part = (
+            select(cf.c.part_centiemes)
+            .where(cf.c.convention_id == c.c.id, cf.c.financeur_id == self.principal.organisation_id)
+            .scalar_subquery()
+        )
+        return func.coalesce(part, 0)
+
+    def financeurs_conventions(self, cf: Any) -> list[ColumnElement[bool]]:
+        """The funders of the ventilation: all of them for an association, a commission or
+        the administration; a funder sees its own share only (the others' shares are the
+        others' figures; the conventions' parts stay readable on /conventions)."""
+        if not access.est_agrege_seulement(self.principal):
+            return []
+        return [cf.c.financeur_id == self.principal.organisation_id]
 
     def dispositifs(self, d: Any) -> list[ColumnElement[bool]]:
         """The dispositifs of the scope (their configuration: labels of cibles and types)."""

@@ -232,11 +232,12 @@ def test_conventions_successives_cofinancees_cible_ponderee_mois_mesures_et_budg
         assert act["indicateur=objectif_menages"] == 37.5, qui
         assert act["indicateur=mois_mesures"] == 36 and act["indicateur=activite_moyenne"] == 3.0
         assert act["indicateur=taux_activite"] == 8.0
-        assert act["indicateur=mois_mesures_finances"] == 240
-        assert act["indicateur=taux_mois_mesures"] == 15.0  # 36 of 240
-        assert act["indicateur=budget_periode"] == 18_000
-        assert act["indicateur=cout_par_menage"] == 6_000  # 18 000 € ÷ 3 ménages
-        assert act["indicateur=cout_par_mois_mesure"] == 500  # 18 000 € ÷ 36 mois-mesures
+        # each funder reads its half of the money and of the mois-mesures financés
+        assert act["indicateur=mois_mesures_finances"] == 120
+        assert act["indicateur=taux_mois_mesures"] == 15.0  # 36 of the whole 240
+        assert act["indicateur=budget_periode"] == 9_000
+        assert act["indicateur=cout_par_menage"] == 3_000  # 9 000 € ÷ 3 ménages
+        assert act["indicateur=cout_par_mois_mesure"] == 250  # 9 000 € ÷ 36 mois-mesures
         libelles = {m["code"]: m["libelle"] for t in r.json()["tableaux"] if t["code"] == "activite"
                     for m in t["dimensions"][0]["valeurs"]}
         assert libelles["cout_par_menage"].startswith("Coût par ménage")
