@@ -370,14 +370,15 @@ def menage(
     adresse: str | None = "3 rue des Lilas",
     telephone: str | None = "0299000000",
     courriel: str | None = "menage@example.org",
-    ressources: list[str] = (),  # type: ignore[assignment]
+    ressources: list[str | tuple[str, int]] = (),  # type: ignore[assignment]
     dettes: list[tuple[str, int]] = (),  # type: ignore[assignment]
     nb_procedures: int = 0,
     modifie_le: datetime | None = None,
     **champs: Any,
 ) -> Menage:
     """A household opened by ``organisation`` (the world's association by default): a demandeur
-    and the ``autres`` persons (birth date, sex, link), resources of 500 € a month, debts."""
+    and the ``autres`` persons (birth date, sex, link), resources (a type, 500 € a month, or
+    (type, amount)), debts (type, amount)."""
     men = Menage(
         reference=prochaine_reference(db, "M"),
         organisation_id=(organisation or m.asso).id,
@@ -411,7 +412,8 @@ def menage(
             )
         )
     for r in ressources:
-        db.add(Ressource(menage_id=men.id, type=r, montant_mensuel=500))
+        type_, montant = r if isinstance(r, tuple) else (r, 500)
+        db.add(Ressource(menage_id=men.id, type=type_, montant_mensuel=montant))
     for t, montant in dettes:
         db.add(Dette(menage_id=men.id, type=t, montant=montant))
     db.flush()

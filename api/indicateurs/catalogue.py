@@ -912,6 +912,7 @@ TABLES: tuple[Table, ...] = (
         FILE_ACTIVE,
         (EPCI,),
         calcul=_par_territoire("epci"),
+        lit=("file_active_commune",),
     ),
     Table(
         "file_active_departement",
@@ -921,6 +922,7 @@ TABLES: tuple[Table, ...] = (
         FILE_ACTIVE,
         (DEPARTEMENT,),
         calcul=_par_territoire("departement"),
+        lit=("file_active_commune",),
     ),
     Table(
         "file_active_type_accompagnement",
@@ -1084,6 +1086,7 @@ TABLES: tuple[Table, ...] = (
         SORTIES,
         (LOGEMENT_A_LA_SORTIE,),
         calcul=_sorties_logement,
+        lit=("sorties",),
         pourcentages=True,
     ),
     Table(
@@ -1160,6 +1163,7 @@ TABLES: tuple[Table, ...] = (
             ),
         ),
         calcul=_menages_accompagnes,
+        lit=("periode",),
         marges=False,
         detail=False,
     ),

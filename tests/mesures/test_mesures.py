@@ -68,7 +68,10 @@ def test_list_names_the_demandeur_and_finds_by_name_for_the_carrying_association
 
 def test_detail_with_etag_and_entry_snapshot(client, monde: Monde, db) -> None:
     disp = fab.dispositif(db, monde)
-    mes = fab.mesure(db, monde, disp)
+    men = fab.menage(
+        db, monde, ressources=[("rsa", 607)], dettes=[("loyer", 2300)], nb_procedures=1, stade_procedure="assignation"
+    )
+    mes = fab.mesure(db, monde, disp, men=men)
     r = client.get(_url(mes), headers=monde.h("asso_agent"))
     assert r.status_code == 200, r.text
     body = r.json()
@@ -76,7 +79,7 @@ def test_detail_with_etag_and_entry_snapshot(client, monde: Monde, db) -> None:
     assert body["vue"] == "complete"
     assert body["statut"] == "mandatee"
     assert body["cible_libelle"] == "Habitat adapté sur mesure"
-    # menage_payload(): RSA 607 €, rent debt 2300 €, one eviction procedure at stage assignation
+    # what the household had on the day of the mandatement
     assert body["entree_ressources"] == [{"type": "rsa", "montant_mensuel": 607}]
     assert body["entree_dette_locative"] == 2300
     assert body["entree_stade_procedure"] == "assignation"

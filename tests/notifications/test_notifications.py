@@ -240,11 +240,15 @@ def test_alertes_du_referent_au_rythme_choisi(client, db: Session, monde: Monde,
     from tests import factories as fab
 
     boite, config = smtp
-    disp = fab.dispositif(db, monde, cibles=fab.CIBLES_ASLL, nom="ASLL 35")
+    disp = fab.dispositif(db, monde, cibles=fab.CIBLES_ASLL, nom="ASLL 35", duree_max_mois=None)  # one alert kind
     men = fab.menage(db, monde)
-    mes = fab.mesure(db, monde, disp, men=men, cible="sante_mentale", mandatement=date(2020, 3, 1), statut="mandatee")  # 2020: first rendez-vous long overdue
+    mes = fab.mesure(db, monde, disp, men=men, cible="sante_mentale", mandatement=date(2020, 3, 1), statut="mandatee", referent=None)  # 2020: first rendez-vous long overdue
     mes.referent_id = monde.users["asso_agent"].id
     db.add(mes)
+    # The mandatement told the association's responsables (``mesure_mandatee``): this test
+    # is about the alerts only.
+    for ancienne in db.exec(select(Notification)).all():
+        db.delete(ancienne)
     db.flush()
     maintenant = datetime.now(UTC)
     kwargs = {"heure_resume": 7, "delai_premier_rdv": 15}
