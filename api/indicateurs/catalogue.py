@@ -367,6 +367,14 @@ STATUT_OCCUPATION = Dim(
     "situation_logement",
     detail=egal("statut_occupation"),
 )
+SITUATION_PROFESSIONNELLE = Dim(
+    "situation_professionnelle",
+    "Situation socio-professionnelle",
+    "Situation socio-professionnelle du ménage à l'entrée",
+    "situation_professionnelle",
+    valeurs="liste_complete",
+    detail=egal("situation_professionnelle"),
+)
 ANNEE_ORIENTATION = Dim(
     "annee_orientation",
     "Année d'orientation",
@@ -632,6 +640,7 @@ REGROUPEMENTS: tuple[Regroupement, ...] = (
         "fa",
         ("modalite_logement", "composition", "statut_occupation", "annee_orientation"),
     ),
+    Regroupement("file_active_situation_professionnelle", Source.mesures, "fa", ("situation_professionnelle",)),
     Regroupement("file_active_commune", Source.mesures, "fa", ("commune",)),
     Regroupement("file_active_type", Source.mesures, "fa", ("type_accompagnement",)),
     Regroupement("file_active_procedures", Source.mesures, "fa", ("procedures",), ("n", "endettes", "dette_locative")),
@@ -883,6 +892,18 @@ TABLES: tuple[Table, ...] = (
         FILE_ACTIVE,
         (STATUT_OCCUPATION,),
         "file_active_situation",
+    ),
+    Table(
+        "file_active_situation_professionnelle",
+        "File active par situation socio-professionnelle à l'entrée",
+        FA_DEF + ", par situation socio-professionnelle du ménage à l'entrée (relevée au mandatement) : en "
+        "emploi ; au foyer, invalide, handicapé ou retraité ; étudiant, stagiaire ou apprenti ; sans emploi ; "
+        "avec leur part en %.",
+        Unite.mesures,
+        FILE_ACTIVE,
+        (SITUATION_PROFESSIONNELLE,),
+        "file_active_situation_professionnelle",
+        pourcentages=True,
     ),
     Table(
         "file_active_annee_orientation",

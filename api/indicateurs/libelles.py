@@ -167,6 +167,13 @@ LIBELLES: dict[str, dict[str, str]] = {
         "realise": "Réalisé",
         "absent": "Absent",
     },
+    "situation_professionnelle": {
+        "emploi": "En emploi",
+        "au_foyer_invalide_retraite": "Au foyer, invalide, handicapé ou retraité",
+        "etudiant_stagiaire_apprenti": "Étudiant, stagiaire ou apprenti",
+        "sans_emploi": "Sans emploi",
+        "non_renseigne": "Non renseignée",
+    },
     "classe_age_personne": {
         "mineur": "Mineurs (moins de 18 ans)",
         "18_25": "18 à 25 ans",

@@ -217,6 +217,7 @@ class Requetes:
             "type_accompagnement": au_jour("type_accompagnement"),
             "composition": func.coalesce(m.c.entree_composition, nr),
             "statut_occupation": func.coalesce(m.c.entree_statut_occupation, nr),
+            "situation_professionnelle": func.coalesce(m.c.entree_situation_professionnelle, nr),
             # the reception date recorded at entry: no join to the orientations
             "annee_orientation": partie("year", func.coalesce(m.c.entree_reception_orientation, m.c.date_mandatement)),
             "commune": func.coalesce(m.c.entree_commune_insee, nr),

@@ -180,6 +180,7 @@ class Mesure(SQLModel, table=True):
     entree_nb_procedures_expulsion: int = 0
     entree_stade_procedure: str | None = Field(default=None, max_length=40)
     entree_dette_locative: int = 0
+    entree_situation_professionnelle: str | None = Field(default=None, max_length=40)
     # The demandeur and the persons at entry (api/mesures/entree.py): ages in full
     # years on the mandatement date, so that age figures survive retention.
     entree_age_demandeur: int | None = None
