@@ -395,8 +395,6 @@ def _copy(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -
             copy.write_row([Jsonb(v) if isinstance(v, dict) else v for v in (row.get(c) for c in columns)])
 
 
-# Plus de 80 lignes : le portrait d'un ménage tiré au hasard (seeds 002-004), un tirage après
-# l'autre ; l'ordre des tirages fait la reproductibilité (même graine, mêmes données).
 def _situation_professionnelle(menage_id: uuid.UUID) -> str:
     """Seed 002's shares (20 % en emploi, 28 % au foyer / invalides / retraités, 1 %
     étudiants, the rest sans emploi), drawn from the ménage's id: not from the generator's
@@ -411,6 +409,8 @@ def _situation_professionnelle(menage_id: uuid.UUID) -> str:
     return "sans_emploi"
 
 
+# Plus de 80 lignes : le portrait d'un ménage tiré au hasard (seeds 002-004), un tirage après
+# l'autre ; l'ordre des tirages fait la reproductibilité (même graine, mêmes données).
 def _menage(ctx: Contexte, lot: Lot, annee: int) -> dict[str, Any]:
     rng = ctx.rng
     mid = ctx.uid()
