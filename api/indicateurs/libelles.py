@@ -181,6 +181,13 @@ LIBELLES: dict[str, dict[str, str]] = {
         "65_plus": "65 ans et plus",
         "non_renseigne": "Âge non renseigné",
     },
+    "classe_age_foyer": {
+        "mineur": "Mineurs",
+        "jeune_majeur_domicile": "Jeunes majeurs encore au domicile familial",
+        "adulte": "Adultes",
+        "isole_65_plus": "Personnes isolées de 65 ans et plus",
+        "non_renseigne": "Âge non renseigné",
+    },
     "duree": {
         "moins_6": "Moins de 6 mois",
         "6_12": "6 à 12 mois",

@@ -31,7 +31,9 @@ def test_menage_porte_sa_situation_professionnelle(client, monde: Monde) -> None
     assert r.json()["situation_professionnelle"] == "emploi"
     url = f"/api/v1/menages/{r.json()['id']}"
     r = client.patch(
-        url, json={"situation_professionnelle": "etudiant_stagiaire_apprenti"}, headers={**h, "If-Match": r.headers["ETag"]}
+        url,
+        json={"situation_professionnelle": "etudiant_stagiaire_apprenti"},
+        headers={**h, "If-Match": r.headers["ETag"]},
     )
     assert r.status_code == 200, r.text
     assert client.get(url, headers=h).json()["situation_professionnelle"] == "etudiant_stagiaire_apprenti"
