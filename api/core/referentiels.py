@@ -79,6 +79,18 @@ class SituationLogement(StrEnum):
     autre = "autre"
 
 
+class SituationProfessionnelle(StrEnum):
+    """The household's socio-professional situation (the demandeur's), in the words of
+    seed 002's bilan: « ont un emploi », « au foyer, invalides, handicapés ou retraités »,
+    « étudiants, stagiaires ou apprentis »; the others are without a job (seed 002's
+    51 % on minima sociaux, seed 004's « ne sont pas en emploi »)."""
+
+    emploi = "emploi"
+    au_foyer_invalide_retraite = "au_foyer_invalide_retraite"
+    etudiant_stagiaire_apprenti = "etudiant_stagiaire_apprenti"
+    sans_emploi = "sans_emploi"
+
+
 class StadeProcedure(StrEnum):
     """Stage of the eviction procedure (prévention des expulsions)."""
 

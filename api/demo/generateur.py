@@ -395,6 +395,20 @@ def _copy(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -
             copy.write_row([Jsonb(v) if isinstance(v, dict) else v for v in (row.get(c) for c in columns)])
 
 
+def _situation_professionnelle(menage_id: uuid.UUID) -> str:
+    """Seed 002's shares (20 % en emploi, 28 % au foyer / invalides / retraités, 1 %
+    étudiants, the rest sans emploi), drawn from the ménage's id: not from the generator's
+    random sequence, which would move every figure drawn after it."""
+    k = menage_id.int % 100
+    if k < 20:
+        return "emploi"
+    if k < 48:
+        return "au_foyer_invalide_retraite"
+    if k < 49:
+        return "etudiant_stagiaire_apprenti"
+    return "sans_emploi"
+
+
 # Plus de 80 lignes : le portrait d'un ménage tiré au hasard (seeds 002-004), un tirage après
 # l'autre ; l'ordre des tirages fait la reproductibilité (même graine, mêmes données).
 def _menage(ctx: Contexte, lot: Lot, annee: int) -> dict[str, Any]:
@@ -457,6 +471,7 @@ def _menage(ctx: Contexte, lot: Lot, annee: int) -> dict[str, Any]:
         courriel=None,
         nb_procedures_expulsion=procedures,
         stade_procedure="assignation" if procedures else "aucune",
+        situation_professionnelle=_situation_professionnelle(mid),
         cree_le=cree,
         cree_par_id=None,
         modifie_le=cree,
@@ -738,6 +753,7 @@ def _mesure(
         entree_commune_insee=menage["commune_insee"],
         entree_nb_procedures_expulsion=menage["nb_procedures_expulsion"],
         entree_stade_procedure=menage["stade_procedure"],
+        entree_situation_professionnelle=menage["situation_professionnelle"],
         entree_dette_locative=menage["dettes"].get("loyer", 0),
         **instantane(menage["personnes"], mandat),
         entree_reception_orientation=reception,

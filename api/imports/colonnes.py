@@ -17,6 +17,7 @@ from api.core.referentiels import (
     LienPersonne,
     Sexe,
     SituationLogement,
+    SituationProfessionnelle,
     StadeProcedure,
     TypeDette,
     TypeRessource,
@@ -68,6 +69,7 @@ SEXES = _codes(Sexe, "sexe")
 LIENS = _codes(LienPersonne, extra={"demandeur": "Demandeur", "conjoint": "Conjoint(e)", "enfant": "Enfant"})
 SITUATIONS = _codes(SituationLogement, "situation_logement")
 STADES = _codes(StadeProcedure)
+SITUATIONS_PRO = _codes(SituationProfessionnelle, "situation_professionnelle")
 RESSOURCES = _codes(TypeRessource, "ressource")
 DETTES = _codes(TypeDette, "dette")
 NATURES = {"ressource": "Ressource", "dette": "Dette"}
@@ -156,6 +158,14 @@ MENAGES = Feuille(
             exemple="0",
         ),
         Colonne("stade_procedure", "Stade de la procédure", Genre.code, codes=STADES),
+        Colonne(
+            "situation_professionnelle",
+            "Situation socio-professionnelle",
+            Genre.code,
+            codes=SITUATIONS_PRO,
+            note="Celle du ménage (du demandeur), sur la ligne du demandeur.",
+            exemple="En emploi",
+        ),
     ),
     note="Une ligne par personne du ménage ; la situation du ménage sur la ligne du demandeur.",
 )

@@ -306,7 +306,15 @@ def _commune(lecteur: _Lecteur, ligne: Ligne, texte: str | None) -> str | None:
 
 def _menages(feuille: FeuilleLue, plan: Plan, aujourdhui: date) -> None:
     lecteur = _Lecteur(MENAGES, plan.erreurs, aujourdhui)
-    situation = ("statut_occupation", "commune_insee", "adresse", "telephone", "courriel", "stade_procedure")
+    situation = (
+        "statut_occupation",
+        "commune_insee",
+        "adresse",
+        "telephone",
+        "courriel",
+        "stade_procedure",
+        "situation_professionnelle",
+    )
     for ligne in feuille.lignes:
         ref = lecteur.valeur(ligne, "reference_menage")
         valeurs = {c.cle: lecteur.valeur(ligne, c.cle) for c in MENAGES.colonnes if c.cle != "reference_menage"}

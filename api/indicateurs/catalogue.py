@@ -34,7 +34,7 @@ from api.communes import service as communes
 from api.core.errors import champ_invalide
 from api.indicateurs.financement import arrondi, financement, ventilation
 from api.indicateurs.sql import annee_mois, table
-from api.mesures.entree import CLASSES_AGE
+from api.mesures.entree import CLASSES_AGE, FOYER, ISOLES_65, JEUNES_MAJEURS
 from api.mesures.models import MesureDetteEntree, MesureDomaine, MesureRessourceEntree
 
 
@@ -367,6 +367,14 @@ STATUT_OCCUPATION = Dim(
     "situation_logement",
     detail=egal("statut_occupation"),
 )
+SITUATION_PROFESSIONNELLE = Dim(
+    "situation_professionnelle",
+    "Situation socio-professionnelle",
+    "Situation socio-professionnelle du ménage à l'entrée",
+    "situation_professionnelle",
+    valeurs="liste_complete",
+    detail=egal("situation_professionnelle"),
+)
 ANNEE_ORIENTATION = Dim(
     "annee_orientation",
     "Année d'orientation",
@@ -532,6 +540,14 @@ PROCEDURES = Dim(
     detail=_procedures,
 )
 CLASSE_AGE = Dim("classe_age", "Classe d'âge", "Classe d'âge d'une personne à l'entrée", "classe_age_personne")
+CLASSE_AGE_FOYER = Dim(
+    "classe_age_foyer",
+    "Classe d'âge et place au foyer",
+    "Classe d'une personne à l'entrée, comme le seed 004 : mineur, jeune majeur encore au domicile "
+    "familial, adulte, personne isolée de 65 ans et plus",
+    "classe_age_foyer",
+    valeurs="liste_complete",
+)
 MOIS = Dim("mois", "Mois", "Mois de la période (AAAA-MM)", valeurs="mois")
 MOIS_ENTREE = Dim(
     "mois",
@@ -624,7 +640,7 @@ REGROUPEMENTS: tuple[Regroupement, ...] = (
         Source.mesures,
         "fa",
         ("cible", "tranche_age", "sexe", "statut_mesure", "acces_maintien"),
-        ("n", "age_min", "age_max", *CLASSES),
+        ("n", "age_min", "age_max", *CLASSES, *FOYER),
     ),
     Regroupement(
         "file_active_situation",
@@ -632,6 +648,7 @@ REGROUPEMENTS: tuple[Regroupement, ...] = (
         "fa",
         ("modalite_logement", "composition", "statut_occupation", "annee_orientation"),
     ),
+    Regroupement("file_active_situation_professionnelle", Source.mesures, "fa", ("situation_professionnelle",)),
     Regroupement("file_active_commune", Source.mesures, "fa", ("commune",)),
     Regroupement("file_active_type", Source.mesures, "fa", ("type_accompagnement",)),
     Regroupement("file_active_procedures", Source.mesures, "fa", ("procedures",), ("n", "endettes", "dette_locative")),
@@ -691,6 +708,24 @@ def _dette_locative(c: Contexte) -> Valeurs:
 
 def _personnes(c: Contexte) -> Valeurs:
     return {code: sum(int(r[col] or 0) for r in c.lignes["file_active_demandeur"]) for col, code in CLASSES_AGE}
+
+
+def _personnes_foyer(c: Contexte) -> Valeurs:
+    """Seed 004's classes from the counts at entry: the young adults at home and the
+    persons of 65 or more living alone are counted apart, the other adults are the rest."""
+    lignes = c.lignes["file_active_demandeur"]
+
+    def somme(*cols: str) -> int:
+        return sum(int(r[col] or 0) for r in lignes for col in cols)
+
+    jeunes, isoles = somme(JEUNES_MAJEURS), somme(ISOLES_65)
+    return {
+        "mineur": somme("entree_nb_mineurs"),
+        "jeune_majeur_domicile": jeunes,
+        "adulte": somme("entree_nb_18_25", "entree_nb_26_64", "entree_nb_65_plus") - jeunes - isoles,
+        "isole_65_plus": isoles,
+        "non_renseigne": somme("entree_nb_age_inconnu"),
+    }
 
 
 def _actives_par_mois(c: Contexte) -> dict[str, int]:
@@ -885,6 +920,18 @@ TABLES: tuple[Table, ...] = (
         "file_active_situation",
     ),
     Table(
+        "file_active_situation_professionnelle",
+        "File active par situation socio-professionnelle à l'entrée",
+        FA_DEF + ", par situation socio-professionnelle du ménage à l'entrée (relevée au mandatement) : en "
+        "emploi ; au foyer, invalide, handicapé ou retraité ; étudiant, stagiaire ou apprenti ; sans emploi ; "
+        "avec leur part en %.",
+        Unite.mesures,
+        FILE_ACTIVE,
+        (SITUATION_PROFESSIONNELLE,),
+        "file_active_situation_professionnelle",
+        pourcentages=True,
+    ),
+    Table(
         "file_active_annee_orientation",
         "File active par année d'orientation",
         FA_DEF + ", par année de réception de l'orientation (année du mandatement si la mesure a été ouverte "
@@ -1011,6 +1058,22 @@ TABLES: tuple[Table, ...] = (
         PERSONNES,
         (CLASSE_AGE,),
         calcul=_personnes,
+        lit=("file_active_demandeur",),
+        pourcentages=True,
+        detail=False,
+    ),
+    Table(
+        "file_active_personnes_age_foyer",
+        "Personnes des ménages de la file active : mineurs, jeunes majeurs au domicile, adultes, isolés de 65 "
+        "ans et plus",
+        FA_DEF + " ; les personnes du ménage à l'entrée de chaque mesure (relevées au mandatement), comme le "
+        "seed 004 : mineurs (moins de 18 ans), jeunes majeurs encore au domicile familial (18 à 25 ans, lien "
+        "« enfant »), personnes isolées de 65 ans et plus (seule personne du ménage), adultes (les autres "
+        "majeurs) ; âge en années révolues au jour du mandatement.",
+        Unite.personnes,
+        PERSONNES,
+        (CLASSE_AGE_FOYER,),
+        calcul=_personnes_foyer,
         lit=("file_active_demandeur",),
         pourcentages=True,
         detail=False,

@@ -167,11 +167,25 @@ LIBELLES: dict[str, dict[str, str]] = {
         "realise": "Réalisé",
         "absent": "Absent",
     },
+    "situation_professionnelle": {
+        "emploi": "En emploi",
+        "au_foyer_invalide_retraite": "Au foyer, invalide, handicapé ou retraité",
+        "etudiant_stagiaire_apprenti": "Étudiant, stagiaire ou apprenti",
+        "sans_emploi": "Sans emploi",
+        "non_renseigne": "Non renseignée",
+    },
     "classe_age_personne": {
         "mineur": "Mineurs (moins de 18 ans)",
         "18_25": "18 à 25 ans",
         "26_64": "Adultes de 26 à 64 ans",
         "65_plus": "65 ans et plus",
+        "non_renseigne": "Âge non renseigné",
+    },
+    "classe_age_foyer": {
+        "mineur": "Mineurs",
+        "jeune_majeur_domicile": "Jeunes majeurs encore au domicile familial",
+        "adulte": "Adultes",
+        "isole_65_plus": "Personnes isolées de 65 ans et plus",
         "non_renseigne": "Âge non renseigné",
     },
     "duree": {

@@ -85,7 +85,7 @@ from api.indicateurs.sql import (
     table,
     tranche,
 )
-from api.mesures.entree import CLASSES_AGE
+from api.mesures.entree import CLASSES_AGE, FOYER
 from api.mesures.historique import ATTRIBUTS as ATTRIBUTS_HISTORIQUE
 from api.mesures.models import Mesure as MesureModel
 from api.mesures.models import MesureDetteEntree, MesureDomaine, MesureHistorique, MesureRessourceEntree, RendezVous
@@ -217,6 +217,7 @@ class Requetes:
             "type_accompagnement": au_jour("type_accompagnement"),
             "composition": func.coalesce(m.c.entree_composition, nr),
             "statut_occupation": func.coalesce(m.c.entree_statut_occupation, nr),
+            "situation_professionnelle": func.coalesce(m.c.entree_situation_professionnelle, nr),
             # the reception date recorded at entry: no join to the orientations
             "annee_orientation": partie("year", func.coalesce(m.c.entree_reception_orientation, m.c.date_mandatement)),
             "commune": func.coalesce(m.c.entree_commune_insee, nr),
@@ -335,6 +336,7 @@ class Requetes:
             **{k: self.dims_fa[k] for k in self.dims_fa},
             "age": self.age,
             **{c: m.c[c] for c, _ in CLASSES_AGE},
+            **{c: m.c[c] for c in FOYER},
             "procedures": case(
                 (m.c.entree_nb_procedures_expulsion >= 3, "3_plus"),
                 else_=sql_cast(m.c.entree_nb_procedures_expulsion, String),
@@ -407,6 +409,7 @@ class Requetes:
                     "age_min": func.min(p.c.age),
                     "age_max": func.max(p.c.age),
                     **{c: func.sum(p.c[c]) for c, _ in CLASSES_AGE},
+                    **{c: func.sum(p.c[c]) for c in FOYER},
                     "endettes": func.sum(case((p.c.dette > 0, 1), else_=0)),
                     "dette_locative": func.sum(p.c.dette),
                     "menages": func.count(p.c.menage_id.distinct()),

@@ -28,6 +28,8 @@ class Menage(SQLModel, table=True):
     courriel: str | None = Field(default=None, max_length=254)
     nb_procedures_expulsion: int = 0
     stade_procedure: str | None = Field(default=None, max_length=40)
+    # SituationProfessionnelle (api/core/referentiels.py); kept by anonymisation: a figure, not an identity
+    situation_professionnelle: str | None = Field(default=None, max_length=40)
     cree_le: datetime = Field(default_factory=utcnow)
     cree_par_id: uuid.UUID | None = None
     modifie_le: datetime = Field(default_factory=utcnow, index=True)

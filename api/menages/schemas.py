@@ -12,6 +12,7 @@ from api.core.referentiels import (
     LienPersonne,
     Sexe,
     SituationLogement,
+    SituationProfessionnelle,
     StadeProcedure,
     TypeDette,
     TypeRessource,
@@ -82,6 +83,11 @@ class SituationMenage(BaseModel):
     courriel: EmailStr | None = Field(default=None, max_length=254)
     nb_procedures_expulsion: int | None = Field(default=None, ge=0, le=50)
     stade_procedure: StadeProcedure | None = None
+    situation_professionnelle: SituationProfessionnelle | None = Field(
+        default=None,
+        description="Situation socio-professionnelle du ménage (celle du demandeur) : en emploi ; au foyer, "
+        "invalide, handicapé ou retraité ; étudiant, stagiaire ou apprenti ; sans emploi",
+    )
     ressources: list[RessourceIn] | None = Field(default=None, max_length=30)
     dettes: list[DetteIn] | None = Field(default=None, max_length=30)
 
@@ -126,6 +132,8 @@ class MenagePublic(BaseModel):
     courriel: str | None
     nb_procedures_expulsion: int
     stade_procedure: StadeProcedure | None
+    # default: a ménage sent before the field existed (its transmitted copy has no such key)
+    situation_professionnelle: SituationProfessionnelle | None = None
     personnes: list[PersonnePublic]
     ressources: list[RessourceIn]
     dettes: list[DetteIn]

@@ -156,6 +156,7 @@ def _vue_transmise(menage: Menage, transmission: MenageTransmission | None, viva
                 "courriel": None,
                 "nb_procedures_expulsion": 0,
                 "stade_procedure": None,
+                "situation_professionnelle": None,
                 "ressources": [],
                 "dettes": [],
                 "modifie_le": menage.cree_le,
@@ -364,6 +365,7 @@ _CHAMPS_SIMPLES = (
     "courriel",
     "nb_procedures_expulsion",
     "stade_procedure",
+    "situation_professionnelle",
 )
 
 

@@ -16,6 +16,12 @@ the year) and the indicators read one row per mesure, with no join to the person
 The demandeur's sex is snapshotted for the same last reason (it is not anonymised).
 The persons of the household are counted by age class at entry; a person born after
 the mandatement was not in the household at entry and is not counted.
+
+Seed 004 counts the persons in other classes (« 29 mineurs, 14 jeunes majeurs encore au
+domicile familial, 48 adultes, 9 personnes isolées de plus de 65 ans »), which need the
+link and the household's size at entry: two more counts are snapshotted (``FOYER``), the
+young adults living with their parents (18 to 25 years old at entry, link « enfant ») and
+the persons of 65 or more living alone (the only person of the household at entry).
 """
 
 from __future__ import annotations
@@ -32,6 +38,12 @@ CLASSES_AGE = (
     ("entree_nb_65_plus", "65_plus"),
     ("entree_nb_age_inconnu", "non_renseigne"),
 )
+
+
+# Two counts across the age classes, for seed 004's classes (docs/indicateurs.md).
+JEUNES_MAJEURS = "entree_nb_jeunes_majeurs_domicile"
+ISOLES_65 = "entree_nb_isoles_65_plus"
+FOYER = (JEUNES_MAJEURS, ISOLES_65)
 
 
 def age_a(naissance: date, d: date) -> int:
@@ -66,17 +78,23 @@ def classe_age(age: int | None) -> str:
 def instantane(personnes: Iterable[tuple[str, date | None, str | None]], d: date) -> dict[str, Any]:
     """The mesure's entry columns from the household's persons (lien, birth date, sex)
     on the mandatement date ``d``."""
-    out: dict[str, Any] = {col: 0 for col, _ in CLASSES_AGE}
+    out: dict[str, Any] = {col: 0 for col, _ in CLASSES_AGE} | {col: 0 for col in FOYER}
     out["entree_age_demandeur"] = None
     out["entree_sexe_demandeur"] = None
     out["entree_naissance_demandeur"] = None
+    ages: list[int | None] = []
     for lien, naissance, sexe in personnes:
         if naissance is not None and naissance > d:
             continue  # not born yet at entry
         age = age_a(naissance, d) if naissance is not None else None
+        ages.append(age)
         out[classe_age(age)] += 1
+        if lien == "enfant" and age is not None and 18 <= age < 26:
+            out[JEUNES_MAJEURS] += 1
         if lien == "demandeur":
             out["entree_age_demandeur"] = age
             out["entree_sexe_demandeur"] = sexe
             out["entree_naissance_demandeur"] = naissance_mois(naissance) if naissance else None
+    if len(ages) == 1 and ages[0] is not None and ages[0] >= 65:
+        out[ISOLES_65] = 1
     return out

@@ -65,6 +65,7 @@ def mandater(
         entree_commune_insee=menage.commune_insee,
         entree_nb_procedures_expulsion=menage.nb_procedures_expulsion,
         entree_stade_procedure=menage.stade_procedure,
+        entree_situation_professionnelle=menage.situation_professionnelle,
         entree_dette_locative=sum(d.montant for d in dettes if d.type == "loyer"),
         **instantane(((p.lien, p.date_naissance, p.sexe) for p in personnes), date_mandatement),
         # Given by the orientations domain, which stands above this one (tests/projet/test_architecture.py).

@@ -180,6 +180,7 @@ class Mesure(SQLModel, table=True):
     entree_nb_procedures_expulsion: int = 0
     entree_stade_procedure: str | None = Field(default=None, max_length=40)
     entree_dette_locative: int = 0
+    entree_situation_professionnelle: str | None = Field(default=None, max_length=40)
     # The demandeur and the persons at entry (api/mesures/entree.py): ages in full
     # years on the mandatement date, so that age figures survive retention.
     entree_age_demandeur: int | None = None
@@ -193,6 +194,10 @@ class Mesure(SQLModel, table=True):
     entree_nb_26_64: int = 0
     entree_nb_65_plus: int = 0
     entree_nb_age_inconnu: int = 0
+    # Across the classes above (api/mesures/entree.py, FOYER): seed 004's young adults
+    # living with their parents and persons of 65 or more living alone.
+    entree_nb_jeunes_majeurs_domicile: int = 0
+    entree_nb_isoles_65_plus: int = 0
     # The orientation's reception date, copied at mandatement (it is set once, at
     # submission, before any mesure): the indicators' year of orientation without
     # joining every orientation (issue 8).

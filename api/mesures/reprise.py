@@ -281,6 +281,7 @@ def _une(
         entree_commune_insee=menage.commune_insee,
         entree_nb_procedures_expulsion=menage.nb_procedures_expulsion,
         entree_stade_procedure=menage.stade_procedure,
+        entree_situation_professionnelle=menage.situation_professionnelle,
         entree_dette_locative=sum(d.montant for d in dettes[menage.id] if d.type == "loyer"),
         **instantane(((p.lien, p.date_naissance, p.sexe) for p in personnes[menage.id]), m.date_mandatement),
     )

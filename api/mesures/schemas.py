@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from api.core.referentiels import SituationLogement
+from api.core.referentiels import SituationLogement, SituationProfessionnelle
 from api.core.schemas import ModificationPartielle
 from api.mesures.models import (
     AccesMaintien,
@@ -83,6 +83,7 @@ class MesurePublic(BaseModel):
     entree_commune_insee: str | None
     entree_nb_procedures_expulsion: int
     entree_stade_procedure: str | None
+    entree_situation_professionnelle: SituationProfessionnelle | None
     entree_dette_locative: int
     entree_ressources: list[RessourceEntree]
     entree_dettes: list[DetteEntree]

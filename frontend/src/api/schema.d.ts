@@ -2791,6 +2791,7 @@ export interface components {
              *     * `modalite_logement` — Modalité de logement : Modalité de logement en vigueur à la date « au »
              *     * `composition` — Composition du ménage : Composition du ménage à l'entrée
              *     * `statut_occupation` — Statut d'occupation : Statut d'occupation du logement à l'entrée
+             *     * `situation_professionnelle` — Situation socio-professionnelle : Situation socio-professionnelle du ménage à l'entrée
              *     * `annee_orientation` — Année d'orientation : Année de réception de l'orientation (ou du mandatement)
              *     * `commune` — Commune (INSEE) : Code INSEE de la commune du logement à l'entrée
              *     * `epci` — EPCI : EPCI (SIREN) de la commune du logement à l'entrée, d'après le référentiel des communes
@@ -2801,6 +2802,7 @@ export interface components {
              *     * `dette` — Type de dette : Type de dette à l'entrée
              *     * `procedures` — Procédures d'expulsion : Nombre de procédures d'expulsion connues à l'entrée
              *     * `classe_age` — Classe d'âge : Classe d'âge d'une personne à l'entrée
+             *     * `classe_age_foyer` — Classe d'âge et place au foyer : Classe d'une personne à l'entrée, comme le seed 004 : mineur, jeune majeur encore au domicile familial, adulte, personne isolée de 65 ans et plus
              *     * `mois` — Mois : Mois de la période (AAAA-MM)
              *     * `moment_modalite` — Moment de l'entrée : Entrée dans la modalité au mandatement de la mesure, ou en cours de mesure (un basculement, ou le premier logement d'une mesure commencée sans)
              *     * `issue_modalite` — Issue : Ce qui clôt la période de la modalité : un changement de modalité, la fin de la modalité enregistrée, ou la fin de la mesure
@@ -2823,7 +2825,7 @@ export interface components {
              * @example cible
              * @enum {string}
              */
-            code: "statut_mesure" | "cible" | "sexe" | "tranche_age" | "indicateur" | "acces_maintien" | "modalite_logement" | "composition" | "statut_occupation" | "annee_orientation" | "commune" | "epci" | "departement" | "type_accompagnement" | "echeance_duree_max" | "ressource" | "dette" | "procedures" | "classe_age" | "mois" | "moment_modalite" | "issue_modalite" | "motif_fin" | "situation_sortie" | "logement_sortie" | "duree" | "financeur" | "statut_orientation" | "origine" | "prescripteur" | "decision" | "motif_refus" | "type_rdv" | "statut_rdv" | "rappel" | "presence_rdv" | "domaine" | "suivi";
+            code: "statut_mesure" | "cible" | "sexe" | "tranche_age" | "indicateur" | "acces_maintien" | "modalite_logement" | "composition" | "statut_occupation" | "situation_professionnelle" | "annee_orientation" | "commune" | "epci" | "departement" | "type_accompagnement" | "echeance_duree_max" | "ressource" | "dette" | "procedures" | "classe_age" | "classe_age_foyer" | "mois" | "moment_modalite" | "issue_modalite" | "motif_fin" | "situation_sortie" | "logement_sortie" | "duree" | "financeur" | "statut_orientation" | "origine" | "prescripteur" | "decision" | "motif_refus" | "type_rdv" | "statut_rdv" | "rappel" | "presence_rdv" | "domaine" | "suivi";
             /**
              * Titre
              * @example Cible
@@ -3838,6 +3840,8 @@ export interface components {
             personnes: components["schemas"]["PersonneIn"][];
             /** Ressources */
             ressources?: components["schemas"]["RessourceIn"][] | null;
+            /** @description Situation socio-professionnelle du ménage (celle du demandeur) : en emploi ; au foyer, invalide, handicapé ou retraité ; étudiant, stagiaire ou apprenti ; sans emploi */
+            situation_professionnelle?: components["schemas"]["SituationProfessionnelle"] | null;
             stade_procedure?: components["schemas"]["StadeProcedure"] | null;
             statut_occupation?: components["schemas"]["SituationLogement"] | null;
             /** Telephone */
@@ -3894,6 +3898,7 @@ export interface components {
             reference: string;
             /** Ressources */
             ressources: components["schemas"]["RessourceIn"][];
+            situation_professionnelle?: components["schemas"]["SituationProfessionnelle"] | null;
             stade_procedure: components["schemas"]["StadeProcedure"] | null;
             statut_occupation: components["schemas"]["SituationLogement"] | null;
             /** Telephone */
@@ -3967,6 +3972,8 @@ export interface components {
             personnes?: components["schemas"]["PersonneIn"][] | null;
             /** Ressources */
             ressources?: components["schemas"]["RessourceIn"][] | null;
+            /** @description Situation socio-professionnelle du ménage (celle du demandeur) : en emploi ; au foyer, invalide, handicapé ou retraité ; étudiant, stagiaire ou apprenti ; sans emploi */
+            situation_professionnelle?: components["schemas"]["SituationProfessionnelle"] | null;
             stade_procedure?: components["schemas"]["StadeProcedure"] | null;
             statut_occupation?: components["schemas"]["SituationLogement"] | null;
             /** Telephone */
@@ -4091,6 +4098,7 @@ export interface components {
             entree_nb_procedures_expulsion: number;
             /** Entree Ressources */
             entree_ressources: components["schemas"]["RessourceEntree"][];
+            entree_situation_professionnelle: components["schemas"]["SituationProfessionnelle"] | null;
             /** Entree Stade Procedure */
             entree_stade_procedure: string | null;
             /** Entree Statut Occupation */
@@ -5940,6 +5948,15 @@ export interface components {
          */
         SituationLogement: "locataire_parc_public" | "locataire_parc_prive" | "proprietaire" | "sous_locataire" | "logement_transition" | "heberge_tiers" | "hebergement" | "structure" | "sans_logement" | "detention" | "hopital" | "autre";
         /**
+         * SituationProfessionnelle
+         * @description The household's socio-professional situation (the demandeur's), in the words of
+         *     seed 002's bilan: « ont un emploi », « au foyer, invalides, handicapés ou retraités »,
+         *     « étudiants, stagiaires ou apprentis »; the others are without a job (seed 002's
+         *     51 % on minima sociaux, seed 004's « ne sont pas en emploi »).
+         * @enum {string}
+         */
+        SituationProfessionnelle: "emploi" | "au_foyer_invalide_retraite" | "etudiant_stagiaire_apprenti" | "sans_emploi";
+        /**
          * StadeProcedure
          * @description Stage of the eviction procedure (prévention des expulsions).
          * @enum {string}
@@ -6017,6 +6034,7 @@ export interface components {
              *     * `file_active_modalite_logement` — File active par modalité de logement (mesures ; dimensions : modalite_logement) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure), par modalité de logement en vigueur ce jour (bail direct, sous-location / GLA, IML…), à partir de sa date de début.
              *     * `file_active_composition` — File active par composition du ménage (mesures ; dimensions : composition) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure), par composition du ménage à l'entrée (relevée au mandatement).
              *     * `file_active_statut_occupation` — File active par statut d'occupation à l'entrée (mesures ; dimensions : statut_occupation) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure), par statut d'occupation du logement à l'entrée (relevé au mandatement).
+             *     * `file_active_situation_professionnelle` — File active par situation socio-professionnelle à l'entrée (mesures ; dimensions : situation_professionnelle) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure), par situation socio-professionnelle du ménage à l'entrée (relevée au mandatement) : en emploi ; au foyer, invalide, handicapé ou retraité ; étudiant, stagiaire ou apprenti ; sans emploi ; avec leur part en %.
              *     * `file_active_annee_orientation` — File active par année d'orientation (mesures ; dimensions : annee_orientation) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure), par année de réception de l'orientation (année du mandatement si la mesure a été ouverte sans orientation).
              *     * `file_active_commune` — File active par commune (mesures ; dimensions : commune) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure), par commune (code INSEE) du logement à l'entrée.
              *     * `file_active_epci` — File active par EPCI (mesures ; dimensions : epci) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure), par EPCI (intercommunalité) de la commune du logement à l'entrée, d'après le référentiel des communes.
@@ -6029,6 +6047,7 @@ export interface components {
              *     * `file_active_procedures_expulsion` — File active par nombre de procédures d'expulsion à l'entrée (mesures ; dimensions : procedures) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure) ; nombre de procédures d'expulsion connues à l'entrée.
              *     * `file_active_dette_locative` — Dette locative à l'entrée (euros ; dimensions : indicateur) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure) ; montant de la dette de loyer déclarée à l'entrée : nombre de ménages endettés, total et moyenne par ménage endetté, en euros.
              *     * `file_active_personnes_age` — Personnes des ménages de la file active par classe d'âge à l'entrée (personnes ; dimensions : classe_age) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure) ; les personnes du ménage à l'entrée de chaque mesure (relevées au mandatement ; une personne née depuis n'y est pas), par âge en années révolues au jour du mandatement (mineurs, 18–25 ans, 26–64 ans, 65 ans et plus).
+             *     * `file_active_personnes_age_foyer` — Personnes des ménages de la file active : mineurs, jeunes majeurs au domicile, adultes, isolés de 65 ans et plus (personnes ; dimensions : classe_age_foyer) : Mesures en cours au jour « au » : mandatées au plus tard ce jour et non terminées ce jour ou avant (date de fin vide ou postérieure) ; les personnes du ménage à l'entrée de chaque mesure (relevées au mandatement), comme le seed 004 : mineurs (moins de 18 ans), jeunes majeurs encore au domicile familial (18 à 25 ans, lien « enfant »), personnes isolées de 65 ans et plus (seule personne du ménage), adultes (les autres majeurs) ; âge en années révolues au jour du mandatement.
              *     * `entrees_par_mois` — Entrées (mandatements) par mois (mesures ; dimensions : mois) : Mesures mandatées sur la période (de « du » à « au »), par mois de mandatement.
              *     * `entrees_modalite_logement` — Entrées dans chaque modalité de logement (IML, logement de transition…) (mesures ; dimensions : modalite_logement, moment_modalite) : Entrées sur la période (de « du » à « au ») dans chaque modalité de logement (date de début de la modalité dans la période), au mandatement de la mesure ou en cours de mesure (un basculement vers l'IML compte ici) ; une mesure qui entre deux fois dans une modalité compte deux fois.
              *     * `sorties_modalite_logement` — Sorties de chaque modalité de logement (IML, logement de transition…) (mesures ; dimensions : modalite_logement, issue_modalite) : Sorties sur la période (de « du » à « au ») de chaque modalité de logement (fin de la modalité dans la période) : vers une autre modalité, fin de la modalité enregistrée (date de fin de la modalité), ou fin de la mesure.
@@ -6057,7 +6076,7 @@ export interface components {
              * @example file_active_age_cible
              * @enum {string}
              */
-            code: "file_active" | "file_active_cible" | "file_active_sexe" | "file_active_age_cible" | "file_active_age_extremes" | "file_active_acces_maintien" | "file_active_modalite_logement" | "file_active_composition" | "file_active_statut_occupation" | "file_active_annee_orientation" | "file_active_commune" | "file_active_epci" | "file_active_departement" | "file_active_type_accompagnement" | "file_active_duree_max" | "file_active_ressources" | "file_active_minima_sociaux" | "file_active_dettes" | "file_active_procedures_expulsion" | "file_active_dette_locative" | "file_active_personnes_age" | "entrees_par_mois" | "entrees_modalite_logement" | "sorties_modalite_logement" | "sorties_par_mois" | "sorties_motif" | "sorties_situation" | "sorties_logement" | "sorties_duree" | "activite_par_mois" | "activite" | "activite_menages_accompagnes" | "activite_financeurs_budget" | "activite_financeurs_mois_mesures" | "orientations_statut" | "orientations_origine" | "orientations_prescripteur" | "decisions" | "refus_motif" | "delai_orientation_decision" | "delai_mandatement_premier_rdv" | "rendez_vous" | "absences_rappel" | "domaines_intervention" | "suivis_6_mois" | "charge_referents";
+            code: "file_active" | "file_active_cible" | "file_active_sexe" | "file_active_age_cible" | "file_active_age_extremes" | "file_active_acces_maintien" | "file_active_modalite_logement" | "file_active_composition" | "file_active_statut_occupation" | "file_active_situation_professionnelle" | "file_active_annee_orientation" | "file_active_commune" | "file_active_epci" | "file_active_departement" | "file_active_type_accompagnement" | "file_active_duree_max" | "file_active_ressources" | "file_active_minima_sociaux" | "file_active_dettes" | "file_active_procedures_expulsion" | "file_active_dette_locative" | "file_active_personnes_age" | "file_active_personnes_age_foyer" | "entrees_par_mois" | "entrees_modalite_logement" | "sorties_modalite_logement" | "sorties_par_mois" | "sorties_motif" | "sorties_situation" | "sorties_logement" | "sorties_duree" | "activite_par_mois" | "activite" | "activite_menages_accompagnes" | "activite_financeurs_budget" | "activite_financeurs_mois_mesures" | "orientations_statut" | "orientations_origine" | "orientations_prescripteur" | "decisions" | "refus_motif" | "delai_orientation_decision" | "delai_mandatement_premier_rdv" | "rendez_vous" | "absences_rappel" | "domaines_intervention" | "suivis_6_mois" | "charge_referents";
             /**
              * Definition
              * @description Définition de l'indicateur, en une phrase

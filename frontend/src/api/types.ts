@@ -11,6 +11,7 @@ export type Composition = S["Composition"];
 export type LienPersonne = S["LienPersonne"];
 export type Sexe = S["Sexe"];
 export type SituationLogement = S["SituationLogement"];
+export type SituationProfessionnelle = S["SituationProfessionnelle"];
 export type StadeProcedure = S["StadeProcedure"];
 export type TypeDette = S["TypeDette"];
 export type TypeRessource = S["TypeRessource"];

@@ -15,6 +15,7 @@ import type {
   RoleUtilisateur,
   Sexe,
   SituationLogement,
+  SituationProfessionnelle,
   StadeProcedure,
   StatutMesure,
   StatutOrientation,
@@ -64,6 +65,14 @@ export const SITUATIONS_LOGEMENT: Record<SituationLogement, string> = {
   detention: "Détention",
   hopital: "Hôpital",
   autre: "Autre",
+};
+
+/** Seed 002's words (« ont un emploi », « au foyer, invalides, handicapés ou retraités »…). */
+export const SITUATIONS_PROFESSIONNELLES: Record<SituationProfessionnelle, string> = {
+  emploi: "En emploi",
+  au_foyer_invalide_retraite: "Au foyer, invalide, handicapé ou retraité",
+  etudiant_stagiaire_apprenti: "Étudiant, stagiaire ou apprenti",
+  sans_emploi: "Sans emploi",
 };
 
 export const STADES_PROCEDURE: Record<StadeProcedure, string> = {

@@ -19,6 +19,7 @@ import {
   LIENS,
   SEXES,
   SITUATIONS_LOGEMENT,
+  SITUATIONS_PROFESSIONNELLES,
   STADES_PROCEDURE,
   TYPES_DETTE,
   TYPES_RESSOURCE,
@@ -72,6 +73,9 @@ function Situation({ m }: { m: MenagePublic }) {
       <Ligne terme="Adresse">{m.adresse ?? "—"}</Ligne>
       <Ligne terme="Téléphone">{m.telephone ?? "—"}</Ligne>
       <Ligne terme="Courriel">{m.courriel ?? "—"}</Ligne>
+      <Ligne terme="Situation socio-professionnelle">
+        {m.situation_professionnelle ? SITUATIONS_PROFESSIONNELLES[m.situation_professionnelle] : "Non renseignée"}
+      </Ligne>
       <Ligne terme="Procédures d'expulsion">
         {m.nb_procedures_expulsion}
         {m.stade_procedure ? ` — ${STADES_PROCEDURE[m.stade_procedure]}` : ""}

@@ -12,6 +12,7 @@ import {
   options,
   SEXES,
   SITUATIONS_LOGEMENT,
+  SITUATIONS_PROFESSIONNELLES,
   STADES_PROCEDURE,
   TYPES_DETTE,
   TYPES_RESSOURCE,
@@ -124,6 +125,10 @@ export function MenageFormulaire({ valeurs, setValeurs, erreurs, envoi, bloque =
             <ChampListe className="fr-col-12 fr-col-md-6" cle="stade_procedure" label="Stade de la procédure" erreurs={erreurs}
               vide="Non renseigné" valeur={valeurs.stade_procedure} onChange={maj("stade_procedure")}
               options={options(STADES_PROCEDURE)} />
+            <ChampListe className="fr-col-12 fr-col-md-6" cle="situation_professionnelle"
+              label="Situation socio-professionnelle" erreurs={erreurs} vide="Non renseignée"
+              valeur={valeurs.situation_professionnelle} onChange={maj("situation_professionnelle")}
+              options={options(SITUATIONS_PROFESSIONNELLES)} />
           </div>
         </div>
       </fieldset>

@@ -31,6 +31,7 @@ describe("versPayload", () => {
       courriel: null,
       nb_procedures_expulsion: null,
       stade_procedure: null,
+      situation_professionnelle: null,
       personnes: [{ nom: "Le Goff", prenom: "Maëlle", date_naissance: "1979-03-14", sexe: "non_renseigne", lien: "demandeur" }],
       ressources: [{ type: "rsa", montant_mensuel: 607 }],
       dettes: [{ type: "loyer", montant: null }],

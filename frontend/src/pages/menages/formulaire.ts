@@ -10,6 +10,7 @@ import type {
   MenagePublic,
   Sexe,
   SituationLogement,
+  SituationProfessionnelle,
   StadeProcedure,
   TypeDette,
   TypeRessource,
@@ -47,6 +48,7 @@ export interface MenageForm {
   courriel: string;
   nb_procedures_expulsion: string;
   stade_procedure: StadeProcedure | "";
+  situation_professionnelle: SituationProfessionnelle | "";
   personnes: PersonneForm[];
   ressources: RessourceForm[];
   dettes: DetteForm[];
@@ -74,6 +76,7 @@ export function formulaireVide(): MenageForm {
     courriel: "",
     nb_procedures_expulsion: "",
     stade_procedure: "",
+    situation_professionnelle: "",
     personnes: [personneVide("demandeur")],
     ressources: [],
     dettes: [],
@@ -91,6 +94,7 @@ export function depuisMenage(m: MenagePublic): MenageForm {
     courriel: m.courriel ?? "",
     nb_procedures_expulsion: String(m.nb_procedures_expulsion),
     stade_procedure: m.stade_procedure ?? "",
+    situation_professionnelle: m.situation_professionnelle ?? "",
     personnes: m.personnes.map((p) => ({
       cle: p.id,
       id: p.id,
@@ -133,6 +137,7 @@ export function versPayload(f: MenageForm): MenageCreate {
     courriel: texte(f.courriel),
     nb_procedures_expulsion: nombre(f.nb_procedures_expulsion),
     stade_procedure: f.stade_procedure || null,
+    situation_professionnelle: f.situation_professionnelle || null,
     personnes: f.personnes.map((p) => ({
       ...(p.id ? { id: p.id } : {}),
       nom: p.nom.trim(),
@@ -151,7 +156,7 @@ export function versPayload(f: MenageForm): MenageCreate {
 export function clesAffichees(f: MenageForm): string[] {
   const cles = [
     "composition", "statut_occupation", "bailleur_id", "commune_insee", "adresse", "telephone",
-    "courriel", "nb_procedures_expulsion", "stade_procedure", "personnes", "ressources", "dettes",
+    "courriel", "nb_procedures_expulsion", "stade_procedure", "situation_professionnelle", "personnes", "ressources", "dettes",
   ];
   f.personnes.forEach((_, i) => {
     for (const c of ["nom", "prenom", "date_naissance", "sexe", "lien"]) cles.push(`personnes.${i}.${c}`);

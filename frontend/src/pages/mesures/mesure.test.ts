@@ -82,6 +82,7 @@ function mesure(statut: StatutMesure, extra: Partial<MesurePublic> = {}): Mesure
     entree_commune_insee: null,
     entree_nb_procedures_expulsion: 0,
     entree_stade_procedure: null,
+    entree_situation_professionnelle: null,
     entree_dette_locative: 0,
     entree_ressources: [],
     entree_dettes: [],
