@@ -9,21 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-# Tables of the indicator document a model may name (api/indicateurs/service.py).
-TABLES_CONNUES = frozenset(
-    {
-        "file_active", "file_active_cible", "file_active_sexe", "file_active_age_cible",
-        "file_active_age_extremes", "file_active_acces_maintien", "file_active_modalite_logement",
-        "file_active_composition", "file_active_statut_occupation", "file_active_annee_orientation",
-        "file_active_commune", "file_active_ressources", "file_active_minima_sociaux",
-        "file_active_dettes", "file_active_procedures_expulsion", "file_active_dette_locative",
-        "file_active_personnes_age", "entrees_par_mois", "sorties_par_mois", "sorties_motif",
-        "sorties_situation", "sorties_duree", "activite_par_mois", "activite",
-        "orientations_statut", "orientations_origine", "orientations_prescripteur", "decisions",
-        "refus_motif", "delai_orientation_decision", "delai_mandatement_premier_rdv",
-        "rendez_vous", "domaines_intervention", "suivis_6_mois",
-    }
-)  # fmt: skip
+from api.indicateurs.catalogue import TABLES
+
+# Tables a model may name: every table of the catalogue, read from it (a copied list
+# missed the tables added since).
+TABLES_CONNUES = frozenset(t.code for t in TABLES)
 
 
 def _texte(code: str, titre: str, aide: str, niveau: int = 1) -> dict[str, Any]:
