@@ -3,6 +3,7 @@ import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Pagination } from "@codegouvfr/react-dsfr/Pagination";
 import { Table } from "@codegouvfr/react-dsfr/Table";
+import { keepPreviousData } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useSearchParams } from "react-router";
 
@@ -27,7 +28,12 @@ export default function AdminClientsApi() {
   const page = Math.max(1, Number(params.get("page")) || 1);
   const orgs = useOrganisations();
   const nomOrg = (id: string) => orgs.find((o) => o.id === id)?.nom ?? "…";
-  const lu = $api.useQuery("get", "/api/v1/clients-api", { params: { query: { limit: PAR_PAGE, offset: (page - 1) * PAR_PAGE } } });
+  const lu = $api.useQuery(
+    "get",
+    "/api/v1/clients-api",
+    { params: { query: { limit: PAR_PAGE, offset: (page - 1) * PAR_PAGE } } },
+    { placeholderData: keepPreviousData },
+  );
   const liste = { donnees: lu.data, chargement: lu.isPending, erreur: echecLecture(lu.error)?.message };
   const [nom, setNom] = useState("");
   const [organisationId, setOrganisationId] = useState("");
