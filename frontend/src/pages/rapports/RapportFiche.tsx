@@ -30,7 +30,7 @@ export default function RapportFiche() {
   // a save (the answer is the version read, its narration what was just saved).
   const [saisie, setSaisie] = useState<{ base: typeof rapport; textes: Record<string, string> } | null>(null);
   if (rapport && saisie?.base !== rapport) setSaisie({ base: rapport, textes: rapport.narration });
-  const textes = saisie?.base === rapport ? saisie.textes : {};
+  const textes = saisie && saisie.base === rapport ? saisie.textes : {};
   const setTextes = (t: Record<string, string>) => setSaisie({ base: rapport, textes: t });
   const [message, setMessage] = useState<string | null>(null);
   const [confirmer, setConfirmer] = useState(false);
