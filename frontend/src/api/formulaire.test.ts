@@ -1,7 +1,7 @@
 import { QueryClient } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
 
-import { enregistrerVersion, issueEnvoi, type Reponse, type Version } from "./formulaire";
+import { enregistrerVersion, envoiEnCours, etatApres, issueEnvoi, refusLocal, type Reponse, type Version } from "./formulaire";
 
 interface Menage {
   id: string;
@@ -137,5 +137,32 @@ describe("enregistrerVersion", () => {
     expect(b.issue).toMatchObject({ type: "refus", erreurs: { nom: "champ obligatoire" } });
     expect(b.base).toBe(base);
     expect(client.getQueryData(cle)).toEqual(base);
+  });
+});
+
+describe("etatApres and refusLocal", () => {
+  it("shows a refusal decided by the screen like the API's: the field's message and the sentence above", () => {
+    expect(etatApres(refusLocal({ menage_id: "Choisissez le ménage à orienter." }, "Choisissez le ménage à orienter."))).toEqual({
+      erreurs: { menage_id: "Choisissez le ménage à orienter." },
+      echec: { message: "Choisissez le ménage à orienter.", orphelines: {} },
+      perime: null,
+    });
+  });
+
+  it("forgets the refusal after a success, and shows a 412 without field errors", () => {
+    expect(etatApres({ type: "succes", donnees: 1, etag: null })).toEqual({ erreurs: {}, echec: null, perime: null });
+    expect(etatApres(issueEnvoi(reponse(412, perime)))).toEqual({ erreurs: {}, echec: null, perime: perime.detail });
+    const refus = etatApres(issueEnvoi(reponse(422, champInvalide), { clesAffichees: ["nom"] }));
+    expect(refus.erreurs).toEqual({ nom: "champ obligatoire", "": "il faut exactement un demandeur" });
+    expect(refus.echec?.orphelines).toEqual({ "": "il faut exactement un demandeur" });
+  });
+});
+
+describe("envoiEnCours", () => {
+  it("names the send running (the button pressed), nothing once it is over or when it has no name", () => {
+    expect(envoiEnCours(true, { nom: "brouillon" })).toBe("brouillon");
+    expect(envoiEnCours(false, { nom: "brouillon" })).toBeNull();
+    expect(envoiEnCours(true, {})).toBeNull();
+    expect(envoiEnCours(true, undefined)).toBeNull();
   });
 });

@@ -157,6 +157,8 @@ export function useRessource<P extends CheminGet, I extends InitGet<P>>(chemin: 
 
 export interface EtatEnvoi {
   envoi: boolean;
+  /** Which send is running, by the name the screen gave it (a form with two buttons: "Envoi…" on the one pressed). */
+  enCours: string | null;
   /** The API's message for each field, by the form's key. */
   erreurs: ErreursChamps;
   /** The refusal shown above the form, or null. */
@@ -172,44 +174,78 @@ export interface OptionsUseEnvoi extends OptionsEnvoi {
   surRefus?: (echec: Echec) => void;
 }
 
+/** A send's own options; `nom` names it while it runs (`enCours`). */
+export interface OptionsCetEnvoi extends OptionsEnvoi {
+  nom?: string;
+}
+
 export interface Envoi extends EtatEnvoi {
   /** Sends; the answer's body and ETag on success, undefined otherwise (the state says why). */
-  envoyer: <T>(appel: () => Promise<Reponse<T>>, pourCetEnvoi?: OptionsEnvoi) => Promise<Version<T> | undefined>;
+  envoyer: <T>(appel: () => Promise<Reponse<T>>, pourCetEnvoi?: OptionsCetEnvoi) => Promise<Version<T> | undefined>;
+  /** Refuses without sending (the screen checked something the API cannot: nothing chosen yet), shown like the API's refusal. */
+  refuser: (erreurs: ErreursChamps, message: string) => void;
   /** Runs a send whose issue is already decided (useEdition), and shows it the same way. */
   executer: <T>(tache: () => Promise<Issue<T>>) => Promise<Issue<T>>;
   /** Forgets the last refusal (the form is opened again, the resource reloaded). */
   effacer: () => void;
 }
 
-const SANS_ERREUR = { erreurs: {}, echec: null, perime: null };
+type EtatIssue = Omit<EtatEnvoi, "envoi" | "enCours">;
+const SANS_ERREUR: EtatIssue = { erreurs: {}, echec: null, perime: null };
+
+/** A refusal decided by the screen before sending: its fields' messages, the sentence above the form. */
+export function refusLocal(erreurs: ErreursChamps, message: string): Issue<never> {
+  return { type: "refus", statut: null, erreurs, echec: { message, orphelines: {} } };
+}
+
+/** What the form shows after an issue (a success forgets the last refusal). */
+export function etatApres(issue: Issue<unknown>): EtatIssue {
+  if (issue.type === "succes") return SANS_ERREUR;
+  if (issue.type === "perime") return { erreurs: {}, echec: null, perime: issue.message };
+  return { erreurs: issue.erreurs, echec: issue.echec, perime: null };
+}
+
+/** The name of the send running, if it has one. */
+export function envoiEnCours(enAttente: boolean, variables: { nom?: string } | undefined): string | null {
+  return enAttente ? (variables?.nom ?? null) : null;
+}
+
+interface Tache {
+  tache: () => Promise<Issue<unknown>>;
+  nom?: string;
+}
 
 /** One send at a time, its refusal turned into what the form shows. */
 export function useEnvoi(options: OptionsUseEnvoi = {}): Envoi {
-  const [etat, setEtat] = useState<Omit<EtatEnvoi, "envoi">>(SANS_ERREUR);
-  const mutation = useMutation({ mutationFn: (tache: () => Promise<Issue<unknown>>) => tache() });
+  const [etat, setEtat] = useState<EtatIssue>(SANS_ERREUR);
+  const mutation = useMutation({ mutationFn: ({ tache }: Tache) => tache() });
   const { surPerime, surRefus } = options;
   const { mutateAsync } = mutation;
-  const executer = useCallback(
-    async <T>(tache: () => Promise<Issue<T>>): Promise<Issue<T>> => {
-      const issue = (await mutateAsync(tache)) as Issue<T>;
-      if (issue.type === "succes") setEtat(SANS_ERREUR);
-      else if (issue.type === "perime") {
-        setEtat({ erreurs: {}, echec: null, perime: issue.message });
-        surPerime?.();
-      } else {
-        setEtat({ erreurs: issue.erreurs, echec: issue.echec, perime: null });
-        surRefus?.(issue.echec);
-      }
+  const montrer = useCallback(
+    (issue: Issue<unknown>) => {
+      setEtat(etatApres(issue));
+      if (issue.type === "perime") surPerime?.();
+      else if (issue.type === "refus") surRefus?.(issue.echec);
+    },
+    [surPerime, surRefus],
+  );
+  const executerNomme = useCallback(
+    async <T>(tache: () => Promise<Issue<T>>, nom?: string): Promise<Issue<T>> => {
+      const issue = (await mutateAsync({ tache, nom })) as Issue<T>;
+      montrer(issue);
       return issue;
     },
-    [mutateAsync, surPerime, surRefus],
+    [mutateAsync, montrer],
   );
-  const envoyer = async <T,>(appel: () => Promise<Reponse<T>>, pourCetEnvoi: OptionsEnvoi = {}): Promise<Version<T> | undefined> => {
-    const issue = await executer(() => tenter(appel, { ...options, ...pourCetEnvoi }));
+  const executer = useCallback(<T>(tache: () => Promise<Issue<T>>) => executerNomme(tache), [executerNomme]);
+  const envoyer = async <T,>(appel: () => Promise<Reponse<T>>, pourCetEnvoi: OptionsCetEnvoi = {}): Promise<Version<T> | undefined> => {
+    const { nom, ...optionsEnvoi } = pourCetEnvoi;
+    const issue = await executerNomme(() => tenter(appel, { ...options, ...optionsEnvoi }), nom);
     return issue.type === "succes" ? { donnees: issue.donnees, etag: issue.etag } : undefined;
   };
+  const refuser = useCallback((erreurs: ErreursChamps, message: string) => montrer(refusLocal(erreurs, message)), [montrer]);
   const effacer = useCallback(() => setEtat(SANS_ERREUR), []);
-  return { ...etat, envoi: mutation.isPending, envoyer, executer, effacer };
+  return { ...etat, envoi: mutation.isPending, enCours: envoiEnCours(mutation.isPending, mutation.variables), envoyer, executer, refuser, effacer };
 }
 
 // ---------------------------------------------------------------- edits
@@ -314,7 +350,7 @@ export function useEdition<P extends CheminGet, I extends InitGet<P>, V>(o: Opti
     return base.donnees;
   };
 
-  const etatEnvoi: EtatEnvoi = { erreurs: envoi.erreurs, echec: envoi.echec, perime: envoi.perime, envoi: envoi.envoi };
+  const etatEnvoi: EtatEnvoi = { erreurs: envoi.erreurs, echec: envoi.echec, perime: envoi.perime, envoi: envoi.envoi, enCours: envoi.enCours };
   return {
     ...etatEnvoi,
     ressource: edition?.base.donnees,

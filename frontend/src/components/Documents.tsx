@@ -7,12 +7,12 @@ import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 
-import { api } from "../api/client";
-import { isProblem, messageErreur } from "../api/problem";
+import { useEnvoi, type Reponse } from "../api/formulaire";
+import { messageErreur } from "../api/problem";
+import { $api, echecLecture } from "../api/requetes";
 import type { components } from "../api/schema";
 import { jeton } from "../api/session";
 import { formatDate, jourParis } from "../lib/dates";
-import { useRequete } from "../lib/useRequete";
 import { Chargement } from "./Chargement";
 import { ErreurChargement } from "./ErreurChargement";
 
@@ -35,7 +35,7 @@ function taille(octets: number): string {
 }
 
 /** multipart upload through XMLHttpRequest: fetch() reports no upload progress. */
-function envoyer(formulaire: FormData, progression: (p: number) => void): Promise<{ statut: number; corps: unknown }> {
+function televerser(formulaire: FormData, progression: (p: number) => void): Promise<{ statut: number; corps: unknown }> {
   return new Promise((resoudre, rejeter) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/v1/documents");
@@ -57,23 +57,20 @@ function envoyer(formulaire: FormData, progression: (p: number) => void): Promis
 }
 
 function Apercu({ document, fermer }: { document: DocumentPublic; fermer: () => void }) {
+  const lu = $api.useQuery("get", "/api/v1/documents/{document_id}/contenu", { params: { path: { document_id: document.id } }, parseAs: "blob" });
+  const erreur = echecLecture(lu.error)?.message ?? null;
+  const contenu: unknown = lu.data;
   const [url, setUrl] = useState<string | null>(null);
-  const [erreur, setErreur] = useState<string | null>(null);
+  // The blob is shown through an object URL, released when the preview closes or changes.
   useEffect(() => {
-    let lien: string | null = null;
-    api
-      .GET("/api/v1/documents/{document_id}/contenu", { params: { path: { document_id: document.id } }, parseAs: "blob" })
-      .then(({ data, error, response }) => {
-        if (data instanceof Blob) {
-          lien = URL.createObjectURL(data);
-          setUrl(lien);
-        } else setErreur(messageErreur(error, response.status));
-      })
-      .catch((e: unknown) => setErreur(messageErreur(e)));
+    if (!(contenu instanceof Blob)) return;
+    const lien = URL.createObjectURL(contenu);
+    setUrl(lien);
     return () => {
-      if (lien) URL.revokeObjectURL(lien);
+      URL.revokeObjectURL(lien);
+      setUrl(null);
     };
-  }, [document.id]);
+  }, [contenu]);
   return (
     <div className="fr-mt-2w fr-p-2w" style={{ border: "1px solid var(--border-default-grey)" }}>
       <div className="fr-grid-row fr-grid-row--middle fr-mb-1w">
@@ -105,19 +102,23 @@ export function Documents({
   peutDeposer?: boolean;
   niveau?: 2 | 4;
 }) {
-  const cle = JSON.stringify(rattachement);
   const idTitre = useId();
   const Titre = niveau === 2 ? "h2" : "h4";
-  const { donnees, erreur, chargement, recharger } = useRequete(
-    () => api.GET("/api/v1/documents", { params: { query: { ...rattachement, limit: 100 } } }),
-    [cle],
-  );
+  const lu = $api.useQuery("get", "/api/v1/documents", { params: { query: { ...rattachement, limit: 100 } } });
+  const { data: donnees, isPending: chargement } = lu;
+  const erreur = echecLecture(lu.error)?.message;
   const [apercu, setApercu] = useState<DocumentPublic | null>(null);
   const [progression, setProgression] = useState<number | null>(null);
   const [message, setMessage] = useState<{ succes: boolean; texte: string } | null>(null);
+  // A refusal: the API's detail (or the usual sentence) in the message zone.
+  const { envoyer } = useEnvoi({
+    adapterErreurs: () => ({}),
+    messageRefus: ({ probleme, statut }) => (probleme ? probleme.detail : messageErreur(probleme, statut)),
+    surRefus: (echec) => setMessage({ succes: false, texte: echec.message }),
+  });
   const fichierRef = useRef<HTMLInputElement>(null);
 
-  const deposer = (e: FormEvent<HTMLFormElement>) => {
+  const deposer = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const formulaire = new FormData(e.currentTarget);
     for (const [k, v] of Object.entries(rattachement)) formulaire.set(k, v as string);
@@ -125,19 +126,16 @@ export function Documents({
     setMessage(null);
     setProgression(0);
     const form = e.currentTarget;
-    envoyer(formulaire, setProgression)
-      .then(({ statut, corps }) => {
-        setProgression(null);
-        if (statut === 201) {
-          setMessage({ succes: true, texte: "Le document est déposé." });
-          form.reset();
-          recharger();
-        } else setMessage({ succes: false, texte: isProblem(corps) ? corps.detail : messageErreur(corps, statut) });
-      })
-      .catch((err: unknown) => {
-        setProgression(null);
-        setMessage({ succes: false, texte: messageErreur(err) });
-      });
+    const fait = await envoyer(async (): Promise<Reponse<unknown>> => {
+      const { statut, corps } = await televerser(formulaire, setProgression);
+      const ok = statut >= 200 && statut < 300;
+      return { data: ok ? corps : undefined, error: ok ? undefined : corps, response: new Response(null, { status: statut }) };
+    });
+    setProgression(null);
+    if (!fait) return;
+    setMessage({ succes: true, texte: "Le document est déposé." });
+    form.reset();
+    void lu.refetch();
   };
 
   return (
@@ -168,7 +166,7 @@ export function Documents({
       )}
       {apercu && <Apercu document={apercu} fermer={() => setApercu(null)} />}
       {peutDeposer && (
-        <form onSubmit={deposer} className="fr-mt-3w" aria-label="Déposer un document">
+        <form onSubmit={(e) => void deposer(e)} className="fr-mt-3w" aria-label="Déposer un document">
           <div className="fr-grid-row fr-grid-row--gutters">
             <div className="fr-col-12 fr-col-md-6 fr-input-group">
               <label className="fr-label" htmlFor="doc-fichier">

@@ -3,11 +3,14 @@ import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Pagination } from "@codegouvfr/react-dsfr/Pagination";
 import { Table } from "@codegouvfr/react-dsfr/Table";
+import { keepPreviousData } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useSearchParams } from "react-router";
 
 import { api } from "../../api/client";
-import { echecFormulaire, type ErreursChamps, erreursParChamp, messageErreur, type ProblemDetails } from "../../api/problem";
+import { useEnvoi } from "../../api/formulaire";
+import { messageErreur, type ProblemDetails } from "../../api/problem";
+import { $api, echecLecture } from "../../api/requetes";
 import type { ClientApiCree, ClientApiPublic } from "../../api/types";
 import { Chargement } from "../../components/Chargement";
 import { ChampListe, ChampTexte, ResumeErreurs } from "../../components/Champs";
@@ -15,7 +18,6 @@ import { ErreurChargement } from "../../components/ErreurChargement";
 import { Titre } from "../../components/Titre";
 import { formatDate } from "../../lib/dates";
 import { TYPES_ORGANISATION } from "../../lib/libelles";
-import { useRequete } from "../../lib/useRequete";
 import { useOrganisations } from "./organisations";
 
 const PAR_PAGE = 20;
@@ -26,53 +28,39 @@ export default function AdminClientsApi() {
   const page = Math.max(1, Number(params.get("page")) || 1);
   const orgs = useOrganisations();
   const nomOrg = (id: string) => orgs.find((o) => o.id === id)?.nom ?? "…";
-  const liste = useRequete(
-    () => api.GET("/api/v1/clients-api", { params: { query: { limit: PAR_PAGE, offset: (page - 1) * PAR_PAGE } } }),
-    [page],
+  const lu = $api.useQuery(
+    "get",
+    "/api/v1/clients-api",
+    { params: { query: { limit: PAR_PAGE, offset: (page - 1) * PAR_PAGE } } },
+    { placeholderData: keepPreviousData },
   );
+  const liste = { donnees: lu.data, chargement: lu.isPending, erreur: echecLecture(lu.error)?.message };
   const [nom, setNom] = useState("");
   const [organisationId, setOrganisationId] = useState("");
-  const [erreurs, setErreurs] = useState<ErreursChamps>({});
-  const [echec, setEchec] = useState<{ message: string; orphelines: ErreursChamps } | null>(null);
   const [cree, setCree] = useState<ClientApiCree | null>(null);
   const [copie, setCopie] = useState(false);
-  const [envoi, setEnvoi] = useState(false);
+  const { envoyer, envoi, erreurs, echec } = useEnvoi({ clesAffichees: CHAMPS });
+  // Switching a client on or off has no field: the API's sentence, above the form.
+  const sansChamp = { adapterErreurs: () => ({}), messageRefus: ({ probleme, statut }: { probleme: ProblemDetails | undefined; statut: number }) => messageErreur(probleme, statut) };
 
   const creer = async (e: FormEvent) => {
     e.preventDefault();
-    setEnvoi(true);
     setCree(null);
-    try {
-      const { data, error, response } = await api.POST("/api/v1/clients-api", {
-        body: { nom: nom.trim(), organisation_id: organisationId },
-      });
-      if (data) {
-        setCree(data);
-        setCopie(false);
-        setNom("");
-        setOrganisationId("");
-        setErreurs({});
-        setEchec(null);
-        liste.recharger();
-        return;
-      }
-      const parChamp = erreursParChamp(error as ProblemDetails);
-      setErreurs(parChamp);
-      setEchec(echecFormulaire(parChamp, CHAMPS, error as ProblemDetails, response.status));
-    } catch (err) {
-      setEchec({ message: messageErreur(err), orphelines: {} });
-    } finally {
-      setEnvoi(false);
-    }
+    const fait = await envoyer(() => api.POST("/api/v1/clients-api", { body: { nom: nom.trim(), organisation_id: organisationId } }));
+    if (!fait) return;
+    setCree(fait.donnees);
+    setCopie(false);
+    setNom("");
+    setOrganisationId("");
+    void lu.refetch();
   };
 
   const basculer = async (c: ClientApiPublic) => {
-    const { data, error, response } = await api.PATCH("/api/v1/clients-api/{client_id}", {
-      params: { path: { client_id: c.id } },
-      body: { actif: !c.actif },
-    });
-    if (data) liste.recharger();
-    else setEchec({ message: messageErreur(error, response.status), orphelines: {} });
+    const fait = await envoyer(
+      () => api.PATCH("/api/v1/clients-api/{client_id}", { params: { path: { client_id: c.id } }, body: { actif: !c.actif } }),
+      sansChamp,
+    );
+    if (fait) void lu.refetch();
   };
 
   const pages = liste.donnees ? Math.max(1, Math.ceil(liste.donnees.total / PAR_PAGE)) : 1;

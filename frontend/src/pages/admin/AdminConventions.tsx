@@ -1,11 +1,13 @@
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Pagination } from "@codegouvfr/react-dsfr/Pagination";
 import { Table } from "@codegouvfr/react-dsfr/Table";
+import { keepPreviousData } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useSearchParams } from "react-router";
 
 import { api } from "../../api/client";
-import { echecFormulaire, type ErreursChamps, erreursParChamp, messageErreur, type ProblemDetails } from "../../api/problem";
+import { useEnvoi } from "../../api/formulaire";
+import { $api, echecLecture } from "../../api/requetes";
 import type { ConventionPublic } from "../../api/types";
 import { NomCommune } from "../../components/ChampCommune";
 import { Chargement } from "../../components/Chargement";
@@ -13,7 +15,6 @@ import { ChampListe, ChampTexte, ResumeErreurs } from "../../components/Champs";
 import { ErreurChargement } from "../../components/ErreurChargement";
 import { Titre } from "../../components/Titre";
 import { formatDate, formatEuros } from "../../lib/dates";
-import { useRequete } from "../../lib/useRequete";
 import {
   clesConvention,
   conventionVide,
@@ -39,26 +40,24 @@ export default function AdminConventions() {
   const orgs = useOrganisations();
   const nomOrg = (id: string) => orgs.find((o) => o.id === id)?.nom ?? "…";
   // Dispositifs are few (a department has a handful): one page of 100 fills the choices.
-  const dispositifs = useRequete(() => api.GET("/api/v1/dispositifs", { params: { query: { limit: 100 } } }), []);
-  const nomDispositif = (id: string) => dispositifs.donnees?.items.find((d) => d.id === id)?.nom ?? "…";
-  const liste = useRequete(
-    () =>
-      api.GET("/api/v1/conventions", {
-        params: { query: { limit: PAR_PAGE, offset: (page - 1) * PAR_PAGE, dispositif_id: filtre || undefined } },
-      }),
-    [page, filtre],
+  const d = $api.useQuery("get", "/api/v1/dispositifs", { params: { query: { limit: 100 } } });
+  const dispositifs = { donnees: d.data };
+  const nomDispositif = (id: string) => dispositifs.donnees?.items.find((x) => x.id === id)?.nom ?? "…";
+  const lu = $api.useQuery(
+    "get",
+    "/api/v1/conventions",
+    { params: { query: { limit: PAR_PAGE, offset: (page - 1) * PAR_PAGE, dispositif_id: filtre || undefined } } },
+    { placeholderData: keepPreviousData },
   );
+  const liste = { donnees: lu.data, chargement: lu.isPending, erreur: echecLecture(lu.error)?.message };
   const [saisie, setSaisie] = useState<ConventionForm>(() => conventionVide(filtre));
-  const [erreurs, setErreurs] = useState<ErreursChamps>({});
-  const [echec, setEchec] = useState<{ message: string; orphelines: ErreursChamps } | null>(null);
+  const { envoyer, envoi, erreurs, echec, effacer } = useEnvoi();
   const [succes, setSucces] = useState<string | null>(null);
-  const [envoi, setEnvoi] = useState(false);
   const maj = <K extends keyof ConventionForm>(cle: K) => (v: ConventionForm[K]) => setSaisie((s) => ({ ...s, [cle]: v }));
 
   const reinitialiser = (f: ConventionForm) => {
     setSaisie(f);
-    setErreurs({});
-    setEchec(null);
+    effacer();
   };
 
   const editer = (c: ConventionPublic) => {
@@ -69,30 +68,20 @@ export default function AdminConventions() {
 
   const soumettre = async (e: FormEvent) => {
     e.preventDefault();
-    setEnvoi(true);
     setSucces(null);
-    try {
-      const { data, error, response } = saisie.id
-        ? await api.PATCH("/api/v1/conventions/{convention_id}", {
-            params: { path: { convention_id: saisie.id } },
-            body: versConventionUpdate(saisie),
-          })
-        : await api.POST("/api/v1/conventions", { body: versConventionCreate(saisie) });
-      if (data) {
-        setSucces(`Convention de ${nomOrg(data.association_id)} pour « ${nomDispositif(data.dispositif_id)} » ${saisie.id ? "enregistrée" : "créée"}.`);
-        reinitialiser(conventionVide(filtre));
-        liste.recharger();
-        return;
-      }
-      const probleme = error as ProblemDetails | undefined;
-      const parChamp = erreursCommunesSurLignes(erreursParChamp(probleme), saisie.communes);
-      setErreurs(parChamp);
-      setEchec(echecFormulaire(parChamp, clesConvention(saisie), probleme, response.status));
-    } catch (err) {
-      setEchec({ message: messageErreur(err), orphelines: {} });
-    } finally {
-      setEnvoi(false);
-    }
+    const fait = await envoyer(
+      () =>
+        saisie.id
+          ? api.PATCH("/api/v1/conventions/{convention_id}", { params: { path: { convention_id: saisie.id } }, body: versConventionUpdate(saisie) })
+          : api.POST("/api/v1/conventions", { body: versConventionCreate(saisie) }),
+      // An error on a commune goes under its line of the list.
+      { clesAffichees: clesConvention(saisie), adapterErreurs: (brutes) => erreursCommunesSurLignes(brutes, saisie.communes) },
+    );
+    if (!fait) return;
+    const c = fait.donnees;
+    setSucces(`Convention de ${nomOrg(c.association_id)} pour « ${nomDispositif(c.dispositif_id)} » ${saisie.id ? "enregistrée" : "créée"}.`);
+    setSaisie(conventionVide(filtre));
+    void lu.refetch();
   };
 
   const pages = liste.donnees ? Math.max(1, Math.ceil(liste.donnees.total / PAR_PAGE)) : 1;

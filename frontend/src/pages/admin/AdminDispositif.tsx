@@ -1,10 +1,11 @@
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Checkbox } from "@codegouvfr/react-dsfr/Checkbox";
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 
 import { api } from "../../api/client";
-import { echecFormulaire, type ErreursChamps, erreursParChamp, messageErreur, type ProblemDetails } from "../../api/problem";
+import { useEnvoi } from "../../api/formulaire";
+import { $api, echecLecture } from "../../api/requetes";
 import { Chargement } from "../../components/Chargement";
 import { ChampListe, ChampTexte, ResumeErreurs } from "../../components/Champs";
 import { ErreurChargement } from "../../components/ErreurChargement";
@@ -39,31 +40,28 @@ export default function AdminDispositif() {
   const creation = dispositifId === "nouveau";
   const navigate = useNavigate();
   const orgs = useOrganisations();
-  const [valeurs, setValeurs] = useState<DispositifForm | null>(creation ? dispositifVide() : null);
-  const [erreurLecture, setErreurLecture] = useState<string | null>(null);
-  const [erreurs, setErreurs] = useState<ErreursChamps>({});
-  const [echec, setEchec] = useState<{ message: string; orphelines: ErreursChamps } | null>(null);
-  const [envoi, setEnvoi] = useState(false);
-
-  useEffect(() => {
-    if (creation) {
-      setValeurs(dispositifVide());
-      return;
-    }
-    let actuel = true;
-    setValeurs(null);
-    api
-      .GET("/api/v1/dispositifs/{dispositif_id}", { params: { path: { dispositif_id: dispositifId } } })
-      .then(({ data, error, response }) => {
-        if (!actuel) return;
-        if (data) setValeurs(depuisDispositif(data));
-        else setErreurLecture(messageErreur(error, response.status));
-      })
-      .catch((e: unknown) => actuel && setErreurLecture(messageErreur(e)));
-    return () => {
-      actuel = false;
-    };
-  }, [creation, dispositifId]);
+  const lu = $api.useQuery(
+    "get",
+    "/api/v1/dispositifs/{dispositif_id}",
+    { params: { path: { dispositif_id: dispositifId } } },
+    { enabled: !creation, refetchOnMount: "always" },
+  );
+  // The form starts from the dispositif read (or an empty one), and again when another is opened.
+  const [form, setForm] = useState<{ pour: string; valeurs: DispositifForm } | null>(creation ? { pour: dispositifId, valeurs: dispositifVide() } : null);
+  if (form?.pour !== dispositifId) {
+    if (creation) setForm({ pour: dispositifId, valeurs: dispositifVide() });
+    else if (lu.data && !lu.isFetching) setForm({ pour: dispositifId, valeurs: depuisDispositif(lu.data) });
+    else if (form !== null) setForm(null);
+  }
+  const valeurs = form?.pour === dispositifId ? form.valeurs : null;
+  const setValeurs = (f: (v: DispositifForm | null) => DispositifForm | null) =>
+    setForm((e) => {
+      if (!e) return e;
+      const v = f(e.valeurs);
+      return v ? { ...e, valeurs: v } : e;
+    });
+  const erreurLecture = creation ? null : (echecLecture(lu.error)?.message ?? null);
+  const { envoyer, envoi, erreurs, echec } = useEnvoi();
 
   if (erreurLecture) return <ErreurChargement message={erreurLecture} />;
   if (!valeurs) return <Chargement libelle="Lecture du dispositif…" />;
@@ -86,28 +84,19 @@ export default function AdminDispositif() {
 
   const enregistrer = async (e: FormEvent) => {
     e.preventDefault();
-    setEnvoi(true);
-    try {
-      const { data, error, response } = valeurs.id
-        ? await api.PATCH("/api/v1/dispositifs/{dispositif_id}", {
-            params: { path: { dispositif_id: valeurs.id } },
-            body: versDispositifUpdate(valeurs),
-          })
-        : await api.POST("/api/v1/dispositifs", { body: versDispositifCreate(valeurs) });
-      if (data) {
-        navigate("/admin/dispositifs", { state: { message: `Dispositif « ${data.nom} » ${valeurs.id ? "enregistré" : "créé"}.` } });
-        return;
-      }
-      const probleme = error as ProblemDetails | undefined;
-      const parChamp = erreursCommunesSurLignes(erreursParChamp(probleme), valeurs.communes);
-      setErreurs(parChamp);
-      setEchec(echecFormulaire(parChamp, clesDispositif(valeurs), probleme, response.status));
-      document.getElementById("contenu")?.scrollIntoView();
-    } catch (err) {
-      setEchec({ message: messageErreur(err), orphelines: {} });
-    } finally {
-      setEnvoi(false);
+    const fait = await envoyer(
+      () =>
+        valeurs.id
+          ? api.PATCH("/api/v1/dispositifs/{dispositif_id}", { params: { path: { dispositif_id: valeurs.id } }, body: versDispositifUpdate(valeurs) })
+          : api.POST("/api/v1/dispositifs", { body: versDispositifCreate(valeurs) }),
+      // An error on a commune goes under its line of the list.
+      { clesAffichees: clesDispositif(valeurs), adapterErreurs: (brutes) => erreursCommunesSurLignes(brutes, valeurs.communes) },
+    );
+    if (fait) {
+      navigate("/admin/dispositifs", { state: { message: `Dispositif « ${fait.donnees.nom} » ${valeurs.id ? "enregistré" : "créé"}.` } });
+      return;
     }
+    document.getElementById("contenu")?.scrollIntoView();
   };
 
   return (

@@ -7,45 +7,31 @@ import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
 import { api } from "../../api/client";
-import { echecFormulaire, type ErreursChamps, erreursParChamp, messageErreur, type ProblemDetails } from "../../api/problem";
+import { useEnvoi } from "../../api/formulaire";
+import { $api, echecLecture } from "../../api/requetes";
 import { useMoi } from "../../auth/AuthContext";
 import { Chargement } from "../../components/Chargement";
 import { ChampListe, ChampTexte, ResumeErreurs } from "../../components/Champs";
 import { ErreurChargement } from "../../components/ErreurChargement";
 import { Titre } from "../../components/Titre";
 import { formatDate, jourParis } from "../../lib/dates";
-import { useRequete } from "../../lib/useRequete";
 
 const PAR_PAGE = 20;
 
 function NouvelleSession({ dispositifs }: { dispositifs: { value: string; label: string }[] }) {
   const navigate = useNavigate();
   const [valeurs, setValeurs] = useState({ dispositif_id: "", date: jourParis(), lieu: "" });
-  const [erreurs, setErreurs] = useState<ErreursChamps>({});
-  const [echec, setEchec] = useState<{ message: string; orphelines: ErreursChamps } | null>(null);
-  const [envoi, setEnvoi] = useState(false);
+  const { envoyer, envoi, erreurs, echec } = useEnvoi({ clesAffichees: ["dispositif_id", "date", "lieu"] });
   const dispositifId = valeurs.dispositif_id || (dispositifs.length === 1 ? dispositifs[0]!.value : "");
 
   const creer = async (e: FormEvent) => {
     e.preventDefault();
-    setEnvoi(true);
-    try {
-      const { data, error, response } = await api.POST("/api/v1/commissions", {
+    const fait = await envoyer(() =>
+      api.POST("/api/v1/commissions", {
         body: { dispositif_id: dispositifId || (null as unknown as string), date: valeurs.date || (null as unknown as string), lieu: valeurs.lieu.trim() || null },
-      });
-      if (data) {
-        navigate(`/commission/${data.id}`, { state: { message: `Session du ${formatDate(data.date)} créée.` } });
-        return;
-      }
-      const probleme = error as ProblemDetails | undefined;
-      const parChamp = erreursParChamp(probleme);
-      setErreurs(parChamp);
-      setEchec(echecFormulaire(parChamp, ["dispositif_id", "date", "lieu"], probleme, response.status));
-    } catch (err) {
-      setEchec({ message: messageErreur(err), orphelines: {} });
-    } finally {
-      setEnvoi(false);
-    }
+      }),
+    );
+    if (fait) navigate(`/commission/${fait.donnees.id}`, { state: { message: `Session du ${formatDate(fait.donnees.date)} créée.` } });
   };
 
   return (
@@ -73,11 +59,10 @@ export default function CommissionsListe() {
   const moi = useMoi();
   const [params] = useSearchParams();
   const page = Math.max(1, Number(params.get("page")) || 1);
-  const dispositifs = useRequete(() => api.GET("/api/v1/dispositifs", { params: { query: { limit: 100 } } }), []);
-  const sessions = useRequete(
-    () => api.GET("/api/v1/commissions", { params: { query: { limit: PAR_PAGE, offset: (page - 1) * PAR_PAGE } } }),
-    [page],
-  );
+  const d = $api.useQuery("get", "/api/v1/dispositifs", { params: { query: { limit: 100 } } });
+  const lues = $api.useQuery("get", "/api/v1/commissions", { params: { query: { limit: PAR_PAGE, offset: (page - 1) * PAR_PAGE } } });
+  const dispositifs = { donnees: d.data, chargement: d.isPending, erreur: echecLecture(d.error)?.message };
+  const sessions = { donnees: lues.data, chargement: lues.isFetching, erreur: echecLecture(lues.error)?.message };
   const miens = (dispositifs.donnees?.items ?? []).filter((d) => d.commission_id === moi.organisation.id);
   const noms = Object.fromEntries((dispositifs.donnees?.items ?? []).map((d) => [d.id, d.nom]));
   const pages = sessions.donnees ? Math.max(1, Math.ceil(sessions.donnees.total / PAR_PAGE)) : 1;

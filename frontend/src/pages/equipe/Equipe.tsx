@@ -11,14 +11,14 @@ import { useState } from "react";
 import { Link } from "react-router";
 
 import { api } from "../../api/client";
-import { echecFormulaire, erreursParChamp, messageErreur, type ProblemDetails } from "../../api/problem";
+import { useEnvoi } from "../../api/formulaire";
+import { $api, echecLecture, invalider } from "../../api/requetes";
 import type { ChargeEquipe } from "../../api/types";
 import { ChampListe, ChampTexte, ResumeErreurs } from "../../components/Champs";
 import { Chargement } from "../../components/Chargement";
 import { ErreurChargement } from "../../components/ErreurChargement";
 import { Titre } from "../../components/Titre";
 import { STATUTS_MESURE } from "../../lib/libelles";
-import { useRequete } from "../../lib/useRequete";
 
 /** The "from" choice: a référent's id, or the mesures without one. */
 const SANS_REFERENT = "sans";
@@ -52,13 +52,12 @@ export function TableCharge({ charge, onChoisir }: { charge: ChargeEquipe; onCho
 }
 
 /** The mesures of one référent (open ones), or those without référent, to tick. */
-function useMesuresDe(de: string, charge: ChargeEquipe | undefined, tour: number) {
-  const mesures = useRequete(
-    () =>
-      de && de !== SANS_REFERENT
-        ? api.GET("/api/v1/mesures", { params: { query: { referent_id: de, limit: 100 } } })
-        : Promise.resolve({ data: undefined, error: undefined, response: new Response() }),
-    [de, tour],
+function useMesuresDe(de: string, charge: ChargeEquipe | undefined) {
+  const mesures = $api.useQuery(
+    "get",
+    "/api/v1/mesures",
+    { params: { query: { referent_id: de, limit: 100 } } },
+    { enabled: Boolean(de) && de !== SANS_REFERENT },
   );
   if (de === SANS_REFERENT)
     return {
@@ -66,24 +65,22 @@ function useMesuresDe(de: string, charge: ChargeEquipe | undefined, tour: number
       erreur: null,
       items: (charge?.sans_referent ?? []).map((m) => ({ id: m.id, reference: m.reference, demandeur: m.demandeur, statut: m.statut, menage_id: m.menage_id })),
     };
-  const items = (mesures.donnees?.items ?? [])
+  const items = (mesures.data?.items ?? [])
     .filter((m) => "date_mandatement" in m && m.statut !== "terminee")
     .map((m) => ({ id: m.id, reference: m.reference, demandeur: "demandeur" in m ? m.demandeur : null, statut: m.statut, menage_id: m.menage_id }));
-  return { chargement: Boolean(de) && mesures.chargement, erreur: mesures.erreur, items };
+  return { chargement: Boolean(de) && mesures.isLoading, erreur: echecLecture(mesures.error)?.message ?? null, items };
 }
 
 export default function Equipe() {
-  const [tour, setTour] = useState(0);
-  const charge = useRequete(() => api.GET("/api/v1/equipe/charge"), [tour]);
+  const lu = $api.useQuery("get", "/api/v1/equipe/charge");
+  const charge = { donnees: lu.data, chargement: lu.isPending, erreur: echecLecture(lu.error)?.message ?? null };
   const [de, setDe] = useState("");
   const [vers, setVers] = useState("");
   const [commentaire, setCommentaire] = useState("");
   const [choisies, setChoisies] = useState<string[]>([]);
-  const [envoi, setEnvoi] = useState(false);
-  const [echec, setEchec] = useState<{ message: string; orphelines: Record<string, string> } | null>(null);
-  const [erreurs, setErreurs] = useState<Record<string, string>>({});
+  const { envoyer, envoi, erreurs, echec } = useEnvoi({ clesAffichees: ["referent_id", "commentaire"] });
   const [fait, setFait] = useState<string | null>(null);
-  const mesures = useMesuresDe(de, charge.donnees, tour);
+  const mesures = useMesuresDe(de, charge.donnees);
 
   if (charge.chargement && !charge.donnees) return <Chargement libelle="Chargement de la charge de l'équipe…" />;
   if (charge.erreur || !charge.donnees) return <ErreurChargement message={charge.erreur ?? "Chargement impossible."} />;
@@ -99,29 +96,16 @@ export default function Equipe() {
   };
 
   const reaffecter = async () => {
-    setEnvoi(true);
-    setEchec(null);
-    setErreurs({});
-    try {
-      const { data, error, response } = await api.POST("/api/v1/mesures/reaffecter", {
-        body: { mesure_ids: choisies, referent_id: vers, commentaire: commentaire.trim() || null },
-      });
-      if (data) {
-        setFait(`${data.nombre} mesure${data.nombre > 1 ? "s" : ""} confiée${data.nombre > 1 ? "s" : ""} à ${nomDe(vers)}.`);
-        setChoisies([]);
-        setCommentaire("");
-        setTour((t) => t + 1);
-        return;
-      }
-      const probleme = error as ProblemDetails | undefined;
-      const parChamp = erreursParChamp(probleme);
-      setErreurs(parChamp);
-      setEchec(echecFormulaire(parChamp, ["referent_id", "commentaire"], probleme, response.status));
-    } catch (e) {
-      setEchec({ message: messageErreur(e), orphelines: {} });
-    } finally {
-      setEnvoi(false);
-    }
+    const r = await envoyer(() =>
+      api.POST("/api/v1/mesures/reaffecter", { body: { mesure_ids: choisies, referent_id: vers, commentaire: commentaire.trim() || null } }),
+    );
+    if (!r) return;
+    const n = r.donnees.nombre;
+    setFait(`${n} mesure${n > 1 ? "s" : ""} confiée${n > 1 ? "s" : ""} à ${nomDe(vers)}.`);
+    setChoisies([]);
+    setCommentaire("");
+    // The caseloads and the mesures just handed over are read again.
+    void invalider("/api/v1/equipe/charge", "/api/v1/mesures");
   };
 
   const referents = donnees.referents.map((r) => ({ value: r.referent_id, label: r.nom }));

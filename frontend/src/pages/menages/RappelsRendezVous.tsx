@@ -8,11 +8,12 @@ import { Button } from "@codegouvfr/react-dsfr/Button";
 import { useState, type FormEvent } from "react";
 
 import { api } from "../../api/client";
-import { erreursParChamp, isProblem, messageErreur, type ErreursChamps } from "../../api/problem";
+import { useEnvoi } from "../../api/formulaire";
+import { messageErreur } from "../../api/problem";
+import { $api } from "../../api/requetes";
 import type { components } from "../../api/schema";
 import { ChampTexte } from "../../components/Champs";
 import { formatDate, formatDateHeure, jourParis } from "../../lib/dates";
-import { useRequete } from "../../lib/useRequete";
 import { telephoneLisible } from "./rappels";
 
 type Consentement = components["schemas"]["ConsentementPublic"];
@@ -32,7 +33,8 @@ function Resume({ c }: { c: Consentement }) {
 
 export function RappelsRendezVous({ menageId }: { menageId: string }) {
   const chemin = { params: { path: { menage_id: menageId } } };
-  const { donnees, statut, recharger } = useRequete(() => api.GET("/api/v1/menages/{menage_id}/rappels", chemin), [menageId]);
+  const lu = $api.useQuery("get", "/api/v1/menages/{menage_id}/rappels", chemin);
+  const donnees = lu.data;
   const [edition, setEdition] = useState(false);
   const [sms, setSms] = useState(true);
   const [courriel, setCourriel] = useState(false);
@@ -40,11 +42,14 @@ export function RappelsRendezVous({ menageId }: { menageId: string }) {
   const [adresse, setAdresse] = useState("");
   const [aAppeler, setAAppeler] = useState("");
   const [date, setDate] = useState(jourParis());
-  const [erreurs, setErreurs] = useState<ErreursChamps>({});
   const [message, setMessage] = useState<{ succes: boolean; texte: string } | null>(null);
+  // A refusal: the API's sentence in the message zone, field errors under their fields.
+  const { envoyer, erreurs, effacer } = useEnvoi({
+    messageRefus: ({ probleme, statut }) => messageErreur(probleme, statut),
+    surRefus: (echec) => setMessage({ succes: false, texte: echec.message }),
+  });
 
-  // Not the carrying association (403), or nothing to show: the section is not there.
-  if (statut === 403 || statut === 404 || (!donnees && statut !== null)) return null;
+  // Not the carrying association (403), or nothing to show (404, not read yet): the section is not there.
   if (!donnees) return null;
   const actuel = donnees.en_vigueur;
 
@@ -55,41 +60,37 @@ export function RappelsRendezVous({ menageId }: { menageId: string }) {
     setAdresse(actuel?.adresse_courriel ?? "");
     setAAppeler(telephoneLisible(actuel?.telephone_a_appeler));
     setDate(jourParis());
-    setErreurs({});
+    effacer();
     setMessage(null);
     setEdition(true);
   };
 
   const enregistrer = async (e: FormEvent) => {
     e.preventDefault();
-    setErreurs({});
-    const { data, error, response } = await api.PUT("/api/v1/menages/{menage_id}/rappels", {
-      ...chemin,
-      body: {
-        sms,
-        courriel,
-        telephone: sms ? telephone : null,
-        adresse_courriel: courriel ? adresse : null,
-        telephone_a_appeler: aAppeler,
-        date_consentement: date,
-      },
-    });
-    if (data) {
-      setEdition(false);
-      setMessage({ succes: true, texte: "Le consentement est enregistré." });
-      recharger();
-    } else {
-      setErreurs(erreursParChamp(isProblem(error) ? error : null));
-      setMessage({ succes: false, texte: messageErreur(error, response.status) });
-    }
+    const fait = await envoyer(() =>
+      api.PUT("/api/v1/menages/{menage_id}/rappels", {
+        ...chemin,
+        body: {
+          sms,
+          courriel,
+          telephone: sms ? telephone : null,
+          adresse_courriel: courriel ? adresse : null,
+          telephone_a_appeler: aAppeler,
+          date_consentement: date,
+        },
+      }),
+    );
+    if (!fait) return;
+    setEdition(false);
+    setMessage({ succes: true, texte: "Le consentement est enregistré." });
+    void lu.refetch();
   };
 
   const retirer = async () => {
-    const { data, error, response } = await api.DELETE("/api/v1/menages/{menage_id}/rappels", chemin);
-    if (data) {
-      setMessage({ succes: true, texte: "Le consentement est retiré : plus aucun rappel ne sera envoyé." });
-      recharger();
-    } else setMessage({ succes: false, texte: messageErreur(error, response.status) });
+    const fait = await envoyer(() => api.DELETE("/api/v1/menages/{menage_id}/rappels", chemin), { adapterErreurs: () => ({}) });
+    if (!fait) return;
+    setMessage({ succes: true, texte: "Le consentement est retiré : plus aucun rappel ne sera envoyé." });
+    void lu.refetch();
   };
 
   const anciens = donnees.historique.filter((c) => !c.en_vigueur);

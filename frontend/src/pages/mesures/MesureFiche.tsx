@@ -4,8 +4,9 @@ import { Table } from "@codegouvfr/react-dsfr/Table";
 import { useState, type ReactNode } from "react";
 import { Link, useParams } from "react-router";
 
-import { api } from "../../api/client";
+import { useEnvoi } from "../../api/formulaire";
 import { messageErreur } from "../../api/problem";
+import { $api, echecLecture, invalider } from "../../api/requetes";
 import type { DispositifPublic, MesurePublic } from "../../api/types";
 import { useMoi } from "../../auth/AuthContext";
 import { Chargement } from "../../components/Chargement";
@@ -14,7 +15,6 @@ import { ErreurChargement } from "../../components/ErreurChargement";
 import { Titre } from "../../components/Titre";
 import { formatDate, formatDateHeure, jourParis } from "../../lib/dates";
 import { ACCES_MAINTIEN, MOTIFS_FIN, SITUATIONS_LOGEMENT, TYPES_EVENEMENT_MESURE } from "../../lib/libelles";
-import { useRequete } from "../../lib/useRequete";
 import { BadgeStatut } from "./BadgeStatut";
 import { FormulaireAction } from "./FormulaireAction";
 import {
@@ -44,17 +44,15 @@ function Ligne({ terme, children }: { terme: string; children: ReactNode }) {
   );
 }
 
-function Historique({ mesure, tour, noms, codes, nomOrganisation }: {
+function Historique({ mesure, noms, codes, nomOrganisation }: {
   mesure: MesurePublic;
-  tour: number;
   noms: Record<string, string>;
   codes: Record<string, string>;
   nomOrganisation: (id: string | null | undefined) => string;
 }) {
-  const { donnees, erreur, chargement } = useRequete(
-    () => api.GET("/api/v1/mesures/{mesure_id}/evenements", { params: { path: { mesure_id: mesure.id } } }),
-    [mesure.id, tour],
-  );
+  const lu = $api.useQuery("get", "/api/v1/mesures/{mesure_id}/evenements", { params: { path: { mesure_id: mesure.id } } });
+  const { data: donnees, isPending: chargement } = lu;
+  const erreur = echecLecture(lu.error)?.message;
   if (chargement && !donnees) return <Chargement libelle="Chargement de l'historique…" />;
   if (erreur) return <ErreurChargement message={erreur} />;
   if (!donnees || donnees.length === 0) return <p>Aucun événement.</p>;
@@ -85,29 +83,47 @@ export default function MesureFiche() {
   const [ouverte, setOuverte] = useState<ActionMesure | null>(null);
   const [succes, setSucces] = useState<string | null>(null);
   const [perime, setPerime] = useState(false);
-  const [erreurReferent, setErreurReferent] = useState<string | null>(null);
-  const [tourHistorique, setTourHistorique] = useState(0);
 
   const complete = lu.mesure && lu.mesure.vue === "complete" ? lu.mesure : undefined;
   const porteur = complete ? estPorteur(complete, moi) : false;
   const dispositifId = complete?.dispositif_id;
   const associationId = complete?.association_id;
-  const dispositif = useRequete(
-    () => (dispositifId ? api.GET("/api/v1/dispositifs/{dispositif_id}", { params: { path: { dispositif_id: dispositifId } } }) : Promise.resolve({ data: undefined, error: undefined, response: new Response() })),
-    [dispositifId],
-  );
-  const association = useRequete(
-    () => (associationId ? api.GET("/api/v1/organisations/{organisation_id}", { params: { path: { organisation_id: associationId } } }) : Promise.resolve({ data: undefined, error: undefined, response: new Response() })),
-    [associationId],
-  );
+  const dispositif = { donnees: $api.useQuery("get", "/api/v1/dispositifs/{dispositif_id}", { params: { path: { dispositif_id: dispositifId ?? "" } } }, { enabled: Boolean(dispositifId) }).data };
+  const association = {
+    donnees: $api.useQuery("get", "/api/v1/organisations/{organisation_id}", { params: { path: { organisation_id: associationId ?? "" } } }, { enabled: Boolean(associationId) }).data,
+  };
   // The association's people: to name the référent and authors, and to choose a new référent.
-  const collegues = useRequete(
-    () =>
-      porteur && associationId
-        ? api.GET("/api/v1/utilisateurs", { params: { query: { organisation_id: associationId, limit: 100 } } })
-        : Promise.resolve({ data: undefined, error: undefined, response: new Response() }),
-    [porteur, associationId],
-  );
+  const collegues = {
+    donnees: $api.useQuery(
+      "get",
+      "/api/v1/utilisateurs",
+      { params: { query: { organisation_id: associationId, limit: 100 } } },
+      { enabled: porteur && Boolean(associationId) },
+    ).data,
+  };
+
+  // After a change (or a 412), the history is read again with the mesure.
+  const relireHistorique = () => void invalider("/api/v1/mesures/{mesure_id}/evenements");
+  const apresChangement = (nouvelle: MesurePublic, etag: string | null, message: string) => {
+    lu.remplacer(nouvelle, etag);
+    setOuverte(null);
+    setPerime(false);
+    setSucces(message);
+    relireHistorique();
+  };
+  const versionPerimee = () => {
+    setOuverte(null);
+    setSucces(null);
+    setPerime(true);
+    lu.recharger();
+    relireHistorique();
+  };
+  // « Je deviens référent »: no field; a refusal is the API's sentence, a 412 the banner above.
+  const designation = useEnvoi({
+    adapterErreurs: () => ({}),
+    messageRefus: ({ probleme, statut }) => messageErreur(probleme, statut),
+    surPerime: versionPerimee,
+  });
 
   if (lu.chargement && !lu.mesure) return <Chargement libelle="Lecture de la mesure…" />;
   if (lu.statut === 404) return <ErreurChargement titre="Mesure introuvable" message="Cette mesure n'existe pas ou ne vous est pas accessible." />;
@@ -140,32 +156,10 @@ export default function MesureFiche() {
   const actions = actionsPermises(m, moi);
   const aujourdhui = jourParis();
 
-  const apresChangement = (nouvelle: MesurePublic, etag: string | null, message: string) => {
-    lu.remplacer(nouvelle, etag);
-    setOuverte(null);
-    setPerime(false);
-    setSucces(message);
-    setTourHistorique((t) => t + 1);
-  };
-  const versionPerimee = () => {
-    setOuverte(null);
-    setSucces(null);
-    setPerime(true);
-    lu.recharger();
-    setTourHistorique((t) => t + 1);
-  };
-
   const devenirReferent = async () => {
-    setErreurReferent(null);
     if (moi.type !== "utilisateur") return;
-    try {
-      const { data, error, response } = await envoyerAction("changer-referent", m.id, lu.etag, { referent_id: moi.id });
-      if (data) apresChangement(data, response.headers.get("ETag"), `Vous êtes désormais référent(e) de la mesure ${data.reference}.`);
-      else if (response.status === 412) versionPerimee();
-      else setErreurReferent(messageErreur(error, response.status));
-    } catch (e) {
-      setErreurReferent(messageErreur(e));
-    }
+    const fait = await designation.envoyer(() => envoyerAction("changer-referent", m.id, lu.etag, { referent_id: moi.id }));
+    if (fait) apresChangement(fait.donnees, fait.etag, `Vous êtes désormais référent(e) de la mesure ${fait.donnees.reference}.`);
   };
 
   let referent: ReactNode;
@@ -214,7 +208,7 @@ export default function MesureFiche() {
           </Button>
         )}
       </div>
-      {erreurReferent && <ErreurChargement titre="Impossible de vous désigner référent" message={erreurReferent} />}
+      {designation.echec && <ErreurChargement titre="Impossible de vous désigner référent" message={designation.echec.message} />}
 
       <section className="fr-mb-4w" aria-labelledby="titre-mesure-resume">
         <h2 id="titre-mesure-resume" className="fr-sr-only">
@@ -312,7 +306,7 @@ export default function MesureFiche() {
         <h2 id="titre-historique" className="fr-h4">
           Historique
         </h2>
-        <Historique mesure={m} tour={tourHistorique} noms={noms} codes={codes} nomOrganisation={nomOrganisation} />
+        <Historique mesure={m} noms={noms} codes={codes} nomOrganisation={nomOrganisation} />
       </section>
     </>
   );

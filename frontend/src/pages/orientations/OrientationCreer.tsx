@@ -10,13 +10,14 @@ import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
 import { api } from "../../api/client";
-import { echecFormulaire, type ErreursChamps, messageErreur, type ProblemDetails } from "../../api/problem";
+import { useEnvoi } from "../../api/formulaire";
+import type { ErreursChamps } from "../../api/problem";
+import { $api, echecLecture } from "../../api/requetes";
 import { NomCommune } from "../../components/ChampCommune";
 import { ChampListe, ChampTexte, ResumeErreurs } from "../../components/Champs";
 import { Titre } from "../../components/Titre";
 import { jourParis } from "../../lib/dates";
 import { options, ORIGINES_ORIENTATION } from "../../lib/libelles";
-import { useRequete } from "../../lib/useRequete";
 import {
   CLES_FORMULAIRE_ORIENTATION,
   erreursProbleme,
@@ -37,7 +38,8 @@ const ACCES_MAINTIEN: Record<AccesMaintien, string> = {
 function ChoixMenage({ valeur, onChange, erreurs }: { valeur: string; onChange: (v: string) => void; erreurs: ErreursChamps }) {
   const [saisie, setSaisie] = useState("");
   const [q, setQ] = useState("");
-  const menages = useRequete(() => api.GET("/api/v1/menages", { params: { query: { q: q || undefined, limit: 50 } } }), [q]);
+  const lus = $api.useQuery("get", "/api/v1/menages", { params: { query: { q: q || undefined, limit: 50 } } });
+  const menages = { donnees: lus.data, chargement: lus.isFetching };
   const items = menages.donnees?.items ?? [];
   return (
     <div className="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
@@ -82,42 +84,32 @@ export default function OrientationCreer() {
   const [params] = useSearchParams();
   const menageFixe = params.get("menage") ?? "";
   const [valeurs, setValeurs] = useState<OrientationForm>(() => orientationVide(menageFixe));
-  const [erreurs, setErreurs] = useState<ErreursChamps>({});
-  const [echec, setEchec] = useState<{ message: string; orphelines: ErreursChamps } | null>(null);
-  const [envoi, setEnvoi] = useState<"brouillon" | "soumission" | null>(null);
+  // Two buttons (draft, submission): `enCours` says which one is sending.
+  const { envoyer: envoyerApi, enCours, erreurs, echec, refuser } = useEnvoi({ clesAffichees: CLES_FORMULAIRE_ORIENTATION });
+  const envoi = enCours as "brouillon" | "soumission" | null;
 
-  const menage = useRequete(
-    () => (menageFixe ? api.GET("/api/v1/menages/{menage_id}", { params: { path: { menage_id: menageFixe } } }) : Promise.resolve({ data: undefined, error: undefined, response: new Response() })),
-    [menageFixe],
-  );
-  const dispositifs = useRequete(() => api.GET("/api/v1/dispositifs", { params: { query: { actifs_le: jourParis(), limit: 100 } } }), []);
-  const dispositif = dispositifs.donnees?.items.find((d) => d.id === valeurs.dispositif_id);
+  const lu = $api.useQuery("get", "/api/v1/menages/{menage_id}", { params: { path: { menage_id: menageFixe } } }, { enabled: Boolean(menageFixe) });
+  const menage = { donnees: lu.data, erreur: echecLecture(lu.error)?.message };
+  const d = $api.useQuery("get", "/api/v1/dispositifs", { params: { query: { actifs_le: jourParis(), limit: 100 } } });
+  const dispositifs = { donnees: d.data, chargement: d.isPending, erreur: echecLecture(d.error)?.message };
+  const dispositif = dispositifs.donnees?.items.find((x) => x.id === valeurs.dispositif_id);
   const maj = <K extends keyof OrientationForm>(cle: K) => (v: OrientationForm[K]) => setValeurs((f) => ({ ...f, [cle]: v }));
 
   const envoyer = async (soumettre: boolean) => {
     if (!valeurs.menage_id) {
-      setErreurs({ menage_id: "Choisissez le ménage à orienter." });
-      setEchec({ message: "Choisissez le ménage à orienter.", orphelines: {} });
+      refuser({ menage_id: "Choisissez le ménage à orienter." }, "Choisissez le ménage à orienter.");
       return;
     }
-    setEnvoi(soumettre ? "soumission" : "brouillon");
-    try {
-      const { data, error, response } = await api.POST("/api/v1/orientations", { body: versPayloadOrientation(valeurs, soumettre) });
-      if (data) {
-        navigate(`/orientations/${data.id}`, {
-          state: { message: soumettre ? `Orientation ${data.reference} soumise à la commission.` : `Brouillon ${data.reference} enregistré.` },
-        });
-        return;
-      }
-      const probleme = error as ProblemDetails | undefined;
-      const parChamp = preciserChoixVides(erreursProbleme(probleme), valeurs);
-      setErreurs(parChamp);
-      setEchec(echecFormulaire(parChamp, CLES_FORMULAIRE_ORIENTATION, probleme, response.status));
-    } catch (e) {
-      setEchec({ message: messageErreur(e), orphelines: {} });
-    } finally {
-      setEnvoi(null);
-    }
+    const fait = await envoyerApi(() => api.POST("/api/v1/orientations", { body: versPayloadOrientation(valeurs, soumettre) }), {
+      nom: soumettre ? "soumission" : "brouillon",
+      // The problem's own `champ`, and the API's "null" on an empty choice worded by its field.
+      adapterErreurs: (_brutes, probleme) => preciserChoixVides(erreursProbleme(probleme), valeurs),
+    });
+    if (!fait) return;
+    const o = fait.donnees;
+    navigate(`/orientations/${o.id}`, {
+      state: { message: soumettre ? `Orientation ${o.reference} soumise à la commission.` : `Brouillon ${o.reference} enregistré.` },
+    });
   };
 
   const soumettreFormulaire = (e: FormEvent) => {

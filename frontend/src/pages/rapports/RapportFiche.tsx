@@ -6,121 +6,105 @@
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Link, useParams } from "react-router";
 
 import { api } from "../../api/client";
+import { useEnvoi, useRessource } from "../../api/formulaire";
 import { messageErreur } from "../../api/problem";
-import type { RapportPublic } from "../../api/types";
+import { $api } from "../../api/requetes";
 import { Chargement } from "../../components/Chargement";
 import { ErreurChargement } from "../../components/ErreurChargement";
 import { Titre } from "../../components/Titre";
 import { formatDate } from "../../lib/dates";
-import { useRequete } from "../../lib/useRequete";
+import { AlertePerime } from "../../components/Perime";
 import { enregistrer } from "./telecharger";
 
 type Format = "html" | "pdf" | "docx";
 
 export default function RapportFiche() {
   const { rapportId = "" } = useParams();
-  const [rapport, setRapport] = useState<RapportPublic | undefined>();
-  const [erreurLecture, setErreurLecture] = useState<string | null>(null);
-  const [etag, setEtag] = useState<string | null>(null);
-  const [textes, setTextes] = useState<Record<string, string>>({});
-  const [apercu, setApercu] = useState<string | null>(null);
-  const [tour, setTour] = useState(0);
+  const r = useRessource("/api/v1/rapports/{rapport_id}", { params: { path: { rapport_id: rapportId } } });
+  const rapport = r.donnees;
+  // The texts being written start from the version read: again after a reload (412), and after
+  // a save (the answer is the version read, its narration what was just saved).
+  const [saisie, setSaisie] = useState<{ base: typeof rapport; textes: Record<string, string> } | null>(null);
+  if (rapport && saisie?.base !== rapport) setSaisie({ base: rapport, textes: rapport.narration });
+  const textes = saisie && saisie.base === rapport ? saisie.textes : {};
+  const setTextes = (t: Record<string, string>) => setSaisie({ base: rapport, textes: t });
   const [message, setMessage] = useState<string | null>(null);
-  const [erreur, setErreur] = useState<string | null>(null);
   const [confirmer, setConfirmer] = useState(false);
   const [occupe, setOccupe] = useState<string | null>(null);
+  // No field on this page: a refusal is the API's sentence, in the message zone.
+  const { envoyer, echec, perime, effacer } = useEnvoi({
+    adapterErreurs: () => ({}),
+    messageRefus: ({ probleme, statut }) => messageErreur(probleme, statut),
+  });
+  const erreur = echec?.message ?? null;
 
-  useEffect(() => {
-    let actuel = true;
-    api
-      .GET("/api/v1/rapports/{rapport_id}", { params: { path: { rapport_id: rapportId } } })
-      .then(({ data, error, response }) => {
-        if (!actuel) return;
-        if (!data) {
-          setErreurLecture(messageErreur(error, response.status));
-          return;
-        }
-        setRapport(data);
-        setTextes(data.narration);
-        // The version the texts are based on: sent back in If-Match.
-        setEtag(response.headers.get("ETag"));
-      })
-      .catch((e: unknown) => actuel && setErreurLecture(messageErreur(e)));
-    return () => {
-      actuel = false;
-    };
-  }, [rapportId]);
+  const apercuLu = $api.useQuery("get", "/api/v1/rapports/{rapport_id}/document", {
+    params: { path: { rapport_id: rapportId }, query: { format: "html" } },
+    parseAs: "text",
+  });
+  const apercu = !apercuLu.isFetching && typeof apercuLu.data === "string" ? apercuLu.data : null;
 
-  useEffect(() => {
-    let actuel = true;
-    setApercu(null);
-    api
-      .GET("/api/v1/rapports/{rapport_id}/document", { params: { path: { rapport_id: rapportId }, query: { format: "html" } }, parseAs: "text" })
-      .then(({ data }) => {
-        if (actuel && typeof data === "string") setApercu(data);
-      });
-    return () => {
-      actuel = false;
-    };
-  }, [rapportId, tour]);
-
-  const ecarts = useRequete(
-    () =>
-      rapport?.statut === "depose"
-        ? api.GET("/api/v1/rapports/{rapport_id}/ecarts", { params: { path: { rapport_id: rapportId } } })
-        : Promise.resolve({ data: undefined, response: new Response() }),
-    [rapport?.statut, rapportId],
+  const ecartsLus = $api.useQuery(
+    "get",
+    "/api/v1/rapports/{rapport_id}/ecarts",
+    { params: { path: { rapport_id: rapportId } } },
+    { enabled: rapport?.statut === "depose" },
   );
+  const ecarts = { donnees: ecartsLus.data };
   // The files that moved: given to the report's author only (a funder reads the figures).
   const avecDossiers = (ecarts.donnees?.ecarts ?? []).some((e) => e.dossiers != null);
 
-  if (erreurLecture) return <ErreurChargement message={erreurLecture} />;
+  if (r.erreur) return <ErreurChargement message={r.erreur} />;
   if (!rapport) return <Chargement />;
 
-  async function enregistrerTextes() {
-    setErreur(null);
+  const recharger = () => {
     setMessage(null);
-    const { data, error, response } = await api.PATCH("/api/v1/rapports/{rapport_id}", {
-      params: { path: { rapport_id: rapportId }, header: { "If-Match": etag ?? "" } },
-      body: { narration: textes },
-    });
-    if (data) {
-      setRapport(data);
-      setEtag(response.headers.get("ETag"));
-      setMessage("Sections enregistrées.");
-      setTour((t) => t + 1);
-    } else setErreur(messageErreur(error, response.status));
+    effacer();
+    r.recharger();
+  };
+
+  async function enregistrerTextes() {
+    setMessage(null);
+    // If-Match: the version the texts are based on.
+    const fait = await envoyer(() =>
+      api.PATCH("/api/v1/rapports/{rapport_id}", {
+        params: { path: { rapport_id: rapportId }, header: { "If-Match": r.etag ?? "" } },
+        body: { narration: textes },
+      }),
+    );
+    if (!fait) return;
+    r.remplacer(fait.donnees, fait.etag);
+    setMessage("Sections enregistrées.");
+    void apercuLu.refetch();
   }
 
   async function telecharger(format: Format) {
     setOccupe(`Préparation du ${format.toUpperCase()}…`);
-    const { data, error, response } = await api.GET("/api/v1/rapports/{rapport_id}/document", {
-      params: { path: { rapport_id: rapportId }, query: { format } },
-      parseAs: "blob",
-    });
+    const fait = await envoyer(() =>
+      api.GET("/api/v1/rapports/{rapport_id}/document", { params: { path: { rapport_id: rapportId }, query: { format } }, parseAs: "blob" }),
+    );
     setOccupe(null);
-    if (data instanceof Blob) enregistrer(data, `${rapport?.titre ?? "rapport"}.${format}`);
-    else setErreur(messageErreur(error, response.status));
+    const fichier: unknown = fait?.donnees;
+    if (fichier instanceof Blob) enregistrer(fichier, `${rapport?.titre ?? "rapport"}.${format}`);
   }
 
   async function deposer() {
     setOccupe("Dépôt en cours : calcul des chiffres et rendu des documents…");
-    setErreur(null);
-    const { data, error, response } = await api.POST("/api/v1/rapports/{rapport_id}/deposer", {
-      params: { path: { rapport_id: rapportId }, header: { "If-Match": etag ?? "" } },
-    });
+    const fait = await envoyer(() =>
+      api.POST("/api/v1/rapports/{rapport_id}/deposer", {
+        params: { path: { rapport_id: rapportId }, header: { "If-Match": r.etag ?? "" } },
+      }),
+    );
     setOccupe(null);
     setConfirmer(false);
-    if (data) {
-      setRapport(data);
-      setEtag(response.headers.get("ETag"));
-      setMessage(`Rapport déposé le ${formatDate(data.depose_le ?? "")}.`);
-      setTour((t) => t + 1);
-    } else setErreur(messageErreur(error, response.status));
+    if (!fait) return;
+    r.remplacer(fait.donnees, fait.etag);
+    setMessage(`Rapport déposé le ${formatDate(fait.donnees.depose_le ?? "")}.`);
+    void apercuLu.refetch();
   }
 
   const narratives = rapport.sections.filter((s) => s.type === "texte");
@@ -133,6 +117,11 @@ export default function RapportFiche() {
       </p>
       {message && <Alert severity="success" small description={message} />}
       {erreur && <Alert severity="error" small description={erreur} />}
+      {perime && (
+        <AlertePerime titre="Le rapport a changé entre-temps" libelleBouton="Recharger le rapport" onRecharger={recharger} annoncer>
+          {perime}
+        </AlertePerime>
+      )}
       {occupe && (
         <p role="status" aria-live="polite">
           {occupe}

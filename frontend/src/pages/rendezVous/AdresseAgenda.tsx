@@ -9,6 +9,7 @@ import { Input } from "@codegouvfr/react-dsfr/Input";
 import { useEffect, useRef, useState } from "react";
 
 import { api } from "../../api/client";
+import { useEnvoi } from "../../api/formulaire";
 import { messageErreur } from "../../api/problem";
 import { formatDateHeure } from "../../lib/dates";
 import { copier } from "./pressePapiers";
@@ -21,7 +22,11 @@ type Etat =
 
 export function AdresseAgenda() {
   const [etat, setEtat] = useState<Etat>({ type: "repos" });
-  const [envoi, setEnvoi] = useState(false);
+  // No field here: a refusal is the API's sentence (or this screen's for "nothing to revoke").
+  const { envoyer, envoi } = useEnvoi({
+    adapterErreurs: () => ({}),
+    surRefus: (echec) => setEtat({ type: "erreur", message: echec.message }),
+  });
   const champ = useRef<HTMLInputElement>(null);
 
   // When the copy failed, the address is selected so that Ctrl+C is enough.
@@ -33,34 +38,20 @@ export function AdresseAgenda() {
   }, [etat]);
 
   const creer = async () => {
-    setEnvoi(true);
-    try {
-      const { data, error, response } = await api.POST("/api/v1/calendrier/jeton");
-      if (!data) {
-        setEtat({ type: "erreur", message: messageErreur(error, response.status) });
-        return;
-      }
-      const copie = await copier(data.url);
-      setEtat({ type: "cree", url: data.url, creeLe: data.cree_le, copie });
-    } catch (e) {
-      setEtat({ type: "erreur", message: messageErreur(e) });
-    } finally {
-      setEnvoi(false);
-    }
+    const fait = await envoyer(() => api.POST("/api/v1/calendrier/jeton"), {
+      messageRefus: ({ probleme, statut }) => messageErreur(probleme, statut),
+    });
+    if (!fait) return;
+    const copie = await copier(fait.donnees.url);
+    setEtat({ type: "cree", url: fait.donnees.url, creeLe: fait.donnees.cree_le, copie });
   };
 
   const revoquer = async () => {
-    setEnvoi(true);
-    try {
-      const { error, response } = await api.DELETE("/api/v1/calendrier/jeton");
-      if (response.status === 204) setEtat({ type: "revoque" });
-      else if (response.status === 404) setEtat({ type: "erreur", message: "Aucune adresse d'agenda n'était active : il n'y avait rien à révoquer." });
-      else setEtat({ type: "erreur", message: messageErreur(error, response.status) });
-    } catch (e) {
-      setEtat({ type: "erreur", message: messageErreur(e) });
-    } finally {
-      setEnvoi(false);
-    }
+    const fait = await envoyer(() => api.DELETE("/api/v1/calendrier/jeton"), {
+      messageRefus: ({ probleme, statut }) =>
+        statut === 404 ? "Aucune adresse d'agenda n'était active : il n'y avait rien à révoquer." : messageErreur(probleme, statut),
+    });
+    if (fait) setEtat({ type: "revoque" });
   };
 
   return (

@@ -12,7 +12,9 @@ import { useEffect, useRef, useState, type ComponentType, type FormEvent } from 
 import { Link } from "react-router";
 
 import { api } from "../../api/client";
-import { erreursParChamp, messageErreur, messageFormulaire, type ErreursChamps, type ProblemDetails } from "../../api/problem";
+import { useEnvoi } from "../../api/formulaire";
+import { messageFormulaire } from "../../api/problem";
+import { $api, echecLecture } from "../../api/requetes";
 import type { Alerte, MesureResume } from "../../api/types";
 import { useMoi } from "../../auth/AuthContext";
 import { ChampTexte } from "../../components/Champs";
@@ -20,7 +22,6 @@ import { Chargement } from "../../components/Chargement";
 import { ErreurChargement } from "../../components/ErreurChargement";
 import { formatDate, formatDateHeure, jourParis } from "../../lib/dates";
 import { STATUTS_MESURE, TYPES_ALERTE, TYPES_RENDEZ_VOUS } from "../../lib/libelles";
-import { useRequete } from "../../lib/useRequete";
 import { BureauCommission } from "../commissions/BureauCommission";
 import { Administration, ChiffresCles, MesOrientations, MonEquipe } from "./bureaux";
 import type { Capacite } from "../../navigation";
@@ -76,16 +77,14 @@ function useReferent(): string | undefined {
 function Ecarter({ alerte, onFait, onAnnuler }: { alerte: Alerte; onFait: (message: string) => void; onAnnuler: () => void }) {
   const [motif, setMotif] = useState("");
   const [jusquAu, setJusquAu] = useState("");
-  const [erreurs, setErreurs] = useState<ErreursChamps>({});
-  const [echec, setEchec] = useState<string | null>(null);
-  const [envoi, setEnvoi] = useState(false);
+  // Every field error under its field; the sentence above says why in general.
+  const { envoyer, envoi, erreurs, echec } = useEnvoi({ messageRefus: ({ probleme, statut }) => messageFormulaire(probleme, statut, {}) });
   const titre = useRef<HTMLHeadingElement>(null);
   useEffect(() => titre.current?.focus(), []);
   const soumettre = async (e: FormEvent) => {
     e.preventDefault();
-    setEnvoi(true);
-    try {
-      const { data, error, response } = await api.POST("/api/v1/alertes/ecarter", {
+    const fait = await envoyer(() =>
+      api.POST("/api/v1/alertes/ecarter", {
         body: {
           type: alerte.type,
           mesure_id: alerte.mesure_id,
@@ -94,19 +93,9 @@ function Ecarter({ alerte, onFait, onAnnuler }: { alerte: Alerte; onFait: (messa
           motif: motif.trim(),
           jusqu_au: jusquAu || null,
         },
-      });
-      if (data) {
-        onFait(data.jusqu_au ? `Alerte reportée au ${formatDate(data.jusqu_au)}.` : "Alerte écartée ; le motif est gardé.");
-        return;
-      }
-      const probleme = error as ProblemDetails | undefined;
-      setErreurs(erreursParChamp(probleme));
-      setEchec(messageFormulaire(probleme, response.status, {}));
-    } catch (err) {
-      setEchec(messageErreur(err));
-    } finally {
-      setEnvoi(false);
-    }
+      }),
+    );
+    if (fait) onFait(fait.donnees.jusqu_au ? `Alerte reportée au ${formatDate(fait.donnees.jusqu_au)}.` : "Alerte écartée ; le motif est gardé.");
   };
   return (
     <form onSubmit={(e) => void soumettre(e)} className="fr-p-3w fr-mb-3w fr-background-alt--grey" aria-labelledby="ecarter-titre">
@@ -114,7 +103,7 @@ function Ecarter({ alerte, onFait, onAnnuler }: { alerte: Alerte; onFait: (messa
         Écarter l'alerte « {TYPES_ALERTE[alerte.type]} » — {alerte.demandeur ?? alerte.menage_reference}
       </h3>
       <p className="fr-text--sm">{alerte.message}</p>
-      {echec && <p className="fr-error-text fr-mb-2w" role="alert">{echec}</p>}
+      {echec && <p className="fr-error-text fr-mb-2w" role="alert">{echec.message}</p>}
       <ChampTexte cle="motif" label="Motif" hint="Pourquoi cette alerte ne demande plus d'action (gardé)." erreurs={erreurs} valeur={motif} onChange={setMotif} required minLength={3} maxLength={500} />
       <ChampTexte
         cle="jusqu_au"
@@ -143,7 +132,9 @@ const cleAlerte = (a: Alerte) => `${a.type}:${a.mesure_id}:${a.rendez_vous_id ??
 function Alertes() {
   const moi = useMoi();
   const perimetre = moi.role === "responsable" ? "association" : "moi";
-  const { donnees, erreur, chargement, recharger } = useRequete(() => api.GET("/api/v1/alertes", { params: { query: { perimetre } } }), [perimetre]);
+  const lu = $api.useQuery("get", "/api/v1/alertes", { params: { query: { perimetre } } });
+  const { data: donnees, isPending: chargement } = lu;
+  const erreur = echecLecture(lu.error)?.message;
   const [aEcarter, setAEcarter] = useState<Alerte | null>(null);
   const [fait, setFait] = useState<string | null>(null);
   if (chargement && !donnees) return <Chargement libelle="Chargement des alertes…" />;
@@ -176,7 +167,7 @@ function Alertes() {
           onFait={(m) => {
             setAEcarter(null);
             setFait(m);
-            recharger();
+            void lu.refetch();
           }}
         />
       )}
@@ -215,10 +206,9 @@ function Alertes() {
 
 function MesMesures() {
   const referent = useReferent();
-  const { donnees, erreur, chargement } = useRequete(
-    () => api.GET("/api/v1/mesures", { params: { query: { referent_id: referent, limit: LIMITE } } }),
-    [referent],
-  );
+  const lu = $api.useQuery("get", "/api/v1/mesures", { params: { query: { referent_id: referent, limit: LIMITE } } });
+  const { data: donnees, isPending: chargement } = lu;
+  const erreur = echecLecture(lu.error)?.message;
   if (chargement) return <Chargement libelle="Chargement des mesures…" />;
   if (erreur) return <ErreurChargement message={erreur} />;
   // The association always gets the complete view; the short one (vue "statut") is for others.
@@ -254,10 +244,9 @@ function MesMesures() {
 function MesRendezVous() {
   const referent = useReferent();
   const du = jourParis();
-  const { donnees, erreur, chargement } = useRequete(
-    () => api.GET("/api/v1/rendez-vous", { params: { query: { referent_id: referent, du, statut: "planifie", limit: LIMITE } } }),
-    [referent, du],
-  );
+  const lu = $api.useQuery("get", "/api/v1/rendez-vous", { params: { query: { referent_id: referent, du, statut: "planifie", limit: LIMITE } } });
+  const { data: donnees, isPending: chargement } = lu;
+  const erreur = echecLecture(lu.error)?.message;
   if (chargement) return <Chargement libelle="Chargement des rendez-vous…" />;
   if (erreur) return <ErreurChargement message={erreur} />;
   if (!donnees || donnees.total === 0) return <p>Aucun rendez-vous à venir.</p>;

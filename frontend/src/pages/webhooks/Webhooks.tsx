@@ -6,7 +6,9 @@ import { useState, type FormEvent } from "react";
 import { Link } from "react-router";
 
 import { api } from "../../api/client";
-import { echecFormulaire, type ErreursChamps, erreursParChamp, messageErreur, type ProblemDetails } from "../../api/problem";
+import { useEnvoi } from "../../api/formulaire";
+import { messageErreur } from "../../api/problem";
+import { $api, echecLecture } from "../../api/requetes";
 import type { WebhookPublic } from "../../api/types";
 import { useMoi } from "../../auth/AuthContext";
 import { Chargement } from "../../components/Chargement";
@@ -14,7 +16,6 @@ import { ChampTexte, ResumeErreurs } from "../../components/Champs";
 import { ErreurChargement } from "../../components/ErreurChargement";
 import { Titre } from "../../components/Titre";
 import { formatDateHeure } from "../../lib/dates";
-import { useRequete } from "../../lib/useRequete";
 import { genererSecret } from "../admin/formulaires";
 
 const CHAMPS = ["url", "secret"];
@@ -28,60 +29,41 @@ const CHAMPS = ["url", "secret"];
 export default function Webhooks() {
   const moi = useMoi();
   const gestionnaire = moi.role === "responsable";
-  const liste = useRequete(() => api.GET("/api/v1/webhooks"), []);
+  const lu = $api.useQuery("get", "/api/v1/webhooks");
+  const liste = { donnees: lu.data, chargement: lu.isPending, erreur: echecLecture(lu.error)?.message };
   const [url, setUrl] = useState("");
   const [secret, setSecret] = useState(() => genererSecret());
-  const [erreurs, setErreurs] = useState<ErreursChamps>({});
-  const [echec, setEchec] = useState<{ message: string; orphelines: ErreursChamps } | null>(null);
   const [cree, setCree] = useState<{ webhook: WebhookPublic; secret: string } | null>(null);
   const [copie, setCopie] = useState(false);
-  const [envoi, setEnvoi] = useState(false);
+  const { envoyer, envoi, erreurs, echec } = useEnvoi({ clesAffichees: CHAMPS });
   const [aSupprimer, setASupprimer] = useState<WebhookPublic | null>(null);
   const [succes, setSucces] = useState<string | null>(null);
 
   const creer = async (e: FormEvent) => {
     e.preventDefault();
-    setEnvoi(true);
     setCree(null);
     setSucces(null);
-    try {
-      const { data, error, response } = await api.POST("/api/v1/webhooks", { body: { url: url.trim(), secret } });
-      if (data) {
-        setCree({ webhook: data, secret });
-        setCopie(false);
-        setUrl("");
-        setSecret(genererSecret());
-        setErreurs({});
-        setEchec(null);
-        liste.recharger();
-        return;
-      }
-      const parChamp = erreursParChamp(error as ProblemDetails);
-      setErreurs(parChamp);
-      setEchec(echecFormulaire(parChamp, CHAMPS, error as ProblemDetails, response.status));
-    } catch (err) {
-      setEchec({ message: messageErreur(err), orphelines: {} });
-    } finally {
-      setEnvoi(false);
-    }
+    const fait = await envoyer(() => api.POST("/api/v1/webhooks", { body: { url: url.trim(), secret } }));
+    if (!fait) return;
+    setCree({ webhook: fait.donnees, secret });
+    setCopie(false);
+    setUrl("");
+    setSecret(genererSecret());
+    void lu.refetch();
   };
 
   const supprimer = async (w: WebhookPublic) => {
     setSucces(null);
-    try {
-      const { error, response } = await api.DELETE("/api/v1/webhooks/{webhook_id}", { params: { path: { webhook_id: w.id } } });
-      if (response.ok) {
-        setSucces(`Webhook ${w.url} supprimé : plus rien ne lui sera envoyé.`);
-        if (cree?.webhook.id === w.id) setCree(null);
-        liste.recharger();
-      } else {
-        setEchec({ message: messageErreur(error, response.status), orphelines: {} });
-      }
-    } catch (err) {
-      setEchec({ message: messageErreur(err), orphelines: {} });
-    } finally {
-      setASupprimer(null);
-    }
+    // A deletion has no field: the API's sentence, above the form.
+    const fait = await envoyer(() => api.DELETE("/api/v1/webhooks/{webhook_id}", { params: { path: { webhook_id: w.id } } }), {
+      adapterErreurs: () => ({}),
+      messageRefus: ({ probleme, statut }) => messageErreur(probleme, statut),
+    });
+    setASupprimer(null);
+    if (!fait) return;
+    setSucces(`Webhook ${w.url} supprimé : plus rien ne lui sera envoyé.`);
+    if (cree?.webhook.id === w.id) setCree(null);
+    void lu.refetch();
   };
 
   return (
