@@ -141,8 +141,8 @@ def _mesurer_en_processus(url: str, annee: int, tours: int) -> None:
         )  # fmt: skip
 
     def un_rendu(complet: bool) -> dict[str, float]:
-        # as the service renders a draft (``rapports.document``): the old heap frozen
-        with rendu.tas_ancien_gele(), Session(engine) as session:
+        # as the service renders a draft (``rapports.document``)
+        with Session(engine) as session:
             b0, t0 = _cpu_session(session), time.process_time()
             src = rapports._source_brouillon(session, session, principal, rapport(), 0, complet=complet)
             b1, t1 = _cpu_session(session), time.process_time()

@@ -6,47 +6,12 @@ alternative text. See docs/rapports.md for why these libraries.
 from __future__ import annotations
 
 import base64
-import gc
 import io
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from jinja2 import Environment, select_autoescape
 
 from api.rapports.composition import Contenu, Graphique, Tableau
-
-# --- the collector while rendering -------------------------------------------------------
-
-_GEL = threading.Lock()
-_RENDUS_EN_COURS = 0
-
-
-@contextmanager
-def tas_ancien_gele() -> Iterator[None]:
-    """While a report is computed and rendered, the cyclic collector leaves alone the objects
-    that existed before (``gc.freeze``), and they go back to it afterwards (``gc.unfreeze``).
-
-    A render allocates hundreds of thousands of boxes (WeasyPrint) and artists (matplotlib):
-    each of the full collections this triggers scanned the whole heap of the worker (its
-    libraries, fonts, plans), 0.3 to 0.5 s of CPU per PDF out of ≈ 3 s (measured, see
-    docs/performance.md). The render's own garbage is still collected; an object of the old
-    heap that became cyclic garbage waits for the next full collection after the render.
-    Counted across threads: the heap is unfrozen when the last render ends."""
-    global _RENDUS_EN_COURS
-    with _GEL:
-        if _RENDUS_EN_COURS == 0:
-            gc.freeze()
-        _RENDUS_EN_COURS += 1
-    try:
-        yield
-    finally:
-        with _GEL:
-            _RENDUS_EN_COURS -= 1
-            if _RENDUS_EN_COURS == 0:
-                gc.unfreeze()
-
 
 # --- charts ------------------------------------------------------------------------
 

@@ -496,8 +496,7 @@ def document(
         if d is None:
             raise Introuvable("Document du rapport", f"{r.id} ({format.value})")
         return d.contenu, MEDIAS[format], nom
-    with rendu.tas_ancien_gele():
-        contenu = rendre(_source_brouillon(session, lecture, principal, r, seuil), format)
+    contenu = rendre(_source_brouillon(session, lecture, principal, r, seuil), format)
     return contenu, MEDIAS[format], nom
 
 
@@ -518,16 +517,15 @@ def deposer(
     source.mention = f"Déposé le {jour(maintenant.date())}"
     bump_version(session, Rapport, r, "Le rapport")
     docs: dict[tuple[str, str], bytes] = {}
-    with rendu.tas_ancien_gele():
-        for public, src in (
-            ("complet", source),
-            ("agrege", replace(source, doc_n=masquer(source.doc_n, seuil), doc_n1=masquer(source.doc_n1, seuil))),
-        ):
-            c = _contenu(src)
-            html = rendu.en_html(c)
-            docs[("html", public)] = html.encode()
-            docs[("pdf", public)] = rendu.en_pdf(html)
-            docs[("docx", public)] = rendu.en_docx(c)
+    for public, src in (
+        ("complet", source),
+        ("agrege", replace(source, doc_n=masquer(source.doc_n, seuil), doc_n1=masquer(source.doc_n1, seuil))),
+    ):
+        c = _contenu(src)
+        html = rendu.en_html(c)
+        docs[("html", public)] = html.encode()
+        docs[("pdf", public)] = rendu.en_pdf(html)
+        docs[("docx", public)] = rendu.en_docx(c)
     for (fmt, public), contenu in docs.items():
         session.add(
             RapportDocument(
