@@ -1,5 +1,4 @@
 import { Button } from "@codegouvfr/react-dsfr/Button";
-import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Pagination } from "@codegouvfr/react-dsfr/Pagination";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import { Table } from "@codegouvfr/react-dsfr/Table";
@@ -9,6 +8,7 @@ import { Link, useSearchParams } from "react-router";
 import { api } from "../../api/client";
 import type { StatutOrientation } from "../../api/types";
 import { useMoi } from "../../auth/AuthContext";
+import { BarreRecherche } from "../../components/BarreRecherche";
 import { Chargement } from "../../components/Chargement";
 import { ErreurChargement } from "../../components/ErreurChargement";
 import { Titre } from "../../components/Titre";
@@ -90,22 +90,13 @@ export default function OrientationsListe() {
           </Select>
         </div>
       </div>
-      <form onSubmit={rechercher} role="search" className="fr-mb-4w">
-        <div className="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
-          <div className="fr-col-12 fr-col-md-8">
-            <Input
-              label="Rechercher par nom ou référence"
-              hintText="Nom d'une personne du ménage (vallee), référence de l'orientation (O-2026-000042) ou du ménage (M-2026-000123), ou une partie"
-              nativeInputProps={{ type: "search", name: "q", value: saisie, onChange: (e) => setSaisie(e.target.value), maxLength: 100 }}
-            />
-          </div>
-          <div className="fr-col-12 fr-col-md-4">
-            <Button type="submit" iconId="fr-icon-search-line">
-              Rechercher
-            </Button>
-          </div>
-        </div>
-      </form>
+      <BarreRecherche
+        nom="q"
+        aide="Nom d'une personne du ménage (vallee), référence de l'orientation (O-2026-000042) ou du ménage (M-2026-000123), ou une partie"
+        saisie={saisie}
+        setSaisie={setSaisie}
+        rechercher={rechercher}
+      />
 
       {chargement && <Chargement libelle="Chargement des orientations…" />}
       {erreur && <ErreurChargement message={erreur} />}
