@@ -492,11 +492,11 @@ def _dans_territoire(niveau: str) -> Condition:
 
 
 def _nom_epci(code: str) -> str:
-    return LIBELLES_TERRITOIRE.get(code) or communes.referentiel().epci.get(code) or code
+    return LIBELLES_TERRITOIRE.get(code) or communes.territoires().epci.get(code) or code
 
 
 def _nom_departement(code: str) -> str:
-    nom = communes.referentiel().departements.get(code)
+    nom = communes.territoires().departements.get(code)
     return LIBELLES_TERRITOIRE.get(code) or (f"{code} — {nom}" if nom else code)
 
 

@@ -45,3 +45,25 @@ def test_territory_of_a_commune_for_the_indicators() -> None:
     assert set(metropole) <= set(departement) and len(departement) > 300
     assert service.territoire("00000") is None
     assert service.nom("35238") == "Rennes" and service.nom(None) is None
+
+
+def test_territories_file_agrees_with_the_referentiel_for_every_commune() -> None:
+    """``territoires.tsv.gz`` is what the indicators read; ``communes.json.gz`` what the
+    screens search. Both come from ``make communes``: the same département, EPCI and names."""
+    ref, t = service.referentiel(), service.territoires()
+    assert set(t.communes) == set(ref.communes)
+    for code, c in ref.communes.items():
+        assert t.communes[code] == (c.departement, c.epci), code
+    assert t.epci == ref.epci and t.departements == ref.departements
+
+
+def test_the_indicators_territories_do_not_load_the_whole_referentiel() -> None:
+    """The whole référentiel (names, postcodes, search keys) costs a worker ≈ 45 MB it never
+    gives back; an indicators document grouped by EPCI needs only the territories."""
+    service.referentiel.cache_clear()
+    try:
+        assert service.territoire("35238") is not None
+        assert service.communes_de(departement="35")
+        assert service.referentiel.cache_info().currsize == 0
+    finally:
+        service.referentiel.cache_clear()

@@ -22,7 +22,14 @@ def _jeu(db, monde) -> None:
     procedures, rendez-vous, domains, a follow-up, a référent."""
     d = seed_001(db, monde)
     referent = utilisateur(db, monde.asso)
-    men = fab.menage(db, monde, organisation=monde.asso, ressources=["rsa"], dettes=[("loyer", 1200), ("energie", 300)], nb_procedures=2)
+    men = fab.menage(
+        db,
+        monde,
+        organisation=monde.asso,
+        ressources=["rsa"],
+        dettes=[("loyer", 1200), ("energie", 300)],
+        nb_procedures=2,
+    )
     m1 = fab.mesure(db, monde, d, men=men, mandatement=date(2016, 1, 15), referent_id=referent.id, statut="active")
     fab.rendez_vous(db, m1, date(2016, 1, 20))
     fab.rendez_vous(db, m1, date(2016, 2, 3), type="telephone", statut="absent")
@@ -64,18 +71,18 @@ def test_a_few_tables_run_only_their_passes(db, monde, monkeypatch) -> None:
     noms = {n for t in TABLES if t.code in codes for n in regroupements_de(t)}
     assert noms == {"file_active_demandeur", "file_active_commune", "sorties", "mois_actifs", "periode"}
     calcules: list[str] = []
-    passe, regroupement = moteur.Requetes.passe_mesures, moteur.Requetes.regroupement
+    passe, passe_source = moteur.Requetes.passe_mesures, moteur.Requetes.passe_source
 
     def passe_notee(self, gs):
         calcules.extend(g.nom for g in gs)
         return passe(self, gs)
 
-    def regroupement_note(self, g):
-        calcules.append(g.nom)
-        return regroupement(self, g)
+    def source_notee(self, source, gs):
+        calcules.extend(g.nom for g in gs)
+        return passe_source(self, source, gs)
 
     monkeypatch.setattr(moteur.Requetes, "passe_mesures", passe_notee)
-    monkeypatch.setattr(moteur.Requetes, "regroupement", regroupement_note)
+    monkeypatch.setattr(moteur.Requetes, "passe_source", source_notee)
     bind = db.get_bind()
     event.listen(bind, "before_cursor_execute", noter)
     try:
@@ -90,3 +97,27 @@ def test_a_few_tables_run_only_their_passes(db, monde, monkeypatch) -> None:
     # nor the groupings of the mesures' pass that these tables do not read
     assert sorted(calcules) == sorted(noms)
     assert len(REGROUPEMENTS) > len(noms) + 10
+
+
+def test_each_source_is_read_once_for_the_whole_document(db, monde) -> None:
+    """The rendez-vous of the period and the modalités' periods feed two groupings each:
+    one statement per source (plus, for the reminders, one read of the reminders sent), not
+    one per grouping (issue 16: the rendez-vous of a year were read twice, 430 ms of a
+    1.5 s document at département scale)."""
+    _jeu(db, monde)
+    instructions: list[str] = []
+
+    def noter(_conn, _cursor, statement, *_args) -> None:
+        instructions.append(statement)
+
+    bind = db.get_bind()
+    event.listen(bind, "before_cursor_execute", noter)
+    try:
+        doc = service.calculer_indicateurs(db, fab.principal(monde.gie), f=service.filtres(du=DU, au=AU), seuil=0)
+    finally:
+        event.remove(bind, "before_cursor_execute", noter)
+    assert {"rendez_vous", "absences_rappel", "entrees_modalite_logement"} <= {t.code for t in doc.tableaux}
+    rdv = [s for s in instructions if "FROM rendez_vous JOIN mesure" in s]
+    assert len(rdv) == 2 and sum("rappel_rendez_vous" in s for s in rdv) == 1
+    assert sum("periodes_modalite" in s for s in instructions) == 1
+    assert sum("FROM orientation_evenement" in s for s in instructions) == 1
