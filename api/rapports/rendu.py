@@ -308,3 +308,37 @@ def en_docx(c: Contenu) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+# --- what the workshop runs (api/rapports/atelier.py) -----------------------------------
+
+
+def rendre_contenu(format: str, c: Contenu) -> bytes:
+    """The report in one format: ``html``, ``pdf`` (from that HTML) or ``docx``."""
+    if format == "docx":
+        return en_docx(c)
+    html = en_html(c)
+    return html.encode() if format == "html" else en_pdf(html)
+
+
+def rendre_les_trois(c: Contenu) -> tuple[bytes, bytes, bytes]:
+    """HTML, PDF and DOCX of one content (a deposit keeps the three), the HTML made once."""
+    html = en_html(c)
+    return html.encode(), en_pdf(html), en_docx(c)
+
+
+def prechauffer() -> None:
+    """Loads what a first render would (WeasyPrint and its fonts, matplotlib, python-docx) by
+    rendering a small content in every format, then freezes it all out of the garbage
+    collector's generations: it lives as long as the process (api/core/socle.py)."""
+    import gc
+
+    c = Contenu(
+        titre="Préchauffage",
+        sous_titre=[],
+        sections=[],
+        pied="Préchauffage",
+    )
+    graphique_svg(Graphique(titre="t", etiquettes=["a", "b"], series=[("n", [1.0, 2.0])], empile=False, alt="t"))
+    rendre_les_trois(c)
+    gc.freeze()

@@ -21,7 +21,7 @@ from api.core.errors import (
     responses,
 )
 from api.core.pagination import Page, PageDep
-from api.rapports import service
+from api.rapports import atelier, service
 from api.rapports.schemas import (
     Ecarts,
     FormatRapport,
@@ -189,6 +189,8 @@ def rapports_lire(
 ) -> RapportPublic:
     r = service.lire_rapport(session, principal, rapport_id)
     set_etag(response, r.version)
+    # the report's screen is open: its PDF or DOCX will likely follow, start the workshop now
+    atelier.prechauffer()
     return r
 
 

@@ -31,7 +31,7 @@ from api.mesures.models import Mesure, MesureEvenement
 from api.notifications import service as notifications
 from api.organisations.models import Organisation, TypeOrganisation
 from api.orientations.models import Orientation
-from api.rapports import access, gabarits, rendu
+from api.rapports import access, atelier, gabarits
 from api.rapports.composition import Contenu, composer, verifier_sections
 from api.rapports.models import GabaritRapport, Rapport, RapportCelluleDossier, RapportDocument, RapportModele
 from api.rapports.schemas import (
@@ -411,13 +411,7 @@ def _contenu(s: Source) -> Contenu:
 
 
 def rendre(s: Source, format: FormatRapport) -> bytes:
-    c = _contenu(s)
-    if format == FormatRapport.docx:
-        return rendu.en_docx(c)
-    html = rendu.en_html(c)
-    if format == FormatRapport.html:
-        return html.encode()
-    return rendu.en_pdf(html)
+    return atelier.rendre(format.value, _contenu(s))
 
 
 def _source_brouillon(
@@ -521,11 +515,8 @@ def deposer(
         ("complet", source),
         ("agrege", replace(source, doc_n=masquer(source.doc_n, seuil), doc_n1=masquer(source.doc_n1, seuil))),
     ):
-        c = _contenu(src)
-        html = rendu.en_html(c)
-        docs[("html", public)] = html.encode()
-        docs[("pdf", public)] = rendu.en_pdf(html)
-        docs[("docx", public)] = rendu.en_docx(c)
+        html, pdf, docx = atelier.rendre_les_trois(_contenu(src))
+        docs[("html", public)], docs[("pdf", public)], docs[("docx", public)] = html, pdf, docx
     for (fmt, public), contenu in docs.items():
         session.add(
             RapportDocument(
