@@ -65,12 +65,13 @@ def _base_small(dossier: Path) -> str:
     return url
 
 
-def _mesurer(url: str, annee: int, tours: int) -> None:
+def _mesurer(url: str, annee: int, tours: int, au_demarrage: bool = False) -> None:
     engine = make_engine(url)
     with Session(engine) as session:
         responsable = comptes_demo(session)["responsable"][0]
     engine.dispose()
-    with serveur_processus(url, workers=1) as (base, pid):
+    env = {"ANCRAGE_RAPPORTS_ATELIER_AU_DEMARRAGE": "true"} if au_demarrage else None
+    with serveur_processus(url, workers=1, env=env) as (base, pid):
         cpu = CompteurCpu(pid, url)
         h = {"Authorization": f"Bearer {jeton(base, responsable.email, referentiel.DEMO_PASSWORD)}"}
         with httpx.Client(base_url=base, headers=h, timeout=300) as c:
@@ -200,17 +201,28 @@ def main() -> None:
         action="store_true",
         help="sans serveur ni écriture : le PDF du brouillon, document entier puis tables du modèle, CPU par étape",
     )
+    p.add_argument(
+        "--atelier-au-demarrage",
+        action="store_true",
+        help="ANCRAGE_RAPPORTS_ATELIER_AU_DEMARRAGE=true : l'atelier de rendu démarre avec le worker",
+    )
     a = p.parse_args()
     print(machine())
-    mesurer = _mesurer_en_processus if a.en_processus else _mesurer
+
+    def mesurer(url: str) -> None:
+        if a.en_processus:
+            _mesurer_en_processus(url, a.annee, a.tours)
+        else:
+            _mesurer(url, a.annee, a.tours, a.atelier_au_demarrage)
+
     if a.postgres:
         url = os.environ.get("ANCRAGE_BENCH_DATABASE_URL", PG_DEFAUT)
         if not a.en_processus:  # read-only: the base is used as it is
             assurer_demo(url)
-        mesurer(url, a.annee, a.tours)
+        mesurer(url)
         return
     with tempfile.TemporaryDirectory(prefix="bench_rapport_") as dossier:
-        mesurer(_base_small(Path(dossier)), a.annee, a.tours)
+        mesurer(_base_small(Path(dossier)))
 
 
 if __name__ == "__main__":

@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     # How old an indicator document may be when served again to the same caller (seconds;
     # 0: computed at every request). The answer carries its age (Age, Last-Modified).
     indicateurs_cache_secondes: int = Field(default=120, ge=0, le=3600)
+    # Start each worker's report workshop (api/rapports/atelier.py) with the worker rather
+    # than at the first report opened: the first PDF of a worker is then as fast as the
+    # others, for ≈ 190 MB per worker that nothing uses until someone renders a report.
+    rapports_atelier_au_demarrage: bool = False
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     # Caseload import (api/imports/): the upload's size (all its files together) and its lines.
     import_max_octets: int = Field(default=20_000_000, ge=1024)

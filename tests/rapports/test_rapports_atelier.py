@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 
 from api.rapports import atelier, rendu
+from tests import RACINE
 from tests.factories import creer_convention, creer_dispositif
 from tests.rapports.test_rapports import creer, docx_texte, modele, pdf_texte
 
@@ -39,3 +42,28 @@ def test_pdf_and_docx_are_rendered_outside_the_api_worker(client, monde, monkeyp
     r = client.get(f"/api/v1/rapports/{rap['id']}/document", params={"format": "pdf"}, headers=h)
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     assert atelier.pid() not in (None, ancien)
+
+
+
+def test_the_workshop_can_start_with_the_worker(tmp_path) -> None:
+    """``ANCRAGE_RAPPORTS_ATELIER_AU_DEMARRAGE=true``: the worker starts its workshop as soon as
+    the app is built (api/asgi.py), so that its first PDF is as fast as the others; by default
+    it waits for the first report opened."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("ANCRAGE_")},
+        "ANCRAGE_DATABASE_URL": f"sqlite:///{tmp_path / 'atelier.db'}",
+        "ANCRAGE_SECRET_KEY": "atelier-" + "s" * 48,
+        "ANCRAGE_DOCUMENTS_REPERTOIRE": str(tmp_path / "documents"),
+    }
+    code = "import api.asgi; from api.rapports import atelier; print(atelier.pid())"
+    for valeur, lance in (("true", True), ("false", False)):
+        sortie = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=RACINE,
+            env=env | {"ANCRAGE_RAPPORTS_ATELIER_AU_DEMARRAGE": valeur},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        ).stdout.split()[-1]
+        assert (sortie != "None") is lance, (valeur, sortie)
