@@ -39,7 +39,6 @@ from sqlalchemy import (
     String,
     and_,
     case,
-    false,
     func,
     literal,
     literal_column,
@@ -325,15 +324,8 @@ class Requetes:
         def rang(d: Any) -> Any:
             return (partie("year", d) - f.du.year) * 12 + partie("month", d) - f.du.month
 
-        rdv = table(RendezVous)
         # an alias: the scope's own subqueries over ``dispositif`` must not correlate to it
         disp = table(Dispositif).alias("dispositif_duree")
-        # First held rendez-vous (not a follow-up): one probe of a partial index per entry.
-        premier_rdv = (
-            select(func.min(rdv.c.debut))
-            .where(rdv.c.mesure_id == m.c.id, rdv.c.statut == "realise", rdv.c.est_suivi == false())
-            .scalar_subquery()
-        )
         cols: dict[str, ColumnElement[Any]] = {
             # The populations are boolean columns, never NULL: PostgreSQL then estimates
             # half of the rows for ``WHERE p.fa`` and hash-joins the entry tables (``= 1``
@@ -372,7 +364,9 @@ class Requetes:
                 else_=rang(m.c.date_fin) - case((partie("day", m.c.date_fin) == 1, 1), else_=0),
             ),
             "suivi_fait": case((m.c.suivi_realise_le.is_not(None), 1), else_=0),
-            "delai_rdv": case((entree, jours_entre(m.c.date_mandatement, jour(premier_rdv, dia), dia))),
+            # the first held rendez-vous of the accompaniment (not the 6-month follow-up), kept
+            # by the database at each write of a rendez-vous (migrations 0041 and 0044)
+            "delai_rdv": case((entree, jours_entre(m.c.date_mandatement, jour(m.c.premier_rdv_realise, dia), dia))),
             # the référent in force at D, as text (the history keeps values as text)
             "referent": self.au_jour("referent", sql_cast(m.c.referent_id, String)),
             # against the dispositif's maximum duration (joined: one row per mesure)

@@ -1,7 +1,8 @@
-"""``mesure.premier_rdv_realise`` (migration 0041, issue 20): kept at each write of a
+"""``mesure.premier_rdv_realise`` (migrations 0041 and 0044, issues 20 and 16): the first
+held rendez-vous of the accompaniment (never the 6-month follow-up), kept at each write of a
 rendez-vous, whatever writes it, equal to what the rendez-vous give when recomputed from
 scratch; the alert « premier rendez-vous en attente » reads it and gives the alerts the
-former probe of the rendez-vous gave."""
+former probe of the rendez-vous gave, and so does the indicators' delay to the first one."""
 
 from __future__ import annotations
 
@@ -36,14 +37,15 @@ def _utc(d: datetime | None) -> datetime | None:
 
 
 def recalcules(db: Session) -> dict[uuid.UUID, datetime | None]:
-    """Every mesure's first held rendez-vous, rebuilt from the rendez-vous (in Python, not
-    with the triggers' SQL)."""
+    """Every mesure's first held rendez-vous, follow-ups left out, rebuilt from the
+    rendez-vous (in Python, not with the triggers' SQL)."""
     attendus: dict[uuid.UUID, datetime | None] = {m: None for m in db.exec(select(Mesure.id))}
-    for mesure_id, debut, statut in db.execute(
-        select(col(RendezVous.mesure_id), col(RendezVous.debut), col(RendezVous.statut))
+    for mesure_id, debut, statut, suivi in db.execute(
+        select(col(RendezVous.mesure_id), col(RendezVous.debut), col(RendezVous.statut), col(RendezVous.est_suivi))
     ):
         actuel = attendus[mesure_id]
-        if statut == StatutRendezVous.realise.value and (actuel is None or _utc(debut) < actuel):  # type: ignore[operator]
+        tenu = statut == StatutRendezVous.realise.value and not suivi
+        if tenu and (actuel is None or _utc(debut) < actuel):  # type: ignore[operator]
             attendus[mesure_id] = _utc(debut)
     return attendus
 
@@ -75,9 +77,21 @@ def test_la_colonne_est_celle_que_donnent_les_rendez_vous(db: Session, monde: Mo
         candidats = db.exec(select(RendezVous).where(col(RendezVous.statut).in_(statuts))).all()
         return rng.choice(candidats) if candidats else None
 
-    for pas in range(60):
+    for pas in range(90):
         sorte = rng.choice(
-            ["creer", "creer", "realiser", "annuler", "absent", "deplacer", "revenir", "changer", "supprimer", "masse"]
+            [
+                "creer",
+                "creer",
+                "realiser",
+                "annuler",
+                "absent",
+                "deplacer",
+                "revenir",
+                "changer",
+                "supprimer",
+                "masse",
+                "suivi",
+            ]
         )
         if sorte == "creer":
             statut = rng.choice(list(StatutRendezVous))
@@ -140,6 +154,11 @@ def test_la_colonne_est_celle_que_donnent_les_rendez_vous(db: Session, monde: Mo
             if rdv is None:
                 continue
             db.execute(delete(RendezVous).where(col(RendezVous.id) == rdv.id))
+        elif sorte == "suivi":  # a rendez-vous marked as the 6-month follow-up, or no longer
+            rdv = rdv_au_hasard(*(s.value for s in StatutRendezVous))
+            if rdv is None:
+                continue
+            db.execute(update(RendezVous).where(col(RendezVous.id) == rdv.id).values(est_suivi=not rdv.est_suivi))
         else:  # several rows in one statement, as the demo and bulk loads write
             db.execute(
                 insert(RendezVous),
@@ -150,6 +169,7 @@ def test_la_colonne_est_celle_que_donnent_les_rendez_vous(db: Session, monde: Mo
                         "debut": _jour(rng, True),
                         "type": "entretien_bureau",
                         "statut": rng.choice(["realise", "annule", "absent", "planifie"]),
+                        "est_suivi": rng.random() < 0.3,  # a held follow-up never counts
                     }
                     for _ in range(rng.randint(1, 4))
                 ],
@@ -168,6 +188,7 @@ def test_la_colonne_est_celle_que_donnent_les_rendez_vous(db: Session, monde: Mo
         "changer",
         "supprimer",
         "masse",
+        "suivi",
     }, faites
     assert any(p is not None for p in tenus(db).values())
 
