@@ -189,8 +189,10 @@ def rapports_lire(
 ) -> RapportPublic:
     r = service.lire_rapport(session, principal, rapport_id)
     set_etag(response, r.version)
-    # the report's screen is open: its PDF or DOCX will likely follow, start the workshop now
-    atelier.prechauffer()
+    # a draft's screen is open: its PDF or DOCX will likely follow, start the workshop now
+    # (a deposited report's documents are stored: nothing to render)
+    if r.statut == StatutRapport.brouillon:
+        atelier.prechauffer()
     return r
 
 
