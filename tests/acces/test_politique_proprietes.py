@@ -5,8 +5,8 @@ association, a bailleur, a prescriber or a commission; referred to one of two
 dispositifs (two commissions), left in draft, submitted, accepted for one of two
 associations or refused; carried by one or two associations through mesures of
 their own; with comments written by various organisations, workers' notes,
-rendez-vous and comptes rendus, and the live file changed by the carrier after it
-was sent. Every fact carries a unique marker.
+rendez-vous and comptes rendus, alerts set aside with a reason, and the live file
+changed by the carrier after it was sent. Every fact carries a unique marker.
 
 For every principal (two associations, two commissions, a bailleur's person and
 its system, a prescriber, three funders, the admin) and every endpoint that returns
@@ -37,6 +37,8 @@ from hypothesis import strategies as st
 from sqlmodel import Session
 
 from api.acces.politique import Fait, Relation, lit
+from api.alertes.models import AlerteEcartee
+from api.alertes.schemas import TypeAlerte
 from api.core.compteurs import prochaine_reference
 from api.dispositifs.models import Cible, Convention, ConventionFinanceur, Dispositif
 from api.mesures.models import Mesure, MesureEvenement, RendezVous
@@ -414,6 +416,17 @@ def _construire(client, db: Session, m2: Monde2, tire: MenageTire, disp: dict[st
             )
         )
         porteurs.add(mt.association)
+        # an alert set aside by the carrier's worker, with the reason (``Fait.alerte_ecartee``)
+        ecart = marque("ECART")
+        db.add(
+            AlerteEcartee(
+                type=TypeAlerte.fin_prevue_proche.value,
+                mesure_id=me.id,
+                date_reference=date(2024, 6, 30),
+                motif=ecart,
+                par_id=m2.users[mt.association].id,
+            )
+        )
         m_rel: Relations = {
             org: ({Relation.porteur} if org == mt.association else set())
             | ({Relation.commission} if org == COMMISSION[mt.dispositif] else set())
@@ -422,8 +435,9 @@ def _construire(client, db: Session, m2: Monde2, tire: MenageTire, disp: dict[st
         }
         mid = str(me.id)
         c.mesures[mid] = (mt.dispositif, m_rel)
-        c.marques_mesure[mid] = {type_marque, suivi, mcomm}
+        c.marques_mesure[mid] = {type_marque, suivi, mcomm, ecart}
         c.ajouter(mid, Fait.mesure_statut, m_rel)
+        c.ajouter(ecart, Fait.alerte_ecartee, m_rel)
         c.ajouter(type_marque, Fait.mesure_complete, m_rel)
         c.ajouter(suivi, Fait.note_mesure, m_rel)
         c.ajouter(mcomm, Fait.note_mesure, m_rel)
@@ -584,6 +598,8 @@ def _verifier(client, m2: Monde2, c: Construit, toutes: set[str]) -> None:
             ids = {i for i in c.orientations if c.lit_orientation(org, i)} | {i for i in c.mesures if c.lit_mesure(org, i)}
             assert statut == 200 and ids <= vu, (ctx, ids - vu)
             assert vu & set().union(*c.commentaires.values(), set()) == c.de(org, Fait.commentaire), ctx
+            # the alerts set aside, with their reason: in the timeline of who reads them, only
+            assert {m for m in vu if m.startswith("ECART")} == c.de(org, Fait.alerte_ecartee), ctx
             statut, _, corps = lecteur.get(f"/api/v1/menages/{c.menage_id}/acces", "qui a consulté")
             assert statut == 200, ctx
             assert {e["organisation_id"] for e in corps["items"]} <= {str(m2.orgs[org].id)}, ctx  # type: ignore[index]
