@@ -20,7 +20,7 @@ from api.core.errors import (
     Probleme,
     champ_invalide,
 )
-from api.core.models import inserer_objets, new_id, utcnow
+from api.core.models import inserer_objets, new_id
 from api.dispositifs import service as dispositifs
 from api.dispositifs.models import Cible, Dispositif
 from api.menages import service as menages
@@ -206,7 +206,7 @@ def _ecrire_lot(
     references = tirer_references(session, {"M": len(nouveaux), "O": len(demandes)})
     ouverts = iter(menages.nouveaux_menages(session, principal, nouveaux, references["M"]))
     menage_ids = [d.menage_id if d.menage_id is not None else next(ouverts).id for d in demandes]
-    aujourdhui = utcnow().date()
+    aujourdhui = mesures.aujourdhui()  # the field's dates are French dates, not UTC ones
     lignes = [
         {
             "id": new_id(),

@@ -18,7 +18,6 @@ from api.core.errors import (
     TransitionRefusee,
     champ_invalide,
 )
-from api.core.models import utcnow
 from api.dispositifs import service as dispositifs
 from api.dispositifs.models import Dispositif
 from api.menages.models import Menage
@@ -109,7 +108,7 @@ def appliquer(
         raise champ_invalide("motif_refus", "seulement pour « refusee »", data.motif_refus.value)
     if vers in graphe.DECISIONS and access.est_commission(principal, d):
         _verifier_seance_tenue(session, o, data, session_commission_id or o.session_commission_id)
-    date_effet = data.date_effet or utcnow().date()
+    date_effet = data.date_effet or mesures.aujourdhui()  # a French date, as the checks below
     _verifier_date_effet(o, vers, date_effet)
     bump_version(session, Orientation, o, f"L'orientation {o.reference}")
     if vers == S.acceptee:

@@ -21,7 +21,6 @@ from api.core.errors import (
     Probleme,
     champ_invalide,
 )
-from api.core.models import utcnow
 from api.core.pagination import Page, PageParams, count
 from api.dispositifs import service as dispositifs
 from api.dispositifs.models import Dispositif
@@ -205,7 +204,7 @@ def inscrire(
             o,
             # Placed on the agenda today for a sitting to come: the move happens now (a
             # transition is never dated in the future); for a past sitting, on its date.
-            TransitionIn(vers_statut=S.en_commission, date_effet=min(s.date, utcnow().date())),
+            TransitionIn(vers_statut=S.en_commission, date_effet=min(s.date, mesures.aujourdhui())),
             session_commission_id=s.id,
         )
     session.flush()

@@ -4,7 +4,8 @@ one Idempotency-Key for the whole batch."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func
@@ -82,7 +83,9 @@ def test_lot_cree_chaque_orientation_comme_la_route_unitaire(client, monde: Mond
     assert crees[1]["menage_id"] == connu["id"]
     assert len({o["reference"] for o in crees}) == 3 and all(o["reference"].startswith("O-") for o in crees)
     assert [o["statut"] for o in crees] == ["soumise", "brouillon", "soumise"]
-    assert [o["date_reception"] for o in crees] == [date.today().isoformat(), None, date.today().isoformat()]
+    # received today in France (the machine's date is UTC's: a day behind after 23:00 in winter)
+    aujourdhui = datetime.now(ZoneInfo("Europe/Paris")).date().isoformat()
+    assert [o["date_reception"] for o in crees] == [aujourdhui, None, aujourdhui]
     # a sensitive cible is masked for the bailleur, as on the single route
     assert [o["cible_proposee_code"] for o in crees] == ["confidentielle", None, "reassurance_locataire"]
     assert _comptes(db)[:2] == (avant[0] + 3, avant[1] + 2)
