@@ -26,7 +26,6 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,7 @@ from api.audit.models import JournalAcces
 from api.bench.outils import port_libre
 from api.core.config import Settings
 from api.main import create_app
+from api.mesures.service import aujourdhui  # the French date, as the product reads « today »
 from tests.factories import Monde, creer_convention, creer_dispositif, monde, orienter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -83,7 +83,7 @@ def _ecrire_par_l_api(c: TestClient, m: Monde) -> dict[str, Any]:
     o1, o2 = orienter(c, m, d["id"]), orienter(c, m, d["id"])
     r = c.post(
         "/api/v1/commissions",
-        json={"dispositif_id": d["id"], "date": date.today().isoformat(), "lieu": "Rennes"},
+        json={"dispositif_id": d["id"], "date": aujourdhui().isoformat(), "lieu": "Rennes"},
         headers=m.h("gie"),
     )
     assert r.status_code == 201, r.text

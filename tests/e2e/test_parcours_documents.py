@@ -5,13 +5,13 @@ notification."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import httpx
 import pytest
 from playwright.sync_api import expect
 
+from api.mesures.service import aujourdhui  # the French date, as the product reads « today »
 from tests.documents.clamd import PDF
 from tests.e2e.conftest import GIE_EMAIL, GIE_PASSWORD, Serveur
 from tests.e2e.test_parcours import se_connecter
@@ -45,7 +45,7 @@ def test_evaluation_jointe_ouverte_par_la_commission_puis_notification(
     assert r.status_code == 201, r.text
     o = r.json()
     seance = httpx.post(f"{url}/api/v1/commissions", headers=gie,
-                        json={"dispositif_id": serveur.ids["dispositif"], "date": date.today().isoformat(), "lieu": "Rennes"}).json()
+                        json={"dispositif_id": serveur.ids["dispositif"], "date": aujourdhui().isoformat(), "lieu": "Rennes"}).json()
     r = httpx.post(f"{url}/api/v1/commissions/{seance['id']}/ordre-du-jour", headers=gie,
                    json={"orientation_ids": [o["id"]]})
     assert r.status_code == 200, r.text

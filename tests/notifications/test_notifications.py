@@ -15,6 +15,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlmodel import Session, select
 
 from api.core.fonctions_sql import PARIS
+from api.mesures.service import aujourdhui  # the French date, as the product reads « today »
 from api.notifications.courriel import MAX_TENTATIVES, ConfigSmtp, coupures, livrer, preparer
 from api.notifications.models import EnvoiCourriel, Frequence, Notification
 from tests.factories import Monde, creer_convention, creer_dispositif, orienter
@@ -68,7 +69,7 @@ def _decision(client, monde: Monde):
     creer_convention(client, monde, d["id"])
     o = orienter(client, monde, d["id"], who="bailleur")
     s = client.post(
-        "/api/v1/commissions", json={"dispositif_id": d["id"], "date": date.today().isoformat(), "lieu": "Rennes"},
+        "/api/v1/commissions", json={"dispositif_id": d["id"], "date": aujourdhui().isoformat(), "lieu": "Rennes"},
         headers=monde.h("gie"),
     ).json()
     r = client.post(f"/api/v1/commissions/{s['id']}/ordre-du-jour", json={"orientation_ids": [o["id"]]}, headers=monde.h("gie"))
