@@ -25,6 +25,7 @@ from api.indicateurs.financement import CENT_POUR_CENT
 from api.indicateurs.schemas import ModeAge
 from api.indicateurs.sql import table
 from api.menages.models import Menage
+from api.mesures import service as mesures
 from api.mesures.models import MesureHistorique
 
 TRANCHES_AGE_DEFAUT = (20, 30, 40, 50, 60, 70, 80)
@@ -54,8 +55,9 @@ def filtres(
     tranches_age: str | None = None,
     age: ModeAge | None = None,
 ) -> Filtres:
-    """Validated parameters: ``au`` defaults to today, ``du`` to January 1st of ``au``'s year."""
-    au = au or date.today()
+    """Validated parameters: ``au`` defaults to today (in France: the field's dates are French
+    dates), ``du`` to January 1st of ``au``'s year."""
+    au = au or mesures.aujourdhui()
     du = du or date(au.year, 1, 1)
     if du > au:
         raise champ_invalide("du", "la date de début doit précéder la date de fin", du.isoformat())
