@@ -1,5 +1,4 @@
 import { Button } from "@codegouvfr/react-dsfr/Button";
-import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Pagination } from "@codegouvfr/react-dsfr/Pagination";
 import { Table } from "@codegouvfr/react-dsfr/Table";
 import { useEffect, useState, type FormEvent } from "react";
@@ -7,6 +6,7 @@ import { Link, useSearchParams } from "react-router";
 
 import { api } from "../../api/client";
 import { useMoi } from "../../auth/AuthContext";
+import { BarreRecherche } from "../../components/BarreRecherche";
 import { NomCommune } from "../../components/ChampCommune";
 import { Chargement } from "../../components/Chargement";
 import { ErreurChargement } from "../../components/ErreurChargement";
@@ -57,22 +57,14 @@ export default function MenagesListe() {
         )}
       </div>
 
-      <form onSubmit={rechercher} role="search" className="fr-mb-4w">
-        <div className="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
-          <div className="fr-col-12 fr-col-md-8">
-            <Input
-              label="Rechercher un ménage"
-              hintText="Nom, prénom ou référence (M-2026-000123), sans se soucier des accents"
-              nativeInputProps={{ type: "search", name: "q", value: saisie, onChange: (e) => setSaisie(e.target.value) }}
-            />
-          </div>
-          <div className="fr-col-12 fr-col-md-4">
-            <Button type="submit" iconId="fr-icon-search-line">
-              Rechercher
-            </Button>
-          </div>
-        </div>
-      </form>
+      <BarreRecherche
+        nom="q"
+        libelle="Rechercher un ménage"
+        aide="Nom, prénom ou référence (M-2026-000123), sans se soucier des accents"
+        saisie={saisie}
+        setSaisie={setSaisie}
+        rechercher={rechercher}
+      />
 
       {chargement && <Chargement libelle="Recherche des ménages…" />}
       {erreur && <ErreurChargement message={erreur} />}
