@@ -32,8 +32,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
+import ssl
 import sys
 import tempfile
 import time
@@ -616,20 +618,39 @@ async def executer(
     n_max = max(paliers)
     releve = Releve()
     arret = asyncio.Event()
-    # One pool for everyone: keep-alive connections, closed by the client after 4 s idle
-    # (the server closes them after 5 s; a person thinks longer, so most actions open a
-    # new connection, as a browser would). No cookie jar: each user keeps its own
-    # refresh cookie and sends it itself.
-    limits = httpx.Limits(max_connections=n_max + 30, max_keepalive_connections=n_max + 30, keepalive_expiry=4.0)
-    jarre = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+    # One client per person, as each person has a browser: its own keep-alive
+    # connections, kept 60 s idle like a browser's (the server keeps them 75 s,
+    # ``ANCRAGE_KEEP_ALIVE_SECONDES``: longer than a person thinks). A single pool shared by 300 users made the
+    # generator the machine's second consumer (0.54 of a core at 300 users: httpcore
+    # scans every pooled connection at each request). No cookie jar: each user keeps its
+    # own refresh cookie and sends it itself. One TLS context for all (unused on the
+    # loopback, but each client would otherwise load the certificate store).
+    tls = ssl.create_default_context()
+
+    def client() -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            base_url=base,
+            limits=httpx.Limits(max_connections=6, max_keepalive_connections=2, keepalive_expiry=60.0),
+            timeout=httpx.Timeout(30.0, connect=10.0),
+            cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
+            verify=tls,
+        )
+
     resultats: list[Palier] = []
-    async with httpx.AsyncClient(
-        base_url=base, limits=limits, timeout=httpx.Timeout(30.0, connect=10.0), cookies=jarre
-    ) as http:
+    async with contextlib.AsyncExitStack() as pile:
         gens = [
-            Utilisateur(http, releve, random.Random(f"{graine}-{i}"), role, email, mot_de_passe)  # noqa: S311
+            Utilisateur(
+                await pile.enter_async_context(client()),
+                releve,
+                random.Random(f"{graine}-{i}"),  # noqa: S311
+                role,
+                email,
+                mot_de_passe,
+            )
             for i, (role, email) in enumerate(repartir(n_max, comptes_par_role, mix))
         ]
+        # The bailleur's system: one client of its own, up to 20 referrals in flight.
+        http = await pile.enter_async_context(client())
         taches: list[asyncio.Task[None]] = []
         if client_bailleur is not None and push > 0:
             taches.append(asyncio.create_task(pousser(http, releve, client_bailleur, push, arret)))
@@ -690,6 +711,19 @@ async def executer(
             for r in rapports:
                 r.cancel()
     return resultats
+
+
+def _redis_vide(url: str) -> str | None:
+    """``url`` once its database is emptied, or None (with a line) if Redis does not answer."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2).flushdb()
+    except redis.RedisError as exc:
+        print(f"Redis {url} injoignable ({exc}) : serveur sans Redis, chaque worker garde ses documents")
+        return None
+    print(f"Redis : {url} (vidé)")
+    return url
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -789,6 +823,11 @@ def main() -> int:
     p.add_argument("--workers", type=int, default=2, help="processus uvicorn de l'API")
     p.add_argument("--graine", type=int, default=1, help="graine des choix des utilisateurs")
     p.add_argument("--sur-place", action="store_true", help="sur la démonstration elle-même (elle garde les écritures)")
+    p.add_argument(
+        "--redis",
+        default="redis://127.0.0.1:6379/15",
+        help="Redis du serveur, comme en production à plusieurs workers (base vidée au départ ; « aucun » : sans)",
+    )
     a = p.parse_args()
     if not (0 < a.duree <= 600 and 0 <= a.echauffement <= 600 and 1 <= a.workers <= 16 and 0 <= a.push <= 50):
         raise SystemExit("--duree 1 à 600 s, --echauffement 0 à 600 s, --workers 1 à 16, --push 0 à 50")
@@ -828,6 +867,11 @@ def main() -> int:
             f"API {a.workers} workers, arrêt au plus tard dans {delai / 60:.0f} min"
         )
         env = {"ANCRAGE_CLIENT_REQUETES_PAR_MINUTE": str(max(120, int(a.push * 120)))}
+        if a.redis != "aucun" and (redis_url := _redis_vide(a.redis)):
+            # As deployed with several workers (docs/exploitation.md): limits and kept
+            # indicator documents shared between the workers. Emptied first: no document
+            # kept by an earlier run.
+            env["ANCRAGE_REDIS_URL"] = redis_url
 
         def garder(p: Palier) -> None:
             afficher_palier(p)

@@ -18,7 +18,7 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from api.core.config import PROJECT_ROOT
+from api.core.config import PROJECT_ROOT, Settings
 from api.core.db import make_engine
 
 PG_DEFAUT = "postgresql://postgres@127.0.0.1:5432/ancrage_bench"
@@ -129,6 +129,10 @@ def serveur_processus(
             "--log-level",
             "warning",
             "--no-access-log",
+            # As ``python -m api`` serves in production (``options_uvicorn``): idle
+            # connections kept longer than a person thinks.
+            "--timeout-keep-alive",
+            environ.get("ANCRAGE_KEEP_ALIVE_SECONDES", str(Settings.model_fields["keep_alive_secondes"].default)),
         ],
         cwd=PROJECT_ROOT,
         env=environ,

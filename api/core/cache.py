@@ -9,9 +9,9 @@ what a funder expects of a statistic; the answer says how old it is (``Age``,
 fresh computation.
 
 What may be shared: a key is built by the caller from *everything* the document
-depends on, the principal included (the cache never decides who sees what; the
-document it stores was computed under the caller's access policy). Values are
-opaque bytes.
+depends on, what the access policy reads of the principal included (the cache never
+decides who sees what; the document it stores was computed under the caller's access
+policy). Values are opaque bytes.
 
 Where: in the worker's memory (``cachetools.TTLCache``), or in Redis
 (``ANCRAGE_REDIS_URL``) when several workers or machines should share one

@@ -71,8 +71,8 @@ def make_engine(url: str, settings: Settings | None = None, **kwargs: Any) -> En
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 10)
+    kwargs.setdefault("pool_size", 20)
+    kwargs.setdefault("max_overflow", 0)
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(sa_url, **kwargs)
 

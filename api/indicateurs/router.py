@@ -158,11 +158,13 @@ def indicateurs_calculer(
     # Only readers of aggregates (funders) get a kept document, at most
     # ANCRAGE_INDICATEURS_CACHE_SECONDES old; those who record the facts (associations,
     # commissions) see their own entry at once. Everything the document depends on is in
-    # the key, the caller included: one caller's requests share a computation, never two callers.
+    # the key: what the access policy reads of the caller (its organisation, the
+    # organisation's type, the role; not the person: two analysts of one funder read the same
+    # document, and share its computation) and every parameter. Never two organisations.
     if access.est_agrege_seulement(principal):
         cache: CacheDocuments = request.app.state.cache_documents
         k = cle_cache(
-            [principal.kind, principal.id, principal.organisation_id, principal.organisation_type, principal.role],
+            [principal.kind, principal.organisation_id, principal.organisation_type, principal.role],
             dataclasses.asdict(f),
             seuil,
             # The thresholds an administrator sets per dispositif change the document at once.

@@ -46,51 +46,56 @@ def est_createur(principal: Principal) -> bool:
     return principal.of_type(*TYPES_CREATEURS)
 
 
-def _par_index(principal: Principal, *relations: Relation) -> ColumnElement[bool]:
+def _par_index(principal: Principal, *relations: Relation, sur: Any = None) -> ColumnElement[bool]:
     """Households this principal's organisation stands to in one of these relations: an
     index range on ``menage_acces`` (kept at each write), never a gathering of every mesure
-    and referral the organisation ever touched."""
+    and referral the organisation ever touched. ``sur``: the household id column the
+    condition speaks of (``Menage.id`` by default)."""
     # Correlated EXISTS, not ``id IN (subquery)``: beside other relations (an OR),
     # PostgreSQL turned the IN into a hash of every grant of the organisation (12,000 rows,
     # 10 ms) even to check one household; EXISTS is a probe of the primary key
     # (organisation, relation, household) per row, and still a semi-join for a whole list.
     return exists().where(
-        MenageAcces.menage_id == Menage.id,
+        MenageAcces.menage_id == _id(sur),
         MenageAcces.organisation_id == principal.organisation_id,
         col(MenageAcces.relation).in_([r.value for r in relations]),
     )
 
 
-def _porte() -> ColumnElement[bool]:
+def _id(sur: Any) -> Any:
+    return Menage.id if sur is None else sur
+
+
+def _porte(sur: Any = None) -> ColumnElement[bool]:
     """Some association carries the household: a mesure, or a referral accepted for it."""
-    return exists().where(MenageAcces.menage_id == Menage.id, MenageAcces.relation == Relation.porteur.value)
+    return exists().where(MenageAcces.menage_id == _id(sur), MenageAcces.relation == Relation.porteur.value)
 
 
-def _porteur(principal: Principal) -> ColumnElement[bool]:
+def _porteur(principal: Principal, sur: Any = None) -> ColumnElement[bool]:
     if not principal.of_type(TypeOrganisation.association):
         return false()
-    return _par_index(principal, Relation.porteur)
+    return _par_index(principal, Relation.porteur, sur=sur)
 
 
-def _auteur(principal: Principal) -> ColumnElement[bool]:
-    return _par_index(principal, Relation.auteur)
+def _auteur(principal: Principal, sur: Any = None) -> ColumnElement[bool]:
+    return _par_index(principal, Relation.auteur, sur=sur)
 
 
-def _auteur_non_porte(principal: Principal) -> ColumnElement[bool]:
-    return and_(_auteur(principal), not_(_porte()))
+def _auteur_non_porte(principal: Principal, sur: Any = None) -> ColumnElement[bool]:
+    return and_(_auteur(principal, sur), not_(_porte(sur)))
 
 
-def _prescripteur(principal: Principal) -> ColumnElement[bool]:
-    return _par_index(principal, Relation.prescripteur)
+def _prescripteur(principal: Principal, sur: Any = None) -> ColumnElement[bool]:
+    return _par_index(principal, Relation.prescripteur, sur=sur)
 
 
-def _commission(principal: Principal) -> ColumnElement[bool]:
+def _commission(principal: Principal, sur: Any = None) -> ColumnElement[bool]:
     if not principal.of_type(TypeOrganisation.gie):
         return false()
-    return _par_index(principal, Relation.commission)
+    return _par_index(principal, Relation.commission, sur=sur)
 
 
-RELATIONS: dict[Relation, Callable[[Principal], ColumnElement[bool]]] = {
+RELATIONS: dict[Relation, Callable[[Principal, Any], ColumnElement[bool]]] = {
     Relation.porteur: _porteur,
     Relation.auteur: _auteur,
     Relation.auteur_non_porte: _auteur_non_porte,
@@ -99,16 +104,16 @@ RELATIONS: dict[Relation, Callable[[Principal], ColumnElement[bool]]] = {
 }
 
 
-def _selon(principal: Principal, relations: frozenset[Relation]) -> ColumnElement[bool]:
+def _selon(principal: Principal, relations: frozenset[Relation], sur: Any = None) -> ColumnElement[bool]:
     if _exclu(principal):
         return false()
     # Relations kept in the index are asked in one range (one IN, not an OR of subqueries).
     if Relation.auteur in relations:
         relations = relations - {Relation.auteur_non_porte}  # contained in « auteur »
     indexees = [r for r in sorted(relations) if r in INDEXEES and _type_permet(principal, r)]
-    conditions = [RELATIONS[r](principal) for r in sorted(relations) if r in RELATIONS and r not in INDEXEES]
+    conditions = [RELATIONS[r](principal, sur) for r in sorted(relations) if r in RELATIONS and r not in INDEXEES]
     if indexees:
-        conditions.insert(0, _par_index(principal, *indexees))
+        conditions.insert(0, _par_index(principal, *indexees, sur=sur))
     return or_(*conditions) if conditions else false()
 
 
@@ -128,14 +133,16 @@ def condition_relation(principal: Principal, relation: Relation) -> ColumnElemen
     return _selon(principal, frozenset({relation}))
 
 
-def condition_vivant(principal: Principal) -> ColumnElement[bool]:
-    """SQL condition: the households whose live file this principal reads."""
-    return _selon(principal, lecteurs(Fait.menage_vivant))
+def condition_vivant(principal: Principal, sur: Any = None) -> ColumnElement[bool]:
+    """SQL condition: the households whose live file this principal reads (``sur``: the
+    household id column it speaks of, ``Menage.id`` by default)."""
+    return _selon(principal, lecteurs(Fait.menage_vivant), sur)
 
 
-def condition_visible(principal: Principal) -> ColumnElement[bool]:
-    """SQL condition: the ménages this principal may read, live or as sent."""
-    return _selon(principal, lecteurs(Fait.menage_vivant) | lecteurs(Fait.menage_transmis))
+def condition_visible(principal: Principal, sur: Any = None) -> ColumnElement[bool]:
+    """SQL condition: the ménages this principal may read, live or as sent (``sur``: the
+    household id column it speaks of, ``Menage.id`` by default)."""
+    return _selon(principal, lecteurs(Fait.menage_vivant) | lecteurs(Fait.menage_transmis), sur)
 
 
 def condition_modifiable(principal: Principal) -> ColumnElement[bool]:

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text
+from sqlalchemy import JSON, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 from api.core.models import new_id, utcnow
@@ -14,6 +14,11 @@ from api.core.models import new_id, utcnow
 
 class Menage(SQLModel, table=True):
     __tablename__ = "menage"
+    __table_args__ = (
+        # A search's page is chosen on these two columns alone (``lister_menages``): read
+        # from here, not from the table, for each of its matches (migration 0045).
+        Index("ix_menage_ordre", "id", "modifie_le"),
+    )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     reference: str = Field(max_length=20, unique=True)

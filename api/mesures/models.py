@@ -111,6 +111,11 @@ class Mesure(SQLModel, table=True):
         Index("ix_mesure_page", "dispositif_id", "statut", "date_mandatement", "reference"),
         # An association's own mesures, newest first (its list across dispositifs).
         Index("ix_mesure_association_page", "association_id", "date_mandatement", "reference"),
+        # The ids of an association's mesures, from the index alone: what its week of
+        # rendez-vous (the agenda, its count) joins on; from ``ix_mesure_association_id``
+        # PostgreSQL read every mesure the association ever carried from the table
+        # (7,700 pages for the largest; migration 0045).
+        Index("ix_mesure_association_ids", "association_id", "id"),
         # The alerts' work list reads an association's (or a référent's) open mesures, a
         # sixth of all, and the closed ones whose six-month follow-up is still due: two
         # partial indexes, so neither is a scan of everything the association ever carried.

@@ -29,6 +29,15 @@ def se_connecter(page: Any, email: str, password: str) -> None:
     expect(page.get_by_role("heading", level=1, name="Tableau de bord")).to_be_visible()
 
 
+def se_deconnecter(page: Any) -> None:
+    """Sign out, and wait for the sign-in page: the sign-out is a request of the app's. A
+    test that went on at once (``page.goto``) could cut it short, and the next sign-in page
+    found the session still open and went on to the dashboard (a flaky e2e in CI)."""
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page).to_have_url(re.compile(r"/connexion$"))
+    expect(page.get_by_label("Courriel")).to_be_visible()
+
+
 def test_agent_association_ouvre_cherche_et_modifie_un_menage(
     page: Any, serveur: Serveur, capture: Any
 ) -> None:
@@ -164,7 +173,7 @@ def test_agent_association_ouvre_cherche_et_modifie_un_menage(
     expect(page.locator('input[name="telephone"]')).to_have_value("02 99 00 00 00")
     expect(page.get_by_text("Le dossier a changé entre-temps")).to_have_count(0)
 
-    page.get_by_role("button", name="Se déconnecter").click()
+    se_deconnecter(page)
     expect(page.get_by_role("heading", level=1, name="Connexion")).to_be_visible()
 
 
@@ -247,6 +256,6 @@ def test_admin_cree_un_utilisateur_et_un_client_api(
     capture(page, "13-admin-client-api-secret")
 
     # The new user signs in.
-    page.get_by_role("button", name="Se déconnecter").click()
+    se_deconnecter(page)
     se_connecter(page, "paul.durand@espoir35.fr", "un-mot-de-passe-assez-long")
     expect(page.get_by_text("Paul Durand").first).to_be_visible()

@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.e2e.conftest import Serveur
-from tests.e2e.test_parcours import se_connecter
+from tests.e2e.test_parcours import se_connecter, se_deconnecter
 
 pytestmark = pytest.mark.e2e
 
@@ -126,7 +126,7 @@ def test_orientation_par_formulaire_puis_decision_en_commission(page: Any, serve
     # A submitted referral is the commission's: the prescriber has no more step to take.
     expect(page.get_by_role("region", name="Actions")).to_have_count(0)
     capture(page, "2x-orientation-soumise")
-    page.get_by_role("button", name="Se déconnecter").click()
+    se_deconnecter(page)
 
     # --- The commission: a session, its agenda, the decision ----------------------------
     se_connecter(page, serveur.gie_email, serveur.gie_password)
@@ -242,7 +242,7 @@ def test_orientation_par_formulaire_puis_decision_en_commission(page: Any, serve
     expect(ligne_session).to_contain_text("Salle du conseil, Rennes")
     expect(ligne_session).to_contain_text("Close")
     capture(page, "2x-commission-sessions")
-    page.get_by_role("button", name="Se déconnecter").click()
+    se_deconnecter(page)
 
     # --- The association sees its referral accepted --------------------------------------
     se_connecter(page, serveur.agent_email, serveur.agent_password)

@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import Serveur
 from tests.e2e.donnees_indicateurs import HORIZON_EMAIL, HORIZON_PASSWORD, creer_donnees_indicateurs
-from tests.e2e.test_parcours import se_connecter
+from tests.e2e.test_parcours import se_connecter, se_deconnecter
 
 pytestmark = pytest.mark.e2e
 
@@ -173,7 +173,7 @@ def test_association_et_financeur_lisent_les_indicateurs(page: Any, serveur: Ser
     assert valeurs["Total"] == 1
 
     # The funder: its dispositifs, aggregates only; it chooses the association.
-    page.get_by_role("button", name="Se déconnecter").click()
+    se_deconnecter(page)
     se_connecter(page, serveur.financeur_email, serveur.financeur_password)
     nav.get_by_role("link", name="Indicateurs").click()
     expect(nav.get_by_role("link", name="Ménages")).to_have_count(0)

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Serveur
-from tests.e2e.test_parcours import se_connecter
+from tests.e2e.test_parcours import se_connecter, se_deconnecter
 
 pytestmark = pytest.mark.e2e
 
@@ -72,7 +72,7 @@ def test_du_menage_aux_indicateurs_par_les_ecrans(page: Any, serveur: Serveur, c
     ref_orientation = titre.inner_text().removeprefix("Orientation ")
     expect(page.get_by_test_id("statut-orientation")).to_have_text("Soumise")
     capture(page, "11-parcours-orientation-soumise")
-    page.get_by_role("button", name="Se déconnecter").click()
+    se_deconnecter(page)
 
     # --- The commission accepts it for the association ------------------------------------
     se_connecter(page, serveur.gie_email, serveur.gie_password)
@@ -93,7 +93,7 @@ def test_du_menage_aux_indicateurs_par_les_ecrans(page: Any, serveur: Serveur, c
     fiche.get_by_role("button", name=f"Enregistrer la décision pour {ref_orientation}").click()
     expect(page.get_by_text(f"Orientation {ref_orientation} : acceptée.")).to_be_visible()
     capture(page, "12-parcours-commission-acceptee")
-    page.get_by_role("button", name="Se déconnecter").click()
+    se_deconnecter(page)
 
     # --- The agent takes the mesure, starts it, plans a rendez-vous ------------------------
     se_connecter(page, serveur.agent_email, serveur.agent_password)

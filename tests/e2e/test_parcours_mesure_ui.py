@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import Serveur
 from tests.e2e.donnees import accepter, association, client_api, orienter
-from tests.e2e.test_parcours import se_connecter
+from tests.e2e.test_parcours import se_connecter, se_deconnecter
 
 pytestmark = pytest.mark.e2e
 
@@ -273,7 +273,7 @@ def test_agent_mene_une_mesure_de_bout_en_bout(page: Any, serveur: Serveur, capt
     expect(page.get_by_role("heading", level=1, name=f"Mesure {ref}")).to_be_visible()
 
     # --- The commission reads the mesure, acts on nothing ----------------------------------
-    page.get_by_role("button", name="Se déconnecter").click()
+    se_deconnecter(page)
     se_connecter(page, serveur.gie_email, serveur.gie_password)
     page.goto(f"/mesures/{mesure['id']}")
     expect(page.get_by_role("heading", level=1, name=f"Mesure {ref}")).to_be_visible()

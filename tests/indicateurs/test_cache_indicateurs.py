@@ -1,5 +1,5 @@
 """The kept indicator document: funders share one computation per key for a while,
-those who record facts never read a kept one, and no caller ever gets another's."""
+those who record facts never read a kept one, and no organisation ever gets another's."""
 
 from __future__ import annotations
 
@@ -65,8 +65,10 @@ def test_those_who_record_the_facts_always_read_them_fresh(client, db, monde) ->
 
 
 def test_two_funders_never_share_a_kept_document(client, db, monde) -> None:
-    """Same filters, two callers: a key without the caller would hand the first
-    funder's figures to the second, who funds nothing here."""
+    """Same filters, two funders: a key without the caller's organisation would hand the
+    first funder's figures to the second, who funds nothing here. Two analysts of the same
+    funder read the same document (the policy reads the organisation, its type and the
+    role, all in the key): they share one computation."""
     d = _dispositif(db, monde)
     _mesure(db, monde, d)
     autre = utilisateur(db, organisation(db, TypeOrganisation.financeur, "Département"), "agent")
@@ -76,9 +78,13 @@ def test_two_funders_never_share_a_kept_document(client, db, monde) -> None:
     # without the caller would have answered 200 with the first funder's figure).
     r = client.get(URL, params=PARAMS, headers=headers(db, monde.settings, autre))
     assert r.status_code == 404, r.text
-    # A colleague of the same funder gets its own computation too (never a hit on another user).
+    # A colleague of the same funder, same role, reads the kept document: the second mesure
+    # is not counted yet (its own computation would count it)...
     _mesure(db, monde, d)
-    assert _file_active(client, headers(db, monde.settings, collegue))[0] == 2
+    assert _file_active(client, headers(db, monde.settings, collegue))[0] == 1
+    # ... but a responsable of that funder (another role) gets a computation of its own.
+    responsable = utilisateur(db, monde.financeur, "responsable")
+    assert _file_active(client, headers(db, monde.settings, responsable))[0] == 2
 
 
 def test_disabled_cache_computes_every_time() -> None:

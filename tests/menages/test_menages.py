@@ -287,15 +287,15 @@ def test_search_is_served_by_the_trigram_indexes(db, monde: Monde, is_postgres) 
     from sqlalchemy import text
     from sqlmodel import select
 
-    from api.menages.models import Menage
-    from api.menages.service import condition_recherche
+    from api.menages.service import candidats_recherche
     from tests.factories import principal
 
     if not is_postgres:
         pytest.skip("index trigrammes : PostgreSQL seulement (SQLite parcourt)")
     db.execute(text("SET LOCAL enable_seqscan = off"))
     for org in (monde.asso, monde.bailleur):
-        requete = select(Menage.id).where(condition_recherche(principal(org), "Goff 0612345678"))
+        candidats = candidats_recherche(principal(org), "Goff 0612345678")
+        requete = select(candidats.c.id)
         sql = requete.compile(db.connection(), compile_kwargs={"literal_binds": True})
         plan = "\n".join(db.execute(text(f"EXPLAIN {sql}")).scalars())
         indexes = ("ix_personne_nom_recherche_trgm", "ix_menage_reference_trgm", "ix_menage_telephone_trgm", "ix_menage_adresse_trgm")
