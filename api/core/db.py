@@ -71,8 +71,11 @@ def make_engine(url: str, settings: Settings | None = None, **kwargs: Any) -> En
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    kwargs.setdefault("pool_size", 20)
-    kwargs.setdefault("max_overflow", 0)
+    # Without settings (commands, tests), the settings' own defaults: one place says them.
+    from api.core.config import Settings
+
+    kwargs.setdefault("pool_size", Settings.model_fields["db_pool_size"].default)
+    kwargs.setdefault("max_overflow", Settings.model_fields["db_max_overflow"].default)
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(sa_url, **kwargs)
 

@@ -559,10 +559,10 @@ def numero_national(q: str) -> str:
 def candidats_recherche(principal: Principal, q: str) -> CTE:
     """The households this principal sees (``access.condition_visible``) where ``q``
     occurs somewhere it might read it: one row per household, with one flag per place it
-    was found (``reference``; ``vivant_texte``:
-    a live name, address or phone; ``vivant_nom``: a live name; ``transmis``: a
-    transmission this principal reads). Which flag counts depends on how the principal
-    reads the household (``condition_sur_candidats``).
+    was found (``reference``; ``vivant_texte``: a live name, address or phone;
+    ``vivant_nom``: a live name; ``transmis``: a transmission this principal reads).
+    Which flag counts depends on how the principal reads the household
+    (``condition_sur_candidats``).
 
     Each part is read from its own index (PostgreSQL: pg_trgm GIN indexes, migrations
     0014, 0028 and 0042) and the whole is **materialised before anything else**: the
@@ -619,8 +619,8 @@ DRAPEAUX = ("reference", "vivant_texte", "vivant_nom", "transmis")
 
 
 def condition_sur_candidats(principal: Principal, candidats: CTE) -> ColumnElement[bool]:
-    """Among the candidates, those where ``q`` occurs **as this
-    principal reads the household** (``access.condition_nom_lu`` for names alone).
+    """Among the candidates, those where ``q`` occurs **as this principal reads the
+    household** (``access.condition_nom_lu`` for names alone).
 
     Who reads the live file (``menage_vivant``) searches the live file; a referrer or a
     commission (``menage_transmis``) searches the transmissions it reads, never the live
@@ -661,7 +661,7 @@ def lister_menages(
     (``total_exact`` false beyond), and ``apres`` (the previous page's ``suivant``) reads
     the next page by key instead of skipping rows."""
     borne = _lire_curseur(apres) if apres is not None else None
-    # The page is chosen on (id, modifie_le) alone, then its rows are read by key: a
+    # The page is chosen on (id, modifie_le) alone, then its rows are read by key (``visibles``): a
     # search sorts all its matches, and PostgreSQL reads those two columns from an index
     # (``ix_menage_ordre``, migration 0045) instead of fetching every matching household
     # (4,000 for « mar ») from the table to keep twenty.
@@ -697,7 +697,7 @@ def lister_menages(
         if borne is not None:
             query = query.where(tuple_(col(Menage.modifie_le), col(Menage.id)) < tuple_(*borne))
         ids = list(session.exec(query.order_by(*ordre).offset(page.offset).limit(page.limit)))
-    par_id = {m.id: m for m in session.exec(select(Menage).where(col(Menage.id).in_(ids)))} if ids else {}
+    par_id = visibles(session, principal, ids) if ids else {}
     menages = [par_id[i] for i in ids]
     items = _resumes(session, principal, menages)
     journaliser_liste(session, principal, RESSOURCE, [m.id for m in menages])
