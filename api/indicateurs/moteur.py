@@ -633,7 +633,9 @@ class Requetes:
             .select_from(mh.join(m, m.c.id == mh.c.mesure_id))
             .where(
                 self.scope_m,
-                mh.c.attribut == "modalite_logement",
+                # literal: the partial index ``ix_mesure_historique_modalite`` is chosen
+                # only when the planner sees the value (migration 0046)
+                mh.c.attribut == literal_column("'modalite_logement'"),
                 mh.c.valeur.is_not(None),
                 mh.c.jusqu_au >= f.du,
                 mh.c.du <= f.au,

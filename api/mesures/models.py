@@ -116,6 +116,16 @@ class Mesure(SQLModel, table=True):
         # PostgreSQL read every mesure the association ever carried from the table
         # (7,700 pages for the largest; migration 0045).
         Index("ix_mesure_association_ids", "association_id", "id"),
+        # The periods of a modalité de logement (IML, logement de transition): a quarter of
+        # the mesures have one; the indicators' entries and exits into them read those of a
+        # dispositif only, not every mesure of the period (migration 0046).
+        Index(
+            "ix_mesure_modalite",
+            "dispositif_id",
+            "date_mandatement",
+            postgresql_where=text("modalite_logement IS NOT NULL"),
+            sqlite_where=text("modalite_logement IS NOT NULL"),
+        ),
         # The alerts' work list reads an association's (or a référent's) open mesures, a
         # sixth of all, and the closed ones whose six-month follow-up is still due: two
         # partial indexes, so neither is a scan of everything the association ever carried.
@@ -257,6 +267,15 @@ class MesureHistorique(SQLModel, table=True):
         Index("ix_mesure_historique_mesure", "mesure_id", "attribut", "jusqu_au"),
         # Indicators at D: the periods containing D, whatever the mesure.
         Index("ix_mesure_historique_periode", "jusqu_au", "du", "mesure_id"),
+        # The past periods of a modalité de logement ending from a date on (the indicators'
+        # entries and exits): a few rows, where the statut's periods are twelve times more.
+        Index(
+            "ix_mesure_historique_modalite",
+            "jusqu_au",
+            "du",
+            postgresql_where=text("attribut = 'modalite_logement'"),
+            sqlite_where=text("attribut = 'modalite_logement'"),
+        ),
     )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
