@@ -129,26 +129,35 @@ def mois_periode(du: date, au: date) -> list[tuple[str, date, date]]:
     return out
 
 
-def echeance_duree_max(debut: ColumnElement[Any], mandatement: ColumnElement[Any], duree_max: Any, d: date) -> Any:
-    """Where a mesure of the file active at ``d`` stands against its dispositif's maximum
-    duration (``duree_max_mois``), counted in full months from the start of the
-    accompaniment (the mandatement if it had not started at ``d``): reached at ``d``, reached
-    within the twelve months after ``d`` (full months at d + 12 months ≥ maximum), later, or
-    no maximum. Only dates on or before ``d`` are read: a later event moves nothing.
-    Literal constants: the expression is grouped by."""
-    depart = case((and_(debut.is_not(None), debut <= d), debut), else_=mandatement)
+def mois_restants_duree_max(debut: ColumnElement[Any], mandatement: ColumnElement[Any], duree_max: Any, d: date) -> Any:
+    """Full months left at ``d`` before a mesure reaches its dispositif's maximum duration
+    (``duree_max_mois``), counted from the start of the accompaniment (the mandatement if it
+    had not started at ``d``); NULL when the dispositif has no maximum. Only dates on or
+    before ``d`` are read: a later event moves nothing. Literal constants: grouped by."""
+    depart = case((debut <= d, debut), else_=mandatement)  # a NULL start compares to NULL
     ecoules: ColumnElement[Any] = (
         literal_column(str(d.year * 12 + d.month))
         - (partie("year", depart) * literal_column("12") + partie("month", depart))
         - case((partie("day", depart) > literal_column(str(d.day)), 1), else_=0)
     )
-    restants = duree_max - ecoules
+    return duree_max - ecoules
+
+
+def echeance(restants: Any) -> Any:
+    """Where a mesure of the file active stands against its maximum duration, from
+    ``mois_restants_duree_max``: reached, reached within the next twelve months, later, or
+    no maximum."""
     return case(
-        (duree_max.is_(None), literal_column("'sans_duree_max'")),
+        (restants.is_(None), literal_column("'sans_duree_max'")),
         (restants <= literal_column("0"), literal_column("'atteinte'")),
         (restants <= literal_column("12"), literal_column("'dans_12_mois'")),
         else_=literal_column("'plus_de_12_mois'"),
     )
+
+
+def echeance_duree_max(debut: ColumnElement[Any], mandatement: ColumnElement[Any], duree_max: Any, d: date) -> Any:
+    """``echeance`` of ``mois_restants_duree_max`` in one expression (a cell's files)."""
+    return echeance(mois_restants_duree_max(debut, mandatement, duree_max, d))
 
 
 def _nombre(v: Any) -> int | float | None:
@@ -369,8 +378,13 @@ class Requetes:
             "delai_rdv": case((entree, jours_entre(m.c.date_mandatement, jour(m.c.premier_rdv_realise, dia), dia))),
             # the référent in force at D, as text (the history keeps values as text)
             "referent": self.au_jour("referent", sql_cast(m.c.referent_id, String)),
-            # against the dispositif's maximum duration (joined: one row per mesure)
-            "echeance_duree_max": echeance_duree_max(m.c.date_debut, m.c.date_mandatement, disp.c.duree_max_mois, f.au),
+            # against the dispositif's maximum duration (joined: one row per mesure): the
+            # months left, once; the bracket is read in the grouping (``echeance`` below). As a
+            # bracket here its CASE computed the months twice, for every row of the CTE
+            # (≈ 10 ms of a 1 s document at département scale, measured paired).
+            "restants_duree_max": mois_restants_duree_max(
+                m.c.date_debut, m.c.date_mandatement, disp.c.duree_max_mois, f.au
+            ),
         }
         p_sel = (
             select(m.c.id, m.c.menage_id, *(e.label(k) for k, e in cols.items()))
@@ -407,7 +421,7 @@ class Requetes:
                     **{k: p.c[k] for k in ("fa", "en", "so", "pe", "su", "sp")},
                     "delai_rdv": and_(p.c.en, p.c.delai_rdv.is_not(None)),
                 },
-                {**{c.name: c for c in p.c}, "duree": duree},
+                {**{c.name: c for c in p.c}, "duree": duree, "echeance_duree_max": echeance(p.c.restants_duree_max)},
                 {
                     "n": n,
                     "age_min": func.min(p.c.age),
