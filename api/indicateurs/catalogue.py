@@ -648,18 +648,10 @@ REGROUPEMENTS: tuple[Regroupement, ...] = (
         "fa",
         ("modalite_logement", "composition", "statut_occupation", "annee_orientation"),
     ),
-    # Keys of a few codes each share one GROUP BY: their product is a few hundred groups at
-    # most, and each table sums its own margin (``marge``). One scan of
-    # the CTE instead of four: ≈ 80 ms of a 1.2 s document at département scale (make
-    # bench-indicateurs). The communes and the référents, hundreds of codes, keep their own.
-    Regroupement(
-        "file_active_codes",
-        Source.mesures,
-        "fa",
-        ("situation_professionnelle", "type_accompagnement", "procedures", "echeance_duree_max"),
-        ("n", "endettes", "dette_locative"),
-    ),
+    Regroupement("file_active_situation_professionnelle", Source.mesures, "fa", ("situation_professionnelle",)),
     Regroupement("file_active_commune", Source.mesures, "fa", ("commune",)),
+    Regroupement("file_active_type", Source.mesures, "fa", ("type_accompagnement",)),
+    Regroupement("file_active_procedures", Source.mesures, "fa", ("procedures",), ("n", "endettes", "dette_locative")),
     # (mesure_id, type) is the key of the entry snapshot: once per type without DISTINCT.
     Regroupement("file_active_ressources", Source.ressources, "fa", ("ressource",)),
     Regroupement("file_active_minima", Source.ressources, "minima_sociaux", (), ("mesures_distinctes",)),
@@ -673,6 +665,7 @@ REGROUPEMENTS: tuple[Regroupement, ...] = (
     Regroupement("suivis", Source.mesures, "su", (), ("n", "suivis_faits")),
     Regroupement("delai_premier_rdv", Source.mesures, "delai_rdv", ("delai_rdv",)),
     Regroupement("file_active_referent", Source.mesures, "fa", ("referent",)),
+    Regroupement("file_active_duree_max", Source.mesures, "fa", ("echeance_duree_max",)),
     Regroupement(
         "orientations_recues",
         Source.orientations,
@@ -704,8 +697,8 @@ def _minima(c: Contexte) -> Valeurs:
 
 
 def _dette_locative(c: Contexte) -> Valeurs:
-    endettes = int(c.somme("file_active_codes", "endettes"))
-    montant = int(c.somme("file_active_codes", "dette_locative"))
+    endettes = int(c.somme("file_active_procedures", "endettes"))
+    montant = int(c.somme("file_active_procedures", "dette_locative"))
     return {
         "avec_dette_locative": endettes,
         "montant_total": montant,
@@ -935,7 +928,7 @@ TABLES: tuple[Table, ...] = (
         Unite.mesures,
         FILE_ACTIVE,
         (SITUATION_PROFESSIONNELLE,),
-        "file_active_codes",
+        "file_active_situation_professionnelle",
         pourcentages=True,
     ),
     Table(
@@ -985,7 +978,7 @@ TABLES: tuple[Table, ...] = (
         Unite.mesures,
         FILE_ACTIVE,
         (TYPE_ACCOMPAGNEMENT,),
-        "file_active_codes",
+        "file_active_type",
     ),
     Table(
         "file_active_duree_max",
@@ -996,7 +989,7 @@ TABLES: tuple[Table, ...] = (
         Unite.mesures,
         FILE_ACTIVE,
         (ECHEANCE_DUREE_MAX,),
-        "file_active_codes",
+        "file_active_duree_max",
     ),
     Table(
         "file_active_ressources",
@@ -1040,7 +1033,7 @@ TABLES: tuple[Table, ...] = (
         Unite.mesures,
         FILE_ACTIVE,
         (PROCEDURES,),
-        "file_active_codes",
+        "file_active_procedures",
     ),
     Table(
         "file_active_dette_locative",
@@ -1051,7 +1044,7 @@ TABLES: tuple[Table, ...] = (
         FILE_ACTIVE,
         (indicateurs("avec_dette_locative", "montant_total", "montant_moyen"),),
         calcul=_dette_locative,
-        lit=("file_active_codes",),
+        lit=("file_active_procedures",),
         marges=False,
         detail=False,
     ),
