@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import exists, false, literal
@@ -190,9 +191,9 @@ def _entier(v: float) -> int | float:
 def marge(lignes: Iterable[Mapping[str, Any]], cles: Sequence[str], valeur: str) -> dict[Any, int | float]:
     """Sum the grouped counts over the other keys (rows are groups, not files)."""
     out: dict[Any, float] = defaultdict(float)
+    cle = itemgetter(*cles)  # the value for one key, the tuple of values for several
     for r in lignes:
-        k = r[cles[0]] if len(cles) == 1 else tuple(r[c] for c in cles)
-        out[k] += r[valeur] or 0
+        out[cle(r)] += r[valeur] or 0
     return {k: _entier(v) for k, v in out.items()}
 
 

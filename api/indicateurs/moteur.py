@@ -163,9 +163,10 @@ def echeance_duree_max(debut: ColumnElement[Any], mandatement: ColumnElement[Any
 def _nombre(v: Any) -> int | float | None:
     """An aggregate as Python number: an integer when it is one (SUM/COUNT come back as
     Decimal from PostgreSQL's NUMERIC, as int or float from SQLite)."""
-    if v is None:
-        return None
-    return int(v) if float(v).is_integer() else float(v)
+    if v is None or type(v) is int:
+        return v
+    entier = int(v)  # exact for a Decimal; the comparison too
+    return entier if entier == v else float(v)
 
 
 # --- the queries -------------------------------------------------------------------
@@ -480,12 +481,15 @@ class Requetes:
             if keys:
                 sel = sel.group_by(*keys)
             branches.append(sel)
-        par_nom = {g.nom: g for g in regroupements}
+        # per grouping: its rows' list, its names, where its keys and aggregates are in a row
+        formes = {
+            g.nom: (out[g.nom], (*g.cles, *g.agregats), 1 + len(g.cles), 1 + nk + len(g.agregats))
+            for g in regroupements
+        }
         for ligne in self.session.execute(union_all(*branches)):
-            g = par_nom[ligne[0]]
-            k, a = len(g.cles), len(g.agregats)
-            valeurs = (*ligne[1 : 1 + k], *(_nombre(v) for v in ligne[1 + nk : 1 + nk + a]))
-            out[g.nom].append(dict(zip((*g.cles, *g.agregats), valeurs, strict=True)))
+            rangees, noms, fin_cles, fin = formes[ligne[0]]
+            valeurs = (*ligne[1:fin_cles], *map(_nombre, ligne[1 + nk : fin]))
+            rangees.append(dict(zip(noms, valeurs, strict=True)))
         return out
 
     def passe_source(self, source: Source, groupes: Sequence[Regroupement]) -> dict[str, list[dict[str, Any]]]:
@@ -871,17 +875,25 @@ class _Moteur:
     def tableau(self, t: Table, mots: Mapping[str, str]) -> Tableau:
         lignes: list[dict[str, Any]] = []
         if t.regroupement is not None:
-            lignes = [r for r in self.ctx.lignes[t.regroupement] if all(r[k] == v for k, v in t.ou.items())]
+            lignes = self.ctx.lignes[t.regroupement]
+            if t.ou:
+                lignes = [r for r in lignes if all(r[k] == v for k, v in t.ou.items())]
             cles = [d.cle_groupe for d in t.dimensions]
             brut = marge(lignes, cles, t.valeur)
             codeurs = [d.en_code or (lambda v: v) for d in t.dimensions]
             valeurs: dict[Any, Any] = defaultdict(int)
+            # the codes seen are those of the margin's keys (every group's key is one of
+            # them): coded once per key, not once per group
+            vus: list[set[Any]] = [set() for _ in t.dimensions]
             for k, v in brut.items():
                 if len(t.dimensions) == 1:
-                    valeurs[codeurs[0](k)] += v
+                    code: Any = codeurs[0](k)
+                    vus[0].add(code)
                 else:
-                    valeurs[tuple(c(x) for c, x in zip(codeurs, k, strict=True))] += v
-            vus = [{codeurs[i](r[d.cle_groupe]) for r in lignes} for i, d in enumerate(t.dimensions)]
+                    code = tuple(c(x) for c, x in zip(codeurs, k, strict=True))
+                    for i, x in enumerate(code):
+                        vus[i].add(x)
+                valeurs[code] += v
         else:
             assert t.calcul is not None, t.code
             valeurs = dict(t.calcul(self.ctx))
