@@ -627,10 +627,10 @@ async def executer(
     # loopback, but each client would otherwise load the certificate store).
     tls = ssl.create_default_context()
 
-    def client() -> httpx.AsyncClient:
+    def client(connexions: int = 6) -> httpx.AsyncClient:
         return httpx.AsyncClient(
             base_url=base,
-            limits=httpx.Limits(max_connections=6, max_keepalive_connections=2, keepalive_expiry=60.0),
+            limits=httpx.Limits(max_connections=connexions, max_keepalive_connections=2, keepalive_expiry=60.0),
             timeout=httpx.Timeout(30.0, connect=10.0),
             cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
             verify=tls,
@@ -649,8 +649,9 @@ async def executer(
             )
             for i, (role, email) in enumerate(repartir(n_max, comptes_par_role, mix))
         ]
-        # The bailleur's system: one client of its own, up to 20 referrals in flight.
-        http = await pile.enter_async_context(client())
+        # The bailleur's system: one client of its own, as many connections as referrals it
+        # keeps in flight (``pousser``: 20 at most), so that none waits in the client's pool.
+        http = await pile.enter_async_context(client(connexions=20))
         taches: list[asyncio.Task[None]] = []
         if client_bailleur is not None and push > 0:
             taches.append(asyncio.create_task(pousser(http, releve, client_bailleur, push, arret)))
