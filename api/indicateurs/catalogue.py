@@ -58,9 +58,10 @@ Condition = Callable[[Any, str], ColumnElement[bool]]
 
 
 class Source(StrEnum):
-    """What a grouping reads. The first four are one statement (the pass over the
-    mesures: a materialised CTE and the entry tables of its mesures, UNION ALL); each
-    of the others is one statement."""
+    """What a grouping reads. The first is one statement (the pass over the mesures: a
+    materialised CTE, one GROUP BY per grouping, UNION ALL), the next three another (the
+    entry tables of the same mesures); each of the others is one statement. On
+    PostgreSQL they are read on two connections at once (``moteur.calculer_tableaux``)."""
 
     mesures = "mesures"
     ressources = "ressources"

@@ -27,9 +27,10 @@ Definitions (also in each table's ``definition`` and in docs/indicateurs.md):
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -44,7 +45,6 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
-    text,
     true,
     union_all,
 )
@@ -55,6 +55,7 @@ from sqlmodel import Session
 
 from api.auth.principal import Principal
 from api.core.errors import Introuvable
+from api.core.instantane import en_parallele
 from api.dispositifs.models import Cible, Convention, ConventionFinanceur, Dispositif, TypeAccompagnement
 from api.indicateurs.catalogue import (
     MINIMA_SOCIAUX,
@@ -293,6 +294,12 @@ class Requetes:
             "motif_refus": self.motif_refus,
         }
 
+    def sur(self, session: Session) -> Requetes:
+        """The same queries, read through another session (``calculer_tableaux``)."""
+        autre = copy.copy(self)
+        autre.session = session
+        return autre
+
     def expression(self, nom: str) -> ColumnElement[Any]:
         return self.expressions[nom]
 
@@ -313,7 +320,7 @@ class Requetes:
     # Plus de 80 lignes : une seule instruction SQL (CTE matérialisée, puis UNION ALL des regroupements),
     # écrite d'un trait pour qu'on lise la requête que mesure make bench-indicateurs.
     def passe_mesures(self, regroupements: Sequence[Regroupement]) -> dict[str, list[dict[str, Any]]]:
-        """Every grouping over the mesures and their entry tables in one statement.
+        """Every grouping over the mesures in one statement.
 
         The mesures of the scope that matter for the period are selected once (a
         materialised CTE: one index scan of ``mesure``, with their entry snapshot and
@@ -393,67 +400,82 @@ class Requetes:
             .where(self.scope_m, or_(periode, entree, sortie, suivi))
         )
         p = p_sel.cte("p").prefix_with("MATERIALIZED")
-        res, det, dom = (
-            table(MesureRessourceEntree),
-            table(MesureDetteEntree),
-            table(MesureDomaine),
-        )
         n = func.count()
         # Literal bounds and codes: a bound parameter would be a different one in GROUP BY.
         duree = case(
             *((p.c.duree_mois < literal_column(str(borne)), literal_column(f"'{code}'")) for borne, code in DUREES),
             else_=literal_column("'36_plus'"),
         )
-        # The entry tables are read for the CTE's mesures only, by primary-key probes
-        # (``mesure_id IN (SELECT id FROM p …)``): joined to the CTE, whose ids have no
-        # statistics, PostgreSQL hashed the whole tables instead (208 000, 117 000 and
-        # 366 000 rows for 22 000 to 37 000 mesures). Same rows: p.id is unique.
+        source = (
+            p,
+            {
+                **{k: p.c[k] for k in ("fa", "en", "so", "pe", "su", "sp")},
+                "delai_rdv": and_(p.c.en, p.c.delai_rdv.is_not(None)),
+            },
+            {**{c.name: c for c in p.c}, "duree": duree, "echeance_duree_max": echeance(p.c.restants_duree_max)},
+            {
+                "n": n,
+                "age_min": func.min(p.c.age),
+                "age_max": func.max(p.c.age),
+                **{c: func.sum(p.c[c]) for c, _ in CLASSES_AGE},
+                **{c: func.sum(p.c[c]) for c in FOYER},
+                "endettes": func.sum(case((p.c.dette > 0, 1), else_=0)),
+                "dette_locative": func.sum(p.c.dette),
+                "menages": func.count(p.c.menage_id.distinct()),
+                "suivis_faits": func.sum(p.c.suivi_fait),
+            },
+        )
+        return self._union(regroupements, {Source.mesures: source})
+
+    def passe_entrees(self, regroupements: Sequence[Regroupement]) -> dict[str, list[dict[str, Any]]]:
+        """The groupings over the entry tables of the scope's mesures (resources, debts,
+        domains recorded at entry), in one statement: each table joined to the mesures of
+        its population, as the honest floor of ``make bench-indicateurs`` reads them. Read
+        through the pass over the mesures' CTE (``mesure_id IN (SELECT id FROM p …)``),
+        they cost twice as much: 22 000 to 37 000 primary-key probes per table."""
+        m = self.m
+        res, det, dom = table(MesureRessourceEntree), table(MesureDetteEntree), table(MesureDomaine)
+        n = func.count()
+        # the resources, read by two groupings, once
         r = (
             select(res.c.mesure_id, res.c.type)
-            .where(res.c.mesure_id.in_(select(p.c.id).where(p.c.fa)))
+            .select_from(res.join(m, m.c.id == res.c.mesure_id))
+            .where(self.fa)
             .cte("r")
             .prefix_with("MATERIALIZED")
         )
-        # What each source offers: its rows, its populations, its keys, its aggregates.
-        sources: dict[Source, tuple[Any, dict[str, Any], dict[str, Any], dict[str, Any]]] = {
-            Source.mesures: (
-                p,
-                {
-                    **{k: p.c[k] for k in ("fa", "en", "so", "pe", "su", "sp")},
-                    "delai_rdv": and_(p.c.en, p.c.delai_rdv.is_not(None)),
-                },
-                {**{c.name: c for c in p.c}, "duree": duree, "echeance_duree_max": echeance(p.c.restants_duree_max)},
-                {
-                    "n": n,
-                    "age_min": func.min(p.c.age),
-                    "age_max": func.max(p.c.age),
-                    **{c: func.sum(p.c[c]) for c, _ in CLASSES_AGE},
-                    **{c: func.sum(p.c[c]) for c in FOYER},
-                    "endettes": func.sum(case((p.c.dette > 0, 1), else_=0)),
-                    "dette_locative": func.sum(p.c.dette),
-                    "menages": func.count(p.c.menage_id.distinct()),
-                    "suivis_faits": func.sum(p.c.suivi_fait),
-                },
-            ),
-            Source.ressources: (
-                r,
-                {"fa": true(), "minima_sociaux": r.c.type.in_(MINIMA_SOCIAUX)},
-                {"ressource": r.c.type},
-                {"n": n, "mesures_distinctes": func.count(r.c.mesure_id.distinct())},
-            ),
-            Source.dettes: (
-                det,
-                {"fa": det.c.mesure_id.in_(select(p.c.id).where(p.c.fa))},
-                {"dette": det.c.type},
-                {"n": n, "montant": func.sum(det.c.montant)},
-            ),
-            Source.domaines: (
-                dom,
-                {"pe": dom.c.mesure_id.in_(select(p.c.id).where(p.c.pe))},
-                {"domaine": dom.c.domaine},
-                {"n": n},
-            ),
-        }
+        return self._union(
+            regroupements,
+            {
+                Source.ressources: (
+                    r,
+                    {"fa": true(), "minima_sociaux": r.c.type.in_(MINIMA_SOCIAUX)},
+                    {"ressource": r.c.type},
+                    {"n": n, "mesures_distinctes": func.count(r.c.mesure_id.distinct())},
+                ),
+                Source.dettes: (
+                    det.join(m, m.c.id == det.c.mesure_id),
+                    {"fa": self.fa},
+                    {"dette": det.c.type},
+                    {"n": n, "montant": func.sum(det.c.montant)},
+                ),
+                Source.domaines: (
+                    dom.join(m, m.c.id == dom.c.mesure_id),
+                    {"pe": self.periode},
+                    {"domaine": dom.c.domaine},
+                    {"n": n},
+                ),
+            },
+        )
+
+    def _union(
+        self,
+        regroupements: Sequence[Regroupement],
+        sources: Mapping[Source, tuple[Any, Mapping[str, Any], Mapping[str, Any], Mapping[str, Any]]],
+    ) -> dict[str, list[dict[str, Any]]]:
+        """One GROUP BY per grouping over its source (its rows, its populations, its keys,
+        its aggregates), put together with UNION ALL: one statement, the same SQL on SQLite
+        and PostgreSQL. Returns, per grouping, its rows as dicts of its keys and aggregates."""
         out: dict[str, list[dict[str, Any]]] = {g.nom: [] for g in regroupements}
         if not regroupements:
             return out
@@ -817,28 +839,23 @@ def _t2(d1: Dimension, d2: Dimension, valeurs: Mapping[tuple[str, str], float]) 
 
 
 class _Moteur:
-    """Shapes the tables of one document from the grouped rows."""
+    """Shapes the tables of one document from the grouped rows and the configuration
+    (``configuration``: conventions, funders, labels), both read by ``calculer_tableaux``."""
 
-    def __init__(self, q: Requetes, lignes: dict[str, list[dict[str, Any]]]) -> None:
+    def __init__(self, q: Requetes, lignes: dict[str, list[dict[str, Any]]], config: Mapping[str, Any]) -> None:
         self.q, self.f = q, q.f
         self.mois = mois_periode(self.f.du, self.f.au)
-        financeurs: list[list[Any]] = []
-
-        def lire_financeurs() -> list[Any]:
-            # read once per document (two tables and their labels read it), only if asked for
-            if not financeurs:
-                financeurs.append(q.financeurs())
-            return financeurs[0]
-
+        self.config = config
         self.ctx = Contexte(
-            lignes=lignes, f=self.f, mois=self.mois, conventions=q.conventions, financeurs=lire_financeurs
+            lignes=lignes,
+            f=self.f,
+            mois=self.mois,
+            conventions=lambda: config["conventions"],
+            financeurs=lambda: config["financeurs"],
         )
-        self._cibles: dict[str, list[tuple[str, str]]] = {}
 
     def libelles_dispositifs(self, quoi: str) -> list[tuple[str, str]]:
-        if quoi not in self._cibles:
-            self._cibles[quoi] = self.q.libelles_dispositifs(Cible if quoi == "cibles" else TypeAccompagnement)
-        return self._cibles[quoi]
+        return list(self.config[quoi])
 
     def dimension(
         self, d: Dim, mots: Mapping[str, str], vus: Iterable[str], lignes: Sequence[Mapping[str, Any]]
@@ -926,6 +943,20 @@ def mots_du_document(f: Filtres) -> dict[str, str]:
     }
 
 
+# The settings of a transaction that reads for the indicators (PostgreSQL).
+REGLAGES_POSTGRESQL = (
+    # Short analytical queries with high cost estimates: compiling them (JIT) costs far
+    # more than it saves (seconds on a loaded machine). For this transaction only.
+    "SET LOCAL jit = off",
+    # The pass over the mesures keeps its row set (45 000 rows of 400 bytes at
+    # département scale) for fourteen groupings: with the default 4 MB it spills to
+    # temporary files, read back by every grouping (a third of the statement's time,
+    # measured with EXPLAIN (ANALYZE, BUFFERS)). Memory of this backend, for this
+    # transaction only.
+    "SET LOCAL work_mem = '64MB'",
+)
+
+
 def calculer_tableaux(
     session: Session, principal: Principal, f: Filtres, tables: Sequence[Table] = TABLES
 ) -> list[Tableau]:
@@ -936,27 +967,66 @@ def calculer_tableaux(
     decisions, rendez-vous) nor for the groupings of the mesures it does not show."""
     noms = {nom for t in tables for nom in regroupements_de(t)}
     q = Requetes(session, principal, f)
-    if q.dialect == "postgresql":
-        # Short analytical queries with high cost estimates: compiling them (JIT) costs far
-        # more than it saves (seconds on a loaded machine). For this transaction only.
-        session.execute(text("SET LOCAL jit = off"))
-        # The pass over the mesures keeps its row set (45 000 rows of 400 bytes at
-        # département scale) for fourteen groupings and hashes the entry tables: with the
-        # default 4 MB both spill to temporary files, read back by every grouping (a third
-        # of the statement's time, measured with EXPLAIN (ANALYZE, BUFFERS)). Memory of this backend, for this
-        # transaction only.
-        session.execute(text("SET LOCAL work_mem = '64MB'"))
     demandes = [g for g in REGROUPEMENTS if g.nom in noms]
-    lignes = q.passe_mesures([g for g in demandes if g.source in PASSE_MESURES])
     par_source: dict[Source, list[Regroupement]] = defaultdict(list)
     for g in demandes:
         if g.source not in PASSE_MESURES:
             par_source[g.source].append(g)
-    for source, groupes in par_source.items():
-        lignes.update(q.passe_source(source, groupes))
-    moteur = _Moteur(q, lignes)
+
+    par_mesures = [g for g in demandes if g.source == Source.mesures]
+    entrees = [g for g in demandes if g.source in PASSE_MESURES and g.source != Source.mesures]
+
+    def mesures(s: Session) -> dict[str, Any]:
+        return q.sur(s).passe_mesures(par_mesures)
+
+    def tables_d_entree(s: Session) -> dict[str, Any]:
+        return q.sur(s).passe_entrees(entrees)
+
+    def source(src: Source) -> Callable[[Session], dict[str, Any]]:
+        return lambda s: q.sur(s).passe_source(src, par_source[src])
+
+    def config(s: Session) -> dict[str, Any]:
+        return configuration(q.sur(s))
+
+    # The reads, the longest first (at département scale, ``make bench-indicateurs``' base,
+    # timed one after the other: the pass over the mesures ≈ 500 ms, the entry tables
+    # ≈ 340, the rendez-vous ≈ 190, the decisions ≈ 90, the modalités ≈ 70, the
+    # orientations ≈ 10). On PostgreSQL two connections take them in turn at one snapshot
+    # (api/core/instantane.py) and end together; the configuration, a few rows, comes
+    # second so that the tables can be shaped here as their groupings arrive, while the
+    # other connection still reads. On SQLite, the same reads one after the other.
+    ordre = [Source.rendez_vous, Source.decisions, Source.modalites, Source.orientations]
+    lectures: list[tuple[str, Callable[[Session], dict[str, Any]]]] = [
+        *([("mesures", mesures)] if par_mesures else []),
+        ("configuration", config),
+        *([("entrees", tables_d_entree)] if entrees else []),
+        *((src.value, source(src)) for src in sorted(par_source, key=ordre.index)),
+    ]
+    lignes: dict[str, list[dict[str, Any]]] = {}
+    configuration_lue: dict[str, Any] = {}
+    moteur = _Moteur(q, lignes, configuration_lue)
     mots = mots_du_document(f)
-    return [moteur.tableau(t, mots) for t in tables]
+    besoins = [regroupements_de(t) for t in tables]
+    tableaux: dict[int, Tableau] = {}
+    reglages = REGLAGES_POSTGRESQL if q.dialect == "postgresql" else ()
+    for i, part in en_parallele(session, [lire for _, lire in lectures], reglages=reglages):
+        (configuration_lue if lectures[i][0] == "configuration" else lignes).update(part)
+        if configuration_lue:
+            for j, t in enumerate(tables):
+                if j not in tableaux and besoins[j] <= lignes.keys():
+                    tableaux[j] = moteur.tableau(t, mots)
+    return [tableaux[j] if j in tableaux else moteur.tableau(t, mots) for j, t in enumerate(tables)]
+
+
+def configuration(q: Requetes) -> dict[str, Any]:
+    """What the tables read besides the grouped rows: the conventions of the scope, once
+    and once per funder, and the labels of the cibles and types of its dispositifs."""
+    return {
+        "conventions": q.conventions(),
+        "financeurs": q.financeurs(),
+        "cibles": q.libelles_dispositifs(Cible),
+        "types": q.libelles_dispositifs(TypeAccompagnement),
+    }
 
 
 # --- behind a cell: the files -----------------------------------------------------
