@@ -31,6 +31,8 @@ from typing import TypeVar
 from sqlalchemy import Engine, create_engine, event, text
 from sqlmodel import Session
 
+from api.core.db import verifier_apres_inactivite
+
 T = TypeVar("T")
 
 _EXECUTEUR = ThreadPoolExecutor(max_workers=6, thread_name_prefix="instantane")
@@ -47,9 +49,9 @@ def _annexe(engine: Engine) -> Engine:
             return deja[1]
         if deja is not None:  # an id outlives its object: an engine collected undisposed
             deja[1].dispose()
-        annexe = create_engine(
-            engine.url, pool_size=2, max_overflow=4, pool_pre_ping=True, pool_timeout=30
-        ).execution_options(**engine.get_execution_options())
+        base = create_engine(engine.url, pool_size=2, max_overflow=4, pool_timeout=30)
+        verifier_apres_inactivite(base)
+        annexe = base.execution_options(**engine.get_execution_options())
         _ANNEXES[id(engine)] = (weakref.ref(engine), annexe)
 
     @event.listens_for(engine, "engine_disposed")
