@@ -87,8 +87,8 @@ def make_engine(url: str, settings: Settings | None = None, **kwargs: Any) -> En
 # A pooled connection is checked (one ``SELECT 1`` round trip) when it comes out of the pool
 # only if it sat there longer than this. SQLAlchemy's ``pool_pre_ping`` checks it at every
 # checkout: twice per request (the principal's read ends its transaction to give the
-# connection back, the route takes one again), 0.4 ms of the API's CPU and 0.15 ms of
-# PostgreSQL's for a 3 to 4 ms ``/auth/me`` (paired runs, docs/performance.md). A
+# connection back, the route takes one again): about a sixth of the API's and of
+# PostgreSQL's CPU for a bare ``/auth/me`` (paired runs, docs/performance.md). A
 # connection used a moment ago is alive; one idle for longer may have been cut (a restart
 # of PostgreSQL, a firewall or PgBouncer timeout) and is replaced before a request gets it.
 PING_APRES_INACTIVITE_S = 10.0

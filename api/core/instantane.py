@@ -127,7 +127,9 @@ def en_parallele(
     for _ in range(n):
         _EXECUTEUR.submit(contextvars.copy_context().run, travailler)
     # The exporting transaction stays open (this generator is not done) until every
-    # worker has ended, so until every import is done.
+    # worker has ended, so until every import is done; on an error, raised here at once,
+    # a worker that had not imported yet fails its import (the snapshot is gone) and
+    # ends, its error unread.
     termines = 0
     try:
         while termines < n:

@@ -989,8 +989,8 @@ def calculer_tableaux(
         return configuration(q.sur(s))
 
     # The reads, the longest first (at département scale, ``make bench-indicateurs``' base,
-    # timed one after the other: the pass over the mesures ≈ 500 ms, the entry tables
-    # ≈ 340, the rendez-vous ≈ 190, the decisions ≈ 90, the modalités ≈ 70, the
+    # timed one after the other: the pass over the mesures ≈ 550 ms, the entry tables
+    # ≈ 260, the rendez-vous ≈ 210, the decisions ≈ 90, the modalités ≈ 80, the
     # orientations ≈ 10). On PostgreSQL two connections take them in turn at one snapshot
     # (api/core/instantane.py) and end together; the configuration, a few rows, comes
     # second so that the tables can be shaped here as their groupings arrive, while the
