@@ -995,12 +995,12 @@ def calculer_tableaux(
     # (api/core/instantane.py) and end together; the configuration, a few rows, comes
     # second so that the tables can be shaped here as their groupings arrive, while the
     # other connection still reads. On SQLite, the same reads one after the other.
-    ordre = [Source.rendez_vous, Source.decisions, Source.modalites, Source.orientations]
+    ordre = {s: i for i, s in enumerate((Source.rendez_vous, Source.decisions, Source.modalites, Source.orientations))}
     lectures: list[tuple[str, Callable[[Session], dict[str, Any]]]] = [
         *([("mesures", mesures)] if par_mesures else []),
         ("configuration", config),
         *([("entrees", tables_d_entree)] if entrees else []),
-        *((src.value, source(src)) for src in sorted(par_source, key=ordre.index)),
+        *((src.value, source(src)) for src in sorted(par_source, key=lambda x: ordre.get(x, len(ordre)))),
     ]
     lignes: dict[str, list[dict[str, Any]]] = {}
     configuration_lue: dict[str, Any] = {}
