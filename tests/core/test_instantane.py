@@ -75,9 +75,19 @@ def test_plus_de_lectures_que_de_connexions(base_dediee: Engine) -> None:
         memoire = s.execute(text("SHOW work_mem")).scalar_one() if base_dediee.dialect.name == "postgresql" else "-"
         return pid, memoire
 
-    reglages = ("SET LOCAL work_mem = '7MB'",) if base_dediee.dialect.name == "postgresql" else ()
+    postgresql = base_dediee.dialect.name == "postgresql"
+    # the first two reads wait for each other: both connections are at work (else one could
+    # take every read before the other has started, and the test would prove nothing)
+    ensemble = threading.Barrier(2)
+
+    def ensemble_puis_lecture(s: Session) -> tuple[object, str]:
+        if postgresql:
+            ensemble.wait(timeout=10)
+        return lecture(s)
+
+    reglages = ("SET LOCAL work_mem = '7MB'",) if postgresql else ()
     with Session(base_dediee) as session:
-        recus = list(en_parallele(session, [lecture] * 7, reglages=reglages))
+        recus = list(en_parallele(session, [ensemble_puis_lecture] * 2 + [lecture] * 5, reglages=reglages))
         session.rollback()
     assert sorted(i for i, _ in recus) == list(range(7))  # each read once
     if base_dediee.dialect.name == "postgresql":
