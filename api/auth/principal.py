@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from datetime import UTC
@@ -48,6 +49,27 @@ class Principal:
 
     def of_type(self, *types: TypeOrganisation) -> bool:
         return self.organisation_type in types
+
+    def lie(self) -> Principal:
+        """The same kind of principal with its ids as bound parameters (``valeurs_liees``
+        gives their values): a statement built from it has one shape per kind, type and
+        role, so a hot one is built once and kept (``api/alertes/service.py``). Built per
+        request, a statement costs more to Python than it costs to PostgreSQL; ids written
+        in would make one shape per person."""
+        return dataclasses.replace(
+            self,
+            id=_ID_LIE,  # type: ignore[arg-type]
+            organisation_id=_ORGANISATION_LIEE,  # type: ignore[arg-type]
+            session_id=uuid.UUID(int=0),
+        )
+
+    def valeurs_liees(self) -> dict[str, uuid.UUID]:
+        """The values of ``lie()``'s parameters for this principal."""
+        return {_ID_LIE.key: self.id, _ORGANISATION_LIEE.key: self.organisation_id}
+
+
+_ID_LIE = bindparam("principal_id", type_=Uuid())
+_ORGANISATION_LIEE = bindparam("principal_organisation_id", type_=Uuid())
 
 
 def _requete_principal(kind: str) -> Any:

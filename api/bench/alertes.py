@@ -77,7 +77,7 @@ def resultat(
     lignes: list[tuple[Any, ...]] = []
     comptes: dict[str, int] = {}
     for ligne in session.execute(
-        service.instruction_alertes(principal, perimetre, page, None, regles), valeurs
+        service.instruction_alertes(principal, perimetre, page, None, regles), valeurs | principal.valeurs_liees()
     ).mappings():
         if ligne["n"] is not None:
             comptes[ligne["type"]] = int(ligne["n"])
@@ -156,7 +156,9 @@ def mesurer(session: Session, valeurs: dict[str, Any], tours: int, avant_seuleme
         for nom, regles in versions.items():
             releves[nom].append(
                 expliquer(
-                    session, service.instruction_alertes(p, Perimetre.association, PREMIERE_PAGE, None, regles), valeurs
+                    session,
+                    service.instruction_alertes(p, Perimetre.association, PREMIERE_PAGE, None, regles),
+                    valeurs | p.valeurs_liees(),
                 )
             )
     for nom, r in releves.items():

@@ -22,9 +22,7 @@ def _today() -> date:
 
 
 def _rdv(db, mes, debut: datetime, statut: str) -> RendezVous:
-    rdv = RendezVous(
-        mesure_id=mes.id, debut=debut, duree_minutes=60, type="visite_domicile", statut=statut
-    )
+    rdv = RendezVous(mesure_id=mes.id, debut=debut, duree_minutes=60, type="visite_domicile", statut=statut)
     db.add(rdv)
     db.flush()
     return rdv
@@ -83,13 +81,8 @@ def test_alerts_of_a_worker(client, monde: Monde, db) -> None:
         ("rdv_a_renseigner", str(w["recente"].id)),
     }
     par_id = {a["type"]: a for a in body["items"]}
-    assert (
-        par_id["premier_rdv_en_attente"]["date_reference"] == (t - timedelta(days=5)).isoformat()
-    )  # 20 - 15 days
-    assert (
-        par_id["duree_maximale_depassee"]["date_reference"]
-        == fm_add3(t - timedelta(days=190)).isoformat()
-    )
+    assert par_id["premier_rdv_en_attente"]["date_reference"] == (t - timedelta(days=5)).isoformat()  # 20 - 15 days
+    assert par_id["duree_maximale_depassee"]["date_reference"] == fm_add3(t - timedelta(days=190)).isoformat()
     assert par_id["rdv_a_renseigner"]["rendez_vous_id"] == str(w["rdv_passe"].id)
     assert body["total"] == 5
     # sorted by date
@@ -117,9 +110,7 @@ def test_alerts_of_the_association_for_a_responsable(client, monde: Monde, db) -
     w = _monde_alertes(db, monde)
     body = client.get(URL, headers=monde.h("asso_resp")).json()
     assert body["perimetre"] == "association"
-    assert ("premier_rdv_en_attente", str(w["collegue"].id)) in {
-        (a["type"], a["mesure_id"]) for a in body["items"]
-    }
+    assert ("premier_rdv_en_attente", str(w["collegue"].id)) in {(a["type"], a["mesure_id"]) for a in body["items"]}
     assert body["total"] == 6
     mine = client.get(URL, params={"perimetre": "moi"}, headers=monde.h("asso_resp")).json()
     assert [a["mesure_id"] for a in mine["items"]] == [str(w["collegue"].id)]
@@ -129,9 +120,7 @@ def test_the_delay_is_a_setting(client, app, monde: Monde, db) -> None:
     w = _monde_alertes(db, monde)
     app.state.settings = app.state.settings.model_copy(update={"alerte_premier_rdv_jours": 30})
     body = client.get(URL, headers=monde.h("asso_agent")).json()
-    assert ("premier_rdv_en_attente", str(w["attente"].id)) not in {
-        (a["type"], a["mesure_id"]) for a in body["items"]
-    }
+    assert ("premier_rdv_en_attente", str(w["attente"].id)) not in {(a["type"], a["mesure_id"]) for a in body["items"]}
 
 
 def test_alerts_refusals(client, monde: Monde) -> None:
@@ -153,9 +142,16 @@ def test_the_work_list_is_paginated_with_counts_per_kind(client, monde: Monde, d
     h = monde.h("asso_agent")
     complete = client.get(URL, params={"limit": 100}, headers=h).json()
     assert complete["total"] == 5 and len(complete["items"]) == 5
-    assert complete["par_type"] == {t: 1 for t in (
-        "premier_rdv_en_attente", "fin_prevue_proche", "duree_maximale_depassee", "suivi_du", "rdv_a_renseigner"
-    )}
+    assert complete["par_type"] == {
+        t: 1
+        for t in (
+            "premier_rdv_en_attente",
+            "fin_prevue_proche",
+            "duree_maximale_depassee",
+            "suivi_du",
+            "rdv_a_renseigner",
+        )
+    }
     assert all(a["libelle"] for a in complete["items"])
     pages = [client.get(URL, params={"limit": 2, "offset": o}, headers=h).json() for o in (0, 2, 4)]
     assert [len(p["items"]) for p in pages] == [2, 2, 1]
@@ -183,9 +179,9 @@ def test_the_access_log_records_what_was_shown(client, monde: Monde, db) -> None
 
     def entrees() -> int:
         return db.exec(
-            select(func.count()).select_from(JournalAcces).where(
-                JournalAcces.principal_id == agent.id, JournalAcces.ressource == "mesure"
-            )
+            select(func.count())
+            .select_from(JournalAcces)
+            .where(JournalAcces.principal_id == agent.id, JournalAcces.ressource == "mesure")
         ).one()
 
     avant = entrees()
@@ -384,3 +380,37 @@ def test_setting_aside_refusals(client, monde: Monde, db) -> None:
     assert r.status_code == 422 and r.json()["errors"][0]["champ"] == "jusqu_au"
     # the responsable may set aside a colleague's alert
     assert _ecarter(client, monde, "asso_resp", collegue).status_code == 201
+
+
+def test_the_kept_statement_binds_each_callers_ids(client, monde: Monde, db) -> None:
+    """The alerts' statement is built once per kind of principal and kept
+    (``instruction_alertes``): two agents of two associations share it, in turn, and each
+    reads only its own mesures. Written with the first caller's ids, the second would read
+    the first's alerts."""
+    from api.alertes.schemas import Perimetre
+    from api.alertes.service import instruction_alertes
+    from api.core.pagination import PageParams
+
+    w = _monde_alertes(db, monde)
+    t = _today()
+    autre = fab.mesure(
+        db,
+        monde,
+        fab.dispositif(db, monde),
+        association=monde.asso2,
+        mandatement=t - timedelta(days=60),
+        referent=monde.users["asso2_agent"],
+    )
+    db.flush()
+    premier = client.get(URL, headers=monde.h("asso_agent")).json()
+    second = client.get(URL, headers=monde.h("asso2_agent")).json()
+    encore = client.get(URL, headers=monde.h("asso_agent")).json()
+    assert {a["mesure_id"] for a in second["items"]} == {str(autre.id)}
+    assert str(autre.id) not in {a["mesure_id"] for a in premier["items"]}
+    assert str(w["attente"].id) in {a["mesure_id"] for a in premier["items"]}
+    assert encore["items"] == premier["items"]
+    # One statement for both (the cache is what this test is about).
+    page = PageParams(limit=20, offset=0)
+    a = fab.principal_de(monde.users["asso_agent"], monde.asso)
+    b = fab.principal_de(monde.users["asso2_agent"], monde.asso2)
+    assert instruction_alertes(a, Perimetre.moi, page, None) is instruction_alertes(b, Perimetre.moi, page, None)
