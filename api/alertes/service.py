@@ -257,7 +257,7 @@ def _instruction(
     type: TypeAlerte | None,
     regles: tuple[RegleAlerte, ...],
 ) -> Any:
-    principal = Principal(kind, uuid.UUID(int=0), uuid.UUID(int=0), organisation_type, role, uuid.UUID(int=0)).lie()
+    principal = Principal.en_parametres(kind, organisation_type, role)
     page = PageParams(limit=limit, offset=offset)
     alertes = union_all(*(_lignes(r, principal, perimetre) for r in regles)).cte("alertes")
     ordre = (alertes.c.date_reference, alertes.c.type, alertes.c.mesure_reference, alertes.c.rendez_vous_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 from dataclasses import dataclass
 from datetime import UTC
@@ -50,21 +49,19 @@ class Principal:
     def of_type(self, *types: TypeOrganisation) -> bool:
         return self.organisation_type in types
 
-    def lie(self) -> Principal:
-        """The same kind of principal with its ids as bound parameters (``valeurs_liees``
-        gives their values): a statement built from it has one shape per kind, type and
-        role, so a hot one is built once and kept (``api/alertes/service.py``). Built per
-        request, a statement costs more to Python than it costs to PostgreSQL; ids written
-        in would make one shape per person."""
-        return dataclasses.replace(
-            self,
-            id=_ID_LIE,  # type: ignore[arg-type]
-            organisation_id=_ORGANISATION_LIEE,  # type: ignore[arg-type]
-            session_id=uuid.UUID(int=0),
-        )
+    @staticmethod
+    def en_parametres(kind: str, organisation_type: TypeOrganisation, role: str) -> Principal:
+        """A principal of this kind, type and role whose ids are bound parameters
+        (``valeurs_liees`` gives a real principal's values). A statement built from it has
+        one shape per kind, type and role, so a hot one is built once and kept
+        (``api/mesures/liste.py``, ``api/alertes/service.py``): built per request, such a
+        statement cost the API more Python than it cost PostgreSQL; ids written in would
+        make one shape per person."""
+        zero = uuid.UUID(int=0)
+        return Principal(kind, _ID_LIE, _ORGANISATION_LIEE, organisation_type, role, zero)  # type: ignore[arg-type]
 
     def valeurs_liees(self) -> dict[str, uuid.UUID]:
-        """The values of ``lie()``'s parameters for this principal."""
+        """The values of ``en_parametres``' parameters for this principal."""
         return {_ID_LIE.key: self.id, _ORGANISATION_LIEE.key: self.organisation_id}
 
 

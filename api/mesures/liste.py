@@ -9,7 +9,7 @@ import functools
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     Date,
@@ -114,7 +114,7 @@ def lister_mesures(
     # The cap moves with the offset: a page reached by offset always sees pages after it.
     plafond = TOTAL_PLAFOND + page.offset
     valeurs: dict[str, Any] = {
-        "liste_organisation_id": principal.organisation_id,
+        **principal.valeurs_liees(),
         "liste_statut": statut.value if statut is not None else None,
         "liste_dispositif_id": dispositif_id,
         "liste_menage_id": menage_id,
@@ -297,14 +297,7 @@ def _requetes_liste(forme: _FormeListe) -> _RequetesListe:
     list's own CPU at département scale (``make bench-api``, issue 8's note)."""
     # A principal whose organisation is a bound parameter: the access rules build their
     # conditions from it as they would from a real one.
-    gabarit = Principal(
-        "utilisateur",
-        uuid.UUID(int=0),
-        cast(uuid.UUID, bindparam("liste_organisation_id", type_=Uuid())),
-        forme.organisation_type,
-        "agent",
-        uuid.UUID(int=0),
-    )
+    gabarit = Principal.en_parametres("utilisateur", forme.organisation_type, "agent")
     filtres = _filtres(forme, gabarit)
     query = access.visible_mesures(gabarit).where(*filtres)
     page_query: Any = query

@@ -22,7 +22,9 @@ def _today() -> date:
 
 
 def _rdv(db, mes, debut: datetime, statut: str) -> RendezVous:
-    rdv = RendezVous(mesure_id=mes.id, debut=debut, duree_minutes=60, type="visite_domicile", statut=statut)
+    rdv = RendezVous(
+        mesure_id=mes.id, debut=debut, duree_minutes=60, type="visite_domicile", statut=statut
+    )
     db.add(rdv)
     db.flush()
     return rdv
@@ -81,8 +83,13 @@ def test_alerts_of_a_worker(client, monde: Monde, db) -> None:
         ("rdv_a_renseigner", str(w["recente"].id)),
     }
     par_id = {a["type"]: a for a in body["items"]}
-    assert par_id["premier_rdv_en_attente"]["date_reference"] == (t - timedelta(days=5)).isoformat()  # 20 - 15 days
-    assert par_id["duree_maximale_depassee"]["date_reference"] == fm_add3(t - timedelta(days=190)).isoformat()
+    assert (
+        par_id["premier_rdv_en_attente"]["date_reference"] == (t - timedelta(days=5)).isoformat()
+    )  # 20 - 15 days
+    assert (
+        par_id["duree_maximale_depassee"]["date_reference"]
+        == fm_add3(t - timedelta(days=190)).isoformat()
+    )
     assert par_id["rdv_a_renseigner"]["rendez_vous_id"] == str(w["rdv_passe"].id)
     assert body["total"] == 5
     # sorted by date
@@ -110,7 +117,9 @@ def test_alerts_of_the_association_for_a_responsable(client, monde: Monde, db) -
     w = _monde_alertes(db, monde)
     body = client.get(URL, headers=monde.h("asso_resp")).json()
     assert body["perimetre"] == "association"
-    assert ("premier_rdv_en_attente", str(w["collegue"].id)) in {(a["type"], a["mesure_id"]) for a in body["items"]}
+    assert ("premier_rdv_en_attente", str(w["collegue"].id)) in {
+        (a["type"], a["mesure_id"]) for a in body["items"]
+    }
     assert body["total"] == 6
     mine = client.get(URL, params={"perimetre": "moi"}, headers=monde.h("asso_resp")).json()
     assert [a["mesure_id"] for a in mine["items"]] == [str(w["collegue"].id)]
@@ -120,7 +129,9 @@ def test_the_delay_is_a_setting(client, app, monde: Monde, db) -> None:
     w = _monde_alertes(db, monde)
     app.state.settings = app.state.settings.model_copy(update={"alerte_premier_rdv_jours": 30})
     body = client.get(URL, headers=monde.h("asso_agent")).json()
-    assert ("premier_rdv_en_attente", str(w["attente"].id)) not in {(a["type"], a["mesure_id"]) for a in body["items"]}
+    assert ("premier_rdv_en_attente", str(w["attente"].id)) not in {
+        (a["type"], a["mesure_id"]) for a in body["items"]
+    }
 
 
 def test_alerts_refusals(client, monde: Monde) -> None:
@@ -142,16 +153,9 @@ def test_the_work_list_is_paginated_with_counts_per_kind(client, monde: Monde, d
     h = monde.h("asso_agent")
     complete = client.get(URL, params={"limit": 100}, headers=h).json()
     assert complete["total"] == 5 and len(complete["items"]) == 5
-    assert complete["par_type"] == {
-        t: 1
-        for t in (
-            "premier_rdv_en_attente",
-            "fin_prevue_proche",
-            "duree_maximale_depassee",
-            "suivi_du",
-            "rdv_a_renseigner",
-        )
-    }
+    assert complete["par_type"] == {t: 1 for t in (
+        "premier_rdv_en_attente", "fin_prevue_proche", "duree_maximale_depassee", "suivi_du", "rdv_a_renseigner"
+    )}
     assert all(a["libelle"] for a in complete["items"])
     pages = [client.get(URL, params={"limit": 2, "offset": o}, headers=h).json() for o in (0, 2, 4)]
     assert [len(p["items"]) for p in pages] == [2, 2, 1]
@@ -179,9 +183,9 @@ def test_the_access_log_records_what_was_shown(client, monde: Monde, db) -> None
 
     def entrees() -> int:
         return db.exec(
-            select(func.count())
-            .select_from(JournalAcces)
-            .where(JournalAcces.principal_id == agent.id, JournalAcces.ressource == "mesure")
+            select(func.count()).select_from(JournalAcces).where(
+                JournalAcces.principal_id == agent.id, JournalAcces.ressource == "mesure"
+            )
         ).one()
 
     avant = entrees()
