@@ -61,18 +61,22 @@ def _mesures(session: Session, principal: Principal, menage_id: uuid.UUID) -> li
     mesures = list(session.exec(visibles.where(Mesure.menage_id == menage_id)))
     out: list[EntreeChronologie] = []
     niveaux = {m.id: mesures_access.niveau(session, principal, m) for m in mesures}
+    # The events of every mesure read at one level in one statement: a household followed
+    # again and again has as many mesures, and one statement each was a query per row.
+    par_niveau: dict[mesures_access.Niveau, list[uuid.UUID]] = {}
     for m in mesures:
-        niveau = niveaux[m.id]
-        if niveau is None:
-            continue
-        for ev in evenements_visibles(session, niveau, [m.id]):
+        if (niveau := niveaux[m.id]) is not None:
+            par_niveau.setdefault(niveau, []).append(m.id)
+    references = {m.id: m.reference for m in mesures}
+    for niveau, ids in par_niveau.items():
+        for ev in evenements_visibles(session, niveau, ids):
             out.append(
                 EntreeChronologie(
                     nature="mesure",
                     quand=_aware(ev.quand),
                     date_effet=ev.date_effet,
-                    objet_id=m.id,
-                    objet_reference=m.reference,
+                    objet_id=ev.mesure_id,
+                    objet_reference=references[ev.mesure_id],
                     evenement=ev.type,
                     de_statut=ev.de_statut,
                     vers_statut=ev.vers_statut,

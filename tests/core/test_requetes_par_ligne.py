@@ -19,6 +19,7 @@ from sqlalchemy import Engine, event
 
 from api.audit.models import ActionAudit
 from api.audit.service import journaliser
+from api.menages.models import Menage
 from api.mesures.models import RendezVous
 from tests import factories
 from tests import factories as fab
@@ -220,6 +221,16 @@ LISTES: dict[str, Liste] = {
         "asso_agent",
         lambda c: f"/api/v1/menages/{c['mesure'].menage_id}/chronologie",
         lambda cl, db, m, c: _rdv(db, c["mesure"]) and None,
+        _une_mesure,
+    ),
+    # A household followed again and again: each mesure brings its events.
+    "chronologie d'un ménage à plusieurs mesures": Liste(
+        "asso_agent",
+        lambda c: f"/api/v1/menages/{c['mesure'].menage_id}/chronologie",
+        lambda cl, db, m, c: _mesure_pour(
+            db, m, c, men=db.get(Menage, c["mesure"].menage_id), date_mandatement=date.today() - timedelta(days=30)
+        )
+        and None,
         _une_mesure,
     ),
 }
