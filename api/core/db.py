@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import anyio
 import anyio.to_thread
 from fastapi import Depends, Request
-from sqlalchemy import Engine, event, exc
+from sqlalchemy import Engine, event, exc, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, create_engine
 
 from api.core.fonctions_sql import enregistrer_sqlite
@@ -112,6 +113,28 @@ def verifier_apres_inactivite(engine: Engine, apres: float = PING_APRES_INACTIVI
             engine.dialect.do_ping(dbapi_conn)
         except engine.dialect.loaded_dbapi.Error as e:
             raise exc.DisconnectionError("connexion coupée pendant son inactivité") from e
+
+
+def alias_pret(modele: type[_T]) -> type[_T]:
+    """An alias of a mapped class (``sqlalchemy.orm.aliased``), its columns and attributes
+    built now. For the aliases a module builds once and every request shares.
+
+    Why: an alias builds its column collection and each attribute on first use, and two
+    request threads doing it at once can leave an attribute bound to the table itself
+    instead of the alias (SQLAlchemy issue 12302, races generating ``.c``). The attribute
+    is then kept, wrong, for the life of the worker: under ``make bench-capacite`` the
+    agenda's demandeur was joined on ``personne`` instead of ``personne_1`` by one worker,
+    a 500 on every second call of that shape. Built at import, in one thread, they are only
+    read afterwards."""
+    alias = aliased(modele)
+    inspection = inspect(alias)
+    inspection.selectable.c  # noqa: B018 - the column collection, built now
+    for attribut in inspection.mapper.column_attrs:
+        getattr(alias, attribut.key)
+    return alias
+
+
+_T = TypeVar("_T")
 
 
 def make_replica_engine(url: str) -> Engine:

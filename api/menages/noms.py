@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import and_
-from sqlalchemy.orm import aliased
 from sqlmodel import col
 
+from api.core.db import alias_pret
 from api.core.referentiels import LienPersonne
 from api.menages.models import Personne
 
@@ -23,7 +23,7 @@ def demandeur() -> Any:
     """A fresh alias of the persons table, for one join. Build it once, at import, and
     reuse it: an alias builds its column collection on first use, and doing that at each
     request costs more CPU than many a request's own query (py-spy, issue 20)."""
-    return aliased(Personne)
+    return alias_pret(Personne)
 
 
 def jointure(alias: Any, menage_id: Any) -> Any:

@@ -27,12 +27,12 @@ from sqlalchemy import (
     tuple_,
     union_all,
 )
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from api.audit.models import JournalAcces
 from api.audit.service import COLONNES_JOURNAL_LISTE, journaliser_liste, valeurs_liste
 from api.auth.principal import Principal
+from api.core.db import alias_pret
 from api.core.errors import (
     champ_invalide,
 )
@@ -209,13 +209,13 @@ def count_plafonne_lie(session: Session, compte: Any, valeurs: dict[str, Any], p
     return plafonner(int(session.connection().execute(compte, valeurs).scalar_one()), plafond)
 
 
-_MENAGE_RECHERCHE = aliased(Menage)
+_MENAGE_RECHERCHE = alias_pret(Menage)
 
 
-_PERSONNE_RECHERCHE = aliased(Personne)
+_PERSONNE_RECHERCHE = alias_pret(Personne)
 
 
-_DEMANDEUR = aliased(Personne)
+_DEMANDEUR = alias_pret(Personne)
 
 
 # The household's reference and its demandeur's name, beside each row of the list; one

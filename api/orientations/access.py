@@ -13,12 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, true, union
-from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from api.acces.politique import Fait, Relation, lecteurs, lit
 from api.auth.principal import Principal
+from api.core.db import alias_pret
 from api.core.errors import Interdit
 from api.dispositifs.models import Dispositif
 from api.menages import access as menages_access
@@ -242,7 +242,7 @@ def _ids_mesures_prescrites(principal: Principal) -> Any:
     return union(par_orientation, par_mesure)
 
 
-_ORIENTATION_SOUMISE = aliased(Orientation)
+_ORIENTATION_SOUMISE = alias_pret(Orientation)
 
 
 def _transmission_soumise_a_sa_commission(principal: Principal) -> ColumnElement[bool]:

@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from api.audit.models import ActionAudit
 from api.audit.service import journaliser, journaliser_liste
 from api.auth.principal import Principal
 from api.core.concurrency import bump_version, check_if_match
+from api.core.db import alias_pret
 from api.core.errors import Conflit, Interdit, Introuvable, TransitionRefusee, champ_invalide
 from api.core.pagination import Page, PageParams, count
 from api.core.texte import motif_like, normaliser
@@ -42,8 +42,8 @@ DUREE_PAR_DEFAUT = 60
 # API's CPU under ``make bench-capacite`` (py-spy). Each is joined once per statement.
 # The row's household and its demandeur; the household searched by reference (``q``), in
 # its own subquery.
-_MENAGE, _DEMANDEUR = aliased(Menage), noms.demandeur()
-_RECHERCHE_MENAGE = aliased(Menage)
+_MENAGE, _DEMANDEUR = alias_pret(Menage), noms.demandeur()
+_RECHERCHE_MENAGE = alias_pret(Menage)
 
 TRANSITIONS: dict[str, set[str]] = {
     StatutRendezVous.planifie.value: {
