@@ -115,6 +115,9 @@ def verifier_apres_inactivite(engine: Engine, apres: float = PING_APRES_INACTIVI
             raise exc.DisconnectionError("connexion coupée pendant son inactivité") from e
 
 
+_T = TypeVar("_T")
+
+
 def alias_pret(modele: type[_T]) -> type[_T]:
     """An alias of a mapped class (``sqlalchemy.orm.aliased``), its columns and attributes
     built now. For the aliases a module builds once and every request shares.
@@ -132,9 +135,6 @@ def alias_pret(modele: type[_T]) -> type[_T]:
     for attribut in inspection.mapper.column_attrs:
         getattr(alias, attribut.key)
     return alias
-
-
-_T = TypeVar("_T")
 
 
 def make_replica_engine(url: str) -> Engine:

@@ -83,10 +83,14 @@ def charge_equipe(
     return ChargeEquipe(referents=referents, sans_referent_total=mesures.get(None, 0), sans_referent=sans_referent)
 
 
+# Built once, at import (api/core/db.py, ``alias_pret``, says why).
+_DEMANDEUR = noms.demandeur()
+
+
 def _sans_referent(session: Session, porteur: Any, en_cours: Any) -> list[MesureSansReferent]:
     """The oldest open mesures of the association that nobody follows, named (the
     responsable gives them to someone), at most LIMITE_SANS_REFERENT."""
-    demandeur = noms.demandeur()
+    demandeur = _DEMANDEUR
     lignes = session.execute(
         select(
             col(Mesure.id),

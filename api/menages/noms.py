@@ -20,9 +20,9 @@ from api.menages.models import Personne
 
 
 def demandeur() -> Any:
-    """A fresh alias of the persons table, for one join. Build it once, at import, and
-    reuse it: an alias builds its column collection on first use, and doing that at each
-    request costs more CPU than many a request's own query (py-spy, issue 20)."""
+    """A fresh alias of the persons table, for one join, built whole (``alias_pret``).
+    Build it once, at import, and reuse it: building one at each request costs more CPU
+    than many a request's own query (py-spy, issue 20)."""
     return alias_pret(Personne)
 
 
