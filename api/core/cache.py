@@ -16,19 +16,27 @@ policy). Values are opaque bytes.
 Where: in the worker's memory (``cachetools.TTLCache``), or in Redis
 (``ANCRAGE_REDIS_URL``) when several workers or machines should share one
 computation. A Redis that fails is skipped (the document is computed), never an
-error for the reader. Within a process, concurrent readers of one key wait for
-a single computation (no stampede when a popular document expires).
+error for the reader. Concurrent readers of one key wait for a single
+computation (no stampede when a popular document expires): within a process by a
+lock per key, and across workers and machines by a Redis lock per key (redis-py's
+``Lock``: ``SET NX PX`` with a token, released only by its holder). Without the
+Redis lock, two workers asked for the same expired document at once each computed
+it — at a département's load, half the funders' computations were such twins
+(docs/performance.md). A holder that dies frees the key when its lock expires
+(``expiration``); a reader never waits longer than ``attente`` for another's
+computation before doing its own.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import struct
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from cachetools import TTLCache
@@ -47,8 +55,18 @@ def cle(*parties: Any) -> str:
 class CacheDocuments:
     """``obtenir(espace, cle, calcul)`` → (bytes, computed at). ``ttl=0`` disables it."""
 
-    def __init__(self, ttl: int, redis_url: str | None = None, *, taille: int = 512) -> None:
+    def __init__(
+        self,
+        ttl: int,
+        redis_url: str | None = None,
+        *,
+        taille: int = 512,
+        attente: float = 30.0,
+        expiration: float = 120.0,
+    ) -> None:
         self.ttl = ttl
+        self.attente = attente
+        self.expiration = expiration
         self._local: TTLCache[str, tuple[float, bytes]] | None = (
             TTLCache(maxsize=taille, ttl=ttl) if ttl and not redis_url else None
         )
@@ -107,9 +125,43 @@ class CacheDocuments:
             if not frais and (trouve := self._lire(k)) is not None:
                 return trouve[1], trouve[0]
             try:
-                valeur = (time.time(), calcul())
-                self._ecrire(k, valeur)
+                with self._verrou_partage(k) as attendu:
+                    # Another worker held the key: its document is kept now, unless it
+                    # failed or we gave up waiting.
+                    if attendu and not frais and (trouve := self._lire(k)) is not None:
+                        return trouve[1], trouve[0]
+                    valeur = (time.time(), calcul())
+                    self._ecrire(k, valeur)
             finally:
                 with self._verrou:
                     self._en_cours.pop(k, None)
         return valeur[1], valeur[0]
+
+    @contextlib.contextmanager
+    def _verrou_partage(self, k: str) -> Iterator[bool]:
+        """Hold ``k``'s computation across workers (Redis); yields whether we had to wait.
+
+        In memory there is nothing to share. A Redis that fails, or a wait longer than
+        ``attente``, lets the caller compute anyway: the lock saves work, it never
+        decides whether a reader gets an answer."""
+        if self._redis is None:
+            yield False
+            return
+        verrou = self._redis.lock(
+            f"{k}:calcul", timeout=self.expiration, sleep=0.05, blocking_timeout=self.attente
+        )
+        try:
+            attendu = not verrou.acquire(blocking=False)
+            tenu = True if not attendu else verrou.acquire()
+        except Exception as exc:
+            log.warning("verrou Redis indisponible (%s) : document calculé sans partage", exc)
+            yield False
+            return
+        try:
+            yield attendu
+        finally:
+            if tenu:
+                try:
+                    verrou.release()
+                except Exception as exc:  # expired while computing, or Redis gone: harmless
+                    log.warning("verrou Redis non rendu (%s)", exc)

@@ -3,6 +3,9 @@ those who record facts never read a kept one, and no organisation ever gets anot
 
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
@@ -121,6 +124,44 @@ def test_redis_shares_one_computation_between_workers() -> None:
     v2, t2 = deux.obtenir("test", k, lambda: appels.append(2) or b"autre")
     assert (v1, v2, appels) == (b"document", b"document", [1])
     assert t1 == t2
+
+
+def test_two_workers_asked_at_once_share_one_computation() -> None:
+    """Both workers miss the key at the same moment: the second waits for the first's
+    computation instead of running its own (a lock per process alone computed it twice)."""
+    url = _redis_ou_skip()
+    k = cle("test-simultane", id(object()))
+    un, deux = CacheDocuments(60, url), CacheDocuments(60, url)
+    appels: list[str] = []
+    commence, libere = threading.Event(), threading.Event()
+
+    def lent() -> bytes:
+        appels.append("un")
+        commence.set()
+        assert libere.wait(10)
+        return b"document"
+
+    with ThreadPoolExecutor(2) as pool:
+        premier = pool.submit(un.obtenir, "test", k, lent)
+        assert commence.wait(10)
+        second = pool.submit(deux.obtenir, "test", k, lambda: appels.append("deux") or b"autre")
+        time.sleep(0.3)  # the second worker is now waiting on the key, not computing
+        libere.set()
+        assert premier.result(10)[0] == second.result(10)[0] == b"document"
+    assert appels == ["un"]
+
+
+def test_a_worker_that_dies_holding_the_key_delays_no_one_for_ever() -> None:
+    """A lock left by a dead worker: readers wait at most ``attente``, then compute."""
+    url = _redis_ou_skip()
+    k = cle("test-orphelin", id(object()))
+    cache = CacheDocuments(60, url, attente=0.3)
+    import redis
+
+    redis.Redis.from_url(url).set(f"ancrage:test:{k}:calcul", b"jeton-d-un-mort", px=60_000)
+    debut = time.monotonic()
+    assert cache.obtenir("test", k, lambda: b"calcule")[0] == b"calcule"
+    assert 0.25 < time.monotonic() - debut < 5
 
 
 def test_an_unreachable_redis_computes_instead_of_failing() -> None:
