@@ -27,7 +27,7 @@ from api.core.pagination import TOTAL_PLAFOND, Page, PageCurseur, PageParams, co
 from api.core.referentiels import Composition, LienPersonne, Sexe
 from api.core.texte import motif_like, normaliser
 from api.menages import access, noms
-from api.menages.models import Dette, Menage, MenageTransmission, Personne, Ressource
+from api.menages.models import Dette, Menage, MenageAcces, MenageTransmission, Personne, Ressource
 from api.menages.schemas import (
     DetteIn,
     MenageCreate,
@@ -605,17 +605,36 @@ def candidats_recherche(principal: Principal, q: str) -> CTE:
     # household: the planner's estimate of the matches follows the text indexes (it
     # hashes the organisation's grants when there are thousands, probes them when there
     # are few); grouped first, it always guessed 200 and probed 19,000 times.
+    #
+    # The organisation's grants are joined to the matches once (one hash of its grants), and
+    # each candidate carries which relations its organisation holds (``relation_*``): the
+    # policy reads them there, for visibility here and for the live file in
+    # ``condition_sur_candidats``, instead of probing ``menage_acces`` once per relation and
+    # per candidate (« mar », largest association: 10,000 candidates, 33 of 141 ms).
     trouves = union_all(*parts).cte("trouves").prefix_with("MATERIALIZED")
+    tenues = access.relations_tenues()
     return (
-        select(trouves.c.id, *(func.max(trouves.c[n]).label(n) for n in DRAPEAUX))
-        .where(access.condition_visible(principal, sur=trouves.c.id))
+        select(
+            trouves.c.id,
+            *(func.max(trouves.c[n]).label(n) for n in DRAPEAUX),
+            *(agregat.label(_colonne_relation(r)) for r, agregat in tenues.items()),
+        )
+        .outerjoin(
+            MenageAcces,
+            and_(MenageAcces.menage_id == trouves.c.id, MenageAcces.organisation_id == principal.organisation_id),
+        )
         .group_by(trouves.c.id)
+        .having(access.condition_visible(principal, sur=trouves.c.id, tenues=tenues))
         .cte("candidats")
         .prefix_with("MATERIALIZED")
     )
 
 
 DRAPEAUX = ("reference", "vivant_texte", "vivant_nom", "transmis")
+
+
+def _colonne_relation(relation: Relation) -> str:
+    return f"relation_{relation.value}"
 
 
 def condition_sur_candidats(principal: Principal, candidats: CTE) -> ColumnElement[bool]:
@@ -634,7 +653,9 @@ def condition_sur_candidats(principal: Principal, candidats: CTE) -> ColumnEleme
     sans_transmission = ~select(MenageTransmission.id).where(MenageTransmission.menage_id == c.id, lues).exists()
     # On the candidate's id, not the household's row: the page reads no more of the
     # household than its date of change (``lister_menages``).
-    vivant = access.condition_vivant(principal, sur=c.id)
+    vivant = access.condition_vivant(
+        principal, sur=c.id, tenues={r: c[_colonne_relation(r)] for r in access.relations_tenues()}
+    )
     return or_(
         c.reference == 1,
         and_(c.vivant_texte == 1, vivant),

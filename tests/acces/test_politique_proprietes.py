@@ -592,6 +592,13 @@ def _verifier(client, m2: Monde2, c: Construit, toutes: set[str]) -> None:
             assert vu == attendu, (ctx, sorted(vu ^ attendu))
         statut, vu, _ = lecteur.get(f"/api/v1/menages/{c.menage_id}", "ménage")
         assert (statut == 200) == bool(menage), ctx
+        # The search finds the household by an address exactly as this principal reads it:
+        # the carrier's new address only for who reads the live file, the address as sent
+        # only for who reads it as sent (and not for the carrier, whose file moved on).
+        for cherchee in sorted(c.marques_menage):
+            code, _, resultats = lecteur.get(f"/api/v1/menages?q={cherchee}&limit=100", "recherche de ménages")
+            trouve = code == 200 and c.menage_id in {i["id"] for i in resultats["items"]}  # type: ignore[index]
+            assert trouve == (cherchee in menage), (ctx, cherchee, menage)
         if statut == 200:
             assert vu == menage, (ctx, vu, menage)
             statut, vu, _ = lecteur.get(f"/api/v1/menages/{c.menage_id}/chronologie", "chronologie")
