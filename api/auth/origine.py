@@ -50,7 +50,7 @@ def origines_connues(settings: Settings, request: Request) -> set[str]:
     return connues
 
 
-def verifier_origine(request: Request) -> None:
+async def verifier_origine(request: Request) -> None:
     """Dependency: 403 when the request names a page of an unknown origin."""
     origine = request.headers.get("origin")
     source = "Origin"

@@ -150,7 +150,8 @@ CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 def require_types(*types: TypeOrganisation, responsable: bool = False) -> object:
     """Dependency factory: only principals of these organisation types (and role)."""
 
-    def _check(principal: CurrentPrincipal) -> Principal:
+    # ``async`` for no I/O: a plain ``def`` would cost a thread-pool hand-off per request.
+    async def _check(principal: CurrentPrincipal) -> Principal:
         if principal.organisation_type not in types or (responsable and not principal.is_responsable):
             noms = ", ".join(t.value for t in types)
             raise Interdit(

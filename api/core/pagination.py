@@ -20,10 +20,12 @@ class PageParams(BaseModel):
     offset: int
 
 
-def _page_params(
+async def _page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Taille de page (100 au plus)")] = 20,
     offset: Annotated[int, Query(ge=0, le=1_000_000, description="Décalage")] = 0,
 ) -> PageParams:
+    # ``async`` for no I/O: FastAPI runs a plain ``def`` dependency through the thread
+    # pool, one hand-off per request for two integers (api/core/db.py, ``get_session``).
     return PageParams(limit=limit, offset=offset)
 
 
