@@ -19,12 +19,12 @@ computation. A Redis that fails is skipped (the document is computed), never an
 error for the reader. Concurrent readers of one key wait for a single
 computation (no stampede when a popular document expires): within a process by a
 lock per key, and across workers and machines by a Redis lock per key (redis-py's
-``Lock``: ``SET NX PX`` with a token, released only by its holder). Without the
-Redis lock, two workers asked for the same expired document at once each computed
-it — at a département's load, half the funders' computations were such twins
-(docs/performance.md). A holder that dies frees the key when its lock expires
-(``expiration``); a reader never waits longer than ``attente`` for another's
-computation before doing its own.
+``Lock``: ``SET NX PX`` with a token, released only by its holder): without it,
+every worker and machine that misses the same expired document at once computes
+it. (At the département bench such twins turned out rare, docs/performance.md: the
+lock is for the rush on a popular document, not the steady state.) A holder that
+dies frees the key when its lock expires (``expiration``); a reader never waits
+longer than ``attente`` for another's computation before doing its own.
 """
 
 from __future__ import annotations
