@@ -25,6 +25,14 @@ it. (At the département bench such twins turned out rare, docs/performance.md: 
 lock is for the rush on a popular document, not the steady state.) A holder that
 dies frees the key when its lock expires (``expiration``); a reader never waits
 longer than ``attente`` for another's computation before doing its own.
+
+Each kept document lives a lifetime drawn between ``1 - etalement`` and 1 times the TTL
+(never longer: « at most TTL old » holds). Documents first computed together (the
+analysts' morning, a bench's warm-up) would otherwise all expire in the same second,
+every TTL, and their recomputations land on the database at once: at the département
+bench such a burst (eight documents of 0.5–1 s of PostgreSQL each, on two connections
+each) filled both cores for seconds and was the first cause of the daily screens' p95
+(docs/performance.md, 03/12 nuit). Spread, the same work no longer queues everyone.
 """
 
 from __future__ import annotations
@@ -33,13 +41,14 @@ import contextlib
 import hashlib
 import json
 import logging
+import random
 import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from cachetools import TTLCache
+from cachetools import TLRUCache
 
 log = logging.getLogger("ancrage.cache")
 
@@ -63,12 +72,17 @@ class CacheDocuments:
         taille: int = 512,
         attente: float = 30.0,
         expiration: float = 120.0,
+        etalement: float = 0.2,
+        horloge: Callable[[], float] = time.monotonic,
     ) -> None:
         self.ttl = ttl
         self.attente = attente
         self.expiration = expiration
-        self._local: TTLCache[str, tuple[float, bytes]] | None = (
-            TTLCache(maxsize=taille, ttl=ttl) if ttl and not redis_url else None
+        self.etalement = etalement
+        self._local: TLRUCache[str, tuple[float, bytes]] | None = (
+            TLRUCache(maxsize=taille, ttu=lambda _k, _v, maintenant: maintenant + self.duree(), timer=horloge)
+            if ttl and not redis_url
+            else None
         )
         self._redis: Any = None
         if ttl and redis_url:
@@ -81,6 +95,11 @@ class CacheDocuments:
     @property
     def actif(self) -> bool:
         return self.ttl > 0
+
+    def duree(self) -> float:
+        """One kept document's lifetime, in seconds: at most the TTL, at least
+        ``1 - etalement`` of it (see the module's docstring)."""
+        return self.ttl * (1 - self.etalement * random.random())  # noqa: S311 (a spread, not a secret)
 
     def _lire(self, k: str) -> tuple[float, bytes] | None:
         if self._local is not None:
@@ -102,7 +121,7 @@ class CacheDocuments:
                 self._local[k] = valeur
             return
         try:
-            self._redis.set(k, _ENTETE.pack(valeur[0]) + valeur[1], ex=self.ttl)
+            self._redis.set(k, _ENTETE.pack(valeur[0]) + valeur[1], px=max(1, int(self.duree() * 1000)))
         except Exception as exc:
             log.warning("cache Redis inaccessible en écriture (%s)", exc)
 

@@ -190,6 +190,15 @@ def test_association_et_financeur_lisent_les_indicateurs(page: Any, serveur: Ser
     expect(page.get_by_role("link", name=re.compile("voir les dossiers"))).to_have_count(0)
     expect(page.get_by_text(re.compile("Le Bihan|Morvan"))).to_have_count(0)
     capture(page, "52-indicateurs-financeur")
+    # A funder's document may be kept a few minutes: the screen says when it was computed,
+    # and « Recalculer » asks the API for a fresh one (Cache-Control: no-cache).
+    calcul = page.get_by_text(re.compile(r"Chiffres calculés le \d{2}/\d{2}/\d{4} à \d{2}:\d{2}\."))
+    expect(calcul).to_be_visible()
+    with page.expect_request(lambda r: "/api/v1/indicateurs?" in r.url and "format=" not in r.url) as demande:
+        page.get_by_role("button", name="Recalculer").click()
+    assert demande.value.headers.get("cache-control") == "no-cache"
+    expect(_valeur(cibles, "Habitat adapté sur mesure")).to_have_text("1")
+    expect(calcul).to_be_visible()
     with page.expect_download() as telechargement:
         page.get_by_role("button", name="Télécharger (CSV)").click()
     contenu = Path(telechargement.value.path()).read_bytes()

@@ -98,6 +98,44 @@ def test_disabled_cache_computes_every_time() -> None:
     assert len(appels) == 3
 
 
+def test_documents_computed_together_do_not_expire_together() -> None:
+    """Each kept document lives between 80 % and 100 % of the TTL: fifty documents
+    computed in the same second (a warm-up, the analysts' morning) are not all computed
+    again in the same second, and none is ever served older than the TTL."""
+    maintenant = [0.0]
+
+    def encore_gardes(age: float) -> int:
+        """Fifty documents kept at 0, then asked again at ``age``: how many are still kept."""
+        cache = CacheDocuments(100, horloge=lambda: maintenant[0])
+        maintenant[0] = 0.0
+        for i in range(50):
+            cache.obtenir("x", str(i), lambda: b"v")
+        maintenant[0] = age
+        appels: list[int] = []
+        for i in range(50):
+            cache.obtenir("x", str(i), lambda: appels.append(1) or b"v")
+        return 50 - len(appels)
+
+    assert encore_gardes(79.0) == 50
+    assert 0 < encore_gardes(90.0) < 50  # some expired already, some not yet
+    assert encore_gardes(100.5) == 0  # never older than the TTL
+
+
+def test_redis_keeps_each_document_for_a_spread_lifetime() -> None:
+    url = _redis_ou_skip()
+    import redis
+
+    r = redis.Redis.from_url(url)
+    cache = CacheDocuments(100, url)
+    restes = []
+    for i in range(20):
+        k = cle("test-etalement", i, id(object()))
+        cache.obtenir("test", k, lambda: b"v")
+        restes.append(r.pttl(f"ancrage:test:{k}"))
+    assert all(79_000 < reste <= 100_000 for reste in restes), restes
+    assert len(set(restes)) > 10  # drawn, not one lifetime for all
+
+
 def test_keys_depend_on_every_part() -> None:
     assert cle(["a", 1], {"du": date(2020, 1, 1)}) == cle(["a", 1], {"du": date(2020, 1, 1)})
     assert cle(["a", 1], {"du": date(2020, 1, 1)}) != cle(["a", 2], {"du": date(2020, 1, 1)})

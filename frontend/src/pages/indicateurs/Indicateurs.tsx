@@ -7,7 +7,7 @@
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
-import { useCallback, useState, type FormEvent } from "react";
+import { useCallback, useRef, useState, type FormEvent } from "react";
 import { useSearchParams } from "react-router";
 
 import { api } from "../../api/client";
@@ -17,7 +17,7 @@ import { useMoi } from "../../auth/AuthContext";
 import { Chargement } from "../../components/Chargement";
 import { ErreurChargement } from "../../components/ErreurChargement";
 import { Titre } from "../../components/Titre";
-import { formatDate, jourParis } from "../../lib/dates";
+import { formatDate, formatDateHeure, jourParis } from "../../lib/dates";
 import { useRequete, type EtatRequete } from "../../lib/useRequete";
 import { Barres } from "./Barres";
 import { DetailCellule } from "./DetailCellule";
@@ -78,11 +78,22 @@ export default function Indicateurs() {
     [associationChoisissable],
   );
   const listes = { dispositifs, conventions, organisations };
-  const document_ = useRequete(
+  // « Recalculer »: the next request asks for a fresh computation (a funder's document is
+  // kept up to ANCRAGE_INDICATEURS_CACHE_SECONDES, docs/exploitation.md).
+  const frais = useRef(false);
+  const document_ = useRequete(() => {
+    const headers = frais.current ? { "Cache-Control": "no-cache" } : undefined;
+    frais.current = false;
     // Without `format` the API answers JSON; the type also lists the CSV's string.
-    () => api.GET("/api/v1/indicateurs", { params: { query: requeteApi(perimetre) } }).then((r) => ({ ...r, data: typeof r.data === "object" ? r.data : undefined })),
-    [cleScope],
-  );
+    return api.GET("/api/v1/indicateurs", { params: { query: requeteApi(perimetre) }, headers }).then((r) => ({
+      ...r,
+      data: typeof r.data === "object" ? { doc: r.data, calculeLe: r.response.headers.get("Last-Modified") } : undefined,
+    }));
+  }, [cleScope]);
+  const recalculer = () => {
+    frais.current = true;
+    document_.recharger();
+  };
 
   const appliquer = (p: Perimetre) => setParams(versUrl(p));
   const lien = useCallback(
@@ -108,7 +119,15 @@ export default function Indicateurs() {
       {document_.chargement && <Chargement libelle="Calcul des indicateurs…" />}
       {document_.erreur && <ErreurChargement titre="Indicateurs indisponibles" message={document_.erreur} />}
       {document_.donnees && !document_.chargement && (
-        <Document doc={document_.donnees} perimetre={perimetre} choix={choix} lien={lien} fermer={fermer} />
+        <Document
+          doc={document_.donnees.doc}
+          calculeLe={document_.donnees.calculeLe}
+          recalculer={recalculer}
+          perimetre={perimetre}
+          choix={choix}
+          lien={lien}
+          fermer={fermer}
+        />
       )}
     </>
   );
@@ -116,12 +135,16 @@ export default function Indicateurs() {
 
 function Document({
   doc,
+  calculeLe,
+  recalculer,
   perimetre,
   choix,
   lien,
   fermer,
 }: {
   doc: DocumentIndicateurs;
+  calculeLe: string | null;
+  recalculer: () => void;
   perimetre: Perimetre;
   choix: CelluleChoisie | null;
   lien: (t: Tableau, c: Cellule) => string;
@@ -142,6 +165,14 @@ function Document({
         <p className="fr-callout__text fr-text--md" role="status">
           Périmètre : {p.perimetre}. File active au {formatDate(p.au)} ; flux du {formatDate(p.du)} au {formatDate(p.au)}.
         </p>
+        {calculeLe && (
+          <p className="fr-text--sm fr-mb-0 fr-mt-1w">
+            Chiffres calculés le {formatDateHeure(calculeLe)}.{" "}
+            <Button priority="tertiary" size="small" iconId="fr-icon-refresh-line" onClick={recalculer}>
+              Recalculer
+            </Button>
+          </p>
+        )}
         {p.secret_statistique_seuil > 0 && (
           <p className="fr-text--sm fr-mb-0 fr-mt-1w">
             Secret statistique : les effectifs de 1 à {formatNombre(p.secret_statistique_seuil - 1)} sont masqués ; les totaux restent exacts.
