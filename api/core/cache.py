@@ -29,10 +29,9 @@ longer than ``attente`` for another's computation before doing its own.
 Each kept document lives a lifetime drawn between ``1 - etalement`` and 1 times the TTL
 (never longer: « at most TTL old » holds). Documents first computed together (the
 analysts' morning, a bench's warm-up) would otherwise all expire in the same second,
-every TTL, and their recomputations land on the database at once: at the département
-bench such a burst (eight documents of 0.5–1 s of PostgreSQL each, on two connections
-each) filled both cores for seconds and was the first cause of the daily screens' p95
-(docs/performance.md, 03/12 nuit). Spread, the same work no longer queues everyone.
+every TTL, and their recomputations land on the database at once (each is 0.5–1 s of
+PostgreSQL on two connections): a burst that fills both cores for a moment. Spread, the
+same work queues fewer requests behind it (docs/performance.md, 03/12 nuit).
 """
 
 from __future__ import annotations

@@ -73,8 +73,8 @@ class Settings(BaseSettings):
     # 0: computed at every request). The answer carries its age (Age, Last-Modified).
     # Ten minutes: a funder's figures over a year move by a few mesures in that time, and
     # each recomputation is 0.5–1 s of PostgreSQL on two connections; at 2 minutes the
-    # funders' recomputations were what pushed the département bench's p95 past 200 ms
-    # (docs/performance.md, 03/12 nuit).
+    # département bench recomputed 6–7 documents a minute and the funders waited 0.6–5 s
+    # at each expiry (docs/performance.md, 03/12 nuit).
     indicateurs_cache_secondes: int = Field(default=600, ge=0, le=3600)
     # Start each worker's report workshop (api/rapports/atelier.py) with the worker rather
     # than at the first report opened: the first PDF of a worker is then as fast as the
