@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     # 0: computed at every request). The answer carries its age (Age, Last-Modified).
     # Ten minutes: a funder's figures over a year move by a few mesures in that time, and
     # each recomputation is 0.5–1 s of PostgreSQL on two connections; at 2 minutes the
-    # département bench recomputed 6–7 documents a minute and the funders waited 0.6–5 s
+    # département bench recomputed 5–6 documents a minute (16 in a 3-minute pass) and the funders waited 0.6–5 s
     # at each expiry (docs/performance.md, 03/12 nuit).
     indicateurs_cache_secondes: int = Field(default=600, ge=0, le=3600)
     # Start each worker's report workshop (api/rapports/atelier.py) with the worker rather
