@@ -108,6 +108,8 @@ def create_app(settings: Settings | None = None, *, engine: Any = None, engine_l
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url, settings)
     app.state.session_factory = lambda: Session(app.state.engine, expire_on_commit=False)
+    # Whether the principal's read ends its transaction (api/auth/principal.py).
+    app.state.principal_rend_la_connexion = app.state.engine.dialect.name == "sqlite"
     # Heavy reads (indicators, minutes, exports) on the read replica when one is configured.
     if engine_lecture is None and settings.database_replica_url:
         engine_lecture = make_replica_engine(settings.database_replica_url)

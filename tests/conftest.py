@@ -5,7 +5,9 @@
   it for this run and dropped at the end. Its schema comes from the Alembic
   migrations, as in production.
 * Each test runs inside one transaction that is rolled back at the end; the
-  services' own commits become savepoints.
+  services' own commits become savepoints. A request gets the test's session as
+  it would get its own: what the test wrote is committed before, what the
+  request leaves uncommitted is rolled back after (``app``).
 * The suite is hermetic: the caller's ``ANCRAGE_*`` variables (a production
   ``ANCRAGE_SECRET_KEY`` or ``ANCRAGE_ENV``, a Redis, a replica…) are removed
   before anything reads them, except the few the suite itself is driven by
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator, MutableMapping
+from collections.abc import AsyncIterator, Iterator, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -175,7 +177,21 @@ def db(engine: Engine) -> Iterator[Session]:
 @pytest.fixture
 def app(settings: Settings, engine: Engine, db: Session) -> FastAPI:
     application = create_app(settings, engine=engine)
-    application.dependency_overrides[get_session] = lambda: db
+
+    async def session_de_la_requete() -> AsyncIterator[Session]:
+        # The test's session, used as a request's own session is in production: the request
+        # sees what the test wrote (committed first: a real request sees committed rows
+        # only), and what it leaves uncommitted (a refusal after the principal's read) is
+        # rolled back when it ends, as closing its session does in production.
+        if db.in_transaction():
+            db.commit()
+        try:
+            yield db
+        finally:
+            if db.in_transaction():
+                db.rollback()
+
+    application.dependency_overrides[get_session] = session_de_la_requete
     return application
 
 

@@ -131,11 +131,18 @@ def get_principal(
     except InvalidToken:
         raise NonAuthentifie() from None
     principal = load_principal(session, sub=claims.sub, sid=claims.sid)
-    # End the read here, so the connection goes back to the pool now: the route runs in
-    # another turn of the thread pool, and under load a request holding a connection while
-    # it queues for a thread starves the requests that hold a thread and wait for a
-    # connection (200 concurrent requests: 30 s waits, then 500s).
-    session.commit()
+    if request.app.state.principal_rend_la_connexion:
+        # SQLite: every transaction takes the single write lock (``BEGIN IMMEDIATE``,
+        # api/core/db.py); held across the hand-off to the route's thread, it would
+        # serialise the requests a little more. End the read here.
+        session.commit()
+    # PostgreSQL: the read opens the transaction the route goes on with, on the same
+    # connection: one ``BEGIN`` and one ``COMMIT`` per request instead of two, and one pool
+    # checkout instead of two (two round trips of about 370 µs of client CPU each; the
+    # capacity bench cannot tell it from its noise, docs/performance.md).
+    # Holding the connection while the route waits for a thread starves nobody: at most
+    # as many requests run at once as the pool has connections (``AdmissionMiddleware``),
+    # so none of them ever waits for a connection.
     if principal is None:
         raise NonAuthentifie("Session terminée ou compte désactivé : reconnectez-vous.")
     if principal.is_client:

@@ -17,7 +17,7 @@ in spread over the warm-up (argon2 is slow on purpose; users of the earlier
 steps keep their session), then the step is measured for ``--duree`` seconds.
 Per step: req/s, p50/p95/p99 overall and per endpoint family, errors by status,
 CPU of the API's processes, of the PostgreSQL backends of its database and of
-this generator (one asyncio process, one shared httpx pool of HTTP/1.1
+this generator (one asyncio process; aiohttp, one client per person with its HTTP/1.1
 keep-alive connections). Last line: « N utilisateurs à p95 ≤ 200 ms ».
 
 By default on a throwaway copy of the département demo
@@ -33,9 +33,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import random
-import ssl
 import sys
 import tempfile
 import time
@@ -44,11 +44,11 @@ from collections import Counter
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
+import aiohttp
+from multidict import CIMultiDictProxy
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
@@ -195,11 +195,27 @@ class Palier:
 # --- users ----------------------------------------------------------------------------------
 
 
+@dataclass
+class Reponse:
+    """An answer, read whole before its time is taken (as a browser shows a screen)."""
+
+    status_code: int
+    headers: CIMultiDictProxy[str]
+    content: bytes
+
+    @property
+    def is_success(self) -> bool:
+        return 200 <= self.status_code < 300
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
 class Appelant:
     """What one user (or the bailleur's system) holds: its token, its refresh cookie, and
     the ids it has read in its own answers."""
 
-    def __init__(self, http: httpx.AsyncClient, releve: Releve, rng: random.Random) -> None:
+    def __init__(self, http: aiohttp.ClientSession, releve: Releve, rng: random.Random) -> None:
         self.http, self.releve, self.rng = http, releve, rng
         self.jeton: str | None = None
         self.refresh: str | None = None
@@ -214,7 +230,7 @@ class Appelant:
         *,
         authentifie: bool = True,
         **kw: Any,
-    ) -> httpx.Response | None:
+    ) -> Reponse | None:
         """One request, timed and recorded under its family; None when it failed."""
         if authentifie:
             await self._jeton_valide()
@@ -222,11 +238,12 @@ class Appelant:
         palier = self.releve.debut()
         t0 = time.perf_counter()
         try:
-            r = await self.http.request(methode, chemin, **kw)
-        except httpx.TimeoutException:
+            async with self.http.request(methode, chemin, **kw) as brute:
+                r = Reponse(brute.status, brute.headers, await brute.read())
+        except TimeoutError:
             self.releve.fin(palier, famille, time.perf_counter() - t0, "délai dépassé")
             return None
-        except httpx.HTTPError as e:
+        except aiohttp.ClientError as e:
             self.releve.fin(palier, famille, time.perf_counter() - t0, type(e).__name__)
             return None
         except BaseException:
@@ -236,13 +253,13 @@ class Appelant:
         self.releve.fin(palier, famille, time.perf_counter() - t0, str(r.status_code))
         return r
 
-    def _garder(self, r: httpx.Response) -> bool:
+    def _garder(self, r: Reponse) -> bool:
         if r.status_code != 200:
             return False
         corps = r.json()
         self.jeton = str(corps["access_token"])
         self.expire = time.monotonic() + float(corps.get("expires_in", 900))
-        for entete in r.headers.get_list("set-cookie"):
+        for entete in r.headers.getall("set-cookie", []):
             nom, _, reste = entete.partition("=")
             if nom.strip() == REFRESH_COOKIE:
                 self.refresh = reste.split(";", 1)[0]
@@ -271,7 +288,7 @@ class Appelant:
         await self.connecter(self.identifiants)
 
 
-def _json(r: httpx.Response | None) -> Any:
+def _json(r: Reponse | None) -> Any:
     # A body of megabytes (a responsable's alerts) is not parsed: decoding it would hold
     # the generator's event loop and lengthen the other users' measured times.
     if r is None or not r.is_success or len(r.content) > 1_000_000:
@@ -282,7 +299,7 @@ def _json(r: httpx.Response | None) -> Any:
         return None
 
 
-def _items(r: httpx.Response | None) -> list[dict[str, Any]]:
+def _items(r: Reponse | None) -> list[dict[str, Any]]:
     corps = _json(r)
     items = corps.get("items") if isinstance(corps, dict) else corps
     return [i for i in items or [] if isinstance(i, dict)]
@@ -292,7 +309,7 @@ class Utilisateur(Appelant):
     """A person of one role: signs in, then acts and thinks until the end."""
 
     def __init__(
-        self, http: httpx.AsyncClient, releve: Releve, rng: random.Random, role: str, email: str, mot_de_passe: str
+        self, http: aiohttp.ClientSession, releve: Releve, rng: random.Random, role: str, email: str, mot_de_passe: str
     ) -> None:
         super().__init__(http, releve, rng)
         self.role, self.email, self.mot_de_passe = role, email, mot_de_passe
@@ -548,7 +565,7 @@ class Utilisateur(Appelant):
 
 
 async def pousser(
-    http: httpx.AsyncClient,
+    http: aiohttp.ClientSession,
     releve: Releve,
     identifiants: tuple[str, str],
     par_seconde: float,
@@ -618,22 +635,24 @@ async def executer(
     n_max = max(paliers)
     releve = Releve()
     arret = asyncio.Event()
+
     # One client per person, as each person has a browser: its own keep-alive
     # connections, kept 60 s idle like a browser's (the server keeps them 75 s,
     # ``ANCRAGE_KEEP_ALIVE_SECONDES``: longer than a person thinks). A single pool shared by 300 users made the
     # generator the machine's second consumer (0.54 of a core at 300 users: httpcore
     # scans every pooled connection at each request). No cookie jar: each user keeps its
-    # own refresh cookie and sends it itself. One TLS context for all (unused on the
-    # loopback, but each client would otherwise load the certificate store).
-    tls = ssl.create_default_context()
-
-    def client(connexions: int = 6) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
+    # own refresh cookie and sends it itself.
+    #
+    # aiohttp, not httpx: the generator shares the machine it measures, and the issue gives
+    # it 1–7 % of a core. With httpx it took 0.17 of a core at 300 users (2.2 ms of CPU per
+    # request, most of it httpx's and httpcore's own Python); aiohttp parses HTTP in C
+    # (docs/performance.md, 03/12 nuit 2).
+    def client(connexions: int = 6) -> aiohttp.ClientSession:
+        return aiohttp.ClientSession(
             base_url=base,
-            limits=httpx.Limits(max_connections=connexions, max_keepalive_connections=2, keepalive_expiry=60.0),
-            timeout=httpx.Timeout(30.0, connect=10.0),
-            cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
-            verify=tls,
+            connector=aiohttp.TCPConnector(limit=connexions, keepalive_timeout=60.0),
+            timeout=aiohttp.ClientTimeout(total=30.0, connect=10.0),
+            cookie_jar=aiohttp.DummyCookieJar(),
         )
 
     resultats: list[Palier] = []

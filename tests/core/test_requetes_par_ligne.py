@@ -9,13 +9,13 @@ after a first request has warmed the caches (principal, statement caches).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
 from api.audit.models import ActionAudit
 from api.audit.service import journaliser
@@ -23,25 +23,17 @@ from api.menages.models import Menage
 from api.mesures.models import RendezVous
 from tests import factories
 from tests import factories as fab
+from tests.core.instructions import instructions
 from tests.factories import Monde, creer_convention, creer_dispositif, orienter
 
 _numeros = itertools.count()
 
 
-@contextmanager
-def compter(engine: Engine) -> Iterator[list[str]]:
-    requetes: list[str] = []
-
-    def noter(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        # The savepoints are the test's rolled-back transaction, not the request's work.
-        if not statement.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
-            requetes.append(statement)
-
-    event.listen(engine, "before_cursor_execute", noter)
-    try:
-        yield requetes
-    finally:
-        event.remove(engine, "before_cursor_execute", noter)
+def compter(engine: Engine) -> AbstractContextManager[list[str]]:
+    # The savepoints are the test's rolled-back transaction, not the request's work.
+    return instructions(
+        engine, lambda s: not s.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"))
+    )
 
 
 class Liste:
