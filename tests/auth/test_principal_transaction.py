@@ -39,3 +39,7 @@ def test_a_refusal_after_the_principal_read_leaves_nothing_behind(client: Any, m
     h2 = monde.h("financeur")
     assert client.get("/api/v1/auth/me", headers=h2).status_code == 200
     assert len(monde.db.exec(select(SessionAuth)).all()) >= 2
+    # Both sessions of this funder are still there: the refusal's rollback undid none of
+    # what the test wrote before or after it.
+    financeur = monde.users["financeur"].id
+    assert len(monde.db.exec(select(SessionAuth).where(SessionAuth.utilisateur_id == financeur)).all()) == 2
